@@ -1,0 +1,22 @@
+import type { Command } from '@commander-js/extra-typings';
+
+/** A CLI command: adds itself (name, options, help, action) to the program. */
+export interface CliCommand {
+  readonly name: string;
+  register(program: Command): void;
+}
+
+type CommandModule = { command: CliCommand };
+
+/**
+ * Every command, in `--help` order. Adding a command is one line here plus one
+ * file in this folder exporting `command`. A command with heavy dependencies
+ * (Kubernetes client, plotting) imports them inside its action, not at top level.
+ */
+const modules: Array<() => Promise<CommandModule>> = [
+];
+
+export async function loadCommands(): Promise<CliCommand[]> {
+  const mods = await Promise.all(modules.map((load) => load()));
+  return mods.map((m) => m.command);
+}

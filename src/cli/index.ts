@@ -1,0 +1,41 @@
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { formatError, isLlmdbenchError } from '../util/errors.ts';
+import { ExitCode, exitCodeFor } from './exit-codes.ts';
+import { loadCommands } from './commands/index.ts';
+
+function packageVersion(): string {
+  const pkgPath = fileURLToPath(new URL('../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string }).version;
+}
+
+/** Builds the program and runs it; the only place that sets process.exitCode. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('llmdbench')
+    .description('Benchmark LLM serving stacks (llm-d-benchmark run phase, re-created on one native load engine)')
+    .version(packageVersion(), '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+  for (const c of await loadCommands()) c.register(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit through here with code 0; usage errors were already printed.
+      return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (isLlmdbenchError(e)) {
+      process.stderr.write(`${formatError(e)}\n`);
+      return exitCodeFor(e.kind);
+    }
+    process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return ExitCode.internal;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /llmdbench(\.js)?$|cli[\\/]index\.ts$/.test(process.argv[1]);
+if (isEntry) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,114 @@
+/**
+ * The load engine's contract, shared by every harness. Three layers meet here:
+ *   data sources  -> RequestSpec   (what to send)
+ *   schedules     -> StagePlan     (when to send: pure, seeded)
+ *   dispatcher    -> RequestRecord (what happened, raw, one per request)
+ * Metrics are pure functions of RequestRecord[] (src/metrics/).
+ * All times are monotonic milliseconds from src/util/clock.ts (monoMs).
+ */
+
+export type ApiKind = 'completion' | 'chat';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+}
+
+/** One request to send. Built off the hot path, before or between sends. */
+export interface RequestSpec {
+  api: ApiKind;
+  /** Completions API prompt. */
+  prompt?: string;
+  /** Chat API messages. */
+  messages?: ChatMessage[];
+  /** undefined: omit from the body (server default). */
+  maxTokens?: number;
+  ignoreEos?: boolean;
+  stream: boolean;
+  /** Prompt length in tokens as counted by the client tokenizer, when known. */
+  promptTokensClient?: number;
+  /** Extra JSON body fields (e.g. vllm-benchmark's extra body). */
+  extraBody?: Record<string, unknown>;
+  /** Extra HTTP headers for this request. */
+  headers?: Record<string, string>;
+  /** Grouping for analysis: shared-prefix group, conversation/session id, turn... */
+  tags?: Record<string, string | number>;
+  /**
+   * Multi-turn sources: requests with the same session key are sent one after
+   * another (never concurrently), and the data source sees each response.
+   */
+  sessionKey?: string;
+}
+
+/**
+ * The load shape of one stage, planned before anything is sent.
+ * `open`: send at `offsetsMs[i]` after the stage start, whatever the server does.
+ * `closed`: keep `concurrency` requests in flight until `maxRequests` are done
+ * or `durationMs` has passed.
+ */
+export type StagePlan =
+  | {
+      kind: 'open';
+      stage: number;
+      /** Intended send offsets from the stage start, ascending. */
+      offsetsMs: Float64Array;
+      /** Requested rate (req/s) for achieved-vs-requested reporting. */
+      requestedRate: number;
+      durationMs: number;
+    }
+  | {
+      kind: 'closed';
+      stage: number;
+      concurrency: number;
+      maxRequests?: number;
+      durationMs?: number;
+    };
+
+/** Why a request failed, as a stable label counted in the failure rate. */
+export type ErrorLabel =
+  | 'http_4xx'
+  | 'http_429'
+  | 'http_5xx'
+  | 'connection_refused'
+  | 'connection_reset'
+  | 'timeout'
+  | 'malformed_sse'
+  | 'malformed_json'
+  | 'aborted'
+  | 'other';
+
+/** Raw data for one request. No statistics here. */
+export interface RequestRecord {
+  /** Global request index within the run. */
+  id: number;
+  stage: number;
+  /** Worker thread that sent it (0 when single-threaded). */
+  worker: number;
+  api: ApiKind;
+  /** Intended send time (open loop) or the time a slot became free (closed loop). */
+  scheduledAtMs: number;
+  /** Just before the request was written to the socket. */
+  sentAtMs: number;
+  /** Response headers received. */
+  headersAtMs?: number;
+  /** Arrival time of each content-bearing SSE event (role-only / usage-only / empty events excluded). */
+  chunkTimesMs: number[];
+  /** Completion tokens carried by each content event, when the server says (continuous usage) or 1 per event otherwise. */
+  chunkTokens: number[];
+  /** Body fully consumed ([DONE] or EOF) or error. */
+  endAtMs: number;
+  httpStatus?: number;
+  finishReason?: string;
+  /** From the server's `usage`, the ground truth when present. */
+  promptTokensServer?: number;
+  completionTokensServer?: number;
+  /** From our tokenizer. */
+  promptTokensClient?: number;
+  completionTokensClient?: number;
+  /** Requested max_tokens. */
+  maxTokens?: number;
+  /** Generated text (kept only when a harness needs it: multi-turn, per-request reports). */
+  outputText?: string;
+  error?: { label: ErrorLabel; message: string };
+  tags?: Record<string, string | number>;
+}

@@ -1,0 +1,51 @@
+import type { EffectiveConfig } from '../config/types.ts';
+import type { Logger } from '../util/logger.ts';
+
+/** The harnesses we accept profiles for (directory names under workload/profiles/). */
+export type HarnessKind = 'inference-perf' | 'guidellm' | 'vllm-benchmark' | 'inferencemax' | 'fmperf' | 'nop';
+
+/** One problem found in a profile. `path` is the key path inside the YAML document. */
+export interface ProfileIssue {
+  severity: 'error' | 'warning';
+  path: (string | number)[];
+  message: string;
+  hint?: string;
+}
+
+export interface HarnessRunContext {
+  /** The rendered profile, parsed. */
+  profile: unknown;
+  /** The rendered profile text, as written to the work directory. */
+  profileText: string;
+  /** e.g. `sanity_random.yaml` */
+  profileName: string;
+  /** Base URL, no path (as upstream's LLMDBENCH_HARNESS_STACK_ENDPOINT_URL). */
+  endpointUrl: string;
+  model: string;
+  /** Where this harness writes its native result files. */
+  resultsDir: string;
+  config: EffectiveConfig;
+  signal: AbortSignal;
+  log: Logger;
+}
+
+export interface HarnessRunOutcome {
+  /** False when interrupted or when the harness could not complete. */
+  complete: boolean;
+  /** Files written, relative to resultsDir. */
+  files: string[];
+}
+
+/**
+ * A harness plugin: the profile format it accepts (validation) and how it
+ * drives the shared load engine (run). Registered in src/harness/registry.ts.
+ */
+export interface HarnessPlugin {
+  readonly kind: HarnessKind;
+  /** One line for `llmdbench profiles`. */
+  readonly description: string;
+  /** Validate a parsed profile; report every problem at once. Unknown keys are warnings. */
+  validate(doc: unknown): ProfileIssue[];
+  /** Execute a rendered profile against an endpoint. Absent until the harness is implemented. */
+  run?(ctx: HarnessRunContext): Promise<HarnessRunOutcome>;
+}
