@@ -27,6 +27,29 @@ export interface HarnessRunContext {
   config: EffectiveConfig;
   signal: AbortSignal;
   log: Logger;
+  /** Live progress (optional): called every ~250 ms and at stage boundaries. */
+  progress?: (p: HarnessProgress) => void;
+}
+
+/** A live snapshot of a running harness, for the progress display. */
+export interface HarnessProgress {
+  /** 0-based stage index and the number of stages. */
+  stage: number;
+  stages: number;
+  sent: number;
+  completed: number;
+  failed: number;
+  inFlight: number;
+  /** Requests planned in this stage, when known. */
+  planned?: number;
+  /** Requested rate (req/s) of this stage, or undefined for closed loop. */
+  requestedRate?: number;
+  /** Sends per second since the stage started. */
+  achievedRate: number;
+  /** Median TTFT of this stage's completed requests so far (ms). */
+  ttftP50Ms?: number;
+  /** Seconds since the stage started. */
+  elapsedS: number;
 }
 
 export interface HarnessRunOutcome {
