@@ -1,0 +1,41 @@
+/**
+ * The final table of `llmdbench run`: the seed's ten metrics (rows) for every result
+ * directory (columns); distributions as mean / p50 / p90 / p99; units in the row headers.
+ */
+import type { Dist, ResultSummary } from './analysis.ts';
+
+type Row = [label: string, value: (s: ResultSummary) => string];
+
+const n = (v: number | undefined, d: number): string => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d));
+
+function distRows(name: string, get: (s: ResultSummary) => Dist | null): Row[] {
+  return (['mean', 'p50', 'p90', 'p99'] as const).map((k) => [`${name} ${k} (ms)`, (s: ResultSummary) => n(get(s)?.[k], 2)]);
+}
+
+const ROWS: Row[] = [
+  ['output tokens/s (tok/s)', (s) => n(s.output_tokens_per_s, 2)],
+  ['input tokens/s (tok/s)', (s) => n(s.input_tokens_per_s, 2)],
+  ['requests/s (req/s)', (s) => n(s.requests_per_s, 3)],
+  ...distRows('TTFT', (s) => s.ttft_ms),
+  ...distRows('TPOT', (s) => s.tpot_ms),
+  ...distRows('request latency', (s) => s.request_latency_ms),
+  ...distRows('NTPOT', (s) => s.ntpot_ms),
+  ...distRows('ITL', (s) => s.itl_ms),
+  ['failure rate (%)', (s) => n(s.failure_rate * 100, 2)],
+  ['benchmark duration (s)', (s) => n(s.benchmark_duration_s, 2)],
+  ['requests (ok/failed)', (s) => `${s.requests.succeeded}/${s.requests.failed}`],
+  ['load generator', (s) => (s.loadgen_health ? (s.loadgen_health.client_bottleneck ? 'BOTTLENECK' : 'ok') : '-')],
+];
+
+export function formatFinalTable(summaries: readonly ResultSummary[]): string {
+  if (summaries.length === 0) return 'no results\n';
+  const heads = summaries.map((s, i) => (summaries.length === 1 ? 'value' : `#${i + 1}`) + (s.complete ? '' : ' (incomplete)'));
+  const cells = ROWS.map(([label, get]) => [label, ...summaries.map(get)]);
+  const header = ['metric', ...heads];
+  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));
+  const line = (r: string[]): string => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ');
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
+  if (summaries.length > 1) out.push('', ...summaries.map((s, i) => `#${i + 1}  ${s.name}`));
+  else out.push('', summaries[0]!.name);
+  return `${out.join('\n')}\n`;
+}
