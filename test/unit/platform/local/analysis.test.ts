@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RequestRecord } from '../../../../src/engine/types.ts';
+import { analyzeResultDir, RECORDS_FILE, HEALTH_FILE } from '../../../../src/platform/local/analysis.ts';
+import { formatFinalTable } from '../../../../src/platform/local/table.ts';
+
+const base = { worker: 0, api: 'completion' as const, httpStatus: 200 };
+const records: RequestRecord[] = [
+  { ...base, id: 0, stage: 0, scheduledAtMs: 0, sentAtMs: 0, chunkTimesMs: [100, 110, 120], chunkTokens: [1, 1, 1], endAtMs: 130, promptTokensServer: 50, completionTokensServer: 3 },
+  { ...base, id: 1, stage: 0, scheduledAtMs: 500, sentAtMs: 500, chunkTimesMs: [520, 540], chunkTokens: [1, 1], endAtMs: 1000, promptTokensServer: 30, completionTokensServer: 2 },
+  { ...base, id: 2, stage: 0, scheduledAtMs: 600, sentAtMs: 600, chunkTimesMs: [], chunkTokens: [], endAtMs: 610, httpStatus: 429, error: { label: 'http_429', message: 'slow down' } },
+  { ...base, id: 3, stage: 0, scheduledAtMs: 700, sentAtMs: 700, chunkTimesMs: [], chunkTokens: [], endAtMs: 710, httpStatus: 500, error: { label: 'http_5xx', message: 'x' } },
+];
+
+test('analysis: ten metrics from records, files written, health carried', async () => {
+  const res = mkdtempSync(join(tmpdir(), 'res-'));
+  const ana = mkdtempSync(join(tmpdir(), 'ana-'));
+  writeFileSync(join(res, RECORDS_FILE), records.map((r) => JSON.stringify(r)).join('\n') + '\n{"torn');
+  writeFileSync(join(res, HEALTH_FILE), JSON.stringify({ client_bottleneck: true, warnings: ['schedule lag p99 120 ms'] }));
+  const s = (await analyzeResultDir('inference-perf_1_x_1', res, ana, false))!;
+  assert.equal(s.requests.total, 4);
+  assert.equal(s.requests.failed, 2);
+  assert.equal(s.failure_rate, 0.5);
+  assert.deepEqual(s.failures_by_label, { '429 - Rate Limit': 1, '500 - Internal Server Error': 1 });
+  assert.equal(s.benchmark_duration_s, 1);
+  assert.equal(s.output_tokens_per_s, 5);
+  assert.equal(s.input_tokens_per_s, 80);
+  assert.equal(s.requests_per_s, 2);
+  const near = (a: number | undefined, b: number): void => assert.ok(a !== undefined && Math.abs(a - b) < 1e-9, `${a} ≈ ${b}`);
+  near(s.ttft_ms?.mean, 60);
+  near(s.request_latency_ms?.p50, 315);
+  near(s.tpot_ms?.mean, 15);
+  near(s.itl_ms?.mean, 40 / 3);
+  const json = JSON.parse(readFileSync(join(ana, 'summary.json'), 'utf8'));
+  assert.equal(json.loadgen_health.client_bottleneck, true);
+  const txt = readFileSync(join(ana, 'summary.txt'), 'utf8');
+  assert.match(txt, /INCOMPLETE/);
+  assert.match(txt, /WAS THE BOTTLENECK/);
+  const table = formatFinalTable([s]);
+  for (const row of ['output tokens/s (tok/s)', 'input tokens/s (tok/s)', 'requests/s (req/s)', 'TTFT p99 (ms)', 'TPOT mean (ms)', 'request latency p90 (ms)', 'NTPOT p50 (ms)', 'ITL mean (ms)', 'failure rate (%)', 'benchmark duration (s)']) {
+    assert.ok(table.includes(row), `table row ${row}`);
+  }
+  assert.match(table, /failure rate \(%\)\s+50\.00/);
+});
+
+test('analysis: no records → no summary', async () => {
+  const res = mkdtempSync(join(tmpdir(), 'res-'));
+  assert.equal(await analyzeResultDir('x', res, res, true), undefined);
+});
