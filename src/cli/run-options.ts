@@ -1,0 +1,219 @@
+import type { Command } from '@commander-js/extra-typings';
+import { LlmdbenchError } from '../util/errors.ts';
+import { closestN } from '../util/suggest.ts';
+import { checkValue, endpointProblem, normalizeEndpoint } from '../config/checks.ts';
+import { variableSpec } from '../config/variables.ts';
+import { normalizeArgv } from './argv.ts';
+
+/**
+ * Every run.sh flag (short and long), plus our `--endpoint` and `--workdir`,
+ * in one table: what it sets and how its value is checked. `run`, `render`
+ * and `config` all take these.
+ */
+export interface RunShOptionValues {
+  scenario?: string;
+  models?: string;
+  namespace?: string;
+  methods?: string;
+  harness?: string;
+  workload?: string;
+  pvc?: string;
+  experiment?: string;
+  overrides?: string;
+  output?: string;
+  skip?: boolean;
+  verbose?: boolean;
+  dryRun?: boolean;
+  dataset?: string;
+  monitoring?: boolean;
+  parallelism?: string;
+  wait?: string;
+  envvarspod?: string;
+  debug?: boolean;
+  serviceaccount?: string;
+  wva?: boolean;
+  endpoint?: string;
+  workdir?: string;
+}
+
+export interface RunShOptionSpec {
+  /** Single letter, e.g. `m` for `-m`. */
+  short?: string;
+  /** e.g. `models` for `--models`. */
+  long: string;
+  /** Commander's attribute name. */
+  key: keyof RunShOptionValues;
+  /** Value placeholder; absent for a switch. */
+  arg?: string;
+  /** Variables set (a switch sets them to its `on` value). */
+  variables: readonly string[];
+  /** For switches: the value set, `1` unless said. */
+  on?: string;
+  description: string;
+  check?: 'positive-int' | 'non-negative-int' | 'endpoint';
+}
+
+export const RUN_SH_OPTIONS: readonly RunShOptionSpec[] = [
+  { short: 'c', long: 'scenario', key: 'scenario', arg: 'FILE', variables: ['LLMDBENCH_DEPLOY_SCENARIO'], description: 'scenario file: absolute path, or name under the scenarios folder (.sh optional)' },
+  { short: 'm', long: 'models', key: 'models', arg: 'LIST', variables: ['LLMDBENCH_DEPLOY_MODEL_LIST'], description: 'comma-separated models' },
+  { short: 'p', long: 'namespace', key: 'namespace', arg: 'A[,B[,C]]', variables: ['LLMDBENCH_VLLM_COMMON_NAMESPACE', 'LLMDBENCH_HARNESS_NAMESPACE', 'LLMDBENCH_WVA_NAMESPACE'], description: 'stack namespace A, harness namespace B, WVA namespace C (B and C default to A)' },
+  { short: 't', long: 'methods', key: 'methods', arg: 'LIST', variables: ['LLMDBENCH_DEPLOY_METHODS'], description: 'comma-separated methods: standalone, modelservice, or a service/pod name pattern' },
+  { short: 'l', long: 'harness', key: 'harness', arg: 'NAME', variables: ['LLMDBENCH_HARNESS_NAME'], description: 'harness: inference-perf, guidellm, vllm-benchmark, inferencemax, fmperf, nop' },
+  { short: 'w', long: 'workload', key: 'workload', arg: 'NAME', variables: ['LLMDBENCH_HARNESS_EXPERIMENT_PROFILE'], description: 'workload profile (.yaml optional)' },
+  { short: 'k', long: 'pvc', key: 'pvc', arg: 'NAME', variables: ['LLMDBENCH_HARNESS_PVC_NAME'], description: 'PVC for harness results (Kubernetes)' },
+  { short: 'e', long: 'experiment', key: 'experiment', arg: 'FILE', variables: ['LLMDBENCH_HARNESS_EXPERIMENT_TREATMENTS'], description: 'experiment file with run treatments (--experiments also accepted)' },
+  { short: 'o', long: 'overrides', key: 'overrides', arg: 'LIST', variables: ['LLMDBENCH_HARNESS_EXPERIMENT_PROFILE_OVERRIDES'], description: 'profile overrides key=value,key2=value2' },
+  { short: 'r', long: 'output', key: 'output', arg: 'DEST', variables: ['LLMDBENCH_HARNESS_OUTPUT'], description: 'results destination: local, gs://bucket or s3://bucket' },
+  { short: 'z', long: 'skip', key: 'skip', variables: ['LLMDBENCH_HARNESS_SKIP_RUN'], description: 'skip load generation; only analyse' },
+  { short: 'v', long: 'verbose', key: 'verbose', variables: ['LLMDBENCH_CONTROL_VERBOSE'], description: 'verbose output' },
+  { short: 'n', long: 'dry-run', key: 'dryRun', variables: ['LLMDBENCH_CONTROL_DRY_RUN'], description: 'print the plan, contact nothing' },
+  { short: 'x', long: 'dataset', key: 'dataset', arg: 'URL', variables: ['LLMDBENCH_RUN_DATASET_URL'], description: 'dataset URL (LLMDBENCH_RUN_DATASET_FILE becomes its basename)' },
+  { short: 'f', long: 'monitoring', key: 'monitoring', variables: ['LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED'], on: 'true', description: 'scrape stack metrics and capture pod logs' },
+  { short: 'j', long: 'parallelism', key: 'parallelism', arg: 'N', variables: ['LLMDBENCH_HARNESS_LOAD_PARALLELISM'], check: 'positive-int', description: 'number of identical harness instances (positive integer)' },
+  { short: 's', long: 'wait', key: 'wait', arg: 'SECONDS', variables: ['LLMDBENCH_HARNESS_WAIT_TIMEOUT'], check: 'non-negative-int', description: 'seconds to wait for the harness; 0 = do not wait' },
+  { short: 'g', long: 'envvarspod', key: 'envvarspod', arg: 'LIST', variables: ['LLMDBENCH_HARNESS_ENVVARS_TO_YAML'], description: 'names or prefixes of extra variables passed to the harness pod' },
+  { short: 'd', long: 'debug', key: 'debug', variables: ['LLMDBENCH_HARNESS_DEBUG'], description: 'debug: harness pods sleep instead of running' },
+  { short: 'q', long: 'serviceaccount', key: 'serviceaccount', arg: 'NAME', variables: ['LLMDBENCH_VLLM_COMMON_SERVICE_ACCOUNT'], description: 'service account of the harness pods' },
+  { short: 'u', long: 'wva', key: 'wva', variables: ['LLMDBENCH_WVA_ENABLED'], description: 'enable the workload variant autoscaler' },
+  { long: 'endpoint', key: 'endpoint', arg: 'URL', variables: ['LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'], check: 'endpoint', description: 'stack base URL http(s)://host:port (no path); default: the embedded simulator' },
+  { long: 'workdir', key: 'workdir', arg: 'DIR', variables: ['LLMDBENCH_CONTROL_WORK_DIR'], description: 'work folder; default: a new one per run' },
+];
+
+/** `-m, --models` style flag strings of every option, plus -h/--help. */
+export function runShFlagNames(): string[] {
+  const out = ['-h', '--help'];
+  for (const o of RUN_SH_OPTIONS) {
+    if (o.short) out.push(`-${o.short}`);
+    out.push(`--${o.long}`);
+  }
+  return out;
+}
+
+function valueFlags(): Set<string> {
+  const s = new Set<string>();
+  for (const o of RUN_SH_OPTIONS) {
+    if (!o.arg) continue;
+    if (o.short) s.add(`-${o.short}`);
+    s.add(`--${o.long}`);
+  }
+  return s;
+}
+
+function helpFor(o: RunShOptionSpec): string {
+  const sets = o.variables
+    .map((name) => {
+      const spec = variableSpec(name);
+      const d = spec?.default;
+      const def = typeof d === 'string' ? (d === '' ? 'empty' : d) : d ? 'see `llmdbench config`' : spec?.derive ? 'derived' : 'empty';
+      return `${name}${o.arg ? '' : `=${o.on ?? '1'}`} (default: ${def})`;
+    })
+    .join(', ');
+  return `${o.description}; sets ${sets}`;
+}
+
+/** Error for a flag this command does not have, naming the closest valid flag. */
+export function unknownFlagError(flag: string, valid: readonly string[] = runShFlagNames()): LlmdbenchError {
+  const name = flag.split('=')[0] ?? flag;
+  const isLong = name.startsWith('--');
+  let near: string[];
+  if (isLong) near = closestN(name, valid.filter((f) => f.startsWith('--')), 3);
+  // `-models`: a long flag typed with one dash.
+  else if (name.length > 2) near = closestN(`-${name}`, valid.filter((f) => f.startsWith('--')), 3);
+  // A single letter: only a case slip (`-M` for `-m`) is a meaningful suggestion.
+  else near = valid.filter((f) => !f.startsWith('--') && f !== name && f.toLowerCase() === name.toLowerCase());
+  const shorts = valid.filter((f) => !f.startsWith('--')).join(' ');
+  return new LlmdbenchError('E_UNKNOWN_FLAG', `unknown flag ${name}${near[0] ? ` (did you mean ${near[0]}?)` : ''}`, {
+    details: near.length > 1 ? [`other close flags: ${near.slice(1).join(', ')}`] : [],
+    hint: near[0] ? `use ${near[0]}; see --help for every flag` : `valid short flags: ${shorts}; see --help for every flag`,
+  });
+}
+
+/**
+ * Adds every run.sh flag to `cmd`, accepts the `-x=value` forms (see
+ * normalizeArgv) and turns unknown flags into E_UNKNOWN_FLAG errors naming
+ * the closest valid flag (instead of commander's own message).
+ */
+export function addRunShOptions<A extends unknown[], O extends Record<string, unknown>, G extends Record<string, unknown>>(
+  cmd: Command<A, O, G>,
+): Command<A, O & RunShOptionValues, G> {
+  const c = cmd as unknown as Command;
+  for (const o of RUN_SH_OPTIONS) {
+    const flags = `${o.short ? `-${o.short}, ` : ''}--${o.long}${o.arg ? ` <${o.arg}>` : ''}`;
+    c.option(flags, helpFor(o));
+  }
+  const vf = valueFlags();
+  const parseOptions = c.parseOptions.bind(c);
+  c.parseOptions = (argv: string[]) => parseOptions(normalizeArgv(argv, vf));
+  const own = (): string[] => [
+    '-h',
+    '--help',
+    ...c.options.flatMap((opt) => [opt.short, opt.long].filter((f): f is string => typeof f === 'string')),
+  ];
+  (c as unknown as { unknownOption: (flag: string) => never }).unknownOption = (flag: string): never => {
+    throw unknownFlagError(flag, own());
+  };
+  return cmd as unknown as Command<A, O & RunShOptionValues, G>;
+}
+
+function badValue(o: RunShOptionSpec, value: string, problem: string): LlmdbenchError {
+  const flag = `${o.short ? `-${o.short}/` : ''}--${o.long}`;
+  return new LlmdbenchError('E_BAD_FLAG_VALUE', `${flag} ${JSON.stringify(value)}: ${problem}`, {
+    hint: `${flag} ${o.arg ?? ''}: ${o.description}`,
+  });
+}
+
+/**
+ * Maps parsed options to the LLMDBENCH_* variables they set (as upstream's
+ * CLIOVERRIDE mechanism, without its truncation). `-p A,B,C` sets the three
+ * namespaces, B and C defaulting to A. Bad numbers and a bad endpoint throw
+ * E_BAD_FLAG_VALUE (all problems at once).
+ */
+export function runShOptionsToFlags(opts: RunShOptionValues): Record<string, string> {
+  const out: Record<string, string> = {};
+  const errors: LlmdbenchError[] = [];
+  for (const o of RUN_SH_OPTIONS) {
+    const raw = opts[o.key];
+    if (raw === undefined || raw === false) continue;
+    if (raw === true) {
+      for (const v of o.variables) out[v] = o.on ?? '1';
+      continue;
+    }
+    let value = raw.trim();
+    if (o.check === 'endpoint') {
+      const p = endpointProblem(value);
+      if (p) {
+        errors.push(badValue(o, raw, p));
+        continue;
+      }
+      value = normalizeEndpoint(value);
+    } else if (o.check) {
+      const p = checkValue(o.check, value);
+      if (p) {
+        errors.push(badValue(o, raw, p));
+        continue;
+      }
+    }
+    if (o.key === 'namespace') {
+      const parts = value.split(',').map((s) => s.trim());
+      const [a = '', b, c] = parts;
+      if (a === '' || parts.length > 3) {
+        errors.push(badValue(o, raw, a === '' ? 'the first namespace (the stack namespace) is empty' : 'expected at most 3 namespaces A,B,C'));
+        continue;
+      }
+      out.LLMDBENCH_VLLM_COMMON_NAMESPACE = a;
+      out.LLMDBENCH_HARNESS_NAMESPACE = b || a;
+      out.LLMDBENCH_WVA_NAMESPACE = c || a;
+      continue;
+    }
+    for (const v of o.variables) out[v] = value;
+  }
+  const [first, ...rest] = errors;
+  if (first) {
+    if (rest.length === 0) throw first;
+    throw new LlmdbenchError('E_BAD_FLAG_VALUE', `${errors.length} flags have bad values`, {
+      details: errors.map((e) => e.message),
+      hint: 'see --help for what each flag takes',
+    });
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+import type { ValueCheck } from './variables.ts';
+
+/**
+ * Checks a value; returns what is wrong with it, or undefined when it is fine.
+ * Applied to flags, scenario and environment values alike.
+ */
+export function checkValue(check: ValueCheck, value: string): string | undefined {
+  switch (check) {
+    case 'positive-int':
+      return /^[0-9]+$/.test(value) && Number(value) >= 1 && Number.isSafeInteger(Number(value))
+        ? undefined
+        : 'expected a positive whole number (1, 2, ...)';
+    case 'non-negative-int':
+      return /^[0-9]+$/.test(value) && Number.isSafeInteger(Number(value)) ? undefined : 'expected a whole number >= 0';
+    case 'flag01':
+      return value === '0' || value === '1' ? undefined : 'expected 0 or 1';
+    case 'bool':
+      return /^(true|false)$/i.test(value) ? undefined : 'expected true or false';
+    case 'http-base-url':
+      return endpointProblem(value);
+  }
+}
+
+/** What is wrong with an endpoint base URL (http(s)://host[:port], no path), or undefined. */
+export function endpointProblem(value: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return 'expected an http(s) base URL such as http://127.0.0.1:8000';
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `expected http:// or https://, got ${u.protocol}//`;
+  if (u.pathname !== '/' && u.pathname !== '') {
+    return `the endpoint is a base URL without a path (got path ${u.pathname}); llmdbench adds /v1/... itself`;
+  }
+  if (u.search || u.hash) return 'the endpoint must not have a query or fragment';
+  if (u.username || u.password) return 'credentials in the URL are not supported (they would be printed)';
+  return undefined;
+}
+
+/** `http://h:1/` → `http://h:1`: the base URL as upstream forms it, no trailing slash. */
+export function normalizeEndpoint(value: string): string {
+  return value.replace(/\/+$/, '');
+}

@@ -1,0 +1,168 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The catalog of every LLMDBENCH_* variable the run phase uses, with upstream's
+ * defaults (llm-d-benchmark `setup/env.sh` at the last shell commit), except the
+ * default model, which is `meta-llama/Llama-3.2-1B-Instruct`.
+ *
+ * A variable's value comes from a `default` (static, or computed from the
+ * run's context: package root, cwd, time) or, when it depends on other
+ * variables, from `derive`, which runs after every layer is applied (so `-p A`
+ * also moves `LLMDBENCH_WVA_NAMESPACE`). Catalog order is the order used by
+ * `llmdbench config` and the order in which `derive` runs: a derived variable
+ * is listed after what it reads.
+ */
+
+/** What the run phase checks about a value (whatever its source). */
+export type ValueCheck = 'positive-int' | 'non-negative-int' | 'flag01' | 'bool' | 'http-base-url';
+
+export interface DefaultContext {
+  /** The llmdbench package root (holds `workload/`, maybe `scenarios/`). */
+  packageRoot: string;
+  cwd: string;
+  /** Epoch seconds at resolve time. */
+  nowS: number;
+}
+
+export interface VariableSpec {
+  name: string;
+  /** Built-in default (source `default`). Absent: no default (empty). */
+  default?: string | ((ctx: DefaultContext) => string);
+  /** Computed from other final values when no flag/scenario/env set it (source `derived`). */
+  derive?: (get: (name: string) => string | undefined, ctx: DefaultContext) => string;
+  description: string;
+  /** Never printed or written in clear. */
+  secret?: boolean;
+  /** The run.sh flag that sets it, for help and docs. */
+  flag?: string;
+  check?: ValueCheck;
+}
+
+/** The llmdbench package root (two levels above this file). */
+export const packageRoot: string = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
+
+/** `<dir>/scenarios` under cwd, then under the package root, those that exist, joined with `:`. */
+export function defaultScenariosPath(ctx: DefaultContext): string {
+  const dirs = [join(ctx.cwd, 'scenarios'), join(ctx.packageRoot, 'scenarios')];
+  return [...new Set(dirs)].filter((d) => existsSync(d) && statSync(d).isDirectory()).join(':');
+}
+
+function harnessDirs(dir: string | undefined): string {
+  if (!dir || !existsSync(dir)) return '';
+  return readdirSync(dir)
+    .filter((n) => statSync(join(dir, n)).isDirectory())
+    .sort()
+    .join(' ');
+}
+
+const v = (spec: VariableSpec): VariableSpec => spec;
+
+export const VARIABLES: readonly VariableSpec[] = [
+  // --- what to run against ---------------------------------------------------
+  v({ name: 'LLMDBENCH_DEPLOY_SCENARIO', flag: '-c/--scenario', description: 'Scenario file (bash export lines) sourced before flags apply; empty means none' }),
+  v({ name: 'LLMDBENCH_SCENARIOS_DIR', default: defaultScenariosPath, description: 'Where scenario names are looked up (`:`-separated); default ./scenarios, then <package>/scenarios' }),
+  v({ name: 'LLMDBENCH_DEPLOY_MODEL_LIST', default: 'meta-llama/Llama-3.2-1B-Instruct', flag: '-m/--models', description: 'Comma-separated models; the run loops over them' }),
+  v({ name: 'LLMDBENCH_DEPLOY_METHODS', default: 'modelservice', flag: '-t/--methods', description: 'Comma-separated methods: standalone, modelservice, or a service/pod name pattern' }),
+  v({ name: 'LLMDBENCH_CONTROL_ENVIRONMENT_TYPE_STANDALONE_ACTIVE', derive: (g) => (methodList(g('LLMDBENCH_DEPLOY_METHODS')).includes('standalone') ? '1' : '0'), description: '1 when the methods include standalone' }),
+  v({ name: 'LLMDBENCH_CONTROL_ENVIRONMENT_TYPE_MODELSERVICE_ACTIVE', derive: (g) => (methodList(g('LLMDBENCH_DEPLOY_METHODS')).includes('modelservice') ? '1' : '0'), description: '1 when the methods include modelservice' }),
+  v({ name: 'LLMDBENCH_HARNESS_STACK_ENDPOINT_URL', flag: '--endpoint', check: 'http-base-url', description: 'Base URL of the stack (scheme://host:port, no path); empty means start the embedded simulator' }),
+  v({ name: 'LLMDBENCH_VLLM_COMMON_NAMESPACE', default: 'llmdbench', flag: '-p/--namespace (A)', description: 'Namespace where the stack runs' }),
+  v({ name: 'LLMDBENCH_HARNESS_NAMESPACE', default: 'llmdbench', flag: '-p/--namespace (B)', description: 'Namespace where the harness pods run' }),
+  v({ name: 'LLMDBENCH_WVA_NAMESPACE', derive: (g) => g('LLMDBENCH_VLLM_COMMON_NAMESPACE') ?? '', flag: '-p/--namespace (C)', description: 'Namespace of the workload variant autoscaler; default: the stack namespace' }),
+  v({ name: 'LLMDBENCH_WVA_ENABLED', default: '0', flag: '-u/--wva', check: 'flag01', description: 'Workload variant autoscaler enabled (1) or not (0)' }),
+  v({ name: 'LLMDBENCH_VLLM_COMMON_SERVICE_ACCOUNT', default: 'default', flag: '-q/--serviceaccount', description: 'Service account of the harness launcher pods' }),
+  v({ name: 'LLMDBENCH_VLLM_COMMON_FQDN', default: '.svc.cluster.local', description: 'Cluster DNS suffix appended to service hosts' }),
+  // --- harness and workload -----------------------------------------------------
+  v({ name: 'LLMDBENCH_HARNESS_NAME', default: 'inference-perf', flag: '-l/--harness', description: 'Harness: inference-perf, guidellm, vllm-benchmark, inferencemax, fmperf, nop' }),
+  v({ name: 'LLMDBENCH_HARNESS_EXPERIMENT_PROFILE', default: 'sanity_random.yaml', flag: '-w/--workload', description: 'Workload profile name (`.yaml` optional) under the harness profile folder' }),
+  v({ name: 'LLMDBENCH_HARNESS_PROFILES_DIR', default: (c) => join(c.packageRoot, 'workload', 'profiles'), description: 'Folder of workload profile templates, one subfolder per harness' }),
+  v({ name: 'LLMDBENCH_HARNESS_PROFILE_HARNESS_LIST', derive: (g) => harnessDirs(g('LLMDBENCH_HARNESS_PROFILES_DIR')), description: 'Harness folders found under the profiles folder (space-separated)' }),
+  v({ name: 'LLMDBENCH_HARNESS_EXPERIMENT_TREATMENTS', flag: '-e/--experiment', description: 'Experiment file with run treatments (one rendered profile per treatment)' }),
+  v({ name: 'LLMDBENCH_HARNESS_EXPERIMENT_PROFILE_OVERRIDES', flag: '-o/--overrides', description: 'Profile overrides, `key=value,key2=value2`' }),
+  v({ name: 'LLMDBENCH_HARNESS_OUTPUT', default: 'local', flag: '-r/--output', description: 'Where results go: local, gs://bucket or s3://bucket' }),
+  v({ name: 'LLMDBENCH_HARNESS_SKIP_RUN', default: '0', flag: '-z/--skip', check: 'flag01', description: 'Skip the load generation (1); only analysis of existing results runs' }),
+  v({ name: 'LLMDBENCH_HARNESS_DEBUG', default: '0', flag: '-d/--debug', check: 'flag01', description: 'Debug mode (1): launcher pods sleep instead of running the harness' }),
+  v({ name: 'LLMDBENCH_HARNESS_LOAD_PARALLELISM', default: '1', flag: '-j/--parallelism', check: 'positive-int', description: 'Number of identical harness instances (pods) generating load' }),
+  v({ name: 'LLMDBENCH_HARNESS_WAIT_TIMEOUT', default: '3600', flag: '-s/--wait', check: 'non-negative-int', description: 'Seconds to wait for the harness to finish; 0 = start it and do not wait' }),
+  v({ name: 'LLMDBENCH_HARNESS_ENVVARS_TO_YAML', default: 'LLMDBENCH_RUN_EXPERIMENT', flag: '-g/--envvarspod', description: 'Names or prefixes of extra variables passed to the harness pod (comma-separated)' }),
+  v({ name: 'LLMDBENCH_HARNESS_PVC_NAME', default: 'workload-pvc', flag: '-k/--pvc', description: 'PVC holding harness results (/requests in the pod)' }),
+  v({ name: 'LLMDBENCH_HARNESS_PVC_SIZE', default: '20Gi', description: 'Size of the harness PVC when created' }),
+  v({ name: 'LLMDBENCH_HARNESS_CPU_NR', default: '16', description: 'CPU request = limit of each harness pod' }),
+  v({ name: 'LLMDBENCH_HARNESS_CPU_MEM', default: '32Gi', description: 'Memory request = limit of each harness pod' }),
+  v({ name: 'LLMDBENCH_HARNESS_EXECUTABLE', default: 'llm-d-benchmark.sh', description: 'Entry point run in the launcher pod' }),
+  v({ name: 'LLMDBENCH_HARNESS_POD_LABEL', default: 'llmdbench-harness-launcher', description: 'Value of the `app` label on launcher pods' }),
+  v({ name: 'LLMDBENCH_HARNESS_INFERENCE_PERF_RAYON_NUM_THREADS', default: '4', check: 'positive-int', description: 'RAYON_NUM_THREADS given to the inference-perf pod' }),
+  v({ name: 'LLMDBENCH_HARNESS_CONDA_ENV_NAME', derive: (g) => `${g('LLMDBENCH_HARNESS_NAME') ?? ''}-env`, description: 'Conda environment for local analysis: <harness>-env' }),
+  v({ name: 'LLMDBENCH_HARNESS_SERVICE_ACCOUNT', derive: (g) => `${g('LLMDBENCH_HARNESS_NAME') ?? ''}-runner`, description: 'Service account named in fmperf profiles: <harness>-runner' }),
+  v({ name: 'LLMDBENCH_HARNESS_CONTAINER_IMAGE', default: 'lmcache/lmcache-benchmark:main', description: 'Image named in fmperf profiles' }),
+  // --- monitoring -------------------------------------------------------------
+  v({ name: 'LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED', default: 'false', flag: '-f/--monitoring', check: 'bool', description: 'Scrape stack metrics and capture pod logs during the run' }),
+  v({ name: 'LLMDBENCH_VLLM_MODELSERVICE_GAIE_EPP_VERBOSITY', default: '4', description: 'Endpoint picker log verbosity (log capture with -f)' }),
+  v({ name: 'LLMDBENCH_VLLM_MODELSERVICE_GAIE_PLUGINS_CONFIGFILE', default: 'default-plugins.yaml', description: 'GAIE plugins preset file passed to the pod' }),
+  // --- run / experiment ---------------------------------------------------------
+  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_ID', derive: (_g, c) => String(c.nowS), description: 'Experiment ID (default: epoch seconds at start); treatments append -<treatment>' }),
+  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_RESULTS_DIR_PREFIX', default: '/requests', description: 'Results folder prefix inside harness pods' }),
+  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_ANALYZE_LOCALLY', default: '0', check: 'flag01', description: 'Run the analysis on this machine after collection (1)' }),
+  v({ name: 'LLMDBENCH_WORKSPACE_DIR', description: 'Upstream alias read into LLMDBENCH_RUN_WORKSPACE_DIR' }),
+  v({ name: 'LLMDBENCH_RUN_WORKSPACE_DIR', derive: (g) => g('LLMDBENCH_WORKSPACE_DIR') ?? '/workspace', description: 'Workspace folder in the harness (profiles under <dir>/profiles/<harness>)' }),
+  v({ name: 'LLMDBENCH_RUN_DATASET_URL', flag: '-x/--dataset', description: 'URL of a dataset the harness downloads' }),
+  v({ name: 'LLMDBENCH_RUN_DATASET_FILE', derive: (g) => datasetFile(g('LLMDBENCH_RUN_DATASET_URL')), description: 'Basename of the dataset URL, NONE without one' }),
+  v({ name: 'LLMDBENCH_RUN_DATASET_DIR', derive: (g) => g('LLMDBENCH_RUN_WORKSPACE_DIR') ?? '', description: 'Folder holding the dataset (default: the workspace folder)' }),
+  // --- control ------------------------------------------------------------------
+  v({ name: 'LLMDBENCH_CONTROL_WORK_DIR', flag: '--workdir', description: 'Work folder for rendered profiles, results and logs; empty: a new one is made at run time' }),
+  v({ name: 'LLMDBENCH_CONTROL_DRY_RUN', default: '0', flag: '-n/--dry-run', check: 'flag01', description: 'Print the plan and commands, contact nothing (1)' }),
+  v({ name: 'LLMDBENCH_CONTROL_VERBOSE', default: '0', flag: '-v/--verbose', check: 'flag01', description: 'Verbose output (1)' }),
+  v({ name: 'LLMDBENCH_CONTROL_WAIT_TIMEOUT', default: '900', check: 'non-negative-int', description: 'Seconds to wait for harness pods to become Ready' }),
+  v({ name: 'LLMDBENCH_CLUSTER_URL', default: 'auto', description: 'Cluster API URL; auto = current kube context' }),
+  v({ name: 'LLMDBENCH_BASE64_CONTEXT_CONTENTS', secret: true, description: 'Path of the minified kubeconfig passed (base64) to the pod; set at run time' }),
+  // --- credentials and cluster objects ------------------------------------------
+  v({ name: 'LLMDBENCH_HF_TOKEN', secret: true, description: 'Hugging Face token (read from the cluster secret when empty)' }),
+  v({ name: 'LLMDBENCH_VLLM_COMMON_HF_TOKEN_NAME', default: 'llm-d-hf-token', secret: false, description: 'Name of the Kubernetes Secret holding the HF token (a name, not a secret)' }),
+  v({ name: 'LLMDBENCH_VLLM_COMMON_HF_TOKEN_KEY', default: 'HF_TOKEN', secret: false, description: 'Key inside that Secret (a name, not a secret)' }),
+  v({ name: 'LLMDBENCH_VLLM_COMMON_PVC_STORAGE_CLASS', default: 'default', description: 'StorageClass of the harness PVC; default = the cluster default' }),
+  v({ name: 'LLMDBENCH_VLLM_COMMON_PVC_ACCESS_MODE', default: 'ReadWriteMany', description: 'Access mode of the harness PVC' }),
+  v({ name: 'LLMDBENCH_VLLM_COMMON_PRIORITY_CLASS_NAME', default: 'none', description: 'priorityClassName of harness pods; none = unset' }),
+  v({ name: 'LLMDBENCH_IMAGE_REGISTRY', default: 'ghcr.io', description: 'Launcher image registry' }),
+  v({ name: 'LLMDBENCH_IMAGE_REPO', default: 'llm-d', description: 'Launcher image repository' }),
+  v({ name: 'LLMDBENCH_IMAGE_NAME', default: 'llm-d-benchmark', description: 'Launcher image name' }),
+  v({ name: 'LLMDBENCH_IMAGE_TAG', default: 'auto', description: 'Launcher image tag; auto = newest tag of the registry' }),
+  // --- per model (set by configForModel) ---------------------------------------
+  v({ name: 'LLMDBENCH_DEPLOY_CURRENT_MODEL', description: 'The model of the current run unit (set per model)' }),
+  v({ name: 'LLMDBENCH_DEPLOY_CURRENT_MODELID', description: 'Model id: part after `:`, `/` and `.` as `-`, lowercased (set per model)' }),
+  v({ name: 'LLMDBENCH_DEPLOY_CURRENT_TOKENIZER', secret: false, description: 'Tokenizer of the current model (set per model)' }),
+  v({ name: 'LLMDBENCH_HARNESS_STACK_NAME', description: 'Stack name <method>-<parameters>-<type>, e.g. llm-d-1b-instruct (set per model)' }),
+  v({ name: 'LLMDBENCH_HARNESS_STACK_TYPE', description: 'llm-d (modelservice) or vllm-prod (standalone/other) (set per method)' }),
+  v({ name: 'LLMDBENCH_CONTROL_ENV_VAR_LIST_TO_POD', description: 'Regex of variables passed to the harness pod (set per method)' }),
+];
+
+const byName = new Map(VARIABLES.map((s) => [s.name, s]));
+
+export function variableSpec(name: string): VariableSpec | undefined {
+  return byName.get(name);
+}
+
+export function isKnownVariable(name: string): boolean {
+  return byName.has(name);
+}
+
+/** Comma-separated list, trimmed, empty items dropped. */
+export function splitList(s: string | undefined): string[] {
+  return (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+}
+
+export function methodList(s: string | undefined): string[] {
+  return splitList(s);
+}
+
+/** Basename of the dataset URL (query and fragment ignored), `NONE` when empty. */
+export function datasetFile(url: string | undefined): string {
+  if (!url) return 'NONE';
+  const noQuery = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const base = noQuery.slice(noQuery.lastIndexOf('/') + 1);
+  return base || 'NONE';
+}
