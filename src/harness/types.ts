@@ -69,6 +69,11 @@ export interface HarnessPlugin {
   readonly description: string;
   /** Validate a parsed profile; report every problem at once. Unknown keys are warnings. */
   validate(doc: unknown): ProfileIssue[];
+  /**
+   * Which variant of the native format `doc` is written in, for harnesses that
+   * accept several (guidellm: "v0.7 scenario" or "legacy flat"). Optional.
+   */
+  dialect?(doc: unknown): string | undefined;
   /** Execute a rendered profile against an endpoint. Absent until the harness is implemented. */
   run?(ctx: HarnessRunContext): Promise<HarnessRunOutcome>;
 }

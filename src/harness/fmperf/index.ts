@@ -1,0 +1,9 @@
+import type { HarnessPlugin } from '../types.ts';
+import { runSchema } from '../schema-common.ts';
+import { fmperfRules, fmperfSchema } from './schema.ts';
+
+export const fmperf: HarnessPlugin = {
+  kind: 'fmperf',
+  description: 'fmperf / LMBenchmark multi-round QA: users x rounds at a sweep of QPS values',
+  validate: (doc) => runSchema(fmperfSchema, doc, fmperfRules),
+};
