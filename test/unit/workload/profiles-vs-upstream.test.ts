@@ -32,6 +32,12 @@ const PAIRS: Array<[string, string]> = [
   ['inference-perf/sanity_random', `${SHELL}/inference-perf/sanity_random.yaml.in`],
   ...['summarization_synthetic', 'chatbot_sharegpt', 'shared_prefix_synthetic', 'chatbot_synthetic', 'code_completion_synthetic', 'random_concurrent', 'shared_prefix_synthetic_short', 'shared_prefix_synthetic_heavy', 'shared_prefix_multi_turn_chat']
     .map((n): [string, string] => [`inference-perf/${n}`, `${HEAD}/inference-perf/${n}.yaml.in`]),
+  // Further HEAD inference-perf profiles we carry (trace replays, kimi, multimodal and
+  // predicted-latency-routing are not carried: see docs/workloads.md).
+  ...['interactive-chat', 'agentic_code_generation', 'guide_pd-disaggregation_1', 'guide_pd-disaggregation_2', 'guide_wide-ep-lws_1',
+    'guide_optimized-baseline_1', 'guide_optimized-baseline_2', 'guide_precise-prefix-cache-routing_1',
+    'guide_precise-prefix-cache-routing_2', 'guide_tiered-prefix-cache_1', 'guide_p2p-kv-cache-sharing_1']
+    .map((n): [string, string] => [`inference-perf/${n}`, `${HEAD}/inference-perf/${n}.yaml.in`]),
   ['inference-perf/shared_prefix_synthetic_large', `${KUBECON}/inference-perf/shared_prefix_synthetic_large.yaml.in`],
   ...['sanity_random', 'random_concurrent', 'fixed_dataset', 'sharegpt', 'sonnet_concurrent']
     .map((n): [string, string] => [`vllm-benchmark/${n}`, `${HEAD}/vllm-benchmark/${n}.yaml.in`]),
