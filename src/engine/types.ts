@@ -111,4 +111,16 @@ export interface RequestRecord {
   outputText?: string;
   error?: { label: ErrorLabel; message: string };
   tags?: Record<string, string | number>;
+  /**
+   * First / last SSE event with a non-empty `choices` array, content or not
+   * (vllm bench times TTFT and latency by these; the chat role chunk counts).
+   */
+  firstChoiceAtMs?: number;
+  lastChoiceAtMs?: number;
+  /** Number of SSE events with non-empty `choices`. */
+  choiceEventCount?: number;
+  /** Server `usage.prompt_tokens_details.cached_tokens`, when sent. */
+  cachedPromptTokensServer?: number;
+  /** The stream ended with `data: [DONE]` (false: EOF without it). */
+  doneSeen?: boolean;
 }

@@ -1,0 +1,7 @@
+/** The API client's public API. */
+export { EngineClient, prepareRequest } from './http-client.ts';
+export type { ClientOptions, PreparedRequest, SendMeta } from './http-client.ts';
+export { apiClients, completionClient, chatClient } from './api.ts';
+export type { ApiClient, ChunkView } from './api.ts';
+export { SseFramer } from './sse.ts';
+export { classifyError, statusLabel, LabelledAbort } from './errors.ts';

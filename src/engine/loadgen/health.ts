@@ -1,0 +1,97 @@
+import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { threadId } from 'node:worker_threads';
+import { monoMs } from '../../util/clock.ts';
+
+/** Health of one thread of the load generator over a run. */
+export interface ThreadHealth {
+  /** 'main' or 'worker-<n>'. */
+  thread: string;
+  wallMs: number;
+  /** Event-loop delay beyond the 10 ms sampling interval (monitorEventLoopDelay), ms. */
+  eventLoopDelayMs: { mean: number; p50: number; p99: number; max: number };
+  /** V8 garbage-collection pauses seen by this thread. */
+  gc: { count: number; totalMs: number; maxMs: number; p99Ms: number };
+  /** Requests this thread had in flight at once, at most. */
+  maxInFlight: number;
+}
+
+/** Samples event-loop delay and GC pauses for the current thread. */
+export class ThreadMonitor {
+  private readonly hist: IntervalHistogram;
+  private readonly obs: PerformanceObserver;
+  private readonly gcDurations: number[] = [];
+  private readonly startMs = monoMs();
+  private stopped = false;
+
+  constructor(private readonly name: string) {
+    this.hist = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+    this.hist.enable();
+    this.obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (this.gcDurations.length < 1_000_000) this.gcDurations.push(e.duration);
+    });
+    this.obs.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Current event-loop delay p99 (ms), for live samples. */
+  loopP99Ms(): number {
+    return nsToMs(this.hist.percentile(99));
+  }
+
+  report(maxInFlight: number): ThreadHealth {
+    if (!this.stopped) {
+      this.stopped = true;
+      this.hist.disable();
+      this.obs.disconnect();
+    }
+    const g = [...this.gcDurations].sort((a, b) => a - b);
+    const n = this.hist.count;
+    return {
+      thread: this.name,
+      wallMs: monoMs() - this.startMs,
+      eventLoopDelayMs:
+        n > 0
+          ? { mean: nsToMs(this.hist.mean), p50: nsToMs(this.hist.percentile(50)), p99: nsToMs(this.hist.percentile(99)), max: nsToMs(this.hist.max) }
+          : { mean: 0, p50: 0, p99: 0, max: 0 },
+      gc: {
+        count: g.length,
+        totalMs: g.reduce((a, b) => a + b, 0),
+        maxMs: g.length ? (g[g.length - 1] ?? 0) : 0,
+        p99Ms: g.length ? (g[Math.min(g.length - 1, Math.floor(0.99 * (g.length - 1)))] ?? 0) : 0,
+      },
+      maxInFlight,
+    };
+  }
+}
+
+const RESOLUTION_MS = 10;
+
+/** The histogram records whole timer intervals; the delay is what exceeds the resolution. */
+function nsToMs(ns: number): number {
+  return Number.isFinite(ns) ? Math.max(0, ns / 1e6 - RESOLUTION_MS) : 0;
+}
+
+/** Process CPU over an interval, as a fraction of one core. */
+export class CpuMeter {
+  private readonly start = process.cpuUsage();
+  private readonly startMs = monoMs();
+  private lastCpu = this.start;
+  private lastMs = this.startMs;
+
+  /** Utilisation since the previous call (fraction of one core). */
+  sample(): number {
+    const c = process.cpuUsage(this.lastCpu);
+    const now = monoMs();
+    const frac = (c.user + c.system) / 1000 / Math.max(1e-6, now - this.lastMs);
+    this.lastCpu = process.cpuUsage();
+    this.lastMs = now;
+    return frac;
+  }
+
+  total(): { userMs: number; systemMs: number; wallMs: number; utilisation: number } {
+    const c = process.cpuUsage(this.start);
+    const wallMs = monoMs() - this.startMs;
+    return { userMs: c.user / 1000, systemMs: c.system / 1000, wallMs, utilisation: (c.user + c.system) / 1000 / Math.max(1e-6, wallMs) };
+  }
+}
+
+export const currentThreadId = threadId;

@@ -1,0 +1,132 @@
+import { Worker } from 'node:worker_threads';
+import type { RequestRecord } from '../types.ts';
+import type { ExecutorEvents, ExecutorOptions, Job } from './executor.ts';
+import type { ThreadHealth } from './health.ts';
+
+export type ToWorker =
+  | { t: 'stage'; mode: 'open' | 'closed'; slots: number; since: number }
+  | { t: 'jobs'; jobs: Job[] }
+  | { t: 'stop' }
+  | { t: 'abort' }
+  | { t: 'close' };
+
+export type FromWorker =
+  | { t: 'recs'; recs: RequestRecord[]; sent: number; inFlight: number }
+  | { t: 'dropped'; ids: number[] }
+  | { t: 'stat'; sent: number; inFlight: number }
+  | { t: 'closed'; health: ThreadHealth }
+  | { t: 'ready' };
+
+// Worker threads do not inherit tsx's loader on Node 20: a tiny eval'd script
+// registers tsx (resolved from this package, so any cwd works), then loads worker.ts.
+const BOOT = `(async () => {
+  const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});
+  register();
+  await import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)});
+})().catch((e) => { setImmediate(() => { throw e; }); });`;
+
+/**
+ * The main thread's handle on an Executor running in a worker thread. Jobs
+ * submitted in one turn go in one message.
+ */
+export class RemoteExecutor {
+  private readonly worker: Worker;
+  private pending: Job[] = [];
+  private scheduled = false;
+  private closedHealth: Promise<ThreadHealth>;
+  /** Resolves once the worker has loaded and can take jobs. */
+  readonly ready: Promise<void>;
+  sent = 0;
+  inFlight = 0;
+  /** Set when the worker died; the run fails with it. */
+  error: Error | undefined;
+
+  constructor(opts: ExecutorOptions, events: ExecutorEvents & { onError(err: Error): void }) {
+    this.worker = new Worker(BOOT, { eval: true, workerData: opts });
+    let resolveHealth!: (h: ThreadHealth) => void;
+    let resolveReady!: () => void;
+    this.ready = new Promise((r) => (resolveReady = r));
+    this.closedHealth = new Promise((r) => (resolveHealth = r));
+    this.worker.on('message', (m: FromWorker) => {
+      switch (m.t) {
+        case 'recs':
+          this.sent = m.sent;
+          this.inFlight = m.inFlight;
+          for (const r of m.recs) events.onRecord(r);
+          break;
+        case 'dropped':
+          events.onDropped(m.ids);
+          break;
+        case 'stat':
+          this.sent = m.sent;
+          this.inFlight = m.inFlight;
+          break;
+        case 'closed':
+          resolveHealth(m.health);
+          break;
+        case 'ready':
+          resolveReady();
+          break;
+      }
+    });
+    this.worker.on('error', (err) => {
+      this.error = err;
+      events.onError(err);
+    });
+    this.worker.on('exit', () => {
+      resolveReady();
+      resolveHealth(emptyHealth(`worker-${opts.index}`));
+    });
+  }
+
+  private post(m: ToWorker): void {
+    this.flush();
+    this.worker.postMessage(m);
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const jobs = this.pending;
+    this.pending = [];
+    this.worker.postMessage({ t: 'jobs', jobs } satisfies ToWorker);
+  };
+
+  startStage(mode: 'open' | 'closed', slots: number, since: number): void {
+    this.post({ t: 'stage', mode, slots, since });
+  }
+
+  submit(job: Job): void {
+    this.pending.push(job);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  stopStage(): void {
+    this.post({ t: 'stop' });
+  }
+
+  abortInFlight(): void {
+    this.post({ t: 'abort' });
+  }
+
+  /** Close the worker; resolves with its health report. */
+  async close(): Promise<ThreadHealth> {
+    this.post({ t: 'close' });
+    const h = await this.closedHealth;
+    await this.worker.terminate();
+    return h;
+  }
+}
+
+function emptyHealth(thread: string): ThreadHealth {
+  return {
+    thread,
+    wallMs: 0,
+    eventLoopDelayMs: { mean: 0, p50: 0, p99: 0, max: 0 },
+    gc: { count: 0, totalMs: 0, maxMs: 0, p99Ms: 0 },
+    maxInFlight: 0,
+  };
+}

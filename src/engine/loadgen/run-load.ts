@@ -1,0 +1,523 @@
+import { availableParallelism } from 'node:os';
+import { clockAnchor, monoMs } from '../../util/clock.ts';
+import { LlmdbenchError } from '../../util/errors.ts';
+import { prepareRequest, type ClientOptions, type PreparedRequest } from '../client/http-client.ts';
+import { RecordWriter } from '../record/writer.ts';
+import type { RequestRecord, RequestSpec, StagePlan } from '../types.ts';
+import { Executor, type ExecutorEvents, type Job } from './executor.ts';
+import { CpuMeter, ThreadMonitor, type ThreadHealth } from './health.ts';
+import { RemoteExecutor } from './remote-executor.ts';
+import type { LoadHealth, LoadResult, Progress, RunLoadOptions, StageRun } from './types.ts';
+import { TtftWindow, maxConcurrent } from './live.ts';
+
+/** Jobs are handed to executors this far ahead of their deadline (they pace precisely). */
+const HORIZON_MS = 50;
+
+interface Entry {
+  id: number;
+  stage: number;
+  spec?: RequestSpec;
+  prepared?: PreparedRequest;
+  ready: boolean;
+  onReady?: () => void;
+}
+
+interface Session {
+  busy: boolean;
+  waiting: Entry[];
+}
+
+type AnyExecutor = Pick<Executor, 'startStage' | 'submit' | 'stopStage' | 'abortInFlight'>;
+
+/** Run a load plan: every stage in order, one RequestRecord per request sent. Never rejects for request failures. */
+export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
+  return new Coordinator(opts).run();
+}
+
+/** Resolve `workers` to a thread count (0 = this thread). */
+export function resolveWorkers(w: RunLoadOptions['workers'], stages: StagePlan[]): number {
+  if (w === undefined) return 0;
+  if (w !== 'auto') return Math.max(0, Math.floor(w));
+  let conc = 0;
+  let rate = 0;
+  for (const s of stages) {
+    if (s.kind === 'closed') conc = Math.max(conc, s.concurrency);
+    else rate = Math.max(rate, s.requestedRate);
+  }
+  const heavy = conc > 2000 || rate > 1000;
+  return heavy ? Math.max(1, Math.min(availableParallelism() - 1, 8)) : 0;
+}
+
+class Coordinator {
+  private readonly nWorkers: number;
+  private readonly execs: AnyExecutor[] = [];
+  private readonly locals: Executor[] = [];
+  private readonly remotes: RemoteExecutor[] = [];
+  private readonly clientOpts: ClientOptions;
+  private readonly records: RequestRecord[] = [];
+  private readonly writer: RecordWriter | undefined;
+  private readonly inflight = new Map<number, Entry>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly ttft = new TtftWindow(512);
+  private readonly monitor = new ThreadMonitor('main');
+  private readonly cpu = new CpuMeter();
+  private readonly samples: LoadHealth['samples'] = [];
+  private readonly stageRuns: StageRun[] = [];
+  private nextId = 0;
+  private completed = 0;
+  private failed = 0;
+  private aborted = false;
+  private fatal: unknown;
+  private startMs = 0;
+  private cur: StageState | undefined;
+  private readonly abortWaiters = new Set<() => void>();
+
+  constructor(private readonly opts: RunLoadOptions) {
+    validate(opts);
+    this.nWorkers = resolveWorkers(opts.workers, opts.stages);
+    const nExec = Math.max(1, this.nWorkers);
+    let planned = 1;
+    for (const s of opts.stages) planned = Math.max(planned, s.kind === 'closed' ? s.concurrency : s.offsetsMs.length);
+    const connections = Math.ceil((opts.client.connections ?? planned) / nExec);
+    this.clientOpts = { ...opts.client, connections: Math.max(1, connections) };
+    if (opts.recordsPath) this.writer = new RecordWriter(opts.recordsPath);
+  }
+
+  async run(): Promise<LoadResult> {
+    const anchor = clockAnchor();
+    this.startMs = anchor.monoMs;
+    this.makeExecutors();
+    await Promise.all(this.remotes.map((r) => r.ready));
+    const signal = this.opts.signal;
+    const onAbort = (): void => this.abort();
+    if (signal?.aborted) this.aborted = true;
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const progressTimer = setInterval(() => this.progress(), this.opts.progressIntervalMs ?? 1000);
+    const sampleTimer = setInterval(() => this.sample(), this.opts.healthSampleMs ?? 1000);
+    progressTimer.unref();
+    sampleTimer.unref();
+    try {
+      for (let i = 0; i < this.opts.stages.length && !this.aborted; i++) {
+        if (i > 0) await this.sleep(this.interval(i - 1));
+        if (this.aborted) break;
+        const plan = this.opts.stages[i]!;
+        const run = await (plan.kind === 'open' ? this.runOpen(plan) : this.runClosed(plan));
+        this.stageRuns.push(run);
+        try {
+          this.opts.onStageEnd?.(run);
+        } catch (err) {
+          this.fail(err);
+        }
+      }
+    } finally {
+      clearInterval(progressTimer);
+      clearInterval(sampleTimer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+    this.progress();
+    const threads: ThreadHealth[] = [this.monitor.report(this.locals[0]?.maxInFlight ?? 0)];
+    for (const l of this.locals) await l.close();
+    for (const r of this.remotes) threads.push(await r.close());
+    await this.writer?.close();
+    if (this.fatal !== undefined) throw this.fatal;
+    const cpu = this.cpu.total();
+    return {
+      records: this.opts.keepRecords === false ? [] : this.records,
+      stages: this.stageRuns,
+      health: {
+        threads,
+        cpu: { ...cpu, cores: availableParallelism() },
+        maxInFlight: maxConcurrent(this.records),
+        samples: this.samples,
+        workers: this.nWorkers,
+      },
+      aborted: this.aborted,
+      clock: anchor,
+      startMs: this.startMs,
+      endMs: monoMs(),
+    };
+  }
+
+  private makeExecutors(): void {
+    const events = (index: number): ExecutorEvents & { onError(err: Error): void } => ({
+      onRecord: (rec) => this.complete(rec),
+      onDropped: (ids) => this.dropped(ids, index),
+      onError: (err) => this.fail(err),
+    });
+    if (this.nWorkers === 0) {
+      const e = new Executor({ client: this.clientOpts, index: 0, finalWaitMs: this.opts.finalWaitMs }, events(0));
+      this.locals.push(e);
+      this.execs.push(e);
+      return;
+    }
+    for (let i = 0; i < this.nWorkers; i++) {
+      const r = new RemoteExecutor({ client: this.clientOpts, index: i, finalWaitMs: this.opts.finalWaitMs }, events(i));
+      this.remotes.push(r);
+      this.execs.push(r);
+    }
+  }
+
+  private interval(gap: number): number {
+    const iv = this.opts.intervalMs;
+    if (iv === undefined) return 0;
+    return typeof iv === 'number' ? iv : (iv[gap] ?? iv[iv.length - 1] ?? 0);
+  }
+
+  // ---- entries, sessions ------------------------------------------------
+
+  private fetch(stage: number): Entry {
+    const e: Entry = { id: this.nextId++, stage, ready: false };
+    let r: RequestSpec | Promise<RequestSpec>;
+    try {
+      r = this.opts.source.next(e.id, stage);
+    } catch (err) {
+      this.fail(err);
+      return e;
+    }
+    if (r instanceof Promise) r.then((spec) => this.resolved(e, spec), (err: unknown) => this.fail(err));
+    else this.resolved(e, r);
+    return e;
+  }
+
+  private resolved(e: Entry, spec: RequestSpec): void {
+    e.spec = spec;
+    try {
+      e.prepared = prepareRequest(spec, this.clientOpts);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    const key = spec.sessionKey;
+    if (key !== undefined) {
+      let s = this.sessions.get(key);
+      if (!s) this.sessions.set(key, (s = { busy: false, waiting: [] }));
+      if (s.busy) {
+        s.waiting.push(e);
+        return;
+      }
+      s.busy = true;
+    }
+    this.markReady(e);
+  }
+
+  private markReady(e: Entry): void {
+    e.ready = true;
+    const f = e.onReady;
+    e.onReady = undefined;
+    f?.();
+  }
+
+  private release(e: Entry): void {
+    const key = e.spec?.sessionKey;
+    if (key === undefined) return;
+    const s = this.sessions.get(key);
+    if (!s) return;
+    const next = s.waiting.shift();
+    if (next) this.markReady(next);
+    else this.sessions.delete(key);
+  }
+
+  private submit(exec: number, e: Entry, deadlineMs: number): void {
+    this.inflight.set(e.id, e);
+    const job: Job = { id: e.id, stage: e.stage, prepared: e.prepared!, deadlineMs };
+    this.cur!.outstanding++;
+    this.cur!.run.submitted++;
+    this.execs[exec]!.submit(job);
+  }
+
+  private complete(rec: RequestRecord): void {
+    const e = this.inflight.get(rec.id);
+    this.inflight.delete(rec.id);
+    this.completed++;
+    if (rec.error) this.failed++;
+    else if (rec.chunkTimesMs.length > 0) this.ttft.add(rec.chunkTimesMs[0]! - rec.sentAtMs);
+    if (this.opts.keepRecords !== false) this.records.push(rec);
+    this.writer?.add(rec);
+    try {
+      this.opts.onRecord?.(rec);
+      if (e?.spec) this.opts.source.onResponse?.(e.spec, rec);
+    } catch (err) {
+      this.fail(err);
+    }
+    if (e) this.release(e);
+    const st = this.cur;
+    if (st && rec.stage === st.run.stage) {
+      st.outstanding--;
+      st.run.completed++;
+      st.onDone(rec.worker);
+    }
+  }
+
+  private dropped(ids: number[], exec: number): void {
+    const st = this.cur;
+    for (const id of ids) {
+      const e = this.inflight.get(id);
+      this.inflight.delete(id);
+      if (e) this.release(e);
+      if (st && e && e.stage === st.run.stage) {
+        st.outstanding--;
+        st.run.dropped++;
+      }
+    }
+    st?.onDone(exec);
+  }
+
+  // ---- stages -------------------------------------------------------------
+
+  private runOpen(plan: Extract<StagePlan, { kind: 'open' }>): Promise<StageRun> {
+    const startMs = monoMs() + (this.opts.leadMs ?? 100);
+    const n = plan.offsetsMs.length;
+    const prefetch = Math.max(1, this.opts.prefetch ?? 256);
+    const run: StageRun = { stage: plan.stage, kind: 'open', startMs, endMs: 0, planned: n, submitted: 0, completed: 0, dropped: 0, requestedRate: plan.requestedRate, durationMs: plan.durationMs };
+    for (const x of this.execs) x.startStage('open', 0, startMs);
+    this.stageStart(plan, startMs);
+    const entries: (Entry | undefined)[] = new Array<Entry | undefined>(n);
+    let nextFetch = 0;
+    let nextSubmit = 0;
+    let unready = 0;
+    let timer: NodeJS.Timeout | undefined;
+    return new Promise<StageRun>((resolve) => {
+      const st: StageState = {
+        run,
+        outstanding: 0,
+        onDone: () => check(),
+        onAbort: () => {
+          if (timer) clearTimeout(timer);
+          for (const x of this.execs) x.stopStage();
+          check();
+        },
+      };
+      this.cur = st;
+      const check = (): void => {
+        const sendingDone = this.aborted || (nextSubmit >= n && unready === 0);
+        if (sendingDone && st.outstanding === 0 && this.cur === st) {
+          this.cur = undefined;
+          run.endMs = monoMs();
+          resolve(run);
+        }
+      };
+      const pump = (): void => {
+        timer = undefined;
+        if (this.aborted) return check();
+        while (nextFetch < n && nextFetch - nextSubmit < prefetch) entries[nextFetch++] = this.fetch(plan.stage);
+        const now = monoMs();
+        while (nextSubmit < n) {
+          const deadline = startMs + plan.offsetsMs[nextSubmit]!;
+          if (deadline - now > HORIZON_MS) {
+            timer = setTimeout(pump, Math.max(1, deadline - now - HORIZON_MS));
+            break;
+          }
+          const e = entries[nextSubmit]!;
+          entries[nextSubmit] = undefined;
+          const exec = nextSubmit % this.execs.length;
+          nextSubmit++;
+          if (e.ready) this.submit(exec, e, deadline);
+          else {
+            unready++;
+            e.onReady = () => {
+              unready--;
+              if (!this.aborted) this.submit(exec, e, deadline);
+              else this.release(e);
+              check();
+            };
+          }
+          if (nextFetch < n) entries[nextFetch++] = this.fetch(plan.stage);
+        }
+        check();
+      };
+      pump();
+    });
+  }
+
+  private async runClosed(plan: Extract<StagePlan, { kind: 'closed' }>): Promise<StageRun> {
+    const startMs = monoMs() + (this.opts.leadMs ?? 100);
+    const E = this.execs.length;
+    const conc = Math.max(1, Math.floor(plan.concurrency));
+    const share = this.execs.map((_, i) => Math.floor(conc / E) + (i < conc % E ? 1 : 0));
+    const extra = share.map((s) => (this.remotes.length > 0 ? Math.max(2, s) : 1));
+    const outstanding = share.map(() => 0);
+    const N = plan.maxRequests ?? Infinity;
+    const prefetch = Math.max(conc, this.opts.prefetch ?? 256);
+    const run: StageRun = { stage: plan.stage, kind: 'closed', startMs, endMs: 0, planned: plan.maxRequests, submitted: 0, completed: 0, dropped: 0, concurrency: conc, durationMs: plan.durationMs };
+    this.stageStart(plan, startMs);
+    await this.sleep(startMs - monoMs());
+    for (let i = 0; i < E; i++) this.execs[i]!.startStage('closed', share[i]!, startMs);
+    const readyQ: Entry[] = [];
+    let fetched = 0;
+    let stopped = false;
+    let stopTimer: NodeJS.Timeout | undefined;
+    return new Promise<StageRun>((resolve) => {
+      const stop = (): void => {
+        if (stopped) return;
+        stopped = true;
+        if (stopTimer) clearTimeout(stopTimer);
+        for (const x of this.execs) x.stopStage();
+        check();
+      };
+      const st: StageState = {
+        run,
+        outstanding: 0,
+        onDone: (exec) => {
+          if (exec >= 0 && exec < E) outstanding[exec] = Math.max(0, outstanding[exec]! - 1);
+          fill();
+          check();
+        },
+        onAbort: stop,
+      };
+      this.cur = st;
+      const check = (): void => {
+        const sendingDone = stopped || this.aborted || run.submitted >= N;
+        if (sendingDone && st.outstanding === 0 && this.cur === st) {
+          if (stopTimer) clearTimeout(stopTimer);
+          this.cur = undefined;
+          run.endMs = monoMs();
+          resolve(run);
+        }
+      };
+      const fill = (): void => {
+        if (stopped || this.aborted) return;
+        for (;;) {
+          while (fetched < N && fetched - run.submitted < prefetch) {
+            fetched++;
+            const e = this.fetch(plan.stage);
+            if (e.ready) readyQ.push(e);
+            else
+              e.onReady = () => {
+                readyQ.push(e);
+                fill();
+              };
+          }
+          let progress = false;
+          for (let i = 0; i < E && readyQ.length > 0; i++) {
+            while (outstanding[i]! < share[i]! + extra[i]! && readyQ.length > 0 && run.submitted < N) {
+              outstanding[i]!++;
+              this.submit(i, readyQ.shift()!, 0);
+              progress = true;
+            }
+          }
+          if (!progress) return;
+        }
+      };
+      if (plan.durationMs !== undefined) stopTimer = setTimeout(stop, Math.max(0, startMs + plan.durationMs - monoMs()));
+      fill();
+      check();
+    });
+  }
+
+  private stageStart(plan: StagePlan, startMs: number): void {
+    try {
+      this.opts.onStageStart?.(plan, startMs);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  // ---- abort, errors, progress -------------------------------------------
+
+  private abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    for (const w of this.abortWaiters) w();
+    this.cur?.onAbort();
+    const grace = setTimeout(() => {
+      for (const x of this.execs) x.abortInFlight();
+    }, this.opts.graceMs ?? 5000);
+    grace.unref();
+  }
+
+  private fail(err: unknown): void {
+    if (this.fatal === undefined) this.fatal = err;
+    this.abort();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0 || this.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        this.abortWaiters.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.abortWaiters.add(done);
+    });
+  }
+
+  private inFlightNow(): number {
+    let n = 0;
+    for (const l of this.locals) n += l.inFlight;
+    for (const r of this.remotes) n += r.inFlight;
+    return n;
+  }
+
+  private sentNow(): number {
+    let n = 0;
+    for (const l of this.locals) n += l.sent;
+    for (const r of this.remotes) n += r.sent;
+    return n;
+  }
+
+  private progress(): void {
+    const cb = this.opts.onProgress;
+    if (!cb) return;
+    const now = monoMs();
+    const cur = this.cur?.run ?? this.stageRuns[this.stageRuns.length - 1];
+    const stageElapsedMs = cur ? Math.max(0, now - cur.startMs) : 0;
+    const p: Progress = {
+      stage: cur?.stage ?? 0,
+      sent: this.sentNow(),
+      completed: this.completed,
+      failed: this.failed,
+      inFlight: this.inFlightNow(),
+      elapsedMs: now - this.startMs,
+      stageElapsedMs,
+      achievedRate: cur && stageElapsedMs > 0 ? ((cur.submitted - cur.dropped) * 1000) / stageElapsedMs : 0,
+      requestedRate: cur?.requestedRate,
+      ttftP50Ms: this.ttft.median(),
+    };
+    try {
+      cb(p);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private sample(): void {
+    this.samples.push({
+      tMs: monoMs() - this.startMs,
+      inFlight: this.inFlightNow(),
+      sent: this.sentNow(),
+      completed: this.completed,
+      cpu: this.cpu.sample(),
+      loopP99Ms: this.monitor.loopP99Ms(),
+    });
+  }
+}
+
+interface StageState {
+  run: StageRun;
+  /** Submitted to an executor and not yet completed or dropped. */
+  outstanding: number;
+  onDone(exec: number): void;
+  onAbort(): void;
+}
+
+function validate(opts: RunLoadOptions): void {
+  const problems: string[] = [];
+  opts.stages.forEach((s, i) => {
+    if (s.kind === 'closed') {
+      if (!(s.concurrency >= 1)) problems.push(`stages[${i}].concurrency must be >= 1`);
+      if (s.maxRequests === undefined && s.durationMs === undefined) problems.push(`stages[${i}] (closed) needs maxRequests or durationMs`);
+    } else {
+      for (let k = 1; k < s.offsetsMs.length; k++) {
+        if (!(s.offsetsMs[k]! >= s.offsetsMs[k - 1]!)) {
+          problems.push(`stages[${i}].offsetsMs must be ascending (index ${k})`);
+          break;
+        }
+      }
+    }
+  });
+  if (problems.length > 0) {
+    throw new LlmdbenchError('E_LOAD_PLAN', 'invalid load plan', { kind: 'internal', details: problems });
+  }
+}
