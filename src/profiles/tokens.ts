@@ -18,7 +18,7 @@ export const KNOWN_TOKENS: Readonly<Record<string, TokenInfo>> = {
     flag: '-m/--models',
   },
   LLMDBENCH_DEPLOY_CURRENT_TOKENIZER: {
-    description: 'the tokenizer name (defaults to the current model)',
+    description: 'the tokenizer of the current model (set per model from -m/--models)',
     flag: '-m/--models',
   },
   LLMDBENCH_DEPLOY_CURRENT_MAX_MODEL_LEN: {
@@ -26,6 +26,7 @@ export const KNOWN_TOKENS: Readonly<Record<string, TokenInfo>> = {
   },
   LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: {
     description: 'the base URL of the inference endpoint under test (detected from the stack, or the embedded simulator)',
+    flag: '--endpoint',
   },
   LLMDBENCH_HARNESS_PVC_NAME: {
     description: 'the PersistentVolumeClaim that holds harness results',
@@ -35,15 +36,14 @@ export const KNOWN_TOKENS: Readonly<Record<string, TokenInfo>> = {
     description: 'the directory holding the dataset file (default: the workspace dir, /workspace)',
   },
   LLMDBENCH_RUN_DATASET_FILE: {
-    description: 'the dataset file name (the basename of the dataset URL)',
+    description: 'the dataset file name (the basename of the dataset URL given with -x/--dataset)',
     flag: '-x/--dataset',
   },
   LLMDBENCH_HARNESS_CONTAINER_IMAGE: {
     description: 'the harness container image (fmperf launches its own pods)',
   },
   LLMDBENCH_HARNESS_SERVICE_ACCOUNT: {
-    description: 'the Kubernetes service account the harness pods use',
-    flag: '-q/--serviceaccount',
+    description: 'the service account fmperf\'s load pods use (derived: <harness>-runner)',
   },
 };
 
