@@ -1,5 +1,6 @@
 import type { EffectiveConfig } from '../config/types.ts';
 import type { HarnessKind, ProfileIssue } from '../harness/types.ts';
+import type { OverrideChange } from '../profiles/overrides.ts';
 
 /**
  * What `llmdbench run` will do, computed before anything is contacted:
@@ -34,6 +35,10 @@ export interface RunUnit {
   analysisDirs: string[];
   /** Config for this unit (LLMDBENCH_DEPLOY_CURRENT_MODEL etc. set for its model). */
   config: EffectiveConfig;
+  /** Template the profile was rendered from. */
+  templatePath?: string;
+  /** Places changed by the treatment's assignments and by `-o` (in the order applied). */
+  changes?: OverrideChange[];
 }
 
 export interface RunPlan {
@@ -44,4 +49,10 @@ export interface RunPlan {
   units: RunUnit[];
   /** Notes for the user (e.g. setup treatments not applicable to run). */
   notes: string[];
+  /** Warnings for the user (experiment file problems that do not stop a run, name collisions). */
+  warnings?: string[];
+  /** The experiment file (`-e`) used, copied to `$WORK/workload/experiments/` by writePlan. */
+  experimentFile?: string;
+  /** The override spec (`-o` / LLMDBENCH_HARNESS_EXPERIMENT_PROFILE_OVERRIDES) and where it came from. */
+  overrides?: { spec: string; source: string };
 }
