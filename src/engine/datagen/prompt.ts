@@ -1,0 +1,124 @@
+import type { Rng } from '../../util/rng.ts';
+import { LlmdbenchError } from '../../util/errors.ts';
+import type { Tokenizer } from '../tokenizer/types.ts';
+
+/**
+ * Builds prompt text of an exact token length under a tokenizer.
+ *
+ * Fast path: a pool of "word pieces" — vocabulary tokens that decode to a space
+ * followed by ASCII letters (" river") and encode back to exactly that one id.
+ * Under pre-tokenizers that split before " word" (Llama-3, GPT-2, Qwen...
+ * byte-level BPE), a concatenation of k pieces is k tokens, so a prompt of n
+ * tokens is n − (special tokens the tokenizer adds) pieces, joined as strings:
+ * no per-prompt encode. Every piece starts with whitespace, so it is also a
+ * "word-start" token and a prefix + suffix never merge across the boundary.
+ * The property is verified at build time on random probes; if it does not hold
+ * (another tokenizer family), the slow path draws random allowed ids and adjusts
+ * by re-encoding (up to 20 rounds) as inference-perf does.
+ */
+export class PromptBuilder {
+  /** Text of each pool piece (fast path) or candidate ids (slow path). */
+  private readonly pieces: string[] = [];
+  private readonly pieceIds: number[] = [];
+  readonly composable: boolean;
+  /** Tokens `count(text, {addSpecialTokens: true})` adds to any text. */
+  readonly numSpecial: number;
+
+  constructor(readonly tokenizer: Tokenizer) {
+    this.numSpecial = tokenizer.count('', { addSpecialTokens: true });
+    const tokenText = (tokenizer as { idToToken?: (id: number) => string | undefined }).idToToken?.bind(tokenizer);
+    const cap = 16384;
+    for (let id = 0; id < tokenizer.vocabSize && this.pieces.length < cap; id++) {
+      // cheap pre-filter on the vocabulary string when available (byte-level "Ġword" / sentencepiece "▁word")
+      if (tokenText) {
+        const t = tokenText(id);
+        if (t === undefined || !/^[\u0120\u2581][a-z]{2,12}$/.test(t)) continue;
+      }
+      const s = tokenizer.decode([id]);
+      if (!/^ [a-z]{2,12}$/.test(s)) continue;
+      const ids = tokenizer.encode(s, { addSpecialTokens: false });
+      if (ids.length !== 1 || ids[0] !== id) continue;
+      this.pieces.push(s);
+      this.pieceIds.push(id);
+    }
+    this.composable = this.pieces.length >= 256 && this.probe();
+  }
+
+  private probe(): boolean {
+    // deterministic probes: concatenations must count exactly as many tokens as pieces
+    let x = 12345;
+    for (let p = 0; p < 4; p++) {
+      const k = [1, 7, 200, 1000][p] as number;
+      let s = '';
+      for (let i = 0; i < k; i++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        s += this.pieces[x % this.pieces.length];
+      }
+      if (this.tokenizer.count(s, { addSpecialTokens: false }) !== k) return false;
+      if (this.tokenizer.count(s, { addSpecialTokens: true }) !== k + this.numSpecial) return false;
+    }
+    return true;
+  }
+
+  /** Number of pieces in the pool (for tests and diagnostics). */
+  get poolSize(): number {
+    return this.pieces.length;
+  }
+
+  /** `k` content tokens of random words (no special tokens counted); text starts with a space. */
+  words(k: number, rng: Rng): string {
+    if (k <= 0) return '';
+    if (this.composable) {
+      const parts = new Array<string>(k);
+      const n = this.pieces.length;
+      for (let i = 0; i < k; i++) parts[i] = this.pieces[rng.int(0, n - 1)] as string;
+      return parts.join('');
+    }
+    return this.slowExact(k, rng, false);
+  }
+
+  /**
+   * Text that tokenizes to exactly `n` tokens counting the special tokens the
+   * tokenizer adds (inference-perf's count_tokens: a BOS counts toward n).
+   * n ≤ numSpecial gives the empty string.
+   */
+  exact(n: number, rng: Rng): string {
+    return this.words(n - this.numSpecial, rng);
+  }
+
+  private slowExact(k: number, rng: Rng, withSpecial: boolean): string {
+    const t = this.tokenizer;
+    const opts = { addSpecialTokens: withSpecial };
+    const allowed = this.pieceIds.length > 0 ? this.pieceIds : undefined;
+    const draw = (): number => (allowed ? (allowed[rng.int(0, allowed.length - 1)] as number) : rng.int(0, t.vocabSize - 1));
+    let ids: number[] = [];
+    for (let i = 0; i < k; i++) ids.push(draw());
+    let text = t.decode(ids);
+    for (let round = 0; round < 20; round++) {
+      const got = t.encode(text, opts);
+      if (got.length === k) return text;
+      if (got.length > k) ids = got.slice(0, k);
+      else {
+        ids = got;
+        for (let i = got.length; i < k; i++) ids.push(draw());
+      }
+      text = t.decode(ids);
+    }
+    if (t.count(text, opts) === k) return text;
+    throw new LlmdbenchError('E_PROMPT_LENGTH', `could not build a prompt of exactly ${k} tokens with tokenizer ${t.name}`, {
+      kind: 'internal',
+    });
+  }
+}
+
+const builders = new WeakMap<Tokenizer, PromptBuilder>();
+
+/** One PromptBuilder per tokenizer (building the pool takes a few hundred ms). */
+export function promptBuilder(t: Tokenizer): PromptBuilder {
+  let b = builders.get(t);
+  if (!b) {
+    b = new PromptBuilder(t);
+    builders.set(t, b);
+  }
+  return b;
+}

@@ -1,0 +1,22 @@
+/** Schedules: when to send (pure, seeded). See README.md. */
+export type { SchedulePlugin, LoadPlan, KeyPath } from './types.ts';
+export { schedules } from './registry.ts';
+export { planStages, validateStages } from './stages.ts';
+export { constantSchedule, evenSchedule, checkRateStage, type RateStage } from './constant.ts';
+export { poissonSchedule } from './poisson.ts';
+export { gammaSchedule, type GammaStage } from './gamma.ts';
+export { concurrentSchedule, type ConcurrentStage } from './concurrent.ts';
+export { rescaledExponentialOffsets, stageCount } from './open.ts';
+export {
+  sweepRates,
+  sweepPreStage,
+  sweepStages,
+  saturationFromSamples,
+  percentileLinear,
+  linspace,
+  geomspace,
+  type SweepConfig,
+  type SweepType,
+  type ActiveSample,
+} from './sweep.ts';
+export { parseTraceCsv, traceReplayPlan, type TraceRow } from './trace.ts';

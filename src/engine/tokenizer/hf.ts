@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Tokenizer as HfCore } from '@huggingface/tokenizers';
+import { LlmdbenchError } from '../../util/errors.ts';
+import type { Tokenizer } from './types.ts';
+
+/** Where a loaded tokenizer came from. */
+export type TokenizerSource = 'path' | 'hf-cache' | 'download' | 'shipped';
+
+/** A Tokenizer plus provenance (recorded with results). */
+export interface LoadedTokenizer extends Tokenizer {
+  readonly source: TokenizerSource;
+  /** The tokenizer.json file it was built from. */
+  readonly file: string;
+  /** Ids of the special (added, `special: true`) tokens. */
+  readonly specialIds: ReadonlySet<number>;
+  /** Tokens `encode(..., { addSpecialTokens: true })` adds to any text (e.g. 1 for Llama-3's BOS). */
+  readonly numSpecialTokensToAdd: number;
+}
+
+interface RawTokenizerJson {
+  model?: { vocab?: unknown };
+  added_tokens?: { id: number; content: string; special?: boolean }[];
+  post_processor?: unknown;
+  [k: string]: unknown;
+}
+
+/** Read a tokenizer.json (and the tokenizer_config.json beside it, when present). */
+export function readTokenizerFiles(file: string): { json: RawTokenizerJson; config: Record<string, unknown> } {
+  let json: RawTokenizerJson;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8')) as RawTokenizerJson;
+  } catch (e) {
+    throw new LlmdbenchError('E_TOKENIZER_READ', `cannot read tokenizer ${file}: ${(e as Error).message}`, {
+      kind: 'environment',
+      location: { file },
+      hint: 'point at a Hugging Face tokenizer.json (or the model directory that holds it)',
+      cause: e,
+    });
+  }
+  if (typeof json !== 'object' || json === null || typeof json.model !== 'object') {
+    throw new LlmdbenchError('E_TOKENIZER_READ', `${file} is not a Hugging Face tokenizer.json (no "model" section)`, {
+      kind: 'environment',
+      location: { file },
+    });
+  }
+  let config: Record<string, unknown> = {};
+  try {
+    config = JSON.parse(readFileSync(join(dirname(file), 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    // optional file
+  }
+  // the chat template can be large and is not used here
+  delete config.chat_template;
+  return { json, config };
+}
+
+/** Wraps @huggingface/tokenizers (pure JS, ids identical to HF Rust). */
+export class HfTokenizer implements LoadedTokenizer {
+  readonly name: string;
+  readonly exact: boolean;
+  readonly vocabSize: number;
+  readonly source: TokenizerSource;
+  readonly file: string;
+  readonly specialIds: ReadonlySet<number>;
+  readonly numSpecialTokensToAdd: number;
+  private readonly core: HfCore;
+
+  constructor(args: {
+    name: string;
+    exact: boolean;
+    source: TokenizerSource;
+    file: string;
+    json: RawTokenizerJson;
+    config: Record<string, unknown>;
+  }) {
+    this.name = args.name;
+    this.exact = args.exact;
+    this.source = args.source;
+    this.file = args.file;
+    try {
+      this.core = new HfCore(args.json, args.config);
+    } catch (e) {
+      throw new LlmdbenchError('E_TOKENIZER_READ', `cannot build tokenizer from ${args.file}: ${(e as Error).message}`, {
+        kind: 'environment',
+        location: { file: args.file },
+        cause: e,
+      });
+    }
+    const special = new Set<number>();
+    let maxId = -1;
+    for (const t of args.json.added_tokens ?? []) {
+      if (t.special) special.add(t.id);
+      if (t.id > maxId) maxId = t.id;
+    }
+    const vocab = args.json.model?.vocab;
+    if (vocab && typeof vocab === 'object') {
+      if (Array.isArray(vocab)) maxId = Math.max(maxId, vocab.length - 1);
+      else for (const id of Object.values(vocab as Record<string, number>)) if (id > maxId) maxId = id;
+    }
+    this.specialIds = special;
+    this.vocabSize = maxId + 1;
+    this.numSpecialTokensToAdd = this.core.encode('', { add_special_tokens: true }).ids.length;
+  }
+
+  encode(text: string, opts?: { addSpecialTokens?: boolean }): number[] {
+    return this.core.encode(text, { add_special_tokens: opts?.addSpecialTokens ?? true }).ids;
+  }
+
+  decode(ids: readonly number[]): string {
+    return this.core.decode(ids as number[], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  }
+
+  count(text: string, opts?: { addSpecialTokens?: boolean }): number {
+    return this.encode(text, opts).length;
+  }
+
+  /** The vocabulary string of one id (byte-level form, e.g. "Ġthe"), or undefined. */
+  idToToken(id: number): string | undefined {
+    return this.core.id_to_token(id);
+  }
+}

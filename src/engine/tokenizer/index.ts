@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { isLlmdbenchError } from '../../util/errors.ts';
+import type { Logger } from '../../util/logger.ts';
+import { downloadFromHub } from './download.ts';
+import { checkModelId, findInHubCache, hubCacheDir, resolveLocalPath } from './hf-cache.ts';
+import { HfTokenizer, readTokenizerFiles, type LoadedTokenizer, type TokenizerSource } from './hf.ts';
+import { isLlama3Family, patchShippedPostProcessor, SHIPPED_NAME, shippedTokenizerFile } from './shipped.ts';
+
+export type { Tokenizer } from './types.ts';
+export type { LoadedTokenizer, TokenizerSource } from './hf.ts';
+export { HfTokenizer } from './hf.ts';
+export { hubCacheDir, findInHubCache, repoFolderName } from './hf-cache.ts';
+export { isLlama3Family, shippedTokenizerFile } from './shipped.ts';
+
+export interface LoadTokenizerOptions {
+  /** HF model id (`org/name`), e.g. the profile's `tokenizer.pretrained_model_name_or_path` or the served model. */
+  model?: string;
+  /** Explicit local tokenizer.json, or a directory holding one. Wins over everything else. */
+  path?: string;
+  /** Hub cache directory (the `hub` folder). Default: $HF_HUB_CACHE, $HF_HOME/hub, ~/.cache/huggingface/hub. */
+  cacheDir?: string;
+  /** Try the hub when the cache has no copy. Off by default: runs are offline. */
+  allowDownload?: boolean;
+  /** HF token for gated models (never logged). Default $HF_TOKEN. */
+  hfToken?: string;
+  /** Hub base URL (tests point it at a loopback server). Default $HF_ENDPOINT or https://huggingface.co. */
+  hubEndpoint?: string;
+  revision?: string;
+  log: Logger;
+}
+
+const built = new Map<string, LoadedTokenizer>();
+
+function build(file: string, name: string, exact: boolean, source: TokenizerSource): LoadedTokenizer {
+  const key = `${file}\0${name}\0${exact}\0${source}`;
+  const hit = built.get(key);
+  if (hit) return hit;
+  const { json, config } = readTokenizerFiles(file);
+  if (source === 'shipped') patchShippedPostProcessor(json);
+  const t = new HfTokenizer({ name, exact, source, file, json, config });
+  built.set(key, t);
+  return t;
+}
+
+/** The shipped Llama-3 tokenizer (sync; exact only for Llama-3 family models). */
+export function loadShippedTokenizer(model?: string): LoadedTokenizer {
+  const exact = isLlama3Family(model);
+  return build(shippedTokenizerFile(), exact && model ? model : SHIPPED_NAME, exact, 'shipped');
+}
+
+function looksLikePath(s: string): boolean {
+  return isAbsolute(s) || s.startsWith('./') || s.startsWith('../') || s.endsWith('.json') || (existsSync(s) && !s.includes('..'));
+}
+
+/**
+ * Load the tokenizer for a model. Sources, in order:
+ *  1. `path` (or a `model` that is a local path): must exist, else an error;
+ *  2. the Hugging Face cache layout;
+ *  3. the hub, only with `allowDownload` (saved into the cache layout);
+ *  4. the shipped Llama-3 tokenizer: exact for Llama-3 family models, otherwise
+ *     `exact: false` with a warning that token counts are approximate.
+ * Loaded tokenizers are cached per file, so repeated calls are free.
+ */
+export async function loadTokenizer(o: LoadTokenizerOptions): Promise<LoadedTokenizer> {
+  const explicit = o.path ?? (o.model && looksLikePath(o.model) ? o.model : undefined);
+  if (explicit) {
+    const file = resolveLocalPath(explicit);
+    return build(file, o.model ?? file, true, 'path');
+  }
+  const model = o.model;
+  const tried: string[] = [];
+  if (model) {
+    checkModelId(model);
+    const hub = hubCacheDir(o.cacheDir);
+    const cached = findInHubCache(model, hub, o.revision);
+    if (cached) {
+      o.log.debug(`tokenizer for ${model}: ${cached}`);
+      return build(cached, model, true, 'hf-cache');
+    }
+    tried.push(`HF cache ${hub}`);
+    if (o.allowDownload) {
+      try {
+        const file = await downloadFromHub({
+          model,
+          hubDir: hub,
+          endpoint: o.hubEndpoint,
+          revision: o.revision,
+          hfToken: o.hfToken ?? process.env.HF_TOKEN,
+        });
+        o.log.info(`downloaded the tokenizer of ${model} to ${file}`);
+        return build(file, model, true, 'download');
+      } catch (e) {
+        if (!isLlmdbenchError(e)) throw e;
+        tried.push(`hub download (${e.message}${e.hint ? `; ${e.hint}` : ''})`);
+      }
+    } else {
+      tried.push('hub download (not allowed)');
+    }
+  }
+  const t = loadShippedTokenizer(model);
+  if (!t.exact) {
+    o.log.warn(
+      `no tokenizer for ${model ?? '(no model given)'}${tried.length ? ` (tried: ${tried.join('; ')})` : ''}; ` +
+        'using the shipped Llama-3 tokenizer: client token counts are approximate (server usage stays the ground truth)',
+    );
+  }
+  return t;
+}
+
+/** Drop cached tokenizers (tests). */
+export function clearTokenizerCache(): void {
+  built.clear();
+}
