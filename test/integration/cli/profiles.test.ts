@@ -77,8 +77,17 @@ test('an unknown harness is an error with the closest name and a non-zero exit',
   assert.match(r.stderr, /did you mean "inference-perf"/);
 });
 
+test('profiles --harnesses: one line per harness with its profile count and description', () => {
+  const r = cli(['profiles', '--harnesses', '--profiles-dir', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[0] ?? '', /^inference-perf +2 profiles +inference-perf \(default\)/);
+  assert.match(lines[1] ?? '', /^nop +1 profile +no load/);
+});
+
 test('profiles --help describes the arguments and options', () => {
   const r = cli(['profiles', '--help']);
   assert.equal(r.code, 0);
-  for (const s of ['[harness]', '--json', '--profiles-dir', '<harness>/<name>']) assert.ok(r.stdout.includes(s), s);
+  for (const s of ['[harness]', '--json', '--harnesses', '--profiles-dir', '<harness>/<name>']) assert.ok(r.stdout.includes(s), s);
 });
