@@ -15,6 +15,7 @@ type CommandModule = { command: CliCommand };
  */
 const modules: Array<() => Promise<CommandModule>> = [
   () => import('./config.ts'),
+  () => import('./sim.ts'),
   () => import('./profiles.ts'),
 ];
 

@@ -1,0 +1,331 @@
+/**
+ * Simulator configuration: the llm-d-inference-sim keys (keys.ts) validated
+ * with zod, from a YAML file, CLI flags, the embedded API or POST /admin/config.
+ * Precedence (as upstream): flags > SIM_MODEL (model only) > YAML > defaults.
+ */
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
+import { z } from 'zod';
+import { LlmdbenchError } from '../util/errors.ts';
+import { closest } from '../util/suggest.ts';
+import { KEYS, KEY_BY_NAME, KEY_NAMES, FAILURE_TYPES, type FailureType, type KeySpec } from './keys.ts';
+
+/** The typed, validated configuration the simulator runs on (durations in ms). */
+export interface SimConfig {
+  model: string;
+  servedModelNames: string[];
+  host: string;
+  port: number;
+  maxRequestBodyBytes: number;
+  maxModelLen: number;
+  maxNumSeqs: number;
+  maxWaitingQueueLength: number;
+  mode: 'random' | 'echo';
+  seed: number;
+  startupDurationMs: number;
+  enableRequestIdHeaders: boolean;
+  latencyCalculator: '' | 'constant' | 'per-token';
+  ttftMs: number;
+  ttftStdDevMs: number;
+  itlMs: number;
+  itlStdDevMs: number;
+  prefillOverheadMs: number;
+  prefillTimePerTokenMs: number;
+  prefillTimeStdDevMs: number;
+  kvTransferLatencyMs: number;
+  kvTransferLatencyStdDevMs: number;
+  kvTransferTimePerTokenMs: number;
+  kvTransferTimeStdDevMs: number;
+  timeFactorUnderLoad: number;
+  forceDummyTokenizer: boolean;
+  enableKvCache: boolean;
+  kvCacheSize: number;
+  blockSize: number;
+  globalCacheHitThreshold: number;
+  failureInjectionRate: number;
+  failureTypes: FailureType[];
+  wholeMsDelays: boolean;
+  tokenizer: string | undefined;
+  traceCapacity: number;
+  traceFile: string | undefined;
+  /** Every key (kebab-case) with its effective value, as GET /admin/config shows it. */
+  raw: Record<string, unknown>;
+}
+
+const GO_DURATION = /^([0-9]*\.?[0-9]+)(ns|us|µs|μs|ms|s|m|h)/;
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+
+/** Go duration string ("100ms", "1.5s", "750us", "1m30s") or a plain number of ms → ms. */
+export function parseDuration(v: unknown): number | string {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : `must be a non-negative duration, got ${v}`;
+  if (typeof v !== 'string') return `must be a duration like "100ms", got ${JSON.stringify(v)}`;
+  let s = v.trim();
+  if (/^[0-9]*\.?[0-9]+$/.test(s)) return Number(s);
+  if (s === '') return 'must be a duration like "100ms", got ""';
+  let total = 0;
+  while (s.length > 0) {
+    const m = GO_DURATION.exec(s);
+    if (!m) return `must be a duration like "100ms", "1.5s" or "750us", got "${v}"`;
+    total += Number(m[1]) * (UNIT_MS[m[2] as string] ?? 0);
+    s = s.slice(m[0].length);
+  }
+  return total;
+}
+
+/** ms → a Go-style duration string that parseDuration reads back exactly. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (Number.isInteger(ms)) return `${ms}ms`;
+  const us = ms * 1000;
+  return Number.isInteger(Math.round(us * 1000) / 1000) ? `${Math.round(us * 1000) / 1000}us` : `${ms}ms`;
+}
+
+function bool(v: unknown): boolean | string {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === '1' || v === '') return true;
+  if (v === 'false' || v === '0') return false;
+  return `must be true or false, got ${JSON.stringify(v)}`;
+}
+
+function num(v: unknown, spec: KeySpec, int: boolean): number | string {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return `must be a number, got ${JSON.stringify(v)}`;
+  if (int && !Number.isInteger(n)) return `must be an integer, got ${n}`;
+  if (spec.min !== undefined && n < spec.min) return `must be >= ${spec.min}, got ${n}`;
+  if (spec.max !== undefined && n > spec.max) return `must be <= ${spec.max}, got ${n}`;
+  if (spec.values && !spec.values.includes(String(n))) return `must be one of ${spec.values.join(', ')}, got ${n}`;
+  return n;
+}
+
+function convert(spec: KeySpec, v: unknown): unknown {
+  switch (spec.type) {
+    case 'int':
+      return num(v, spec, true);
+    case 'float':
+      return num(v, spec, false);
+    case 'duration':
+      return parseDuration(v);
+    case 'bool':
+      return bool(v);
+    case 'string':
+      return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : `must be a string, got ${JSON.stringify(v)}`;
+    case 'enum':
+      return typeof v === 'string' && spec.values?.includes(v) ? v : `must be one of ${spec.values?.map((x) => JSON.stringify(x)).join(', ')}, got ${JSON.stringify(v)}`;
+    case 'strings': {
+      const arr = typeof v === 'string' ? v.split(/[\s,]+/).filter((x) => x !== '') : v;
+      if (!Array.isArray(arr) || !arr.every((x) => typeof x === 'string')) return `must be a list of strings, got ${JSON.stringify(v)}`;
+      const bad = spec.values ? arr.filter((x) => !spec.values?.includes(x)) : [];
+      return bad.length > 0 ? `unknown value(s) ${bad.join(', ')}; valid: ${spec.values?.join(', ')}` : arr;
+    }
+  }
+}
+
+/** A zod schema per key: converts the loose input (YAML / flag string) and reports a message naming the key. */
+function keySchema(spec: KeySpec): z.ZodType<unknown> {
+  return z.unknown().transform((v, ctx) => {
+    const out = convert(spec, v);
+    if (typeof out === 'string' && spec.type !== 'string' && spec.type !== 'enum') {
+      ctx.addIssue({ code: 'custom', message: out });
+      return z.NEVER;
+    }
+    if (spec.type === 'enum' && typeof out === 'string' && !spec.values?.includes(out)) {
+      ctx.addIssue({ code: 'custom', message: out });
+      return z.NEVER;
+    }
+    if (spec.type === 'string' && typeof out === 'string' && out.startsWith('must be')) {
+      ctx.addIssue({ code: 'custom', message: out });
+      return z.NEVER;
+    }
+    return out;
+  });
+}
+
+const schema = z.object(Object.fromEntries(KEYS.map((k) => [k.key, keySchema(k).optional()])));
+
+export interface ConfigProblem {
+  key: string;
+  message: string;
+  line?: number;
+}
+
+/** Validates a partial kebab-case map; returns normalized values and every problem found. */
+export function validatePartial(input: Record<string, unknown>, lines: Map<string, number> = new Map()): { values: Record<string, unknown>; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const known: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) {
+    if (!KEY_BY_NAME.has(k)) {
+      const near = closest(k, KEY_NAMES);
+      problems.push({ key: k, line: lines.get(k), message: `unknown key "${k}"${near ? `; did you mean "${near}"?` : ''}` });
+    } else if (v !== undefined && v !== null) known[k] = v;
+  }
+  const r = schema.safeParse(known);
+  if (!r.success) {
+    for (const is of r.error.issues) {
+      const key = String(is.path[0]);
+      problems.push({ key, line: lines.get(key), message: `${key}: ${is.message}` });
+    }
+    return { values: {}, problems };
+  }
+  const values = Object.fromEntries(Object.entries(r.data).filter(([, v]) => v !== undefined));
+  return { values, problems };
+}
+
+/** Reads a YAML config file; unknown keys and bad values are reported with file:line and the key. */
+export function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new LlmdbenchError('E_SIM_CONFIG_READ', `cannot read simulator config ${file}: ${(e as Error).message}`, { kind: 'environment', location: { file } });
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const pos = e ? lc.linePos(e.pos[0]) : undefined;
+    throw new LlmdbenchError('E_SIM_CONFIG_YAML', `invalid YAML: ${e?.message.split('\n')[0] ?? ''}`, { location: { file, line: pos?.line, column: pos?.col } });
+  }
+  const lines = new Map<string, number>();
+  if (doc.contents !== null && !isMap(doc.contents)) {
+    throw new LlmdbenchError('E_SIM_CONFIG_YAML', 'the simulator config must be a YAML mapping of kebab-case keys', { location: { file, line: 1 } });
+  }
+  if (isMap(doc.contents)) {
+    for (const pair of doc.contents.items) {
+      if (isScalar(pair.key) && pair.key.range) lines.set(String(pair.key.value), lc.linePos(pair.key.range[0]).line);
+    }
+  }
+  const obj = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const { values, problems } = validatePartial(obj, lines);
+  throwProblems(problems, file);
+  return values;
+}
+
+export function throwProblems(problems: ConfigProblem[], file?: string): void {
+  if (problems.length === 0) return;
+  const first = problems[0] as ConfigProblem;
+  const detail = (p: ConfigProblem): string => `${file && p.line !== undefined ? `${file}:${p.line}: ` : ''}${p.message}`;
+  throw new LlmdbenchError('E_SIM_CONFIG', problems.length === 1 ? first.message : `${problems.length} problems in the simulator configuration`, {
+    location: { file, line: first.line, keyPath: first.key },
+    details: problems.length === 1 ? [] : problems.map(detail),
+    hint: 'keys and defaults are those of llm-d-inference-sim; see `llmdbench sim --help`',
+  });
+}
+
+export interface ConfigSources {
+  /** Values from --config / a preset (validated again here; idempotent). */
+  file?: Record<string, unknown>;
+  /** Values from flags or the embedded API (validated here). */
+  overrides?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Merges defaults < file < env (model) < overrides and checks cross-key rules. */
+export function resolveConfig(src: ConfigSources): SimConfig {
+  const { values: fileValues, problems: fileProblems } = validatePartial(src.file ?? {});
+  throwProblems(fileProblems);
+  const { values: over, problems } = validatePartial(src.overrides ?? {});
+  throwProblems(problems);
+  const raw: Record<string, unknown> = {};
+  for (const k of KEYS) if (k.def !== undefined) raw[k.key] = k.def;
+  Object.assign(raw, fileValues);
+  const envModel = (src.env ?? process.env)['SIM_MODEL'];
+  if (envModel) raw['model'] = envModel;
+  Object.assign(raw, over);
+  if (raw['seed'] === undefined) raw['seed'] = Number(process.hrtime.bigint() % 2147483647n);
+  if (raw['served-model-name'] === undefined || (raw['served-model-name'] as string[]).length === 0) {
+    raw['served-model-name'] = raw['model'] === undefined ? [] : [raw['model']];
+  }
+  if (raw['max-cpu-loras'] === undefined) raw['max-cpu-loras'] = raw['max-loras'];
+  const cross = crossCheck(raw);
+  throwProblems(cross);
+  return toSimConfig(raw);
+}
+
+function crossCheck(raw: Record<string, unknown>): ConfigProblem[] {
+  const p: ConfigProblem[] = [];
+  const n = (k: string): number => Number(raw[k] ?? 0);
+  if (typeof raw['model'] !== 'string' || raw['model'] === '') p.push({ key: 'model', message: 'model is required (--model, the model key, or SIM_MODEL)' });
+  const pairs: Array<[string, string]> = [
+    ['time-to-first-token', 'time-to-first-token-std-dev'],
+    ['inter-token-latency', 'inter-token-latency-std-dev'],
+    ['kv-cache-transfer-latency', 'kv-cache-transfer-latency-std-dev'],
+  ];
+  for (const [mean, sd] of pairs) {
+    if (n(sd) > 0.3 * n(mean) + 1e-9) p.push({ key: sd, message: `${sd} must be at most 30% of ${mean} (${formatDuration(n(mean))}), got ${formatDuration(n(sd))}` });
+  }
+  if (n('max-cpu-loras') < n('max-loras')) p.push({ key: 'max-cpu-loras', message: 'max-cpu-loras must be >= max-loras' });
+  if ((raw['ssl-certfile'] === undefined) !== (raw['ssl-keyfile'] === undefined)) p.push({ key: 'ssl-certfile', message: 'ssl-certfile and ssl-keyfile go together' });
+  if (raw['mode'] === 'echo' && (raw['dataset-path'] !== undefined || raw['dataset-url'] !== undefined)) p.push({ key: 'dataset-path', message: 'a dataset is not allowed in echo mode' });
+  return p;
+}
+
+function toSimConfig(raw: Record<string, unknown>): SimConfig {
+  const g = <T>(k: string): T => raw[k] as T;
+  const types = g<string[]>('failure-types');
+  return {
+    model: g('model'),
+    servedModelNames: g('served-model-name'),
+    host: g('host'),
+    port: g('port'),
+    maxRequestBodyBytes: g<number>('max-request-body-size-mb') * 1024 * 1024,
+    maxModelLen: g('max-model-len'),
+    maxNumSeqs: g('max-num-seqs'),
+    maxWaitingQueueLength: g('max-waiting-queue-length'),
+    mode: g('mode'),
+    seed: g('seed'),
+    startupDurationMs: g('startup-duration'),
+    enableRequestIdHeaders: g('enable-request-id-headers'),
+    latencyCalculator: g('latency-calculator'),
+    ttftMs: g('time-to-first-token'),
+    ttftStdDevMs: g('time-to-first-token-std-dev'),
+    itlMs: g('inter-token-latency'),
+    itlStdDevMs: g('inter-token-latency-std-dev'),
+    prefillOverheadMs: g('prefill-overhead'),
+    prefillTimePerTokenMs: g('prefill-time-per-token'),
+    prefillTimeStdDevMs: g('prefill-time-std-dev'),
+    kvTransferLatencyMs: g('kv-cache-transfer-latency'),
+    kvTransferLatencyStdDevMs: g('kv-cache-transfer-latency-std-dev'),
+    kvTransferTimePerTokenMs: g('kv-cache-transfer-time-per-token'),
+    kvTransferTimeStdDevMs: g('kv-cache-transfer-time-std-dev'),
+    timeFactorUnderLoad: g('time-factor-under-load'),
+    forceDummyTokenizer: g('force-dummy-tokenizer'),
+    enableKvCache: g('enable-kvcache'),
+    kvCacheSize: g('kv-cache-size'),
+    blockSize: g('block-size'),
+    globalCacheHitThreshold: g('global-cache-hit-threshold'),
+    failureInjectionRate: g('failure-injection-rate'),
+    failureTypes: (types.length > 0 ? types : [...FAILURE_TYPES]) as FailureType[],
+    wholeMsDelays: g('whole-ms-delays'),
+    tokenizer: g('tokenizer'),
+    traceCapacity: g('trace-capacity'),
+    traceFile: g('trace-file'),
+    raw,
+  };
+}
+
+/** POST /admin/config: only admin keys; same validation; returns the new config (caller swaps it atomically). */
+export function applyAdminPatch(current: SimConfig, patch: unknown): { config?: SimConfig; error?: string } {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return { error: 'the body must be a JSON object of configuration keys' };
+  const notAdmin = Object.keys(patch).filter((k) => !KEY_BY_NAME.get(k)?.admin);
+  if (notAdmin.length > 0) {
+    const near = notAdmin.map((k) => (KEY_BY_NAME.has(k) ? `${k} (cannot be changed at run time)` : `${k}${closest(k, KEY_NAMES) ? ` (did you mean ${closest(k, KEY_NAMES)}?)` : ''}`));
+    return { error: `unsupported key(s) for run-time change: ${near.join(', ')}` };
+  }
+  const { values, problems } = validatePartial(patch as Record<string, unknown>);
+  if (problems.length > 0) return { error: problems.map((p) => p.message).join('; ') };
+  const raw = { ...current.raw, ...values };
+  const cross = crossCheck(raw);
+  if (cross.length > 0) return { error: cross.map((p) => p.message).join('; ') };
+  return { config: toSimConfig(raw) };
+}
+
+/** The live config as GET /admin/config shows it: kebab-case keys, durations as Go strings. */
+export function publicConfig(c: SimConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of KEYS) {
+    const v = c.raw[k.key];
+    if (v === undefined) continue;
+    out[k.key] = k.type === 'duration' ? formatDuration(v as number) : v;
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+/**
+ * The embedded default target: the simulator in its own child process (never
+ * on the load generator's event loop), on a free loopback port, ready when
+ * this resolves. Used by `llmdbench run` when no endpoint is configured.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { request } from 'node:http';
+import { LlmdbenchError } from '../util/errors.ts';
+import type { Logger } from '../util/logger.ts';
+import { buildSimConfig } from './run.ts';
+
+export interface EmbeddedSimOptions {
+  /** Model name to serve (the run's model). */
+  model: string;
+  /** Latency preset; default "realistic-small" (see docs/simulator.md). */
+  preset?: string;
+  /** Further llm-d-inference-sim keys (kebab-case), applied over the preset. */
+  config?: Record<string, unknown>;
+  /** A YAML file of llm-d-inference-sim keys, applied between preset and `config`. */
+  configFile?: string;
+  log: Logger;
+  /** How long to wait for /health/ready, ms (default 30 000). */
+  readyTimeoutMs?: number;
+  /** Pin the child to these CPUs with taskset when available (e.g. "0"). */
+  cpus?: string;
+}
+
+export interface EmbeddedSim {
+  /** e.g. http://127.0.0.1:PORT (no trailing slash). */
+  url: string;
+  /** The child's pid. */
+  pid: number;
+  /** Stops the child (SIGTERM, then SIGKILL after 3 s); resolves when it has exited. */
+  stop(): Promise<void>;
+}
+
+function getStatus(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'GET', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+export async function startEmbeddedSimulator(opts: EmbeddedSimOptions): Promise<EmbeddedSim> {
+  const overrides = { ...(opts.config ?? {}), model: opts.model, host: '127.0.0.1', port: 0 };
+  const sources = { preset: opts.preset ?? 'realistic-small', configFile: opts.configFile, overrides };
+  buildSimConfig(sources); // validate here so configuration errors surface as usage errors in the parent
+  const entry = fileURLToPath(new URL('./child-bootstrap.js', import.meta.url));
+  const env = { ...process.env, LLMDBENCH_SIM_SOURCES: JSON.stringify(sources) };
+  const args = [process.execPath, entry];
+  let child: ChildProcess;
+  if (opts.cpus) child = spawn('taskset', ['-c', opts.cpus, ...args], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  else child = spawn(args[0] as string, args.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const log = opts.log;
+  let stderrTail = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (s: string) => {
+    stderrTail = (stderrTail + s).slice(-4000);
+    for (const line of s.split('\n')) if (line.trim()) log.debug(`sim[${child.pid}]: ${line}`);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => fail('did not print its URL in time'), opts.readyTimeoutMs ?? 30_000);
+    function fail(why: string): void {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new LlmdbenchError('E_SIM_START', `the embedded simulator ${why}`, { kind: 'environment', details: stderrTail.trim().split('\n').slice(-10) }));
+    }
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (s: string) => {
+      buf += s;
+      const m = /llmdbench sim listening on (\S+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    });
+    void exited.then((code) => fail(`exited with code ${code}`));
+  });
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
+  while ((await getStatus(`${url}/health/ready`)) !== 200) {
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new LlmdbenchError('E_SIM_START', 'the embedded simulator did not become ready in time', { kind: 'environment' });
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  log.debug(`embedded simulator (pid ${child.pid}) ready at ${url}`);
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    pid: child.pid ?? -1,
+    stop: () => {
+      stopping ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(killer);
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,335 @@
+/**
+ * The simulated inference engine: `max-num-seqs` slots, a bounded FIFO queue,
+ * the KV/prefix cache, the latency model, and token emission for every
+ * request from ONE scheduling loop (ticker.ts). Transport-agnostic: requests
+ * write through a Sink (server.ts adapts node:http responses).
+ */
+import type { Tokenizer } from '../engine/tokenizer/types.ts';
+import { monoMs } from '../util/clock.ts';
+import type { SimConfig } from './config.ts';
+import { contextTooLong, errorBody, type ApiError } from './errors.ts';
+import { KvCache } from './kvcache.ts';
+import { itlMs, ttftMs } from './latency.ts';
+import { SimMetrics } from './metrics.ts';
+import type { ParsedRequest } from './request.ts';
+import { Rng } from './rng.ts';
+import { chooseLength, TextPool, type Piece } from './text.ts';
+import { Ticker, type Timed } from './ticker.ts';
+import { RegexTokenizer } from './tokenizer.ts';
+import { TraceStore, type RequestTrace } from './trace.ts';
+
+/** Where a response goes. Streams send status + headers with their first content (upstream HEAD behaviour). */
+export interface Sink {
+  head(status: number, headers: Record<string, string>): void;
+  write(s: string): void;
+  end(s?: string): void;
+  readonly closed: boolean;
+}
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+class Job implements Timed {
+  due = 0;
+  heapIndex = -1;
+  startMs = 0;
+  firstMs = 0;
+  ttft = 0;
+  emitted = 0;
+  headSent = false;
+  pieces: Piece[] = [];
+  finish = 'stop';
+  cached = 0;
+  hashes: number[] = [];
+  promptIds: number[] | undefined;
+  pre = '';
+  post = '';
+  headJson = '';
+  trace: RequestTrace | undefined;
+
+  constructor(
+    readonly engine: SimEngine,
+    readonly req: ParsedRequest,
+    readonly sink: Sink,
+    readonly id: string,
+    readonly created: number,
+    readonly arrivalMs: number,
+    readonly promptTokens: number,
+    readonly extraHeaders: Record<string, string>,
+  ) {}
+
+  onDue(now: number): void {
+    this.engine.tick(this, now);
+  }
+}
+
+export class SimEngine {
+  config: SimConfig;
+  readonly rng: Rng;
+  readonly metrics: SimMetrics;
+  readonly ticker = new Ticker();
+  readonly trace: TraceStore;
+  readonly kv: KvCache;
+  readonly pool: TextPool;
+  readonly startedMs = monoMs();
+  running = 0;
+  private pumping = false;
+  private readonly queue: Job[] = [];
+  private readonly modelJson: string;
+  private readonly podHeaders: Record<string, string> = {};
+
+  constructor(
+    config: SimConfig,
+    readonly tokenizer: Tokenizer = new RegexTokenizer(),
+  ) {
+    this.config = config;
+    this.rng = new Rng(config.seed);
+    this.metrics = new SimMetrics(config.maxModelLen);
+    this.trace = new TraceStore(config.traceCapacity, config.traceFile);
+    this.kv = new KvCache(config.kvCacheSize, config.blockSize);
+    this.pool = new TextPool(tokenizer);
+    this.modelJson = JSON.stringify(this.servedName);
+    const env = process.env;
+    if (env['POD_NAME']) {
+      this.podHeaders['x-inference-pod'] = env['POD_NAME'];
+      this.podHeaders['x-inference-port'] = String(config.port);
+    }
+    if (env['POD_NAMESPACE']) this.podHeaders['x-inference-namespace'] = env['POD_NAMESPACE'];
+  }
+
+  get servedName(): string {
+    return this.config.servedModelNames[0] ?? this.config.model;
+  }
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** Accepts a validated request; returns an error to answer at once (e.g. 429 queue full). */
+  submit(req: ParsedRequest, sink: Sink, requestId: string | undefined): ApiError | undefined {
+    const arrivalMs = monoMs();
+    const c = this.config;
+    if (this.running >= c.maxNumSeqs && this.queue.length >= c.maxWaitingQueueLength) {
+      return { status: 429, message: 'Failed to enqueue request, waiting requests queue is full' };
+    }
+    let promptIds = req.promptIds;
+    if (!promptIds && c.enableKvCache) promptIds = this.tokenizer.encode(req.promptText);
+    const promptTokens = promptIds ? promptIds.length : this.tokenizer.count(req.promptText);
+    const id = `${req.endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${requestId ?? this.rng.hex32()}`;
+    const headers: Record<string, string> = { ...this.podHeaders };
+    if (requestId !== undefined) headers['x-request-id'] = requestId;
+    const job = new Job(this, req, sink, id, Math.floor(Date.now() / 1000), arrivalMs, promptTokens, headers);
+    job.promptIds = promptIds;
+    if (this.trace.enabled) {
+      job.trace = {
+        id, endpoint: req.endpoint, stream: req.stream, arrivalMs, startMs: undefined, ttftMs: undefined,
+        promptTokens, cachedTokens: 0, completionTokens: 0, finishReason: undefined,
+        tokenDueMs: [], tokenSentMs: [], endMs: undefined, status: 200, clientClosed: false,
+      };
+    }
+    this.queue.push(job);
+    this.pump();
+    return undefined;
+  }
+
+  /** Moves queued requests into free slots (FIFO). */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    while (this.running < this.config.maxNumSeqs && this.queue.length > 0) {
+      this.start(this.queue.shift() as Job, monoMs());
+    }
+    this.pumping = false;
+  }
+
+  private start(job: Job, now: number): void {
+    const c = this.config;
+    const req = job.req;
+    this.running++;
+    job.startMs = now;
+    if (job.trace) job.trace.startMs = now;
+    if (job.promptTokens + (req.maxTokens ?? 1) > c.maxModelLen) {
+      this.fail(job, contextTooLong(c.maxModelLen, job.promptTokens, req.maxTokens ?? 1));
+      return;
+    }
+    if (c.enableKvCache && job.promptIds) {
+      job.hashes = this.kv.blockHashes(job.promptIds);
+      job.cached = this.kv.cachedTokens(job.hashes);
+      this.metrics.prefixQueries += job.promptTokens;
+      this.metrics.prefixHits += job.cached;
+      const thr = req.cacheHitThreshold ?? c.globalCacheHitThreshold;
+      if (thr > 0 && job.cached / Math.max(job.promptTokens, 1) < thr) {
+        job.hashes = [];
+        job.finish = 'cache_threshold';
+        this.complete(job);
+        return;
+      }
+      if (!this.kv.acquire(job.hashes)) {
+        job.hashes = [];
+        this.fail(job, { status: 500, message: 'the kv cache does not have sufficient capacity to store this request' });
+        return;
+      }
+    }
+    const M = req.maxTokens ?? c.maxModelLen - job.promptTokens;
+    if (req.remoteDecode) {
+      job.pieces = this.pool.take(this.rng, 1);
+      job.finish = 'remote_decode';
+    } else if (c.mode === 'echo') {
+      job.pieces = this.piecesOf(req.echoText);
+      job.finish = job.pieces.length >= M ? 'length' : 'stop';
+    } else {
+      const n = chooseLength(this.rng, M, req.ignoreEos, req.maxTokens !== undefined);
+      job.pieces = this.pool.take(this.rng, n);
+      job.finish = n >= M ? 'length' : 'stop';
+    }
+    job.ttft = ttftMs(c, this.rng, { promptTokens: job.promptTokens, cachedTokens: job.cached, remotePrefill: req.remotePrefill, running: this.running });
+    if (job.trace) {
+      job.trace.ttftMs = job.ttft;
+      job.trace.cachedTokens = job.cached;
+    }
+    this.prepareChunks(job);
+    if (job.pieces.length === 0) {
+      this.complete(job);
+      return;
+    }
+    this.ticker.schedule(job, now + job.ttft);
+  }
+
+  private piecesOf(text: string): Piece[] {
+    const t = this.tokenizer;
+    const texts = t instanceof RegexTokenizer ? t.pieces_(text) : t.encode(text, { addSpecialTokens: false }).map((id) => t.decode([id]));
+    return texts.map((s) => ({ text: s, json: JSON.stringify(s).slice(1, -1) }));
+  }
+
+  private prepareChunks(job: Job): void {
+    const chat = job.req.endpoint === 'chat';
+    job.headJson = `{"id":"${job.id}","object":"${chat ? 'chat.completion.chunk' : 'text_completion'}","created":${job.created},"model":${this.modelJson}`;
+    job.pre = chat ? `data: ${job.headJson},"choices":[{"index":0,"delta":{"content":"` : `data: ${job.headJson},"choices":[{"index":0,"text":"`;
+    job.post = chat ? '"},"logprobs":null,"finish_reason":null}]' : '","logprobs":null,"finish_reason":null}]';
+  }
+
+  private usageJson(job: Job, completion: number): string {
+    return `{"prompt_tokens":${job.promptTokens},"total_tokens":${job.promptTokens + completion},"completion_tokens":${completion},"prompt_tokens_details":{"cached_tokens":${job.cached}}}`;
+  }
+
+  /** Called by the ticker when a job's next token is due: emits every due token in one write. */
+  tick(job: Job, now: number): void {
+    const req = job.req;
+    const n = job.pieces.length;
+    const cont = req.continuousUsage;
+    let out = '';
+    if (job.emitted === 0) {
+      job.firstMs = now;
+      if (req.stream && req.endpoint === 'chat') {
+        out += `data: ${job.headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]${cont ? `,"usage":${this.usageJson(job, 0)}` : ''}}\n\n`;
+      }
+    }
+    const tr = job.trace;
+    for (;;) {
+      const p = job.pieces[job.emitted] as Piece;
+      job.emitted++;
+      if (req.stream) out += `${job.pre}${p.json}${job.post}${cont ? `,"usage":${this.usageJson(job, job.emitted)}` : ''}}\n\n`;
+      if (tr) tr.tokenDueMs.push(job.due);
+      if (job.emitted >= n) break;
+      const d = itlMs(this.config, this.rng, this.running);
+      this.metrics.itl.observe(d / 1000);
+      this.metrics.tpot.observe(d / 1000);
+      job.due += d;
+      if (job.due > now) break;
+    }
+    if (job.emitted >= n) {
+      this.complete(job, out);
+      return;
+    }
+    if (req.stream && !job.sink.closed) {
+      if (!job.headSent) {
+        job.headSent = true;
+        job.sink.head(200, { ...SSE_HEADERS, ...job.extraHeaders });
+      }
+      const sent = monoMs();
+      job.sink.write(out);
+      if (tr) while (tr.tokenSentMs.length < job.emitted) tr.tokenSentMs.push(sent);
+    }
+    this.ticker.schedule(job, job.due);
+  }
+
+  /** Final write (streams: last tokens + finish chunk + usage + [DONE]; else the whole JSON body), then free the slot. */
+  private complete(job: Job, out = ''): void {
+    const req = job.req;
+    const chat = req.endpoint === 'chat';
+    const n = job.emitted;
+    const usage = this.usageJson(job, n);
+    const sink = job.sink;
+    const tr = job.trace;
+    const clientClosed = sink.closed;
+    if (!clientClosed) {
+      if (req.stream) {
+        if (!job.headSent) sink.head(200, { ...SSE_HEADERS, ...job.extraHeaders });
+        if (n === 0 && chat) out += `data: ${job.headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`;
+        const fin = chat ? `"delta":{}` : `"text":""`;
+        out += `data: ${job.headJson},"choices":[{"index":0,${fin},"logprobs":null,"finish_reason":"${job.finish}"}]${req.continuousUsage ? `,"usage":${usage}` : ''}}\n\n`;
+        if (req.includeUsage) out += `data: ${job.headJson},"choices":[],"usage":${usage}}\n\n`;
+        out += 'data: [DONE]\n\n';
+      } else {
+        const text = job.pieces.map((p) => p.json).join('');
+        const choice = chat
+          ? `{"index":0,"message":{"role":"assistant","content":"${text}"},"logprobs":null,"finish_reason":"${job.finish}"}`
+          : `{"index":0,"text":"${text}","logprobs":null,"finish_reason":"${job.finish}"}`;
+        const kvp = req.remoteDecode ? `,"kv_transfer_params":{"do_remote_prefill":true,"do_remote_decode":false,"remote_block_ids":[],"remote_engine_id":"","remote_host":"","remote_port":0}` : '';
+        out = `{"id":"${job.id}","object":"${chat ? 'chat.completion' : 'text_completion'}","created":${job.created},"model":${this.modelJson},"choices":[${choice}],"usage":${usage}${kvp}}`;
+        sink.head(200, { ...JSON_HEADERS, ...job.extraHeaders });
+      }
+      const sent = monoMs();
+      sink.end(out);
+      if (tr) while (tr.tokenSentMs.length < n) tr.tokenSentMs.push(sent);
+    }
+    const end = monoMs();
+    const m = this.metrics;
+    m.promptTokens += job.promptTokens;
+    m.generationTokens += n;
+    m.addSuccess(job.finish);
+    m.ttft.observe(job.ttft / 1000);
+    m.e2e.observe((end - job.arrivalMs) / 1000);
+    m.queue.observe((job.startMs - job.arrivalMs) / 1000);
+    m.inference.observe((end - job.startMs) / 1000);
+    m.prefill.observe(((n > 0 ? job.firstMs : end) - job.startMs) / 1000);
+    m.decode.observe((n > 0 ? end - job.firstMs : 0) / 1000);
+    if (n > 1) m.reqTpot.observe((end - job.firstMs) / (n - 1) / 1000);
+    m.reqPrompt.observe(job.promptTokens);
+    m.reqGen.observe(n);
+    if (req.maxTokens !== undefined) m.reqMaxTokens.observe(req.maxTokens);
+    if (tr) {
+      tr.completionTokens = n;
+      tr.finishReason = job.finish;
+      tr.endMs = end;
+      tr.clientClosed = clientClosed;
+      this.trace.finish(tr);
+    }
+    this.release(job);
+  }
+
+  private fail(job: Job, e: ApiError): void {
+    if (!job.sink.closed) {
+      job.sink.head(e.status, { ...JSON_HEADERS, ...job.extraHeaders });
+      job.sink.end(errorBody(e));
+    }
+    if (job.trace) {
+      job.trace.status = e.status;
+      job.trace.endMs = monoMs();
+      this.trace.finish(job.trace);
+    }
+    this.release(job);
+  }
+
+  private release(job: Job): void {
+    this.running--;
+    if (job.hashes.length > 0) this.kv.release(job.hashes);
+    this.pump();
+  }
+
+  /** Stops the scheduling loop (in-flight streams are left to the server to close). */
+  async stop(): Promise<void> {
+    this.ticker.stop();
+    await this.trace.close();
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Starting a simulator from configuration sources: shared by `llmdbench sim`
+ * and the embedded child process.
+ */
+import { LlmdbenchError } from '../util/errors.ts';
+import type { Logger } from '../util/logger.ts';
+import { closest } from '../util/suggest.ts';
+import { readConfigFile, resolveConfig, type SimConfig } from './config.ts';
+import { KEY_BY_NAME } from './keys.ts';
+import { PRESETS, PRESET_NAMES } from './presets.ts';
+import { startSimServer, type SimServer } from './server.ts';
+import { loadSimTokenizer } from './tokenizer.ts';
+
+export interface SimSources {
+  /** Path of a YAML file with llm-d-inference-sim keys. */
+  configFile?: string;
+  /** A named preset applied under the file (see presets.ts). */
+  preset?: string;
+  /** Kebab-case overrides (flags, or the embedded API's `config`). */
+  overrides?: Record<string, unknown>;
+}
+
+export function presetValues(name: string | undefined): Record<string, unknown> {
+  if (name === undefined) return {};
+  const p = PRESETS[name];
+  if (!p) {
+    const near = closest(name, PRESET_NAMES);
+    throw new LlmdbenchError('E_SIM_PRESET', `unknown simulator preset "${name}"`, { hint: `${near ? `did you mean "${near}"? ` : ''}presets: ${PRESET_NAMES.join(', ')}` });
+  }
+  return { ...p };
+}
+
+export function buildSimConfig(src: SimSources): SimConfig {
+  const file = { ...presetValues(src.preset), ...(src.configFile ? readConfigFile(src.configFile) : {}) };
+  return resolveConfig({ file, overrides: src.overrides });
+}
+
+export async function runSimulator(src: SimSources, log: Logger): Promise<SimServer> {
+  const config = buildSimConfig(src);
+  const ignored = Object.keys({ ...(src.configFile ? readConfigFile(src.configFile) : {}), ...(src.overrides ?? {}) }).filter((k) => KEY_BY_NAME.get(k)?.effect === 'ignored');
+  if (ignored.length > 0) log.warn(`sim: accepted for compatibility but without effect here: ${ignored.join(', ')}`);
+  const { tokenizer, note } = await loadSimTokenizer(config.tokenizer, config.forceDummyTokenizer);
+  if (note) log.warn(`sim: ${note}`);
+  return startSimServer(config, { log, tokenizer });
+}

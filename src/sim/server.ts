@@ -1,0 +1,256 @@
+/**
+ * The HTTP front of the simulator (node:http): routing, body parsing, the
+ * pre-dispatch pipeline of upstream (JSON → X-Return-Error → failure injection
+ * → model check → validation), and the non-generation endpoints.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import type { Tokenizer } from '../engine/tokenizer/types.ts';
+import { LlmdbenchError } from '../util/errors.ts';
+import type { Logger } from '../util/logger.ts';
+import { monoMs } from '../util/clock.ts';
+import { applyAdminPatch, publicConfig, type SimConfig } from './config.ts';
+import { SimEngine, type Sink } from './engine.ts';
+import { errorBody, injectedFailure, type ApiError } from './errors.ts';
+import { isApiError, parseRequest, type Endpoint } from './request.ts';
+
+export interface SimServer {
+  /** e.g. http://127.0.0.1:PORT */
+  readonly url: string;
+  readonly port: number;
+  readonly engine: SimEngine;
+  close(): Promise<void>;
+}
+
+class HttpSink implements Sink {
+  constructor(private readonly res: ServerResponse) {}
+  head(status: number, headers: Record<string, string>): void {
+    this.res.writeHead(status, headers);
+  }
+  write(s: string): void {
+    this.res.write(s);
+  }
+  end(s?: string): void {
+    this.res.end(s);
+  }
+  get closed(): boolean {
+    return this.res.destroyed || this.res.writableEnded;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, e: ApiError): void {
+  sendJson(res, e.status, errorBody(e));
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (b: Buffer) => {
+      size += b.length;
+      if (size > limit) {
+        resolve(undefined);
+        req.resume();
+        return;
+      }
+      parts.push(b);
+    });
+    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startSimServer(config: SimConfig, opts: { log: Logger; tokenizer?: Tokenizer }): Promise<SimServer> {
+  const engine = new SimEngine(config, opts.tokenizer);
+  const sockets = new Set<Socket>();
+
+  const handleGenerate = async (endpoint: Endpoint, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const c = engine.config;
+    const text = await readBody(req, c.maxRequestBodyBytes);
+    if (text === undefined) return sendError(res, { status: 413, message: `request body larger than max-request-body-size-mb (${c.maxRequestBodyBytes / 1048576} MiB)` });
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (e) {
+      return sendError(res, { status: 400, message: `Failed to read and parse request body, ${(e as Error).message}` });
+    }
+    const forced = req.headers['x-return-error'];
+    if (typeof forced === 'string') {
+      const st = Number(forced);
+      const status = Number.isInteger(st) && st >= 400 && st <= 599 ? st : 400;
+      return sendError(res, { status, message: `Synthetic error ${status} requested by X-Return-Error` });
+    }
+    if (c.failureInjectionRate > 0 && engine.rng.int(1, 100) <= c.failureInjectionRate) {
+      const t = c.failureTypes[engine.rng.int(0, c.failureTypes.length - 1)] ?? 'server_error';
+      return sendError(res, injectedFailure(t, engine.servedName));
+    }
+    const model = (body as Record<string, unknown> | null)?.['model'];
+    if (typeof model === 'string' && !c.servedModelNames.includes(model)) {
+      return sendError(res, { status: 404, message: `The model \`${model}\` does not exist.`, param: 'model' });
+    }
+    const parsed = parseRequest(endpoint, body);
+    if (isApiError(parsed)) return sendError(res, parsed);
+    const rid = c.enableRequestIdHeaders && typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined;
+    const err = engine.submit(parsed, new HttpSink(res), rid);
+    if (err) sendError(res, err);
+  };
+
+  const handleTokenize = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const c = engine.config;
+    const text = await readBody(req, c.maxRequestBodyBytes);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(text ?? '') as Record<string, unknown>;
+      if (typeof body !== 'object' || body === null) throw new Error('the body must be a JSON object');
+    } catch (e) {
+      return sendError(res, { status: 400, message: `Failed to read and parse request body, ${(e as Error).message}` });
+    }
+    if (typeof body['model'] === 'string' && !c.servedModelNames.includes(body['model'])) {
+      return sendError(res, { status: 404, message: `The model \`${body['model']}\` does not exist.`, param: 'model' });
+    }
+    if (body['prompt'] !== undefined && body['messages'] !== undefined) return sendError(res, { status: 400, message: 'Either prompt or messages may be given, not both' });
+    const parsed = parseRequest(body['messages'] !== undefined ? 'chat' : 'completion', { ...body, model: engine.servedName });
+    if (isApiError(parsed)) return sendError(res, parsed);
+    const tokens = parsed.promptIds ?? engine.tokenizer.encode(parsed.promptText);
+    sendJson(res, 200, JSON.stringify({ max_model_len: c.maxModelLen, count: tokens.length, tokens, token_strs: null }));
+  };
+
+  const handleAdmin = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method === 'GET') return sendJson(res, 200, JSON.stringify(publicConfig(engine.config)));
+    const text = await readBody(req, 1048576);
+    let patch: unknown;
+    try {
+      patch = JSON.parse(text ?? '');
+    } catch (e) {
+      return sendError(res, { status: 400, message: `Failed to read and parse request body, ${(e as Error).message}` });
+    }
+    const r = applyAdminPatch(engine.config, patch);
+    if (!r.config) return sendError(res, { status: 400, message: r.error ?? 'invalid configuration' });
+    engine.config = r.config;
+    opts.log.info(`sim: configuration changed: ${JSON.stringify(patch)}`);
+    sendJson(res, 200, JSON.stringify(publicConfig(engine.config)));
+  };
+
+  const models = (): string => {
+    const c = engine.config;
+    const created = Math.floor(Date.now() / 1000);
+    return JSON.stringify({
+      object: 'list',
+      data: c.servedModelNames.map((id) => ({ id, object: 'model', created, owned_by: 'vllm', root: c.model, parent: null, max_model_len: c.maxModelLen })),
+    });
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const m = req.method ?? 'GET';
+    const only = (method: string): boolean => {
+      if (m === method) return true;
+      res.writeHead(405, { 'content-type': 'text/plain; charset=utf-8', allow: method });
+      res.end('Method Not Allowed');
+      return false;
+    };
+    switch (path) {
+      case '/v1/completions':
+        if (only('POST')) await handleGenerate('completion', req, res);
+        return;
+      case '/v1/chat/completions':
+        if (only('POST')) await handleGenerate('chat', req, res);
+        return;
+      case '/v1/models':
+        if (only('GET')) sendJson(res, 200, models());
+        return;
+      case '/health':
+        if (only('GET')) res.writeHead(200).end();
+        return;
+      case '/health/ready':
+      case '/ready':
+        if (!only('GET')) return;
+        if (monoMs() - engine.startedMs < engine.config.startupDurationMs) res.writeHead(503).end();
+        else res.writeHead(200).end();
+        return;
+      case '/metrics':
+        if (!only('GET')) return;
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+        res.end(
+          engine.metrics.render(engine.servedName, {
+            running: engine.running,
+            waiting: engine.waiting,
+            kvUsage: engine.config.enableKvCache ? engine.kv.usage() : 0,
+            blockSize: engine.config.blockSize,
+            numBlocks: engine.config.kvCacheSize,
+          }),
+        );
+        return;
+      case '/tokenize':
+        if (only('POST')) await handleTokenize(req, res);
+        return;
+      case '/admin/config':
+        if (m !== 'GET' && m !== 'POST') return void only('GET');
+        await handleAdmin(req, res);
+        return;
+      case '/admin/trace': {
+        if (!only('GET')) return;
+        const params = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+        const id = params.get('id');
+        if (id) {
+          const t = engine.trace.get(id);
+          if (!t) return sendError(res, { status: 404, message: `no trace for request id ${id} (trace-capacity ${engine.config.traceCapacity})` });
+          return sendJson(res, 200, JSON.stringify(t));
+        }
+        const last = Math.min(Number(params.get('last') ?? 100) || 100, 100000);
+        return sendJson(res, 200, JSON.stringify({ ids: engine.trace.last(last) }));
+      }
+      default:
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('404 page not found');
+    }
+  };
+
+  const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, noDelay: true }, (req, res) => {
+    route(req, res).catch((e: unknown) => {
+      opts.log.error(`sim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      if (!res.headersSent) sendError(res, { status: 500, message: 'internal simulator error' });
+      else res.destroy();
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onErr = (e: NodeJS.ErrnoException): void => {
+      reject(
+        new LlmdbenchError('E_SIM_LISTEN', `cannot listen on ${config.host}:${config.port}: ${e.message}`, {
+          kind: 'environment',
+          hint: e.code === 'EADDRINUSE' ? 'choose another --port, or --port 0 for any free port' : undefined,
+        }),
+      );
+    };
+    server.once('error', onErr);
+    server.listen(config.port, config.host, () => {
+      server.off('error', onErr);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  return {
+    url: `http://${hostForUrl}:${port}`,
+    port,
+    engine,
+    close: async () => {
+      await engine.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}

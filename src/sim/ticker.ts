@@ -1,0 +1,148 @@
+/**
+ * The precise clock: ONE scheduling loop for every stream. Items sit in a
+ * min-heap by due time (CLOCK_MONOTONIC ms, fractional). The loop arms a single
+ * setTimeout to shortly before the earliest due time (libuv timers have 1 ms
+ * granularity and may fire ~1 ms early), then polls with setImmediate for the
+ * last stretch, so tokens leave within a few µs of their due time on an idle
+ * loop while I/O keeps being served between turns. Items that are already due
+ * when the loop gets to them fire at once (catch-up, never drift: the next due
+ * time is computed from the scheduled one, not from when it fired).
+ */
+import { monoMs } from '../util/clock.ts';
+
+export interface Timed {
+  due: number;
+  /** Position in the heap; -1 when not scheduled. */
+  heapIndex: number;
+  onDue(now: number): void;
+}
+
+/** How close to the due time the loop switches from a timer to setImmediate polling, ms. */
+const SPIN_MS = 1.5;
+
+export class Ticker {
+  private readonly heap: Timed[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private armedFor = Infinity;
+  private stopped = false;
+  private running = false;
+  /** Largest lateness seen (ms) — exposed for diagnostics. */
+  maxLateMs = 0;
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  schedule(item: Timed, due: number): void {
+    item.due = due;
+    if (item.heapIndex >= 0) {
+      this.siftUp(item.heapIndex);
+      this.siftDown(item.heapIndex);
+    } else {
+      item.heapIndex = this.heap.length;
+      this.heap.push(item);
+      this.siftUp(item.heapIndex);
+    }
+    if (!this.running && due < this.armedFor) this.arm();
+  }
+
+  cancel(item: Timed): void {
+    const i = item.heapIndex;
+    if (i < 0) return;
+    const last = this.heap.pop() as Timed;
+    item.heapIndex = -1;
+    if (i < this.heap.length) {
+      this.heap[i] = last;
+      last.heapIndex = i;
+      this.siftUp(i);
+      this.siftDown(i);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    const top = this.heap[0];
+    if (!top) {
+      this.armedFor = Infinity;
+      return;
+    }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.armedFor = top.due;
+    const wait = top.due - monoMs();
+    if (wait > SPIN_MS) {
+      if (this.immediate) {
+        clearImmediate(this.immediate);
+        this.immediate = undefined;
+      }
+      this.timer = setTimeout(this.run, Math.floor(wait - SPIN_MS + 0.5));
+    } else if (!this.immediate) {
+      this.immediate = setImmediate(this.run);
+    }
+  }
+
+  private readonly run = (): void => {
+    this.timer = undefined;
+    this.immediate = undefined;
+    this.armedFor = Infinity;
+    let now = monoMs();
+    this.running = true;
+    // Bounded batch per turn so sockets get serviced even when far behind.
+    for (let n = 0; n < 4096; n++) {
+      const top = this.heap[0];
+      if (!top || top.due > now) break;
+      this.cancel(top);
+      const late = now - top.due;
+      if (late > this.maxLateMs) this.maxLateMs = late;
+      top.onDue(now);
+      if ((n & 63) === 63) now = monoMs();
+    }
+    this.running = false;
+    this.arm();
+  };
+
+  private siftUp(i: number): void {
+    const h = this.heap;
+    const item = h[i] as Timed;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const parent = h[p] as Timed;
+      if (parent.due <= item.due) break;
+      h[i] = parent;
+      parent.heapIndex = i;
+      i = p;
+    }
+    h[i] = item;
+    item.heapIndex = i;
+  }
+
+  private siftDown(i: number): void {
+    const h = this.heap;
+    const n = h.length;
+    const item = h[i] as Timed;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && (h[r] as Timed).due < (h[l] as Timed).due ? r : l;
+      const child = h[c] as Timed;
+      if (child.due >= item.due) break;
+      h[i] = child;
+      child.heapIndex = i;
+      i = c;
+    }
+    h[i] = item;
+    item.heapIndex = i;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Per-request record of what the server actually did and when (CLOCK_MONOTONIC
+ * ms from src/util/clock.ts, comparable with a client's timestamps in another
+ * process): kept in memory for GET /admin/trace and optionally appended as
+ * JSON lines to `trace-file`.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+
+export interface RequestTrace {
+  /** The response id (e.g. "cmpl-…", "chatcmpl-…"). */
+  id: string;
+  endpoint: 'completion' | 'chat';
+  stream: boolean;
+  arrivalMs: number;
+  /** When a slot was taken (queue wait = startMs − arrivalMs). */
+  startMs: number | undefined;
+  /** Sampled TTFT (ms, after the slot was taken). */
+  ttftMs: number | undefined;
+  promptTokens: number;
+  cachedTokens: number;
+  completionTokens: number;
+  finishReason: string | undefined;
+  /** Scheduled due time of each token (ms). */
+  tokenDueMs: number[];
+  /** When the write carrying each token was handed to the socket (ms). */
+  tokenSentMs: number[];
+  endMs: number | undefined;
+  /** HTTP status answered; 200 for a stream once it started. */
+  status: number;
+  /** The client went away before the end (the slot stays busy, as upstream). */
+  clientClosed: boolean;
+}
+
+export class TraceStore {
+  private readonly byId = new Map<string, RequestTrace>();
+  private file: WriteStream | undefined;
+
+  constructor(
+    private readonly capacity: number,
+    filePath: string | undefined,
+  ) {
+    if (filePath) this.file = createWriteStream(filePath, { flags: 'a' });
+  }
+
+  get enabled(): boolean {
+    return this.capacity > 0 || this.file !== undefined;
+  }
+
+  finish(t: RequestTrace): void {
+    if (this.capacity > 0) {
+      this.byId.set(t.id, t);
+      if (this.byId.size > this.capacity) this.byId.delete(this.byId.keys().next().value as string);
+    }
+    this.file?.write(`${JSON.stringify(t)}\n`);
+  }
+
+  get(id: string): RequestTrace | undefined {
+    return this.byId.get(id) ?? this.byId.get(`cmpl-${id}`) ?? this.byId.get(`chatcmpl-${id}`);
+  }
+
+  /** Ids of the last n finished requests, oldest first. */
+  last(n: number): string[] {
+    const ids = [...this.byId.keys()];
+    return ids.slice(Math.max(0, ids.length - n));
+  }
+
+  close(): Promise<void> {
+    const f = this.file;
+    this.file = undefined;
+    return new Promise((resolve) => (f ? f.end(() => resolve()) : resolve()));
+  }
+}
