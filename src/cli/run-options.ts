@@ -89,6 +89,10 @@ export function runShFlagNames(): string[] {
   return out;
 }
 
+function longFlags(): Set<string> {
+  return new Set(RUN_SH_OPTIONS.map((o) => `--${o.long}`));
+}
+
 function valueFlags(): Set<string> {
   const s = new Set<string>();
   for (const o of RUN_SH_OPTIONS) {
@@ -123,7 +127,6 @@ export function unknownFlagError(flag: string, valid: readonly string[] = runShF
   else near = valid.filter((f) => !f.startsWith('--') && f !== name && f.toLowerCase() === name.toLowerCase());
   const shorts = valid.filter((f) => !f.startsWith('--')).join(' ');
   return new LlmdbenchError('E_UNKNOWN_FLAG', `unknown flag ${name}${near[0] ? ` (did you mean ${near[0]}?)` : ''}`, {
-    details: near.length > 1 ? [`other close flags: ${near.slice(1).join(', ')}`] : [],
     hint: near[0] ? `use ${near[0]}; see --help for every flag` : `valid short flags: ${shorts}; see --help for every flag`,
   });
 }
@@ -142,8 +145,9 @@ export function addRunShOptions<A extends unknown[], O extends Record<string, un
     c.option(flags, helpFor(o));
   }
   const vf = valueFlags();
+  const lf = longFlags();
   const parseOptions = c.parseOptions.bind(c);
-  c.parseOptions = (argv: string[]) => parseOptions(normalizeArgv(argv, vf));
+  c.parseOptions = (argv: string[]) => parseOptions(normalizeArgv(argv, vf, lf));
   const own = (): string[] => [
     '-h',
     '--help',

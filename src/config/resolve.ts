@@ -59,8 +59,9 @@ export async function resolveConfig(opts: ResolveOptions = {}): Promise<Resolved
   };
   const values: Values = new Map();
   for (const spec of VARIABLES) {
-    if (spec.default === undefined) continue;
-    set(values, spec.name, typeof spec.default === 'function' ? spec.default(ctx) : spec.default, 'default');
+    // No default: present but empty, so `config --all` lists it.
+    const d = spec.default === undefined ? '' : typeof spec.default === 'function' ? spec.default(ctx) : spec.default;
+    set(values, spec.name, d, 'default');
   }
   for (const [k, v] of Object.entries(env)) {
     if (k.startsWith('LLMDBENCH_') && v !== undefined && v !== '') set(values, k, v, 'env');
@@ -75,7 +76,8 @@ export async function resolveConfig(opts: ResolveOptions = {}): Promise<Resolved
     scenarioPath = resolveScenarioPath(scenario, dirs, ctx.cwd);
     const bashEnv: Record<string, string> = {};
     for (const [k, v] of Object.entries(env)) if (v !== undefined) bashEnv[k] = v;
-    for (const [k, cv] of values) bashEnv[k] = cv.value;
+    // Empty defaults stay unset in bash, as upstream (`${X-y}` must see them unset).
+    for (const [k, cv] of values) if (!(cv.source === 'default' && cv.value === '')) bashEnv[k] = cv.value;
     const sourced = await sourceScenario(scenarioPath, bashEnv, { cwd: ctx.cwd, timeoutMs: opts.scenarioTimeoutMs });
     scenarioOutput = sourced.output;
     for (const [k, v] of sourced.after) {

@@ -154,6 +154,8 @@ function runBash(file: string, env: Record<string, string>, timeoutMs: number, c
       env,
       cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      // Own process group, so a timeout also stops what the scenario started (e.g. `sleep`).
+      detached: true,
     });
     const bufs: Buffer[][] = [[], [], [], [], []];
     child.stdio.forEach((s, i) => {
@@ -162,7 +164,11 @@ function runBash(file: string, env: Record<string, string>, timeoutMs: number, c
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     }, timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);

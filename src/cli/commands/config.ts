@@ -82,6 +82,9 @@ export const command: CliCommand = {
       const note = perModel ? `per-model values shown for ${perModel.model} (method ${perModel.method})` : undefined;
       process.stdout.write(opts.json ? renderConfigJson(cfg, opts.all === true, perModel) : renderConfigText(cfg, opts.all === true, note));
     });
+    // addCommand does not inherit exitOverride & co. (only .command() does): copy them, so
+    // commander's own usage errors reach main() instead of calling process.exit.
+    cmd.copyInheritedSettings(program);
     program.addCommand(cmd as unknown as Command);
   },
 };
