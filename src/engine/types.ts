@@ -85,6 +85,8 @@ export interface RequestRecord {
   /** Worker thread that sent it (0 when single-threaded). */
   worker: number;
   api: ApiKind;
+  /** The request asked for a streamed response. */
+  stream?: boolean;
   /** Intended send time (open loop) or the time a slot became free (closed loop). */
   scheduledAtMs: number;
   /** Just before the request was written to the socket. */

@@ -175,6 +175,7 @@ class RequestHandler implements Dispatcher.DispatchHandler {
       stage: meta.stage,
       worker: meta.worker,
       api: spec.api,
+      stream: spec.stream,
       scheduledAtMs: meta.scheduledAtMs,
       sentAtMs: 0,
       chunkTimesMs: [],

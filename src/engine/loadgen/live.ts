@@ -26,13 +26,6 @@ export class TtftWindow {
 
 /** Exact peak number of requests in flight: sweep over [sentAtMs, endAtMs). */
 export function maxConcurrent(recs: readonly RequestRecord[]): number {
-  const ev = new Float64Array(recs.length * 2);
-  let k = 0;
-  for (const r of recs) {
-    // Ends sort before starts at equal times: encode as (time, kind) via tiny offsets is unsafe; use two arrays.
-    ev[k++] = r.sentAtMs;
-    ev[k++] = r.endAtMs;
-  }
   const starts = Float64Array.from(recs, (r) => r.sentAtMs).sort();
   const ends = Float64Array.from(recs, (r) => r.endAtMs).sort();
   let i = 0;

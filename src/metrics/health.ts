@@ -1,0 +1,117 @@
+import type { LoadHealth, StageRun } from '../engine/loadgen/types.ts';
+import type { RequestRecord } from '../engine/types.ts';
+import { summarize, type Summary } from './stats.ts';
+import { maxConcurrent } from '../engine/loadgen/live.ts';
+
+export interface HealthThresholds {
+  /** Open-loop schedule lag p99 above this (ms) means the client fell behind. Default 10. */
+  lagP99Ms?: number;
+  /** Event-loop delay p99 above this (ms) on any thread skews timestamps. Default 10. */
+  loopP99Ms?: number;
+  /** CPU per sending thread above this fraction of a core. Default 0.85. */
+  cpuPerThread?: number;
+  /** Achieved below this fraction of the requested rate (open loop). Default 0.95. */
+  minRateRatio?: number;
+  /** A GC pause longer than this (ms). Default 50. */
+  gcMaxMs?: number;
+}
+
+export interface StageHealth {
+  stage: number;
+  kind: 'open' | 'closed';
+  requestedRate?: number;
+  /** Requests / (last send − first send), as inference-perf. */
+  achievedRate: number;
+  concurrency?: number;
+  /** sent − scheduled, ms. */
+  scheduleLagMs?: Summary;
+  /** Requests sent more than 1 ms / 10 ms late. */
+  lateOver1Ms: number;
+  lateOver10Ms: number;
+  maxInFlight: number;
+}
+
+export interface LoadgenHealthReport {
+  stages: StageHealth[];
+  maxInFlight: number;
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  cpuUtilisation: number;
+  sendingThreads: number;
+  gc: { count: number; totalMs: number; maxMs: number };
+  clientBottleneck: boolean;
+  reasons: string[];
+}
+
+/** Load-generator health and a verdict on whether the client itself was the bottleneck. */
+export function loadgenHealth(
+  records: readonly RequestRecord[],
+  stages: readonly StageRun[],
+  health: LoadHealth,
+  th: HealthThresholds = {},
+): LoadgenHealthReport {
+  const t = { lagP99Ms: 10, loopP99Ms: 10, cpuPerThread: 0.85, minRateRatio: 0.95, gcMaxMs: 50, ...th };
+  const reasons: string[] = [];
+  const byStage = new Map<number, RequestRecord[]>();
+  for (const r of records) {
+    let a = byStage.get(r.stage);
+    if (!a) byStage.set(r.stage, (a = []));
+    a.push(r);
+  }
+  const out: StageHealth[] = [];
+  for (const st of stages) {
+    const recs = byStage.get(st.stage) ?? [];
+    const lags = recs.map((r) => r.sentAtMs - r.scheduledAtMs);
+    let minS = Infinity;
+    let maxS = -Infinity;
+    for (const r of recs) {
+      minS = Math.min(minS, r.sentAtMs);
+      maxS = Math.max(maxS, r.sentAtMs);
+    }
+    const span = (maxS - minS) / 1000;
+    const sh: StageHealth = {
+      stage: st.stage,
+      kind: st.kind,
+      achievedRate: span > 0 ? recs.length / span : 0,
+      scheduleLagMs: summarize(lags),
+      lateOver1Ms: lags.filter((x) => x > 1).length,
+      lateOver10Ms: lags.filter((x) => x > 10).length,
+      maxInFlight: maxConcurrent(recs),
+    };
+    if (st.requestedRate !== undefined) sh.requestedRate = st.requestedRate;
+    if (st.concurrency !== undefined) sh.concurrency = st.concurrency;
+    out.push(sh);
+    if (st.kind === 'open') {
+      const p99 = sh.scheduleLagMs?.p99 ?? 0;
+      if (p99 > t.lagP99Ms) reasons.push(`stage ${st.stage}: schedule lag p99 ${p99.toFixed(1)} ms > ${t.lagP99Ms} ms`);
+      if (st.requestedRate && recs.length > 10 && sh.achievedRate < t.minRateRatio * st.requestedRate)
+        reasons.push(`stage ${st.stage}: achieved ${sh.achievedRate.toFixed(2)} req/s < ${Math.round(t.minRateRatio * 100)}% of requested ${st.requestedRate}`);
+    }
+  }
+  let loopP99 = 0;
+  let loopMax = 0;
+  const gc = { count: 0, totalMs: 0, maxMs: 0 };
+  for (const th of health.threads) {
+    loopP99 = Math.max(loopP99, th.eventLoopDelayMs.p99);
+    loopMax = Math.max(loopMax, th.eventLoopDelayMs.max);
+    gc.count += th.gc.count;
+    gc.totalMs += th.gc.totalMs;
+    gc.maxMs = Math.max(gc.maxMs, th.gc.maxMs);
+  }
+  if (loopP99 > t.loopP99Ms) reasons.push(`event-loop delay p99 ${loopP99.toFixed(1)} ms > ${t.loopP99Ms} ms`);
+  const sendingThreads = Math.max(1, health.workers);
+  const perThread = health.cpu.utilisation / (health.workers > 0 ? sendingThreads + 1 : 1);
+  if (perThread > t.cpuPerThread) reasons.push(`client CPU ${(perThread * 100).toFixed(0)}% of a core per thread > ${t.cpuPerThread * 100}%`);
+  if (gc.maxMs > t.gcMaxMs) reasons.push(`GC pause ${gc.maxMs.toFixed(1)} ms > ${t.gcMaxMs} ms`);
+  return {
+    stages: out,
+    maxInFlight: health.maxInFlight,
+    eventLoopDelayP99Ms: loopP99,
+    eventLoopDelayMaxMs: loopMax,
+    cpuUtilisation: health.cpu.utilisation,
+    sendingThreads,
+    gc,
+    clientBottleneck: reasons.length > 0,
+    reasons,
+  };
+}
