@@ -177,8 +177,15 @@ function convertUnion(
   const onlyUnknown = issue.errors.find((errs) => errs.every((e) => e.code === 'unrecognized_keys'));
   if (onlyUnknown) return zodToIssues(onlyUnknown, doc, schema, path);
   // Options rejecting the value's basic type at this very position were not meant.
+  // (An enum/literal option cannot have been meant for a map or a list.)
+  const structured = value !== null && typeof value === 'object';
   const plausible = issue.errors.filter(
-    (errs) => !errs.some((e) => e.path.length === 0 && (e.code === 'invalid_type' || (e.code === 'invalid_union' && e.errors.length === 0))),
+    (errs) =>
+      !errs.some(
+        (e) =>
+          e.path.length === 0 &&
+          (e.code === 'invalid_type' || (e.code === 'invalid_union' && e.errors.length === 0) || (e.code === 'invalid_value' && structured)),
+      ),
   );
   if (plausible.length === 1 && plausible[0]) return zodToIssues(plausible[0], doc, schema, path);
   const expected = [

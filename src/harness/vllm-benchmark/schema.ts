@@ -17,7 +17,7 @@ const flag = (key: string) => {
   FLAG_KEYS.add(key);
   return z.custom<'none'>((v) => v === 'none', {
     message: `"${key}" is a flag: write "${key}: none" (it becomes --${key}); any other value makes vllm bench fail`,
-  });
+  }).describe('flag: `none`');
 };
 const str = z.string().min(1);
 const int = num(z.number().int());
@@ -27,7 +27,7 @@ const anyNum = num(z.number());
 const posNum = num(z.number().positive());
 const requestRate = z.custom<number | 'inf'>((v) => v === 'inf' || (isNum(toNum(v)) && (toNum(v) as number) > 0), {
   message: 'must be a positive number (requests/s) or "inf" (send everything at once)',
-});
+}).describe('number > 0 \\| "inf"');
 const csv = z.union([z.string(), z.number()]);
 
 export const VLLM_BACKENDS = [
