@@ -26,6 +26,11 @@ export interface ExecuteOptions {
   /** Argument string recorded in run_metadata.yaml as harness_args. */
   args: string;
   version: string;
+  /**
+   * Re-plan with the real endpoint once the embedded simulator is up (profiles were
+   * rendered with a placeholder URL). Absent: the plan's units are used as they are.
+   */
+  replan?: (endpointUrl: string) => RunPlan;
 }
 
 export interface RunOutcome {

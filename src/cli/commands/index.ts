@@ -14,6 +14,7 @@ type CommandModule = { command: CliCommand };
  * (Kubernetes client, plotting) imports them inside its action, not at top level.
  */
 const modules: Array<() => Promise<CommandModule>> = [
+  () => import('./run.ts'),
   () => import('./config.ts'),
   () => import('./sim.ts'),
   () => import('./profiles.ts'),

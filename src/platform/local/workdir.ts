@@ -4,22 +4,22 @@
  *   results/<harness>_<eid>_<stack>_<i>/            harness-native files, raw records, run_metadata.yaml
  *   analysis/<harness>_<eid>_<stack>_<i>/           summary.json, summary.txt
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { RunPlan } from '../../plan/types.ts';
+import { mkdirSync } from 'node:fs';
+import type { RunPlan, RunUnit } from '../../plan/types.ts';
+import { writePlan } from '../../plan/write.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 
-/** Create every directory of the plan and write each rendered profile where the plan says. */
-export function prepareWorkDir(plan: RunPlan): void {
+/**
+ * Create the work directory's folders, write the rendered profiles of `units` (one model
+ * group at a time: units of different models share file names, as upstream re-renders per
+ * model) and create their results and analysis folders.
+ */
+export function prepareWorkDir(plan: RunPlan, units: readonly RunUnit[] = plan.units): void {
   try {
     for (const sub of ['workload/profiles', 'workload/experiments', 'results', 'analysis', 'setup/commands', 'environment']) {
       mkdirSync(`${plan.workDir}/${sub}`, { recursive: true });
     }
-    for (const u of plan.units) {
-      mkdirSync(dirname(u.renderedPath), { recursive: true });
-      writeFileSync(u.renderedPath, u.profileText);
-      for (const d of [...u.resultsDirs, ...u.analysisDirs]) mkdirSync(d, { recursive: true });
-    }
+    for (const u of units) for (const d of [...u.resultsDirs, ...u.analysisDirs]) mkdirSync(d, { recursive: true });
   } catch (e) {
     throw new LlmdbenchError('E_WORKDIR', `cannot prepare the work directory ${plan.workDir}: ${(e as Error).message}`, {
       kind: 'environment',
@@ -27,4 +27,5 @@ export function prepareWorkDir(plan: RunPlan): void {
       cause: e,
     });
   }
+  writePlan(plan, units);
 }

@@ -1,0 +1,128 @@
+/**
+ * The inference-perf harness on our engine: take inference-perf's config, map it onto the
+ * engine (schedules, data source, API client, tokenizer, timeouts), run it with `runLoad`,
+ * stream raw records and per-request entries to disk, then write inference-perf's native
+ * files. Prints `Stage <N> - run started/completed/failed` as inference-perf does (llm-d
+ * watches for the last `run completed` line).
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import type { HarnessRunContext, HarnessRunOutcome } from '../types.ts';
+import type { RequestRecord, RequestSpec } from '../../engine/types.ts';
+import { runLoad } from '../../engine/loadgen/index.ts';
+import { apiClients } from '../../engine/client/api.ts';
+import { assertRunnable, resolveIpConfig, type IpConfig } from './config-map.ts';
+import { planStages, workerSizing } from './load-map.ts';
+import { openDataSource } from './data-map.ts';
+import { openTokenizer } from './tokenizer-map.ts';
+import { discoverModel } from './model.ts';
+import { PerRequestWriter, perRequestEntry, writeEffectiveConfig, writeLifecycleFiles, type StageInfo } from './outputs.ts';
+import { healthVerdict } from './health.ts';
+import { HEALTH_FILE, RECORDS_FILE } from '../../platform/local/analysis.ts';
+
+/** How long in-flight requests may finish after Ctrl-C / SIGTERM before they are cancelled. */
+const GRACE_MS = 5000;
+
+export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessRunOutcome> {
+  const log = ctx.log;
+  const cfg: IpConfig = resolveIpConfig(ctx.profile, { cpuCount: availableParallelism() });
+  assertRunnable(cfg, ctx.profileName);
+  // As llm-d's harness script: the endpoint and the storage path are rewritten to ours.
+  cfg.server.base_url = ctx.endpointUrl;
+  cfg.storage.local_storage.path = ctx.resultsDir;
+
+  // Everything that can fail for a bad profile or a missing file fails here, before any load.
+  const tokenizer = await openTokenizer(cfg, ctx);
+  const stagesPlan = planStages(cfg, log);
+  const model = cfg.server.model_name ?? (await discoverModel(ctx.endpointUrl, ctx.model, log));
+  cfg.server.model_name = model;
+  const source = await openDataSource(cfg, ctx, tokenizer, stagesPlan);
+  const sizing = workerSizing(cfg);
+
+  const files: string[] = [writeEffectiveConfig(ctx.resultsDir, cfg)];
+  const rl = cfg.report.request_lifecycle;
+  const perRequest = rl.per_request ? new PerRequestWriter(ctx.resultsDir, cfg) : undefined;
+  const perToken = cfg.tokenizer !== null && cfg.api.streaming;
+  const client = apiClients.get(cfg.api.type === 'chat' ? 'chat' : 'completion');
+  const specs = new Map<number, RequestSpec>();
+  const stageInfos: StageInfo[] = stagesPlan.map((s, i) => ({
+    index: i,
+    requestedRate: s.requestedRate,
+    ...(s.concurrency !== undefined ? { concurrency: s.concurrency } : {}),
+  }));
+  const nStages = stagesPlan.length;
+  const stageTtft: number[] = [];
+  let currentStage = 0;
+
+  const headers: Record<string, string> = { ...(cfg.api.headers ?? {}) };
+  const result = await runLoad({
+    client: {
+      baseUrl: ctx.endpointUrl,
+      model,
+      ...(cfg.server.api_key ? { apiKey: cfg.server.api_key } : {}),
+      headers,
+      ...(cfg.load.request_timeout !== null ? { requestTimeoutMs: cfg.load.request_timeout * 1000 } : {}),
+      keepText: Boolean(perRequest) || source.sessions,
+    },
+    stages: stagesPlan.map((s) => s.plan),
+    source: {
+      next: async (i) => {
+        const spec = await source.get(i);
+        if (perRequest) specs.set(i, spec);
+        return spec;
+      },
+      onResponse: (spec, rec) => source.onResponse?.(spec, { ok: !rec.error, ...(rec.outputText !== undefined ? { text: rec.outputText } : {}) }),
+    },
+    intervalMs: cfg.load.interval * 1000,
+    leadMs: 1000,
+    workers: sizing.workers,
+    signal: ctx.signal,
+    graceMs: GRACE_MS,
+    recordsPath: join(ctx.resultsDir, RECORDS_FILE),
+    onRecord: (rec: RequestRecord) => {
+      if (perRequest) {
+        const spec = specs.get(rec.id);
+        specs.delete(rec.id);
+        perRequest.add(perRequestEntry(rec, spec ? client.buildBody(spec, model) : null, perToken));
+      }
+    },
+    onStageStart: (plan) => {
+      currentStage = plan.stage;
+      stageTtft.length = 0;
+      log.info(`Stage ${plan.stage} - run started`);
+    },
+    onStageEnd: (run) => {
+      const failed = ctx.signal.aborted;
+      log.info(`Stage ${run.stage} - run ${failed ? 'failed' : 'completed'}`);
+    },
+    progressIntervalMs: 250,
+    onProgress: (p) => {
+      ctx.progress?.({
+        stage: currentStage,
+        stages: nStages,
+        sent: p.sent,
+        completed: p.completed,
+        failed: p.failed,
+        inFlight: p.inFlight,
+        ...(stagesPlan[currentStage]?.planned !== undefined ? { planned: stagesPlan[currentStage]!.planned } : {}),
+        ...(p.requestedRate !== undefined ? { requestedRate: p.requestedRate } : {}),
+        achievedRate: p.achievedRate,
+        ...(p.ttftP50Ms !== undefined ? { ttftP50Ms: p.ttftP50Ms } : {}),
+        elapsedS: p.stageElapsedMs / 1000,
+      });
+    },
+  });
+  source.close?.();
+  if (perRequest) {
+    await perRequest.close();
+    files.push(perRequest.name);
+  }
+  files.push(RECORDS_FILE);
+  files.push(...writeLifecycleFiles(ctx.resultsDir, cfg, result.records, stageInfos));
+  const health = healthVerdict(result, stageInfos, sizing);
+  writeFileSync(join(ctx.resultsDir, HEALTH_FILE), `${JSON.stringify(health, null, 2)}\n`);
+  files.push(HEALTH_FILE);
+  for (const w of health.warnings) log.warn(w);
+  return { complete: !result.aborted, files };
+}
