@@ -48,6 +48,9 @@ export interface BuildPlanOptions {
   cwd?: string;
   /** Extra folder searched for experiment names. */
   experimentsDir?: string;
+  /** Restrict to these models / methods (default: LLMDBENCH_DEPLOY_MODEL_LIST / LLMDBENCH_DEPLOY_METHODS). */
+  models?: string[];
+  methods?: string[];
 }
 
 /** Where the override spec came from, for messages: `-o` or the variable (and its source). */
@@ -105,8 +108,8 @@ export function buildPlan(opts: BuildPlanOptions): RunPlan {
     if (e) experiment = loadExperiment(e, { cwd, experimentsDir: opts.experimentsDir });
   }
   const treatments: (RunTreatment | undefined)[] = experiment && experiment.run.length > 0 ? experiment.run : [undefined];
-  const methods = methodsOf(config);
-  const models = modelsOf(config);
+  const methods = opts.methods ?? methodsOf(config);
+  const models = opts.models ?? modelsOf(config);
   if (methods.length === 0) throw new LlmdbenchError('E_CONFIG_MISSING', 'no deploy method (LLMDBENCH_DEPLOY_METHODS / -t is empty)');
   if (models.length === 0) throw new LlmdbenchError('E_CONFIG_MISSING', 'no model (LLMDBENCH_DEPLOY_MODEL_LIST / -m is empty)');
 

@@ -18,6 +18,7 @@ const modules: Array<() => Promise<CommandModule>> = [
   () => import('./config.ts'),
   () => import('./sim.ts'),
   () => import('./profiles.ts'),
+  () => import('./render.ts'),
 ];
 
 export async function loadCommands(): Promise<CliCommand[]> {
