@@ -108,7 +108,7 @@ function helpFor(o: RunShOptionSpec): string {
     .map((name) => {
       const spec = variableSpec(name);
       const d = spec?.default;
-      const def = typeof d === 'string' ? (d === '' ? 'empty' : d) : d ? 'see `llmdbench config`' : spec?.derive ? 'derived' : 'empty';
+      const def = typeof d === 'string' ? (d === '' ? 'empty' : d) : (spec?.defaultDoc ?? 'empty');
       return `${name}${o.arg ? '' : `=${o.on ?? '1'}`} (default: ${def})`;
     })
     .join(', ');
@@ -144,6 +144,10 @@ export function addRunShOptions<A extends unknown[], O extends Record<string, un
     const flags = `${o.short ? `-${o.short}, ` : ''}--${o.long}${o.arg ? ` <${o.arg}>` : ''}`;
     c.option(flags, helpFor(o));
   }
+  // Commander's own usage errors (missing value, excess arguments) throw to main()
+  // instead of calling process.exit: addCommand() does not inherit the program's
+  // exitOverride, only .command() does.
+  c.exitOverride();
   const vf = valueFlags();
   const lf = longFlags();
   const parseOptions = c.parseOptions.bind(c);

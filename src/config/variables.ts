@@ -33,6 +33,8 @@ export interface VariableSpec {
   /** Computed from other final values when no flag/scenario/env set it (source `derived`). */
   derive?: (get: (name: string) => string | undefined, ctx: DefaultContext) => string;
   description: string;
+  /** How the default reads in docs and help when it is computed (`default` function or `derive`). */
+  defaultDoc?: string;
   /** Never printed or written in clear. */
   secret?: boolean;
   /** The run.sh flag that sets it, for help and docs. */
@@ -62,23 +64,23 @@ const v = (spec: VariableSpec): VariableSpec => spec;
 export const VARIABLES: readonly VariableSpec[] = [
   // --- what to run against ---------------------------------------------------
   v({ name: 'LLMDBENCH_DEPLOY_SCENARIO', flag: '-c/--scenario', description: 'Scenario file (bash export lines) sourced before flags apply; empty means none' }),
-  v({ name: 'LLMDBENCH_SCENARIOS_DIR', default: defaultScenariosPath, description: 'Where scenario names are looked up (`:`-separated); default ./scenarios, then <package>/scenarios' }),
+  v({ name: 'LLMDBENCH_SCENARIOS_DIR', defaultDoc: './scenarios, then <package>/scenarios (those that exist)', default: defaultScenariosPath, description: 'Where scenario names are looked up (`:`-separated); default ./scenarios, then <package>/scenarios' }),
   v({ name: 'LLMDBENCH_DEPLOY_MODEL_LIST', default: 'meta-llama/Llama-3.2-1B-Instruct', flag: '-m/--models', description: 'Comma-separated models; the run loops over them' }),
   v({ name: 'LLMDBENCH_DEPLOY_METHODS', default: 'modelservice', flag: '-t/--methods', description: 'Comma-separated methods: standalone, modelservice, or a service/pod name pattern' }),
-  v({ name: 'LLMDBENCH_CONTROL_ENVIRONMENT_TYPE_STANDALONE_ACTIVE', derive: (g) => (methodList(g('LLMDBENCH_DEPLOY_METHODS')).includes('standalone') ? '1' : '0'), description: '1 when the methods include standalone' }),
-  v({ name: 'LLMDBENCH_CONTROL_ENVIRONMENT_TYPE_MODELSERVICE_ACTIVE', derive: (g) => (methodList(g('LLMDBENCH_DEPLOY_METHODS')).includes('modelservice') ? '1' : '0'), description: '1 when the methods include modelservice' }),
+  v({ name: 'LLMDBENCH_CONTROL_ENVIRONMENT_TYPE_STANDALONE_ACTIVE', defaultDoc: 'from LLMDBENCH_DEPLOY_METHODS', derive: (g) => (methodList(g('LLMDBENCH_DEPLOY_METHODS')).includes('standalone') ? '1' : '0'), description: '1 when the methods include standalone' }),
+  v({ name: 'LLMDBENCH_CONTROL_ENVIRONMENT_TYPE_MODELSERVICE_ACTIVE', defaultDoc: 'from LLMDBENCH_DEPLOY_METHODS', derive: (g) => (methodList(g('LLMDBENCH_DEPLOY_METHODS')).includes('modelservice') ? '1' : '0'), description: '1 when the methods include modelservice' }),
   v({ name: 'LLMDBENCH_HARNESS_STACK_ENDPOINT_URL', flag: '--endpoint', check: 'http-base-url', description: 'Base URL of the stack (scheme://host:port, no path); empty means start the embedded simulator' }),
   v({ name: 'LLMDBENCH_VLLM_COMMON_NAMESPACE', default: 'llmdbench', flag: '-p/--namespace (A)', description: 'Namespace where the stack runs' }),
   v({ name: 'LLMDBENCH_HARNESS_NAMESPACE', default: 'llmdbench', flag: '-p/--namespace (B)', description: 'Namespace where the harness pods run' }),
-  v({ name: 'LLMDBENCH_WVA_NAMESPACE', derive: (g) => g('LLMDBENCH_VLLM_COMMON_NAMESPACE') ?? '', flag: '-p/--namespace (C)', description: 'Namespace of the workload variant autoscaler; default: the stack namespace' }),
+  v({ name: 'LLMDBENCH_WVA_NAMESPACE', defaultDoc: '$LLMDBENCH_VLLM_COMMON_NAMESPACE', derive: (g) => g('LLMDBENCH_VLLM_COMMON_NAMESPACE') ?? '', flag: '-p/--namespace (C)', description: 'Namespace of the workload variant autoscaler; default: the stack namespace' }),
   v({ name: 'LLMDBENCH_WVA_ENABLED', default: '0', flag: '-u/--wva', check: 'flag01', description: 'Workload variant autoscaler enabled (1) or not (0)' }),
   v({ name: 'LLMDBENCH_VLLM_COMMON_SERVICE_ACCOUNT', default: 'default', flag: '-q/--serviceaccount', description: 'Service account of the harness launcher pods' }),
   v({ name: 'LLMDBENCH_VLLM_COMMON_FQDN', default: '.svc.cluster.local', description: 'Cluster DNS suffix appended to service hosts' }),
   // --- harness and workload -----------------------------------------------------
   v({ name: 'LLMDBENCH_HARNESS_NAME', default: 'inference-perf', flag: '-l/--harness', description: 'Harness: inference-perf, guidellm, vllm-benchmark, inferencemax, fmperf, nop' }),
   v({ name: 'LLMDBENCH_HARNESS_EXPERIMENT_PROFILE', default: 'sanity_random.yaml', flag: '-w/--workload', description: 'Workload profile name (`.yaml` optional) under the harness profile folder' }),
-  v({ name: 'LLMDBENCH_HARNESS_PROFILES_DIR', default: (c) => join(c.packageRoot, 'workload', 'profiles'), description: 'Folder of workload profile templates, one subfolder per harness' }),
-  v({ name: 'LLMDBENCH_HARNESS_PROFILE_HARNESS_LIST', derive: (g) => harnessDirs(g('LLMDBENCH_HARNESS_PROFILES_DIR')), description: 'Harness folders found under the profiles folder (space-separated)' }),
+  v({ name: 'LLMDBENCH_HARNESS_PROFILES_DIR', defaultDoc: '<package>/workload/profiles', default: (c) => join(c.packageRoot, 'workload', 'profiles'), description: 'Folder of workload profile templates, one subfolder per harness' }),
+  v({ name: 'LLMDBENCH_HARNESS_PROFILE_HARNESS_LIST', defaultDoc: 'folders under the profiles folder', derive: (g) => harnessDirs(g('LLMDBENCH_HARNESS_PROFILES_DIR')), description: 'Harness folders found under the profiles folder (space-separated)' }),
   v({ name: 'LLMDBENCH_HARNESS_EXPERIMENT_TREATMENTS', flag: '-e/--experiment', description: 'Experiment file with run treatments (one rendered profile per treatment)' }),
   v({ name: 'LLMDBENCH_HARNESS_EXPERIMENT_PROFILE_OVERRIDES', flag: '-o/--overrides', description: 'Profile overrides, `key=value,key2=value2`' }),
   v({ name: 'LLMDBENCH_HARNESS_OUTPUT', default: 'local', flag: '-r/--output', description: 'Where results go: local, gs://bucket or s3://bucket' }),
@@ -94,22 +96,22 @@ export const VARIABLES: readonly VariableSpec[] = [
   v({ name: 'LLMDBENCH_HARNESS_EXECUTABLE', default: 'llm-d-benchmark.sh', description: 'Entry point run in the launcher pod' }),
   v({ name: 'LLMDBENCH_HARNESS_POD_LABEL', default: 'llmdbench-harness-launcher', description: 'Value of the `app` label on launcher pods' }),
   v({ name: 'LLMDBENCH_HARNESS_INFERENCE_PERF_RAYON_NUM_THREADS', default: '4', check: 'positive-int', description: 'RAYON_NUM_THREADS given to the inference-perf pod' }),
-  v({ name: 'LLMDBENCH_HARNESS_CONDA_ENV_NAME', derive: (g) => `${g('LLMDBENCH_HARNESS_NAME') ?? ''}-env`, description: 'Conda environment for local analysis: <harness>-env' }),
-  v({ name: 'LLMDBENCH_HARNESS_SERVICE_ACCOUNT', derive: (g) => `${g('LLMDBENCH_HARNESS_NAME') ?? ''}-runner`, description: 'Service account named in fmperf profiles: <harness>-runner' }),
+  v({ name: 'LLMDBENCH_HARNESS_CONDA_ENV_NAME', defaultDoc: '<harness>-env', derive: (g) => `${g('LLMDBENCH_HARNESS_NAME') ?? ''}-env`, description: 'Conda environment for local analysis: <harness>-env' }),
+  v({ name: 'LLMDBENCH_HARNESS_SERVICE_ACCOUNT', defaultDoc: '<harness>-runner', derive: (g) => `${g('LLMDBENCH_HARNESS_NAME') ?? ''}-runner`, description: 'Service account named in fmperf profiles: <harness>-runner' }),
   v({ name: 'LLMDBENCH_HARNESS_CONTAINER_IMAGE', default: 'lmcache/lmcache-benchmark:main', description: 'Image named in fmperf profiles' }),
   // --- monitoring -------------------------------------------------------------
   v({ name: 'LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED', default: 'false', flag: '-f/--monitoring', check: 'bool', description: 'Scrape stack metrics and capture pod logs during the run' }),
   v({ name: 'LLMDBENCH_VLLM_MODELSERVICE_GAIE_EPP_VERBOSITY', default: '4', description: 'Endpoint picker log verbosity (log capture with -f)' }),
   v({ name: 'LLMDBENCH_VLLM_MODELSERVICE_GAIE_PLUGINS_CONFIGFILE', default: 'default-plugins.yaml', description: 'GAIE plugins preset file passed to the pod' }),
   // --- run / experiment ---------------------------------------------------------
-  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_ID', derive: (_g, c) => String(c.nowS), description: 'Experiment ID (default: epoch seconds at start); treatments append -<treatment>' }),
+  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_ID', defaultDoc: 'epoch seconds at start', derive: (_g, c) => String(c.nowS), description: 'Experiment ID (default: epoch seconds at start); treatments append -<treatment>' }),
   v({ name: 'LLMDBENCH_RUN_EXPERIMENT_RESULTS_DIR_PREFIX', default: '/requests', description: 'Results folder prefix inside harness pods' }),
   v({ name: 'LLMDBENCH_RUN_EXPERIMENT_ANALYZE_LOCALLY', default: '0', check: 'flag01', description: 'Run the analysis on this machine after collection (1)' }),
   v({ name: 'LLMDBENCH_WORKSPACE_DIR', description: 'Upstream alias read into LLMDBENCH_RUN_WORKSPACE_DIR' }),
-  v({ name: 'LLMDBENCH_RUN_WORKSPACE_DIR', derive: (g) => g('LLMDBENCH_WORKSPACE_DIR') ?? '/workspace', description: 'Workspace folder in the harness (profiles under <dir>/profiles/<harness>)' }),
+  v({ name: 'LLMDBENCH_RUN_WORKSPACE_DIR', defaultDoc: '$LLMDBENCH_WORKSPACE_DIR, else /workspace', derive: (g) => g('LLMDBENCH_WORKSPACE_DIR') ?? '/workspace', description: 'Workspace folder in the harness (profiles under <dir>/profiles/<harness>)' }),
   v({ name: 'LLMDBENCH_RUN_DATASET_URL', flag: '-x/--dataset', description: 'URL of a dataset the harness downloads' }),
-  v({ name: 'LLMDBENCH_RUN_DATASET_FILE', derive: (g) => datasetFile(g('LLMDBENCH_RUN_DATASET_URL')), description: 'Basename of the dataset URL, NONE without one' }),
-  v({ name: 'LLMDBENCH_RUN_DATASET_DIR', derive: (g) => g('LLMDBENCH_RUN_WORKSPACE_DIR') ?? '', description: 'Folder holding the dataset (default: the workspace folder)' }),
+  v({ name: 'LLMDBENCH_RUN_DATASET_FILE', defaultDoc: 'basename of the dataset URL, else NONE', derive: (g) => datasetFile(g('LLMDBENCH_RUN_DATASET_URL')), description: 'Basename of the dataset URL, NONE without one' }),
+  v({ name: 'LLMDBENCH_RUN_DATASET_DIR', defaultDoc: '$LLMDBENCH_RUN_WORKSPACE_DIR', derive: (g) => g('LLMDBENCH_RUN_WORKSPACE_DIR') ?? '', description: 'Folder holding the dataset (default: the workspace folder)' }),
   // --- control ------------------------------------------------------------------
   v({ name: 'LLMDBENCH_CONTROL_WORK_DIR', flag: '--workdir', description: 'Work folder for rendered profiles, results and logs; empty: a new one is made at run time' }),
   v({ name: 'LLMDBENCH_CONTROL_DRY_RUN', default: '0', flag: '-n/--dry-run', check: 'flag01', description: 'Print the plan and commands, contact nothing (1)' }),

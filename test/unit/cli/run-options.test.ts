@@ -131,3 +131,8 @@ test('help text of every option names the variable it sets and its default', () 
     }
   }
 });
+
+test('commander usage errors throw (no process.exit) even without the program exitOverride', () => {
+  const cmd = addRunShOptions(new Command('t').configureOutput({ writeErr: () => {}, writeOut: () => {} })).action(() => {});
+  assert.throws(() => cmd.parse(['-j'], { from: 'user' }), (e: unknown) => e instanceof Error && e.name === 'CommanderError');
+});
