@@ -2,7 +2,7 @@ import { LlmdbenchError } from '../util/errors.ts';
 import { ConfigStore } from './store.ts';
 import type { ConfigSource, ConfigValue, ResolvedConfig } from './types.ts';
 import { resolveScenarioPath, sourceScenario } from './scenario.ts';
-import { checkValue } from './checks.ts';
+import { checkValue, normalizeEndpoint } from './checks.ts';
 import { packageRoot as defaultPackageRoot, VARIABLES, type DefaultContext } from './variables.ts';
 
 export interface ResolveOptions {
@@ -98,6 +98,7 @@ export async function resolveConfig(opts: ResolveOptions = {}): Promise<Resolved
     if (!spec.check || !cv || cv.value === '') continue;
     const p = checkValue(spec.check, cv.value);
     if (p) problems.push(`${spec.name}=${cv.value} (from ${describeSource(cv.source, scenarioPath)}): ${p}`);
+    else if (spec.check === 'http-base-url') set(values, spec.name, normalizeEndpoint(cv.value), cv.source);
   }
   if (problems.length > 0) {
     throw new LlmdbenchError('E_CONFIG_VALUE', `${problems.length} invalid configuration value${problems.length > 1 ? 's' : ''}`, {

@@ -72,8 +72,8 @@ function uniqueReal(paths: string[]): string[] {
  * Resolves `-c <name>` to a file. Absolute: as is (`.sh` added when needed).
  * A name with `/`: `<dir>/<name>.sh` in each scenarios dir, then relative to
  * cwd. A bare name: searched in every subfolder, `<name>.sh` then `<name>`,
- * as upstream's `find -name`. Two different files with that name are an
- * error rather than a silent pick.
+ * as upstream's `find -name`, then in cwd. Two different files with that
+ * name are an error rather than a silent pick.
  */
 export function resolveScenarioPath(name: string, dirs: readonly string[], cwd: string): string {
   const file = withShSuffix(name);
@@ -97,6 +97,8 @@ export function resolveScenarioPath(name: string, dirs: readonly string[], cwd: 
       });
     }
   }
+  // Last resort, friendlier than upstream: a file of that name in the current directory.
+  for (const p of [resolve(cwd, file), resolve(cwd, name)]) if (isFile(p)) return p;
   throw notFound(name, dirs);
 }
 

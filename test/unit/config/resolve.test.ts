@@ -168,3 +168,13 @@ test('every catalog variable has a description and a unique name', () => {
     assert.match(v.name, /^LLMDBENCH_[A-Z0-9_]+$/);
   }
 });
+
+test('the endpoint from env is checked and loses its trailing slash like the flag', async () => {
+  const dir = tempDir();
+  const c = await resolveConfig({ env: cleanEnv(dir, { LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://127.0.0.1:9000/' }), cwd: dir });
+  assert.deepEqual([c.get('LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'), c.entry('LLMDBENCH_HARNESS_STACK_ENDPOINT_URL')?.source], ['http://127.0.0.1:9000', 'env']);
+  await assert.rejects(
+    resolveConfig({ env: cleanEnv(dir, { LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://127.0.0.1:9000/v1' }), cwd: dir }),
+    (e: unknown) => isLlmdbenchError(e) && e.code === 'E_CONFIG_VALUE',
+  );
+});

@@ -99,6 +99,12 @@ test('./scenarios under cwd is searched by default', async () => {
   assert.equal(c.get('LLMDBENCH_SCENARIOS_DIR')?.split(':')[0], join(dir, 'scenarios'));
 });
 
+test('a bare name not under a scenarios folder is found in the current directory', () => {
+  const dir = tempDir();
+  writeFiles(dir, { 'local.sh': 'export LLMDBENCH_A=1\n' });
+  assert.equal(resolveScenarioPath('local', [upstreamScenarios], dir), join(dir, 'local.sh'));
+});
+
 test('a name matching two different files is an error listing both', () => {
   assert.throws(
     () => resolveScenarioPath('pd-disaggregation', [upstreamScenarios], '/'),
