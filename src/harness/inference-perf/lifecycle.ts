@@ -7,6 +7,8 @@
  *   - throughput = Σ / benchmark_time_seconds where benchmark_time = max(end) − min(start).
  */
 import type { RequestRecord } from '../../engine/types.ts';
+import { inferencePerfRequest } from '../../metrics/inference-perf.ts';
+import { tokenCountMismatch, tokenTimes } from '../../metrics/tokens.ts';
 import { percentileKey, summarize, type Summary } from './stats.ts';
 
 export interface LifecycleOptions {
@@ -21,13 +23,7 @@ export interface LifecycleOptions {
 
 /** Per-token (or per-chunk) output timestamps in ms, as inference-perf's report generator builds them. */
 export function outputTimesMs(r: RequestRecord, perToken: boolean): number[] {
-  if (!perToken) return r.chunkTimesMs;
-  const out: number[] = [];
-  for (let i = 0; i < r.chunkTimesMs.length; i++) {
-    const n = Math.max(1, r.chunkTokens[i] ?? 1);
-    for (let k = 0; k < n; k++) out.push(r.chunkTimesMs[i]!);
-  }
-  return out;
+  return tokenTimes(r, !perToken);
 }
 
 /** Client count when known (v0.6.1 `prompt_len`), else the server's. */
@@ -103,21 +99,16 @@ export function lifecycleReport(records: readonly RequestRecord[], o: LifecycleO
   let outSum = 0;
   let mismatches = 0;
   for (const r of ok) {
-    const outTok = o.useServerOutputTokens ? (r.completionTokensServer ?? outputLen(r)) : outputLen(r);
-    inSum += inputTokens(r);
-    outSum += outTok;
-    ntpot.push(outTok > 0 ? s(r.endAtMs - r.sentAtMs) / outTok : 0);
-    if (r.completionTokensServer !== undefined && o.perTokenTimes && r.chunkTimesMs.length > 0) {
-      const summed = r.chunkTokens.reduce((a, b) => a + b, 0);
-      if (summed !== r.completionTokensServer) mismatches++;
-    }
-    latency.push(s(r.endAtMs - r.sentAtMs));
-    const times = outputTimesMs(r, o.perTokenTimes);
-    // Non-streamed (or single-chunk) requests: only latency and NTPOT exist.
-    if (times.length <= 1) continue;
-    ttft.push(s(times[0]! - r.sentAtMs));
-    if (outTok > 1) tpot.push(s(times[times.length - 1]! - times[0]!) / (outTok - 1));
-    for (let i = 1; i < times.length; i++) itl.push(s(times[i]! - times[i - 1]!));
+    // The definitions live in src/metrics (inference-perf §2.6); this file only shapes the report.
+    const m = inferencePerfRequest(r, { perToken: o.perTokenTimes, outputTokens: o.useServerOutputTokens ? 'server' : 'client' });
+    inSum += m.inputTokens;
+    outSum += m.outputTokens;
+    latency.push(m.latencyS);
+    ntpot.push(m.ntpotS);
+    if (m.ttftS !== undefined) ttft.push(m.ttftS);
+    if (m.tpotS !== undefined) tpot.push(m.tpotS);
+    if (m.itlS) for (const x of m.itlS) itl.push(x);
+    if (tokenCountMismatch(r)) mismatches++;
   }
 
   const loadSummary: Record<string, unknown> = {

@@ -120,9 +120,9 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
   }
   files.push(RECORDS_FILE);
   files.push(...writeLifecycleFiles(ctx.resultsDir, cfg, result.records, stageInfos));
-  const health = healthVerdict(result, stageInfos, sizing);
+  const health = healthVerdict(result, sizing);
   writeFileSync(join(ctx.resultsDir, HEALTH_FILE), `${JSON.stringify(health, null, 2)}\n`);
   files.push(HEALTH_FILE);
-  for (const w of health.warnings) log.warn(w);
+  for (const n of health.notes as string[]) log.info(`note: ${n}`);
   return { complete: !result.aborted, files };
 }

@@ -2,20 +2,10 @@
  * inference-perf's summary object: {mean, min, max, p<q>…} with numpy's default linear
  * interpolation; keys are "p" + %g(q) with 50 written as `median`; null when empty.
  */
-export type Summary = Record<string, number> | null;
+import { percentileSorted } from '../../metrics/stats.ts';
 
-/** numpy.percentile(..., method='linear') on an ascending-sorted array, q in [0,100]. */
-export function percentileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = (q / 100) * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
-  const frac = pos - lo;
-  const a = sorted[lo]!;
-  const b = sorted[hi]!;
-  return a + (b - a) * frac;
-}
+export type Summary = Record<string, number> | null;
+export { percentileSorted };
 
 /** `%g` formatting of a percentile for its key: 0.1 → "p0.1", 99.9 → "p99.9", 50 → "median". */
 export function percentileKey(q: number): string {

@@ -1,15 +1,16 @@
 /**
  * The analysis step: the seed's ten metrics for one result directory, computed from the raw
- * records (records.jsonl, written by every harness on our engine) with inference-perf's
- * definitions, plus the load-generator health the harness wrote (loadgen_health.json).
+ * records (records.jsonl, written by every harness on our engine) by src/metrics' seedMetrics
+ * (inference-perf's definitions; token counts from server usage, the ground truth), plus the load-generator health the harness wrote (loadgen_health.json).
  * Writes analysis/<dir>/summary.json and summary.txt.
  */
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../engine/types.ts';
-import { lifecycleReport } from '../../harness/inference-perf/lifecycle.ts';
-import { DEFAULT_PERCENTILES } from '../../harness/inference-perf/config-map.ts';
+import { failureLabel } from '../../harness/inference-perf/lifecycle.ts';
+import { seedMetrics } from '../../metrics/seed.ts';
+import type { Summary } from '../../metrics/stats.ts';
 
 /** File names shared by every harness on our engine. */
 export const RECORDS_FILE = 'records.jsonl';
@@ -66,41 +67,29 @@ export async function readRecords(file: string): Promise<RequestRecord[]> {
   return out;
 }
 
-function dist(summary: unknown): Dist | null {
-  if (!summary || typeof summary !== 'object') return null;
-  const s = summary as Record<string, number>;
-  const ms = (v: number | undefined): number => (v ?? NaN) * 1000;
-  return { mean: ms(s.mean), p50: ms(s.median), p90: ms(s.p90), p99: ms(s.p99) };
+function dist(x: Summary | undefined): Dist | null {
+  return x ? { mean: x.mean, p50: x.p50, p90: x.p90, p99: x.p99 } : null;
 }
 
 export function summarizeRecords(name: string, records: readonly RequestRecord[], complete: boolean): ResultSummary {
-  const rep = lifecycleReport(records, {
-    percentiles: DEFAULT_PERCENTILES,
-    perTokenTimes: true,
-    useServerOutputTokens: false,
-    maxErrorMessages: 0,
-  }) as {
-    benchmark_time_seconds: number;
-    successes: { count: number; latency: Record<string, unknown>; throughput: Record<string, number> };
-    failures: { count: number; by_label: Record<string, { count: number }> };
-  };
-  const lat = rep.successes.latency;
-  const total = records.length;
+  const m = seedMetrics(records);
+  const byLabel: Record<string, number> = {};
+  for (const r of records) if (r.error) byLabel[failureLabel(r)] = (byLabel[failureLabel(r)] ?? 0) + 1;
   return {
     name,
     complete,
-    requests: { total, succeeded: rep.successes.count, failed: rep.failures.count },
-    output_tokens_per_s: rep.successes.throughput.output_tokens_per_sec ?? 0,
-    input_tokens_per_s: rep.successes.throughput.input_tokens_per_sec ?? 0,
-    requests_per_s: rep.successes.throughput.requests_per_sec ?? 0,
-    ttft_ms: dist(lat.time_to_first_token),
-    tpot_ms: dist(lat.time_per_output_token),
-    request_latency_ms: dist(lat.request_latency),
-    ntpot_ms: dist(lat.normalized_time_per_output_token),
-    itl_ms: dist(lat.inter_token_latency),
-    failure_rate: total > 0 ? rep.failures.count / total : 0,
-    failures_by_label: Object.fromEntries(Object.entries(rep.failures.by_label).map(([k, v]) => [k, v.count])),
-    benchmark_duration_s: rep.benchmark_time_seconds,
+    requests: { total: m.requests, succeeded: m.requests - m.failures, failed: m.failures },
+    output_tokens_per_s: m.outputTokensPerS,
+    input_tokens_per_s: m.inputTokensPerS,
+    requests_per_s: m.requestsPerS,
+    ttft_ms: dist(m.ttftMs),
+    tpot_ms: dist(m.tpotMs),
+    request_latency_ms: dist(m.requestLatencyMs),
+    ntpot_ms: dist(m.ntpotMs),
+    itl_ms: dist(m.itlMs),
+    failure_rate: m.failureRate,
+    failures_by_label: byLabel,
+    benchmark_duration_s: m.benchmarkDurationS,
   };
 }
 
