@@ -149,12 +149,9 @@ export function isKnownVariable(name: string): boolean {
   return byName.has(name);
 }
 
-/** Comma-separated list, trimmed, empty items dropped. */
+/** Comma-separated list (upstream turns commas into spaces and loops over words, so spaces separate too). */
 export function splitList(s: string | undefined): string[] {
-  return (s ?? '')
-    .split(',')
-    .map((x) => x.trim())
-    .filter((x) => x.length > 0);
+  return (s ?? '').split(/[,\s]+/).filter((x) => x.length > 0);
 }
 
 export function methodList(s: string | undefined): string[] {

@@ -60,3 +60,10 @@ test('configForModel sets the per-model variables and keeps the rest', async () 
   // The input is not changed.
   assert.equal(base.get('LLMDBENCH_DEPLOY_CURRENT_MODEL'), undefined);
 });
+
+test('model and method lists: commas (and spaces, as upstream loops over words), empty items dropped', async () => {
+  const dir = tempDir();
+  const c = await resolveConfig({ flags: { LLMDBENCH_DEPLOY_MODEL_LIST: 'a/b,, c/d e/f,', LLMDBENCH_DEPLOY_METHODS: 'standalone, svc' }, env: cleanEnv(dir), cwd: dir });
+  assert.deepEqual(modelsOf(c), ['a/b', 'c/d', 'e/f']);
+  assert.deepEqual(methodsOf(c), ['standalone', 'svc']);
+});
