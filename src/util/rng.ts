@@ -53,6 +53,16 @@ export class Rng {
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
   }
 
+  /** A generator with an explicit xoshiro128** state (reference-vector tests). */
+  static fromState(a: number, b: number, c: number, d: number): Rng {
+    const r = new Rng(0);
+    r.a = a >>> 0;
+    r.b = b >>> 0;
+    r.c = c >>> 0;
+    r.d = d >>> 0;
+    return r;
+  }
+
   /** An independent stream derived from this stream's seed and a label (does not advance this one). */
   fork(label: string | number): Rng {
     const h = typeof label === 'number' ? label >>> 0 : hashString(label);

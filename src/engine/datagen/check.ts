@@ -71,6 +71,16 @@ export class Checker {
   }
 }
 
+/**
+ * inference-perf `data` keys that belong to other data types: a source given
+ * the whole `data` section ignores them silently (the harness schema reports
+ * truly unknown keys).
+ */
+export const IP_DATA_KEYS = [
+  'type', 'path', 'corpus_file_path', 'input_distribution', 'output_distribution', 'shared_prefix', 'multimodal',
+  'use_chat_template', 'trace', 'conversation_replay', 'otel_trace_replay', 'weka_trace_replay', 'visionarena',
+];
+
 /** Throw one LlmdbenchError listing every error-severity issue (used by `create`). */
 export function throwIfErrors(kind: string, issues: readonly ProfileIssue[]): void {
   const errors = issues.filter((i) => i.severity === 'error');

@@ -34,8 +34,8 @@ function deferred(): Deferred {
 
 /**
  * Serialises the turns of each session: turn r may start once turn r − 1 has
- * been reported (and its think/tool delay has passed). Timers are unref'd so a
- * finished run never waits for them; `close()` releases all.
+ * been reported (and its think/tool delay has passed). Pending delays keep the
+ * process alive (a waiting turn is real work); `close()` cancels them and releases all.
  */
 export class SessionGate {
   private readonly done = new Map<string, Deferred>();
@@ -67,7 +67,6 @@ export class SessionGate {
         this.timers.delete(t);
         d.resolve();
       }, delayMs);
-      t.unref();
       this.timers.add(t);
     } else d.resolve();
   }

@@ -1,4 +1,4 @@
-import { Checker, throwIfErrors } from './check.ts';
+import { Checker, IP_DATA_KEYS, throwIfErrors } from './check.ts';
 import { specFor } from './common.ts';
 import type { DataSourcePlugin, KeyPath, RequestSource } from './types.ts';
 
@@ -11,7 +11,7 @@ function check(cfg: unknown, at: KeyPath = []) {
   const c = new Checker(at);
   const o = c.object(cfg, []) ?? {};
   c.number(o, 'default_max_tokens', { int: true, min: 1 });
-  c.unknownKeys(o, ['type', 'default_max_tokens']);
+  c.unknownKeys(o, [...IP_DATA_KEYS, 'type', 'default_max_tokens']);
   return c.issues;
 }
 

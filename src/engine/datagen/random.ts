@@ -1,5 +1,5 @@
 import { Rng } from '../../util/rng.ts';
-import { Checker, throwIfErrors } from './check.ts';
+import { Checker, IP_DATA_KEYS, throwIfErrors } from './check.ts';
 import { specFor } from './common.ts';
 import { checkDistribution, LengthSequence, resolveDistribution, type DistributionConfig } from './distribution.ts';
 import { promptBuilder } from './prompt.ts';
@@ -17,7 +17,7 @@ function check(cfg: unknown, at: KeyPath = []) {
   else checkDistribution(c, o.input_distribution, ['input_distribution'], 'legacy');
   if (o.output_distribution === undefined || o.output_distribution === null) c.error(['output_distribution'], 'is required for random data');
   else checkDistribution(c, o.output_distribution, ['output_distribution'], 'legacy');
-  c.unknownKeys(o, ['type', 'input_distribution', 'output_distribution']);
+  c.unknownKeys(o, [...IP_DATA_KEYS, 'type', 'input_distribution', 'output_distribution']);
   return c.issues;
 }
 

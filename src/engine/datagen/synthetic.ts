@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { Rng } from '../../util/rng.ts';
-import { Checker, throwIfErrors } from './check.ts';
+import { Checker, IP_DATA_KEYS, throwIfErrors } from './check.ts';
 import { specFor } from './common.ts';
 import { checkDistribution, LengthSequence, resolveDistribution, type DistributionConfig } from './distribution.ts';
 import { promptBuilder } from './prompt.ts';
@@ -27,7 +27,7 @@ function check(cfg: unknown, at: KeyPath = []) {
   if (o.output_distribution === undefined || o.output_distribution === null) c.error(['output_distribution'], 'is required for synthetic data');
   else checkDistribution(c, o.output_distribution, ['output_distribution'], 'legacy');
   c.string(o, 'corpus_file_path');
-  c.unknownKeys(o, ['type', 'input_distribution', 'output_distribution', 'corpus_file_path']);
+  c.unknownKeys(o, [...IP_DATA_KEYS, 'type', 'input_distribution', 'output_distribution', 'corpus_file_path']);
   return c.issues;
 }
 

@@ -55,6 +55,42 @@ export function readTokenizerFiles(file: string): { json: RawTokenizerJson; conf
   return { json, config };
 }
 
+/** The parsed, built tokenizer of one file; shared by every HfTokenizer made from that file. */
+export interface HfCoreBundle {
+  core: HfCore;
+  specialIds: ReadonlySet<number>;
+  vocabSize: number;
+  numSpecialTokensToAdd: number;
+}
+
+/** Build the @huggingface/tokenizers object for a tokenizer.json (the expensive step: ~0.7 s for Llama-3). */
+export function buildCore(file: string, patch?: (json: Record<string, unknown>) => void): HfCoreBundle {
+  const { json, config } = readTokenizerFiles(file);
+  if (patch) patch(json);
+  let core: HfCore;
+  try {
+    core = new HfCore(json, config);
+  } catch (e) {
+    throw new LlmdbenchError('E_TOKENIZER_READ', `cannot build tokenizer from ${file}: ${(e as Error).message}`, {
+      kind: 'environment',
+      location: { file },
+      cause: e,
+    });
+  }
+  const special = new Set<number>();
+  let maxId = -1;
+  for (const t of json.added_tokens ?? []) {
+    if (t.special) special.add(t.id);
+    if (t.id > maxId) maxId = t.id;
+  }
+  const vocab = json.model?.vocab;
+  if (vocab && typeof vocab === 'object') {
+    if (Array.isArray(vocab)) maxId = Math.max(maxId, vocab.length - 1);
+    else for (const id of Object.values(vocab as Record<string, number>)) if (id > maxId) maxId = id;
+  }
+  return { core, specialIds: special, vocabSize: maxId + 1, numSpecialTokensToAdd: core.encode('', { add_special_tokens: true }).ids.length };
+}
+
 /** Wraps @huggingface/tokenizers (pure JS, ids identical to HF Rust). */
 export class HfTokenizer implements LoadedTokenizer {
   readonly name: string;
@@ -66,41 +102,15 @@ export class HfTokenizer implements LoadedTokenizer {
   readonly numSpecialTokensToAdd: number;
   private readonly core: HfCore;
 
-  constructor(args: {
-    name: string;
-    exact: boolean;
-    source: TokenizerSource;
-    file: string;
-    json: RawTokenizerJson;
-    config: Record<string, unknown>;
-  }) {
+  constructor(args: { name: string; exact: boolean; source: TokenizerSource; file: string; bundle: HfCoreBundle }) {
     this.name = args.name;
     this.exact = args.exact;
     this.source = args.source;
     this.file = args.file;
-    try {
-      this.core = new HfCore(args.json, args.config);
-    } catch (e) {
-      throw new LlmdbenchError('E_TOKENIZER_READ', `cannot build tokenizer from ${args.file}: ${(e as Error).message}`, {
-        kind: 'environment',
-        location: { file: args.file },
-        cause: e,
-      });
-    }
-    const special = new Set<number>();
-    let maxId = -1;
-    for (const t of args.json.added_tokens ?? []) {
-      if (t.special) special.add(t.id);
-      if (t.id > maxId) maxId = t.id;
-    }
-    const vocab = args.json.model?.vocab;
-    if (vocab && typeof vocab === 'object') {
-      if (Array.isArray(vocab)) maxId = Math.max(maxId, vocab.length - 1);
-      else for (const id of Object.values(vocab as Record<string, number>)) if (id > maxId) maxId = id;
-    }
-    this.specialIds = special;
-    this.vocabSize = maxId + 1;
-    this.numSpecialTokensToAdd = this.core.encode('', { add_special_tokens: true }).ids.length;
+    this.core = args.bundle.core;
+    this.specialIds = args.bundle.specialIds;
+    this.vocabSize = args.bundle.vocabSize;
+    this.numSpecialTokensToAdd = args.bundle.numSpecialTokensToAdd;
   }
 
   encode(text: string, opts?: { addSpecialTokens?: boolean }): number[] {

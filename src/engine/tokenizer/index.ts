@@ -4,7 +4,7 @@ import { isLlmdbenchError } from '../../util/errors.ts';
 import type { Logger } from '../../util/logger.ts';
 import { downloadFromHub } from './download.ts';
 import { checkModelId, findInHubCache, hubCacheDir, resolveLocalPath } from './hf-cache.ts';
-import { HfTokenizer, readTokenizerFiles, type LoadedTokenizer, type TokenizerSource } from './hf.ts';
+import { buildCore, HfTokenizer, type HfCoreBundle, type LoadedTokenizer, type TokenizerSource } from './hf.ts';
 import { isLlama3Family, patchShippedPostProcessor, SHIPPED_NAME, shippedTokenizerFile } from './shipped.ts';
 
 export type { Tokenizer } from './types.ts';
@@ -30,15 +30,20 @@ export interface LoadTokenizerOptions {
   log: Logger;
 }
 
+const cores = new Map<string, HfCoreBundle>();
 const built = new Map<string, LoadedTokenizer>();
 
 function build(file: string, name: string, exact: boolean, source: TokenizerSource): LoadedTokenizer {
   const key = `${file}\0${name}\0${exact}\0${source}`;
   const hit = built.get(key);
   if (hit) return hit;
-  const { json, config } = readTokenizerFiles(file);
-  if (source === 'shipped') patchShippedPostProcessor(json);
-  const t = new HfTokenizer({ name, exact, source, file, json, config });
+  const coreKey = `${source === 'shipped' ? 'shipped' : 'file'}\0${file}`;
+  let bundle = cores.get(coreKey);
+  if (!bundle) {
+    bundle = buildCore(file, source === 'shipped' ? patchShippedPostProcessor : undefined);
+    cores.set(coreKey, bundle);
+  }
+  const t = new HfTokenizer({ name, exact, source, file, bundle });
   built.set(key, t);
   return t;
 }
@@ -111,4 +116,5 @@ export async function loadTokenizer(o: LoadTokenizerOptions): Promise<LoadedToke
 /** Drop cached tokenizers (tests). */
 export function clearTokenizerCache(): void {
   built.clear();
+  cores.clear();
 }

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PromptBuilder, promptBuilder } from '../../../../src/engine/datagen/prompt.ts';
+import { loadShippedTokenizer, loadTokenizer } from '../../../../src/engine/tokenizer/index.ts';
+import { Rng } from '../../../../src/util/rng.ts';
+import { captureLogger, writeTinyTokenizer } from '../tokenizer/fixtures.ts';
+
+test('prompts tokenize to exactly the target length (Llama-3, BOS counted), from 1 to 8192 tokens', () => {
+  const tok = loadShippedTokenizer('meta-llama/Llama-3.1-8B-Instruct');
+  const pb = promptBuilder(tok);
+  assert.equal(pb.composable, true);
+  assert.ok(pb.poolSize >= 4096, `pool ${pb.poolSize}`);
+  assert.equal(pb.numSpecial, 1);
+  const rng = new Rng(123);
+  const lengths = [1, 2, 3, 4, 5, 10, 17, 64, 100, 127, 128, 129, 500, 1000, 2048, 4097, 8192];
+  for (let i = 0; i < 60; i++) lengths.push(rng.int(1, 3000));
+  for (const n of lengths) {
+    const text = pb.exact(n, rng.fork(n));
+    assert.equal(tok.count(text), n, `length ${n}`);
+  }
+  assert.equal(pb.exact(1, rng), '', 'one token = BOS only');
+  // word counts: content tokens without special tokens
+  assert.equal(tok.count(pb.words(300, rng), { addSpecialTokens: false }), 300);
+});
+
+test('same seed, same prompt; different seeds, different prompts', () => {
+  const pb = promptBuilder(loadShippedTokenizer('meta-llama/Llama-3.1-8B-Instruct'));
+  assert.equal(pb.exact(50, new Rng(1)), pb.exact(50, new Rng(1)));
+  assert.notEqual(pb.exact(50, new Rng(1)), pb.exact(50, new Rng(2)));
+});
+
+test('a tokenizer without a composable word pool uses the re-encode path and still hits the length', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmdbench-pb-'));
+  const tok = await loadTokenizer({ path: writeTinyTokenizer(dir), log: captureLogger().log });
+  const pb = new PromptBuilder(tok);
+  assert.equal(pb.composable, false, 'the tiny fixture has too few word tokens for the fast path');
+  const rng = new Rng(8);
+  for (const n of [1, 2, 3, 9, 40, 150]) assert.equal(tok.count(pb.exact(n, rng)), n, `length ${n}`);
+});
