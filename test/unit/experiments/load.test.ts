@@ -163,3 +163,9 @@ test('resolve by name under <cwd>/experiments (.yaml optional), by path, and a n
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('SHELL: a constant that is also a factor is a warning; the factor wins (applied after)', () => {
+  const x = parseExperiment('run:\n  constants: ["rate: 1"]\n  factors: [rate]\n  treatments: ["5"]\n', 'c.yaml');
+  assert.ok(x.warnings.some((w) => /also set factor\(s\) rate/.test(w)), x.warnings.join('\n'));
+  assert.deepEqual(x.run[0]?.assignments.map((a) => a.value), [1, 5]);
+});

@@ -182,3 +182,16 @@ test('writePlan writes one group, copies the experiment, and refuses colliding f
   assert.equal(rendered, group[1]?.profileText);
   assert.ok(existsSync(path.join(work, 'workload', 'experiments', 'exp.yaml')));
 });
+
+test('overrides from the environment are labelled with the variable and its source', async () => {
+  const { overridesFromConfig } = await import('../../../src/plan/build.ts');
+  const cfg = await resolveConfig({
+    flags: { LLMDBENCH_HARNESS_PROFILES_DIR: profilesDir, LLMDBENCH_HARNESS_EXPERIMENT_PROFILE: 'p', LLMDBENCH_DEPLOY_MODEL_LIST: 'facebook/opt-125m' },
+    env: { LLMDBENCH_HARNESS_EXPERIMENT_PROFILE_OVERRIDES: 'mni=1' },
+    cwd: dir,
+    nowS: 1,
+  });
+  assert.deepEqual(overridesFromConfig(cfg), { spec: 'mni=1', source: 'LLMDBENCH_HARNESS_EXPERIMENT_PROFILE_OVERRIDES (env)' });
+  const e = throwsCode(() => buildPlan({ config: cfg, workDir: '/w', cwd: dir }), 'E_OVERRIDE_NO_MATCH');
+  assert.match(e.message, /from LLMDBENCH_HARNESS_EXPERIMENT_PROFILE_OVERRIDES \(env\)/);
+});

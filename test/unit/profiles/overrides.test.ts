@@ -184,3 +184,14 @@ test('tree-printer fallback also quotes YAML 1.1 booleans', () => {
   assert.deepEqual(parse(r.text).l, ['on', 'b']);
   assert.match(r.text, /"on"/);
 });
+
+test('"+" needs a path; experiment values may be lists or maps (printed by the YAML library)', async () => {
+  const e = throwsCode(() => parseOverrides('+min=1'), 'E_OVERRIDE_SYNTAX');
+  assert.match(e.message, /needs a path/);
+  const { makeOverride } = await import('../../../src/profiles/overrides.ts');
+  const r = applyOverrides(sanity, [makeOverride('load.stages', [{ rate: 2, duration: 10 }, { rate: 4, duration: 10 }], 'experiment x.yaml, treatment t')], { file: FILE });
+  const doc = parse(r.text);
+  assert.deepEqual(doc.load.stages, [{ rate: 2, duration: 10 }, { rate: 4, duration: 10 }]);
+  assert.ok(r.text.includes('# min length of the synthetic prompts'));
+  assert.deepEqual(r.changes[0]?.paths, ['load.stages']);
+});
