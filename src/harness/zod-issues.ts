@@ -138,7 +138,14 @@ function convert(issue: ZIssue, doc: unknown, schema: unknown, base: Path): Prof
       return issue.keys.map((k) => unknownKeyIssue(schema, doc, path, k));
     case 'invalid_type':
       if (value === undefined) return err(`required field is missing (expected ${issue.expected})`);
-      return err(`expected ${issue.expected === 'int' ? 'an integer' : issue.expected}, got ${describeValue(value)}`);
+      return err(
+        `expected ${issue.expected === 'int' ? 'an integer' : issue.expected}, got ${describeValue(value)}`,
+        issue.expected === 'boolean' && typeof value === 'string' && /^(yes|no|on|off|y|n)$/i.test(value)
+          ? 'write true or false (YAML 1.2 reads yes/no/on/off as text)'
+          : issue.expected === 'number' && typeof value === 'string' && /^\s*-?\d+(\.\d*)?\s*$/.test(value)
+            ? 'remove the quotes: a quoted number is text'
+            : undefined,
+      );
     case 'invalid_value': {
       const allowed = issue.values.map((v) => JSON.stringify(v));
       const near = typeof value === 'string' ? closestN(value, issue.values.map(String), 1) : [];

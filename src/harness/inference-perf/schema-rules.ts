@@ -28,7 +28,9 @@ export function inferencePerfRules(doc: Rec): ProfileIssue[] {
   const load = isRec(doc.load) ? doc.load : {};
   const loadType = typeof load.type === 'string' ? load.type : 'constant';
   loadRules(load, loadType, out);
-  if (isRec(doc.data)) dataRules(doc.data, loadType, out);
+  const api = isRec(doc.api) ? doc.api : {};
+  const apiType = typeof api.type === 'string' ? api.type : 'completion';
+  if (isRec(doc.data)) dataRules(doc.data, loadType, apiType, api.type !== undefined, out);
   if (isRec(doc.metrics)) metricsRules(doc.metrics, out);
   return out;
 }
@@ -96,9 +98,36 @@ function distributionRules(d: unknown, at: Path, out: ProfileIssue[], opts: { de
   }
 }
 
-function dataRules(data: Rec, loadType: string, out: ProfileIssue[]): void {
+/**
+ * What each data generator accepts (inference-perf's get_supported_apis /
+ * is_shared_prefix_supported and its "config is required" checks): anything
+ * else makes inference-perf raise before sending a request.
+ */
+const DATA_SUPPORT: Record<string, { apis?: string[]; sharedPrefix?: boolean; requires?: string }> = {
+  random: { apis: ['completion'], sharedPrefix: false },
+  synthetic: { apis: ['completion'], sharedPrefix: false },
+  shareGPT: { apis: ['completion', 'chat'] },
+  shared_prefix: { apis: ['completion', 'chat'], requires: 'shared_prefix' },
+  conversation_replay: { apis: ['completion'], sharedPrefix: false, requires: 'conversation_replay' },
+  otel_trace_replay: { apis: ['chat', 'anthropic_messages'], requires: 'otel_trace_replay' },
+  weka_trace_replay: { apis: ['chat', 'anthropic_messages'], requires: 'weka_trace_replay' },
+};
+
+function dataRules(data: Rec, loadType: string, apiType: string, apiTypeSet: boolean, out: ProfileIssue[]): void {
   const type = typeof data.type === 'string' ? data.type : 'mock';
   const synthetic = type === 'random' || type === 'synthetic';
+  const support = DATA_SUPPORT[type];
+  if (support?.apis && !support.apis.includes(apiType)) {
+    out.push(
+      error(apiTypeSet ? ['api', 'type'] : ['data', 'type'], `data.type ${type} supports api.type ${support.apis.join(' or ')}, not ${apiType}${apiTypeSet ? '' : ' (the default)'}`, `set api.type: ${support.apis[0]}`),
+    );
+  }
+  if (support?.requires && !isRec(data[support.requires])) {
+    out.push(error(['data', support.requires], `required for data.type ${type}`));
+  }
+  if (support?.sharedPrefix === false && isSet(data.shared_prefix)) {
+    out.push(error(['data', 'shared_prefix'], `data.type ${type} does not take a shared_prefix section (inference-perf refuses it)`, 'use data.type: shared_prefix'));
+  }
   for (const k of ['input_distribution', 'output_distribution']) {
     if (synthetic && !isSet(data[k])) out.push(error(['data', k], `required for data.type ${type}`, 'give min, max, mean and std_dev of the token lengths'));
     distributionRules(data[k], ['data', k], out, { defaults: synthetic, meanInRange: synthetic });
@@ -108,16 +137,12 @@ function dataRules(data: Rec, loadType: string, out: ProfileIssue[]): void {
   }
   if (type === 'otel_trace_replay' || type === 'weka_trace_replay') {
     const sub = data[type];
-    if (!isRec(sub)) out.push(error(['data', type], `required for data.type ${type}`));
-    else if (!isSet(sub.trace_directory) && !isSet(sub.trace_files) && !isSet(sub.hf_dataset_path)) {
+    if (isRec(sub) && !isSet(sub.trace_directory) && !isSet(sub.trace_files) && !isSet(sub.hf_dataset_path)) {
       out.push(error(['data', type], 'needs a trace source: trace_directory, trace_files or hf_dataset_path'));
     }
   }
   if ((type === 'cnn_dailymail' || type === 'infinity_instruct' || type === 'billsum_conversations') && !isSet(data.path)) {
     out.push(error(['data', 'path'], `required for data.type ${type}`));
-  }
-  if (type === 'shared_prefix' && !isSet(data.shared_prefix)) {
-    out.push(warning(['data', 'shared_prefix'], 'data.type shared_prefix without a shared_prefix section: all defaults are used (10 groups x 10 prompts, 100/50/50 tokens)'));
   }
   if (isSet(data.trace) && loadType !== 'trace_replay') {
     out.push(warning(['data', 'trace'], 'a trace is only replayed with load.type trace_replay'));

@@ -30,6 +30,14 @@ test('type, missing, bound and enum messages', () => {
   assert.equal(e[0]?.severity, 'error');
 });
 
+test('hints for YAML 1.1 booleans and quoted numbers', () => {
+  const B = z.strictObject({ on: z.boolean(), n: z.number() });
+  const doc = { on: 'yes', n: '12' };
+  const issues = zodToIssues(B.safeParse(doc).error?.issues ?? [], doc, B);
+  assert.match(issues.find((i) => i.path[0] === 'on')?.hint ?? '', /true or false/);
+  assert.match(issues.find((i) => i.path[0] === 'n')?.hint ?? '', /remove the quotes/);
+});
+
 test('union: the option meant is picked; unknown keys in it are warnings', () => {
   const w = run({ a: 'bad', len: { min: 1, mx: 3 } });
   const warn = w.find((i) => i.severity === 'warning');

@@ -99,11 +99,26 @@ test('cross-field: data types', () => {
   const rnd = check(H, lines(...SERVER, 'load:', '  stages: [{rate: 1, duration: 1}]', 'data:', '  type: random'));
   issueAt(rnd.issues, 'data.input_distribution');
   issueAt(rnd.issues, 'data.output_distribution');
-  const otel = check(H, lines(...SERVER, 'load:', '  stages: [{rate: 1, duration: 1}]', 'data:', '  type: otel_trace_replay', '  otel_trace_replay: {include_errors: false}'));
+  const otel = check(H, lines(...SERVER, 'api: {type: chat}', 'load:', '  stages: [{rate: 1, duration: 1}]', 'data:', '  type: otel_trace_replay', '  otel_trace_replay: {include_errors: false}'));
   assert.match(issueAt(otel.issues, 'data.type').message, /trace_session_replay/);
   issueAt(otel.issues, 'data.otel_trace_replay');
+  const noSub = check(H, lines(...SERVER, 'load:', '  stages: [{rate: 1, duration: 1}]', 'data:', '  type: shared_prefix'));
+  issueAt(noSub.issues, 'data.shared_prefix');
+  issueAt(check(H, lines(...SERVER, 'load:', '  stages: [{num_requests: 1, concurrency_level: 1}]', '  type: concurrent', 'data: {type: conversation_replay}')).issues, 'data.conversation_replay');
   const lora = check(H, lines(...SERVER, 'load:', '  stages: [{rate: 1, duration: 1}]', '  lora_traffic_split: [{name: a, split: 0.5}, {name: b, split: 0.4}]'));
   assert.match(issueAt(lora.issues, 'load.lora_traffic_split').message, /sum to 0.9/);
+});
+
+test('cross-field: api.type must be one the data generator supports', () => {
+  const stage = ['load:', '  stages: [{rate: 1, duration: 1}]'];
+  const dist = ['  input_distribution: {min: 1, max: 9, mean: 5}', '  output_distribution: {min: 1, max: 9, mean: 5}'];
+  const chatRandom = check(H, lines(...SERVER, ...stage, 'api:', '  type: chat', 'data:', '  type: random', ...dist));
+  assert.match(issueAt(chatRandom.issues, 'api.type').message, /supports api.type completion, not chat/);
+  assertClean(check(H, lines(...SERVER, ...stage, 'api:', '  type: chat', 'data:', '  type: shared_prefix', '  shared_prefix: {num_groups: 2}')));
+  const otelDefault = check(H, lines(...SERVER, 'load:', '  type: trace_session_replay', '  stages: [{concurrent_sessions: 1}]', 'data:', '  type: otel_trace_replay', '  otel_trace_replay: {trace_directory: /t}'));
+  assert.match(issueAt(otelDefault.issues, 'data.type').message, /not completion \(the default\)/);
+  const sp = check(H, lines(...SERVER, ...stage, 'data:', '  type: random', ...dist, '  shared_prefix: {num_groups: 2}'));
+  issueAt(sp.issues, 'data.shared_prefix');
 });
 
 test('several problems at once: all reported, each with its own line', () => {
