@@ -22,6 +22,11 @@ export class JsonElementReader {
     private readonly chunkBytes = 1 << 20,
   ) {
     this.fd = openSync(file, 'r');
+    // a UTF-8 byte order mark is skipped; anything else is kept
+    const head = Buffer.alloc(3);
+    const n = readSync(this.fd, head, 0, 3, null);
+    const bom = n === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+    this.buf = bom ? Buffer.alloc(0) : head.subarray(0, n);
   }
 
   private fill(): boolean {
@@ -42,7 +47,6 @@ export class JsonElementReader {
       while (this.pos < this.buf.length) {
         const b = this.buf[this.pos] as number;
         if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || (this.mode === 'array' && b === 0x2c)) this.pos++;
-        else if (this.pos === 0 && b === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) this.pos += 3; // BOM
         else return b;
       }
       if (!this.fill()) return undefined;
