@@ -1,0 +1,116 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { EngineClient } from '../../../../src/engine/client/http-client.ts';
+import type { RequestSpec } from '../../../../src/engine/types.ts';
+import { refusedUrl, startTruthServer, type Fault, type TruthServer } from '../../../helpers/truth-server.ts';
+
+let server: TruthServer;
+let client: EngineClient;
+const meta = { id: 1, stage: 0, worker: 0, scheduledAtMs: 0 };
+
+before(async () => {
+  server = await startTruthServer({ ttftMs: 5, itlMs: 2, chunks: 4 });
+  client = new EngineClient({ baseUrl: server.url, model: 'm', connections: 8, keepText: true, requestTimeoutMs: 400, apiKey: 'sk-test' });
+});
+after(async () => {
+  await client.close();
+  await server.close();
+});
+
+function spec(fault: Fault | undefined, over: Partial<RequestSpec> = {}, id = String(Math.random())): RequestSpec {
+  const headers: Record<string, string> = { 'x-request-id': id };
+  if (fault) headers['x-truth'] = JSON.stringify({ fault });
+  return { api: 'completion', prompt: 'one two three', maxTokens: 16, stream: true, headers, ...over };
+}
+
+test('streamed completion: chunk times, tokens, usage, finish reason, text, auth header', async () => {
+  const r = await client.sendAsync(spec(undefined, {}, 'ok1'), meta);
+  assert.equal(r.error, undefined);
+  assert.equal(r.httpStatus, 200);
+  assert.equal(r.chunkTimesMs.length, 4);
+  assert.deepEqual(r.chunkTokens, [1, 1, 1, 1]);
+  assert.equal(r.promptTokensServer, 3);
+  assert.equal(r.completionTokensServer, 4);
+  assert.equal(r.finishReason, 'length');
+  assert.equal(r.outputText, ' hé'.repeat(4));
+  assert.equal(r.doneSeen, true);
+  assert.ok(r.sentAtMs < r.headersAtMs! && r.chunkTimesMs[0]! <= r.endAtMs);
+  const log = server.log.get('ok1')!;
+  assert.equal(log.headers.authorization, 'Bearer sk-test');
+  assert.deepEqual(log.body.stream_options, { include_usage: true });
+  // Each chunk is seen after the server wrote it (same monotonic clock).
+  for (let i = 0; i < 4; i++) assert.ok(r.chunkTimesMs[i]! >= log.chunkWriteMs[i]!);
+});
+
+test('chat: the role-only chunk is not a content chunk but is a choice chunk', async () => {
+  const r = await client.sendAsync(spec(undefined, { api: 'chat', prompt: undefined, messages: [{ role: 'user', content: 'a b' }] }), meta);
+  assert.equal(r.error, undefined);
+  assert.equal(r.chunkTimesMs.length, 4);
+  assert.equal(r.choiceEventCount, 5);
+  assert.ok(r.firstChoiceAtMs! <= r.chunkTimesMs[0]!);
+});
+
+test('continuous usage: per-chunk token deltas from cumulative completion_tokens', async () => {
+  const s: RequestSpec = spec(undefined, { extraBody: { stream_options: { include_usage: true, continuous_usage_stats: true } } });
+  s.headers!['x-truth'] = JSON.stringify({ tokensPerChunk: 3, chunks: 3 });
+  const r = await client.sendAsync(s, meta);
+  assert.equal(r.error, undefined);
+  assert.deepEqual(r.chunkTokens, [3, 3, 3]);
+  assert.equal(r.completionTokensServer, 9);
+});
+
+test('non-streamed response: usage, text, no chunk times', async () => {
+  const r = await client.sendAsync(spec(undefined, { stream: false, api: 'chat', messages: [{ role: 'user', content: 'x' }] }), meta);
+  assert.equal(r.error, undefined);
+  assert.equal(r.completionTokensServer, 4);
+  assert.equal(r.outputText, ' hé'.repeat(4));
+  assert.deepEqual(r.chunkTimesMs, []);
+});
+
+const faults: [string, Fault, string][] = [
+  ['HTTP 400', { kind: 'status', status: 400, body: '{"error":"context window exceeded"}' }, 'http_4xx'],
+  ['HTTP 429', { kind: 'status', status: 429 }, 'http_429'],
+  ['HTTP 503', { kind: 'status', status: 503 }, 'http_5xx'],
+  ['reset mid-stream', { kind: 'reset', afterChunks: 2 }, 'connection_reset'],
+  ['malformed SSE', { kind: 'malformed_sse' }, 'malformed_sse'],
+  ['malformed JSON', { kind: 'malformed_json' }, 'malformed_json'],
+  ['error event after 200', { kind: 'stream_error' }, 'http_5xx'],
+  ['stall → request timeout', { kind: 'stall', afterChunks: 1 }, 'timeout'],
+];
+for (const [name, fault, label] of faults) {
+  test(`fault is data: ${name} → ${label}`, async () => {
+    const r = await client.sendAsync(spec(fault), meta);
+    assert.equal(r.error?.label, label, JSON.stringify(r.error));
+    assert.ok(r.endAtMs >= r.sentAtMs);
+  });
+}
+
+test('HTTP error body is kept, truncated', async () => {
+  const c = new EngineClient({ baseUrl: server.url, model: 'm', connections: 1, maxErrorBodyChars: 20 });
+  const r = await c.sendAsync(spec({ kind: 'status', status: 500, body: 'E'.repeat(5000) }), meta);
+  await c.close();
+  assert.equal(r.error?.label, 'http_5xx');
+  assert.ok(r.error!.message.startsWith('HTTP 500: EEEE'));
+  assert.ok(r.error!.message.length < 40);
+});
+
+test('connection refused → connection_refused, and the client keeps working after faults', async () => {
+  const c = new EngineClient({ baseUrl: await refusedUrl(), model: 'm', connections: 1 });
+  const r = await c.sendAsync(spec(undefined), meta);
+  await c.close();
+  assert.equal(r.error?.label, 'connection_refused');
+  const ok = await client.sendAsync(spec(undefined), meta);
+  assert.equal(ok.error, undefined);
+});
+
+test('abortAll records in-flight requests as aborted', async () => {
+  const c = new EngineClient({ baseUrl: server.url, model: 'm', connections: 4 });
+  const p = Promise.all([0, 1, 2].map(() => c.sendAsync(spec({ kind: 'stall', afterChunks: 1 }), meta)));
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(c.inFlightCount, 3);
+  c.abortAll();
+  const recs = await p;
+  await c.close();
+  assert.deepEqual(recs.map((r) => r.error?.label), ['aborted', 'aborted', 'aborted']);
+  assert.ok(recs.every((r) => r.chunkTimesMs.length === 1));
+});

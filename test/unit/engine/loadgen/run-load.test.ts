@@ -1,0 +1,222 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runLoad } from '../../../../src/engine/loadgen/index.ts';
+import { readRecords } from '../../../../src/engine/record/reader.ts';
+import type { RequestRecord, RequestSpec, StagePlan } from '../../../../src/engine/types.ts';
+import { startTruthServer, type TruthServer } from '../../../helpers/truth-server.ts';
+
+let server: TruthServer;
+before(async () => {
+  server = await startTruthServer({ ttftMs: 5, itlMs: 2, chunks: 3 });
+});
+after(() => server.close());
+
+const spec = (over: Partial<RequestSpec> = {}, truth?: object): RequestSpec => ({
+  api: 'completion',
+  prompt: 'a b c',
+  maxTokens: 8,
+  stream: true,
+  ...(truth ? { headers: { 'x-truth': JSON.stringify(truth) } } : {}),
+  ...over,
+});
+const open = (stage: number, n: number, gapMs: number): StagePlan => ({
+  kind: 'open',
+  stage,
+  offsetsMs: Float64Array.from({ length: n }, (_, i) => i * gapMs),
+  requestedRate: 1000 / gapMs,
+  durationMs: n * gapMs,
+});
+const sorted = (a: number[]): number[] => a.slice().sort((x, y) => x - y);
+const median = (a: number[]): number => sorted(a)[a.length >> 1]!;
+
+test('open loop: every request sent at or after its absolute deadline; no drift after a stall; lateness recorded', async () => {
+  let stalled = false;
+  const r = await runLoad({
+    client: { baseUrl: server.url, model: 'm' },
+    stages: [open(0, 60, 10)],
+    leadMs: 50,
+    source: { next: () => spec() },
+    onRecord: (rec) => {
+      if (!stalled && rec.id === 10) {
+        stalled = true;
+        const until = performance.now() + 60;
+        while (performance.now() < until); // block the event loop for 60 ms
+      }
+    },
+  });
+  assert.equal(r.records.length, 60);
+  const st = r.stages[0]!;
+  const byId = new Map(r.records.map((x) => [x.id, x]));
+  for (let i = 0; i < 60; i++) {
+    const x = byId.get(i)!;
+    assert.equal(x.error, undefined);
+    assert.equal(x.scheduledAtMs, st.startMs + i * 10, 'scheduled = stage start + offset, exactly');
+    assert.ok(x.sentAtMs >= x.scheduledAtMs, `request ${i} sent early`);
+  }
+  const lags = r.records.map((x) => x.sentAtMs - x.scheduledAtMs);
+  assert.ok(Math.max(...lags) > 30, 'the stall shows up as schedule lag');
+  assert.ok(median(lags) < 5, `median lag ${median(lags)}`);
+  // After the stall the schedule catches up: the last requests are on time again.
+  const tail = r.records.filter((x) => x.id >= 50).map((x) => x.sentAtMs - x.scheduledAtMs);
+  assert.ok(median(tail) < 5, `tail lag ${median(tail)}`);
+});
+
+test('closed loop keeps exactly N requests in flight', async () => {
+  const s = await startTruthServer({ ttftMs: 15, itlMs: 3, chunks: 5 });
+  try {
+    const r = await runLoad({
+      client: { baseUrl: s.url, model: 'm' },
+      stages: [{ kind: 'closed', stage: 0, concurrency: 5, maxRequests: 60 }],
+      leadMs: 10,
+      source: { next: () => spec() },
+    });
+    assert.equal(r.records.length, 60);
+    assert.equal(r.health.maxInFlight, 5);
+    assert.equal(s.maxActive(), 5);
+    // Sample in-flight counts at each send in the steady part of the run.
+    const recs = r.records;
+    const counts: number[] = [];
+    const lastStart = Math.max(...recs.map((x) => x.sentAtMs));
+    for (const x of recs) {
+      const t = x.sentAtMs + 0.01;
+      if (t > lastStart - 30) continue;
+      counts.push(recs.filter((y) => y.sentAtMs <= t && t < y.endAtMs).length);
+    }
+    assert.ok(counts.length > 20);
+    assert.equal(Math.max(...counts), 5);
+    assert.ok(counts.filter((c) => c === 5).length >= counts.length * 0.8, `counts ${counts.join(',')}`);
+    // A freed slot is refilled at once: scheduled = the previous request's end.
+    const ends = new Set(recs.map((x) => x.endAtMs));
+    assert.ok(recs.filter((x) => ends.has(x.scheduledAtMs)).length >= 55);
+  } finally {
+    await s.close();
+  }
+});
+
+test('closed loop with a duration stops, and unsent queued jobs are dropped, not recorded', async () => {
+  const r = await runLoad({
+    client: { baseUrl: server.url, model: 'm' },
+    stages: [{ kind: 'closed', stage: 0, concurrency: 3, durationMs: 300 }],
+    leadMs: 10,
+    source: { next: () => spec() },
+  });
+  const st = r.stages[0]!;
+  assert.ok(r.records.length > 10);
+  assert.equal(st.completed, r.records.length);
+  assert.equal(st.submitted, st.completed + st.dropped);
+  assert.ok(Math.max(...r.records.map((x) => x.sentAtMs)) <= st.startMs + 300 + 5);
+});
+
+test('stages run in order with the interval between them; async source; progress', async () => {
+  const progress: number[] = [];
+  const r = await runLoad({
+    client: { baseUrl: server.url, model: 'm' },
+    stages: [open(0, 10, 5), { kind: 'closed', stage: 1, concurrency: 2, maxRequests: 6 }],
+    intervalMs: 150,
+    leadMs: 20,
+    progressIntervalMs: 50,
+    onProgress: (p) => progress.push(p.completed),
+    source: { next: async (i) => spec({ prompt: `p ${i}` }) },
+  });
+  assert.deepEqual(r.stages.map((s) => s.completed), [10, 6]);
+  assert.ok(r.stages[1]!.startMs - r.stages[0]!.endMs >= 150 + 20 - 1);
+  assert.ok(r.records.filter((x) => x.stage === 1).every((x) => x.sentAtMs > r.stages[0]!.endMs));
+  assert.ok(progress.length >= 3);
+  assert.equal(progress[progress.length - 1], 16);
+  assert.deepEqual(sorted(r.records.map((x) => x.id)), Array.from({ length: 16 }, (_, i) => i));
+});
+
+test('faults are data: a mixed run records every failure class and carries on', async () => {
+  const faults = [undefined, { kind: 'status', status: 429 }, { kind: 'status', status: 500 }, { kind: 'reset', afterChunks: 1 }, { kind: 'malformed_sse' }, { kind: 'stall', afterChunks: 1 }];
+  let failed = 0;
+  const r = await runLoad({
+    client: { baseUrl: server.url, model: 'm', requestTimeoutMs: 200 },
+    stages: [open(0, 24, 5)],
+    leadMs: 10,
+    source: { next: (i) => spec({}, faults[i % faults.length] ? { fault: faults[i % faults.length] } : undefined) },
+    onProgress: (p) => (failed = p.failed),
+  });
+  assert.equal(r.records.length, 24);
+  const labels = r.records.map((x) => x.error?.label ?? 'ok');
+  const count = (l: string): number => labels.filter((x) => x === l).length;
+  assert.equal(count('ok'), 4);
+  for (const l of ['http_429', 'http_5xx', 'connection_reset', 'malformed_sse', 'timeout']) assert.equal(count(l), 4, l);
+  assert.equal(failed, 20);
+});
+
+test('abort mid-run: dispatch stops, finished records kept (and on disk), in-flight aborted after the grace period', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-'));
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 400);
+  const r = await runLoad({
+    client: { baseUrl: server.url, model: 'm' },
+    stages: [open(0, 100, 20), open(1, 10, 10)],
+    leadMs: 10,
+    signal: ac.signal,
+    graceMs: 100,
+    recordsPath: join(dir, 'records.jsonl'),
+    source: { next: (i) => spec({}, i % 2 ? { itlMs: 200, chunks: 10 } : undefined) },
+  });
+  assert.equal(r.aborted, true);
+  assert.equal(r.stages.length, 1);
+  const ok = r.records.filter((x) => !x.error);
+  const aborted = r.records.filter((x) => x.error?.label === 'aborted');
+  assert.ok(ok.length >= 5, `ok ${ok.length}`);
+  assert.ok(aborted.length >= 3, `aborted ${aborted.length}`);
+  assert.equal(ok.length + aborted.length, r.records.length);
+  assert.ok(r.records.length < 40);
+  const onDisk = await readRecords(join(dir, 'records.jsonl'));
+  assert.equal(onDisk.length, r.records.length);
+});
+
+test('sessions: turns of one session never overlap; onResponse sees each answer before the next turn', async () => {
+  const seen: number[] = [];
+  const turnsDone = new Map<string, number>();
+  const r = await runLoad({
+    client: { baseUrl: server.url, model: 'm' },
+    stages: [{ kind: 'closed', stage: 0, concurrency: 4, maxRequests: 12 }],
+    leadMs: 10,
+    source: {
+      next: (i) => spec({ sessionKey: `s${i % 2}`, tags: { turn: Math.floor(i / 2) } }),
+      onResponse: (s, rec) => {
+        seen.push(rec.id);
+        turnsDone.set(s.sessionKey!, (turnsDone.get(s.sessionKey!) ?? 0) + 1);
+        assert.ok(rec.outputText !== undefined, 'session requests keep their text');
+      },
+    },
+  });
+  assert.equal(seen.length, 12);
+  for (const key of [0, 1]) {
+    const recs = r.records.filter((x) => x.id % 2 === key).sort((a, b) => a.sentAtMs - b.sentAtMs);
+    for (let i = 1; i < recs.length; i++) assert.ok(recs[i]!.sentAtMs >= recs[i - 1]!.endAtMs, 'overlap within a session');
+  }
+  assert.equal(r.health.maxInFlight, 2);
+});
+
+test('worker threads: deterministic share of the schedule, records come back, health per thread', async () => {
+  const r = await runLoad({
+    client: { baseUrl: server.url, model: 'm' },
+    stages: [open(0, 40, 5), { kind: 'closed', stage: 1, concurrency: 4, maxRequests: 20 }],
+    leadMs: 50,
+    workers: 2,
+    source: { next: () => spec() },
+  });
+  assert.equal(r.records.length, 60);
+  assert.ok(r.records.every((x: RequestRecord) => !x.error));
+  for (const x of r.records.filter((y) => y.stage === 0)) assert.equal(x.worker, x.id % 2);
+  assert.deepEqual(r.health.threads.map((t) => t.thread), ['main', 'worker-0', 'worker-1']);
+  assert.equal(r.health.workers, 2);
+  assert.ok(r.health.maxInFlight <= 40);
+  const st1 = r.records.filter((x) => x.stage === 1);
+  assert.ok(new Set(st1.map((x) => x.worker)).size === 2);
+});
+
+test('an invalid plan is rejected before anything is sent', async () => {
+  await assert.rejects(
+    runLoad({ client: { baseUrl: server.url, model: 'm' }, stages: [{ kind: 'closed', stage: 0, concurrency: 2 }], source: { next: () => spec() } }),
+    /invalid load plan/,
+  );
+});

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { LoadHealth, StageRun } from '../../../src/engine/loadgen/types.ts';
+import type { RequestRecord } from '../../../src/engine/types.ts';
+import { loadgenHealth } from '../../../src/metrics/health.ts';
+
+const thread = (p99: number, gcMax = 1) => ({
+  thread: 'main',
+  wallMs: 1000,
+  eventLoopDelayMs: { mean: 0, p50: 0, p99, max: p99 },
+  gc: { count: 1, totalMs: gcMax, maxMs: gcMax, p99Ms: gcMax },
+  maxInFlight: 2,
+});
+const health = (p99: number, cpu: number, gcMax = 1): LoadHealth => ({
+  threads: [thread(p99, gcMax)],
+  cpu: { userMs: 0, systemMs: 0, wallMs: 1000, utilisation: cpu, cores: 2 },
+  maxInFlight: 2,
+  samples: [],
+  workers: 0,
+});
+// 11 requests at 10 req/s (100 ms apart), each 50 ms long; lag 0.5 ms except one.
+const recs = (lagMs: (i: number) => number): RequestRecord[] =>
+  Array.from({ length: 11 }, (_, i) => ({ id: i, stage: 0, worker: 0, api: 'completion', scheduledAtMs: i * 100, sentAtMs: i * 100 + lagMs(i), chunkTimesMs: [], chunkTokens: [], endAtMs: i * 100 + 50 }));
+const stage: StageRun = { stage: 0, kind: 'open', startMs: 0, endMs: 1100, planned: 11, submitted: 11, completed: 11, dropped: 0, requestedRate: 10 };
+
+test('healthy run: achieved rate, lag percentiles, max in flight, no bottleneck', () => {
+  const h = loadgenHealth(recs(() => 0.5), [stage], health(2, 0.2));
+  const s = h.stages[0]!;
+  assert.ok(Math.abs(s.achievedRate - 11) < 1e-9); // 11 requests over 1 s of sends
+  assert.equal(s.scheduleLagMs!.p50, 0.5);
+  assert.equal(s.lateOver1Ms, 0);
+  assert.equal(s.maxInFlight, 1);
+  assert.equal(h.clientBottleneck, false);
+  assert.deepEqual(h.reasons, []);
+});
+
+test('bottleneck verdict with reasons: lag, event loop, CPU, GC', () => {
+  const h = loadgenHealth(recs((i) => (i === 10 ? 400 : 0.5)), [stage], health(35, 0.97, 80));
+  assert.equal(h.clientBottleneck, true);
+  const text = h.reasons.join('\n');
+  assert.match(text, /schedule lag p99/);
+  assert.match(text, /event-loop delay p99 35\.0 ms/);
+  assert.match(text, /client CPU 97%/);
+  assert.match(text, /GC pause 80\.0 ms/);
+  assert.equal(h.stages[0]!.lateOver10Ms, 1);
+});
+
+test('achieved rate far below requested is a reason', () => {
+  const h = loadgenHealth(recs(() => 0), [{ ...stage, requestedRate: 50 }], health(1, 0.1));
+  assert.match(h.reasons.join(), /achieved 11\.00 req\/s < 95% of requested 50/);
+});
