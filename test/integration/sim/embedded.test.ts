@@ -1,0 +1,99 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startEmbeddedSimulator } from '../../../src/sim/embedded.ts';
+import { createLogger } from '../../../src/util/logger.ts';
+import { LlmdbenchError } from '../../../src/util/errors.ts';
+import { post, get } from './helpers.ts';
+
+const repo = resolve(import.meta.dirname, '..', '..', '..');
+const bin = join(repo, 'bin', 'llmdbench.js');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the CLI; resolves at exit or, with `untilLine`, once a stdout line matches (then SIGTERM). */
+function cli(args: string[], untilLine?: RegExp): Promise<{ code: number | null; stdout: string; stderr: string; match?: string }> {
+  return new Promise((done) => {
+    const p = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let match: string | undefined;
+    const kill = setTimeout(() => p.kill('SIGKILL'), 30_000);
+    p.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+      const m = untilLine?.exec(stdout);
+      if (m && match === undefined) {
+        match = m[1];
+        void get(`${match}/v1/models`).then((r) => {
+          stdout += `\nMODELS ${r.body}\n`;
+          p.kill('SIGTERM');
+        });
+      }
+    });
+    p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    p.on('exit', (code) => {
+      clearTimeout(kill);
+      done({ code, stdout, stderr, match });
+    });
+  });
+}
+
+describe('embedded simulator and llmdbench sim', () => {
+  it('startEmbeddedSimulator runs the simulator in a child process, serves, and stops', async () => {
+    const sim = await startEmbeddedSimulator({ model: 'facebook/opt-125m', log: createLogger('error'), config: { 'inter-token-latency': '2ms', 'inter-token-latency-std-dev': '0.2ms', 'prefill-overhead': '2ms' } });
+    try {
+      assert.match(sim.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.notEqual(sim.pid, process.pid);
+      assert.ok(alive(sim.pid));
+      const r = await post(`${sim.url}/v1/chat/completions`, { model: 'facebook/opt-125m', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4, ignore_eos: true, stream: true });
+      assert.equal(r.status, 200);
+      assert.equal(r.events.at(-1)?.data, '[DONE]');
+      const cfg = JSON.parse((await get(`${sim.url}/admin/config`)).body) as Record<string, unknown>;
+      assert.equal(cfg['max-num-seqs'], 256, 'realistic-small preset by default');
+      assert.equal(cfg['inter-token-latency'], '2ms', 'config overrides the preset');
+    } finally {
+      await sim.stop();
+    }
+    assert.equal(alive(sim.pid), false, 'child is gone after stop()');
+    await sim.stop(); // idempotent
+  });
+
+  it('startEmbeddedSimulator reports configuration errors in the parent', async () => {
+    await assert.rejects(
+      startEmbeddedSimulator({ model: 'm', log: createLogger('error'), config: { 'max-num-seq': 3 } }),
+      (e: unknown) => e instanceof LlmdbenchError && /did you mean "max-num-seqs"/.test(e.message),
+    );
+  });
+
+  it('llmdbench sim prints its URL on one line, serves, and exits cleanly on SIGTERM', async () => {
+    const r = await cli(['sim', '--model', 'm', '--served-model-name', 'alias1', 'alias2', '--port', '0', '--time-to-first-token', '5ms'], /llmdbench sim listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
+    assert.ok(r.match, r.stderr);
+    assert.match(r.stdout, /MODELS .*"id":"alias1".*"id":"alias2"/);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('llmdbench sim --config reports file:line and the closest key, exit code 2', async () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'sim-cli-')), 'sim.yaml');
+    writeFileSync(f, 'model: m\ninter-token-latancy: 20ms\nmax-num-seqs: -1\n');
+    const r = await cli(['sim', '--config', f, '--port', '0']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, new RegExp(`${f}:2: unknown key "inter-token-latancy"; did you mean "inter-token-latency"\\?`));
+    assert.match(r.stderr, new RegExp(`${f}:3: max-num-seqs: must be >= 1, got -1`));
+  });
+
+  it('llmdbench sim --help documents every key', async () => {
+    const r = await cli(['sim', '--help']);
+    const { KEYS } = await import('../../../src/sim/keys.ts');
+    for (const k of KEYS) assert.match(r.stdout, new RegExp(`--${k.key} `), k.key);
+  });
+});

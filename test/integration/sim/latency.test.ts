@@ -1,0 +1,101 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { SimServer } from '../../../src/sim/server.ts';
+import type { RequestTrace } from '../../../src/sim/trace.ts';
+import { startSim, post, get, completionBody, median } from './helpers.ts';
+
+// Tolerances are for a loaded 2-core CI box: medians only, a few ms.
+describe('sim latency model and precise clock', () => {
+  let sim: SimServer;
+  before(async () => {
+    sim = await startSim({ 'time-to-first-token': '100ms', 'inter-token-latency': '20ms', 'max-num-seqs': 64 });
+  });
+  after(() => sim.close());
+
+  it('client-observed TTFT ≈ 100 ms and ITL ≈ 20 ms (medians, 8 concurrent streams)', async () => {
+    const batch = (): Promise<Awaited<ReturnType<typeof post>>[]> =>
+      Promise.all(Array.from({ length: 8 }, () => post(`${sim.url}/v1/completions`, completionBody({ stream: true, max_tokens: 12 }))));
+    await batch(); // warm up JIT and open the 8 connections
+    const rs = await batch();
+    const ttfts: number[] = [];
+    const itls: number[] = [];
+    for (const r of rs) {
+      assert.equal(r.status, 200);
+      const content = r.events.slice(0, 12);
+      // TTFT from the moment the server read the request (same monotonic clock): excludes the
+      // client's own request-sending cost, which is not the simulator's to control.
+      const id = (JSON.parse(content[0]?.data ?? '{}') as { id: string }).id;
+      const tr = JSON.parse((await get(`${sim.url}/admin/trace?id=${id}`)).body) as RequestTrace;
+      ttfts.push((content[0]?.atMs ?? NaN) - tr.arrivalMs);
+      for (let i = 1; i < content.length; i++) itls.push((content[i]?.atMs ?? NaN) - (content[i - 1]?.atMs ?? NaN));
+    }
+    const t = median(ttfts);
+    const i = median(itls);
+    // Never early; late by a few ms at most on a loaded 2-core box (the client shares this event loop).
+    assert.ok(t > 99.9 && t < 110, `median TTFT ${t.toFixed(2)} ms, want 100 (+10)`);
+    assert.ok(Math.abs(i - 20) < 2, `median ITL ${i.toFixed(2)} ms, want 20 ± 2`);
+  });
+
+  it('sub-millisecond ITL is not truncated (0.25 ms ITL → ~50 ms for 200 tokens)', async () => {
+    const fast = await startSim({ 'inter-token-latency': '250us', 'time-to-first-token': '1ms' });
+    try {
+      const r = await post(`${fast.url}/v1/completions`, completionBody({ stream: true, max_tokens: 201 }));
+      // Truncated to whole ms it would take ~0 ms; one setTimeout per token would take >= 200 ms.
+      const span = (r.events[200]?.atMs ?? NaN) - (r.events[0]?.atMs ?? NaN);
+      assert.ok(span > 45 && span < 150, `200 × 0.25 ms ITL took ${span.toFixed(1)} ms`);
+      const id = (JSON.parse(r.events[0]?.data ?? '{}') as { id: string }).id;
+      const tr = JSON.parse((await get(`${fast.url}/admin/trace?id=${id}`)).body) as RequestTrace;
+      const due = tr.tokenDueMs;
+      assert.ok(Math.abs((due[200] as number) - (due[0] as number) - 50) < 1e-6, 'scheduled due times step exactly 0.25 ms');
+    } finally {
+      await fast.close();
+    }
+  });
+
+  it('recorded send times match client receive times and scheduled due times', async () => {
+    const r = await post(`${sim.url}/v1/chat/completions`, { model: 'sim-model', messages: [{ role: 'user', content: 'hi' }], max_tokens: 30, ignore_eos: true, stream: true });
+    const id = (JSON.parse(r.events[0]?.data ?? '{}') as { id: string }).id;
+    const tr = JSON.parse((await get(`${sim.url}/admin/trace?id=${id}`)).body) as RequestTrace;
+    assert.equal(tr.tokenSentMs.length, 30);
+    assert.equal(tr.tokenDueMs.length, 30);
+    assert.equal(tr.completionTokens, 30);
+    assert.ok(tr.startMs !== undefined && Math.abs(tr.tokenDueMs[0]! - tr.startMs - 100) < 1e-6);
+    // Content events: the first token rides with the role chunk (events 0 and 1), then one per token.
+    const content = r.events.slice(1, 31);
+    const lag = content.map((e, k) => e.atMs - tr.tokenSentMs[k]!);
+    const late = tr.tokenSentMs.map((s, k) => s - tr.tokenDueMs[k]!);
+    assert.ok(lag.every((x) => x >= 0), `client received before the server sent? ${lag.join(',')}`);
+    assert.ok(median(lag) < 4, `median send→receive lag ${median(lag).toFixed(3)} ms`);
+    assert.ok(median(late) >= 0 && median(late) < 4, `median lateness vs schedule ${median(late).toFixed(3)} ms`);
+    // The client sees exactly what the server says it sent, spaced by the ITL.
+    const clientItl = median(content.slice(1).map((e, k) => e.atMs - content[k]!.atMs));
+    const serverItl = median(tr.tokenSentMs.slice(1).map((s, k) => s - tr.tokenSentMs[k]!));
+    assert.ok(Math.abs(clientItl - serverItl) < 1.5, `client ITL ${clientItl} vs server ${serverItl}`);
+  });
+
+  it('per-token TTFT: prefill-overhead + prompt tokens × time per token', async () => {
+    const pt = await startSim({ 'latency-calculator': 'per-token', 'prefill-overhead': '20ms', 'prefill-time-per-token': '1ms' });
+    try {
+      const short = await post(`${pt.url}/v1/completions`, completionBody({ prompt: 'one two three four', max_tokens: 1 }));
+      const long = await post(`${pt.url}/v1/completions`, completionBody({ prompt: 'word '.repeat(80), max_tokens: 1 }));
+      const trS = JSON.parse((await get(`${pt.url}/admin/trace?id=${(JSON.parse(short.body) as { id: string }).id}`)).body) as RequestTrace;
+      const trL = JSON.parse((await get(`${pt.url}/admin/trace?id=${(JSON.parse(long.body) as { id: string }).id}`)).body) as RequestTrace;
+      assert.equal(trS.ttftMs, 24);
+      assert.equal(trL.ttftMs, 100);
+    } finally {
+      await pt.close();
+    }
+  });
+
+  it('time-factor-under-load stretches TTFT with the number of running requests', async () => {
+    const lf = await startSim({ 'time-to-first-token': '50ms', 'time-factor-under-load': 3, 'max-num-seqs': 5 });
+    try {
+      const rs = await Promise.all(Array.from({ length: 5 }, () => post(`${lf.url}/v1/completions`, completionBody({ max_tokens: 1 }))));
+      const ttfts = await Promise.all(rs.map(async (r) => (JSON.parse((await get(`${lf.url}/admin/trace?id=${(JSON.parse(r.body) as { id: string }).id}`)).body) as RequestTrace).ttftMs));
+      // L(r) = 1 + (F−1)(r−1)/(S−1): 50, 75, 100, 125, 150 ms as slots fill.
+      assert.deepEqual([...ttfts].sort((a, b) => (a ?? 0) - (b ?? 0)), [50, 75, 100, 125, 150]);
+    } finally {
+      await lf.close();
+    }
+  });
+});
