@@ -30,7 +30,8 @@ function assignmentsOf(ctx: ExperimentContext, pairs: Pair[], source: string, ke
   for (const p of pairs) {
     const key = keyText(p);
     try {
-      out.push(makeOverride(key, jsOf(p.value), source));
+      // HEAD semantics: a missing leaf under an existing map is added (reported as added).
+      out.push(makeOverride(key, jsOf(p.value), source, { addMissingLeaf: true }));
     } catch (e) {
       ctx.error(p.key, `${keyPrefix}.${key}`, (e as Error).message);
     }

@@ -12,7 +12,7 @@ function distinct<T>(xs: readonly T[]): T[] {
 export function formatChange(c: OverrideChange): string {
   const n = c.paths.length;
   const paths = n === 1 && c.paths[0] === c.key ? '' : ` (${c.paths.join(', ')})`;
-  return `${c.key} → ${n} place${n === 1 ? '' : 's'}${paths} [${c.source}]`;
+  return `${c.key} → ${n} place${n === 1 ? '' : 's'}${paths}${c.added ? ' (added: the key was not in the profile)' : ''} [${c.source}]`;
 }
 
 function unitLines(u: RunUnit, i: number, total: number): string[] {

@@ -39,6 +39,8 @@ export interface OverrideChange {
   source: string;
   /** Every place changed, e.g. `data.input_distribution.min`. */
   paths: string[];
+  /** True when the key did not exist and was added (`+path`, or a HEAD experiment path). */
+  added?: boolean;
 }
 
 export const OVERRIDE_SYNTAX_HINT =
@@ -189,10 +191,14 @@ function withSource(e: LlmdbenchError, source: string, spec: string): LlmdbenchE
   return new LlmdbenchError(e.code, `${source}: ${e.message}`, { hint: e.hint, details: [`overrides given: ${JSON.stringify(spec)}`] });
 }
 
-/** Build an Override from an experiment-file assignment (value already typed by YAML). */
-export function makeOverride(key: string, value: unknown, source: string): Override {
+/**
+ * Build an Override from an experiment-file assignment (value already typed by YAML).
+ * `addMissingLeaf`: a path's missing last key is added under its (existing) map, as
+ * HEAD-format experiment files expect; a bare name never adds.
+ */
+export function makeOverride(key: string, value: unknown, source: string, opts: { addMissingLeaf?: boolean } = {}): Override {
   const parsed = parseKey(key);
-  return { key: key.trim(), ...parsed, value, source };
+  return { key: key.trim(), ...parsed, add: parsed.add || (opts.addMissingLeaf === true && !parsed.bare), value, source };
 }
 
 /** Format a path as `a.b[0].c`. */
@@ -455,7 +461,8 @@ export function applyOverrides(
       );
     }
     for (const target of targets) edits.push({ target, ov });
-    changes.push({ key: ov.key, source: ov.source, paths: targets.map((t) => formatPath(t.path)) });
+    const added = targets.some((t) => t.node === undefined);
+    changes.push({ key: ov.key, source: ov.source, paths: targets.map((t) => formatPath(t.path)), ...(added ? { added } : {}) });
   }
   const inPlace = tryInPlace(text, doc, edits);
   return { text: inPlace ?? printAst(text, doc, edits), changes };
