@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { isLlmdbenchError } from '../../util/errors.ts';
-import type { Logger } from '../../util/logger.ts';
+import { createLogger, type Logger } from '../../util/logger.ts';
 import { downloadFromHub } from './download.ts';
 import { checkModelId, findInHubCache, hubCacheDir, resolveLocalPath } from './hf-cache.ts';
 import { buildCore, HfTokenizer, type HfCoreBundle, type LoadedTokenizer, type TokenizerSource } from './hf.ts';
@@ -67,7 +67,9 @@ function looksLikePath(s: string): boolean {
  *     `exact: false` with a warning that token counts are approximate.
  * Loaded tokenizers are cached per file, so repeated calls are free.
  */
-export async function loadTokenizer(o: LoadTokenizerOptions): Promise<LoadedTokenizer> {
+export async function loadTokenizer(opts: LoadTokenizerOptions | string): Promise<LoadedTokenizer> {
+  // a bare string is a model id or a local path (warnings still reach stderr)
+  const o: LoadTokenizerOptions = typeof opts === 'string' ? { model: opts, log: createLogger('warn') } : opts;
   const explicit = o.path ?? (o.model && looksLikePath(o.model) ? o.model : undefined);
   if (explicit) {
     const file = resolveLocalPath(explicit);

@@ -161,3 +161,12 @@ test('rejects model ids that could escape the cache directory', async () => {
   const { log } = captureLogger();
   await assert.rejects(loadTokenizer({ model: 'acme/x y', log }), /not a Hugging Face model id/);
 });
+
+test('a bare string is accepted as the model id or path', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmdbench-tok-'));
+  const file = writeTinyTokenizer(dir);
+  const t = await loadTokenizer(file);
+  assert.equal(t.source, 'path');
+  const l3 = await loadTokenizer('meta-llama/Llama-3.2-1B');
+  assert.equal(l3.exact, true);
+});
