@@ -11,6 +11,7 @@ import { syntheticRules, syntheticShape } from './schema-common.ts';
 export const LEGACY_PROFILES = ['synchronous', 'concurrent', 'throughput', 'constant', 'async', 'poisson', 'sweep'] as const;
 const requestType = z.enum(['text_completions', 'chat_completions']);
 const transient = z.union([nonNegNum, z.record(z.string(), z.unknown())]);
+const syntheticData = z.strictObject({ ...syntheticShape, samples: z.number().int().min(-1).optional() });
 
 export const guidellmLegacySchema = z.strictObject({
   target: z.string().min(1),
@@ -30,9 +31,17 @@ export const guidellmLegacySchema = z.strictObject({
   warmup_percent: z.number().min(0).max(1).optional(),
   cooldown_percent: z.number().min(0).max(1).optional(),
   rampup: nonNegNum.optional(),
-  data: z.union([z.string().min(1), z.strictObject({ ...syntheticShape, samples: z.number().int().min(-1).optional() })]),
+  // v0.5/0.6 take a list of sources (dicts or "k=v,..." strings); older ones a single source.
+  data: z.union([syntheticData, z.string().min(1), z.array(z.union([syntheticData, z.string().min(1)])).min(1)]),
   data_type: z.string().optional(),
-  data_args: z.record(z.string(), z.unknown()).optional(),
+  data_args: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]).optional(),
+  data_column_mapper: z.unknown().optional(),
+  data_collator: z.unknown().optional(),
+  data_num_workers: z.number().int().nonnegative().optional(),
+  dataloader_kwargs: z.record(z.string(), z.unknown()).optional(),
+  request_formatter_kwargs: z.record(z.string(), z.unknown()).optional(),
+  sample_requests: z.number().int().nonnegative().optional(),
+  prefer_response_metrics: z.boolean().optional(),
   data_samples: z.number().int().min(-1).optional(),
   data_sampler: z.string().optional(),
   random_seed: z.number().int().optional(),
@@ -75,5 +84,6 @@ export function legacyRules(doc: Rec): ProfileIssue[] {
     out.push(warning(['profile'], 'no max_seconds or max_requests: with synthetic data the run only ends when interrupted'));
   }
   if (isRec(doc.data)) syntheticRules(doc.data, ['data'], out);
+  if (Array.isArray(doc.data)) doc.data.forEach((d, i) => isRec(d) && syntheticRules(d, ['data', i], out));
   return out;
 }

@@ -90,6 +90,13 @@ test('cross-field: legacy rate per profile', () => {
   issueAt(mm.issues, 'data.prompt_tokens_min');
 });
 
+test('legacy data may be a list of sources (v0.5/0.6) or a string', () => {
+  const base = LEGACY_OK.slice(0, 6);
+  assertClean(check(H, lines(...base, 'data:', '  - {prompt_tokens: 10, output_tokens: 5}', '  - "prompt_tokens=5,output_tokens=5"')));
+  assertClean(check(H, lines(...base, 'data: "prompt_tokens=256,output_tokens=128"')));
+  issueAt(check(H, lines(...base, 'data:', '  - {output_tokens: 5}')).issues, 'data.0.prompt_tokens');
+});
+
 test('a scenario mixing legacy flat keys is an error per key', () => {
   const r = check(H, lines(...SPEC_OK, 'target: http://x', 'max_seconds: 3'));
   assert.equal(r.dialect, 'v0.7 scenario');
