@@ -18,6 +18,13 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError(true)
     .exitOverride();
   for (const c of await loadCommands()) c.register(program);
+  // Commands added with addCommand() do not inherit exitOverride: without it,
+  // commander's usage errors would call process.exit(1) instead of exit code 2.
+  const override = (cmd: Command<unknown[], Record<string, unknown>>): void => {
+    cmd.exitOverride();
+    for (const sub of cmd.commands) override(sub as unknown as Command<unknown[], Record<string, unknown>>);
+  };
+  override(program as unknown as Command<unknown[], Record<string, unknown>>);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
