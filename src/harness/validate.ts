@@ -50,13 +50,15 @@ export function validateProfileText(harness: string, text: string, file: string)
   return dialect === undefined ? { doc: js, issues } : { doc: js, issues, dialect };
 }
 
-/** `file:line (at key.path): message (hint)`; warnings are marked as such. */
+/**
+ * `file:line (at key.path): message (hint)`. The severity is not included:
+ * callers prefix `warning: ` / list errors under an E_PROFILE_INVALID.
+ */
 export function formatIssue(issue: LocatedIssue, file: string): string {
   let where = file;
   if (issue.line !== undefined) where += `:${issue.line}`;
   where += ` (at ${formatPath(issue.path)})`;
-  const sev = issue.severity === 'warning' ? 'warning: ' : '';
-  return `${where}: ${sev}${issue.message}${issue.hint ? ` (${issue.hint})` : ''}`;
+  return `${where}: ${issue.message}${issue.hint ? ` (${issue.hint})` : ''}`;
 }
 
 /**

@@ -46,7 +46,7 @@ function check(file: string, harness: string): { warnings: number; dialect?: str
   const r = validateProfileText(harness, text, rel);
   const errors = r.issues.filter((i) => i.severity === 'error');
   const warnings = r.issues.filter((i) => i.severity === 'warning');
-  for (const w of warnings) process.stdout.write(`# ${formatIssue(w, rel)}\n`);
+  for (const w of warnings) process.stdout.write(`# warning: ${formatIssue(w, rel)}\n`);
   assert.equal(errors.length, 0, `${rel} (${harness}${r.dialect ? `, ${r.dialect}` : ''}):\n${errors.map((e) => formatIssue(e, rel)).join('\n')}`);
   return r.dialect === undefined ? { warnings: warnings.length } : { warnings: warnings.length, dialect: r.dialect };
 }

@@ -60,7 +60,7 @@ test('formatIssue: file:line (at key.path): message', () => {
   const s = formatIssue({ severity: 'error', path: ['load', 'stages', 0, 'rate'], message: 'm', line: 6, column: 7 }, 'p.yaml');
   assert.equal(s, 'p.yaml:6 (at load.stages[0].rate): m');
   const w = formatIssue({ severity: 'warning', path: ['benchmarks', 1, 'profile.streams'], message: 'w', hint: 'h' }, 'g.yaml');
-  assert.equal(w, 'g.yaml (at benchmarks[1]["profile.streams"]): warning: w (h)');
+  assert.equal(w, 'g.yaml (at benchmarks[1]["profile.streams"]): w (h)');
 });
 
 test('assertValidProfile: returns warnings when there is no error', () => {
