@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,4 +85,29 @@ test('a bad -o exits non-zero with the error and the closest keys; a malformed -
   const m = run(['-o', 'a=1,2']);
   assert.equal(m.code, 2);
   assert.match(m.stderr, /error\[E_OVERRIDE_SYNTAX\].*entry "2" is not key=value/);
+});
+
+test('--all renders every profile of the harness; a template path works; --no-validate skips validation', async () => {
+  const { listTemplates } = await import('../../../src/profiles/catalog.ts');
+  const out = path.join(cwd, 'all');
+  const r = run(['-l', 'vllm-benchmark', '--all', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const names = listTemplates('vllm-benchmark').map((t) => `${t.name}.yaml`).sort();
+  assert.ok(names.length >= 4);
+  assert.deepEqual(readdirSync(path.join(out, 'vllm-benchmark')).sort(), names);
+
+  const tpl = path.join(cwd, 'mine.yaml.in');
+  writeFileSync(tpl, 'model: REPLACE_ENV_LLMDBENCH_DEPLOY_CURRENT_MODEL\nbase-url: REPLACE_ENV_LLMDBENCH_HARNESS_STACK_ENDPOINT_URL\nnum-prompts: 5   # mine\nmax-concurrency: 1\n');
+  const p = run(['-l', 'vllm-benchmark', tpl, '-o', 'num-prompts=7', '-m', 'facebook/opt-125m']);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stdout, /^# vllm-benchmark\/mine\.yaml\nmodel: facebook\/opt-125m\n/);
+  assert.match(p.stdout, /num-prompts: 7 {3}# mine/);
+
+  const bad = run(['-l', 'vllm-benchmark', tpl, '-o', 'num-prompts=lots']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /error\[E_PROFILE_INVALID\]/);
+  assert.match(bad.stderr, /num-prompts/);
+  const skipped = run(['-l', 'vllm-benchmark', tpl, '-o', 'num-prompts=lots', '--no-validate']);
+  assert.equal(skipped.code, 0, skipped.stderr);
+  assert.match(skipped.stdout, /num-prompts: lots/);
 });
