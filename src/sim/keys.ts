@@ -125,7 +125,7 @@ export const KEYS: readonly KeySpec[] = [
   // llmdbench extensions
   { key: 'host', type: 'string', def: '127.0.0.1', effect: E, help: 'address to bind (upstream binds all IPv4 interfaces)' },
   { key: 'whole-ms-delays', type: 'bool', def: false, effect: E, admin: true, help: 'truncate means, std-devs and samples to whole ms exactly like upstream (default: sub-ms precise)' },
-  { key: 'tokenizer', type: 'string', def: undefined, effect: E, help: 'tokenizer (HF id or tokenizer.json path) for token counts; default: built-in regex tokenizer' },
+  { key: 'tokenizer', type: 'string', def: undefined, effect: E, help: "tokenizer (HF id or tokenizer.json path) for token counts; default: the model's own when found locally, else the built-in regex tokenizer" },
   { key: 'trace-capacity', type: 'int', def: 10000, min: 0, effect: E, help: 'requests whose chunk send times are kept for GET /admin/trace (0 = off)' },
   { key: 'trace-file', type: 'string', def: undefined, effect: E, help: 'append one JSON line per finished request with its chunk send times (CLOCK_MONOTONIC ms)' },
 ];

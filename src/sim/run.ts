@@ -39,7 +39,7 @@ export async function runSimulator(src: SimSources, log: Logger): Promise<SimSer
   const config = buildSimConfig(src);
   const ignored = Object.keys({ ...(src.configFile ? readConfigFile(src.configFile) : {}), ...(src.overrides ?? {}) }).filter((k) => KEY_BY_NAME.get(k)?.effect === 'ignored');
   if (ignored.length > 0) log.warn(`sim: accepted for compatibility but without effect here: ${ignored.join(', ')}`);
-  const { tokenizer, note } = await loadSimTokenizer(config.tokenizer, config.forceDummyTokenizer);
-  if (note) log.warn(`sim: ${note}`);
+  const { tokenizer, note } = await loadSimTokenizer(config.model, config.tokenizer, config.forceDummyTokenizer);
+  log.info(`sim: ${note}`);
   return startSimServer(config, { log, tokenizer });
 }

@@ -5,7 +5,9 @@
  * tokenizer module (src/engine/tokenizer) is used so counts agree with the
  * load generator.
  */
+import { isAbsolute } from 'node:path';
 import type { Tokenizer } from '../engine/tokenizer/types.ts';
+import { createLogger } from '../util/logger.ts';
 
 // One punctuation character or a run of ASCII word characters, each with the following whitespace.
 const TOKEN_RE = /(?:[{}:,\-.?!;@#$%^&*()+_~/\\><[\]="']|[A-Za-z0-9_]+)\s*/g;
@@ -52,18 +54,29 @@ export class RegexTokenizer implements Tokenizer {
 }
 
 /**
- * Loads the shared tokenizer when configured. The module is imported lazily:
- * it may be absent or fail offline, and then the regex tokenizer is used and
- * the reason returned so the caller can log it.
+ * Chooses how the simulator counts tokens:
+ *  - `force-dummy-tokenizer`: upstream's regex tokenizer, always;
+ *  - `tokenizer:` set (path or HF id): that tokenizer via the shared module (error if it cannot load);
+ *  - otherwise the model's own tokenizer when the shared module finds it exactly (local path, HF
+ *    cache, or the shipped Llama-3 tokenizer for Llama-3 models) — so server usage agrees with the
+ *    load generator — else upstream's regex tokenizer (what a llm-d-inference-sim pod would count).
  */
-export async function loadSimTokenizer(spec: string | undefined, forceDummy: boolean): Promise<{ tokenizer: Tokenizer; note?: string }> {
-  if (forceDummy || spec === undefined || spec === '') return { tokenizer: new RegexTokenizer() };
-  try {
-    const modPath = '../engine/tokenizer/index.ts';
-    const mod = (await import(modPath)) as { loadTokenizer?: (s: unknown) => Promise<Tokenizer> };
-    if (typeof mod.loadTokenizer !== 'function') throw new Error('src/engine/tokenizer has no loadTokenizer');
-    return { tokenizer: await mod.loadTokenizer(spec) };
-  } catch (e) {
-    return { tokenizer: new RegexTokenizer(), note: `tokenizer "${spec}" unavailable (${(e as Error).message}); counting with the built-in regex tokenizer` };
+export async function loadSimTokenizer(model: string, spec: string | undefined, forceDummy: boolean): Promise<{ tokenizer: Tokenizer; note: string }> {
+  if (forceDummy) return { tokenizer: new RegexTokenizer(), note: 'token counts: built-in regex tokenizer (force-dummy-tokenizer)' };
+  const { loadTokenizer, findInHubCache, hubCacheDir, isLlama3Family } = await import('../engine/tokenizer/index.ts');
+  const quiet = createLogger('silent');
+  if (spec !== undefined && spec !== '') {
+    const t = await loadTokenizer(isAbsolute(spec) || spec.endsWith('.json') || spec.startsWith('.') ? { path: spec, model, log: quiet } : { model: spec, log: quiet });
+    return { tokenizer: t, note: `token counts: tokenizer ${t.name}${t.exact ? '' : ' (approximate)'}` };
   }
+  try {
+    // Probe cheaply first: building the shipped fallback just to learn it is inexact costs seconds.
+    const local = isAbsolute(model) || model.endsWith('.json') || isLlama3Family(model) || findInHubCache(model, hubCacheDir()) !== undefined;
+    if (!local) throw new Error('no local tokenizer');
+    const t = await loadTokenizer({ model, log: quiet });
+    if (t.exact) return { tokenizer: t, note: `token counts: the model's tokenizer (${t.name})` };
+  } catch {
+    // not a loadable model id: fall through to the regex tokenizer
+  }
+  return { tokenizer: new RegexTokenizer(), note: `token counts: built-in regex tokenizer (no tokenizer found for ${model}; as llm-d-inference-sim)` };
 }
