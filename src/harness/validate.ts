@@ -77,7 +77,7 @@ export function throwOnProfileErrors(result: ProfileValidation, harness: string,
     {
       location: { file, line: first?.line, column: first?.column, keyPath: first ? formatPath(first.path) : undefined },
       details: errors.map((e) => formatIssue(e, file)),
-      hint: `fix the fields listed (accepted fields per harness: docs/profile-formats.md); check the result with \`llmdbench render\``,
+      hint: 'fix the fields listed (a -o override or treatment may have set them); accepted fields and rules per harness: docs/profile-formats.md',
     },
   );
 }
