@@ -236,6 +236,9 @@ export function runnableProblems(c: IpConfig): string[] {
       if (!(s.duration! > 0)) out.push(`load.stages[${i}].duration: must be > 0`);
     }
   });
+  if (c.load.sweep && (c.load.type === 'concurrent' || c.load.type === 'trace_session_replay')) {
+    out.push(`load.sweep: not allowed with load.type ${c.load.type}`);
+  }
   if (c.api.type === 'anthropic_messages') out.push('api.type: anthropic_messages is not supported by llmdbench (use completion or chat)');
   return out;
 }

@@ -91,7 +91,7 @@ export function mapData(cfg: IpConfig, ctx: Pick<HarnessRunContext, 'config'>): 
 
 const fmt = (i: ProfileIssue): string => `${i.path.join('.')}: ${i.message}${i.hint ? ` (${i.hint})` : ''}`;
 
-export async function openDataSource(cfg: IpConfig, ctx: HarnessRunContext, tokenizer: Tokenizer, stages: readonly PlannedStage[]): Promise<RequestSource> {
+export async function openDataSource(cfg: IpConfig, ctx: HarnessRunContext, tokenizer: Tokenizer, stages: readonly Pick<PlannedStage, 'planned'>[]): Promise<RequestSource> {
   const m = mapData(cfg, ctx);
   const plugin = dataSources.get(m.kind);
   const issues = plugin.validate(m.cfg, m.at);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { HarnessRunContext, HarnessRunOutcome } from '../types.ts';
 import type { RequestRecord, RequestSpec } from '../../engine/types.ts';
-import { runLoad } from '../../engine/loadgen/index.ts';
+import { runLoad, type RequestSource as LoadSource } from '../../engine/loadgen/index.ts';
 import { apiClients } from '../../engine/client/api.ts';
 import { assertRunnable, resolveIpConfig, type IpConfig } from './config-map.ts';
 import { planStages, workerSizing } from './load-map.ts';
@@ -19,6 +19,7 @@ import { openTokenizer } from './tokenizer-map.ts';
 import { discoverModel } from './model.ts';
 import { PerRequestWriter, perRequestEntry, writeEffectiveConfig, writeLifecycleFiles, type StageInfo } from './outputs.ts';
 import { healthVerdict } from './health.ts';
+import { measureSweep } from './sweep.ts';
 import { HEALTH_FILE, RECORDS_FILE } from '../../platform/local/analysis.ts';
 
 /** How long in-flight requests may finish after Ctrl-C / SIGTERM before they are cancelled. */
@@ -34,11 +35,24 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
 
   // Everything that can fail for a bad profile or a missing file fails here, before any load.
   const tokenizer = await openTokenizer(cfg, ctx);
-  const stagesPlan = planStages(cfg, log);
+  let stagesPlan = planStages(cfg, log);
   const model = cfg.server.model_name ?? (await discoverModel(ctx.endpointUrl, ctx.model, log));
   cfg.server.model_name = model;
-  const source = await openDataSource(cfg, ctx, tokenizer, stagesPlan);
+  const countHint = cfg.load.sweep ? [{ planned: cfg.load.sweep.num_requests }] : stagesPlan;
+  const source = await openDataSource(cfg, ctx, tokenizer, countHint);
   const sizing = workerSizing(cfg);
+  const clientOpts = {
+    baseUrl: ctx.endpointUrl,
+    model,
+    ...(cfg.server.api_key ? { apiKey: cfg.server.api_key } : {}),
+    headers: { ...(cfg.api.headers ?? {}) },
+    ...(cfg.load.request_timeout !== null ? { requestTimeoutMs: cfg.load.request_timeout * 1000 } : {}),
+  };
+  const loadSource: LoadSource = {
+    next: (i) => source.get(i),
+    onResponse: (spec, rec) => source.onResponse?.(spec, { ok: !rec.error, ...(rec.outputText !== undefined ? { text: rec.outputText } : {}) }),
+  };
+  if (stagesPlan.length === 0 && cfg.load.sweep) stagesPlan = await measureSweep(cfg, { ...clientOpts, keepText: source.sessions }, loadSource, ctx.signal, log);
 
   const files: string[] = [writeEffectiveConfig(ctx.resultsDir, cfg)];
   const rl = cfg.report.request_lifecycle;
@@ -55,27 +69,21 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
   const stageTtft: number[] = [];
   let currentStage = 0;
 
-  const headers: Record<string, string> = { ...(cfg.api.headers ?? {}) };
   const result = await runLoad({
-    client: {
-      baseUrl: ctx.endpointUrl,
-      model,
-      ...(cfg.server.api_key ? { apiKey: cfg.server.api_key } : {}),
-      headers,
-      ...(cfg.load.request_timeout !== null ? { requestTimeoutMs: cfg.load.request_timeout * 1000 } : {}),
-      keepText: Boolean(perRequest) || source.sessions,
-    },
+    client: { ...clientOpts, keepText: Boolean(perRequest) || source.sessions },
     stages: stagesPlan.map((s) => s.plan),
     source: {
-      next: async (i) => {
-        const spec = await source.get(i);
+      next: async (i, stage) => {
+        const spec = await loadSource.next(i, stage);
         if (perRequest) specs.set(i, spec);
         return spec;
       },
-      onResponse: (spec, rec) => source.onResponse?.(spec, { ok: !rec.error, ...(rec.outputText !== undefined ? { text: rec.outputText } : {}) }),
+      onResponse: loadSource.onResponse!,
     },
     intervalMs: cfg.load.interval * 1000,
-    leadMs: 1000,
+    // inference-perf starts each stage clock 1 s ahead so its worker queues can fill; our
+    // dispatcher prefetches, so 100 ms is enough (offsets and every metric are unchanged).
+    leadMs: 100,
     workers: sizing.workers,
     signal: ctx.signal,
     graceMs: GRACE_MS,

@@ -94,7 +94,8 @@ export const localPlatform: Platform = {
     let lastUrl = plan.endpointUrl ?? '';
     for (const model of models) {
       if (opts.signal.aborted) break;
-      const target: Target = await openTarget(plan.endpointUrl, model, opts.log);
+      const first = plan.units.find((u) => u.model === model);
+      const target: Target = await openTarget(plan.endpointUrl, model, opts.log, first?.config.get('LLMDBENCH_SIM_PRESET'));
       lastUrl = target.url;
       try {
         let forModel = plan.units.filter((u) => u.model === model);

@@ -35,10 +35,14 @@ export function normalizeEndpoint(raw: string): string {
   return parsed.toString().replace(/\/$/, '');
 }
 
-export async function openTarget(endpointUrl: string | undefined, model: string, log: Logger): Promise<Target> {
+/**
+ * `preset`: the simulator's latency preset (LLMDBENCH_SIM_PRESET, default the simulator's own
+ * `realistic-small`; `instant` answers with no latency).
+ */
+export async function openTarget(endpointUrl: string | undefined, model: string, log: Logger, preset?: string): Promise<Target> {
   if (endpointUrl) return { url: normalizeEndpoint(endpointUrl), embedded: false, stop: async () => {} };
   const { startEmbeddedSimulator } = await import('../../sim/embedded.ts');
-  const sim = await startEmbeddedSimulator({ model, log });
+  const sim = await startEmbeddedSimulator({ model, log, ...(preset ? { preset } : {}) });
   log.info(`embedded simulator serving ${model} at ${sim.url}`);
   let stopped = false;
   return {
