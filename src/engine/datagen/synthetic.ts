@@ -55,24 +55,64 @@ export const syntheticSource: DataSourcePlugin<SyntheticConfig> = {
       });
     }
     if (!corpus.endsWith('\n')) corpus += '\n';
-    const ids = tok.encode(corpus, { addSpecialTokens: false });
-    // slices start at line starts: the token after one that ends a line
-    const starts: number[] = [0];
-    for (let p = 0; p + 1 < ids.length; p++) if (tok.decode([ids[p] as number]).endsWith('\n')) starts.push(p + 1);
-    if (ids.length < 8) throw new LlmdbenchError('E_DATA_CORPUS', `corpus ${file} is too short`, { kind: 'environment' });
-    const window = (start: number, k: number): number[] => {
-      const out = new Array<number>(k);
-      for (let j = 0; j < k; j++) out[j] = ids[(start + j) % ids.length] as number;
-      return out;
-    };
-    const headerTokens = tok.count(SYNTHETIC_INSTRUCTION, { addSpecialTokens: true });
     const root = new Rng(ctx.seed);
     const inLens = new LengthSequence(resolveDistribution(cfg.input_distribution), root.fork('input'), 'legacy');
     const outLens = new LengthSequence(resolveDistribution(cfg.output_distribution), root.fork('output'), 'legacy');
     const text = root.fork('text');
     const pb = promptBuilder(tok);
-    const build = (n: number, rng: Rng): string => {
+    const headerTokens = tok.count(SYNTHETIC_INSTRUCTION, { addSpecialTokens: true });
+    const noSpecial = { addSpecialTokens: false };
+
+    // Fast path: whole corpus lines (each tokenized once, with its newline), then the
+    // first tokens of the next line, then random words for any remainder. A line
+    // start is a pre-tokenizer boundary, so counts add up without encoding the
+    // prompt; verified on probes below, else the slow path re-encodes every prompt.
+    const lines = corpus.split('\n').filter((l) => l.trim() !== '').map((l) => `${l}\n`);
+    if (lines.length === 0) throw new LlmdbenchError('E_DATA_CORPUS', `corpus ${file} has no text`, { kind: 'environment', location: { file } });
+    const lineIds = lines.map((l) => tok.encode(l, noSpecial));
+    const fast = (n: number, rng: Rng): string => {
       if (n <= headerTokens) return pb.exact(n, rng);
+      const k = n - headerTokens;
+      const parts = [SYNTHETIC_INSTRUCTION];
+      let l = rng.int(0, lines.length - 1);
+      let total = 0;
+      for (let guard = 0; total + (lineIds[l] as number[]).length <= k && guard < 10_000_000; guard++) {
+        parts.push(lines[l] as string);
+        total += (lineIds[l] as number[]).length;
+        l = (l + 1) % lines.length;
+      }
+      let r = k - total;
+      const ids = (lineIds[l] as number[]).slice(0, r);
+      while (ids.length > 0) {
+        const partial = tok.decode(ids);
+        const c = tok.count(partial, noSpecial);
+        if (c <= r) {
+          parts.push(partial);
+          r -= c;
+          break;
+        }
+        ids.pop();
+      }
+      parts.push(pb.words(r, rng));
+      return parts.join('');
+    };
+
+    // Slow path: a token-window slice of the corpus, re-encoded and adjusted (up to 20 rounds).
+    let ids: number[] = [];
+    const starts: number[] = [0];
+    const prepareSlow = (): void => {
+      if (ids.length > 0) return;
+      ids = tok.encode(corpus, noSpecial);
+      for (let p = 0; p + 1 < ids.length; p++) if (tok.decode([ids[p] as number]).endsWith('\n')) starts.push(p + 1);
+    };
+    const window = (start: number, k: number): number[] => {
+      const out = new Array<number>(k);
+      for (let j = 0; j < k; j++) out[j] = ids[(start + j) % ids.length] as number;
+      return out;
+    };
+    const slow = (n: number, rng: Rng): string => {
+      if (n <= headerTokens) return pb.exact(n, rng);
+      prepareSlow();
       const start = rng.pick(starts);
       let k = n - headerTokens;
       for (let round = 0; round < 20 && k > 0; round++) {
@@ -84,6 +124,15 @@ export const syntheticSource: DataSourcePlugin<SyntheticConfig> = {
       // did not converge (pathological corpus): exact random words instead
       return pb.exact(n, rng);
     };
+
+    const probeRng = root.fork('probe');
+    let composable = pb.composable;
+    for (let i = 0; i < 48 && composable; i++) {
+      const n = i < 8 ? headerTokens + i : probeRng.int(headerTokens, 4096);
+      if (tok.count(fast(n, probeRng), { addSpecialTokens: true }) !== n) composable = false;
+    }
+    if (!composable) ctx.log.debug(`synthetic: corpus lines do not compose under ${tok.name}; re-encoding every prompt (slower)`);
+    const build = composable ? fast : slow;
     return {
       kind: 'synthetic',
       sessions: false,

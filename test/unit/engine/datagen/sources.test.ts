@@ -182,3 +182,26 @@ test('mock: fixed short prompts', async () => {
   assert.deepEqual(s.messages, [{ role: 'user', content: 'mock prompt 2' }]);
   assert.equal(s.maxTokens, 30);
 });
+
+test('synthetic: a custom corpus; the re-encode path for tokenizers whose lines do not compose', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadTokenizer } = await import('../../../../src/engine/tokenizer/index.ts');
+  const { writeTinyTokenizer } = await import('../tokenizer/fixtures.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'llmdbench-syn-'));
+  const corpus = join(dir, 'corpus.txt');
+  writeFileSync(corpus, 'the cat sat on the mat\n\nthe dog ran far away home\n');
+  const tiny = await loadTokenizer({ path: writeTinyTokenizer(dir), log: captureLogger().log });
+  const cfg = { corpus_file_path: corpus, input_distribution: { mean: 40, std_dev: 30, min: 1, max: 120 }, output_distribution: { type: 'fixed', mean: 4 } };
+  const src = await dataSources.get('synthetic').create(cfg, ctx({ tokenizer: tiny }));
+  for (let i = 0; i < 20; i++) {
+    const s = await src.get(i);
+    assert.equal(tiny.count(s.prompt as string), s.promptTokensClient, `request ${i}`);
+  }
+  const l3 = await dataSources.get('synthetic').create({ ...cfg, input_distribution: { mean: 300, std_dev: 10, min: 250, max: 350 } }, ctx());
+  const s = await l3.get(0);
+  assert.equal(tokenizer.count(s.prompt as string), s.promptTokensClient);
+  assert.match(s.prompt as string, /the (cat|dog)/);
+  await assert.rejects(dataSources.get('synthetic').create({ ...cfg, corpus_file_path: join(dir, 'missing.txt') }, ctx()), /cannot read corpus/);
+});
