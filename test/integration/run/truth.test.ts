@@ -1,0 +1,163 @@
+/**
+ * `llmdbench run` (real CLI, child process) against servers in this process:
+ *  - the ground-truth server (test/helpers/truth-server.ts), which records when it wrote each
+ *    chunk: TTFT, ITL, E2E, token counts and throughput in the native files must agree with what
+ *    it did (same monotonic clock across processes);
+ *  - a server answering 500 / 429 to some requests: failures counted by label, the run completes.
+ * Tolerances: a client timestamp is after the server's write and at most 30 ms later (loaded
+ * 2-core CI); means agree within 10 ms (TTFT, E2E) and 3 ms (ITL).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTruthServer } from '../../helpers/truth-server.ts';
+import { onlyDir, readJson, runCli, SUMMARY_KEYS, tmp } from './helpers.ts';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function profile(dir: string, opts: { rate: number; duration: number }): string {
+  const file = join(dir, 'truth_profile.yaml');
+  writeFileSync(
+    file,
+    `load:
+  type: constant
+  stages:
+  - rate: ${opts.rate}
+    duration: ${opts.duration}
+  request_timeout: 20
+api:
+  type: completion
+  streaming: true
+server:
+  type: vllm
+  model_name: truth-model
+  base_url: http://unused.invalid:1
+  ignore_eos: true
+tokenizer:
+  pretrained_model_name_or_path: meta-llama/Llama-3.2-1B-Instruct
+data:
+  type: random
+  input_distribution: {min: 20, max: 40, mean: 30, std_dev: 5}
+  output_distribution: {min: 10, max: 20, mean: 15, std_dev: 2}
+report:
+  request_lifecycle:
+    summary: true
+    per_stage: true
+    per_request: true
+storage:
+  local_storage:
+    path: /workspace
+`,
+  );
+  return file;
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+test('run against the ground-truth server: native metrics agree with what the server did', async () => {
+  const truth = await startTruthServer({ ttftMs: 30, itlMs: 8, chunks: 8, tokensPerChunk: 1 });
+  try {
+    const wd = tmp('run-truth');
+    const r = await runCli(['run', '--workdir', wd, '-w', profile(wd, { rate: 5, duration: 3 }), '--endpoint', truth.url, '-m', 'truth-model']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /TTFT p50 \(ms\)/);
+    const res = onlyDir(wd, 'results');
+    const sum: J = readJson(join(res, 'summary_lifecycle_metrics.json'));
+    assert.equal(truth.log.size, 15);
+    assert.equal(sum.load_summary.count, 15);
+    assert.equal(sum.successes.count, 15);
+    for (const k of ['request_latency', 'normalized_time_per_output_token', 'time_per_output_token', 'time_to_first_token', 'inter_token_latency']) {
+      assert.deepEqual(Object.keys(sum.successes.latency[k]), SUMMARY_KEYS, k);
+    }
+    assert.deepEqual(Object.keys(sum.successes.throughput).sort(), ['audios_per_sec', 'images_per_sec', 'input_tokens_per_sec', 'output_tokens_per_sec', 'requests_per_sec', 'total_tokens_per_sec', 'videos_per_sec']);
+
+    const byPrompt = new Map([...truth.log.values()].map((t) => [String(t.body.prompt), t]));
+    const per: J[] = readJson(join(res, 'per_request_lifecycle_metrics.json'));
+    assert.equal(per.length, 15);
+    const ttftTruth: number[] = [];
+    const e2eTruth: number[] = [];
+    const itlTruth: number[] = [];
+    let outTruth = 0;
+    for (const e of per) {
+      const body = JSON.parse(e.request);
+      assert.equal(body.model, 'truth-model');
+      assert.equal(body.ignore_eos, true);
+      const t = byPrompt.get(body.prompt);
+      assert.ok(t, 'the server saw this request');
+      const startMs = e.start_time * 1000;
+      const chunks: number[] = e.info.response_metrics.chunk_times.map((x: number) => x * 1000);
+      assert.equal(chunks.length, t.chunkWriteMs.length);
+      chunks.forEach((c, i) => {
+        const d = c - t.chunkWriteMs[i]!;
+        assert.ok(d > -0.5 && d < 30, `chunk ${i} received ${d.toFixed(3)} ms after it was written`);
+      });
+      assert.ok(startMs <= t.receivedAtMs + 0.5, 'sent before the server received it');
+      ttftTruth.push(t.chunkWriteMs[0]! - startMs);
+      e2eTruth.push(t.endWriteMs! - startMs);
+      for (let i = 1; i < t.chunkWriteMs.length; i++) itlTruth.push(t.chunkWriteMs[i]! - t.chunkWriteMs[i - 1]!);
+      outTruth += t.completionTokens;
+    }
+    const lat = sum.successes.latency;
+    assert.ok(Math.abs(lat.time_to_first_token.mean * 1000 - mean(ttftTruth)) < 10, `TTFT ${lat.time_to_first_token.mean * 1000} vs ${mean(ttftTruth)}`);
+    assert.ok(lat.time_to_first_token.min * 1000 >= 30 - 0.5, 'TTFT is never below the server delay');
+    assert.ok(Math.abs(lat.inter_token_latency.mean * 1000 - mean(itlTruth)) < 3, `ITL ${lat.inter_token_latency.mean * 1000} vs ${mean(itlTruth)}`);
+    assert.ok(Math.abs(lat.request_latency.mean * 1000 - mean(e2eTruth)) < 10, `E2E ${lat.request_latency.mean * 1000} vs ${mean(e2eTruth)}`);
+    // TPOT = (t_last − t_first)/(out − 1) with the client count; the server sent 8 chunks 8 ms apart.
+    assert.ok(lat.time_per_output_token.mean > 0.004 && lat.time_per_output_token.mean < 0.03);
+    assert.equal(sum.successes.output_tokens.total, outTruth);
+    assert.ok(Math.abs(sum.successes.throughput.output_tokens_per_sec - outTruth / sum.benchmark_time_seconds) < 1e-6);
+    assert.ok(Math.abs(sum.successes.throughput.requests_per_sec - 15 / sum.benchmark_time_seconds) < 1e-9);
+    // Server-counted prompt tokens (usage) are the input tokens.
+    const promptTruth = [...truth.log.values()].reduce((a, t) => a + t.promptTokens, 0);
+    assert.equal(sum.successes.prompt_tokens.total, promptTruth);
+    const s: J = readJson(join(onlyDir(wd, 'analysis'), 'summary.json'));
+    assert.ok(Math.abs(s.ttft_ms.mean - mean(ttftTruth)) < 10);
+  } finally {
+    await truth.close();
+  }
+});
+
+test('run against a server answering 500 and 429: failures counted by label, the run completes', async () => {
+  let n = 0;
+  const injected = { 500: 0, 429: 0 };
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const i = n++;
+      if (i % 5 === 1) {
+        injected[500]++;
+        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"boom"}');
+        return;
+      }
+      if (i % 5 === 3) {
+        injected[429]++;
+        res.writeHead(429, { 'content-type': 'application/json' }).end('{"error":"slow down"}');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (let k = 0; k < 4; k++) res.write(`data: ${JSON.stringify({ choices: [{ index: 0, text: ' x', finish_reason: k === 3 ? 'length' : null }] })}\n\n`);
+      res.end(`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 4 } })}\n\ndata: [DONE]\n\n`);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const wd = tmp('run-faults');
+    const r = await runCli(['run', '--workdir', wd, '-w', profile(wd, { rate: 10, duration: 2 }), '--endpoint', url, '-m', 'truth-model']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(n, 20);
+    const sum: J = readJson(join(onlyDir(wd, 'results'), 'summary_lifecycle_metrics.json'));
+    assert.equal(sum.failures.count, injected[500] + injected[429]);
+    assert.equal(sum.successes.count, 20 - sum.failures.count);
+    assert.equal(sum.failures.by_label['500 - Internal Server Error'].count, injected[500]);
+    assert.equal(sum.failures.by_label['429 - Rate Limit'].count, injected[429]);
+    const s: J = readJson(join(onlyDir(wd, 'analysis'), 'summary.json'));
+    assert.equal(s.failure_rate, (injected[500] + injected[429]) / 20);
+    assert.match(r.stdout, /failure rate \(%\)\s+40\.00/);
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
