@@ -35,7 +35,7 @@ export class PromptBuilder {
         if (t === undefined || !/^[\u0120\u2581][a-z]{2,12}$/.test(t)) continue;
       }
       const s = tokenizer.decode([id]);
-      if (!/^ [a-z]{2,12}$/.test(s)) continue;
+      if (!/^ [a-z]{2,12}$/.test(s) || EXCLUDED.test(s.slice(1))) continue;
       const ids = tokenizer.encode(s, { addSpecialTokens: false });
       if (ids.length !== 1 || ids[0] !== id) continue;
       this.pieces.push(s);
@@ -110,6 +110,13 @@ export class PromptBuilder {
     });
   }
 }
+
+/**
+ * Words left out of the random-word pool, so generated prompts are not
+ * offensive by construction (prompt content does not matter to the load, and
+ * some stacks run moderation). Prefix match on the piece without its space.
+ */
+const EXCLUDED = /^(anal|anus|arse|ass|bastard|bitch|boob|butt|cock|coon|crap|cum|cunt|damn|dick|dildo|dyke|fag|fuck|gay|hell|homo|jerk|jizz|kike|milf|nazi|negro|nigg|nude|nud|orgasm|penis|piss|porn|prick|pussy|rape|rapist|retard|scrot|semen|sex|shit|slut|spic|suck|tit|twat|vagin|wank|whore|xxx|kill|murder|suicid|terror|bomb|drug|cocaine|heroin)/;
 
 const builders = new WeakMap<Tokenizer, PromptBuilder>();
 

@@ -40,3 +40,15 @@ test('a tokenizer without a composable word pool uses the re-encode path and sti
   const rng = new Rng(8);
   for (const n of [1, 2, 3, 9, 40, 150]) assert.equal(tok.count(pb.exact(n, rng)), n, `length ${n}`);
 });
+
+test('the word pool leaves out offensive words', () => {
+  const tok = loadShippedTokenizer('meta-llama/Llama-3.1-8B-Instruct');
+  const pb = promptBuilder(tok);
+  const text = pb.words(100_000, new Rng(77));
+  // ordinary words of the same kind are there (the pool covers ~16k words)
+  assert.ok(text.includes(' the ') || text.includes(' and '));
+  for (const w of ['fuck', 'shit', 'asshole', 'vaginal', 'porn']) {
+    assert.equal(tok.count(` ${w}`, { addSpecialTokens: false }), 1, `${w} is a single vocabulary token, a pool candidate`);
+    assert.ok(!text.includes(` ${w}`), w);
+  }
+});
