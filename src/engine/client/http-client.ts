@@ -114,23 +114,23 @@ export class EngineClient {
   }
 }
 
-const headerCache = new WeakMap<ClientOptions, Record<string, string>>();
+const optsCache = new WeakMap<ClientOptions, { basePath: string; headers: Record<string, string> }>();
 
 /**
  * Serialise a spec into path, body and headers for `opts` (pure apart from a
- * per-options header cache). Runs off the hot path, in any thread.
+ * per-options cache). Runs off the hot path, in any thread.
  */
 export function prepareRequest(spec: RequestSpec, opts: ClientOptions): PreparedRequest {
   const api = apiClients.get(spec.api);
-  const basePath = new URL(opts.baseUrl).pathname.replace(/\/+$/, '');
-  const path = basePath + (opts.paths?.[spec.api] ?? api.path);
-  let common = headerCache.get(opts);
-  if (!common) {
-    common = { 'content-type': 'application/json', ...(opts.headers ?? {}) };
-    if (opts.apiKey) common.authorization = `Bearer ${opts.apiKey}`;
-    headerCache.set(opts, common);
+  let c = optsCache.get(opts);
+  if (!c) {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(opts.headers ?? {}) };
+    if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
+    c = { basePath: new URL(opts.baseUrl).pathname.replace(/\/+$/, ''), headers };
+    optsCache.set(opts, c);
   }
-  const headers = spec.headers ? { ...common, ...spec.headers } : common;
+  const path = c.basePath + (opts.paths?.[spec.api] ?? api.path);
+  const headers = spec.headers ? { ...c.headers, ...spec.headers } : c.headers;
   return { spec, path, body: JSON.stringify(api.buildBody(spec, opts.model)), headers };
 }
 

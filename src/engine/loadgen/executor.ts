@@ -61,6 +61,11 @@ export class Executor {
   }
 
   submit(job: Job): void {
+    // Open loop: a job already due (e.g. released late by its session) goes now, not behind queued future jobs.
+    if (this.mode === 'open' && job.deadlineMs <= monoMs()) {
+      this.launch(job, job.deadlineMs);
+      return;
+    }
     this.queue.push(job);
     if (this.mode === 'closed') this.pumpClosed();
     else if (this.queue.length - this.qh === 1) this.arm();
