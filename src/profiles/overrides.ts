@@ -14,7 +14,7 @@
 import { isCollection, isMap, isScalar, isSeq, parseDocument, stringify } from 'yaml';
 import type { Document, Node as YamlNode, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { LlmdbenchError } from '../util/errors.ts';
-import { closestN } from '../util/suggest.ts';
+import { closestN, editDistance } from '../util/suggest.ts';
 
 /** One assignment: from `-o`, the overrides variable, or an experiment treatment. */
 export interface Override {
@@ -298,7 +298,8 @@ function noMatch(ov: Override, doc: Document, file: string, why?: string): Llmdb
   const lastSeg = String(ov.segments[ov.segments.length - 1]);
   let near: string[];
   if (ov.bare) {
-    near = closestN(ov.key, leafNames, 5);
+    // closestN also accepts any name containing the key; for a short key (`min` in `streaming`) that misleads.
+    near = closestN(ov.key, leafNames, 5).filter((c) => ov.key.length >= 4 || editDistance(ov.key, c) <= 2);
   } else {
     const bySuffix = paths.filter((p) => p.endsWith(`.${lastSeg}`) || p === lastSeg);
     near = [...new Set([...bySuffix.slice(0, 3), ...closestN(ov.key.replace(/^\+/, ''), paths, 5)])].slice(0, 5);

@@ -112,7 +112,7 @@ export const command: CliCommand = {
       }
       if (failures.length > 0) {
         throw new LlmdbenchError('E_RENDER_FAILED', `${failures.length} of ${jobs.length} profiles could not be rendered`, {
-          details: failures.flatMap((f) => [`${f.code}: ${f.message}${f.location?.file ? ` (${f.location.file})` : ''}`, ...f.details.map((d) => `  ${d}`)]),
+          details: failures.flatMap((f) => [`${f.code}: ${f.message}${f.location?.file && !f.message.includes(f.location.file) ? ` (${f.location.file})` : ''}`, ...f.details.map((d) => `  ${d}`)]),
           hint: 'the other profiles were rendered; fix or exclude the ones listed',
         });
       }

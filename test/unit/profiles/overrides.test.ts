@@ -195,3 +195,8 @@ test('"+" needs a path; experiment values may be lists or maps (printed by the Y
   assert.ok(r.text.includes('# min length of the synthetic prompts'));
   assert.deepEqual(r.changes[0]?.paths, ['load.stages']);
 });
+
+test('no misleading suggestion for a short key found only inside a longer name', () => {
+  const e = throwsCode(() => applyOverrides('api:\n  streaming: true\n', parseOverrides('min=1'), { file: 't.yaml' }), 'E_OVERRIDE_NO_MATCH');
+  assert.ok(e.details.some((d) => d === 'no similar key in the profile'), e.details.join('\n'));
+});
