@@ -19,11 +19,17 @@ export function closestN(word: string, candidates: readonly string[], n = 3): st
   const w = word.toLowerCase();
   const limit = Math.max(2, Math.floor(w.length / 2));
   return candidates
-    .map((c) => ({ c, d: c.toLowerCase().includes(w) && w.length >= 3 ? 1 : editDistance(w, c.toLowerCase()) }))
+    .map((c) => ({ c, d: startsASegment(w, c.toLowerCase()) ? 1 : editDistance(w, c.toLowerCase()) }))
     .filter((x) => x.d <= limit)
     .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
     .slice(0, n)
     .map((x) => x.c);
+}
+
+/** `rate` is near `request_rate` and `rate_limit`, but `min` is not near `streaming`. */
+function startsASegment(word: string, candidate: string): boolean {
+  if (word.length < 3) return false;
+  return candidate.split(/[^a-z0-9]+/).some((seg) => seg.startsWith(word));
 }
 
 export function closest(word: string, candidates: readonly string[]): string | undefined {

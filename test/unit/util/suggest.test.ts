@@ -13,3 +13,8 @@ test('closest suggests the near candidate and nothing for a far one', () => {
   assert.equal(closest('zzzzzzzzzz', ['--harness', '--workload']), undefined);
   assert.deepEqual(closestN('min', ['min', 'max', 'mean', 'foo']).slice(0, 1), ['min']);
 });
+
+test('a word inside another word is not a suggestion, a word starting a segment is', () => {
+  assert.deepEqual(closestN('min', ['streaming']), []);
+  assert.deepEqual(closestN('rate', ['request_rate', 'zzzzzzzzz']), ['request_rate']);
+});
