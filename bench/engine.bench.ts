@@ -119,6 +119,52 @@ async function capacity(s: Srv): Promise<void> {
   }
 }
 
+/** dispatch() (what EngineClient uses) vs request() + for-await, same framing and parsing, same load. */
+async function transport(s: Srv): Promise<void> {
+  const { Pool } = await import('undici');
+  const { TextDecoder } = await import('node:util');
+  const { SseFramer } = await import('../src/engine/client/sse.ts');
+  const { EngineClient } = await import('../src/engine/client/http-client.ts');
+  const C = 256;
+  const ms = QUICK ? 2000 : 4000;
+  const body = JSON.stringify({ model: 'm', prompt: 'a b c d', stream: true });
+  const headers = { 'content-type': 'application/json', 'x-bench': '64,0' };
+  const measure = async (name: string, loop: (until: number, count: (n: number) => void) => Promise<void>): Promise<void> => {
+    let events = 0;
+    const c0 = process.cpuUsage();
+    const t0 = monoMs();
+    const until = t0 + ms;
+    await Promise.all(Array.from({ length: C }, () => loop(until, (n) => (events += n))));
+    const wall = monoMs() - t0;
+    const c = process.cpuUsage(c0);
+    const cpuMs = (c.user + c.system) / 1000;
+    process.stdout.write(`transport ${name}, C=${C}, 64-chunk streams: ${f((events * 1000) / wall, 0)} events/s, ${f((cpuMs * 1000) / events, 1)} µs CPU/event\n`);
+  };
+  const pool = new Pool(s.fast, { connections: C });
+  await measure('undici Pool.request() + for-await', async (until, count) => {
+    while (monoMs() < until) {
+      const res = await pool.request({ path: '/v1/completions', method: 'POST', headers, body });
+      const dec = new TextDecoder();
+      let n = 0;
+      const fr = new SseFramer((d) => {
+        if (d !== '[DONE]' && (JSON.parse(d) as { choices: unknown[] }).choices.length > 0) n++;
+      });
+      for await (const chunk of res.body) fr.push(dec.decode(chunk as Buffer, { stream: true }));
+      fr.end();
+      count(n);
+    }
+  });
+  await pool.close();
+  const client = new EngineClient({ baseUrl: s.fast, model: 'm', connections: C });
+  await measure('undici Pool.dispatch() (EngineClient)', async (until, count) => {
+    while (monoMs() < until) {
+      const r = await client.sendAsync({ api: 'completion', prompt: 'a b c d', stream: true, headers: { 'x-bench': '64,0' } }, { id: 0, stage: 0, worker: 0, scheduledAtMs: 0 });
+      count(r.chunkTimesMs.length);
+    }
+  });
+  await client.close();
+}
+
 async function openStreams(s: Srv): Promise<void> {
   const n = QUICK ? 2000 : 10_000;
   const rss0 = process.memoryUsage().rss;
@@ -215,6 +261,7 @@ async function main(): Promise<void> {
   process.stdout.write(`node ${process.version}, ${os.availableParallelism()} cores, load average before ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}${QUICK ? ', QUICK' : ''}\n`);
   const s = await startServer();
   try {
+    await transport(s);
     await capacity(s);
     await lateness(s);
     await accuracy(s);

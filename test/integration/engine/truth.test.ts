@@ -9,9 +9,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLoad, type LoadResult } from '../../../src/engine/loadgen/index.ts';
-import { inferencePerfRequest } from '../../../src/metrics/inference-perf.ts';
+import { inferencePerfGroup, inferencePerfRequest } from '../../../src/metrics/inference-perf.ts';
 import { seedMetrics } from '../../../src/metrics/seed.ts';
-import type { RequestRecord } from '../../../src/engine/types.ts';
+import type { RequestRecord, RequestSpec } from '../../../src/engine/types.ts';
 import { startTruthServer, type TruthRequestLog, type TruthServer } from '../../helpers/truth-server.ts';
 
 let server: TruthServer;
@@ -122,4 +122,46 @@ test('closed stage held its concurrency at the server', () => {
   const st1 = result.records.filter((r) => r.stage === 1);
   assert.equal(st1.length, N / 2);
   assert.equal(result.stages[1]!.concurrency, 10);
+});
+
+test('failure classes are recorded and counted in the failure rate; the run goes on', async () => {
+  const faults = [
+    { kind: 'status', status: 400 },
+    { kind: 'status', status: 429 },
+    { kind: 'status', status: 502 },
+    { kind: 'reset', afterChunks: 2 },
+    { kind: 'malformed_sse' },
+    { kind: 'malformed_json' },
+    { kind: 'stall', afterChunks: 1 },
+  ];
+  const perClass = 3;
+  const okCount = 9;
+  const total = faults.length * perClass + okCount;
+  const r = await runLoad({
+    client: { baseUrl: server.url, model: 'm', requestTimeoutMs: 300 },
+    stages: [{ kind: 'closed', stage: 0, concurrency: 6, maxRequests: total }],
+    leadMs: 10,
+    source: {
+      next: (i): RequestSpec => {
+        const f = i < faults.length * perClass ? faults[i % faults.length] : undefined;
+        const headers: Record<string, string> = f ? { 'x-truth': JSON.stringify({ fault: f }) } : {};
+        return { api: 'completion', prompt: 'x', maxTokens: 4, stream: true, headers };
+      },
+    },
+  });
+  assert.equal(r.records.length, total);
+  const m = seedMetrics(r.records);
+  assert.equal(m.failures, faults.length * perClass);
+  assert.ok(Math.abs(m.failureRate - (faults.length * perClass) / total) < 1e-12);
+  const g = inferencePerfGroup(r.records);
+  assert.deepEqual(g.failures.byLabel, {
+    http_4xx: 3,
+    http_429: 3,
+    http_5xx: 3,
+    connection_reset: 3,
+    malformed_sse: 3,
+    malformed_json: 3,
+    timeout: 3,
+  });
+  assert.equal(g.successes.count, okCount);
 });
