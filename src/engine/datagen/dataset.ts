@@ -26,9 +26,13 @@ export interface DatasetConfig {
   shuffle?: boolean;
   /** max_tokens when the entry gives none (chat mode; inference-perf's client default is 30). */
   default_max_tokens?: number;
+  /** Use this max_tokens for every request instead of turn 1's length (vllm --sharegpt-output-len / --custom-output-len). */
+  fixed_output_len?: number;
+  /** Skip entries whose prompt + completion tokens exceed this (vllm bench's sharegpt filter uses 2048). */
+  max_total_tokens?: number;
 }
 
-const KEYS = ['type', 'path', 'file', 'input_distribution', 'output_distribution', 'shuffle', 'default_max_tokens'];
+const KEYS = ['type', 'path', 'file', 'input_distribution', 'output_distribution', 'shuffle', 'default_max_tokens', 'fixed_output_len', 'max_total_tokens'];
 
 function check(cfg: unknown, at: KeyPath = []) {
   const c = new Checker(at);
@@ -38,6 +42,8 @@ function check(cfg: unknown, at: KeyPath = []) {
   c.string(o, 'file');
   c.bool(o, 'shuffle');
   c.number(o, 'default_max_tokens', { int: true, min: 1 });
+  c.number(o, 'fixed_output_len', { int: true, min: 1 });
+  c.number(o, 'max_total_tokens', { int: true, min: 1 });
   for (const k of ['input_distribution', 'output_distribution']) if (o[k] != null) checkDistribution(c, o[k], [k], 'modern');
   return c.issues;
 }
@@ -113,15 +119,16 @@ function makeAccept(cfg: DatasetConfig, ctx: DataSourceContext) {
     if (ctx.api === 'chat') {
       const spec: RequestSpec = { api: 'chat', stream: ctx.stream, messages: e.turns, tags: { entry: index } };
       if (ctx.ignoreEos !== undefined) spec.ignoreEos = ctx.ignoreEos;
-      const mt = e.outputTokens ?? cfg.default_max_tokens;
+      const mt = cfg.fixed_output_len ?? e.outputTokens ?? cfg.default_max_tokens;
       if (mt !== undefined) spec.maxTokens = mt;
       return spec;
     }
     // completion: prompt = turn 0, max_tokens = tokenized length of turn 1
     const t1 = e.turns[1];
-    if (!t1 && e.outputTokens === undefined) return undefined;
+    if (!t1 && e.outputTokens === undefined && cfg.fixed_output_len === undefined) return undefined;
     const promptTokens = tok.count(t0.content, { addSpecialTokens: true });
-    const outTokens = e.outputTokens ?? tok.count((t1 as ChatMessage).content, { addSpecialTokens: false });
+    const outTokens = cfg.fixed_output_len ?? e.outputTokens ?? tok.count((t1 as ChatMessage).content, { addSpecialTokens: false });
+    if (cfg.max_total_tokens !== undefined && promptTokens + outTokens > cfg.max_total_tokens) return undefined;
     if (inD && ((inD.min !== undefined && promptTokens < inD.min) || (inD.max !== undefined && promptTokens > inD.max))) return undefined;
     if (outD && ((outD.min !== undefined && outTokens < outD.min) || (outD.max !== undefined && outTokens > outD.max))) return undefined;
     if (outTokens <= 0) return undefined;
