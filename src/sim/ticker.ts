@@ -2,11 +2,13 @@
  * The precise clock: ONE scheduling loop for every stream. Items sit in a
  * min-heap by due time (CLOCK_MONOTONIC ms, fractional). The loop arms a single
  * setTimeout to shortly before the earliest due time (libuv timers have 1 ms
- * granularity and may fire ~1 ms early), then polls with setImmediate for the
- * last stretch, so tokens leave within a few µs of their due time on an idle
- * loop while I/O keeps being served between turns. Items that are already due
- * when the loop gets to them fire at once (catch-up, never drift: the next due
- * time is computed from the scheduled one, not from when it fired).
+ * granularity and may fire ~1 ms early). For the last stretch it does not
+ * busy-spin (that would burn the core the load generator may need): each
+ * event-loop turn (setImmediate, so I/O is served between turns) sleeps in
+ * Atomics.wait — a futex, no CPU — for at most BLOCK_MAX_MS, wakes slightly
+ * before the due time and spins only the last few µs. Items already due fire
+ * at once (catch-up without drift: the next due time is computed from the
+ * scheduled one, not from when it fired).
  */
 import { monoMs } from '../util/clock.ts';
 
@@ -17,8 +19,13 @@ export interface Timed {
   onDue(now: number): void;
 }
 
-/** How close to the due time the loop switches from a timer to setImmediate polling, ms. */
+/** How close to the due time the loop switches from a timer to turn-by-turn approach, ms. */
 const SPIN_MS = 1.5;
+/** Longest sleep inside one event-loop turn (bounds the delay added to incoming I/O), ms. */
+const BLOCK_MAX_MS = 0.5;
+/** Futex wake-ups run late by tens of µs (timer slack): wake this much early and spin the rest, ms. */
+const WAKE_EARLY_MS = 0.08;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 export class Ticker {
   private readonly heap: Timed[] = [];
@@ -96,9 +103,26 @@ export class Ticker {
     this.timer = undefined;
     this.immediate = undefined;
     this.armedFor = Infinity;
-    let now = monoMs();
     this.running = true;
-    // Bounded batch per turn so sockets get serviced even when far behind.
+    this.fireDue();
+    const top = this.heap[0];
+    if (top && !this.stopped) {
+      const rem = top.due - monoMs();
+      if (rem > 0 && rem <= BLOCK_MAX_MS + WAKE_EARLY_MS) {
+        if (rem > WAKE_EARLY_MS) Atomics.wait(sleeper, 0, 0, rem - WAKE_EARLY_MS);
+        const due = top.due;
+        let spins = 0;
+        while (monoMs() < due && spins++ < 100000);
+        this.fireDue();
+      }
+    }
+    this.running = false;
+    this.arm();
+  };
+
+  /** Fires every due item; bounded per turn so sockets get serviced even when far behind. */
+  private fireDue(): void {
+    let now = monoMs();
     for (let n = 0; n < 4096; n++) {
       const top = this.heap[0];
       if (!top || top.due > now) break;
@@ -108,9 +132,7 @@ export class Ticker {
       top.onDue(now);
       if ((n & 63) === 63) now = monoMs();
     }
-    this.running = false;
-    this.arm();
-  };
+  }
 
   private siftUp(i: number): void {
     const h = this.heap;
