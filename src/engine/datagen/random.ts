@@ -17,6 +17,7 @@ function check(cfg: unknown, at: KeyPath = []) {
   else checkDistribution(c, o.input_distribution, ['input_distribution'], 'legacy');
   if (o.output_distribution === undefined || o.output_distribution === null) c.error(['output_distribution'], 'is required for random data');
   else checkDistribution(c, o.output_distribution, ['output_distribution'], 'legacy');
+  if (o.use_chat_template === true) c.warn(['use_chat_template'], 'not supported: prompts are sent without the chat template (the length target applies to the raw text)');
   c.unknownKeys(o, [...IP_DATA_KEYS, 'type', 'input_distribution', 'output_distribution']);
   return c.issues;
 }

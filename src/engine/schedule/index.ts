@@ -19,4 +19,4 @@ export {
   type SweepType,
   type ActiveSample,
 } from './sweep.ts';
-export { parseTraceCsv, traceReplayPlan, type TraceRow } from './trace.ts';
+export { parseTraceCsv, traceReplayPlan, traceReplaySchedule, type TraceRow } from './trace.ts';

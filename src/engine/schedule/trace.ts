@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { LlmdbenchError } from '../../util/errors.ts';
+import { Checker } from '../datagen/check.ts';
 import type { StagePlan } from '../types.ts';
+import type { KeyPath, SchedulePlugin } from './types.ts';
 
 /** One row of a request trace. */
 export interface TraceRow {
@@ -69,3 +71,23 @@ export function traceReplayPlan(file: string, index = 0): { plan: StagePlan; row
   const requestedRate = durationMs > 0 ? (rows.length * 1000) / durationMs : rows.length;
   return { plan: { kind: 'open', stage: index, offsetsMs, requestedRate, durationMs }, rows };
 }
+
+/** `trace_replay` as a stage schedule: `{ file }` (an AzurePublicDataset-style CSV). */
+export const traceReplaySchedule: SchedulePlugin<{ file: string }> = {
+  kind: 'trace_replay',
+  description: 'send times from a trace CSV (offset = timestamp − first timestamp)',
+  validate(stage: unknown, at: KeyPath = []) {
+    const c = new Checker(at);
+    const o = c.object(stage, []);
+    if (!o) {
+      if (stage == null) c.error([], 'stage is empty: give the trace file');
+      return c.issues;
+    }
+    c.string(o, 'file', true);
+    c.unknownKeys(o, ['file', 'format', 'rate', 'duration']);
+    return c.issues;
+  },
+  plan(s, index) {
+    return traceReplayPlan(s.file, index).plan;
+  },
+};

@@ -86,7 +86,7 @@ export async function loadTokenizer(opts: LoadTokenizerOptions | string): Promis
       return build(cached, model, true, 'hf-cache');
     }
     tried.push(`HF cache ${hub}`);
-    if (o.allowDownload) {
+    if (o.allowDownload && process.env.HF_HUB_OFFLINE !== '1') {
       try {
         const file = await downloadFromHub({
           model,
@@ -102,7 +102,7 @@ export async function loadTokenizer(opts: LoadTokenizerOptions | string): Promis
         tried.push(`hub download (${e.message}${e.hint ? `; ${e.hint}` : ''})`);
       }
     } else {
-      tried.push('hub download (not allowed)');
+      tried.push(o.allowDownload ? 'hub download (HF_HUB_OFFLINE=1)' : 'hub download (not allowed)');
     }
   }
   const t = loadShippedTokenizer(model);

@@ -133,7 +133,7 @@ test('multi-stage: one plan per stage, independent per-stage streams, interval p
   ]);
   assert.throws(() => planStages('constant', [{ rate: 0, duration: 5 }, { rate: 1 }], { seed: 1 }), (e: Error & { details?: string[] }) => e.details?.length === 1);
   assert.equal(validateStages('constnt', [])[0]?.message, 'unknown load type "constnt"');
-  assert.deepEqual(schedules.kinds().sort(), ['concurrent', 'constant', 'even', 'gamma', 'poisson']);
+  assert.deepEqual(schedules.kinds().sort(), ['concurrent', 'constant', 'even', 'gamma', 'poisson', 'trace_replay']);
 });
 
 test('trace_replay: offsets from an AzurePublicDataset CSV', () => {
@@ -145,5 +145,7 @@ test('trace_replay: offsets from an AzurePublicDataset CSV', () => {
   writeFileSync(f, '0,10,5\n0.5,20,6\n2,30,7\n');
   const { plan } = traceReplayPlan(f);
   assert.deepEqual(Array.from(open(plan).offsetsMs), [0, 500, 2000]);
+  const lp = planStages('trace_replay', [{ file: f }], { seed: 1 });
+  assert.deepEqual(Array.from(open(lp.stages[0] as StagePlan).offsetsMs), [0, 500, 2000]);
   assert.throws(() => parseTraceCsv('t,a,b\nyesterday,1,2\n'), /bad timestamp/);
 });
