@@ -38,6 +38,9 @@ export class RemoteExecutor {
   readonly ready: Promise<void>;
   sent = 0;
   inFlight = 0;
+  /** Jobs handed to the worker and not yet back as a record or a drop. */
+  private readonly outstanding = new Set<number>();
+  private closing = false;
   /** Set when the worker died; the run fails with it. */
   error: Error | undefined;
 
@@ -52,9 +55,13 @@ export class RemoteExecutor {
         case 'recs':
           this.sent = m.sent;
           this.inFlight = m.inFlight;
-          for (const r of m.recs) events.onRecord(r);
+          for (const r of m.recs) {
+            this.outstanding.delete(r.id);
+            events.onRecord(r);
+          }
           break;
         case 'dropped':
+          for (const id of m.ids) this.outstanding.delete(id);
           events.onDropped(m.ids);
           break;
         case 'stat':
@@ -69,11 +76,23 @@ export class RemoteExecutor {
           break;
       }
     });
+    // A worker that dies takes its jobs with it: they are reported dropped so the run cannot hang.
+    const lost = (): void => {
+      if (this.outstanding.size === 0) return;
+      const ids = [...this.outstanding];
+      this.outstanding.clear();
+      events.onDropped(ids);
+    };
     this.worker.on('error', (err) => {
       this.error = err;
       events.onError(err);
+      lost();
     });
     this.worker.on('exit', () => {
+      if (!this.closing) {
+        if (!this.error) events.onError(new Error(`load-generator worker ${opts.index} exited unexpectedly`));
+        lost();
+      }
       resolveReady();
       resolveHealth(emptyHealth(`worker-${opts.index}`));
     });
@@ -97,6 +116,7 @@ export class RemoteExecutor {
   }
 
   submit(job: Job): void {
+    this.outstanding.add(job.id);
     this.pending.push(job);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -114,6 +134,7 @@ export class RemoteExecutor {
 
   /** Close the worker; resolves with its health report. */
   async close(): Promise<ThreadHealth> {
+    this.closing = true;
     this.post({ t: 'close' });
     const h = await this.closedHealth;
     await this.worker.terminate();

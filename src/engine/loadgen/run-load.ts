@@ -19,6 +19,8 @@ interface Entry {
   spec?: RequestSpec;
   prepared?: PreparedRequest;
   ready: boolean;
+  /** The source said "no request here" (null). */
+  skip?: boolean;
   onReady?: () => void;
 }
 
@@ -71,6 +73,7 @@ class Coordinator {
   private startMs = 0;
   private cur: StageState | undefined;
   private readonly abortWaiters = new Set<() => void>();
+  private graceTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: RunLoadOptions) {
     validate(opts);
@@ -114,6 +117,7 @@ class Coordinator {
       clearInterval(sampleTimer);
       signal?.removeEventListener('abort', onAbort);
     }
+    if (this.graceTimer) clearTimeout(this.graceTimer);
     this.progress();
     const threads: ThreadHealth[] = [this.monitor.report(this.locals[0]?.maxInFlight ?? 0)];
     for (const l of this.locals) await l.close();
@@ -167,7 +171,7 @@ class Coordinator {
 
   private fetch(stage: number): Entry {
     const e: Entry = { id: this.nextId++, stage, ready: false };
-    let r: RequestSpec | Promise<RequestSpec>;
+    let r: RequestSpec | null | Promise<RequestSpec | null>;
     try {
       r = this.opts.source.next(e.id, stage);
     } catch (err) {
@@ -179,7 +183,12 @@ class Coordinator {
     return e;
   }
 
-  private resolved(e: Entry, spec: RequestSpec): void {
+  private resolved(e: Entry, spec: RequestSpec | null): void {
+    if (spec === null) {
+      e.skip = true;
+      this.markReady(e);
+      return;
+    }
     e.spec = spec;
     try {
       e.prepared = prepareRequest(spec, this.clientOpts);
@@ -311,12 +320,14 @@ class Coordinator {
           entries[nextSubmit] = undefined;
           const exec = nextSubmit % this.execs.length;
           nextSubmit++;
-          if (e.ready) this.submit(exec, e, deadline);
-          else {
+          if (e.ready) {
+            if (!e.skip) this.submit(exec, e, deadline);
+          } else {
             unready++;
             e.onReady = () => {
               unready--;
-              if (!this.aborted) this.submit(exec, e, deadline);
+              if (e.skip) check();
+              else if (!this.aborted) this.submit(exec, e, deadline);
               else this.release(e);
               check();
             };
@@ -344,6 +355,9 @@ class Coordinator {
     for (let i = 0; i < E; i++) this.execs[i]!.startStage('closed', share[i]!, startMs);
     const readyQ: Entry[] = [];
     let fetched = 0;
+    let unready = 0;
+    let exhausted = false;
+    let ended = false;
     let stopped = false;
     let stopTimer: NodeJS.Timeout | undefined;
     return new Promise<StageRun>((resolve) => {
@@ -366,9 +380,13 @@ class Coordinator {
       };
       this.cur = st;
       const check = (): void => {
-        const sendingDone = stopped || this.aborted || run.submitted >= N;
+        const sendingDone = stopped || this.aborted || run.submitted >= N || (exhausted && unready === 0 && readyQ.length === 0);
         if (sendingDone && st.outstanding === 0 && this.cur === st) {
           if (stopTimer) clearTimeout(stopTimer);
+          // Prefetched but never sent: give their session turns back.
+          ended = true;
+          for (const e of readyQ) this.release(e);
+          readyQ.length = 0;
           this.cur = undefined;
           run.endMs = monoMs();
           resolve(run);
@@ -377,15 +395,26 @@ class Coordinator {
       const fill = (): void => {
         if (stopped || this.aborted) return;
         for (;;) {
-          while (fetched < N && fetched - run.submitted < prefetch) {
+          while (!exhausted && fetched < N && fetched - run.submitted < prefetch) {
             fetched++;
             const e = this.fetch(plan.stage);
-            if (e.ready) readyQ.push(e);
-            else
+            if (e.ready) {
+              if (e.skip) exhausted = true;
+              else readyQ.push(e);
+            } else {
+              unready++;
               e.onReady = () => {
-                readyQ.push(e);
+                unready--;
+                if (ended) {
+                  if (!e.skip) this.release(e);
+                  return;
+                }
+                if (e.skip) exhausted = true;
+                else readyQ.push(e);
                 fill();
+                check();
               };
+            }
           }
           let progress = false;
           for (let i = 0; i < E && readyQ.length > 0; i++) {
@@ -419,10 +448,10 @@ class Coordinator {
     this.aborted = true;
     for (const w of this.abortWaiters) w();
     this.cur?.onAbort();
-    const grace = setTimeout(() => {
+    this.graceTimer = setTimeout(() => {
       for (const x of this.execs) x.abortInFlight();
     }, this.opts.graceMs ?? 5000);
-    grace.unref();
+    this.graceTimer.unref();
   }
 
   private fail(err: unknown): void {

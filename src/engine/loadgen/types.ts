@@ -14,6 +14,15 @@ export interface RequestSource {
   onResponse?(spec: RequestSpec, record: RequestRecord): void;
 }
 
+/**
+ * A source that can run out: `null` means "no request here" — an open-loop
+ * slot stays empty; a closed-loop stage ends once its in-flight requests finish.
+ */
+export interface FiniteRequestSource {
+  next(index: number, stage: number): RequestSpec | null | Promise<RequestSpec | null>;
+  onResponse?(spec: RequestSpec, record: RequestRecord): void;
+}
+
 export interface Progress {
   stage: number;
   /** Requests handed to the network so far (whole run). */
@@ -62,7 +71,7 @@ export interface RunLoadOptions {
   /** Transport settings; `connections` defaults to the planned max concurrency (per worker: its share). */
   client: Omit<ClientOptions, 'connections'> & { connections?: number };
   stages: StagePlan[];
-  source: RequestSource;
+  source: RequestSource | FiniteRequestSource;
   /** Pause between stages, ms (one value or one per gap). Default 0. */
   intervalMs?: number | number[];
   /** Each stage clock starts this far in the future (inference-perf: 1000). Default 100. */

@@ -124,7 +124,7 @@ test('closed stage held its concurrency at the server', () => {
   assert.equal(result.stages[1]!.concurrency, 10);
 });
 
-test('failure classes are recorded and counted in the failure rate; the run goes on', async () => {
+test('failure classes are recorded and counted in the failure rate; the run goes on', { timeout: 20_000 }, async () => {
   const faults = [
     { kind: 'status', status: 400 },
     { kind: 'status', status: 429 },

@@ -23,7 +23,7 @@ function spec(fault: Fault | undefined, over: Partial<RequestSpec> = {}, id = St
   return { api: 'completion', prompt: 'one two three', maxTokens: 16, stream: true, headers, ...over };
 }
 
-test('streamed completion: chunk times, tokens, usage, finish reason, text, auth header', async () => {
+test('streamed completion: chunk times, tokens, usage, finish reason, text, auth header', { timeout: 20_000 }, async () => {
   const r = await client.sendAsync(spec(undefined, {}, 'ok1'), meta);
   assert.equal(r.error, undefined);
   assert.equal(r.httpStatus, 200);
@@ -42,7 +42,7 @@ test('streamed completion: chunk times, tokens, usage, finish reason, text, auth
   for (let i = 0; i < 4; i++) assert.ok(r.chunkTimesMs[i]! >= log.chunkWriteMs[i]!);
 });
 
-test('chat: the role-only chunk is not a content chunk but is a choice chunk', async () => {
+test('chat: the role-only chunk is not a content chunk but is a choice chunk', { timeout: 20_000 }, async () => {
   const r = await client.sendAsync(spec(undefined, { api: 'chat', prompt: undefined, messages: [{ role: 'user', content: 'a b' }] }), meta);
   assert.equal(r.error, undefined);
   assert.equal(r.chunkTimesMs.length, 4);
@@ -50,7 +50,7 @@ test('chat: the role-only chunk is not a content chunk but is a choice chunk', a
   assert.ok(r.firstChoiceAtMs! <= r.chunkTimesMs[0]!);
 });
 
-test('continuous usage: per-chunk token deltas from cumulative completion_tokens', async () => {
+test('continuous usage: per-chunk token deltas from cumulative completion_tokens', { timeout: 20_000 }, async () => {
   const s: RequestSpec = spec(undefined, { extraBody: { stream_options: { include_usage: true, continuous_usage_stats: true } } });
   s.headers!['x-truth'] = JSON.stringify({ tokensPerChunk: 3, chunks: 3 });
   const r = await client.sendAsync(s, meta);
@@ -59,7 +59,7 @@ test('continuous usage: per-chunk token deltas from cumulative completion_tokens
   assert.equal(r.completionTokensServer, 9);
 });
 
-test('non-streamed response: usage, text, no chunk times', async () => {
+test('non-streamed response: usage, text, no chunk times', { timeout: 20_000 }, async () => {
   const r = await client.sendAsync(spec(undefined, { stream: false, api: 'chat', messages: [{ role: 'user', content: 'x' }] }), meta);
   assert.equal(r.error, undefined);
   assert.equal(r.completionTokensServer, 4);
@@ -85,7 +85,7 @@ for (const [name, fault, label] of faults) {
   });
 }
 
-test('HTTP error body is kept, truncated', async () => {
+test('HTTP error body is kept, truncated', { timeout: 20_000 }, async () => {
   const c = new EngineClient({ baseUrl: server.url, model: 'm', connections: 1, maxErrorBodyChars: 20 });
   const r = await c.sendAsync(spec({ kind: 'status', status: 500, body: 'E'.repeat(5000) }), meta);
   await c.close();
@@ -94,7 +94,7 @@ test('HTTP error body is kept, truncated', async () => {
   assert.ok(r.error!.message.length < 40);
 });
 
-test('connection refused → connection_refused, and the client keeps working after faults', async () => {
+test('connection refused → connection_refused, and the client keeps working after faults', { timeout: 20_000 }, async () => {
   const c = new EngineClient({ baseUrl: await refusedUrl(), model: 'm', connections: 1 });
   const r = await c.sendAsync(spec(undefined), meta);
   await c.close();
@@ -103,7 +103,7 @@ test('connection refused → connection_refused, and the client keeps working af
   assert.equal(ok.error, undefined);
 });
 
-test('abortAll records in-flight requests as aborted', async () => {
+test('abortAll records in-flight requests as aborted', { timeout: 20_000 }, async () => {
   const c = new EngineClient({ baseUrl: server.url, model: 'm', connections: 4 });
   const p = Promise.all([0, 1, 2].map(() => c.sendAsync(spec({ kind: 'stall', afterChunks: 1 }), meta)));
   await new Promise((r) => setTimeout(r, 60));

@@ -32,7 +32,7 @@ const open = (stage: number, n: number, gapMs: number): StagePlan => ({
 const sorted = (a: number[]): number[] => a.slice().sort((x, y) => x - y);
 const median = (a: number[]): number => sorted(a)[a.length >> 1]!;
 
-test('open loop: every request sent at or after its absolute deadline; no drift after a stall; lateness recorded', async () => {
+test('open loop: every request sent at or after its absolute deadline; no drift after a stall; lateness recorded', { timeout: 20_000 }, async () => {
   let stalled = false;
   const r = await runLoad({
     client: { baseUrl: server.url, model: 'm' },
@@ -64,7 +64,7 @@ test('open loop: every request sent at or after its absolute deadline; no drift 
   assert.ok(median(tail) < 5, `tail lag ${median(tail)}`);
 });
 
-test('closed loop keeps exactly N requests in flight', async () => {
+test('closed loop keeps exactly N requests in flight', { timeout: 20_000 }, async () => {
   const s = await startTruthServer({ ttftMs: 15, itlMs: 3, chunks: 5 });
   try {
     const r = await runLoad({
@@ -96,7 +96,7 @@ test('closed loop keeps exactly N requests in flight', async () => {
   }
 });
 
-test('closed loop with a duration stops, and unsent queued jobs are dropped, not recorded', async () => {
+test('closed loop with a duration stops, and unsent queued jobs are dropped, not recorded', { timeout: 20_000 }, async () => {
   const r = await runLoad({
     client: { baseUrl: server.url, model: 'm' },
     stages: [{ kind: 'closed', stage: 0, concurrency: 3, durationMs: 300 }],
@@ -110,7 +110,7 @@ test('closed loop with a duration stops, and unsent queued jobs are dropped, not
   assert.ok(Math.max(...r.records.map((x) => x.sentAtMs)) <= st.startMs + 300 + 5);
 });
 
-test('stages run in order with the interval between them; async source; progress', async () => {
+test('stages run in order with the interval between them; async source; progress', { timeout: 20_000 }, async () => {
   const progress: number[] = [];
   const r = await runLoad({
     client: { baseUrl: server.url, model: 'm' },
@@ -129,7 +129,7 @@ test('stages run in order with the interval between them; async source; progress
   assert.deepEqual(sorted(r.records.map((x) => x.id)), Array.from({ length: 16 }, (_, i) => i));
 });
 
-test('faults are data: a mixed run records every failure class and carries on', async () => {
+test('faults are data: a mixed run records every failure class and carries on', { timeout: 20_000 }, async () => {
   const faults = [undefined, { kind: 'status', status: 429 }, { kind: 'status', status: 500 }, { kind: 'reset', afterChunks: 1 }, { kind: 'malformed_sse' }, { kind: 'stall', afterChunks: 1 }];
   let failed = 0;
   const r = await runLoad({
@@ -147,7 +147,7 @@ test('faults are data: a mixed run records every failure class and carries on', 
   assert.equal(failed, 20);
 });
 
-test('abort mid-run: dispatch stops, finished records kept (and on disk), in-flight aborted after the grace period', async () => {
+test('abort mid-run: dispatch stops, finished records kept (and on disk), in-flight aborted after the grace period', { timeout: 20_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rl-'));
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 400);
@@ -172,7 +172,7 @@ test('abort mid-run: dispatch stops, finished records kept (and on disk), in-fli
   assert.equal(onDisk.length, r.records.length);
 });
 
-test('sessions: turns of one session never overlap; onResponse sees each answer before the next turn', async () => {
+test('sessions: turns of one session never overlap; onResponse sees each answer before the next turn', { timeout: 20_000 }, async () => {
   const seen: number[] = [];
   const turnsDone = new Map<string, number>();
   const r = await runLoad({
@@ -196,7 +196,7 @@ test('sessions: turns of one session never overlap; onResponse sees each answer 
   assert.equal(r.health.maxInFlight, 2);
 });
 
-test('worker threads: deterministic share of the schedule, records come back, health per thread', async () => {
+test('worker threads: deterministic share of the schedule, records come back, health per thread', { timeout: 20_000 }, async () => {
   const r = await runLoad({
     client: { baseUrl: server.url, model: 'm' },
     stages: [open(0, 40, 5), { kind: 'closed', stage: 1, concurrency: 4, maxRequests: 20 }],
@@ -214,9 +214,33 @@ test('worker threads: deterministic share of the schedule, records come back, he
   assert.ok(new Set(st1.map((x) => x.worker)).size === 2);
 });
 
-test('an invalid plan is rejected before anything is sent', async () => {
+test('an invalid plan is rejected before anything is sent', { timeout: 20_000 }, async () => {
   await assert.rejects(
     runLoad({ client: { baseUrl: server.url, model: 'm' }, stages: [{ kind: 'closed', stage: 0, concurrency: 2 }], source: { next: () => spec() } }),
     /invalid load plan/,
   );
+});
+
+test('a finite source: null ends a closed stage early and leaves an open-loop slot empty', { timeout: 20_000 }, async () => {
+  const r = await runLoad({
+    client: { baseUrl: server.url, model: 'm' },
+    stages: [{ kind: 'closed', stage: 0, concurrency: 3, maxRequests: 100 }, open(1, 10, 5)],
+    leadMs: 10,
+    source: { next: async (i, stage) => (stage === 0 ? (i < 7 ? spec() : null) : i % 2 ? null : spec()) },
+  });
+  assert.equal(r.stages[0]!.completed, 7);
+  assert.equal(r.stages[1]!.completed, 5);
+  assert.equal(r.records.length, 12);
+});
+
+test('sessions continue across stages: turns prefetched by a stopped closed stage are given back', { timeout: 20_000 }, async () => {
+  const r = await runLoad({
+    client: { baseUrl: server.url, model: 'm' },
+    stages: [{ kind: 'closed', stage: 0, concurrency: 3, durationMs: 100 }, { kind: 'closed', stage: 1, concurrency: 2, maxRequests: 4 }],
+    leadMs: 10,
+    prefetch: 16,
+    source: { next: async (i) => spec({ sessionKey: `s${i % 3}` }) },
+  });
+  assert.ok(r.stages[0]!.completed >= 3);
+  assert.equal(r.stages[1]!.completed, 4);
 });
