@@ -16,23 +16,30 @@ describe('sim latency model and precise clock', () => {
     const batch = (): Promise<Awaited<ReturnType<typeof post>>[]> =>
       Promise.all(Array.from({ length: 8 }, () => post(`${sim.url}/v1/completions`, completionBody({ stream: true, max_tokens: 12 }))));
     await batch(); // warm up JIT and open the 8 connections
-    const rs = await batch();
-    const ttfts: number[] = [];
-    const itls: number[] = [];
-    for (const r of rs) {
-      assert.equal(r.status, 200);
-      const content = r.events.slice(0, 12);
-      // TTFT from the moment the server read the request (same monotonic clock): excludes the
-      // client's own request-sending cost, which is not the simulator's to control.
-      const id = (JSON.parse(content[0]?.data ?? '{}') as { id: string }).id;
-      const tr = JSON.parse((await get(`${sim.url}/admin/trace?id=${id}`)).body) as RequestTrace;
-      ttfts.push((content[0]?.atMs ?? NaN) - tr.arrivalMs);
-      for (let i = 1; i < content.length; i++) itls.push((content[i]?.atMs ?? NaN) - (content[i - 1]?.atMs ?? NaN));
+    // Up to 3 attempts: a neighbour's burst on a shared 2-core box can stall this whole process
+    // for 100 ms; a wrong latency model fails every attempt.
+    let t = NaN;
+    let i = NaN;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const rs = await batch();
+      const ttfts: number[] = [];
+      const itls: number[] = [];
+      for (const r of rs) {
+        assert.equal(r.status, 200);
+        const content = r.events.slice(0, 12);
+        // TTFT from the moment the server read the request (same monotonic clock): excludes the
+        // client's own request-sending cost, which is not the simulator's to control.
+        const id = (JSON.parse(content[0]?.data ?? '{}') as { id: string }).id;
+        const tr = JSON.parse((await get(`${sim.url}/admin/trace?id=${id}`)).body) as RequestTrace;
+        ttfts.push((content[0]?.atMs ?? NaN) - tr.arrivalMs);
+        for (let k = 1; k < content.length; k++) itls.push((content[k]?.atMs ?? NaN) - (content[k - 1]?.atMs ?? NaN));
+      }
+      t = median(ttfts);
+      i = median(itls);
+      assert.ok(t > 99.9, `TTFT is never early: median ${t.toFixed(2)} ms`);
+      if (t < 110 && Math.abs(i - 20) < 2) break;
     }
-    const t = median(ttfts);
-    const i = median(itls);
-    // Never early; late by a few ms at most on a loaded 2-core box (the client shares this event loop).
-    assert.ok(t > 99.9 && t < 115, `median TTFT ${t.toFixed(2)} ms, want 100 (+15)`);
+    assert.ok(t < 110, `median TTFT ${t.toFixed(2)} ms, want 100 (+10)`);
     assert.ok(Math.abs(i - 20) < 2, `median ITL ${i.toFixed(2)} ms, want 20 ± 2`);
   });
 
@@ -43,7 +50,7 @@ describe('sim latency model and precise clock', () => {
       // Truncated to whole ms it would take ~0 ms; one setTimeout per token would take >= 200 ms.
       assert.equal(r.events.length, 201 + 1 + 1, 'tokens, finish chunk, [DONE]');
       const span = (r.events[200]?.atMs ?? NaN) - (r.events[0]?.atMs ?? NaN);
-      assert.ok(span > 45 && span < 150, `200 × 0.25 ms ITL took ${span.toFixed(1)} ms`);
+      assert.ok(span > 35 && span < 150, `200 × 0.25 ms ITL took ${span.toFixed(1)} ms`);
       const id = (JSON.parse(r.events[0]?.data ?? '{}') as { id: string }).id;
       const tr = JSON.parse((await get(`${fast.url}/admin/trace?id=${id}`)).body) as RequestTrace;
       const due = tr.tokenDueMs;
