@@ -91,6 +91,11 @@ export interface RequestRecord {
   scheduledAtMs: number;
   /** Just before the request was written to the socket. */
   sentAtMs: number;
+  /**
+   * The request was handed to a connected socket (after any pool queueing and
+   * TCP connect). `writtenAtMs − sentAtMs` shows connection setup / pool waits.
+   */
+  writtenAtMs?: number;
   /** Response headers received. */
   headersAtMs?: number;
   /** Arrival time of each content-bearing SSE event (role-only / usage-only / empty events excluded). */

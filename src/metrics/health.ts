@@ -25,6 +25,8 @@ export interface StageHealth {
   concurrency?: number;
   /** sent − scheduled, ms. */
   scheduleLagMs?: Summary;
+  /** writtenAt − sent: TCP connect and connection-pool waits inside the client, ms. */
+  socketWaitMs?: Summary;
   /** Requests sent more than 1 ms / 10 ms late. */
   lateOver1Ms: number;
   lateOver10Ms: number;
@@ -74,6 +76,7 @@ export function loadgenHealth(
       kind: st.kind,
       achievedRate: span > 0 ? recs.length / span : 0,
       scheduleLagMs: summarize(lags),
+      socketWaitMs: summarize(recs.filter((r) => r.writtenAtMs !== undefined).map((r) => r.writtenAtMs! - r.sentAtMs)),
       lateOver1Ms: lags.filter((x) => x > 1).length,
       lateOver10Ms: lags.filter((x) => x > 10).length,
       maxInFlight: maxConcurrent(recs),

@@ -199,6 +199,7 @@ class RequestHandler implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.record.writtenAtMs = monoMs();
     this.controller = controller;
     if (this.pendingAbort) controller.abort(this.pendingAbort);
   }

@@ -114,3 +114,13 @@ test('abortAll records in-flight requests as aborted', { timeout: 20_000 }, asyn
   assert.deepEqual(recs.map((r) => r.error?.label), ['aborted', 'aborted', 'aborted']);
   assert.ok(recs.every((r) => r.chunkTimesMs.length === 1));
 });
+
+test('a pool smaller than the load makes the wait visible: writtenAt − sent', { timeout: 20_000 }, async () => {
+  const c = new EngineClient({ baseUrl: server.url, model: 'm', connections: 1 });
+  const [a, b] = await Promise.all([c.sendAsync(spec(undefined), meta), c.sendAsync(spec(undefined), meta)]);
+  await c.close();
+  assert.ok(a.writtenAtMs! >= a.sentAtMs && a.writtenAtMs! <= a.headersAtMs!);
+  // The second request waited for the only connection until the first finished.
+  assert.ok(b.writtenAtMs! >= a.endAtMs - 0.5, `${b.writtenAtMs} vs ${a.endAtMs}`);
+  assert.ok(b.writtenAtMs! - b.sentAtMs > 5);
+});
