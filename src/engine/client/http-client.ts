@@ -134,6 +134,8 @@ export function prepareRequest(spec: RequestSpec, opts: ClientOptions): Prepared
   return { spec, path, body: JSON.stringify(api.buildBody(spec, opts.model)), headers };
 }
 
+const STREAM_OPT = { stream: true } as const;
+
 const enum Mode {
   Stream,
   Whole,
@@ -215,7 +217,7 @@ class RequestHandler implements Dispatcher.DispatchHandler {
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     this.readTimeMs = monoMs();
-    const text = this.decoder!.decode(chunk, { stream: true });
+    const text = this.decoder!.decode(chunk, STREAM_OPT);
     if (this.mode === Mode.Stream) this.framer!.push(text);
     else if (this.mode === Mode.Whole || this.raw.length < this.maxErr()) this.raw += text;
   }
