@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../../util/logger.ts';
 import { downloadFromHub } from './download.ts';
 import { checkModelId, findInHubCache, hubCacheDir, resolveLocalPath } from './hf-cache.ts';
 import { buildCore, HfTokenizer, type HfCoreBundle, type LoadedTokenizer, type TokenizerSource } from './hf.ts';
-import { isLlama3Family, patchShippedPostProcessor, SHIPPED_NAME, shippedTokenizerFile } from './shipped.ts';
+import { isLlama3Family, llama3Variant, patchLlama31Names, patchShippedPostProcessor, SHIPPED_NAME, shippedTokenizerFile } from './shipped.ts';
 
 export type { Tokenizer } from './types.ts';
 export type { LoadedTokenizer, TokenizerSource } from './hf.ts';
@@ -37,10 +37,19 @@ function build(file: string, name: string, exact: boolean, source: TokenizerSour
   const key = `${file}\0${name}\0${exact}\0${source}`;
   const hit = built.get(key);
   if (hit) return hit;
-  const coreKey = `${source === 'shipped' ? 'shipped' : 'file'}\0${file}`;
+  const variant = source === 'shipped' ? llama3Variant(name) : undefined;
+  const coreKey = `${variant ?? 'file'}\0${file}`;
   let bundle = cores.get(coreKey);
   if (!bundle) {
-    bundle = buildCore(file, source === 'shipped' ? patchShippedPostProcessor : undefined);
+    bundle = buildCore(
+      file,
+      variant
+        ? (json) => {
+            patchShippedPostProcessor(json);
+            if (variant === '3.1') patchLlama31Names(json);
+          }
+        : undefined,
+    );
     cores.set(coreKey, bundle);
   }
   const t = new HfTokenizer({ name, exact, source, file, bundle });

@@ -55,3 +55,25 @@ export function patchShippedPostProcessor(json: Record<string, unknown>): void {
     ],
   };
 }
+
+/** Llama 3.1, 3.2 and 3.3 renamed three reserved tokens; the vocabulary and merges are unchanged. */
+export function llama3Variant(model: string | undefined): '3.0' | '3.1' {
+  return model && /llama[-_ .]?3[._](?:[1-9])/i.test(model) ? '3.1' : '3.0';
+}
+
+const RENAMED_31: Record<number, string> = { 128004: '<|finetune_right_pad_id|>', 128008: '<|eom_id|>', 128010: '<|python_tag|>' };
+
+/** Apply the Llama-3.1+ special-token names (so text containing them counts as the model's tokenizer would). */
+export function patchLlama31Names(json: Record<string, unknown>): void {
+  const added = json.added_tokens as { id: number; content: string }[] | undefined;
+  const model = json.model as { vocab?: Record<string, number> } | undefined;
+  for (const t of added ?? []) {
+    const name = RENAMED_31[t.id];
+    if (!name) continue;
+    if (model?.vocab && model.vocab[t.content] === t.id) {
+      delete model.vocab[t.content];
+      model.vocab[name] = t.id;
+    }
+    t.content = name;
+  }
+}

@@ -79,6 +79,11 @@ test('falls back to the shipped Llama-3 tokenizer: approximate (with a warning) 
   assert.ok(!isLlama3Family('Qwen/Qwen3-0.6B'));
   assert.ok(!isLlama3Family('meta-llama/Llama-4-Scout-17B-16E'));
   assert.ok(!isLlama3Family('meta-llama/Llama-2-7b-hf'));
+  // Llama 3.1+ special-token names (same ids); 3.0 keeps the reserved names
+  assert.deepEqual(l3.encode('<|python_tag|>', { addSpecialTokens: false }), [128010]);
+  const l30 = await loadTokenizer({ model: 'meta-llama/Meta-Llama-3-8B', cacheDir: hub, log: q.log });
+  assert.deepEqual(l30.encode('<|reserved_special_token_5|>', { addSpecialTokens: false }), [128010]);
+  assert.notDeepEqual(l30.encode('<|python_tag|>', { addSpecialTokens: false }), [128010]);
   // cached: the same object for the same file and identity
   assert.equal(loadShippedTokenizer('meta-llama/Llama-3.1-8B-Instruct'), l3);
 });
