@@ -18,6 +18,7 @@ import { formatFinalTable } from '../../platform/local/table.ts';
 import { analyzeResultDir } from '../../platform/local/analysis.ts';
 import type { RunOutcome } from '../../platform/types.ts';
 import { createLogger } from '../../util/logger.ts';
+import { formatIssue, type LocatedIssue } from '../../harness/validate.ts';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 
@@ -75,6 +76,14 @@ export const command: CliCommand = {
       const probe = buildPlan({ config, cwd: process.cwd(), workDir: config.get('LLMDBENCH_CONTROL_WORK_DIR') || WORKDIR_PLACEHOLDER });
       checkRunnable(probe);
       for (const w of probe.warnings ?? []) log.warn(w);
+      const shown = new Set<string>();
+      for (const u of probe.units) {
+        for (const i of u.issues) {
+          const line = formatIssue(i as LocatedIssue, u.profileName);
+          if (!shown.has(line)) log.warn(line);
+          shown.add(line);
+        }
+      }
       for (const n of probe.notes) log.info(`note: ${n}`);
 
       const wd = workDirFor(config);

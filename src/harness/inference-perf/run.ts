@@ -24,6 +24,8 @@ import { HEALTH_FILE, RECORDS_FILE } from '../../platform/local/analysis.ts';
 
 /** How long in-flight requests may finish after Ctrl-C / SIGTERM before they are cancelled. */
 const GRACE_MS = 5000;
+/** inference-perf's client default for max_tokens. */
+const CLIENT_DEFAULT_MAX_TOKENS = 30;
 
 export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessRunOutcome> {
   const log = ctx.log;
@@ -49,7 +51,12 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
     ...(cfg.load.request_timeout !== null ? { requestTimeoutMs: cfg.load.request_timeout * 1000 } : {}),
   };
   const loadSource: LoadSource = {
-    next: (i) => source.get(i),
+    next: async (i) => {
+      const spec = await source.get(i);
+      // inference-perf's client sends max_tokens = 30 when the data gives none (mock, shareGPT chat).
+      if (spec.maxTokens === undefined || spec.maxTokens === 0) spec.maxTokens = CLIENT_DEFAULT_MAX_TOKENS;
+      return spec;
+    },
     onResponse: (spec, rec) => source.onResponse?.(spec, { ok: !rec.error, ...(rec.outputText !== undefined ? { text: rec.outputText } : {}) }),
   };
   if (stagesPlan.length === 0 && cfg.load.sweep) stagesPlan = await measureSweep(cfg, { ...clientOpts, keepText: source.sessions }, loadSource, ctx.signal, log);
