@@ -38,6 +38,16 @@ function check(cfg: unknown, at: KeyPath = []) {
   return c.issues;
 }
 
+/** The first k word pieces of a PromptBuilder text (" w1 w2 …": one token per piece). */
+export function firstPieces(text: string, k: number): string {
+  let idx = -1;
+  for (let n = 0; n <= k; n++) {
+    idx = text.indexOf(' ', idx + 1);
+    if (idx < 0) return text;
+  }
+  return text.slice(0, idx);
+}
+
 interface Segment {
   text: string;
   tokens: number;
@@ -114,10 +124,13 @@ export const conversationReplaySource: DataSourcePlugin<ConversationReplayConfig
         const inLen = sampleLength(dIn, st.rng, 'modern');
         const outLen = sampleLength(dOut, st.rng, 'modern');
         const user: Segment = { text: pb.words(inLen, st.rng), tokens: inLen };
-        // drop the oldest turns while the context would not fit
+        // keep prompt + max_tokens within max_model_len (200 tokens of margin): drop the oldest
+        // turns first, then cut the system prompt's (dynamic) tail
+        const budget = maxLen - outLen - 200;
         let total = st.system.tokens + inLen + st.history.reduce((a, h) => a + h.tokens, 0);
-        while (st.history.length > 0 && total > maxLen - outLen - 200) total -= (st.history.shift() as Segment).tokens;
-        const prompt = st.system.text + st.history.map((h) => h.text).join('') + user.text;
+        while (st.history.length > 0 && total > budget) total -= (st.history.shift() as Segment).tokens;
+        const system = total > budget ? firstPieces(st.system.text, Math.max(0, budget - inLen)) : st.system.text;
+        const prompt = system + st.history.map((h) => h.text).join('') + user.text;
         st.history.push(user);
         return specFor({ ...ctx, api: 'completion' }, prompt, {
           maxTokens: outLen,

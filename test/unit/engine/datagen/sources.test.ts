@@ -205,3 +205,27 @@ test('synthetic: a custom corpus; the re-encode path for tokenizers whose lines 
   assert.match(s.prompt as string, /the (cat|dog)/);
   await assert.rejects(dataSources.get('synthetic').create({ ...cfg, corpus_file_path: join(dir, 'missing.txt') }, ctx()), /cannot read corpus/);
 });
+
+test('conversation_replay keeps prompt + max_tokens within max_model_len (history first, then the system tail)', async () => {
+  const src = await dataSources.get('conversation_replay').create(
+    {
+      num_conversations: 1,
+      shared_system_prompt_len: 100,
+      dynamic_system_prompt_len: 5000,
+      turns_per_conversation: 3,
+      input_tokens_per_turn: 50,
+      output_tokens_per_turn: 20,
+      max_model_len: 1000,
+    },
+    ctx(),
+  );
+  const a = await src.get(0);
+  const n = tokenizer.count(a.prompt as string);
+  assert.ok(n + 20 <= 1000 - 200 + 1, `prompt ${n} tokens`);
+  assert.ok(n >= 700, 'cut to the budget, not beyond');
+  const next = src.get(1);
+  src.onResponse?.(a, { ok: true, text: 'x '.repeat(300) });
+  const b = await next;
+  assert.ok(tokenizer.count(b.prompt as string) + 20 <= 801);
+  src.close?.();
+});
