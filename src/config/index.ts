@@ -17,5 +17,3 @@ export { isSecretName, maskValue } from './secrets.ts';
 export { resolveScenarioPath, sourceScenario, listScenarioFiles, scenarioNames } from './scenario.ts';
 export { checkValue, endpointProblem, normalizeEndpoint } from './checks.ts';
 export { ConfigStore } from './store.ts';
-export { addRunShOptions, runShOptionsToFlags, RUN_SH_OPTIONS, type RunShOptionValues } from '../cli/run-options.ts';
-export { normalizeArgv } from '../cli/argv.ts';

@@ -8,8 +8,8 @@
  */
 import { isMap, isSeq } from 'yaml';
 import type { Pair } from 'yaml';
-import { makeOverride } from '../profiles/overrides.ts';
-import type { Override } from '../profiles/overrides.ts';
+import { makeOverride } from '../profiles/overrides/index.ts';
+import type { Override } from '../profiles/overrides/index.ts';
 import { describe, getPair, keyText, mapPairs, scalarText } from './context.ts';
 import type { ExperimentContext } from './context.ts';
 import { sanitizeName } from './naming.ts';

@@ -6,8 +6,8 @@
  */
 import { isMap, isSeq } from 'yaml';
 import type { Pair } from 'yaml';
-import { makeOverride, typeValue } from '../profiles/overrides.ts';
-import type { Override } from '../profiles/overrides.ts';
+import { makeOverride, typeValue } from '../profiles/overrides/index.ts';
+import type { Override } from '../profiles/overrides/index.ts';
 import { describe, getPair, keyText, mapPairs, scalarText } from './context.ts';
 import type { ExperimentContext } from './context.ts';
 import { listTreatmentName, sanitizeName, splitTreatmentValues } from './naming.ts';

@@ -1,4 +1,4 @@
-import type { Override } from '../profiles/overrides.ts';
+import type { Override } from '../profiles/overrides/index.ts';
 
 /** One run treatment: a name and the assignments applied to the rendered profile. */
 export interface RunTreatment {

@@ -1,5 +1,5 @@
 /** The plan for people (`run --dry-run`) and for programs (`--json`). */
-import type { OverrideChange } from '../profiles/overrides.ts';
+import type { OverrideChange } from '../profiles/overrides/index.ts';
 import { formatIssue } from '../harness/validate.ts';
 import type { LocatedIssue } from '../harness/validate.ts';
 import type { RunPlan, RunUnit } from './types.ts';

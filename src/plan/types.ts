@@ -1,6 +1,6 @@
 import type { EffectiveConfig } from '../config/types.ts';
 import type { HarnessKind, ProfileIssue } from '../harness/types.ts';
-import type { OverrideChange } from '../profiles/overrides.ts';
+import type { OverrideChange } from '../profiles/overrides/index.ts';
 
 /**
  * What `llmdbench run` will do, computed before anything is contacted:

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadExperiment } from '../../../src/experiments/load.ts';
-import { applyOverrides } from '../../../src/profiles/overrides.ts';
+import { applyOverrides } from '../../../src/profiles/overrides/index.ts';
 import { renderTemplate } from '../../../src/profiles/render.ts';
 import { validateProfileText } from '../../../src/harness/validate.ts';
 

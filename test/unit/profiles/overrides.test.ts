@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { applyOverrides, parseOverrides, parseKey, typeValue } from '../../../src/profiles/overrides.ts';
+import { applyOverrides, parseOverrides, parseKey, typeValue } from '../../../src/profiles/overrides/index.ts';
 import { LlmdbenchError } from '../../../src/util/errors.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -188,7 +188,7 @@ test('tree-printer fallback also quotes YAML 1.1 booleans', () => {
 test('"+" needs a path; experiment values may be lists or maps (printed by the YAML library)', async () => {
   const e = throwsCode(() => parseOverrides('+min=1'), 'E_OVERRIDE_SYNTAX');
   assert.match(e.message, /needs a path/);
-  const { makeOverride } = await import('../../../src/profiles/overrides.ts');
+  const { makeOverride } = await import('../../../src/profiles/overrides/index.ts');
   const r = applyOverrides(sanity, [makeOverride('load.stages', [{ rate: 2, duration: 10 }, { rate: 4, duration: 10 }], 'experiment x.yaml, treatment t')], { file: FILE });
   const doc = parse(r.text);
   assert.deepEqual(doc.load.stages, [{ rate: 2, duration: 10 }, { rate: 4, duration: 10 }]);

@@ -1,14 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RUN_SH_OPTIONS } from '../cli/run-options.ts';
-import { packageRoot, VARIABLES } from './variables.ts';
-import { isSecretName } from './secrets.ts';
+import { RUN_SH_OPTIONS } from './run-options.ts';
+import { packageRoot, VARIABLES } from '../config/variables.ts';
+import { isSecretName } from '../config/secrets.ts';
 
 /**
  * The generated parts of docs/config.md (variable and flag tables), from the
  * catalog and the option table, so the document stays true. A test checks the
- * document; `node --import tsx src/config/docs.ts` rewrites it.
+ * document; `node --import tsx src/cli/config-docs.ts` rewrites it.
  */
 
 const cell = (s: string): string => s.replace(/([|<>])/g, '\\$1');
