@@ -124,9 +124,16 @@ export const sharedPrefixSource: DataSourcePlugin<SharedPrefixConfig> = {
       };
     }
 
-    // multi-turn: slot u, round r ↔ request u + r·total; context grows with responses
+    // multi-turn: slot u, round r ↔ request u + r·total. The context is the group prefix
+    // followed by (question, " " + response) segments with known token counts, so
+    // keeping within max_model_len never re-encodes the whole context.
+    interface Seg {
+      text: string;
+      tokens: number;
+    }
     const gate = new SessionGate();
-    const context = slots.map((s) => s.prefix);
+    const turns: Seg[][] = slots.map(() => []);
+    const pending: (Seg | undefined)[] = slots.map(() => undefined);
     const limit = ctx.maxModelLen;
     return {
       kind: 'shared_prefix',
@@ -140,15 +147,15 @@ export const sharedPrefixSource: DataSourcePlugin<SharedPrefixConfig> = {
         await gate.wait(key, r);
         const s = slots[u] as Slot;
         const question = r === 0 ? s.question : pb.words(s.questionTokens, textRng.fork(i));
-        let ctxText = context[u] as string;
+        const segs = turns[u] as Seg[];
         if (limit !== undefined) {
-          // keep context + question within max_model_len − max_tokens − 200 (inference-perf's margin)
-          const budget = limit - s.outputLen - 200 - s.questionTokens;
-          const ids = ctx.tokenizer.encode(ctxText, { addSpecialTokens: false });
-          if (ids.length > budget) ctxText = ctx.tokenizer.decode(ids.slice(ids.length - Math.max(0, budget)));
+          // prompt within max_model_len − max_tokens − 200 (inference-perf's margin): drop the oldest turns
+          const budget = limit - s.outputLen - 200 - pb.numSpecial;
+          let used = s.prefixTokens + s.questionTokens + segs.reduce((a, g) => a + g.tokens, 0);
+          while (segs.length > 0 && used > budget) used -= (segs.shift() as Seg).tokens;
         }
-        const joiner = /^\s/.test(question) ? '' : ' ';
-        return specFor(cctx, ctxText + joiner + question, {
+        pending[u] = { text: question, tokens: s.questionTokens };
+        return specFor(cctx, s.prefix + segs.map((g) => g.text).join('') + question, {
           maxTokens: s.outputLen,
           sessionKey: key,
           tags: { ...tagsOf(s, i), session: u, turn: r },
@@ -158,7 +165,13 @@ export const sharedPrefixSource: DataSourcePlugin<SharedPrefixConfig> = {
         const u = numTag(spec, 'session');
         const r = numTag(spec, 'turn');
         if (u === undefined || r === undefined) return;
-        if (res.ok && spec.prompt !== undefined) context[u] = `${spec.prompt} ${res.text ?? ''}`;
+        const q = pending[u];
+        if (res.ok && q) {
+          // context = previous prompt + " " + response (the response counted once, here)
+          const answer = ` ${res.text ?? ''}`;
+          (turns[u] as Seg[]).push(q, { text: answer, tokens: ctx.tokenizer.count(answer, { addSpecialTokens: false }) });
+        }
+        pending[u] = undefined;
         gate.complete(`sp-${u}`, r);
       },
       close: () => gate.close(),

@@ -229,3 +229,22 @@ test('conversation_replay keeps prompt + max_tokens within max_model_len (histor
   assert.ok(tokenizer.count(b.prompt as string) + 20 <= 801);
   src.close?.();
 });
+
+test('shared_prefix multi-turn stays within max_model_len by dropping the oldest turns, keeping the group prefix', async () => {
+  const src = await dataSources
+    .get('shared_prefix')
+    .create({ num_groups: 1, num_prompts_per_group: 1, system_prompt_len: 100, question_len: 20, output_len: 10, enable_multi_turn_chat: true }, ctx({ maxModelLen: 600 }));
+  let spec = await src.get(0);
+  const prefix = (spec.prompt as string).slice(0, 300);
+  for (let r = 1; r < 8; r++) {
+    const next = src.get(r);
+    src.onResponse?.(spec, { ok: true, text: Array.from({ length: 30 }, (_, k) => `answer${r}x${k}`).join(' ') });
+    spec = await next;
+    const n = tokenizer.count(spec.prompt as string);
+    assert.ok(n <= 600 - 10 - 200, `round ${r}: ${n} tokens`);
+    assert.ok((spec.prompt as string).startsWith(prefix), 'the shared prefix stays');
+  }
+  assert.ok((spec.prompt as string).includes('answer7x0'), 'the latest answer is kept');
+  assert.ok(!(spec.prompt as string).includes('answer1x0'), 'the oldest turns are dropped');
+  src.close?.();
+});
