@@ -39,6 +39,9 @@ export class Executor {
   private mode: 'open' | 'closed' = 'open';
   private slots = 0;
   private freeTimes: number[] = [];
+  /** Open loop with an in-flight cap: due jobs waiting for a free slot (FIFO). */
+  private waiting: Job[] = [];
+  private wh = 0;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   inFlight = 0;
@@ -54,6 +57,10 @@ export class Executor {
     this.finalWaitMs = opts.finalWaitMs ?? 1;
   }
 
+  /**
+   * Closed: `slots` requests in flight. Open: `slots` caps requests in flight
+   * (0 = no cap); a due job waits for a slot and its lateness is schedule lag.
+   */
   startStage(mode: 'open' | 'closed', slots: number, slotFreeSinceMs: number): void {
     this.mode = mode;
     this.slots = slots;
@@ -63,7 +70,7 @@ export class Executor {
   submit(job: Job): void {
     // Open loop: a job already due (e.g. released late by its session) goes now, not behind queued future jobs.
     if (this.mode === 'open' && job.deadlineMs <= monoMs()) {
-      this.launch(job, job.deadlineMs);
+      this.due(job);
       return;
     }
     this.queue.push(job);
@@ -75,6 +82,9 @@ export class Executor {
   stopStage(): void {
     const ids: number[] = [];
     for (let i = this.qh; i < this.queue.length; i++) ids.push(this.queue[i]!.id);
+    for (let i = this.wh; i < this.waiting.length; i++) ids.push(this.waiting[i]!.id);
+    this.waiting = [];
+    this.wh = 0;
     this.queue = [];
     this.qh = 0;
     this.disarm();
@@ -120,7 +130,7 @@ export class Executor {
         return;
       }
       this.qh++;
-      this.launch(job, job.deadlineMs);
+      this.due(job);
       if (this.qh > 1024 && this.qh * 2 > this.queue.length) {
         this.queue = this.queue.slice(this.qh);
         this.qh = 0;
@@ -140,6 +150,12 @@ export class Executor {
     }
   }
 
+  /** Open loop: a job whose deadline has come. */
+  private due(job: Job): void {
+    if (this.slots > 0 && this.inFlight >= this.slots) this.waiting.push(job);
+    else this.launch(job, job.deadlineMs);
+  }
+
   private launch(job: Job, scheduledAtMs: number): void {
     this.inFlight++;
     this.sent++;
@@ -153,5 +169,13 @@ export class Executor {
     if (this.mode === 'closed') this.freeTimes.push(rec.endAtMs);
     this.events.onRecord(rec);
     if (this.mode === 'closed') this.pumpClosed();
+    else if (this.wh < this.waiting.length) {
+      const job = this.waiting[this.wh++]!;
+      if (this.wh === this.waiting.length) {
+        this.waiting = [];
+        this.wh = 0;
+      }
+      this.launch(job, job.deadlineMs);
+    }
   };
 }

@@ -81,6 +81,7 @@ class Coordinator {
     const nExec = Math.max(1, this.nWorkers);
     let planned = 1;
     for (const s of opts.stages) planned = Math.max(planned, s.kind === 'closed' ? s.concurrency : s.offsetsMs.length);
+    if (opts.maxInFlight) planned = Math.min(planned, opts.maxInFlight);
     const connections = Math.ceil((opts.client.connections ?? planned) / nExec);
     this.clientOpts = { ...opts.client, connections: Math.max(1, connections) };
     if (opts.recordsPath) this.writer = new RecordWriter(opts.recordsPath);
@@ -278,7 +279,8 @@ class Coordinator {
     const n = plan.offsetsMs.length;
     const prefetch = Math.max(1, this.opts.prefetch ?? 256);
     const run: StageRun = { stage: plan.stage, kind: 'open', startMs, endMs: 0, planned: n, submitted: 0, completed: 0, dropped: 0, requestedRate: plan.requestedRate, durationMs: plan.durationMs };
-    for (const x of this.execs) x.startStage('open', 0, startMs);
+    const cap = this.opts.maxInFlight ? Math.max(1, Math.ceil(this.opts.maxInFlight / this.execs.length)) : 0;
+    for (const x of this.execs) x.startStage('open', cap, startMs);
     this.stageStart(plan, startMs);
     const entries: (Entry | undefined)[] = new Array<Entry | undefined>(n);
     let nextFetch = 0;

@@ -72,6 +72,13 @@ export interface RunLoadOptions {
   client: Omit<ClientOptions, 'connections'> & { connections?: number };
   stages: StagePlan[];
   source: RequestSource | FiniteRequestSource;
+  /**
+   * Open loop: at most this many requests in flight (split over workers), like
+   * inference-perf's num_workers × worker_max_concurrency. A due request waits
+   * in the executor for a slot, so the wait is schedule lag (sent − scheduled),
+   * not latency. Default: no cap. Closed stages use their own concurrency.
+   */
+  maxInFlight?: number;
   /** Pause between stages, ms (one value or one per gap). Default 0. */
   intervalMs?: number | number[];
   /** Each stage clock starts this far in the future (inference-perf: 1000). Default 100. */
