@@ -6,7 +6,7 @@
  * busy-spin (that would burn the core the load generator may need): each
  * event-loop turn (setImmediate, so I/O is served between turns) sleeps in
  * Atomics.wait — a futex, no CPU — for at most BLOCK_MAX_MS, wakes slightly
- * before the due time and spins only the last few µs. Items already due fire
+ * before the due time and spins at most the last 30 µs. Items already due fire
  * at once (catch-up without drift: the next due time is computed from the
  * scheduled one, not from when it fired).
  */
@@ -25,6 +25,10 @@ const SPIN_MS = 1.5;
 const BLOCK_MAX_MS = 0.5;
 /** Futex wake-ups run late by tens of µs (timer slack): wake this much early and spin the rest, ms. */
 const WAKE_EARLY_MS = 0.08;
+/** Shortest futex sleep, ms. */
+const MIN_SLEEP_MS = 0.01;
+/** After waking, spin only if the due time is at most this close, ms. */
+const SPIN_MAX_MS = 0.03;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 export class Ticker {
@@ -109,10 +113,15 @@ export class Ticker {
     if (top && !this.stopped) {
       const rem = top.due - monoMs();
       if (rem > 0 && rem <= BLOCK_MAX_MS + WAKE_EARLY_MS) {
-        if (rem > WAKE_EARLY_MS) Atomics.wait(sleeper, 0, 0, rem - WAKE_EARLY_MS);
+        // Sleep even when the gap is tiny (dense streams): a futex wait costs no CPU and wakes
+        // ~50 µs late at worst; spinning would burn the core the load generator may need.
+        Atomics.wait(sleeper, 0, 0, Math.max(rem - WAKE_EARLY_MS, MIN_SLEEP_MS));
         const due = top.due;
-        let spins = 0;
-        while (monoMs() < due && spins++ < 100000);
+        let left = due - monoMs();
+        if (left > 0 && left <= SPIN_MAX_MS) {
+          let spins = 0;
+          while (left > 0 && spins++ < 10000) left = due - monoMs();
+        }
         this.fireDue();
       }
     }
