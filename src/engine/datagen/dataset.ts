@@ -22,7 +22,7 @@ export interface DatasetConfig {
   input_distribution?: DistributionConfig;
   /** … and on completion tokens (turn 1, no special tokens). */
   output_distribution?: DistributionConfig;
-  /** Shuffle the accepted entries once with the seed (reads the whole file first). Default false (file order). */
+  /** Visit the entries in an order shuffled once with the seed (one scan of the file first). Default false (file order). */
   shuffle?: boolean;
   /** max_tokens when the entry gives none (chat mode; inference-perf's client default is 30). */
   default_max_tokens?: number;
@@ -156,37 +156,66 @@ export function datasetPlugin(kind: string, description: string): DataSourcePlug
       const accepted: RequestSpec[] = [];
       let exhausted = false;
       let bad = 0;
-      const pull = (): boolean => {
+      const consider = (text: string, index: number): boolean => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          bad++;
+          return false;
+        }
+        const turns = entryTurns(parsed);
+        const spec = turns ? accept(turns, index) : undefined;
+        if (spec) accepted.push(spec);
+        return spec !== undefined;
+      };
+      const nextText = (): string | undefined => {
+        try {
+          return reader.nextText();
+        } catch (e) {
+          throw new LlmdbenchError('E_DATASET_PARSE', (e as Error).message, { kind: 'environment', location: { file } });
+        }
+      };
+      // shuffle: one scan records every element's byte range (no tokenizing), the ranges
+      // are shuffled with the seed, and entries are then read and tokenized lazily in that order
+      let order: { start: number; end: number; index: number }[] | undefined;
+      let cursor = 0;
+      if (cfg.shuffle) {
+        order = [];
         for (;;) {
-          let text: string | undefined;
+          let more: boolean;
           try {
-            text = reader.nextText();
+            more = reader.skip();
           } catch (e) {
             throw new LlmdbenchError('E_DATASET_PARSE', (e as Error).message, { kind: 'environment', location: { file } });
           }
+          if (!more) break;
+          order.push({ start: reader.lastStart, end: reader.lastEnd, index: reader.index - 1 });
+        }
+        new Rng(ctx.seed).fork('shuffle').shuffle(order);
+      }
+      const pull = (): boolean => {
+        for (;;) {
+          if (order) {
+            const o = order[cursor++];
+            if (!o) {
+              exhausted = true;
+              return false;
+            }
+            if (consider(reader.readRange(o.start, o.end), o.index)) return true;
+            continue;
+          }
+          const text = nextText();
           if (text === undefined) {
             exhausted = true;
             return false;
           }
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            bad++;
-            continue;
-          }
-          const turns = entryTurns(parsed);
-          const spec = turns ? accept(turns, reader.index - 1) : undefined;
-          if (spec) {
-            accepted.push(spec);
-            return true;
-          }
+          if (consider(text, reader.index - 1)) return true;
         }
       };
-      if (cfg.shuffle) {
-        while (pull());
-        new Rng(ctx.seed).fork('shuffle').shuffle(accepted);
-      }
+      // tokenize the entries the run will need now, not on the event loop while sending
+      const want = Math.min(ctx.totalCount ?? 0, 100_000);
+      while (!exhausted && accepted.length < want) pull();
       const noneError = () =>
         new LlmdbenchError('E_DATASET_EMPTY', `no usable entry in ${file}${bad ? ` (${bad} unparsable)` : ''}`, {
           kind: 'usage',

@@ -10,6 +10,11 @@ import { closeSync, openSync, readSync } from 'node:fs';
 export class JsonElementReader {
   private fd: number | undefined;
   private buf = Buffer.alloc(0);
+  /** File offset of buf[0]. */
+  private bufStart = 0;
+  /** File byte range [start, end) of the element nextText returned last. */
+  lastStart = 0;
+  lastEnd = 0;
   private pos = 0;
   private eof = false;
   private mode: 'array' | 'lines' | undefined;
@@ -27,6 +32,7 @@ export class JsonElementReader {
     const n = readSync(this.fd, head, 0, 3, null);
     const bom = n === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
     this.buf = bom ? Buffer.alloc(0) : head.subarray(0, n);
+    this.bufStart = bom ? 3 : 0;
   }
 
   private fill(): boolean {
@@ -38,6 +44,7 @@ export class JsonElementReader {
       return false;
     }
     this.buf = this.pos > 0 ? Buffer.concat([this.buf.subarray(this.pos), chunk.subarray(0, n)]) : Buffer.concat([this.buf, chunk.subarray(0, n)]);
+    this.bufStart += this.pos;
     this.pos = 0;
     return true;
   }
@@ -55,6 +62,19 @@ export class JsonElementReader {
 
   /** The next element's JSON text, or undefined at the end. */
   nextText(): string | undefined {
+    const r = this.scan();
+    return r ? this.buf.subarray(r[0], r[1]).toString('utf8') : undefined;
+  }
+
+  /**
+   * Advance past the next element without decoding it; false at the end. Its
+   * file byte range is then in lastStart / lastEnd.
+   */
+  skip(): boolean {
+    return this.scan() !== undefined;
+  }
+
+  private scan(): [number, number] | undefined {
     if (this.done) return undefined;
     let b = this.skipWs();
     if (this.mode === undefined) {
@@ -70,7 +90,6 @@ export class JsonElementReader {
     }
     let depth = 0;
     let inStr = false;
-    let esc = false;
     let i = this.pos;
     for (;;) {
       if (i >= this.buf.length) {
@@ -82,12 +101,21 @@ export class JsonElementReader {
         i = this.pos + off;
         continue;
       }
-      const c = this.buf[i] as number;
       if (inStr) {
-        if (esc) esc = false;
-        else if (c === 0x5c) esc = true;
-        else if (c === 0x22) inStr = false;
-      } else if (c === 0x22) inStr = true;
+        // jump to the next quote; it closes the string unless an odd run of backslashes precedes it
+        const q = this.buf.indexOf(0x22, i);
+        if (q < 0) {
+          i = this.buf.length;
+          continue;
+        }
+        let k = q - 1;
+        while (k >= this.pos && this.buf[k] === 0x5c) k--;
+        if ((q - 1 - k) % 2 === 0) inStr = false;
+        i = q + 1;
+        continue;
+      }
+      const c = this.buf[i] as number;
+      if (c === 0x22) inStr = true;
       else if (c === 0x7b || c === 0x5b) depth++;
       else if (c === 0x7d || c === 0x5d) {
         depth--;
@@ -100,10 +128,20 @@ export class JsonElementReader {
       i++;
     }
     // refills drop the bytes before pos, so the element always starts at pos
-    const text = this.buf.subarray(this.pos, i).toString('utf8');
+    const range: [number, number] = [this.pos, i];
+    this.lastStart = this.bufStart + this.pos;
+    this.lastEnd = this.bufStart + i;
     this.pos = i;
     this.index++;
-    return text;
+    return range;
+  }
+
+  /** The text of a byte range returned earlier (lastStart/lastEnd), read directly from the file. */
+  readRange(start: number, end: number): string {
+    if (this.fd === undefined) this.fd = openSync(this.file, 'r');
+    const b = Buffer.allocUnsafe(end - start);
+    const n = readSync(this.fd, b, 0, end - start, start);
+    return b.subarray(0, n).toString('utf8');
   }
 
   close(): void {

@@ -108,13 +108,20 @@ test('shuffle is deterministic by seed', async () => {
 test('the streaming JSON reader splits array elements across tiny read chunks', () => {
   const dir = tmp();
   const f = join(dir, 'x.json');
-  const items = [{ a: 'x,}]"\\' }, [1, [2, 3]], 'str"ing', 42, { nested: { deep: ['ü', '€'] } }];
+  const items = [{ a: 'x,}]"\\', b: '\\\\"q' }, [1, [2, 3]], 'str"ing', 42, { nested: { deep: ['ü', '€'] } }];
   writeFileSync(f, `\ufeff[\n ${items.map((i) => JSON.stringify(i)).join(' ,\n ')} \n]`);
   for (const chunk of [1, 2, 3, 7, 1 << 20]) {
     const r = new JsonElementReader(f, chunk);
     const got: unknown[] = [];
-    for (let t = r.nextText(); t !== undefined; t = r.nextText()) got.push(JSON.parse(t));
+    for (let t = r.nextText(); t !== undefined; t = r.nextText()) {
+      got.push(JSON.parse(t));
+      assert.equal(r.readRange(r.lastStart, r.lastEnd), t, 'byte ranges point at the element');
+    }
     assert.deepEqual(got, items, `chunk ${chunk}`);
+    const s = new JsonElementReader(f, chunk);
+    let n = 0;
+    while (s.skip()) n++;
+    assert.equal(n, items.length);
   }
 });
 
