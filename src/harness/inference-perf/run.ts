@@ -73,8 +73,12 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
     ...(s.concurrency !== undefined ? { concurrency: s.concurrency } : {}),
   }));
   const nStages = stagesPlan.length;
-  const stageTtft: number[] = [];
   let currentStage = 0;
+  // The engine counts for the whole run; the display shows this stage's share (earlier stages
+  // sent all they planned before the next began).
+  const done = new Array<number>(nStages).fill(0);
+  const failed = new Array<number>(nStages).fill(0);
+  const sentBefore = (stage: number): number => stagesPlan.slice(0, stage).reduce((a, st) => a + st.planned, 0);
 
   const result = await runLoad({
     client: { ...clientOpts, keepText: Boolean(perRequest) || source.sessions },
@@ -96,6 +100,8 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
     graceMs: GRACE_MS,
     recordsPath: join(ctx.resultsDir, RECORDS_FILE),
     onRecord: (rec: RequestRecord) => {
+      done[rec.stage] = (done[rec.stage] ?? 0) + 1;
+      if (rec.error) failed[rec.stage] = (failed[rec.stage] ?? 0) + 1;
       if (perRequest) {
         const spec = specs.get(rec.id);
         specs.delete(rec.id);
@@ -104,21 +110,19 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
     },
     onStageStart: (plan) => {
       currentStage = plan.stage;
-      stageTtft.length = 0;
       log.info(`Stage ${plan.stage} - run started`);
     },
     onStageEnd: (run) => {
-      const failed = ctx.signal.aborted;
-      log.info(`Stage ${run.stage} - run ${failed ? 'failed' : 'completed'}`);
+      log.info(`Stage ${run.stage} - run ${ctx.signal.aborted ? 'failed' : 'completed'}`);
     },
     progressIntervalMs: 250,
     onProgress: (p) => {
       ctx.progress?.({
         stage: currentStage,
         stages: nStages,
-        sent: p.sent,
-        completed: p.completed,
-        failed: p.failed,
+        sent: Math.max(0, p.sent - sentBefore(currentStage)),
+        completed: done[currentStage] ?? 0,
+        failed: failed[currentStage] ?? 0,
         inFlight: p.inFlight,
         ...(stagesPlan[currentStage]?.planned !== undefined ? { planned: stagesPlan[currentStage]!.planned } : {}),
         ...(p.requestedRate !== undefined ? { requestedRate: p.requestedRate } : {}),
