@@ -96,6 +96,12 @@ function errs(r: LoadResult): string {
   return Object.keys(m).length ? `, errors ${JSON.stringify(m)}` : '';
 }
 
+/** Share of the run the process's threads waited for a CPU (starvation by other processes). */
+function starved(r: LoadResult): string {
+  const w = r.health.cpu.runQueueWaitMs;
+  return w === undefined ? '' : `, run-queue wait ${f((w / r.health.cpu.wallMs) * 100, 0)}% of wall`;
+}
+
 function cpuOf(r: LoadResult): number {
   return (r.health.cpu.userMs + r.health.cpu.systemMs) / r.health.cpu.wallMs;
 }
@@ -122,7 +128,7 @@ async function capacity(s: Srv): Promise<void> {
     process.stdout.write(
       `capacity ${label}: ${f(evs, 0)} events/s, ${f(rqs, 0)} req/s, engine CPU ${f(cpu * 100, 0)}% of a core ` +
         `(${f((cpu * 1e6) / evs, 1)} µs/event, ${f((cpu * 1e3) / rqs, 3)} ms/request)${errs(r)}, ` +
-        `loop p99 ${f(r.health.threads[0]!.eventLoopDelayMs.p99)} ms, GC max ${f(r.health.threads[0]!.gc.maxMs)} ms\n`,
+        `loop p99 ${f(r.health.threads[0]!.eventLoopDelayMs.p99)} ms, GC max ${f(r.health.threads[0]!.gc.maxMs)} ms${starved(r)}\n`,
     );
   }
 }
@@ -199,7 +205,7 @@ async function openStreams(s: Srv): Promise<void> {
   process.stdout.write(
     `open streams: ${n} requested, max in flight ${r.health.maxInFlight}, ${ok} completed, ${r.records.length - ok} failed, ` +
       `all open after ${f(heldAt / 1000, 1)} s, peak RSS ${f(peakRss / 2 ** 20, 0)} MiB (start ${f(rss0 / 2 ** 20, 0)} MiB), ` +
-      `engine CPU ${f(cpuOf(r) * 100, 0)}%, chunk-gap jitter p50 ${f(percentile(lateChunks, 50))} ms p99 ${f(percentile(lateChunks, 99))} ms\n`,
+      `engine CPU ${f(cpuOf(r) * 100, 0)}%${starved(r)}, chunk-gap jitter p50 ${f(percentile(lateChunks, 50))} ms p99 ${f(percentile(lateChunks, 99))} ms\n`,
   );
   const errs = new Map<string, number>();
   for (const x of r.records) if (x.error) errs.set(x.error.label, (errs.get(x.error.label) ?? 0) + 1);
@@ -222,7 +228,7 @@ async function lateness(s: Srv): Promise<void> {
     process.stdout.write(
       `dispatch lateness, open loop ${rate} req/s × ${n} (8 chunks × 10 ms each, workers=${workers}): p50 ${f(percentile(lag, 50), 3)} ms, ` +
         `p99 ${f(percentile(lag, 99), 3)} ms, max ${f(Math.max(...lag), 3)} ms, engine CPU ${f(cpuOf(r) * 100, 0)}%, ` +
-        `loop p99 ${f(Math.max(...r.health.threads.map((t) => t.eventLoopDelayMs.p99)))} ms${errs(r)}\n`,
+        `loop p99 ${f(Math.max(...r.health.threads.map((t) => t.eventLoopDelayMs.p99)))} ms${starved(r)}${errs(r)}\n`,
     );
   }
 }
@@ -258,7 +264,7 @@ async function accuracy(s: Srv): Promise<void> {
         `ITL |client−server| p50 ${f(percentile(abs, 50), 3)} ms p99 ${f(percentile(abs, 99), 3)} ms; ` +
         `chunk arrival delay p50 ${f(percentile(delay, 50), 3)} p99 ${f(percentile(delay, 99), 3)} ms; ` +
         `${dTtft.length}/${n} compared, engine CPU ${f(cpuOf(r) * 100, 0)}%, loop p99 ${f(Math.max(...r.health.threads.map((t) => t.eventLoopDelayMs.p99)))} ms, ` +
-        `GC max ${f(Math.max(...r.health.threads.map((t) => t.gc.maxMs)))} ms${errs(r)}\n`,
+        `GC max ${f(Math.max(...r.health.threads.map((t) => t.gc.maxMs)))} ms${starved(r)}${errs(r)}\n`,
     );
   }
 }

@@ -14,6 +14,8 @@ export interface HealthThresholds {
   minRateRatio?: number;
   /** A GC pause longer than this (ms). Default 50. */
   gcMaxMs?: number;
+  /** Threads waited for a CPU more than this fraction of the run (other processes, CPU limits). Default 0.1. */
+  runQueueWaitFraction?: number;
 }
 
 export interface StageHealth {
@@ -39,6 +41,8 @@ export interface LoadgenHealthReport {
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
   cpuUtilisation: number;
+  /** Run-queue wait per thread as a fraction of the run (Linux), when known. */
+  runQueueWaitFraction?: number;
   sendingThreads: number;
   gc: { count: number; totalMs: number; maxMs: number };
   clientBottleneck: boolean;
@@ -52,7 +56,7 @@ export function loadgenHealth(
   health: LoadHealth,
   th: HealthThresholds = {},
 ): LoadgenHealthReport {
-  const t = { lagP99Ms: 10, loopP99Ms: 10, cpuPerThread: 0.85, minRateRatio: 0.95, gcMaxMs: 50, ...th };
+  const t = { lagP99Ms: 10, loopP99Ms: 10, cpuPerThread: 0.85, minRateRatio: 0.95, gcMaxMs: 50, runQueueWaitFraction: 0.1, ...th };
   const reasons: string[] = [];
   const byStage = new Map<number, RequestRecord[]>();
   for (const r of records) {
@@ -106,12 +110,17 @@ export function loadgenHealth(
   const perThread = health.cpu.utilisation / (health.workers > 0 ? sendingThreads + 1 : 1);
   if (perThread > t.cpuPerThread) reasons.push(`client CPU ${(perThread * 100).toFixed(0)}% of a core per thread > ${t.cpuPerThread * 100}%`);
   if (gc.maxMs > t.gcMaxMs) reasons.push(`GC pause ${gc.maxMs.toFixed(1)} ms > ${t.gcMaxMs} ms`);
+  const wait = health.cpu.runQueueWaitMs;
+  const waitFraction = wait !== undefined && health.cpu.wallMs > 0 ? wait / health.cpu.wallMs / (health.workers + 1) : undefined;
+  if (waitFraction !== undefined && waitFraction > t.runQueueWaitFraction)
+    reasons.push(`the client's threads waited for a CPU ${(waitFraction * 100).toFixed(0)}% of the run (other processes or a CPU limit)`);
   return {
     stages: out,
     maxInFlight: health.maxInFlight,
     eventLoopDelayP99Ms: loopP99,
     eventLoopDelayMaxMs: loopMax,
     cpuUtilisation: health.cpu.utilisation,
+    ...(waitFraction !== undefined ? { runQueueWaitFraction: waitFraction } : {}),
     sendingThreads,
     gc,
     clientBottleneck: reasons.length > 0,

@@ -1,3 +1,4 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { monoMs } from '../../util/clock.ts';
@@ -70,8 +71,31 @@ function nsToMs(ns: number): number {
   return Number.isFinite(ns) ? Math.max(0, ns / 1e6 - RESOLUTION_MS) : 0;
 }
 
+/**
+ * Time this process's threads spent runnable but waiting for a CPU (Linux
+ * /proc/self/task/<tid>/schedstat, field 2), ms; undefined where unavailable.
+ * High values mean other processes (or a CPU limit) starved the load generator.
+ */
+export function runQueueWaitMs(): number | undefined {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
+        const f = readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ');
+        ns += Number(f[1] ?? 0);
+      } catch {
+        // thread exited meanwhile
+      }
+    }
+    return ns / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Process CPU over an interval, as a fraction of one core. */
 export class CpuMeter {
+  private readonly startWait = runQueueWaitMs();
   private readonly start = process.cpuUsage();
   private readonly startMs = monoMs();
   private lastCpu = this.start;
@@ -87,10 +111,18 @@ export class CpuMeter {
     return frac;
   }
 
-  total(): { userMs: number; systemMs: number; wallMs: number; utilisation: number } {
+  total(): { userMs: number; systemMs: number; wallMs: number; utilisation: number; runQueueWaitMs?: number } {
     const c = process.cpuUsage(this.start);
     const wallMs = monoMs() - this.startMs;
-    return { userMs: c.user / 1000, systemMs: c.system / 1000, wallMs, utilisation: (c.user + c.system) / 1000 / Math.max(1e-6, wallMs) };
+    const out: { userMs: number; systemMs: number; wallMs: number; utilisation: number; runQueueWaitMs?: number } = {
+      userMs: c.user / 1000,
+      systemMs: c.system / 1000,
+      wallMs,
+      utilisation: (c.user + c.system) / 1000 / Math.max(1e-6, wallMs),
+    };
+    const w = runQueueWaitMs();
+    if (w !== undefined && this.startWait !== undefined) out.runQueueWaitMs = Math.max(0, w - this.startWait);
+    return out;
   }
 }
 

@@ -120,12 +120,12 @@ class Coordinator {
     }
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.progress();
+    const cpu = this.cpu.total();
     const threads: ThreadHealth[] = [this.monitor.report(this.locals[0]?.maxInFlight ?? 0)];
     for (const l of this.locals) await l.close();
     for (const r of this.remotes) threads.push(await r.close());
     await this.writer?.close();
     if (this.fatal !== undefined) throw this.fatal;
-    const cpu = this.cpu.total();
     return {
       records: this.opts.keepRecords === false ? [] : this.records,
       stages: this.stageRuns,
