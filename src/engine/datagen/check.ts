@@ -1,5 +1,6 @@
 import type { ProfileIssue } from '../../harness/types.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
+import { closest } from '../../util/suggest.ts';
 import type { KeyPath } from './types.ts';
 
 /** Small helpers for per-plugin config validation that collect every problem. */
@@ -67,7 +68,11 @@ export class Checker {
 
   /** Warn about keys the plugin does not know. */
   unknownKeys(o: Record<string, unknown>, known: readonly string[], path: KeyPath = []): void {
-    for (const k of Object.keys(o)) if (!known.includes(k)) this.warn([...path, k], `unknown key "${k}" (ignored)`);
+    for (const k of Object.keys(o)) {
+      if (known.includes(k)) continue;
+      const near = closest(k, known) ?? (k === 'std' && known.includes('std_dev') ? 'std_dev' : undefined);
+      this.warn([...path, k], `unknown key "${k}" (ignored)`, near ? `did you mean "${near}"?` : undefined);
+    }
   }
 }
 

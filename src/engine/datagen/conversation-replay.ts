@@ -145,7 +145,7 @@ export const conversationReplaySource: DataSourcePlugin<ConversationReplayConfig
         const st = stateOf(s);
         if (res.ok && res.text) {
           const text = ` ${res.text}`;
-          st.history.push({ text, tokens: ctx.tokenizer.count(text, { addSpecialTokens: false }) });
+          st.history.push({ text, tokens: res.tokens ?? ctx.tokenizer.count(text, { addSpecialTokens: false }) });
         }
         st.turn++;
         gate.complete(`cr-${s}`, r, toolMs(st.rng));

@@ -169,7 +169,7 @@ export const sharedPrefixSource: DataSourcePlugin<SharedPrefixConfig> = {
         if (res.ok && q) {
           // context = previous prompt + " " + response (the response counted once, here)
           const answer = ` ${res.text ?? ''}`;
-          (turns[u] as Seg[]).push(q, { text: answer, tokens: ctx.tokenizer.count(answer, { addSpecialTokens: false }) });
+          (turns[u] as Seg[]).push(q, { text: answer, tokens: res.tokens ?? ctx.tokenizer.count(answer, { addSpecialTokens: false }) });
         }
         pending[u] = undefined;
         gate.complete(`sp-${u}`, r);

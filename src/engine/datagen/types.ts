@@ -29,6 +29,8 @@ export interface ResponseInfo {
   ok: boolean;
   /** Generated text (needed by multi-turn sources). */
   text?: string;
+  /** Completion tokens when known (server usage): spares the source a client-side count on the event loop. */
+  tokens?: number;
 }
 
 /**

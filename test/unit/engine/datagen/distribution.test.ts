@@ -71,3 +71,9 @@ test('distribution validation reports every problem with its key path', () => {
   checkDistribution(c3, { type: 'skew_normal', mean: 5000, min: 1, max: 10 }, ['d'], 'modern');
   assert.equal(c3.issues.length, 0, 'the modern path has no mean check and knows skew_normal');
 });
+
+test('unknown distribution keys suggest the intended one (inference-perf v0.6.1 silently ignores `std`)', () => {
+  const c = new Checker(['data']);
+  checkDistribution(c, { mean: 100, std: 10, min: 1, max: 200 }, ['input_distribution'], 'legacy');
+  assert.deepEqual(c.issues.map((i) => [i.severity, i.path.join('.'), i.hint]), [['warning', 'data.input_distribution.std', 'did you mean "std_dev"?']]);
+});
