@@ -50,7 +50,7 @@ class HttpSink implements Sink {
     this.res.end(this.direct ? undefined : s);
   }
   get closed(): boolean {
-    return this.res.destroyed || this.res.writableEnded;
+    return this.res.destroyed || this.res.writableEnded || this.direct?.destroyed === true;
   }
 }
 

@@ -47,3 +47,42 @@ describe('sim /admin/config', () => {
     }
   });
 });
+
+describe('sim trace file and seed', () => {
+  it('trace-file gets one JSON line per finished request with due and send times', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'sim-trace-')), 'trace.jsonl');
+    const sim = await startSim({ 'trace-file': file, 'time-to-first-token': '3ms', 'inter-token-latency': '1ms' });
+    let ids: string[];
+    try {
+      const a = await post(`${sim.url}/v1/completions`, completionBody({ max_tokens: 4 }));
+      const b = await post(`${sim.url}/v1/chat/completions`, { model: 'sim-model', messages: [{ role: 'user', content: 'x' }], max_tokens: 3, ignore_eos: true, stream: true });
+      ids = [(JSON.parse(a.body) as { id: string }).id, (JSON.parse(b.events[0]?.data ?? '{}') as { id: string }).id];
+    } finally {
+      await sim.close();
+    }
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RequestTrace);
+    assert.deepEqual(lines.map((l) => l.id), ids);
+    assert.equal(lines[0]?.tokenSentMs.length, 4);
+    assert.equal(lines[1]?.tokenDueMs.length, 3);
+    assert.ok(lines.every((l) => l.tokenSentMs.every((s, i) => s >= (l.tokenDueMs[i] ?? Infinity))));
+  });
+
+  it('the same seed gives the same ids, lengths and text', async () => {
+    const run = async (): Promise<string[]> => {
+      const sim = await startSim({ seed: 1234 });
+      try {
+        const out: string[] = [];
+        for (let i = 0; i < 5; i++) out.push((await post(`${sim.url}/v1/completions`, completionBody({ ignore_eos: false, max_tokens: 30 }))).body.replace(/"created":\d+/, ''));
+        return out;
+      } finally {
+        await sim.close();
+      }
+    };
+    const a = await run();
+    assert.deepEqual(await run(), a);
+    assert.equal(new Set(a).size, 5);
+  });
+});
