@@ -79,14 +79,14 @@ function looksLikePath(s: string): boolean {
 export async function loadTokenizer(opts: LoadTokenizerOptions | string): Promise<LoadedTokenizer> {
   // a bare string is a model id or a local path (warnings still reach stderr)
   const o: LoadTokenizerOptions = typeof opts === 'string' ? { model: opts, log: createLogger('warn') } : opts;
-  const explicit = o.path ?? (o.model && looksLikePath(o.model) ? o.model : undefined);
-  if (explicit) {
-    const file = resolveLocalPath(explicit);
-    return build(file, o.model ?? file, true, 'path');
-  }
+  if (o.path) return build(resolveLocalPath(o.path), o.model ?? o.path, true, 'path');
   const model = o.model;
   const tried: string[] = [];
-  if (model) {
+  if (model && looksLikePath(model)) {
+    // a served model given as a path (vLLM allows it): use it when it is here too
+    if (existsSync(model)) return build(resolveLocalPath(model), model, true, 'path');
+    tried.push(`local path ${model} (not on this machine)`);
+  } else if (model) {
     checkModelId(model);
     const hub = hubCacheDir(o.cacheDir);
     const cached = findInHubCache(model, hub, o.revision);

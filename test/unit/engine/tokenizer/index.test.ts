@@ -162,6 +162,13 @@ test('without allowDownload the hub is never contacted', async () => {
   }
 });
 
+test('a model given as a path that is not on this machine falls back with a warning', async () => {
+  const w = captureLogger();
+  const t = await loadTokenizer({ model: '/model-cache/models/some-model', log: w.log });
+  assert.equal(t.source, 'shipped');
+  assert.match(w.lines.join(''), /local path \/model-cache\/models\/some-model \(not on this machine\)/);
+});
+
 test('rejects model ids that could escape the cache directory', async () => {
   const { log } = captureLogger();
   await assert.rejects(loadTokenizer({ model: 'acme/x y', log }), /not a Hugging Face model id/);
