@@ -20,6 +20,8 @@ export class PromptBuilder {
   /** Text of each pool piece (fast path) or candidate ids (slow path). */
   private readonly pieces: string[] = [];
   private readonly pieceIds: number[] = [];
+  /** Word-like ids for the slow path: never special, byte-fallback or control tokens. */
+  private readonly slowIds: number[] = [];
   readonly composable: boolean;
   /** Tokens `count(text, {addSpecialTokens: true})` adds to any text. */
   readonly numSpecial: number;
@@ -28,14 +30,17 @@ export class PromptBuilder {
     this.numSpecial = tokenizer.count('', { addSpecialTokens: true });
     const tokenText = (tokenizer as { idToToken?: (id: number) => string | undefined }).idToToken?.bind(tokenizer);
     const cap = 16384;
-    for (let id = 0; id < tokenizer.vocabSize && this.pieces.length < cap; id++) {
+    for (let id = 0; id < tokenizer.vocabSize && (this.pieces.length < cap || this.slowIds.length < cap); id++) {
       // cheap pre-filter on the vocabulary string when available (byte-level "Ġword" / sentencepiece "▁word")
       if (tokenText) {
         const t = tokenText(id);
         if (t === undefined || !/^[\u0120\u2581][a-z]{2,12}$/.test(t)) continue;
       }
       const s = tokenizer.decode([id]);
-      if (!/^ [a-z]{2,12}$/.test(s) || EXCLUDED.test(s.slice(1))) continue;
+      if (!/^ ?[a-z]{2,12}$/.test(s) || EXCLUDED.test(s.trimStart())) continue;
+      // plain word tokens (also sentencepiece "▁word", which decodes without its space) feed the slow path
+      if (this.slowIds.length < cap) this.slowIds.push(id);
+      if (s[0] !== ' ') continue;
       const ids = tokenizer.encode(s, { addSpecialTokens: false });
       if (ids.length !== 1 || ids[0] !== id) continue;
       this.pieces.push(s);
@@ -89,8 +94,15 @@ export class PromptBuilder {
   private slowExact(k: number, rng: Rng, withSpecial: boolean): string {
     const t = this.tokenizer;
     const opts = { addSpecialTokens: withSpecial };
-    const allowed = this.pieceIds.length > 0 ? this.pieceIds : undefined;
-    const draw = (): number => (allowed ? (allowed[rng.int(0, allowed.length - 1)] as number) : rng.int(0, t.vocabSize - 1));
+    const specials = (t as { specialIds?: ReadonlySet<number> }).specialIds;
+    const allowed = this.slowIds.length > 0 ? this.slowIds : undefined;
+    const draw = (): number => {
+      if (allowed) return allowed[rng.int(0, allowed.length - 1)] as number;
+      for (;;) {
+        const id = rng.int(0, t.vocabSize - 1);
+        if (!specials?.has(id)) return id;
+      }
+    };
     let ids: number[] = [];
     for (let i = 0; i < k; i++) ids.push(draw());
     let text = t.decode(ids);
