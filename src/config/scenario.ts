@@ -262,11 +262,14 @@ function scenarioProblems(file: string, r: BashResult, rcRecord: string | undefi
   else message = `sourcing ended with status ${rc}`;
   const details = [
     ...reported.slice(1).map((m) => `line ${m[2]}: ${m[3]}`),
-    ...trapped.filter((f) => !reported.some((m) => m[2] === f[1])).map((f) => `line ${f[1]}: command failed with status ${f[2]}: ${f[3]}`),
+    ...trapped.filter((f) => f !== (first ? undefined : trapped[0]) && !reported.some((m) => m[2] === f[1])).map((f) => `line ${f[1]}: command failed with status ${f[2]}: ${f[3]}`),
   ];
+  const syntax = reported.some((m) => /syntax error|unexpected/.test(m[3] ?? ''));
   return new LlmdbenchError('E_SCENARIO_BASH', `scenario ${file}: ${message}`, {
     location: { file, ...(line !== undefined ? { line } : {}) },
     details: [...new Set(details)],
-    hint,
+    hint: syntax
+      ? hint
+      : 'fix or remove the failing command at the line shown (append `|| true` if its failure is expected); a scenario is sourced by bash as upstream does, so every command in it must succeed',
   });
 }

@@ -68,9 +68,12 @@ export function parseExperiment(text: string, file: string): Experiment {
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const [first, ...rest] = doc.errors;
-    throw new LlmdbenchError('E_EXPERIMENT_YAML', `experiment file ${file} is not valid YAML: ${first?.message.split('\n')[0] ?? ''}`, {
+    // The yaml library appends " at line L, column C:" and a code frame; the location already says where.
+    const brief = (m: string | undefined): string => (m ?? '').split('\n')[0]?.replace(/ at line \d+, column \d+:?\s*$/, '') ?? '';
+    throw new LlmdbenchError('E_EXPERIMENT_YAML', `experiment file ${file} is not valid YAML: ${brief(first?.message)}`, {
       location: { file, line: first?.linePos?.[0]?.line, column: first?.linePos?.[0]?.col },
-      details: rest.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`),
+      details: rest.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${brief(e.message)}`),
+      hint: 'fix the YAML syntax at the line shown (indentation, an unclosed [ or quote are the usual causes); formats: docs/overrides-and-treatments.md',
     });
   }
   const ctx = new ExperimentContext(file, lines);

@@ -144,9 +144,9 @@ export function buildPlan(opts: BuildPlanOptions): RunPlan {
           let doc: unknown;
           let issues: RunUnit['issues'] = [];
           if (opts.validate !== false) {
-            const v = validateProfileText(harness, applied.text, renderedPath);
-            issues = throwOnProfileErrors(v, harness, renderedPath);
-            doc = v.doc;
+            const checked = validateRendered(harness, applied.text, tpl.path, renderedPath, text);
+            issues = checked.issues;
+            doc = checked.doc;
           } else {
             doc = parseLoose(applied.text);
           }
@@ -188,6 +188,27 @@ export function buildPlan(opts: BuildPlanOptions): RunPlan {
     ...(experiment ? { experimentFile: experiment.file } : {}),
     ...(ovSpec ? { overrides: ovSpec } : {}),
   };
+}
+
+const lineCount = (s: string): number => s.split('\n').length;
+
+/**
+ * Validate a rendered profile. Problems name the template file the user wrote
+ * when the rendered text has the template's lines (tokens and scalar overrides
+ * keep them); otherwise they name the rendered file and say where it came from.
+ */
+function validateRendered(harness: string, text: string, templatePath: string, renderedPath: string, renderedTemplate: string): { doc: unknown; issues: RunUnit['issues'] } {
+  const sameLines = lineCount(text) === lineCount(renderedTemplate);
+  const file = sameLines ? templatePath : renderedPath;
+  try {
+    const v = validateProfileText(harness, text, file);
+    return { doc: v.doc, issues: throwOnProfileErrors(v, harness, file) };
+  } catch (e) {
+    if (isLlmdbenchError(e) && !sameLines) {
+      e.details.push(`${renderedPath} is ${templatePath} after overrides and treatment values; see it with \`llmdbench render --no-validate\``);
+    }
+    throw e;
+  }
 }
 
 function readTemplate(t: TemplateInfo): string {

@@ -89,9 +89,9 @@ export const command: CliCommand = {
       for (const job of jobs) {
         // A harness folder we have no schema for is rendered without validation.
         const validate = opts.validate !== false && harnesses.has(job.harness);
-        if (opts.validate !== false && !validate) process.stderr.write(`note: no validator for harness ${job.harness}; not validated\n`);
         try {
           const plan = buildPlan({ config, harness: job.harness, profile: job.profile, experiment, overrides, validate, cwd, models: [model], methods: [method], workDir: opts.out ?? '.' });
+          if (opts.validate !== false && !validate) process.stderr.write(`note: no validator for harness ${job.harness}; ${job.profile} not validated\n`);
           units.push(...plan.units);
         } catch (e) {
           if (!isLlmdbenchError(e) || jobs.length === 1) throw e;

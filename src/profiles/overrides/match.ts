@@ -95,7 +95,8 @@ export function noMatch(ov: Override, doc: Document, file: string, why?: string)
   }
   const details: string[] = [];
   if (why) details.push(why);
-  details.push(near.length > 0 ? `closest existing ${ov.bare ? 'keys' : 'paths'}: ${near.join(', ')}` : 'no similar key in the profile');
+  if (near.length > 0) details.push(`closest existing ${ov.bare ? 'keys' : 'paths'}: ${near.join(', ')}`);
+  else details.push(`no similar key; the profile's keys: ${leafNames.slice(0, 20).join(', ')}${leafNames.length > 20 ? ', …' : ''}`);
   return new LlmdbenchError('E_OVERRIDE_NO_MATCH', `override "${ov.key}" (from ${ov.source}) matches nothing in profile ${file}`, {
     location: { file, keyPath: ov.key.replace(/^\+/, '') },
     details,
