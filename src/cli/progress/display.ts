@@ -23,14 +23,15 @@ export interface DisplayOptions {
 
 const fmtRate = (r: number | undefined): string => (r === undefined ? '-' : r >= 100 ? r.toFixed(0) : r.toFixed(2));
 
-/** One status line, e.g. `sanity_random stage 1/1  sent 12/30  ok 10  failed 0  in flight 2  rate 1.00/1.00 req/s  TTFT p50 12.3 ms  12.0 s`. */
+/** One status line, e.g. `stage 1/1  sent 12/30  ok 10  failed 0  in flight 2  rate 1.00/1.00 req/s  TTFT p50 12.3 ms  12.0 s  <label>`. */
 export function formatProgressLine(label: string, p: HarnessProgress): string {
   const sent = p.planned !== undefined ? `${p.sent}/${p.planned}` : String(p.sent);
   const rate = p.requestedRate !== undefined ? `${fmtRate(p.achievedRate)}/${fmtRate(p.requestedRate)} req/s` : `${fmtRate(p.achievedRate)} req/s`;
   const ttft = p.ttftP50Ms !== undefined ? `${p.ttftP50Ms.toFixed(1)} ms` : '-';
+  // The label (a long results-directory name) goes last so a narrow terminal cuts it, not the numbers.
   return (
-    `${label} stage ${p.stage + 1}/${p.stages}  sent ${sent}  ok ${p.completed - p.failed}  failed ${p.failed}  ` +
-    `in flight ${p.inFlight}  rate ${rate}  TTFT p50 ${ttft}  ${p.elapsedS.toFixed(1)} s`
+    `stage ${p.stage + 1}/${p.stages}  sent ${sent}  ok ${p.completed - p.failed}  failed ${p.failed}  ` +
+    `in flight ${p.inFlight}  rate ${rate}  TTFT p50 ${ttft}  ${p.elapsedS.toFixed(1)} s  ${label}`
   );
 }
 
@@ -57,7 +58,7 @@ export function createProgressDisplay(opts: DisplayOptions): ProgressDisplay {
       const stageChanged = key !== lastKey;
       if (tty) {
         if (!stageChanged && t - lastDraw < 120) return;
-        const cols = out.columns ?? 120;
+        const cols = out.columns || 120;
         clear();
         live = formatProgressLine(label, p).slice(0, Math.max(20, cols - 1));
         draw();
