@@ -206,12 +206,14 @@ class RequestHandler implements Dispatcher.DispatchHandler {
     if (this.pendingAbort) controller.abort(this.pendingAbort);
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number): void {
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     this.record.headersAtMs = monoMs();
     this.record.httpStatus = statusCode;
     this.decoder = new TextDecoder();
+    const ct = headers['content-type'];
     if (statusCode < 200 || statusCode >= 300) this.mode = Mode.Error;
-    else if (!this.stream) this.mode = Mode.Whole;
+    // A server that ignores `stream: true` answers with one JSON body: read it as such.
+    else if (!this.stream || (typeof ct === 'string' && ct.includes('application/json'))) this.mode = Mode.Whole;
     else this.framer = new SseFramer((d) => this.onEvent(d));
   }
 

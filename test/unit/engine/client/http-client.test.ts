@@ -124,3 +124,21 @@ test('a pool smaller than the load makes the wait visible: writtenAt − sent', 
   assert.ok(b.writtenAtMs! >= a.endAtMs - 0.5, `${b.writtenAtMs} vs ${a.endAtMs}`);
   assert.ok(b.writtenAtMs! - b.sentAtMs > 5);
 });
+
+test('a server that ignores stream:true and sends one JSON body is read as a whole response', { timeout: 20_000 }, async () => {
+  const { createServer } = await import('node:http');
+  const srv = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ text: 'whole', finish_reason: 'stop' }], usage: { prompt_tokens: 2, completion_tokens: 1 } })));
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as import('node:net').AddressInfo).port;
+  const c = new EngineClient({ baseUrl: `http://127.0.0.1:${port}`, model: 'm', connections: 1, keepText: true });
+  const r = await c.sendAsync(spec(undefined), meta);
+  await c.close();
+  await new Promise<void>((res) => srv.close(() => res()));
+  assert.equal(r.error, undefined);
+  assert.equal(r.outputText, 'whole');
+  assert.equal(r.completionTokensServer, 1);
+  assert.equal(r.finishReason, 'stop');
+});
