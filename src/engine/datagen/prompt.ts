@@ -6,10 +6,11 @@ import type { Tokenizer } from '../tokenizer/types.ts';
  * Builds prompt text of an exact token length under a tokenizer.
  *
  * Fast path: a pool of "word pieces" — vocabulary tokens that decode to a space
- * followed by ASCII letters (" river") and encode back to exactly that one id.
- * Under pre-tokenizers that split before " word" (Llama-3, GPT-2, Qwen...
- * byte-level BPE), a concatenation of k pieces is k tokens, so a prompt of n
- * tokens is n − (special tokens the tokenizer adds) pieces, joined as strings:
+ * followed by ASCII letters (" river"; sentencepiece "▁river" too) and encode
+ * back to exactly that one id. Under pre-tokenizers that split before " word"
+ * (Llama-3, GPT-2, Qwen... byte-level BPE; Metaspace), a concatenation of k
+ * pieces is k tokens, so a prompt of n tokens is n − (special tokens the
+ * tokenizer adds) pieces, joined as strings:
  * no per-prompt encode. Every piece starts with whitespace, so it is also a
  * "word-start" token and a prefix + suffix never merge across the boundary.
  * The property is verified at build time on random probes; if it does not hold
@@ -40,10 +41,11 @@ export class PromptBuilder {
       if (!/^ ?[a-z]{2,12}$/.test(s) || EXCLUDED.test(s.trimStart())) continue;
       // plain word tokens (also sentencepiece "▁word", which decodes without its space) feed the slow path
       if (this.slowIds.length < cap) this.slowIds.push(id);
-      if (s[0] !== ' ') continue;
-      const ids = tokenizer.encode(s, { addSpecialTokens: false });
+      // a sentencepiece "▁word" decodes alone without its space: the piece is " word" all the same
+      const piece = s[0] === ' ' ? s : ` ${s}`;
+      const ids = tokenizer.encode(piece, { addSpecialTokens: false });
       if (ids.length !== 1 || ids[0] !== id) continue;
-      this.pieces.push(s);
+      this.pieces.push(piece);
       this.pieceIds.push(id);
     }
     this.composable = this.pieces.length >= 256 && this.probe();

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { PromptBuilder, promptBuilder } from '../../../../src/engine/datagen/prompt.ts';
 import { loadShippedTokenizer, loadTokenizer } from '../../../../src/engine/tokenizer/index.ts';
 import { Rng } from '../../../../src/util/rng.ts';
-import { captureLogger, writeTinyTokenizer } from '../tokenizer/fixtures.ts';
+import { writeFileSync } from 'node:fs';
+import { captureLogger, metaspaceTokenizerJson, syllableWords, writeTinyTokenizer } from '../tokenizer/fixtures.ts';
 
 test('prompts tokenize to exactly the target length (Llama-3, BOS counted), from 1 to 8192 tokens', () => {
   const tok = loadShippedTokenizer('meta-llama/Llama-3.1-8B-Instruct');
@@ -50,5 +51,21 @@ test('the word pool leaves out offensive words', () => {
   for (const w of ['fuck', 'shit', 'asshole', 'vaginal', 'porn']) {
     assert.equal(tok.count(` ${w}`, { addSpecialTokens: false }), 1, `${w} is a single vocabulary token, a pool candidate`);
     assert.ok(!text.includes(` ${w}`), w);
+  }
+});
+
+test('sentencepiece-style (Metaspace) tokenizers: composable word pool when large enough, exact either way', async () => {
+  for (const [nWords, fast] of [[400, true], [30, false]] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'llmdbench-ms-'));
+    writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(metaspaceTokenizerJson(syllableWords(nWords))));
+    const tok = await loadTokenizer({ path: dir, log: captureLogger().log });
+    const pb = new PromptBuilder(tok);
+    assert.equal(pb.composable, fast, `${nWords} words`);
+    const rng = new Rng(4);
+    for (const n of [1, 2, 3, 10, 77, 300]) {
+      const text = pb.exact(n, rng);
+      assert.equal(tok.count(text), n, `${nWords} words, length ${n}`);
+      assert.ok(!/<\/?s>|<unk>/.test(text), 'no special tokens in prompts');
+    }
   }
 });
