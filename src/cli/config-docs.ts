@@ -26,7 +26,7 @@ export function flagTableMarkdown(): string {
   const rows = RUN_SH_OPTIONS.map((o) => {
     const flags = `${o.short ? `\`-${o.short}\` ` : ''}\`--${o.long}${o.arg ? ` ${o.arg}` : ''}\``;
     const sets = o.variables.map((v) => `\`${v}${o.arg ? '' : `=${o.on ?? '1'}`}\``).join(', ');
-    return `| ${flags} | ${sets} | ${cell(o.description)} |`;
+    return `| ${flags} | ${sets} | ${cell(o.description)}${o.kubernetesOnly ? " (Kubernetes only: local runs ignore it)" : ""} |`;
   });
   return ['| Flag | Sets | Meaning |', '|---|---|---|', ...rows].join('\n');
 }

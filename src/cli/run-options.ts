@@ -51,6 +51,8 @@ export interface RunShOptionSpec {
   on?: string;
   description: string;
   check?: 'positive-int' | 'non-negative-int' | 'endpoint';
+  /** Only the Kubernetes platform uses it: local runs accept and show it (`llmdbench config`) but ignore it. */
+  kubernetesOnly?: boolean;
 }
 
 export const RUN_SH_OPTIONS: readonly RunShOptionSpec[] = [
@@ -59,22 +61,22 @@ export const RUN_SH_OPTIONS: readonly RunShOptionSpec[] = [
   { short: 'p', long: 'namespace', key: 'namespace', arg: 'A[,B[,C]]', variables: ['LLMDBENCH_VLLM_COMMON_NAMESPACE', 'LLMDBENCH_HARNESS_NAMESPACE', 'LLMDBENCH_WVA_NAMESPACE'], description: 'stack namespace A, harness namespace B, WVA namespace C (B and C default to A)' },
   { short: 't', long: 'methods', key: 'methods', arg: 'LIST', variables: ['LLMDBENCH_DEPLOY_METHODS'], description: 'comma-separated methods: standalone, modelservice, or a service/pod name pattern' },
   { short: 'l', long: 'harness', key: 'harness', arg: 'NAME', variables: ['LLMDBENCH_HARNESS_NAME'], description: 'harness: inference-perf, guidellm, vllm-benchmark, inferencemax, fmperf, nop' },
-  { short: 'w', long: 'workload', key: 'workload', arg: 'NAME', variables: ['LLMDBENCH_HARNESS_EXPERIMENT_PROFILE'], description: 'workload profile (.yaml optional)' },
-  { short: 'k', long: 'pvc', key: 'pvc', arg: 'NAME', variables: ['LLMDBENCH_HARNESS_PVC_NAME'], description: 'PVC for harness results (Kubernetes)' },
+  { short: 'w', long: 'workload', key: 'workload', arg: 'NAME', variables: ['LLMDBENCH_HARNESS_EXPERIMENT_PROFILE'], description: 'workload profile: a name from `llmdbench profiles` (.yaml optional) or a template file path' },
+  { short: 'k', long: 'pvc', key: 'pvc', arg: 'NAME', variables: ['LLMDBENCH_HARNESS_PVC_NAME'], kubernetesOnly: true, description: 'PVC for harness results' },
   { short: 'e', long: 'experiment', key: 'experiment', arg: 'FILE', variables: ['LLMDBENCH_HARNESS_EXPERIMENT_TREATMENTS'], description: 'experiment file with run treatments (--experiments also accepted)' },
-  { short: 'o', long: 'overrides', key: 'overrides', arg: 'LIST', variables: ['LLMDBENCH_HARNESS_EXPERIMENT_PROFILE_OVERRIDES'], description: 'profile overrides key=value,key2=value2' },
-  { short: 'r', long: 'output', key: 'output', arg: 'DEST', variables: ['LLMDBENCH_HARNESS_OUTPUT'], description: 'results destination: local, gs://bucket or s3://bucket' },
+  { short: 'o', long: 'overrides', key: 'overrides', arg: 'LIST', variables: ['LLMDBENCH_HARNESS_EXPERIMENT_PROFILE_OVERRIDES'], description: 'profile overrides: key=value,key2=value2 (or key,value,key2,value2); a bare key sets every key of that name, a dotted path (load.stages.0.rate) one place; a value with a comma: quote it or write \\,' },
+  { short: 'r', long: 'output', key: 'output', arg: 'DEST', variables: ['LLMDBENCH_HARNESS_OUTPUT'], kubernetesOnly: true, description: 'results destination: local, gs://bucket or s3://bucket' },
   { short: 'z', long: 'skip', key: 'skip', variables: ['LLMDBENCH_HARNESS_SKIP_RUN'], description: 'skip load generation; only analyse' },
   { short: 'v', long: 'verbose', key: 'verbose', variables: ['LLMDBENCH_CONTROL_VERBOSE'], description: 'verbose output' },
   { short: 'n', long: 'dry-run', key: 'dryRun', variables: ['LLMDBENCH_CONTROL_DRY_RUN'], description: 'print the plan, contact nothing' },
   { short: 'x', long: 'dataset', key: 'dataset', arg: 'URL', variables: ['LLMDBENCH_RUN_DATASET_URL'], description: 'dataset URL (LLMDBENCH_RUN_DATASET_FILE becomes its basename)' },
-  { short: 'f', long: 'monitoring', key: 'monitoring', variables: ['LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED'], on: 'true', description: 'scrape stack metrics and capture pod logs' },
+  { short: 'f', long: 'monitoring', key: 'monitoring', variables: ['LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED'], on: 'true', kubernetesOnly: true, description: 'scrape stack metrics and capture pod logs' },
   { short: 'j', long: 'parallelism', key: 'parallelism', arg: 'N', variables: ['LLMDBENCH_HARNESS_LOAD_PARALLELISM'], check: 'positive-int', description: 'number of identical harness instances (positive integer)' },
-  { short: 's', long: 'wait', key: 'wait', arg: 'SECONDS', variables: ['LLMDBENCH_HARNESS_WAIT_TIMEOUT'], check: 'non-negative-int', description: 'seconds to wait for the harness; 0 = do not wait' },
-  { short: 'g', long: 'envvarspod', key: 'envvarspod', arg: 'LIST', variables: ['LLMDBENCH_HARNESS_ENVVARS_TO_YAML'], description: 'names or prefixes of extra variables passed to the harness pod' },
-  { short: 'd', long: 'debug', key: 'debug', variables: ['LLMDBENCH_HARNESS_DEBUG'], description: 'debug: harness pods sleep instead of running' },
-  { short: 'q', long: 'serviceaccount', key: 'serviceaccount', arg: 'NAME', variables: ['LLMDBENCH_VLLM_COMMON_SERVICE_ACCOUNT'], description: 'service account of the harness pods' },
-  { short: 'u', long: 'wva', key: 'wva', variables: ['LLMDBENCH_WVA_ENABLED'], description: 'enable the workload variant autoscaler' },
+  { short: 's', long: 'wait', key: 'wait', arg: 'SECONDS', variables: ['LLMDBENCH_HARNESS_WAIT_TIMEOUT'], check: 'non-negative-int', kubernetesOnly: true, description: 'seconds to wait for the harness pods; 0 = do not wait' },
+  { short: 'g', long: 'envvarspod', key: 'envvarspod', arg: 'LIST', variables: ['LLMDBENCH_HARNESS_ENVVARS_TO_YAML'], kubernetesOnly: true, description: 'names or prefixes of extra variables passed to the harness pod' },
+  { short: 'd', long: 'debug', key: 'debug', variables: ['LLMDBENCH_HARNESS_DEBUG'], kubernetesOnly: true, description: 'debug: harness pods sleep instead of running' },
+  { short: 'q', long: 'serviceaccount', key: 'serviceaccount', arg: 'NAME', variables: ['LLMDBENCH_VLLM_COMMON_SERVICE_ACCOUNT'], kubernetesOnly: true, description: 'service account of the harness pods' },
+  { short: 'u', long: 'wva', key: 'wva', variables: ['LLMDBENCH_WVA_ENABLED'], kubernetesOnly: true, description: 'enable the workload variant autoscaler' },
   { long: 'endpoint', key: 'endpoint', arg: 'URL', variables: ['LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'], check: 'endpoint', description: 'stack base URL http(s)://host:port (no path); default: the embedded simulator' },
   { long: 'workdir', key: 'workdir', arg: 'DIR', variables: ['LLMDBENCH_CONTROL_WORK_DIR'], description: 'work folder; default: a new one per run' },
 ];
@@ -112,7 +114,7 @@ function helpFor(o: RunShOptionSpec): string {
       return `${name}${o.arg ? '' : `=${o.on ?? '1'}`} (default: ${def})`;
     })
     .join(', ');
-  return `${o.description}; sets ${sets}`;
+  return `${o.description}${o.kubernetesOnly ? ' [Kubernetes only: local runs ignore it]' : ''}; sets ${sets}`;
 }
 
 /** Error for a flag this command does not have, naming the closest valid flag. */

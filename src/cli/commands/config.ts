@@ -70,7 +70,17 @@ export const command: CliCommand = {
       new Command('config')
         .description('Print every effective LLMDBENCH_* value and where it came from (flag / scenario / env / default / derived); secrets masked')
         .option('--json', 'machine-readable output (secrets masked too)')
-        .option('--all', 'include variables whose value is empty'),
+        .option('--all', 'include variables whose value is empty')
+        .addHelpText(
+          'after',
+          [
+            '',
+            'Precedence: flag > scenario file (-c) > environment > built-in default; "derived" values are computed from others.',
+            'Per-model values (stack name, tokenizer...) are shown for the first model and method.',
+            'Secrets (tokens, keys, passwords, kubeconfig contents) are shown as ****<last 4> (or **** when short), also with --json;',
+            '-v also prints what the scenario file wrote to stdout. Every variable: docs/config.md',
+          ].join('\n'),
+        ),
     ).action(async (opts) => {
       const flags = runShOptionsToFlags(opts);
       const resolved = await resolveConfig({ flags, env: process.env, cwd: process.cwd() });

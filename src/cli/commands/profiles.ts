@@ -21,7 +21,7 @@ export const command: CliCommand = {
   register(program: Command): void {
     program
       .command('profiles')
-      .description('list workload profiles: one line per profile, "<harness>/<name>  <description>"')
+      .description('List workload profiles: one line per profile, "<harness>/<name>  <description>"')
       .argument('[harness]', 'only this harness (inference-perf, guidellm, vllm-benchmark, inferencemax, fmperf, nop)')
       .option('--json', 'print a JSON array of {harness, name, path, description}')
       .option('--harnesses', 'list the harnesses instead: name, number of profiles, what it is')
