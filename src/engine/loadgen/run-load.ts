@@ -1,33 +1,18 @@
 import { availableParallelism } from 'node:os';
 import { clockAnchor, monoMs } from '../../util/clock.ts';
-import { LlmdbenchError } from '../../util/errors.ts';
-import { prepareRequest, type ClientOptions, type PreparedRequest } from '../client/http-client.ts';
+import type { ClientOptions } from '../client/http-client.ts';
 import { RecordWriter } from '../record/writer.ts';
-import type { RequestRecord, RequestSpec, StagePlan } from '../types.ts';
+import type { RequestRecord, StagePlan } from '../types.ts';
 import { Executor, type ExecutorEvents, type Job } from './executor.ts';
 import { CpuMeter, ThreadMonitor, type ThreadHealth } from './health.ts';
 import { RemoteExecutor } from './remote-executor.ts';
 import type { LoadHealth, LoadResult, Progress, RunLoadOptions, StageRun } from './types.ts';
 import { TtftWindow, maxConcurrent } from './live.ts';
+import { RequestFeed, type Entry } from './feed.ts';
+import { resolveWorkers, validatePlan } from './plan.ts';
 
 /** Jobs are handed to executors this far ahead of their deadline (they pace precisely). */
 const HORIZON_MS = 50;
-
-interface Entry {
-  id: number;
-  stage: number;
-  spec?: RequestSpec;
-  prepared?: PreparedRequest;
-  ready: boolean;
-  /** The source said "no request here" (null). */
-  skip?: boolean;
-  onReady?: () => void;
-}
-
-interface Session {
-  busy: boolean;
-  waiting: Entry[];
-}
 
 type AnyExecutor = Pick<Executor, 'startStage' | 'submit' | 'stopStage' | 'abortInFlight'>;
 
@@ -36,19 +21,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
   return new Coordinator(opts).run();
 }
 
-/** Resolve `workers` to a thread count (0 = this thread). */
-export function resolveWorkers(w: RunLoadOptions['workers'], stages: StagePlan[]): number {
-  if (w === undefined) return 0;
-  if (w !== 'auto') return Math.max(0, Math.floor(w));
-  let conc = 0;
-  let rate = 0;
-  for (const s of stages) {
-    if (s.kind === 'closed') conc = Math.max(conc, s.concurrency);
-    else rate = Math.max(rate, s.requestedRate);
-  }
-  const heavy = conc > 2000 || rate > 1000;
-  return heavy ? Math.max(1, Math.min(availableParallelism() - 1, 8)) : 0;
-}
+export { resolveWorkers };
 
 class Coordinator {
   private readonly nWorkers: number;
@@ -59,13 +32,12 @@ class Coordinator {
   private readonly records: RequestRecord[] = [];
   private readonly writer: RecordWriter | undefined;
   private readonly inflight = new Map<number, Entry>();
-  private readonly sessions = new Map<string, Session>();
+  private readonly feed: RequestFeed;
   private readonly ttft = new TtftWindow(512);
   private readonly monitor = new ThreadMonitor('main');
   private readonly cpu = new CpuMeter();
   private readonly samples: LoadHealth['samples'] = [];
   private readonly stageRuns: StageRun[] = [];
-  private nextId = 0;
   private completed = 0;
   private failed = 0;
   private aborted = false;
@@ -76,7 +48,7 @@ class Coordinator {
   private graceTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: RunLoadOptions) {
-    validate(opts);
+    validatePlan(opts);
     this.nWorkers = resolveWorkers(opts.workers, opts.stages);
     const nExec = Math.max(1, this.nWorkers);
     let planned = 1;
@@ -85,6 +57,7 @@ class Coordinator {
     const connections = Math.ceil((opts.client.connections ?? planned) / nExec);
     this.clientOpts = { ...opts.client, connections: Math.max(1, connections) };
     if (opts.recordsPath) this.writer = new RecordWriter(opts.recordsPath);
+    this.feed = new RequestFeed(opts.source, this.clientOpts, (err) => this.fail(err));
   }
 
   async run(): Promise<LoadResult> {
@@ -168,65 +141,6 @@ class Coordinator {
     return typeof iv === 'number' ? iv : (iv[gap] ?? iv[iv.length - 1] ?? 0);
   }
 
-  // ---- entries, sessions ------------------------------------------------
-
-  private fetch(stage: number): Entry {
-    const e: Entry = { id: this.nextId++, stage, ready: false };
-    let r: RequestSpec | null | Promise<RequestSpec | null>;
-    try {
-      r = this.opts.source.next(e.id, stage);
-    } catch (err) {
-      this.fail(err);
-      return e;
-    }
-    if (r instanceof Promise) r.then((spec) => this.resolved(e, spec), (err: unknown) => this.fail(err));
-    else this.resolved(e, r);
-    return e;
-  }
-
-  private resolved(e: Entry, spec: RequestSpec | null): void {
-    if (spec === null) {
-      e.skip = true;
-      this.markReady(e);
-      return;
-    }
-    e.spec = spec;
-    try {
-      e.prepared = prepareRequest(spec, this.clientOpts);
-    } catch (err) {
-      this.fail(err);
-      return;
-    }
-    const key = spec.sessionKey;
-    if (key !== undefined) {
-      let s = this.sessions.get(key);
-      if (!s) this.sessions.set(key, (s = { busy: false, waiting: [] }));
-      if (s.busy) {
-        s.waiting.push(e);
-        return;
-      }
-      s.busy = true;
-    }
-    this.markReady(e);
-  }
-
-  private markReady(e: Entry): void {
-    e.ready = true;
-    const f = e.onReady;
-    e.onReady = undefined;
-    f?.();
-  }
-
-  private release(e: Entry): void {
-    const key = e.spec?.sessionKey;
-    if (key === undefined) return;
-    const s = this.sessions.get(key);
-    if (!s) return;
-    const next = s.waiting.shift();
-    if (next) this.markReady(next);
-    else this.sessions.delete(key);
-  }
-
   private submit(exec: number, e: Entry, deadlineMs: number): void {
     this.inflight.set(e.id, e);
     const job: Job = { id: e.id, stage: e.stage, prepared: e.prepared!, deadlineMs };
@@ -249,7 +163,7 @@ class Coordinator {
     } catch (err) {
       this.fail(err);
     }
-    if (e) this.release(e);
+    if (e) this.feed.release(e);
     const st = this.cur;
     if (st && rec.stage === st.run.stage) {
       st.outstanding--;
@@ -263,7 +177,7 @@ class Coordinator {
     for (const id of ids) {
       const e = this.inflight.get(id);
       this.inflight.delete(id);
-      if (e) this.release(e);
+      if (e) this.feed.release(e);
       if (st && e && e.stage === st.run.stage) {
         st.outstanding--;
         st.run.dropped++;
@@ -310,7 +224,7 @@ class Coordinator {
       const pump = (): void => {
         timer = undefined;
         if (this.aborted) return check();
-        while (nextFetch < n && nextFetch - nextSubmit < prefetch) entries[nextFetch++] = this.fetch(plan.stage);
+        while (nextFetch < n && nextFetch - nextSubmit < prefetch) entries[nextFetch++] = this.feed.fetch(plan.stage);
         const now = monoMs();
         while (nextSubmit < n) {
           const deadline = startMs + plan.offsetsMs[nextSubmit]!;
@@ -330,11 +244,11 @@ class Coordinator {
               unready--;
               if (e.skip) check();
               else if (!this.aborted) this.submit(exec, e, deadline);
-              else this.release(e);
+              else this.feed.release(e);
               check();
             };
           }
-          if (nextFetch < n) entries[nextFetch++] = this.fetch(plan.stage);
+          if (nextFetch < n) entries[nextFetch++] = this.feed.fetch(plan.stage);
         }
         check();
       };
@@ -387,7 +301,7 @@ class Coordinator {
           if (stopTimer) clearTimeout(stopTimer);
           // Prefetched but never sent: give their session turns back.
           ended = true;
-          for (const e of readyQ) this.release(e);
+          for (const e of readyQ) this.feed.release(e);
           readyQ.length = 0;
           this.cur = undefined;
           run.endMs = monoMs();
@@ -399,7 +313,7 @@ class Coordinator {
         for (;;) {
           while (!exhausted && fetched < N && fetched - run.submitted < prefetch) {
             fetched++;
-            const e = this.fetch(plan.stage);
+            const e = this.feed.fetch(plan.stage);
             if (e.ready) {
               if (e.skip) exhausted = true;
               else readyQ.push(e);
@@ -408,7 +322,7 @@ class Coordinator {
               e.onReady = () => {
                 unready--;
                 if (ended) {
-                  if (!e.skip) this.release(e);
+                  if (!e.skip) this.feed.release(e);
                   return;
                 }
                 if (e.skip) exhausted = true;
@@ -533,22 +447,3 @@ interface StageState {
   onAbort(): void;
 }
 
-function validate(opts: RunLoadOptions): void {
-  const problems: string[] = [];
-  opts.stages.forEach((s, i) => {
-    if (s.kind === 'closed') {
-      if (!(s.concurrency >= 1)) problems.push(`stages[${i}].concurrency must be >= 1`);
-      if (s.maxRequests === undefined && s.durationMs === undefined) problems.push(`stages[${i}] (closed) needs maxRequests or durationMs`);
-    } else {
-      for (let k = 1; k < s.offsetsMs.length; k++) {
-        if (!(s.offsetsMs[k]! >= s.offsetsMs[k - 1]!)) {
-          problems.push(`stages[${i}].offsetsMs must be ascending (index ${k})`);
-          break;
-        }
-      }
-    }
-  });
-  if (problems.length > 0) {
-    throw new LlmdbenchError('E_LOAD_PLAN', 'invalid load plan', { kind: 'internal', details: problems });
-  }
-}

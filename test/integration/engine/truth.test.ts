@@ -4,7 +4,7 @@
  * recorded doing. Both sides use the same system-wide monotonic clock.
  * Tolerances are for a loaded 2-core CI box with the server in the same
  * process (it shares the event loop, so this is pessimistic): medians within
- * 2 ms, p90 within 10 ms; exact for token counts.
+ * 2 ms, p90 within 25 ms; exact for token counts.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,7 +65,7 @@ test('token counts equal what the server sent', () => {
   }
 });
 
-test('each chunk is timestamped after the server wrote it, and soon after (median < 2 ms, p90 < 10 ms)', () => {
+test('each chunk is timestamped after the server wrote it, and soon after (median < 2 ms, p90 < 25 ms)', () => {
   const delays: number[] = [];
   for (const [r, s] of pairs()) {
     r.chunkTimesMs.forEach((t, i) => {
@@ -75,7 +75,7 @@ test('each chunk is timestamped after the server wrote it, and soon after (media
     });
   }
   assert.ok(pct(delays, 0.5) < 2, `median delay ${pct(delays, 0.5)}`);
-  assert.ok(pct(delays, 0.9) < 10, `p90 delay ${pct(delays, 0.9)}`);
+  assert.ok(pct(delays, 0.9) < 25, `p90 delay ${pct(delays, 0.9)}`);
 });
 
 test('TTFT, ITL, TPOT and E2E agree with the server-side truth', () => {
@@ -97,7 +97,7 @@ test('TTFT, ITL, TPOT and E2E agree with the server-side truth', () => {
   }
   for (const [name, d] of [['TTFT', dTtft], ['ITL', dItl], ['TPOT', dTpot], ['E2E', dE2e]] as const) {
     assert.ok(pct(d, 0.5) < 2, `${name} median |client − server| ${pct(d, 0.5).toFixed(3)} ms`);
-    assert.ok(pct(d, 0.9) < 10, `${name} p90 |client − server| ${pct(d, 0.9).toFixed(3)} ms`);
+    assert.ok(pct(d, 0.9) < 25, `${name} p90 |client − server| ${pct(d, 0.9).toFixed(3)} ms`);
   }
 });
 
