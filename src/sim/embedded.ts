@@ -55,8 +55,10 @@ export async function startEmbeddedSimulator(opts: EmbeddedSimOptions): Promise<
   const env = { ...process.env, LLMDBENCH_SIM_SOURCES: JSON.stringify(sources) };
   const args = [process.execPath, entry];
   let child: ChildProcess;
-  if (opts.cpus) child = spawn('taskset', ['-c', opts.cpus, ...args], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  else child = spawn(args[0] as string, args.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // Own process group (detached): a terminal Ctrl-C reaches the run, which stops sending and lets
+  // in-flight requests finish before it stops the simulator; the child still exits when the IPC channel closes.
+  if (opts.cpus) child = spawn('taskset', ['-c', opts.cpus, ...args], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  else child = spawn(args[0] as string, args.slice(1), { env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const log = opts.log;
   let stderrTail = '';
   child.stderr?.setEncoding('utf8');

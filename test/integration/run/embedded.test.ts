@@ -90,3 +90,17 @@ test('run: SIGTERM mid-run keeps partial results marked incomplete, stops the si
   assert.ok(simPid > 0, 'simulator pid logged');
   assert.throws(() => process.kill(simPid, 0), 'the simulator process is gone');
 });
+
+test('run: Ctrl-C (SIGINT to the whole process group) lets in-flight requests finish: no failures from the interrupt', async () => {
+  const wd = tmp('run-int');
+  // Slow responses (~1.5 s each) so requests are in flight when the signal lands.
+  const run = startCli(['run', '--workdir', wd, '-o', 'duration=30,rate=4,min=90,max=100,mean=95'], { detached: true });
+  await run.waitFor(/Stage 0 - run started/, 30_000);
+  await new Promise((r) => setTimeout(r, 2500));
+  process.kill(-run.child.pid!, 'SIGINT');
+  const r = await run.done;
+  assert.equal(r.code, 130, r.stderr.slice(-2000));
+  const sum: J = readJson(join(onlyDir(wd, 'results'), 'summary_lifecycle_metrics.json'));
+  assert.ok(sum.successes.count >= 1, 'in-flight requests finished during the grace period');
+  assert.equal(sum.failures.count, 0, JSON.stringify(sum.failures.by_label));
+});

@@ -30,8 +30,9 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { ...env, NO_COLOR: '1', ...extra };
 }
 
-export function startCli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {}): CliRun {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: opts.cwd ?? repoRoot, env: opts.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; cwd?: string; detached?: boolean } = {}): CliRun {
+  // detached: its own process group, so a test can signal the group as a terminal's Ctrl-C does.
+  const child = spawn(process.execPath, [bin, ...args], { cwd: opts.cwd ?? repoRoot, env: opts.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
   let stdout = '';
   let stderr = '';
   const waiters: Array<{ re: RegExp; resolve: () => void }> = [];
