@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,6 @@ import { analyzeResultDir } from '../../platform/local/analysis.ts';
 import type { RunOutcome } from '../../platform/types.ts';
 import { createLogger } from '../../util/logger.ts';
 import { formatIssue, type LocatedIssue } from '../../harness/validate.ts';
-import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
 
 function packageVersion(): string {
   const p = fileURLToPath(new URL('../../../package.json', import.meta.url));
@@ -91,17 +89,18 @@ export const command: CliCommand = {
       const plan = buildPlan({ config, cwd: process.cwd(), workDir: wd.dir });
 
       if (config.get('LLMDBENCH_HARNESS_SKIP_RUN') === '1') {
-        // -z: no load, analysis of what the result directories already hold.
+        // -z: no load; analyse every result directory the work directory already holds.
         const summaries = [];
-        for (const u of plan.units) {
-          for (let i = 0; i < u.resultsDirs.length; i++) {
-            const dir = u.resultsDirs[i]!;
-            if (!existsSync(dir)) continue;
-            mkdirSync(u.analysisDirs[i]!, { recursive: true });
-            const s = await analyzeResultDir(basename(dir), dir, u.analysisDirs[i]!, true);
-            if (s) summaries.push(s);
-          }
+        const resultsRoot = join(wd.dir, 'results');
+        for (const name of existsSync(resultsRoot) ? readdirSync(resultsRoot).sort() : []) {
+          const analysisDir = join(wd.dir, 'analysis', name);
+          mkdirSync(analysisDir, { recursive: true });
+          const meta = join(resultsRoot, name, 'run_metadata.yaml');
+          const complete = !existsSync(meta) || !/^complete: false$/m.test(readFileSync(meta, 'utf8'));
+          const s = await analyzeResultDir(name, join(resultsRoot, name), analysisDir, complete);
+          if (s) summaries.push(s);
         }
+        if (summaries.length === 0) log.warn(`-z: no results to analyse under ${resultsRoot}`);
         process.stdout.write(opts.json ? `${JSON.stringify({ workDir: wd.dir, results: summaries }, null, 2)}\n` : formatFinalTable(summaries));
         return;
       }

@@ -13,7 +13,7 @@ import { LlmdbenchError } from '../../util/errors.ts';
 import type { ExecuteOptions, Platform, RunOutcome, UnitOutcome } from '../types.ts';
 import { analyzeResultDir } from './analysis.ts';
 import { deltaString, isoSeconds, writeRunMetadata } from './metadata.ts';
-import { openTarget, type Target } from './target.ts';
+import { openTarget, servedModels, type Target } from './target.ts';
 import { prepareWorkDir } from './workdir.ts';
 
 /** Every unit's harness must be able to run: checked before anything starts. */
@@ -97,6 +97,13 @@ export const localPlatform: Platform = {
       const first = plan.units.find((u) => u.model === model);
       const target: Target = await openTarget(plan.endpointUrl, model, opts.log, first?.config.get('LLMDBENCH_SIM_PRESET'));
       lastUrl = target.url;
+      if (!target.embedded) {
+        // Upstream fails when the stack serves another model; we warn (requests will say 404).
+        const served = await servedModels(target.url);
+        if (served && served.length > 0 && !served.includes(model)) {
+          opts.log.warn(`${target.url} serves ${served.join(', ')}, not ${model}; pass the served model with -m`);
+        }
+      }
       try {
         let forModel = plan.units.filter((u) => u.model === model);
         let planNow = plan;

@@ -39,6 +39,19 @@ export function normalizeEndpoint(raw: string): string {
  * `preset`: the simulator's latency preset (LLMDBENCH_SIM_PRESET, default the simulator's own
  * `realistic-small`; `instant` answers with no latency).
  */
+/** The model ids an endpoint serves (`GET /v1/models`), or undefined when it does not say. */
+export async function servedModels(url: string): Promise<string[] | undefined> {
+  try {
+    const { request } = await import('undici');
+    const res = await request(`${url}/v1/models`, { method: 'GET', headersTimeout: 5000, bodyTimeout: 5000 });
+    const body = (await res.body.json()) as { data?: Array<{ id?: unknown }> };
+    if (res.statusCode !== 200 || !Array.isArray(body.data)) return undefined;
+    return body.data.map((m) => m.id).filter((id): id is string => typeof id === 'string');
+  } catch {
+    return undefined;
+  }
+}
+
 export async function openTarget(endpointUrl: string | undefined, model: string, log: Logger, preset?: string): Promise<Target> {
   if (endpointUrl) return { url: normalizeEndpoint(endpointUrl), embedded: false, stop: async () => {} };
   const { startEmbeddedSimulator } = await import('../../sim/embedded.ts');

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, runCli, tmp } from './helpers.ts';
 
@@ -43,4 +43,21 @@ test('run: a profile whose data needs the network is a clear error before any lo
   assert.match(r.stderr, /E_DATA_NEEDS_NETWORK/);
   assert.match(r.stderr, /LLMDBENCH_RUN_DATASET_DIR/);
   assert.doesNotMatch(r.stderr, /Stage 0 - run started/);
+});
+
+test('run -z analyses the result directories already in the work directory, sending nothing', async () => {
+  const wd = tmp('run-skip');
+  const dir = join(wd, 'results', 'inference-perf_1_llm-d-1b-instruct_1');
+  mkdirSync(dir, { recursive: true });
+  const rec = (id: number, sent: number, error?: boolean) => ({
+    id, stage: 0, worker: 0, api: 'completion', scheduledAtMs: sent, sentAtMs: sent,
+    chunkTimesMs: error ? [] : [sent + 50, sent + 60, sent + 70], chunkTokens: error ? [] : [1, 1, 1], endAtMs: sent + 80,
+    ...(error ? { httpStatus: 503, error: { label: 'http_5xx', message: 'busy' } } : { httpStatus: 200, promptTokensServer: 10, completionTokensServer: 3 }),
+  });
+  writeFileSync(join(dir, 'records.jsonl'), [rec(0, 1000), rec(1, 1500), rec(2, 1920, true)].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const r = await runCli(['run', '-z', '--workdir', wd, '--endpoint', 'http://127.0.0.1:9']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /TTFT mean \(ms\)\s+50\.00/);
+  assert.match(r.stdout, /failure rate \(%\)\s+33\.33/);
+  assert.ok(existsSync(join(wd, 'analysis', 'inference-perf_1_llm-d-1b-instruct_1', 'summary.json')));
 });
