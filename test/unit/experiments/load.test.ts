@@ -5,21 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadExperiment, parseExperiment, resolveExperimentPath } from '../../../src/experiments/load.ts';
-import { LlmdbenchError } from '../../../src/util/errors.ts';
+import { throwsCode } from '../../helpers/throws-code.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const upstream = path.resolve(repoRoot, '..', 'shared', 'upstream');
 
-function throwsCode(fn: () => unknown, code: string): LlmdbenchError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof LlmdbenchError, `expected LlmdbenchError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 // Counts and names read by hand from each upstream file.
 const expected: { file: string; format: 'shell' | 'head'; run: string[]; setup: number; firstAssign: string }[] = [

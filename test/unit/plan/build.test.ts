@@ -8,7 +8,7 @@ import { resolveConfig } from '../../../src/config/resolve.ts';
 import { buildPlan, SIMULATOR_ENDPOINT_PLACEHOLDER } from '../../../src/plan/build.ts';
 import { formatPlan, formatPlanJson } from '../../../src/plan/format.ts';
 import { writePlan } from '../../../src/plan/write.ts';
-import { LlmdbenchError } from '../../../src/util/errors.ts';
+import { throwsCode } from '../../helpers/throws-code.ts';
 
 let dir = '';
 let profilesDir = '';
@@ -73,16 +73,6 @@ async function config(flags: Record<string, string>) {
   });
 }
 
-function throwsCode(fn: () => unknown, code: string): LlmdbenchError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof LlmdbenchError, `expected LlmdbenchError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 test('2 models × 2 treatments: names, ids, rendered paths, result dirs, values (treatment then -o)', async () => {
   const cfg = await config({ LLMDBENCH_HARNESS_EXPERIMENT_PROFILE_OVERRIDES: 'min=20,max=300', LLMDBENCH_HARNESS_LOAD_PARALLELISM: '2' });

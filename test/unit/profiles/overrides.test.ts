@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { applyOverrides, parseOverrides, parseKey, typeValue } from '../../../src/profiles/overrides/index.ts';
-import { LlmdbenchError } from '../../../src/util/errors.ts';
+import { throwsCode } from '../../helpers/throws-code.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const upstream = path.resolve(repoRoot, '..', 'shared', 'upstream');
@@ -16,16 +16,6 @@ function apply(spec: string, text = sanity) {
   return applyOverrides(text, parseOverrides(spec), { file: FILE });
 }
 
-function throwsCode(fn: () => unknown, code: string): LlmdbenchError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof LlmdbenchError, `expected LlmdbenchError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 test('key=value form: bare leaf changes every occurrence and reports each path', () => {
   const r = apply('min=20');
