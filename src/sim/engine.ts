@@ -105,9 +105,11 @@ export class SimEngine {
     return this.queue.length;
   }
 
-  /** Accepts a validated request; returns an error to answer at once (e.g. 429 queue full). */
-  submit(req: ParsedRequest, sink: Sink, requestId: string | undefined): ApiError | undefined {
-    const arrivalMs = monoMs();
+  /**
+   * Accepts a validated request; returns an error to answer at once (e.g. 429 queue full).
+   * `arrivalMs`: when the request reached the server (before its body was read).
+   */
+  submit(req: ParsedRequest, sink: Sink, requestId: string | undefined, arrivalMs: number = monoMs()): ApiError | undefined {
     const c = this.config;
     if (this.running >= c.maxNumSeqs && this.queue.length >= c.maxWaitingQueueLength) {
       return { status: 429, message: 'Failed to enqueue request, waiting requests queue is full' };

@@ -86,6 +86,7 @@ export async function startSimServer(config: SimConfig, opts: { log: Logger; tok
   const sockets = new Set<Socket>();
 
   const handleGenerate = async (endpoint: Endpoint, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const arrivalMs = monoMs();
     const c = engine.config;
     const text = await readBody(req, c.maxRequestBodyBytes);
     if (text === undefined) return sendError(res, { status: 413, message: `request body larger than max-request-body-size-mb (${c.maxRequestBodyBytes / 1048576} MiB)` });
@@ -112,7 +113,7 @@ export async function startSimServer(config: SimConfig, opts: { log: Logger; tok
     const parsed = parseRequest(endpoint, body);
     if (isApiError(parsed)) return sendError(res, parsed);
     const rid = c.enableRequestIdHeaders && typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined;
-    const err = engine.submit(parsed, new HttpSink(res), rid);
+    const err = engine.submit(parsed, new HttpSink(res), rid, arrivalMs);
     if (err) sendError(res, err);
   };
 
