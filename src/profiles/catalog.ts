@@ -170,7 +170,11 @@ function unknownProfile(harness: string, name: string, opts: CatalogOptions): Ll
     .filter((h) => listTemplates(h, opts).some((t) => t.name === name));
   const details = [`profiles for ${harness}: ${names.join(', ') || '(none)'}`];
   if (elsewhere.length > 0) details.push(`"${name}" exists for harness ${elsewhere.join(', ')} (select it with -l/--harness)`);
-  let hint = near.length > 0 ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : 'run `llmdbench profiles ' + harness + '` to list them';
-  if (elsewhere.length > 0) hint += ` Or use -l ${elsewhere[0]} -w ${name}.`;
+  // The default profile (sanity_random) does not exist for every harness: point at one that does.
+  const starter = names.length === 1 ? names[0] : names.find((n) => n.startsWith('sanity'));
+  let hint = near.length > 0
+    ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?`
+    : `${starter ? `choose one with -w (e.g. -w ${starter}); ` : ''}run \`llmdbench profiles ${harness}\` to list them`;
+  if (elsewhere.length > 0) hint += `; or use -l ${elsewhere[0]} -w ${name}`;
   return new LlmdbenchError('E_UNKNOWN_PROFILE', `unknown ${harness} profile "${name}"`, { details, hint });
 }

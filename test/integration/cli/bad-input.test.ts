@@ -131,6 +131,8 @@ describe('profiles and harnesses', () => {
     rejects(['render', '-w', 'sanity_randm'], [/E_UNKNOWN_PROFILE/, /unknown inference-perf profile "sanity_randm"/, /profiles for inference-perf: .*sanity_random/, /did you mean "sanity_random"/]));
   test('a profile of another harness says which -l to use', () =>
     rejects(['render', '-w', 'sanity_concurrent'], [/E_UNKNOWN_PROFILE/, /exists for harness guidellm/, /-l guidellm -w sanity_concurrent/]));
+  test('the default profile missing for the chosen harness: a profile of that harness is suggested', () =>
+    rejects(['render', '-l', 'nop'], [/E_UNKNOWN_PROFILE/, /unknown nop profile "sanity_random"/, /choose one with -w \(e\.g\. -w nop\)/]));
   test('unknown harness (render)', () =>
     rejects(['render', '-l', 'guidelm'], [/E_UNKNOWN_HARNESS/, /unknown harness "guidelm"/, /did you mean "guidellm"/]));
   test('unknown harness (run --dry-run)', () => rejects(['run', '--dry-run', '-l', 'nosuch'], [/E_UNKNOWN_HARNESS/, /use one of: fmperf, guidellm, inference-perf/]));
