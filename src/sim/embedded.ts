@@ -64,7 +64,12 @@ export async function startEmbeddedSimulator(opts: EmbeddedSimOptions): Promise<
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (s: string) => {
     stderrTail = (stderrTail + s).slice(-4000);
-    for (const line of s.split('\n')) if (line.trim()) log.debug(`sim[${child.pid}]: ${line}`);
+    for (const line of s.split('\n')) {
+      if (!line.trim()) continue;
+      // The child's warnings (e.g. keys accepted without effect) reach the user; the rest is debug.
+      if (/^(warning|error): /.test(line)) log.warn(`simulator: ${line.replace(/^(warning|error): /, '')}`);
+      else log.debug(`sim[${child.pid}]: ${line}`);
+    }
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
