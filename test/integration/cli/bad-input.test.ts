@@ -126,6 +126,13 @@ describe('flags', () => {
     }));
 });
 
+describe('commands', () => {
+  test('unknown command names the closest command', () => rejects(['rendr'], [/unknown command 'rendr'/, /Did you mean render\?/]));
+  test('unknown option of profiles names the closest option', () => rejects(['profiles', '--jsn'], [/unknown option '--jsn'/, /Did you mean --json\?/]));
+  test('unknown harness for profiles', () => rejects(['profiles', 'guidelm'], [/E_UNKNOWN_HARNESS/, /did you mean "guidellm"/]));
+  test('too many arguments', () => rejects(['render', 'a', 'b'], [/too many arguments for 'render'/]));
+});
+
 describe('profiles and harnesses', () => {
   test('unknown profile lists the harness profiles and a suggestion', () =>
     rejects(['render', '-w', 'sanity_randm'], [/E_UNKNOWN_PROFILE/, /unknown inference-perf profile "sanity_randm"/, /profiles for inference-perf: .*sanity_random/, /did you mean "sanity_random"/]));
