@@ -112,10 +112,11 @@ export class Ticker {
     const top = this.heap[0];
     if (top && !this.stopped) {
       const rem = top.due - monoMs();
-      if (rem > 0 && rem <= BLOCK_MAX_MS + WAKE_EARLY_MS) {
+      if (rem > 0 && rem <= SPIN_MS) {
         // Sleep even when the gap is tiny (dense streams): a futex wait costs no CPU and wakes
         // ~50 µs late at worst; spinning would burn the core the load generator may need.
-        Atomics.wait(sleeper, 0, 0, Math.max(rem - WAKE_EARLY_MS, MIN_SLEEP_MS));
+        // Longer gaps sleep BLOCK_MAX_MS per turn, so I/O is still served in between.
+        Atomics.wait(sleeper, 0, 0, Math.min(Math.max(rem - WAKE_EARLY_MS, MIN_SLEEP_MS), BLOCK_MAX_MS));
         const due = top.due;
         let left = due - monoMs();
         if (left > 0 && left <= SPIN_MAX_MS) {
