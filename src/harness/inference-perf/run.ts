@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { HarnessRunContext, HarnessRunOutcome } from '../types.ts';
 import type { RequestRecord, RequestSpec } from '../../engine/types.ts';
-import { runLoad, type RequestSource as LoadSource } from '../../engine/loadgen/index.ts';
+import { runLoad, type LoadResult, type RequestSource as LoadSource, type RunLoadOptions } from '../../engine/loadgen/index.ts';
 import { apiClients } from '../../engine/client/api.ts';
 import { assertRunnable, resolveIpConfig, type IpConfig } from './config-map.ts';
 import { planStages, workerSizing } from './load-map.ts';
@@ -80,7 +80,7 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
   const failed = new Array<number>(nStages).fill(0);
   const sentBefore = (stage: number): number => stagesPlan.slice(0, stage).reduce((a, st) => a + st.planned, 0);
 
-  const result = await runLoad({
+  const loadOptions: RunLoadOptions = {
     client: { ...clientOpts, keepText: Boolean(perRequest) || source.sessions },
     stages: stagesPlan.map((s) => s.plan),
     source: {
@@ -131,12 +131,16 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
         elapsedS: p.stageElapsedMs / 1000,
       });
     },
-  });
-  source.close?.();
-  if (perRequest) {
-    await perRequest.close();
-    files.push(perRequest.name);
+  };
+  let result: LoadResult;
+  try {
+    result = await runLoad(loadOptions);
+  } finally {
+    // Release the data source's timers and close per_request's JSON array even if the engine failed.
+    source.close?.();
+    if (perRequest) await perRequest.close();
   }
+  if (perRequest) files.push(perRequest.name);
   files.push(RECORDS_FILE);
   files.push(...writeLifecycleFiles(ctx.resultsDir, cfg, result.records, stageInfos));
   const health = healthVerdict(result, sizing);

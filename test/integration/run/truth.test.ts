@@ -4,8 +4,8 @@
  *    chunk: TTFT, ITL, E2E, token counts and throughput in the native files must agree with what
  *    it did (same monotonic clock across processes);
  *  - a server answering 500 / 429 to some requests: failures counted by label, the run completes.
- * Tolerances: a client timestamp is after the server's write and at most 30 ms later (loaded
- * 2-core CI); means agree within 10 ms (TTFT, E2E) and 3 ms (ITL).
+ * Tolerances: every client timestamp is after the server's write, the median within 5 ms and the
+ * p90 within 25 ms of it (loaded 2-core CI); means agree within 10 ms (TTFT, E2E) and 3 ms (ITL).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -77,6 +77,7 @@ test('run against the ground-truth server: native metrics agree with what the se
     const byPrompt = new Map([...truth.log.values()].map((t) => [String(t.body.prompt), t]));
     const per: J[] = readJson(join(res, 'per_request_lifecycle_metrics.json'));
     assert.equal(per.length, 15);
+    const lags: number[] = [];
     const ttftTruth: number[] = [];
     const e2eTruth: number[] = [];
     const itlTruth: number[] = [];
@@ -90,16 +91,18 @@ test('run against the ground-truth server: native metrics agree with what the se
       const startMs = e.start_time * 1000;
       const chunks: number[] = e.info.response_metrics.chunk_times.map((x: number) => x * 1000);
       assert.equal(chunks.length, t.chunkWriteMs.length);
-      chunks.forEach((c, i) => {
-        const d = c - t.chunkWriteMs[i]!;
-        assert.ok(d > -0.5 && d < 30, `chunk ${i} received ${d.toFixed(3)} ms after it was written`);
-      });
+      chunks.forEach((c, i) => lags.push(c - t.chunkWriteMs[i]!));
       assert.ok(startMs <= t.receivedAtMs + 0.5, 'sent before the server received it');
       ttftTruth.push(t.chunkWriteMs[0]! - startMs);
       e2eTruth.push(t.endWriteMs! - startMs);
       for (let i = 1; i < t.chunkWriteMs.length; i++) itlTruth.push(t.chunkWriteMs[i]! - t.chunkWriteMs[i - 1]!);
       outTruth += t.completionTokens;
     }
+    // Every chunk is stamped after the server wrote it; typically within a few ms (loaded 2-core CI: p90 < 25 ms).
+    lags.sort((a, b) => a - b);
+    assert.ok(lags[0]! > -0.5, `a chunk stamped ${lags[0]} ms before it was written`);
+    assert.ok(lags[Math.floor(lags.length / 2)]! < 5, `median receive lag ${lags[Math.floor(lags.length / 2)]} ms`);
+    assert.ok(lags[Math.floor(lags.length * 0.9)]! < 25, `p90 receive lag ${lags[Math.floor(lags.length * 0.9)]} ms`);
     const lat = sum.successes.latency;
     assert.ok(Math.abs(lat.time_to_first_token.mean * 1000 - mean(ttftTruth)) < 10, `TTFT ${lat.time_to_first_token.mean * 1000} vs ${mean(ttftTruth)}`);
     assert.ok(lat.time_to_first_token.min * 1000 >= 30 - 0.5, 'TTFT is never below the server delay');
@@ -126,6 +129,11 @@ test('run against a server answering 500 and 429: failures counted by label, the
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
+      if (req.method !== 'POST') {
+        // GET /v1/models (the run checks which model is served): not a benchmark request.
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[{"id":"truth-model"}]}');
+        return;
+      }
       const i = n++;
       if (i % 5 === 1) {
         injected[500]++;
