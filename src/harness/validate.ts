@@ -76,7 +76,8 @@ export function throwOnProfileErrors(result: ProfileValidation, harness: string,
     `${harness} profile${dialect} has ${errors.length} error${errors.length === 1 ? '' : 's'}`,
     {
       location: { file, line: first?.line, column: first?.column, keyPath: first ? formatPath(first.path) : undefined },
-      details: errors.map((e) => formatIssue(e, file)),
+      // Warnings too, so one pass shows everything to fix.
+      details: [...errors.map((e) => formatIssue(e, file)), ...warnings.map((w) => `warning: ${formatIssue(w, file)}`)],
       hint: 'fix the fields listed (a -o override or treatment may have set them); accepted fields and rules per harness: docs/profile-formats.md',
     },
   );

@@ -154,9 +154,16 @@ describe('profiles and harnesses', () => {
     assert.match(r.stderr, new RegExp(`${esc(p)}:4 \\(at load\\.stages\\[0\\]\\.rate\\): expected number, got "fast"`));
     assert.match(r.stderr, new RegExp(`${esc(p)}:8 \\(at server\\.base_url\\): required field is missing`));
   });
-  test('a profile made invalid by -o names the rendered file and the template it came from', async () => {
-    const r = await rejectsWith(['render', '-o', 'load.stages[0].rate=fast', '--endpoint', 'http://127.0.0.1:8000'], [/E_PROFILE_INVALID/, /\(at load\.stages\[0\]\.rate\): expected number, got "fast"/]);
-    assert.match(r.stderr, new RegExp(esc(sanity)));
+  test('a profile made invalid by -o names the template it came from', async () => {
+    const r = await rejectsWith(['render', '-o', 'load.stages[0].rate=fast', '--endpoint', 'http://127.0.0.1:8000'], [/E_PROFILE_INVALID/]);
+    // Scalar overrides keep the template's lines: the template file and line are named.
+    assert.match(r.stderr, new RegExp(`${esc(sanity)}:7 \\(at load\\.stages\\[0\\]\\.rate\\): expected number, got "fast"`));
+  });
+  test('an added key moves lines: the rendered file is named with its template; warnings listed with the errors', async () => {
+    const r = await rejectsWith(['render', '-o', 'load.stages[0].rate=fast,+load.bogus=1', '--endpoint', 'http://127.0.0.1:8000'], [/E_PROFILE_INVALID/]);
+    assert.match(r.stderr, /workload\/profiles\/inference-perf\/sanity_random\.yaml:\d+ \(at load\.stages\[0\]\.rate\): expected number/);
+    assert.match(r.stderr, new RegExp(`sanity_random\\.yaml is ${esc(sanity)} after overrides and treatment values`));
+    assert.match(r.stderr, /warning: .*\(at load\.bogus\): unknown key "bogus"/);
   });
   test('unresolved REPLACE_ENV token: variable, template file:line:col, how to set it', async () => {
     const p = file('tok.yaml.in', '# a comment REPLACE_ENV_IGNORED\nload:\n  rate: REPLACE_ENV_LLMDBENCH_NOPE_NOT_SET\n');
