@@ -42,8 +42,8 @@ test('open loop: every request sent at or after its absolute deadline; no drift 
     onRecord: (rec) => {
       if (!stalled && rec.id === 10) {
         stalled = true;
-        const until = performance.now() + 60;
-        while (performance.now() < until); // block the event loop for 60 ms
+        const until = performance.now() + 150;
+        while (performance.now() < until); // block the event loop for 150 ms
       }
     },
   });
@@ -57,11 +57,12 @@ test('open loop: every request sent at or after its absolute deadline; no drift 
     assert.ok(x.sentAtMs >= x.scheduledAtMs, `request ${i} sent early`);
   }
   const lags = r.records.map((x) => x.sentAtMs - x.scheduledAtMs);
-  assert.ok(Math.max(...lags) > 30, 'the stall shows up as schedule lag');
-  assert.ok(median(lags) < 5, `median lag ${median(lags)}`);
+  assert.ok(Math.max(...lags) > 100, 'the stall shows up as schedule lag');
+  // Loose: a loaded CI box can delay timers by several ms.
+  assert.ok(median(lags) < 20, `median lag ${median(lags)}`);
   // After the stall the schedule catches up: the last requests are on time again.
   const tail = r.records.filter((x) => x.id >= 50).map((x) => x.sentAtMs - x.scheduledAtMs);
-  assert.ok(median(tail) < 5, `tail lag ${median(tail)}`);
+  assert.ok(median(tail) < 20, `tail lag ${median(tail)}`);
 });
 
 test('closed loop keeps exactly N requests in flight', { timeout: 20_000 }, async () => {
@@ -267,4 +268,24 @@ test('open loop with maxInFlight: never more in flight; the wait shows as schedu
   } finally {
     await s.close();
   }
+});
+
+test('abort with worker threads: finished records kept, in-flight aborted after the grace period', { timeout: 20_000 }, async () => {
+  const ac = new AbortController();
+  const r = await runLoad({
+    client: { baseUrl: server.url, model: 'm' },
+    stages: [{ kind: 'closed', stage: 0, concurrency: 4, durationMs: 10_000 }],
+    leadMs: 10,
+    workers: 2,
+    signal: ac.signal,
+    onStageStart: () => void setTimeout(() => ac.abort(), 500),
+    graceMs: 50,
+    source: { next: (i) => spec({}, i % 4 === 3 ? { itlMs: 500, chunks: 10 } : undefined) },
+  });
+  assert.equal(r.aborted, true);
+  const st = r.stages[0]!;
+  assert.equal(st.submitted, st.completed + st.dropped);
+  assert.ok(r.records.filter((x) => !x.error).length >= 5);
+  assert.ok(r.records.some((x) => x.error?.label === 'aborted'));
+  assert.ok(r.endMs - r.stages[0]!.startMs < 5000);
 });
