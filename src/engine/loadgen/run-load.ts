@@ -46,6 +46,7 @@ class Coordinator {
   private cur: StageState | undefined;
   private readonly abortWaiters = new Set<() => void>();
   private graceTimer: NodeJS.Timeout | undefined;
+  private sentAtStageStart = 0;
 
   constructor(private readonly opts: RunLoadOptions) {
     validatePlan(opts);
@@ -350,6 +351,7 @@ class Coordinator {
   }
 
   private stageStart(plan: StagePlan, startMs: number): void {
+    this.sentAtStageStart = this.sentNow();
     try {
       this.opts.onStageStart?.(plan, startMs);
     } catch (err) {
@@ -407,16 +409,19 @@ class Coordinator {
     if (!cb) return;
     const now = monoMs();
     const cur = this.cur?.run ?? this.stageRuns[this.stageRuns.length - 1];
-    const stageElapsedMs = cur ? Math.max(0, now - cur.startMs) : 0;
+    const stageElapsedMs = cur ? Math.max(0, (this.cur ? now : cur.endMs) - cur.startMs) : 0;
+    const sent = this.sentNow();
+    // Requests actually sent in this stage (executors' counters) over the stage time so far.
+    const stageSent = this.cur ? sent - this.sentAtStageStart : cur ? cur.submitted - cur.dropped : 0;
     const p: Progress = {
       stage: cur?.stage ?? 0,
-      sent: this.sentNow(),
+      sent,
       completed: this.completed,
       failed: this.failed,
       inFlight: this.inFlightNow(),
       elapsedMs: now - this.startMs,
       stageElapsedMs,
-      achievedRate: cur && stageElapsedMs > 0 ? ((cur.submitted - cur.dropped) * 1000) / stageElapsedMs : 0,
+      achievedRate: stageElapsedMs > 0 ? (stageSent * 1000) / stageElapsedMs : 0,
       requestedRate: cur?.requestedRate,
       ttftP50Ms: this.ttft.median(),
     };
