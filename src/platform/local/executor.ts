@@ -100,7 +100,8 @@ export const localPlatform: Platform = {
       if (!target.embedded) {
         // Upstream fails when the stack serves another model; we warn (requests will say 404).
         const served = await servedModels(target.url);
-        if (served && served.length > 0 && !served.includes(model)) {
+        if (served === undefined) opts.log.warn(`${target.url}/v1/models did not answer; is the endpoint up? (requests will be sent anyway and failures counted)`);
+        else if (served.length > 0 && !served.includes(model)) {
           opts.log.warn(`${target.url} serves ${served.join(', ')}, not ${model}; pass the served model with -m`);
         }
       }
