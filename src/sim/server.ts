@@ -251,7 +251,9 @@ export async function startSimServer(config: SimConfig, opts: { log: Logger; tok
       );
     };
     server.once('error', onErr);
-    server.listen(config.port, config.host, () => {
+    // A deep accept backlog: thousands of clients connect at once at the start of a run (the
+    // default 511 overflows and SYN retries then take seconds). The kernel caps it at somaxconn.
+    server.listen({ port: config.port, host: config.host, backlog: 8192 }, () => {
       server.off('error', onErr);
       resolve();
     });
