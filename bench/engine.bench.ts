@@ -96,10 +96,10 @@ function errs(r: LoadResult): string {
   return Object.keys(m).length ? `, errors ${JSON.stringify(m)}` : '';
 }
 
-/** Share of the run the process's threads waited for a CPU (starvation by other processes). */
+/** Largest share of its run a client thread waited for a CPU (starvation by other processes). */
 function starved(r: LoadResult): string {
-  const w = r.health.cpu.runQueueWaitMs;
-  return w === undefined ? '' : `, run-queue wait ${f((w / r.health.cpu.wallMs) * 100, 0)}% of wall`;
+  const fr = r.health.threads.filter((t) => t.runQueueWaitMs !== undefined && t.wallMs > 0).map((t) => t.runQueueWaitMs! / t.wallMs);
+  return fr.length ? `, run-queue wait ${f(Math.max(...fr) * 100, 0)}% of wall` : '';
 }
 
 function cpuOf(r: LoadResult): number {

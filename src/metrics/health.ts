@@ -14,7 +14,7 @@ export interface HealthThresholds {
   minRateRatio?: number;
   /** A GC pause longer than this (ms). Default 50. */
   gcMaxMs?: number;
-  /** Threads waited for a CPU more than this fraction of the run (other processes, CPU limits). Default 0.1. */
+  /** A client thread waited for a CPU more than this fraction of the run (other processes, CPU limits). Default 0.1. */
   runQueueWaitFraction?: number;
 }
 
@@ -41,7 +41,7 @@ export interface LoadgenHealthReport {
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
   cpuUtilisation: number;
-  /** Run-queue wait per thread as a fraction of the run (Linux), when known. */
+  /** Largest run-queue wait of a client thread as a fraction of its run time (Linux), when known. */
   runQueueWaitFraction?: number;
   sendingThreads: number;
   gc: { count: number; totalMs: number; maxMs: number };
@@ -110,10 +110,13 @@ export function loadgenHealth(
   const perThread = health.cpu.utilisation / (health.workers > 0 ? sendingThreads + 1 : 1);
   if (perThread > t.cpuPerThread) reasons.push(`client CPU ${(perThread * 100).toFixed(0)}% of a core per thread > ${t.cpuPerThread * 100}%`);
   if (gc.maxMs > t.gcMaxMs) reasons.push(`GC pause ${gc.maxMs.toFixed(1)} ms > ${t.gcMaxMs} ms`);
-  const wait = health.cpu.runQueueWaitMs;
-  const waitFraction = wait !== undefined && health.cpu.wallMs > 0 ? wait / health.cpu.wallMs / (health.workers + 1) : undefined;
+  let waitFraction: number | undefined;
+  for (const th of health.threads) {
+    if (th.runQueueWaitMs === undefined || th.wallMs <= 0) continue;
+    waitFraction = Math.max(waitFraction ?? 0, th.runQueueWaitMs / th.wallMs);
+  }
   if (waitFraction !== undefined && waitFraction > t.runQueueWaitFraction)
-    reasons.push(`the client's threads waited for a CPU ${(waitFraction * 100).toFixed(0)}% of the run (other processes or a CPU limit)`);
+    reasons.push(`a client thread waited for a CPU ${(waitFraction * 100).toFixed(0)}% of the run (other processes or a CPU limit)`);
   return {
     stages: out,
     maxInFlight: health.maxInFlight,

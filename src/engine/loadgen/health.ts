@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { monoMs } from '../../util/clock.ts';
@@ -14,6 +14,8 @@ export interface ThreadHealth {
   gc: { count: number; totalMs: number; maxMs: number; p99Ms: number };
   /** Requests this thread had in flight at once, at most. */
   maxInFlight: number;
+  /** Time this thread was runnable but had no CPU (Linux), ms. */
+  runQueueWaitMs?: number;
 }
 
 /** Samples event-loop delay and GC pauses for the current thread. */
@@ -22,6 +24,7 @@ export class ThreadMonitor {
   private readonly obs: PerformanceObserver;
   private readonly gcDurations: number[] = [];
   private readonly startMs = monoMs();
+  private readonly startWait = threadRunQueueWaitMs();
   private stopped = false;
 
   constructor(private readonly name: string) {
@@ -46,7 +49,9 @@ export class ThreadMonitor {
     }
     const g = [...this.gcDurations].sort((a, b) => a - b);
     const n = this.hist.count;
+    const w = threadRunQueueWaitMs();
     return {
+      ...(w !== undefined && this.startWait !== undefined ? { runQueueWaitMs: Math.max(0, w - this.startWait) } : {}),
       thread: this.name,
       wallMs: monoMs() - this.startMs,
       eventLoopDelayMs:
@@ -72,22 +77,15 @@ function nsToMs(ns: number): number {
 }
 
 /**
- * Time this process's threads spent runnable but waiting for a CPU (Linux
- * /proc/self/task/<tid>/schedstat, field 2), ms; undefined where unavailable.
+ * Time the calling thread spent runnable but waiting for a CPU (Linux
+ * /proc/thread-self/schedstat, field 2), ms; undefined where unavailable.
  * High values mean other processes (or a CPU limit) starved the load generator.
  */
-export function runQueueWaitMs(): number | undefined {
+export function threadRunQueueWaitMs(): number | undefined {
   try {
-    let ns = 0;
-    for (const tid of readdirSync('/proc/self/task')) {
-      try {
-        const f = readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ');
-        ns += Number(f[1] ?? 0);
-      } catch {
-        // thread exited meanwhile
-      }
-    }
-    return ns / 1e6;
+    const f = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
+    const ns = Number(f[1]);
+    return Number.isFinite(ns) ? ns / 1e6 : undefined;
   } catch {
     return undefined;
   }
@@ -95,7 +93,6 @@ export function runQueueWaitMs(): number | undefined {
 
 /** Process CPU over an interval, as a fraction of one core. */
 export class CpuMeter {
-  private readonly startWait = runQueueWaitMs();
   private readonly start = process.cpuUsage();
   private readonly startMs = monoMs();
   private lastCpu = this.start;
@@ -111,18 +108,10 @@ export class CpuMeter {
     return frac;
   }
 
-  total(): { userMs: number; systemMs: number; wallMs: number; utilisation: number; runQueueWaitMs?: number } {
+  total(): { userMs: number; systemMs: number; wallMs: number; utilisation: number } {
     const c = process.cpuUsage(this.start);
     const wallMs = monoMs() - this.startMs;
-    const out: { userMs: number; systemMs: number; wallMs: number; utilisation: number; runQueueWaitMs?: number } = {
-      userMs: c.user / 1000,
-      systemMs: c.system / 1000,
-      wallMs,
-      utilisation: (c.user + c.system) / 1000 / Math.max(1e-6, wallMs),
-    };
-    const w = runQueueWaitMs();
-    if (w !== undefined && this.startWait !== undefined) out.runQueueWaitMs = Math.max(0, w - this.startWait);
-    return out;
+    return { userMs: c.user / 1000, systemMs: c.system / 1000, wallMs, utilisation: (c.user + c.system) / 1000 / Math.max(1e-6, wallMs) };
   }
 }
 

@@ -59,11 +59,8 @@ export interface StageRun {
 
 export interface LoadHealth {
   threads: ThreadHealth[];
-  /**
-   * Whole-process CPU (all threads) as a fraction of one core, the cores
-   * available, and (Linux) the time threads were runnable but waiting for a CPU.
-   */
-  cpu: { userMs: number; systemMs: number; wallMs: number; utilisation: number; cores: number; runQueueWaitMs?: number };
+  /** Whole-process CPU (all threads) as a fraction of one core, and the cores available. */
+  cpu: { userMs: number; systemMs: number; wallMs: number; utilisation: number; cores: number };
   maxInFlight: number;
   /** One sample per `healthSampleMs`. */
   samples: { tMs: number; inFlight: number; sent: number; completed: number; cpu: number; loopP99Ms: number }[];

@@ -52,7 +52,8 @@ test('achieved rate far below requested is a reason', () => {
 
 test('a starved client (threads waiting for a CPU) is a reason', () => {
   const h0 = health(1, 0.1);
-  const h = loadgenHealth(recs(() => 0), [stage], { ...h0, cpu: { ...h0.cpu, runQueueWaitMs: 400 } });
+  const h = loadgenHealth(recs(() => 0), [stage], { ...h0, threads: [{ ...h0.threads[0]!, runQueueWaitMs: 400 }] });
   assert.ok(Math.abs(h.runQueueWaitFraction! - 0.4) < 1e-12);
   assert.match(h.reasons.join(), /waited for a CPU 40% of the run/);
+  assert.equal(loadgenHealth(recs(() => 0), [stage], { ...h0, threads: [{ ...h0.threads[0]!, runQueueWaitMs: 50 }] }).clientBottleneck, false);
 });
