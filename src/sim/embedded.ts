@@ -101,6 +101,9 @@ export async function startEmbeddedSimulator(opts: EmbeddedSimOptions): Promise<
   }
   log.debug(`embedded simulator (pid ${child.pid}) ready at ${url}`);
   let stopping: Promise<void> | undefined;
+  void exited.then((code) => {
+    if (!stopping) log.warn(`the embedded simulator (pid ${child.pid}) exited unexpectedly (code ${code})${stderrTail.trim() ? `: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
+  });
   return {
     url,
     pid: child.pid ?? -1,
