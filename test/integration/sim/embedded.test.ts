@@ -68,6 +68,16 @@ describe('embedded simulator and llmdbench sim', () => {
     await sim.stop(); // idempotent
   });
 
+  it('warns when the child dies unexpectedly', async () => {
+    const lines: string[] = [];
+    const sim = await startEmbeddedSimulator({ model: 'm', preset: 'instant', log: createLogger('warn', (s) => lines.push(s)) });
+    process.kill(sim.pid, 'SIGKILL');
+    for (let i = 0; i < 100 && alive(sim.pid); i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(lines.some((l) => /embedded simulator .* exited unexpectedly/.test(l)), lines.join(''));
+    await sim.stop(); // resolves for an already-dead child
+  });
+
   it('startEmbeddedSimulator reports configuration errors in the parent', async () => {
     await assert.rejects(
       startEmbeddedSimulator({ model: 'm', log: createLogger('error'), config: { 'max-num-seq': 3 } }),
