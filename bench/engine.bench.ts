@@ -49,7 +49,8 @@ async function serverMain(): Promise<void> {
   });
   fast.keepAliveTimeout = 60_000;
   fast.on('connection', (s) => s.setNoDelay(true));
-  await new Promise<void>((r) => fast.listen(0, '127.0.0.1', r));
+  // A deep accept queue: 10,000 connections arrive within a second or two (capped by somaxconn).
+  await new Promise<void>((r) => fast.listen({ port: 0, host: '127.0.0.1', backlog: 16384 }, r));
   process.send!({ fast: (fast.address() as AddressInfo).port, truth: truth.port });
   process.on('message', (m: { t: string }) => {
     if (m.t === 'dump') {
