@@ -23,14 +23,19 @@ function toStore(config: EffectiveConfig): ConfigStore {
 
 /**
  * The configuration for one run unit, as upstream's loop sets it: current
- * model, model id, tokenizer (= the model), stack name and type, and the
- * variables passed to the pod for that method. `method` defaults to the first
+ * model, model id, tokenizer (= the model), stack name and type, the
+ * variables passed to the pod for that method, and the maximum context length
+ * (LLMDBENCH_VLLM_COMMON_MAX_MODEL_LEN, unless LLMDBENCH_DEPLOY_CURRENT_MAX_MODEL_LEN is set). `method` defaults to the first
  * of LLMDBENCH_DEPLOY_METHODS. Values are tagged `derived`.
  */
 export function configForModel(config: EffectiveConfig, model: string, method?: string): ResolvedConfig {
   const m = method ?? methodsOf(config)[0] ?? 'modelservice';
   const d = (name: string, value: string): ConfigValue => ConfigStore.value(name, value, 'derived');
+  // Profiles that need the served context length (HEAD trace replays) read this token; scenarios set the stack's.
+  const stackMaxLen = config.get('LLMDBENCH_VLLM_COMMON_MAX_MODEL_LEN');
+  const maxLen = config.get('LLMDBENCH_DEPLOY_CURRENT_MAX_MODEL_LEN') ? [] : stackMaxLen ? [d('LLMDBENCH_DEPLOY_CURRENT_MAX_MODEL_LEN', stackMaxLen)] : [];
   return toStore(config).with([
+    ...maxLen,
     d('LLMDBENCH_DEPLOY_CURRENT_MODEL', model),
     d('LLMDBENCH_DEPLOY_CURRENT_MODELID', modelIdFor(model)),
     d('LLMDBENCH_DEPLOY_CURRENT_TOKENIZER', model),

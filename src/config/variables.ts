@@ -75,6 +75,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   v({ name: 'LLMDBENCH_WVA_NAMESPACE', defaultDoc: '$LLMDBENCH_VLLM_COMMON_NAMESPACE', derive: (g) => g('LLMDBENCH_VLLM_COMMON_NAMESPACE') ?? '', flag: '-p/--namespace (C)', description: 'Namespace of the workload variant autoscaler; default: the stack namespace' }),
   v({ name: 'LLMDBENCH_WVA_ENABLED', default: '0', flag: '-u/--wva', check: 'flag01', description: 'Workload variant autoscaler enabled (1) or not (0)' }),
   v({ name: 'LLMDBENCH_VLLM_COMMON_SERVICE_ACCOUNT', default: 'default', flag: '-q/--serviceaccount', description: 'Service account of the harness launcher pods' }),
+  v({ name: 'LLMDBENCH_VLLM_COMMON_MAX_MODEL_LEN', description: 'Maximum context length (tokens) the stack serves, as scenarios set it; gives LLMDBENCH_DEPLOY_CURRENT_MAX_MODEL_LEN' }),
   v({ name: 'LLMDBENCH_VLLM_COMMON_FQDN', default: '.svc.cluster.local', description: 'Cluster DNS suffix appended to service hosts' }),
   // --- harness and workload -----------------------------------------------------
   v({ name: 'LLMDBENCH_HARNESS_NAME', default: 'inference-perf', flag: '-l/--harness', description: 'Harness: inference-perf, guidellm, vllm-benchmark, inferencemax, fmperf, nop' }),
@@ -133,6 +134,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   // --- per model (set by configForModel) ---------------------------------------
   v({ name: 'LLMDBENCH_DEPLOY_CURRENT_MODEL', description: 'The model of the current run unit (set per model)' }),
   v({ name: 'LLMDBENCH_DEPLOY_CURRENT_MODELID', description: 'Model id: part after `:`, `/` and `.` as `-`, lowercased (set per model)' }),
+  v({ name: 'LLMDBENCH_DEPLOY_CURRENT_MAX_MODEL_LEN', description: 'Maximum context length of the current model (set per model from LLMDBENCH_VLLM_COMMON_MAX_MODEL_LEN unless set)' }),
   v({ name: 'LLMDBENCH_DEPLOY_CURRENT_TOKENIZER', secret: false, description: 'Tokenizer of the current model (set per model)' }),
   v({ name: 'LLMDBENCH_HARNESS_STACK_NAME', description: 'Stack name <method>-<parameters>-<type>, e.g. llm-d-1b-instruct (set per model)' }),
   v({ name: 'LLMDBENCH_HARNESS_STACK_TYPE', description: 'llm-d (modelservice) or vllm-prod (standalone/other) (set per method)' }),

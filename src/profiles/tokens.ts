@@ -22,7 +22,7 @@ export const KNOWN_TOKENS: Readonly<Record<string, TokenInfo>> = {
     flag: '-m/--models',
   },
   LLMDBENCH_DEPLOY_CURRENT_MAX_MODEL_LEN: {
-    description: 'the served model\'s maximum context length in tokens',
+    description: 'the served model\'s maximum context length in tokens (set per model from LLMDBENCH_VLLM_COMMON_MAX_MODEL_LEN)',
   },
   LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: {
     description: 'the base URL of the inference endpoint under test (detected from the stack, or the embedded simulator)',

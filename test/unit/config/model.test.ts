@@ -67,3 +67,19 @@ test('model and method lists: commas (and spaces, as upstream loops over words),
   assert.deepEqual(modelsOf(c), ['a/b', 'c/d', 'e/f']);
   assert.deepEqual(methodsOf(c), ['standalone', 'svc']);
 });
+
+test('the per-model maximum context length comes from the stack value a scenario sets, unless set itself', async () => {
+  const dir = tempDir();
+  const none = await resolveConfig({ flags: {}, env: cleanEnv(dir), cwd: dir });
+  assert.equal(configForModel(none, 'facebook/opt-125m').get('LLMDBENCH_DEPLOY_CURRENT_MAX_MODEL_LEN'), undefined);
+  const stack = await resolveConfig({ flags: {}, env: { ...cleanEnv(dir), LLMDBENCH_VLLM_COMMON_MAX_MODEL_LEN: '16000' }, cwd: dir });
+  const c = configForModel(stack, 'facebook/opt-125m');
+  assert.equal(c.get('LLMDBENCH_DEPLOY_CURRENT_MAX_MODEL_LEN'), '16000');
+  assert.equal(c.entry('LLMDBENCH_DEPLOY_CURRENT_MAX_MODEL_LEN')?.source, 'derived');
+  const own = await resolveConfig({
+    flags: {},
+    env: { ...cleanEnv(dir), LLMDBENCH_VLLM_COMMON_MAX_MODEL_LEN: '16000', LLMDBENCH_DEPLOY_CURRENT_MAX_MODEL_LEN: '8192' },
+    cwd: dir,
+  });
+  assert.equal(configForModel(own, 'facebook/opt-125m').get('LLMDBENCH_DEPLOY_CURRENT_MAX_MODEL_LEN'), '8192');
+});
