@@ -73,9 +73,6 @@ export const command: CliCommand = {
       const method = methodsOf(config)[0];
       if (!model || !method) throw new LlmdbenchError('E_CONFIG_MISSING', 'no model (-m) or method (-t) to render for');
       if (models.length > 1) process.stderr.write(`note: rendering for the first model, ${model} (run --dry-run shows every model)\n`);
-      if (!config.get('LLMDBENCH_HARNESS_STACK_ENDPOINT_URL')) {
-        process.stderr.write(`note: no endpoint set (--endpoint); the embedded simulator's URL is shown as ${SIMULATOR_ENDPOINT_PLACEHOLDER}\n`);
-      }
       const dir = config.get('LLMDBENCH_HARNESS_PROFILES_DIR');
       const harness = config.get('LLMDBENCH_HARNESS_NAME') ?? 'inference-perf';
       const jobs = jobsFor(arg, opts, harness, config.get('LLMDBENCH_HARNESS_EXPERIMENT_PROFILE') ?? 'sanity_random', dir);
@@ -97,6 +94,10 @@ export const command: CliCommand = {
           if (!isLlmdbenchError(e) || jobs.length === 1) throw e;
           failures.push(e);
         }
+      }
+      // Only with something rendered: before an error it would be noise.
+      if (units.length > 0 && !config.get('LLMDBENCH_HARNESS_STACK_ENDPOINT_URL')) {
+        process.stderr.write(`note: no endpoint set (--endpoint); the embedded simulator's URL is shown as ${SIMULATOR_ENDPOINT_PLACEHOLDER}\n`);
       }
       report(units);
       if (opts.out) {
