@@ -17,6 +17,7 @@
  */
 import { Parser } from 'yaml';
 import { LlmdbenchError } from '../util/errors.ts';
+import { isSecretName } from '../config/secrets.ts';
 import { KNOWN_TOKENS, tokenHint } from './tokens.ts';
 
 export interface RenderOptions {
@@ -130,6 +131,17 @@ export function templateVariables(text: string): string[] {
 /** Renders a template; throws `E_UNRESOLVED_TOKEN` listing every unresolved token. */
 export function renderTemplate(text: string, opts: RenderOptions): string {
   const tokens = listTemplateTokens(text);
+  // Rendered profiles are printed (`render`) and kept in the work directory with the results:
+  // a credential must never be copied into one.
+  const secrets = tokens.filter((t) => isSecretName(t.name));
+  if (secrets.length > 0) {
+    const first = secrets[0] as TemplateToken;
+    throw new LlmdbenchError('E_SECRET_IN_PROFILE', `${opts.file} would copy a secret (${[...new Set(secrets.map((t) => t.name))].join(', ')}) into the rendered profile`, {
+      location: { file: opts.file, line: first.line, column: first.column },
+      details: secrets.map((t) => `${opts.file}:${t.line}:${t.column}: REPLACE_ENV_${t.name}`),
+      hint: 'rendered profiles are printed and saved with the results, so secrets are never put in them; remove the token; credentials stay in the environment (e.g. HF_TOKEN for gated tokenizers)',
+    });
+  }
   const unresolved: TemplateToken[] = [];
   let out = '';
   let pos = 0;

@@ -175,6 +175,11 @@ describe('profiles and harnesses', () => {
       /REPLACE_ENV_LLMDBENCH_NOPE_NOT_SET\+\+\+\+default=<value>/,
     ]);
   });
+  test('a template that would copy a secret into the profile is refused, the secret not printed', async () => {
+    const p = file('secret.yaml.in', 'load:\n  token: REPLACE_ENV_LLMDBENCH_HF_TOKEN\n');
+    const r = await rejectsWith(['render', '--no-validate', p], [new RegExp(`E_SECRET_IN_PROFILE\\] ${esc(p)}:2:10: `), /LLMDBENCH_HF_TOKEN/], { LLMDBENCH_HF_TOKEN: 'hf_secretvalue123456' });
+    assert.ok(!`${r.stdout}${r.stderr}`.includes('secretvalue'));
+  });
 });
 
 describe('overrides', () => {

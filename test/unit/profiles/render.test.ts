@@ -125,3 +125,20 @@ test('a template with no tokens renders unchanged', () => {
   const t = '# c\nload:\n  type: constant # x\n';
   assert.equal(render(t), t);
 });
+
+test('a secret variable is never copied into a rendered profile', () => {
+  const text = 'server:\n  base_url: REPLACE_ENV_LLMDBENCH_HARNESS_STACK_ENDPOINT_URL\n  api_key: REPLACE_ENV_LLMDBENCH_HF_TOKEN\n';
+  const lookup = (n: string): string | undefined => ({ LLMDBENCH_HF_TOKEN: 'hf_secretvalue123456', LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://127.0.0.1:8000' })[n];
+  let err: unknown;
+  try {
+    renderTemplate(text, { file: 'p.yaml.in', lookup });
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof LlmdbenchError);
+  assert.equal(err.code, 'E_SECRET_IN_PROFILE');
+  assert.deepEqual(err.location, { file: 'p.yaml.in', line: 3, column: 12 });
+  assert.ok(!`${err.message}${err.details.join('')}${err.hint ?? ''}`.includes('hf_secretvalue'));
+  // Names that only look like secrets but are not (the tokenizer) render.
+  assert.equal(renderTemplate('t: REPLACE_ENV_LLMDBENCH_DEPLOY_CURRENT_TOKENIZER\n', { file: 'q', lookup: () => 'm/x' }), 't: m/x\n');
+});
