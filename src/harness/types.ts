@@ -26,10 +26,18 @@ export interface HarnessRunContext {
   resultsDir: string;
   config: EffectiveConfig;
   signal: AbortSignal;
+  /**
+   * Aborted on a second Ctrl-C / SIGTERM: cut the grace period short and cancel in-flight
+   * requests now (recorded as aborted). Optional.
+   */
+  cancel?: AbortSignal;
   log: Logger;
   /** Live progress (optional): called every ~250 ms and at stage boundaries. */
   progress?: (p: HarnessProgress) => void;
 }
+
+/** What a harness's preflight check sees: the rendered profile and the settings, no endpoint yet. */
+export type HarnessPreflightContext = Pick<HarnessRunContext, 'profile' | 'profileName' | 'config' | 'log'>;
 
 /** A live snapshot of a running harness, for the progress display. */
 export interface HarnessProgress {
@@ -74,6 +82,12 @@ export interface HarnessPlugin {
    * accept several (guidellm: "v0.7 scenario" or "legacy flat"). Optional.
    */
   dialect?(doc: unknown): string | undefined;
+  /**
+   * Checks that need no network and no target, run by the executor for every unit before
+   * anything starts (before the embedded simulator): e.g. a data source that would need
+   * the network, an unsupported load type. Throws an LlmdbenchError. Optional.
+   */
+  preflight?(ctx: HarnessPreflightContext): void;
   /** Execute a rendered profile against an endpoint. Absent until the harness is implemented. */
   run?(ctx: HarnessRunContext): Promise<HarnessRunOutcome>;
 }

@@ -21,6 +21,8 @@ export interface ExecuteOptions {
   log: Logger;
   /** Aborted by Ctrl-C / SIGTERM (the CLI owns the signal handlers). */
   signal: AbortSignal;
+  /** Aborted by a second Ctrl-C / SIGTERM: cancel in-flight requests now. */
+  cancel?: AbortSignal;
   /** Live progress sink; absent with --quiet / --json. `label` names the unit running. */
   progress?: (label: string, p: HarnessProgress) => void;
   /** Argument string recorded in run_metadata.yaml as harness_args. */

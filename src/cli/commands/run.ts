@@ -12,7 +12,7 @@ import type { EffectiveConfig } from '../../config/types.ts';
 import { buildPlan, WORKDIR_PLACEHOLDER } from '../../plan/build.ts';
 import { formatPlan } from '../../plan/format.ts';
 import { platforms } from '../../platform/registry.ts';
-import { checkRunnable } from '../../platform/local/executor.ts';
+import { checkRunnable, preflight } from '../../platform/local/executor.ts';
 import { installInterrupts } from '../../platform/local/signals.ts';
 import { formatFinalTable } from '../../platform/local/table.ts';
 import { analyzeResultDir } from '../../platform/local/analysis.ts';
@@ -73,6 +73,7 @@ export const command: CliCommand = {
       // Every problem that needs no network is found before anything starts.
       const probe = buildPlan({ config, cwd: process.cwd(), workDir: config.get('LLMDBENCH_CONTROL_WORK_DIR') || WORKDIR_PLACEHOLDER });
       checkRunnable(probe);
+      preflight(probe, log);
       for (const w of probe.warnings ?? []) log.warn(w);
       const shown = new Set<string>();
       for (const u of probe.units) {
@@ -111,6 +112,7 @@ export const command: CliCommand = {
         out = await platforms.get('local').execute(plan, {
           log,
           signal: interrupts.stop,
+          cancel: interrupts.cancel,
           ...(display ? { progress: (label, p) => display.update(label, p) } : {}),
           args: process.argv.slice(2).join(' '),
           version: packageVersion(),

@@ -91,8 +91,8 @@ export class Executor {
     this.events.onDropped(ids);
   }
 
-  abortInFlight(): void {
-    this.client.abortAll('aborted', 'aborted by the run after the grace period');
+  abortInFlight(message = 'aborted by the run after the grace period'): void {
+    this.client.abortAll('aborted', message);
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ export type ToWorker =
   | { t: 'stage'; mode: 'open' | 'closed'; slots: number; since: number }
   | { t: 'jobs'; jobs: Job[] }
   | { t: 'stop' }
-  | { t: 'abort' }
+  | { t: 'abort'; message?: string }
   | { t: 'close' };
 
 export type FromWorker =
@@ -128,8 +128,8 @@ export class RemoteExecutor {
     this.post({ t: 'stop' });
   }
 
-  abortInFlight(): void {
-    this.post({ t: 'abort' });
+  abortInFlight(message?: string): void {
+    this.post(message === undefined ? { t: 'abort' } : { t: 'abort', message });
   }
 
   /** Close the worker; resolves with its health report. */

@@ -14,7 +14,7 @@ import { resolveWorkers, validatePlan } from './plan.ts';
 /** Jobs are handed to executors this far ahead of their deadline (they pace precisely). */
 const HORIZON_MS = 50;
 
-type AnyExecutor = Pick<Executor, 'startStage' | 'submit' | 'stopStage' | 'abortInFlight'>;
+type AnyExecutor = Pick<Executor, 'startStage' | 'submit' | 'stopStage'> & { abortInFlight(message?: string): void };
 
 /** Run a load plan: every stage in order, one RequestRecord per request sent. Never rejects for request failures. */
 export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
@@ -70,6 +70,10 @@ class Coordinator {
     const onAbort = (): void => this.abort();
     if (signal?.aborted) this.aborted = true;
     signal?.addEventListener('abort', onAbort, { once: true });
+    const cancel = this.opts.cancelSignal;
+    const onCancel = (): void => this.cancelNow();
+    if (cancel?.aborted) this.aborted = true;
+    cancel?.addEventListener('abort', onCancel, { once: true });
     const progressTimer = setInterval(() => this.progress(), this.opts.progressIntervalMs ?? 1000);
     const sampleTimer = setInterval(() => this.sample(), this.opts.healthSampleMs ?? 1000);
     progressTimer.unref();
@@ -91,6 +95,7 @@ class Coordinator {
       clearInterval(progressTimer);
       clearInterval(sampleTimer);
       signal?.removeEventListener('abort', onAbort);
+      cancel?.removeEventListener('abort', onCancel);
     }
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.progress();
@@ -370,6 +375,13 @@ class Coordinator {
       for (const x of this.execs) x.abortInFlight();
     }, this.opts.graceMs ?? 5000);
     this.graceTimer.unref();
+  }
+
+  /** Second interrupt: stop dispatching (if not already) and cancel in-flight requests now. */
+  private cancelNow(): void {
+    this.abort();
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    for (const x of this.execs) x.abortInFlight('cancelled by a second interrupt before the grace period ended');
   }
 
   private fail(err: unknown): void {

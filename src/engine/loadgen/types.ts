@@ -88,6 +88,11 @@ export interface RunLoadOptions {
   signal?: AbortSignal;
   /** After an abort, in-flight requests get this long before being aborted, ms. Default 5000. */
   graceMs?: number;
+  /**
+   * Cuts the grace period short (a second Ctrl-C): stops dispatching like `signal` and cancels
+   * every in-flight request now; each is recorded with error label 'aborted'.
+   */
+  cancelSignal?: AbortSignal;
   /** Stream records to this JSONL file as they finish. */
   recordsPath?: string;
   /** Keep records in the result (default true). */

@@ -54,7 +54,7 @@ port.on('message', (m: ToWorker) => {
       exec.stopStage();
       break;
     case 'abort':
-      exec.abortInFlight();
+      exec.abortInFlight(m.message);
       break;
     case 'close':
       clearInterval(stat);

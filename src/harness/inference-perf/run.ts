@@ -8,13 +8,16 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import type { HarnessRunContext, HarnessRunOutcome } from '../types.ts';
+import type { HarnessPreflightContext, HarnessRunContext, HarnessRunOutcome, ProfileIssue } from '../types.ts';
 import type { RequestRecord, RequestSpec } from '../../engine/types.ts';
 import { runLoad, type LoadResult, type RequestSource as LoadSource, type RunLoadOptions } from '../../engine/loadgen/index.ts';
 import { apiClients } from '../../engine/client/api.ts';
 import { assertRunnable, resolveIpConfig, type IpConfig } from './config-map.ts';
 import { planStages, workerSizing } from './load-map.ts';
-import { openDataSource } from './data-map.ts';
+import { mapData, openDataSource } from './data-map.ts';
+import { dataSources } from '../../engine/datagen/index.ts';
+import { LlmdbenchError } from '../../util/errors.ts';
+import { createLogger } from '../../util/logger.ts';
 import { openTokenizer } from './tokenizer-map.ts';
 import { discoverModel } from './model.ts';
 import { PerRequestWriter, perRequestEntry, writeEffectiveConfig, writeLifecycleFiles, type StageInfo } from './outputs.ts';
@@ -26,6 +29,24 @@ import { HEALTH_FILE, RECORDS_FILE } from '../../platform/local/analysis.ts';
 const GRACE_MS = 5000;
 /** inference-perf's client default for max_tokens. */
 const CLIENT_DEFAULT_MAX_TOKENS = 30;
+
+/**
+ * Everything that can be known wrong without a target, checked before anything starts (the
+ * executor calls it for every unit before the embedded simulator starts): the config is
+ * runnable, the load type is supported, the data source needs no network and its section is
+ * valid. The same checks run again in runInferencePerf (they are cheap).
+ */
+export function preflightInferencePerf(ctx: HarnessPreflightContext): void {
+  const cfg: IpConfig = resolveIpConfig(ctx.profile, { cpuCount: availableParallelism() });
+  assertRunnable(cfg, ctx.profileName);
+  planStages(cfg, createLogger('silent'));
+  const m = mapData(cfg, ctx);
+  const errors = dataSources.get(m.kind).validate(m.cfg, m.at).filter((i) => i.severity === 'error');
+  if (errors.length > 0) {
+    const fmt = (i: ProfileIssue): string => `${i.path.join('.')}: ${i.message}${i.hint ? ` (${i.hint})` : ''}`;
+    throw new LlmdbenchError('E_IP_DATA', `${ctx.profileName}: the data section cannot be used`, { details: errors.map(fmt), location: { keyPath: m.at.join('.') } });
+  }
+}
 
 export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessRunOutcome> {
   const log = ctx.log;
@@ -97,6 +118,7 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
     leadMs: 100,
     workers: sizing.workers,
     signal: ctx.signal,
+    ...(ctx.cancel ? { cancelSignal: ctx.cancel } : {}),
     graceMs: GRACE_MS,
     recordsPath: join(ctx.resultsDir, RECORDS_FILE),
     onRecord: (rec: RequestRecord) => {

@@ -45,6 +45,7 @@ async function runOne(plugin: HarnessPlugin, unit: RunUnit, i: number, url: stri
       resultsDir,
       config: unit.config,
       signal: opts.signal,
+      ...(opts.cancel ? { cancel: opts.cancel } : {}),
       log: opts.log,
       ...(opts.progress ? { progress: (p) => opts.progress!(name, p) } : {}),
     });
@@ -85,10 +86,26 @@ async function runOne(plugin: HarnessPlugin, unit: RunUnit, i: number, url: stri
   return { unit, resultsDir, analysisDir, complete, rc, ...(summary ? { summary } : {}), ...(error ? { error } : {}) };
 }
 
+/**
+ * Every unit's harness preflight (no network, no target): a profile that cannot run (e.g. its
+ * data would need the network) fails here, before the simulator starts or anything is written.
+ */
+export function preflight(plan: RunPlan, log: ExecuteOptions['log']): void {
+  const seen = new Set<string>();
+  for (const unit of plan.units) {
+    const plugin = harnesses.get(unit.harness);
+    const key = `${unit.harness}\0${unit.profileText}`;
+    if (!plugin.preflight || seen.has(key)) continue;
+    seen.add(key);
+    plugin.preflight({ profile: unit.profile, profileName: unit.profileName, config: unit.config, log });
+  }
+}
+
 export const localPlatform: Platform = {
   kind: 'local',
   async execute(plan, opts): Promise<RunOutcome> {
     checkRunnable(plan);
+    preflight(plan, opts.log);
     const units: UnitOutcome[] = [];
     const models = [...new Set(plan.units.map((u) => u.model))];
     let lastUrl = plan.endpointUrl ?? '';

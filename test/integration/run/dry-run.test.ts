@@ -43,6 +43,10 @@ test('run: a profile whose data needs the network is a clear error before any lo
   assert.match(r.stderr, /E_DATA_NEEDS_NETWORK/);
   assert.match(r.stderr, /LLMDBENCH_RUN_DATASET_DIR/);
   assert.doesNotMatch(r.stderr, /Stage 0 - run started/);
+  // Preflight: found before the simulator starts or the work directory is used.
+  assert.doesNotMatch(r.stderr, /simulator/);
+  assert.doesNotMatch(r.stderr, /work directory:/);
+  assert.deepEqual(readdirSync(wd), []);
 });
 
 test('run -z analyses the result directories already in the work directory, sending nothing', async () => {

@@ -104,3 +104,27 @@ test('run: Ctrl-C (SIGINT to the whole process group) lets in-flight requests fi
   assert.ok(sum.successes.count >= 1, 'in-flight requests finished during the grace period');
   assert.equal(sum.failures.count, 0, JSON.stringify(sum.failures.by_label));
 });
+
+test('run: a second SIGINT cuts the grace period short: in-flight requests are cancelled and recorded as aborted', async () => {
+  const wd = tmp('run-int2');
+  // ~1.5 s responses: requests are in flight when the signals land; the grace period is 5 s.
+  const run = startCli(['run', '--workdir', wd, '-o', 'duration=30,rate=4,min=90,max=100,mean=95'], { detached: true });
+  await run.waitFor(/Stage 0 - run started/, 30_000);
+  await new Promise((r) => setTimeout(r, 2500));
+  process.kill(-run.child.pid!, 'SIGINT');
+  await run.waitFor(/SIGINT received: stopping/, 5_000);
+  const t0 = Date.now();
+  process.kill(-run.child.pid!, 'SIGINT');
+  const r = await run.done;
+  const afterSecond = Date.now() - t0;
+  assert.equal(r.code, 130, r.stderr.slice(-2000));
+  assert.match(r.stderr, /received again: cancelling in-flight requests/);
+  const sum: J = readJson(join(onlyDir(wd, 'results'), 'summary_lifecycle_metrics.json'));
+  assert.ok(sum.failures.count >= 1, `in-flight requests recorded as failures: ${JSON.stringify(sum.failures)}`);
+  assert.deepEqual(Object.keys(sum.failures.by_label), ['cancellederror'], JSON.stringify(sum.failures.by_label));
+  const recs = readFileSync(join(onlyDir(wd, 'results'), 'records.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as J);
+  assert.ok(recs.some((x) => /second interrupt/.test(x.error?.message ?? '')), 'the record says why');
+  // Well before the 5 s grace period would have ended.
+  assert.ok(afterSecond < 4000, `exit ${afterSecond} ms after the second signal`);
+  assert.match(readFileSync(join(onlyDir(wd, 'analysis'), 'summary.txt'), 'utf8'), /INCOMPLETE/);
+});
