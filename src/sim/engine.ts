@@ -297,9 +297,7 @@ export class SimEngine {
     m.prefill.observe(((n > 0 ? job.firstMs : end) - job.startMs) / 1000);
     m.decode.observe((n > 0 ? end - job.firstMs : 0) / 1000);
     if (n > 1) m.reqTpot.observe((end - job.firstMs) / (n - 1) / 1000);
-    m.reqPrompt.observe(job.promptTokens);
-    m.reqGen.observe(n);
-    if (req.maxTokens !== undefined) m.reqMaxTokens.observe(req.maxTokens);
+    m.observeRequest(job.promptTokens, n, req.maxTokens);
     if (tr) {
       tr.completionTokens = n;
       tr.finishReason = job.finish;

@@ -65,9 +65,12 @@ export class SimMetrics {
   readonly reqPrompt: Histogram;
   readonly reqGen: Histogram;
   readonly reqMaxTokens: Histogram;
+  readonly reqMaxGen: Histogram;
+  readonly reqN = new Histogram('vllm:request_params_n', 'Histogram of the n request parameter.', [1, 2, 5, 10, 20]);
 
   constructor(maxModelLen: number) {
     const tb = tokenBuckets(maxModelLen);
+    this.reqMaxGen = new Histogram('vllm:request_max_num_generation_tokens', 'Histogram of maximum number of requested generation tokens.', tb);
     this.reqPrompt = new Histogram('vllm:request_prompt_tokens', 'Number of prefill tokens processed.', tb);
     this.reqGen = new Histogram('vllm:request_generation_tokens', 'Number of generation tokens processed.', tb);
     this.reqMaxTokens = new Histogram('vllm:request_params_max_tokens', 'Histogram of the max_tokens request parameter.', tb);
@@ -77,7 +80,16 @@ export class SimMetrics {
     this.success.set(finishReason, (this.success.get(finishReason) ?? 0) + 1);
   }
 
-  render(model: string, g: { running: number; waiting: number; kvUsage: number; blockSize: number; numBlocks: number }): string {
+  /** Per finished request (n is always 1 here, so the max over sequences is the request's own count). */
+  observeRequest(promptTokens: number, generated: number, maxTokens: number | undefined): void {
+    this.reqPrompt.observe(promptTokens);
+    this.reqGen.observe(generated);
+    this.reqMaxGen.observe(generated);
+    this.reqN.observe(1);
+    if (maxTokens !== undefined) this.reqMaxTokens.observe(maxTokens);
+  }
+
+  render(model: string, g: { running: number; waiting: number; kvUsage: number; blockSize: number; numBlocks: number; maxLoras: number }): string {
     const l = `model_name="${model.replace(/["\\\n]/g, '_')}"`;
     const gauge = (n: string, h: string, v: number, labels = l): string => `# HELP ${n} ${h}\n# TYPE ${n} gauge\n${n}{${labels}} ${v}\n`;
     const counter = (n: string, h: string, v: number): string => `# HELP ${n} ${h}\n# TYPE ${n} counter\n${n}{${l}} ${v}\n`;
@@ -86,13 +98,16 @@ export class SimMetrics {
     s += gauge('vllm:num_requests_waiting', 'Number of requests waiting to be processed.', g.waiting);
     s += gauge('vllm:kv_cache_usage_perc', 'KV-cache usage. 1 means 100 percent usage.', g.kvUsage);
     s += gauge('vllm:cache_config_info', 'Information of the LLMEngine CacheConfig.', 1, `block_size="${g.blockSize}",num_gpu_blocks="${g.numBlocks}"`);
+    // No LoRA is ever loaded: empty adapter lists; the value is the scrape time (unix seconds), as vLLM and upstream.
+    s += gauge('vllm:lora_requests_info', 'Running stats on lora requests.', Date.now() / 1000, `max_lora="${g.maxLoras}",running_lora_adapters="",waiting_lora_adapters=""`);
     s += counter('vllm:prompt_tokens_total', 'Number of prefill tokens processed.', this.promptTokens);
     s += counter('vllm:generation_tokens_total', 'Number of generation tokens processed.', this.generationTokens);
     s += counter('vllm:prefix_cache_queries_total', 'Prefix cache queries, in terms of number of queried tokens.', this.prefixQueries);
     s += counter('vllm:prefix_cache_hits_total', 'Prefix cache hits, in terms of number of cached tokens.', this.prefixHits);
+    s += counter('vllm:num_preemptions_total', 'Cumulative number of preemption from the engine (never: the simulator does not preempt).', 0);
     s += '# HELP vllm:request_success_total Count of successfully processed requests.\n# TYPE vllm:request_success_total counter\n';
     for (const reason of ['stop', 'length', 'cache_threshold', 'remote_decode']) s += `vllm:request_success_total{${l},finished_reason="${reason}"} ${this.success.get(reason) ?? 0}\n`;
-    for (const h of [this.ttft, this.itl, this.tpot, this.reqTpot, this.e2e, this.queue, this.inference, this.prefill, this.decode, this.reqPrompt, this.reqGen, this.reqMaxTokens]) s += h.render(l);
+    for (const h of [this.ttft, this.itl, this.tpot, this.reqTpot, this.e2e, this.queue, this.inference, this.prefill, this.decode, this.reqPrompt, this.reqGen, this.reqMaxGen, this.reqN, this.reqMaxTokens]) s += h.render(l);
     return s;
   }
 }

@@ -202,6 +202,7 @@ export async function startSimServer(config: SimConfig, opts: { log: Logger; tok
             kvUsage: engine.config.enableKvCache ? engine.kv.usage() : 0,
             blockSize: engine.config.blockSize,
             numBlocks: engine.config.kvCacheSize,
+            maxLoras: Number(engine.config.raw['max-loras'] ?? 1),
           }),
         );
         return;

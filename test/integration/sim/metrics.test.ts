@@ -22,6 +22,9 @@ describe('sim /metrics and the prefix cache', () => {
         'vllm:inter_token_latency_seconds_count',
         'vllm:e2e_request_latency_seconds_count',
         'vllm:request_queue_time_seconds_count',
+        'vllm:request_max_num_generation_tokens_count',
+        'vllm:request_params_n_count',
+        'vllm:num_preemptions_total',
       ]) {
         assert.ok(before.has(`${name}{${L}}`), `${name} is exported`);
       }
@@ -39,6 +42,31 @@ describe('sim /metrics and the prefix cache', () => {
       assert.ok((m.get(`vllm:time_to_first_token_seconds_sum{${L}}`) ?? 0) > 0.0039);
       assert.equal(m.get(`vllm:time_to_first_token_seconds_bucket{${L},le="0.001"}`), 0);
       assert.equal(m.get(`vllm:time_to_first_token_seconds_bucket{${L},le="0.005"}`), 2);
+      assert.equal(m.get(`vllm:request_max_num_generation_tokens_sum{${L}}`), 8);
+      assert.equal(m.get(`vllm:request_params_n_bucket{${L},le="1"}`), 2);
+      const lora = [...m.entries()].find(([k]) => k.startsWith('vllm:lora_requests_info{'));
+      assert.ok(lora, 'vllm:lora_requests_info is exported');
+      assert.match(lora[0], /max_lora="1",running_lora_adapters="",waiting_lora_adapters=""/);
+      assert.ok(Math.abs(lora[1] - Date.now() / 1000) < 60, 'its value is the unix time');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('histograms use vLLM\'s bucket boundaries (1-2-5 token buckets up to max-model-len)', async () => {
+    const sim = await startSim({ 'max-model-len': 2048 });
+    try {
+      const text = (await get(`${sim.url}/metrics`)).body;
+      const les = (name: string): string =>
+        [...text.matchAll(new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"\\}`, 'gm'))].map((m) => m[1]).join(',');
+      const req = '0.3,0.5,0.8,1,1.5,2,2.5,5,10,15,20,30,40,50,60,120,240,480,960,1920,7680,+Inf';
+      const itl = '0.01,0.025,0.05,0.075,0.1,0.15,0.2,0.3,0.4,0.5,0.75,1,2.5,5,7.5,10,20,40,80,+Inf';
+      assert.equal(les('vllm:time_to_first_token_seconds'), '0.001,0.005,0.01,0.02,0.04,0.06,0.08,0.1,0.25,0.5,0.75,1,2.5,5,7.5,10,20,40,80,160,640,2560,+Inf');
+      for (const h of ['inter_token_latency', 'time_per_output_token', 'request_time_per_output_token']) assert.equal(les(`vllm:${h}_seconds`), itl, h);
+      for (const h of ['e2e_request_latency', 'request_queue_time', 'request_inference_time', 'request_prefill_time', 'request_decode_time']) assert.equal(les(`vllm:${h}_seconds`), req, h);
+      for (const h of ['request_prompt_tokens', 'request_generation_tokens', 'request_params_max_tokens', 'request_max_num_generation_tokens']) {
+        assert.equal(les(`vllm:${h}`), '1,2,5,10,20,50,100,200,500,1000,2000,+Inf', h);
+      }
     } finally {
       await sim.close();
     }

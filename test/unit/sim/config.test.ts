@@ -5,22 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration, formatDuration, readConfigFile, resolveConfig, applyAdminPatch } from '../../../src/sim/config.ts';
 import { KEYS } from '../../../src/sim/keys.ts';
-import { LlmdbenchError } from '../../../src/util/errors.ts';
+import { throwsCode } from '../../helpers/throws-code.ts';
 
 function yamlFile(text: string): string {
   const f = join(mkdtempSync(join(tmpdir(), 'sim-cfg-')), 'sim.yaml');
   writeFileSync(f, text);
   return f;
-}
-
-function thrown(fn: () => unknown): LlmdbenchError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof LlmdbenchError, String(e));
-    return e;
-  }
-  assert.fail('expected an error');
 }
 
 describe('sim config', () => {
@@ -72,7 +62,7 @@ describe('sim config', () => {
 
   it('reports an unknown key with file:line and the closest valid key', () => {
     const f = yamlFile('model: m\n\nmax-num-seq: 4\n');
-    const e = thrown(() => readConfigFile(f));
+    const e = throwsCode(() => readConfigFile(f), 'E_SIM_CONFIG');
     assert.equal(e.code, 'E_SIM_CONFIG');
     assert.equal(e.location?.file, f);
     assert.equal(e.location?.line, 3);
@@ -82,7 +72,7 @@ describe('sim config', () => {
 
   it('reports every bad value with its key and line', () => {
     const f = yamlFile('model: m\nmax-num-seqs: 0\ntime-to-first-token: soon\nmode: fast\nblock-size: 12\nfailure-injection-rate: 150\nenable-kvcache: maybe\n');
-    const e = thrown(() => readConfigFile(f));
+    const e = throwsCode(() => readConfigFile(f), 'E_SIM_CONFIG');
     assert.equal(e.details.length, 6, e.details.join('\n'));
     const all = e.details.join('\n');
     assert.match(all, new RegExp(`${f}:2: max-num-seqs: must be >= 1, got 0`));
@@ -94,16 +84,16 @@ describe('sim config', () => {
   });
 
   it('reports YAML syntax errors with a line', () => {
-    const e = thrown(() => readConfigFile(yamlFile('model: m\nmax-num-seqs: [1,\n')));
+    const e = throwsCode(() => readConfigFile(yamlFile('model: m\nmax-num-seqs: [1,\n')), 'E_SIM_CONFIG_YAML');
     assert.equal(e.code, 'E_SIM_CONFIG_YAML');
     assert.ok(e.location?.line !== undefined);
   });
 
   it('enforces the 30 % std-dev rule and requires a model', () => {
-    const e = thrown(() => resolveConfig({ overrides: { model: 'm', 'time-to-first-token': '100ms', 'time-to-first-token-std-dev': '31ms' }, env: {} }));
+    const e = throwsCode(() => resolveConfig({ overrides: { model: 'm', 'time-to-first-token': '100ms', 'time-to-first-token-std-dev': '31ms' }, env: {} }), 'E_SIM_CONFIG');
     assert.match(e.message, /time-to-first-token-std-dev must be at most 30% of time-to-first-token/);
     resolveConfig({ overrides: { model: 'm', 'time-to-first-token': '100ms', 'time-to-first-token-std-dev': '30ms' }, env: {} });
-    assert.match(thrown(() => resolveConfig({ env: {} })).message, /model is required/);
+    assert.match(throwsCode(() => resolveConfig({ env: {} }), 'E_SIM_CONFIG').message, /model is required/);
   });
 
   it('admin patches accept only run-time keys and keep the rest', () => {
