@@ -199,11 +199,14 @@ async function level(concurrency: number, pin: boolean): Promise<string> {
         wait1 = runqueueWaitNs(sim.pid);
       }
     });
+    // Bound the level: the client's window plus a grace period for in-flight requests, then kill it.
+    const guard = setTimeout(() => child.kill('SIGKILL'), (WARMUP_S + MEASURE_S + 30) * 1000);
     await new Promise<void>((res) => child.on('exit', () => res()));
+    clearTimeout(guard);
+    await sim.stop();
     const line = out.split('\n').find((l) => l.startsWith('RESULT '));
     if (!line) throw new Error(`client produced no result: ${out}`);
     const r = JSON.parse(line.slice(7)) as ClientResult;
-    await sim.stop();
     const late = serverLateness(traceFile, r.window);
     const simCpu = ((ticks1 - ticks0) / 100 / MEASURE_S) * 100;
     const simWait = ((wait1 - wait0) / 1e9 / MEASURE_S) * 100;

@@ -16,6 +16,35 @@ describe('deploy/ manifests for the simulator', () => {
   });
   const byKind = new Map(docs.map((d) => [d['kind'] as string, d]));
 
+  it('every document is a Kubernetes object with its required fields', () => {
+    assert.deepEqual([...byKind.keys()].sort(), ['ConfigMap', 'Deployment', 'Service']);
+    const apiVersion: Record<string, string> = { ConfigMap: 'v1', Service: 'v1', Deployment: 'apps/v1' };
+    const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+    for (const d of docs) {
+      assert.equal(d['apiVersion'], apiVersion[d['kind']], d['kind']);
+      assert.match(String(d['metadata']?.['name']), dns1123, `${d['kind']} metadata.name`);
+      for (const [k, v] of Object.entries(d['metadata']?.['labels'] ?? {})) assert.equal(typeof v, 'string', `label ${k} must be a string`);
+    }
+    const spec = byKind.get('Deployment')?.['spec'];
+    const tpl = spec['template'];
+    for (const [k, v] of Object.entries(spec['selector']['matchLabels'] as Record<string, string>)) {
+      assert.equal(tpl['metadata']['labels'][k], v, `template labels carry selector ${k}`);
+    }
+    const pod = tpl['spec'];
+    const volumes = new Set((pod['volumes'] as { name: string }[]).map((v) => v.name));
+    for (const c of pod['containers'] as Record<string, any>[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
+      assert.match(String(c['name']), dns1123);
+      assert.ok(typeof c['image'] === 'string' && c['image'].length > 0, 'container image');
+      const portNames = new Set((c['ports'] as { name: string; containerPort: number }[]).map((p) => p.name));
+      for (const probe of ['readinessProbe', 'livenessProbe']) assert.ok(portNames.has(c[probe]['httpGet']['port']), `${probe} port is a named container port`);
+      for (const m of c['volumeMounts'] as { name: string; mountPath: string }[]) assert.ok(volumes.has(m.name), `volumeMount ${m.name} has a volume`);
+      for (const e of c['env'] as { name: string; value?: string; valueFrom?: object }[]) assert.ok(e.value !== undefined || e.valueFrom !== undefined, `env ${e.name}`);
+    }
+    const cmName = byKind.get('ConfigMap')?.['metadata']['name'];
+    assert.ok((pod['volumes'] as { configMap?: { name: string } }[]).some((v) => v.configMap?.name === cmName), 'a volume mounts the ConfigMap');
+    for (const p of byKind.get('Service')?.['spec']['ports'] as { port: number }[]) assert.ok(Number.isInteger(p.port) && p.port > 0 && p.port < 65536);
+  });
+
   it('has a ConfigMap whose config.yaml is valid simulator config with the realistic-small numbers', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sim-deploy-')), 'config.yaml');
     writeFileSync(file, byKind.get('ConfigMap')?.['data']['config.yaml']);
@@ -36,7 +65,8 @@ describe('deploy/ manifests for the simulator', () => {
     assert.equal(c['livenessProbe']['httpGet']['path'], '/health');
     assert.equal(c['ports'][0]['containerPort'], 8000);
     assert.deepEqual(svc?.['spec']['selector'], dep?.['spec']['selector']['matchLabels']);
-    assert.equal(svc?.['spec']['ports'][0]['port'], 8000);
+    assert.equal(svc?.['spec']['ports'][0]['port'], 80);
+    assert.equal(svc?.['spec']['ports'][0]['targetPort'], c['ports'][0]['name'], 'Service targets the named container port');
     const dockerfile = readFileSync(join(repo, 'deploy', 'Dockerfile'), 'utf8');
     assert.match(dockerfile, /ENTRYPOINT \["node", "\/app\/bin\/llmdbench\.js", "sim", "--host", "0\.0\.0\.0"\]/);
   });
