@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startEmbeddedSimulator } from '../../../src/sim/embedded.ts';
 import { createLogger } from '../../../src/util/logger.ts';
 import { LlmdbenchError } from '../../../src/util/errors.ts';
@@ -76,6 +77,36 @@ describe('embedded simulator and llmdbench sim', () => {
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(lines.some((l) => /embedded simulator .* exited unexpectedly/.test(l)), lines.join(''));
     await sim.stop(); // resolves for an already-dead child
+  });
+
+  it('the child exits when its parent is killed (no orphaned simulator)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-orphan-'));
+    const script = join(dir, 'parent.mts'); // .mts: ESM (top-level await) outside the package
+    const mod = pathToFileURL(join(repo, 'src', 'sim', 'embedded.ts')).href;
+    const logMod = pathToFileURL(join(repo, 'src', 'util', 'logger.ts')).href;
+    writeFileSync(script, `import { startEmbeddedSimulator } from '${mod}';\nimport { createLogger } from '${logMod}';\nconst sim = await startEmbeddedSimulator({ model: 'm', preset: 'instant', log: createLogger('error') });\nprocess.stdout.write('CHILD ' + sim.pid + '\\n');\nsetInterval(() => {}, 1000);\n`);
+    const parent = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    parent.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const childPid = await new Promise<number>((res, rej) => {
+      const t = setTimeout(() => rej(new Error(`no child pid: ${out} ${err}`)), 30_000);
+      parent.on('exit', () => rej(new Error(`parent exited early: ${out} ${err}`)));
+      parent.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        const m = /CHILD (\d+)/.exec(out);
+        if (m) {
+          clearTimeout(t);
+          res(Number(m[1]));
+        }
+      });
+    });
+    assert.ok(alive(childPid));
+    parent.kill('SIGKILL');
+    for (let i = 0; i < 250 && alive(childPid); i++) await new Promise((r) => setTimeout(r, 20));
+    const left = alive(childPid);
+    if (left) process.kill(childPid, 'SIGKILL');
+    assert.equal(left, false, 'the simulator child exits once its parent is gone (IPC channel closed)');
   });
 
   it('startEmbeddedSimulator reports configuration errors in the parent', async () => {
