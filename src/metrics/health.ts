@@ -16,7 +16,19 @@ export interface HealthThresholds {
   gcMaxMs?: number;
   /** A client thread waited for a CPU more than this fraction of the run (other processes, CPU limits). Default 0.1. */
   runQueueWaitFraction?: number;
+  /**
+   * Of the time a client thread had work (on a CPU + waiting for one), it waited more than this
+   * share: the machine, not our client, was short of CPU. Default 0.25.
+   */
+  starvedShare?: number;
 }
+
+/**
+ * Why the load generator fell behind: 'none' (it did not), 'client' (our own work: CPU, GC),
+ * 'machine' (client threads were runnable but waited for a CPU: other processes, a CPU limit),
+ * 'client+machine' (both), 'unknown' (symptoms without evidence of either).
+ */
+export type BottleneckCause = 'none' | 'client' | 'machine' | 'client+machine' | 'unknown';
 
 export interface StageHealth {
   stage: number;
@@ -41,11 +53,17 @@ export interface LoadgenHealthReport {
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
   cpuUtilisation: number;
-  /** Largest run-queue wait of a client thread as a fraction of its run time (Linux), when known. */
+  /** Largest run-queue wait of a client thread as a fraction of its wall time (Linux), when known. */
   runQueueWaitFraction?: number;
+  /** Largest share of a client thread's busy time (on CPU + waiting for one) spent waiting (Linux), when known. */
+  runQueueWaitShare?: number;
   sendingThreads: number;
   gc: { count: number; totalMs: number; maxMs: number };
+  /** The load generator fell behind or its timings are skewed (see `cause` for whose fault). */
   clientBottleneck: boolean;
+  cause: BottleneckCause;
+  /** One sentence for the user: what happened and whose fault it was. Empty when healthy. */
+  verdict: string;
   reasons: string[];
 }
 
@@ -56,7 +74,7 @@ export function loadgenHealth(
   health: LoadHealth,
   th: HealthThresholds = {},
 ): LoadgenHealthReport {
-  const t = { lagP99Ms: 10, loopP99Ms: 10, cpuPerThread: 0.85, minRateRatio: 0.95, gcMaxMs: 50, runQueueWaitFraction: 0.1, ...th };
+  const t = { lagP99Ms: 10, loopP99Ms: 10, cpuPerThread: 0.85, minRateRatio: 0.95, gcMaxMs: 50, runQueueWaitFraction: 0.1, starvedShare: 0.25, ...th };
   const reasons: string[] = [];
   const byStage = new Map<number, RequestRecord[]>();
   for (const r of records) {
@@ -108,15 +126,44 @@ export function loadgenHealth(
   if (loopP99 > t.loopP99Ms) reasons.push(`event-loop delay p99 ${loopP99.toFixed(1)} ms > ${t.loopP99Ms} ms`);
   const sendingThreads = Math.max(1, health.workers);
   const perThread = health.cpu.utilisation / (health.workers > 0 ? sendingThreads + 1 : 1);
-  if (perThread > t.cpuPerThread) reasons.push(`client CPU ${(perThread * 100).toFixed(0)}% of a core per thread > ${t.cpuPerThread * 100}%`);
-  if (gc.maxMs > t.gcMaxMs) reasons.push(`GC pause ${gc.maxMs.toFixed(1)} ms > ${t.gcMaxMs} ms`);
   let waitFraction: number | undefined;
+  let waitShare: number | undefined;
   for (const th of health.threads) {
     if (th.runQueueWaitMs === undefined || th.wallMs <= 0) continue;
     waitFraction = Math.max(waitFraction ?? 0, th.runQueueWaitMs / th.wallMs);
+    if (th.cpuRunMs !== undefined && th.cpuRunMs + th.runQueueWaitMs > 0) {
+      waitShare = Math.max(waitShare ?? 0, th.runQueueWaitMs / (th.cpuRunMs + th.runQueueWaitMs));
+    }
   }
-  if (waitFraction !== undefined && waitFraction > t.runQueueWaitFraction)
-    reasons.push(`a client thread waited for a CPU ${(waitFraction * 100).toFixed(0)}% of the run (other processes or a CPU limit)`);
+  const heavyWait = waitFraction !== undefined && waitFraction > t.runQueueWaitFraction;
+  const starved = heavyWait || (waitShare !== undefined && waitShare > t.starvedShare);
+  let busy = false;
+  if (perThread > t.cpuPerThread) {
+    busy = true;
+    reasons.push(`client CPU ${(perThread * 100).toFixed(0)}% of a core per thread > ${t.cpuPerThread * 100}%`);
+  }
+  if (gc.maxMs > t.gcMaxMs) {
+    // A pause is measured in wall time: on a starved machine it includes waiting for a CPU, so
+    // with little CPU of our own it is not evidence that our client was busy.
+    const gcIsOurs = !(starved && perThread < 0.5);
+    if (gcIsOurs) busy = true;
+    reasons.push(`GC pause ${gc.maxMs.toFixed(1)} ms > ${t.gcMaxMs} ms${gcIsOurs ? '' : ' (wall time, inflated by waiting for a CPU)'}`);
+  }
+  if (heavyWait) reasons.push(`a client thread waited for a CPU ${(waitFraction! * 100).toFixed(0)}% of the run (other processes or a CPU limit)`);
+  let cause: BottleneckCause = 'none';
+  if (reasons.length > 0) cause = busy && starved ? 'client+machine' : busy ? 'client' : starved ? 'machine' : 'unknown';
+  const share = waitShare !== undefined ? `; client threads waited for a CPU ${(waitShare * 100).toFixed(0)}% of the time they had work` : '';
+  const own = `our own CPU use was ${(perThread * 100).toFixed(0)}% of a core per thread`;
+  const verdict =
+    cause === 'none'
+      ? ''
+      : cause === 'client'
+        ? `the load generator itself was the bottleneck (our client was busy: ${own}); these numbers understate the server`
+        : cause === 'machine'
+          ? `the load generator fell behind because the machine was short of CPU, not because of its own work (${own}${share}): other processes, a CPU limit or a simulator on the same cores starved it; latencies include that delay — rerun on a quieter machine`
+          : cause === 'client+machine'
+            ? `the load generator fell behind: our client was busy (${own}) and the machine was short of CPU${share}; these numbers understate the server`
+            : `the load generator fell behind (${own}${share}; cause unclear); treat latencies and rates with care`;
   return {
     stages: out,
     maxInFlight: health.maxInFlight,
@@ -124,9 +171,12 @@ export function loadgenHealth(
     eventLoopDelayMaxMs: loopMax,
     cpuUtilisation: health.cpu.utilisation,
     ...(waitFraction !== undefined ? { runQueueWaitFraction: waitFraction } : {}),
+    ...(waitShare !== undefined ? { runQueueWaitShare: waitShare } : {}),
     sendingThreads,
     gc,
     clientBottleneck: reasons.length > 0,
+    cause,
+    verdict,
     reasons,
   };
 }

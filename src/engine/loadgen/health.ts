@@ -16,6 +16,8 @@ export interface ThreadHealth {
   maxInFlight: number;
   /** Time this thread was runnable but had no CPU (Linux), ms. */
   runQueueWaitMs?: number;
+  /** Time this thread ran on a CPU (Linux), ms. With runQueueWaitMs: how starved it was when it had work. */
+  cpuRunMs?: number;
 }
 
 /** Samples event-loop delay and GC pauses for the current thread. */
@@ -24,7 +26,7 @@ export class ThreadMonitor {
   private readonly obs: PerformanceObserver;
   private readonly gcDurations: number[] = [];
   private readonly startMs = monoMs();
-  private readonly startWait = threadRunQueueWaitMs();
+  private readonly startSched = threadSchedStat();
   private stopped = false;
 
   constructor(private readonly name: string) {
@@ -49,9 +51,10 @@ export class ThreadMonitor {
     }
     const g = [...this.gcDurations].sort((a, b) => a - b);
     const n = this.hist.count;
-    const w = threadRunQueueWaitMs();
+    const w = threadSchedStat();
+    const s0 = this.startSched;
     return {
-      ...(w !== undefined && this.startWait !== undefined ? { runQueueWaitMs: Math.max(0, w - this.startWait) } : {}),
+      ...(w && s0 ? { runQueueWaitMs: Math.max(0, w.waitMs - s0.waitMs), cpuRunMs: Math.max(0, w.runMs - s0.runMs) } : {}),
       thread: this.name,
       wallMs: monoMs() - this.startMs,
       eventLoopDelayMs:
@@ -82,10 +85,16 @@ function nsToMs(ns: number): number {
  * High values mean other processes (or a CPU limit) starved the load generator.
  */
 export function threadRunQueueWaitMs(): number | undefined {
+  return threadSchedStat()?.waitMs;
+}
+
+/** The calling thread's time on a CPU and time runnable but waiting for one (Linux schedstat), ms. */
+export function threadSchedStat(): { runMs: number; waitMs: number } | undefined {
   try {
     const f = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
-    const ns = Number(f[1]);
-    return Number.isFinite(ns) ? ns / 1e6 : undefined;
+    const run = Number(f[0]);
+    const wait = Number(f[1]);
+    return Number.isFinite(run) && Number.isFinite(wait) ? { runMs: run / 1e6, waitMs: wait / 1e6 } : undefined;
   } catch {
     return undefined;
   }

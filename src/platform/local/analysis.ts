@@ -48,6 +48,10 @@ export interface ResultSummary {
 export interface LoadgenHealthFile {
   /** True when the client itself limited the load (lag, event-loop delay, in-flight cap). */
   client_bottleneck: boolean;
+  /** Whose fault: 'client' (our own work), 'machine' (CPU starved by others), 'client+machine', 'unknown', 'none'. */
+  cause?: string;
+  /** One sentence saying what happened and whose fault it was (empty when healthy). */
+  verdict?: string;
   warnings: string[];
   [k: string]: unknown;
 }
@@ -113,10 +117,26 @@ export function formatSummaryText(s: ResultSummary): string {
     `benchmark duration (s)     ${f(s.benchmark_duration_s)}`,
   ];
   if (s.loadgen_health) {
-    lines.push(`load generator             ${s.loadgen_health.client_bottleneck ? 'WAS THE BOTTLENECK' : 'ok'}`);
+    lines.push(`load generator             ${healthWord(s.loadgen_health)}`);
+    if (s.loadgen_health.verdict) lines.push(`  ${s.loadgen_health.verdict}`);
     for (const w of s.loadgen_health.warnings) lines.push(`  warning: ${w}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** One word or two for the load generator's health: ok, or who held it back. */
+export function healthWord(h: LoadgenHealthFile): string {
+  if (!h.client_bottleneck) return 'ok';
+  switch (h.cause) {
+    case 'machine':
+      return 'BEHIND (CPU starved)';
+    case 'client+machine':
+      return 'BOTTLENECK (busy+starved)';
+    case 'unknown':
+      return 'BEHIND (cause unclear)';
+    default:
+      return 'BOTTLENECK (client busy)';
+  }
 }
 
 /** Analyse one results directory into its analysis directory. */

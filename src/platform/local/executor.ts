@@ -81,7 +81,9 @@ async function runOne(plugin: HarnessPlugin, unit: RunUnit, i: number, url: stri
   });
   const summary = await analyzeResultDir(name, resultsDir, analysisDir, complete);
   if (summary?.loadgen_health?.client_bottleneck) {
-    opts.log.warn(`${name}: the load generator itself was the bottleneck; these numbers understate the server: ${summary.loadgen_health.warnings.join('; ')}`);
+    const h = summary.loadgen_health;
+    const verdict = h.verdict || 'the load generator itself was the bottleneck; these numbers understate the server';
+    opts.log.warn(`${name}: ${verdict}: ${h.warnings.join('; ')}`);
   }
   return { unit, resultsDir, analysisDir, complete, rc, ...(summary ? { summary } : {}), ...(error ? { error } : {}) };
 }

@@ -2,7 +2,7 @@
  * The final table of `llmdbench run`: the seed's ten metrics (rows) for every result
  * directory (columns); distributions as mean / p50 / p90 / p99; units in the row headers.
  */
-import type { Dist, ResultSummary } from './analysis.ts';
+import { healthWord, type Dist, type ResultSummary } from './analysis.ts';
 
 type Row = [label: string, value: (s: ResultSummary) => string];
 
@@ -24,7 +24,7 @@ const ROWS: Row[] = [
   ['failure rate (%)', (s) => n(s.failure_rate * 100, 2)],
   ['benchmark duration (s)', (s) => n(s.benchmark_duration_s, 2)],
   ['requests (ok/failed)', (s) => `${s.requests.succeeded}/${s.requests.failed}`],
-  ['load generator', (s) => (s.loadgen_health ? (s.loadgen_health.client_bottleneck ? 'BOTTLENECK' : 'ok') : '-')],
+  ['load generator', (s) => (s.loadgen_health ? healthWord(s.loadgen_health) : '-')],
 ];
 
 export function formatFinalTable(summaries: readonly ResultSummary[]): string {

@@ -57,3 +57,51 @@ test('a starved client (threads waiting for a CPU) is a reason', () => {
   assert.match(h.reasons.join(), /waited for a CPU 40% of the run/);
   assert.equal(loadgenHealth(recs(() => 0), [stage], { ...h0, threads: [{ ...h0.threads[0]!, runQueueWaitMs: 50 }] }).clientBottleneck, false);
 });
+
+const withSched = (h: LoadHealth, runMs: number, waitMs: number): LoadHealth => ({ ...h, threads: [{ ...h.threads[0]!, cpuRunMs: runMs, runQueueWaitMs: waitMs }] });
+
+test('verdict: a healthy run has cause none and no verdict text', () => {
+  const h = loadgenHealth(recs(() => 0.5), [stage], withSched(health(2, 0.05), 50, 2));
+  assert.equal(h.clientBottleneck, false);
+  assert.equal(h.cause, 'none');
+  assert.equal(h.verdict, '');
+  assert.ok(Math.abs(h.runQueueWaitShare! - 2 / 52) < 1e-12);
+});
+
+test('verdict: lag with client threads waiting for a CPU (low own CPU) is the machine, not our client', () => {
+  // 60 ms of CPU, 90 ms waiting for one (60% of the time it had work; 9% of the wall time).
+  const h = loadgenHealth(recs((i) => (i === 10 ? 64 : 0.5)), [stage], withSched(health(35, 0.06), 60, 90));
+  assert.equal(h.clientBottleneck, true);
+  assert.equal(h.cause, 'machine');
+  assert.match(h.verdict, /short of CPU, not because of its own work/);
+  assert.match(h.verdict, /waited for a CPU 60% of the time they had work/);
+  assert.doesNotMatch(h.verdict, /itself was the bottleneck/);
+});
+
+test('verdict: a busy client (CPU or GC) on an uncontended machine is our client', () => {
+  const h = loadgenHealth(recs((i) => (i === 10 ? 64 : 0.5)), [stage], withSched(health(35, 0.97), 970, 5));
+  assert.equal(h.cause, 'client');
+  assert.match(h.verdict, /itself was the bottleneck \(our client was busy/);
+  const g = loadgenHealth(recs(() => 0.5), [stage], withSched(health(2, 0.2, 80), 200, 5));
+  assert.equal(g.cause, 'client');
+  const both = loadgenHealth(recs((i) => (i === 10 ? 64 : 0.5)), [stage], withSched(health(35, 0.97), 600, 400));
+  assert.equal(both.cause, 'client+machine');
+});
+
+test('verdict: symptoms without evidence of either cause say so', () => {
+  const h = loadgenHealth(recs((i) => (i === 10 ? 64 : 0.5)), [stage], withSched(health(2, 0.05), 50, 1));
+  assert.equal(h.cause, 'unknown');
+  assert.match(h.verdict, /cause unclear/);
+});
+
+test('verdict: a starved share alone, with timings on time, is not flagged', () => {
+  const h = loadgenHealth(recs(() => 0.5), [stage], withSched(health(2, 0.05), 40, 40));
+  assert.equal(h.clientBottleneck, false);
+  assert.equal(h.cause, 'none');
+});
+
+test('verdict: a long GC pause on a starved machine with little CPU of ours is not our client', () => {
+  const h = loadgenHealth(recs(() => 0.5), [stage], withSched(health(16, 0.03, 51), 30, 200));
+  assert.equal(h.cause, 'machine');
+  assert.match(h.reasons.join(), /GC pause 51\.0 ms > 50 ms \(wall time, inflated by waiting for a CPU\)/);
+});
