@@ -35,10 +35,13 @@ export class TextPool {
   readonly pieces: Piece[];
 
   constructor(tok: Tokenizer) {
-    const all = SENTENCES.join(' ') + ' ';
+    // The pool is used as a cycle (take() wraps), so the text must join seamlessly end to start:
+    // regex pieces carry their following space; model tokens carry their leading space (" Today").
+    // Then any run of pieces re-tokenizes to the same count on the client.
+    const joined = SENTENCES.join(' ');
     let texts: string[];
-    if (tok instanceof RegexTokenizer) texts = tok.pieces_(all);
-    else texts = tok.encode(all, { addSpecialTokens: false }).map((id) => tok.decode([id]));
+    if (tok instanceof RegexTokenizer) texts = tok.pieces_(`${joined} `);
+    else texts = tok.encode(` ${joined}`, { addSpecialTokens: false }).map((id) => tok.decode([id]));
     texts = texts.filter((t) => t.length > 0);
     this.pieces = texts.map((t) => ({ text: t, json: JSON.stringify(t).slice(1, -1) }));
   }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { runSimulator } from '../../../src/sim/run.ts';
 import { loadTokenizer } from '../../../src/engine/tokenizer/index.ts';
 import { createLogger } from '../../../src/util/logger.ts';
+import { RegexTokenizer } from '../../../src/sim/tokenizer.ts';
 import { post } from './helpers.ts';
 
 describe('sim token counts agree with the load generator tokenizer', () => {
@@ -20,6 +21,30 @@ describe('sim token counts agree with the load generator tokenizer', () => {
       assert.deepEqual((JSON.parse(t.body) as { tokens: number[] }).tokens, tok.encode(prompt));
     } finally {
       await sim.close();
+    }
+  });
+
+  it('completion_tokens equals the client tokenizer count of the returned text (any length, wrapping the text pool)', async () => {
+    const model = 'meta-llama/Llama-3.1-8B-Instruct';
+    const sim = await runSimulator({ overrides: { model, port: 0, seed: 7 } }, createLogger('error'));
+    const regexSim = await runSimulator({ overrides: { model: 'someorg/unknown-model', port: 0, seed: 7 } }, createLogger('error'));
+    try {
+      const tok = await loadTokenizer({ model, log: createLogger('silent') });
+      const regex = new RegexTokenizer();
+      const bad: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        const max = 1 + ((i * 37) % 400); // long enough to wrap the built-in text several times
+        for (const [s, t, m] of [[sim, tok, model], [regexSim, regex, 'someorg/unknown-model']] as const) {
+          const r = await post(`${s.url}/v1/completions`, { model: m, prompt: 'hi', max_tokens: max, ignore_eos: true });
+          const j = JSON.parse(r.body) as { choices: { text: string }[]; usage: { completion_tokens: number } };
+          const n = t.count(j.choices[0]!.text, { addSpecialTokens: false });
+          if (n !== j.usage.completion_tokens || n !== max) bad.push(`${m} max ${max}: usage ${j.usage.completion_tokens}, client ${n}`);
+        }
+      }
+      assert.deepEqual(bad, []);
+    } finally {
+      await sim.close();
+      await regexSim.close();
     }
   });
 
