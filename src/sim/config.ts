@@ -172,6 +172,11 @@ export function validatePartial(input: Record<string, unknown>, lines: Map<strin
 
 /** Reads a YAML config file; unknown keys and bad values are reported with file:line and the key. */
 export function readConfigFile(file: string): Record<string, unknown> {
+  return readConfigFileLines(file).values;
+}
+
+/** readConfigFile, also returning the line of every key (for cross-key errors found later). */
+export function readConfigFileLines(file: string): { values: Record<string, unknown>; lines: Map<string, number> } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -197,7 +202,7 @@ export function readConfigFile(file: string): Record<string, unknown> {
   const obj = (doc.toJS() ?? {}) as Record<string, unknown>;
   const { values, problems } = validatePartial(obj, lines);
   throwProblems(problems, file);
-  return values;
+  return { values, lines };
 }
 
 export function throwProblems(problems: ConfigProblem[], file?: string): void {
@@ -217,6 +222,8 @@ export interface ConfigSources {
   /** Values from flags or the embedded API (validated here). */
   overrides?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
+  /** Where `file` values came from, so cross-key errors point at file:line. */
+  origin?: { file: string; lines: Map<string, number> };
 }
 
 /** Merges defaults < file < env (model) < overrides and checks cross-key rules. */
@@ -237,7 +244,9 @@ export function resolveConfig(src: ConfigSources): SimConfig {
   }
   if (raw['max-cpu-loras'] === undefined) raw['max-cpu-loras'] = raw['max-loras'];
   const cross = crossCheck(raw);
-  throwProblems(cross);
+  const o = src.origin;
+  if (o) for (const p of cross) if (!(p.key in over)) p.line = o.lines.get(p.key);
+  throwProblems(cross, o && cross.some((p) => p.line !== undefined) ? o.file : undefined);
   return toSimConfig(raw);
 }
 

@@ -5,7 +5,7 @@
 import { LlmdbenchError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import { closest } from '../util/suggest.ts';
-import { readConfigFile, resolveConfig, type SimConfig } from './config.ts';
+import { readConfigFile, readConfigFileLines, resolveConfig, type SimConfig } from './config.ts';
 import { KEY_BY_NAME } from './keys.ts';
 import { PRESETS, PRESET_NAMES } from './presets.ts';
 import { startSimServer, type SimServer } from './server.ts';
@@ -31,8 +31,10 @@ export function presetValues(name: string | undefined): Record<string, unknown> 
 }
 
 export function buildSimConfig(src: SimSources): SimConfig {
-  const file = { ...presetValues(src.preset), ...(src.configFile ? readConfigFile(src.configFile) : {}) };
-  return resolveConfig({ file, overrides: src.overrides });
+  const fromFile = src.configFile ? readConfigFileLines(src.configFile) : undefined;
+  const file = { ...presetValues(src.preset), ...(fromFile?.values ?? {}) };
+  const origin = src.configFile && fromFile ? { file: src.configFile, lines: fromFile.lines } : undefined;
+  return resolveConfig({ file, overrides: src.overrides, ...(origin ? { origin } : {}) });
 }
 
 export async function runSimulator(src: SimSources, log: Logger): Promise<SimServer> {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration, formatDuration, readConfigFile, resolveConfig, applyAdminPatch } from '../../../src/sim/config.ts';
 import { KEYS } from '../../../src/sim/keys.ts';
+import { buildSimConfig } from '../../../src/sim/run.ts';
 import { throwsCode } from '../../helpers/throws-code.ts';
 
 function yamlFile(text: string): string {
@@ -94,6 +95,15 @@ describe('sim config', () => {
     assert.match(e.message, /time-to-first-token-std-dev must be at most 30% of time-to-first-token/);
     resolveConfig({ overrides: { model: 'm', 'time-to-first-token': '100ms', 'time-to-first-token-std-dev': '30ms' }, env: {} });
     assert.match(throwsCode(() => resolveConfig({ env: {} }), 'E_SIM_CONFIG').message, /model is required/);
+  });
+
+  it('a cross-key error from the file points at its file:line; a flag that fixes it wins', () => {
+    const f = yamlFile('model: m\ntime-to-first-token: 10ms\ntime-to-first-token-std-dev: 9ms\n');
+    const e = throwsCode(() => buildSimConfig({ configFile: f }), 'E_SIM_CONFIG');
+    assert.equal(e.location?.file, f);
+    assert.equal(e.location?.line, 3);
+    assert.equal(e.location?.keyPath, 'time-to-first-token-std-dev');
+    assert.equal(buildSimConfig({ configFile: f, overrides: { 'time-to-first-token-std-dev': '3ms' } }).ttftStdDevMs, 3);
   });
 
   it('admin patches accept only run-time keys and keep the rest', () => {
