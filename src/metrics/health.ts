@@ -21,14 +21,20 @@ export interface HealthThresholds {
    * share: the machine, not our client, was short of CPU. Default 0.25.
    */
   starvedShare?: number;
+  /**
+   * The configured open-loop in-flight cap (runLoad's maxInFlight), if any: lag in a stage that
+   * reached it is the cap's doing (requests waited for a slot), reported as cause 'in-flight-cap'.
+   */
+  inFlightCap?: { value: number; name: string; hint?: string };
 }
 
 /**
  * Why the load generator fell behind: 'none' (it did not), 'client' (our own work: CPU, GC),
  * 'machine' (client threads were runnable but waited for a CPU: other processes, a CPU limit),
- * 'client+machine' (both), 'unknown' (symptoms without evidence of either).
+ * 'client+machine' (both), 'in-flight-cap' (the configured cap on requests in flight was reached:
+ * requests waited for a slot), 'unknown' (symptoms without evidence of either).
  */
-export type BottleneckCause = 'none' | 'client' | 'machine' | 'client+machine' | 'unknown';
+export type BottleneckCause = 'none' | 'client' | 'machine' | 'client+machine' | 'in-flight-cap' | 'unknown';
 
 export interface StageHealth {
   stage: number;
@@ -74,6 +80,8 @@ export function loadgenHealth(
   health: LoadHealth,
   th: HealthThresholds = {},
 ): LoadgenHealthReport {
+  const cap = th.inFlightCap;
+  let capped = false;
   const t = { lagP99Ms: 10, loopP99Ms: 10, cpuPerThread: 0.85, minRateRatio: 0.95, gcMaxMs: 50, runQueueWaitFraction: 0.1, starvedShare: 0.25, ...th };
   const reasons: string[] = [];
   const byStage = new Map<number, RequestRecord[]>();
@@ -108,6 +116,7 @@ export function loadgenHealth(
     out.push(sh);
     if (st.kind === 'open') {
       const p99 = sh.scheduleLagMs?.p99 ?? 0;
+      if (cap && sh.maxInFlight >= cap.value && p99 > t.lagP99Ms) capped = true;
       if (p99 > t.lagP99Ms) reasons.push(`stage ${st.stage}: schedule lag p99 ${p99.toFixed(1)} ms > ${t.lagP99Ms} ms`);
       if (st.requestedRate && recs.length > 10 && sh.achievedRate < t.minRateRatio * st.requestedRate)
         reasons.push(`stage ${st.stage}: achieved ${sh.achievedRate.toFixed(2)} req/s < ${Math.round(t.minRateRatio * 100)}% of requested ${st.requestedRate}`);
@@ -151,7 +160,8 @@ export function loadgenHealth(
   }
   if (heavyWait) reasons.push(`a client thread waited for a CPU ${(waitFraction! * 100).toFixed(0)}% of the run (other processes or a CPU limit)`);
   let cause: BottleneckCause = 'none';
-  if (reasons.length > 0) cause = busy && starved ? 'client+machine' : busy ? 'client' : starved ? 'machine' : 'unknown';
+  if (reasons.length > 0) cause = busy && starved ? 'client+machine' : busy ? 'client' : capped ? 'in-flight-cap' : starved ? 'machine' : 'unknown';
+  if (capped && cap) reasons.push(`the in-flight cap ${cap.name} = ${cap.value} was reached; requests waited for a slot`);
   const share = waitShare !== undefined ? `; client threads waited for a CPU ${(waitShare * 100).toFixed(0)}% of the time they had work` : '';
   const own = `our own CPU use was ${(perThread * 100).toFixed(0)}% of a core per thread`;
   const verdict =
@@ -161,6 +171,8 @@ export function loadgenHealth(
         ? `the load generator itself was the bottleneck (our client was busy: ${own}); these numbers understate the server`
         : cause === 'machine'
           ? `the load generator fell behind because the machine was short of CPU, not because of its own work (${own}${share}): other processes, a CPU limit or a simulator on the same cores starved it; latencies include that delay — rerun on a quieter machine`
+          : cause === 'in-flight-cap' && cap
+            ? `the load generator sent late because the profile caps requests in flight at ${cap.name} = ${cap.value} and the server was slower than that allows (the waits are schedule lag, not latency${cap.hint ? `; ${cap.hint}` : ''})`
           : cause === 'client+machine'
             ? `the load generator fell behind: our client was busy (${own}) and the machine was short of CPU${share}; these numbers understate the server`
             : `the load generator fell behind (${own}${share}; cause unclear); treat latencies and rates with care`;

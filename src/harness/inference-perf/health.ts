@@ -1,8 +1,8 @@
 /**
  * Load-generator health for the result set (loadgen_health.json): src/metrics' loadgenHealth
  * (per stage achieved vs requested rate and schedule lag, max in flight, event-loop delay,
- * CPU, GC, and the verdict: was the client itself the bottleneck?) plus a comparability note
- * when the run went past inference-perf's own in-flight cap.
+ * CPU, GC, and the verdict: was the client itself the bottleneck, the machine, or the profile's
+ * in-flight cap (num_workers × worker_max_concurrency)?
  */
 import type { LoadResult } from '../../engine/loadgen/types.ts';
 import { loadgenHealth } from '../../metrics/health.ts';
@@ -10,15 +10,10 @@ import type { LoadgenHealthFile } from '../../platform/local/analysis.ts';
 import type { WorkerSizing } from './load-map.ts';
 
 export function healthVerdict(result: LoadResult, sizing: WorkerSizing): LoadgenHealthFile {
-  const rep = loadgenHealth(result.records, result.stages, result.health);
+  const rep = loadgenHealth(result.records, result.stages, result.health, {
+    inFlightCap: { value: sizing.connections, name: 'num_workers × worker_max_concurrency', hint: 'raise load.worker_max_concurrency (or num_workers)' },
+  });
   const notes: string[] = [];
-  if (rep.stages.some((s) => s.kind === 'open') && rep.maxInFlight > sizing.connections) {
-    // Not a bottleneck of ours (we have no such cap): a comparability note.
-    notes.push(
-      `max in flight ${rep.maxInFlight} exceeded inference-perf's cap num_workers × worker_max_concurrency = ${sizing.connections}; ` +
-        'inference-perf would have sent those requests late',
-    );
-  }
   return {
     client_bottleneck: rep.clientBottleneck,
     warnings: rep.reasons,

@@ -10,10 +10,10 @@
  * inference-perf starts each stage clock 1 s ahead (queue fill); ours starts 100 ms ahead.
  *
  * Worker sizing: inference-perf caps in-flight requests at num_workers × worker_max_concurrency
- * (its semaphore; past it, sends go out late). Our engine has no such cap: the connection
- * pool is sized to the plan and worker threads are chosen by the engine ('auto'). The cap is
- * kept only for reporting: health warns when a run went past it (inference-perf would have
- * sent late there, so the two tools' numbers would differ).
+ * (its semaphore; past it, sends go out late). We keep that cap as runLoad's `maxInFlight`:
+ * a due request waits for a slot in our executor and the wait is schedule lag, not TTFT; the
+ * connection pool is sized to min(planned requests, cap), so no request ever queues inside
+ * the pool. Worker threads are chosen by the engine ('auto').
  */
 import type { StagePlan } from '../../engine/types.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
@@ -31,7 +31,7 @@ export interface PlannedStage {
 }
 
 export interface WorkerSizing {
-  /** inference-perf's in-flight cap, for reporting. */
+  /** inference-perf's in-flight cap (open loop), passed to runLoad as maxInFlight. */
   connections: number;
   workers: 'auto';
 }

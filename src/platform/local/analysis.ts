@@ -134,6 +134,8 @@ export function healthWord(h: LoadgenHealthFile): string {
       return 'BOTTLENECK (busy+starved)';
     case 'unknown':
       return 'BEHIND (cause unclear)';
+    case 'in-flight-cap':
+      return 'BEHIND (in-flight cap)';
     default:
       return 'BOTTLENECK (client busy)';
   }

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTruthServer } from '../../helpers/truth-server.ts';
 import { onlyDir, readJson, runCli, SUMMARY_KEYS, tmp } from './helpers.ts';
@@ -167,5 +167,34 @@ test('run against a server answering 500 and 429: failures counted by label, the
     assert.match(r.stdout, /failure rate \(%\)\s+40\.00/);
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('a run capped by num_workers × worker_max_concurrency shows the waits as schedule lag, not as TTFT', async () => {
+  const truth = await startTruthServer({ ttftMs: 250, itlMs: 5, chunks: 3, tokensPerChunk: 1 });
+  try {
+    const wd = tmp('run-cap');
+    const file = profile(wd, { rate: 20, duration: 1 });
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  request_timeout: 20\n', '  request_timeout: 20\n  num_workers: 1\n  worker_max_concurrency: 2\n'));
+    const r = await runCli(['run', '--workdir', wd, '-w', file, '--endpoint', truth.url, '-m', 'truth-model']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(truth.log.size, 20);
+    assert.ok(truth.maxActive() <= 2, `server saw ${truth.maxActive()} at once; the cap is 2`);
+    const res = onlyDir(wd, 'results');
+    const sum: J = readJson(join(res, 'summary_lifecycle_metrics.json'));
+    assert.equal(sum.successes.count, 20);
+    // 20 requests due over 1 s, 2 at a time, ~265 ms each (~2.6 s of service): the last waits ~1.6 s for a slot.
+    // TTFT stays what the server did (250 ms + a little), it does not absorb the wait.
+    assert.ok(sum.successes.latency.time_to_first_token.max < 0.25 + 0.1, `TTFT max ${sum.successes.latency.time_to_first_token.max} s`);
+    assert.ok(sum.successes.latency.time_to_first_token.min >= 0.25 - 0.001);
+    const h: J = readJson(join(res, 'loadgen_health.json'));
+    assert.equal(h.inference_perf_in_flight_cap, 2);
+    assert.equal(h.stages[0].maxInFlight, 2);
+    assert.ok(h.stages[0].scheduleLagMs.max > 800, `schedule lag max ${h.stages[0].scheduleLagMs.max} ms`);
+    assert.equal(h.cause, 'in-flight-cap', h.verdict);
+    assert.match(h.verdict, /caps requests in flight at num_workers × worker_max_concurrency = 2/);
+    assert.match(r.stdout, /BEHIND \(in-flight cap\)/);
+  } finally {
+    await truth.close();
   }
 });
