@@ -20,6 +20,8 @@ export interface KeySpec {
   max?: number;
   /** May be changed at run time through POST /admin/config (upstream's list). */
   admin?: boolean;
+  /** Upstream also has the flag `--no-<key>` (sets false). */
+  negatable?: boolean;
 }
 
 export const FAILURE_TYPES = [
@@ -50,15 +52,15 @@ export const KEYS: readonly KeySpec[] = [
   { key: 'startup-duration', type: 'duration', def: 0, effect: I, help: '/health/ready answers 503 until this long after start' },
   { key: 'enable-request-id-headers', type: 'bool', def: false, effect: I, help: 'honour and echo X-Request-Id' },
   { key: 'log-http', type: 'bool', def: false, effect: X, help: 'log every request (accepted, no effect)' },
-  { key: 'enable-sleep-mode', type: 'bool', def: false, effect: X, help: '/sleep and /wake_up (accepted, no effect)' },
+  { key: 'enable-sleep-mode', type: 'bool', def: false, negatable: true, effect: X, help: '/sleep and /wake_up (accepted, no effect)' },
   { key: 'data-parallel-size', type: 'int', def: 1, min: 1, max: 8, effect: X, help: 'data-parallel ranks (accepted; only 1 is simulated)' },
   { key: 'data-parallel-rank', type: 'int', def: -1, min: -1, max: 7, effect: X, help: 'run one rank (accepted, no effect)' },
   { key: 'ssl-certfile', type: 'string', def: undefined, effect: X, help: 'TLS certificate (accepted, no effect: plain HTTP only)' },
   { key: 'ssl-keyfile', type: 'string', def: undefined, effect: X, help: 'TLS key (accepted, no effect)' },
   { key: 'self-signed-certs', type: 'bool', def: false, effect: X, help: 'TLS with generated certs (accepted, no effect)' },
   { key: 'default-embedding-dimensions', type: 'int', def: 384, effect: X, help: '/v1/embeddings size (not served)' },
-  { key: 'mm-encoder-only', type: 'bool', def: false, effect: X, help: 'multimodal encoder-only mode (accepted, no effect)' },
-  { key: 'omni', type: 'bool', def: false, effect: X, help: 'synthetic images in chat (accepted, no effect)' },
+  { key: 'mm-encoder-only', type: 'bool', def: false, negatable: true, effect: X, help: 'multimodal encoder-only mode (accepted, no effect)' },
+  { key: 'omni', type: 'bool', def: false, negatable: true, effect: X, help: 'synthetic images in chat (accepted, no effect)' },
   { key: 'image-emission-rate', type: 'float', def: 0, effect: X, admin: true, help: 'omni image rate (accepted, no effect)' },
   { key: 'time-to-generate-image', type: 'duration', def: 0, effect: X, help: 'omni (accepted, no effect)' },
   { key: 'time-to-generate-image-std-dev', type: 'duration', def: 0, effect: X, help: 'omni (accepted, no effect)' },
@@ -118,8 +120,8 @@ export const KEYS: readonly KeySpec[] = [
   { key: 'fake-metrics-refresh-interval', type: 'duration', def: 100, effect: X, help: '(accepted, no effect)' },
   // vLLM compatibility
   { key: 'tensor-parallel-size', type: 'int', def: 1, effect: X, help: 'vLLM flag (accepted, no effect)' },
-  { key: 'enable-prefix-caching', type: 'bool', def: true, effect: X, help: 'vLLM flag (accepted, no effect)' },
-  { key: 'enforce-eager', type: 'bool', def: false, effect: X, help: 'vLLM flag (accepted, no effect)' },
+  { key: 'enable-prefix-caching', type: 'bool', def: true, negatable: true, effect: X, help: 'vLLM flag (accepted, no effect)' },
+  { key: 'enforce-eager', type: 'bool', def: false, negatable: true, effect: X, help: 'vLLM flag (accepted, no effect)' },
   { key: 'mm-processor-kwargs', type: 'string', def: undefined, effect: X, help: 'vLLM flag (accepted, no effect)' },
   { key: 'ec-transfer-config', type: 'string', def: undefined, effect: X, help: 'vLLM flag (accepted, no effect)' },
   // llmdbench extensions

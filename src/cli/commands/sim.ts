@@ -43,7 +43,12 @@ export const command: CliCommand = {
       .option('--config <file>', 'YAML file with llm-d-inference-sim keys')
       .option('--preset <name>', `latency preset applied under --config: ${PRESET_NAMES.join(', ')}`)
       .option('--log-level <level>', 'debug | info | warn | error', 'info');
-    for (const k of KEYS) cmd.addOption(optionFor(k));
+    for (const k of KEYS) {
+      cmd.addOption(optionFor(k));
+      if (k.negatable) cmd.addOption(new Option(`--no-${k.key}`, `sets ${k.key} to false`));
+    }
+    // klog's verbosity flag exists upstream (default 2); accepted so upstream command lines work.
+    cmd.addOption(new Option('-v, --v <level>', "upstream's klog verbosity (accepted, no effect; see --log-level)"));
     cmd.addHelpText('after', AFTER);
     cmd.action(async (opts: Record<string, unknown>) => {
       const { runSimulator } = await import('../../sim/run.ts');

@@ -117,7 +117,7 @@ describe('embedded simulator and llmdbench sim', () => {
   });
 
   it('llmdbench sim prints its URL on one line, serves, and exits cleanly on SIGTERM', async () => {
-    const r = await cli(['sim', '--model', 'm', '--served-model-name', 'alias1', 'alias2', '--port', '0', '--time-to-first-token', '5ms'], /llmdbench sim listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
+    const r = await cli(['sim', '--model', 'm', '--served-model-name', 'alias1', 'alias2', '--port', '0', '--time-to-first-token', '5ms', '--no-enable-prefix-caching', '-v', '2'], /llmdbench sim listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
     assert.ok(r.match, r.stderr);
     assert.match(r.stdout, /MODELS .*"id":"alias1".*"id":"alias2"/);
     assert.equal(r.code, 0, r.stderr);
@@ -136,5 +136,6 @@ describe('embedded simulator and llmdbench sim', () => {
     const r = await cli(['sim', '--help']);
     const { KEYS } = await import('../../../src/sim/keys.ts');
     for (const k of KEYS) assert.match(r.stdout, new RegExp(`--${k.key} `), k.key);
+    for (const k of KEYS.filter((x) => x.negatable)) assert.match(r.stdout, new RegExp(`--no-${k.key} `), `--no-${k.key}`);
   });
 });
