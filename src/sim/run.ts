@@ -5,7 +5,7 @@
 import { LlmdbenchError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import { closest } from '../util/suggest.ts';
-import { readConfigFile, readConfigFileLines, resolveConfig, type SimConfig } from './config.ts';
+import { readConfigFileLines, resolveConfig, type SimConfig } from './config.ts';
 import { KEY_BY_NAME } from './keys.ts';
 import { PRESETS, PRESET_NAMES } from './presets.ts';
 import { startSimServer, type SimServer } from './server.ts';
@@ -31,15 +31,21 @@ export function presetValues(name: string | undefined): Record<string, unknown> 
 }
 
 export function buildSimConfig(src: SimSources): SimConfig {
+  return buildWithKeys(src).config;
+}
+
+/** The config, and the keys the user set explicitly (file and overrides, not the preset). */
+function buildWithKeys(src: SimSources): { config: SimConfig; explicit: string[] } {
   const fromFile = src.configFile ? readConfigFileLines(src.configFile) : undefined;
   const file = { ...presetValues(src.preset), ...(fromFile?.values ?? {}) };
   const origin = src.configFile && fromFile ? { file: src.configFile, lines: fromFile.lines } : undefined;
-  return resolveConfig({ file, overrides: src.overrides, ...(origin ? { origin } : {}) });
+  const config = resolveConfig({ file, overrides: src.overrides, ...(origin ? { origin } : {}) });
+  return { config, explicit: Object.keys({ ...(fromFile?.values ?? {}), ...(src.overrides ?? {}) }) };
 }
 
 export async function runSimulator(src: SimSources, log: Logger): Promise<SimServer> {
-  const config = buildSimConfig(src);
-  const ignored = Object.keys({ ...(src.configFile ? readConfigFile(src.configFile) : {}), ...(src.overrides ?? {}) }).filter((k) => KEY_BY_NAME.get(k)?.effect === 'ignored');
+  const { config, explicit } = buildWithKeys(src);
+  const ignored = explicit.filter((k) => KEY_BY_NAME.get(k)?.effect === 'ignored');
   if (ignored.length > 0) log.warn(`sim: accepted for compatibility but without effect here: ${ignored.join(', ')}`);
   const { tokenizer, note } = await loadSimTokenizer(config.model, config.tokenizer, config.forceDummyTokenizer);
   log.info(`sim: ${note}`);
