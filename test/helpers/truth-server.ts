@@ -5,8 +5,10 @@
  * chunk write, per request, so the engine's measurements can be checked
  * against what was actually sent. Fault modes: HTTP status, reset mid-stream,
  * malformed SSE, malformed JSON, in-stream error, stall (for timeouts).
- * Per-request behaviour: the `x-truth` header (JSON, partial TruthBehaviour);
- * request id: the `x-request-id` header, else a counter.
+ * Per-request behaviour: the `x-truth` header (JSON, partial TruthBehaviour), or
+ * `faultFor(n)` for the n-th benchmark request (POST, 0-based) when the client cannot
+ * set headers per request (the CLI); request id: the `x-request-id` header, else a counter.
+ * GET /v1/models answers with `models` (a run checks the served model).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -73,8 +75,16 @@ export function countWords(s: string): number {
   return t === '' ? 0 : t.split(/\s+/).length;
 }
 
-export async function startTruthServer(defaults: Partial<TruthBehaviour> = {}): Promise<TruthServer> {
+export interface TruthServerOptions {
+  /** The fault for the n-th POST (0-based), when no x-truth header says otherwise. */
+  faultFor?: (n: number) => Fault;
+  /** Served model ids for GET /v1/models. Default ['truth-model']. */
+  models?: string[];
+}
+
+export async function startTruthServer(defaults: Partial<TruthBehaviour> = {}, opts: TruthServerOptions = {}): Promise<TruthServer> {
   const base = { ...DEFAULTS, ...defaults };
+  let posts = 0;
   const log = new Map<string, TruthRequestLog>();
   let counter = 0;
   let active = 0;
@@ -85,6 +95,11 @@ export async function startTruthServer(defaults: Partial<TruthBehaviour> = {}): 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: (opts.models ?? ['truth-model']).map((id) => ({ id, object: 'model' })) }));
+        return;
+      }
+      const nth = posts++;
       active++;
       if (active > maxActive) maxActive = active;
       res.on('close', () => active--);
@@ -96,7 +111,8 @@ export async function startTruthServer(defaults: Partial<TruthBehaviour> = {}): 
         return;
       }
       const hdr = req.headers['x-truth'];
-      const b: TruthBehaviour = typeof hdr === 'string' ? { ...base, ...(JSON.parse(hdr) as Partial<TruthBehaviour>) } : base;
+      const b: TruthBehaviour =
+        typeof hdr === 'string' ? { ...base, ...(JSON.parse(hdr) as Partial<TruthBehaviour>) } : opts.faultFor ? { ...base, fault: opts.faultFor(nth) } : base;
       const idh = req.headers['x-request-id'];
       const id = typeof idh === 'string' ? idh : String(counter++);
       serve(id, req, res, body, b, log);

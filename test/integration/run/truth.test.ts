@@ -5,7 +5,10 @@
  *    it did (same monotonic clock across processes);
  *  - a server answering 500 / 429 to some requests: failures counted by label, the run completes.
  * Tolerances: every client timestamp is after the server's write, the median within 5 ms and the
- * p90 within 25 ms of it (loaded 2-core CI); means agree within 10 ms (TTFT, E2E) and 3 ms (ITL).
+ * p90 within 25 ms of it (loaded 2-core CI); means agree within 10 ms (TTFT, E2E) and 3 ms (ITL,
+ * TPOT; TPOT's median too); token counts and throughput exactly.
+ *  - every failure class (HTTP 4xx, 429, 5xx, reset mid-stream, malformed SSE, timeout, and
+ *    connection refused): recorded with its label, counted in the failure rate, the run goes on.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +16,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTruthServer } from '../../helpers/truth-server.ts';
+import { refusedUrl, startTruthServer, type Fault } from '../../helpers/truth-server.ts';
 import { onlyDir, readJson, runCli, SUMMARY_KEYS, tmp } from './helpers.ts';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -56,6 +59,10 @@ storage:
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 
 test('run against the ground-truth server: native metrics agree with what the server did', async () => {
   const truth = await startTruthServer({ ttftMs: 30, itlMs: 8, chunks: 8, tokensPerChunk: 1 });
@@ -81,6 +88,7 @@ test('run against the ground-truth server: native metrics agree with what the se
     const ttftTruth: number[] = [];
     const e2eTruth: number[] = [];
     const itlTruth: number[] = [];
+    const tpotTruth: number[] = [];
     let outTruth = 0;
     for (const e of per) {
       const body = JSON.parse(e.request);
@@ -96,6 +104,10 @@ test('run against the ground-truth server: native metrics agree with what the se
       ttftTruth.push(t.chunkWriteMs[0]! - startMs);
       e2eTruth.push(t.endWriteMs! - startMs);
       for (let i = 1; i < t.chunkWriteMs.length; i++) itlTruth.push(t.chunkWriteMs[i]! - t.chunkWriteMs[i - 1]!);
+      // TPOT as inference-perf defines it: (last token − first token) / (output tokens − 1), server count.
+      tpotTruth.push((t.chunkWriteMs[t.chunkWriteMs.length - 1]! - t.chunkWriteMs[0]!) / (t.completionTokens - 1));
+      assert.equal(e.info.response_metrics.output_tokens, t.completionTokens, 'output tokens per request = what the server sent');
+      assert.equal(e.info.request_metrics.text.input_tokens, t.promptTokens, 'input tokens per request = server usage');
       outTruth += t.completionTokens;
     }
     // Every chunk is stamped after the server wrote it; typically within a few ms (loaded 2-core CI: p90 < 25 ms).
@@ -108,8 +120,8 @@ test('run against the ground-truth server: native metrics agree with what the se
     assert.ok(lat.time_to_first_token.min * 1000 >= 30 - 0.5, 'TTFT is never below the server delay');
     assert.ok(Math.abs(lat.inter_token_latency.mean * 1000 - mean(itlTruth)) < 3, `ITL ${lat.inter_token_latency.mean * 1000} vs ${mean(itlTruth)}`);
     assert.ok(Math.abs(lat.request_latency.mean * 1000 - mean(e2eTruth)) < 10, `E2E ${lat.request_latency.mean * 1000} vs ${mean(e2eTruth)}`);
-    // TPOT = (t_last − t_first)/(out − 1) with the client count; the server sent 8 chunks 8 ms apart.
-    assert.ok(lat.time_per_output_token.mean > 0.004 && lat.time_per_output_token.mean < 0.03);
+    assert.ok(Math.abs(lat.time_per_output_token.mean * 1000 - mean(tpotTruth)) < 3, `TPOT ${lat.time_per_output_token.mean * 1000} vs ${mean(tpotTruth)}`);
+    assert.ok(Math.abs(lat.time_per_output_token.median * 1000 - median(tpotTruth)) < 3, `TPOT p50 ${lat.time_per_output_token.median * 1000} vs ${median(tpotTruth)}`);
     assert.equal(sum.successes.output_tokens.total, outTruth);
     assert.ok(Math.abs(sum.successes.throughput.output_tokens_per_sec - outTruth / sum.benchmark_time_seconds) < 1e-6);
     assert.ok(Math.abs(sum.successes.throughput.requests_per_sec - 15 / sum.benchmark_time_seconds) < 1e-9);
@@ -197,4 +209,58 @@ test('a run capped by num_workers × worker_max_concurrency shows the waits as s
   } finally {
     await truth.close();
   }
+});
+
+test('every failure class through the CLI: recorded with its label, counted in the failure rate, the run goes on', async () => {
+  const faults: Fault[] = [
+    { kind: 'none' },
+    { kind: 'status', status: 400 },
+    { kind: 'status', status: 429 },
+    { kind: 'status', status: 503 },
+    { kind: 'reset', afterChunks: 2 },
+    { kind: 'malformed_sse' },
+    { kind: 'stall', afterChunks: 1 },
+  ];
+  // 21 requests: each class 3 times, in turn.
+  const truth = await startTruthServer({ ttftMs: 20, itlMs: 5, chunks: 4, tokensPerChunk: 1 }, { faultFor: (n) => faults[n % faults.length]! });
+  try {
+    const wd = tmp('run-fault-classes');
+    const file = profile(wd, { rate: 21, duration: 1 });
+    writeFileSync(file, readFileSync(file, 'utf8').replace('request_timeout: 20', 'request_timeout: 1'));
+    const r = await runCli(['run', '--workdir', wd, '-w', file, '--endpoint', truth.url, '-m', 'truth-model']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(truth.log.size, 21, 'every request was sent: the run went on');
+    const res = onlyDir(wd, 'results');
+    const sum: J = readJson(join(res, 'summary_lifecycle_metrics.json'));
+    assert.equal(sum.successes.count, 3);
+    assert.equal(sum.failures.count, 18);
+    const labels = Object.fromEntries(Object.entries(sum.failures.by_label as Record<string, J>).map(([k, v]) => [k, v.count]));
+    assert.deepEqual(labels, { '400 - other': 3, '429 - Rate Limit': 3, '503 - Service Unavailable': 3, 'Connection Error': 3, 'Invalid JSON': 3, Timeout: 3 });
+    // Our own labels, in the raw records.
+    const recs = readFileSync(join(res, 'records.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as J);
+    const ours: Record<string, number> = {};
+    for (const x of recs) if (x.error) ours[x.error.label] = (ours[x.error.label] ?? 0) + 1;
+    assert.deepEqual(ours, { http_4xx: 3, http_429: 3, http_5xx: 3, connection_reset: 3, malformed_sse: 3, timeout: 3 });
+    const s: J = readJson(join(onlyDir(wd, 'analysis'), 'summary.json'));
+    assert.equal(s.failure_rate, 18 / 21);
+    assert.match(r.stdout, /failure rate \(%\)\s+85\.71/);
+  } finally {
+    await truth.close();
+  }
+});
+
+test('connection refused: every request recorded as a connection error, the run finishes (exit 3: nothing succeeded)', async () => {
+  const url = await refusedUrl();
+  const wd = tmp('run-refused');
+  const r = await runCli(['run', '--workdir', wd, '-w', profile(wd, { rate: 5, duration: 1 }), '--endpoint', url, '-m', 'truth-model']);
+  assert.notEqual(r.code, 0);
+  assert.notEqual(r.code, 130);
+  const res = onlyDir(wd, 'results');
+  const sum: J = readJson(join(res, 'summary_lifecycle_metrics.json'));
+  assert.equal(sum.load_summary.count, 5);
+  assert.equal(sum.failures.count, 5);
+  assert.deepEqual(Object.keys(sum.failures.by_label), ['Connection Error']);
+  const recs = readFileSync(join(res, 'records.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as J);
+  assert.deepEqual([...new Set(recs.map((x) => x.error?.label))], ['connection_refused']);
+  assert.match(r.stdout, /failure rate \(%\)\s+100\.00/);
 });
