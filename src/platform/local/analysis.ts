@@ -119,9 +119,39 @@ export function formatSummaryText(s: ResultSummary): string {
   if (s.loadgen_health) {
     lines.push(`load generator             ${healthWord(s.loadgen_health)}`);
     if (s.loadgen_health.verdict) lines.push(`  ${s.loadgen_health.verdict}`);
-    for (const w of s.loadgen_health.warnings) lines.push(`  warning: ${w}`);
+    lines.push(...healthDetail(s.loadgen_health));
   }
   return `${lines.join('\n')}\n`;
+}
+
+type Num = number | undefined;
+interface HealthStageView {
+  stage: number;
+  kind?: string;
+  requestedRate?: number;
+  achievedRate?: number;
+  concurrency?: number;
+  maxInFlight?: number;
+  scheduleLagMs?: { p50?: number; p99?: number; max?: number };
+}
+
+/** The load generator's numbers in a few lines: per stage achieved vs requested, lag, in flight; loop delay, CPU. */
+export function healthDetail(h: LoadgenHealthFile): string[] {
+  const out: string[] = [];
+  const stages = Array.isArray(h.stages) ? (h.stages as HealthStageView[]) : [];
+  for (const st of stages) {
+    const lag = st.scheduleLagMs;
+    const rate = st.kind === 'closed' ? `concurrency ${st.concurrency ?? '-'}, ${f(st.achievedRate)} req/s` : `${f(st.achievedRate)} of ${f(st.requestedRate)} req/s`;
+    out.push(`  stage ${st.stage}: ${rate}; schedule lag (ms) p50 ${f(lag?.p50)} p99 ${f(lag?.p99)} max ${f(lag?.max)}; max in flight ${st.maxInFlight ?? '-'}`);
+  }
+  const n = (k: string): Num => (typeof h[k] === 'number' ? (h[k] as number) : undefined);
+  const share = n('runQueueWaitShare');
+  out.push(
+    `  event-loop delay (ms) p99 ${f(n('eventLoopDelayP99Ms'))} max ${f(n('eventLoopDelayMaxMs'))}; client CPU ${f((n('cpuUtilisation') ?? NaN) * 100, 0)}% of a core` +
+      (share !== undefined ? `; waited for a CPU ${f(share * 100, 0)}% of busy time` : ''),
+  );
+  for (const w of h.warnings) out.push(`  warning: ${w}`);
+  return out;
 }
 
 /** One word or two for the load generator's health: ok, or who held it back. */

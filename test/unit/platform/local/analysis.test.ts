@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../../../src/engine/types.ts';
-import { analyzeResultDir, RECORDS_FILE, HEALTH_FILE } from '../../../../src/platform/local/analysis.ts';
+import { analyzeResultDir, healthDetail, healthWord, RECORDS_FILE, HEALTH_FILE } from '../../../../src/platform/local/analysis.ts';
 import { formatFinalTable } from '../../../../src/platform/local/table.ts';
 
 const base = { worker: 0, api: 'completion' as const, httpStatus: 200 };
@@ -49,4 +49,26 @@ test('analysis: ten metrics from records, files written, health carried', async 
 test('analysis: no records → no summary', async () => {
   const res = mkdtempSync(join(tmpdir(), 'res-'));
   assert.equal(await analyzeResultDir('x', res, res, true), undefined);
+});
+
+test('summary.txt health block: achieved vs requested per stage, lag percentiles, max in flight, loop delay, CPU, cause', () => {
+  const lines = healthDetail({
+    client_bottleneck: true,
+    cause: 'machine',
+    warnings: ['stage 0: schedule lag p99 64.0 ms > 10 ms'],
+    stages: [
+      { stage: 0, kind: 'open', requestedRate: 1, achievedRate: 0.98, maxInFlight: 2, scheduleLagMs: { p50: 0.1, p99: 64, max: 70 } },
+      { stage: 1, kind: 'closed', concurrency: 4, achievedRate: 7.5, maxInFlight: 4, scheduleLagMs: { p50: 0, p99: 0, max: 0 } },
+    ],
+    eventLoopDelayP99Ms: 35,
+    eventLoopDelayMaxMs: 40,
+    cpuUtilisation: 0.03,
+    runQueueWaitShare: 0.6,
+  });
+  assert.equal(lines[0], '  stage 0: 0.98 of 1.00 req/s; schedule lag (ms) p50 0.10 p99 64.00 max 70.00; max in flight 2');
+  assert.equal(lines[1], '  stage 1: concurrency 4, 7.50 req/s; schedule lag (ms) p50 0.00 p99 0.00 max 0.00; max in flight 4');
+  assert.equal(lines[2], '  event-loop delay (ms) p99 35.00 max 40.00; client CPU 3% of a core; waited for a CPU 60% of busy time');
+  assert.equal(lines[3], '  warning: stage 0: schedule lag p99 64.0 ms > 10 ms');
+  assert.equal(healthWord({ client_bottleneck: true, cause: 'machine', warnings: [] }), 'BEHIND (CPU starved)');
+  assert.equal(healthWord({ client_bottleneck: false, cause: 'none', warnings: [] }), 'ok');
 });
