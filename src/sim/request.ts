@@ -18,7 +18,7 @@ export interface ParsedRequest {
   ignoreEos: boolean;
   /** The text the prompt is counted from (chat: upstream's "### role: content\n" rendering). */
   promptText: string;
-  /** Token-id prompts are used as-is. */
+  /** Token-id prompts are used as-is; also set when the server tokenized promptText off the loop (offloop.ts). */
   promptIds: number[] | undefined;
   /** What echo mode returns: completions: the prompt; chat: the last message's content. */
   echoText: string;

@@ -9,7 +9,8 @@ import { readConfigFileLines, resolveConfig, type SimConfig } from './config.ts'
 import { KEY_BY_NAME } from './keys.ts';
 import { PRESETS, PRESET_NAMES } from './presets.ts';
 import { startSimServer, type SimServer } from './server.ts';
-import { loadSimTokenizer } from './tokenizer.ts';
+import { loadSimTokenizer, RegexTokenizer } from './tokenizer.ts';
+import { OffLoopTokenizer } from './offloop.ts';
 
 export interface SimSources {
   /** Path of a YAML file with llm-d-inference-sim keys. */
@@ -49,5 +50,7 @@ export async function runSimulator(src: SimSources, log: Logger): Promise<SimSer
   if (ignored.length > 0) log.warn(`sim: accepted for compatibility but without effect here: ${ignored.join(', ')}`);
   const { tokenizer, note } = await loadSimTokenizer(config.model, config.tokenizer, config.forceDummyTokenizer);
   log.info(`sim: ${note}`);
-  return startSimServer(config, { log, tokenizer });
+  // A model tokenizer (BPE) is slow on long prompts: those go to a worker thread. The regex one is cheap.
+  const offLoop = tokenizer instanceof RegexTokenizer ? undefined : new OffLoopTokenizer(config.model, config.tokenizer, config.forceDummyTokenizer);
+  return startSimServer(config, { log, tokenizer, ...(offLoop ? { offLoop } : {}) });
 }

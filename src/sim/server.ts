@@ -13,6 +13,7 @@ import { monoMs } from '../util/clock.ts';
 import { applyAdminPatch, publicConfig, type SimConfig } from './config.ts';
 import { SimEngine, type Sink } from './engine.ts';
 import { errorBody, injectedFailure, type ApiError } from './errors.ts';
+import type { OffLoopTokenizer } from './offloop.ts';
 import { isApiError, parseRequest, type Endpoint } from './request.ts';
 
 export interface SimServer {
@@ -20,6 +21,7 @@ export interface SimServer {
   readonly url: string;
   readonly port: number;
   readonly engine: SimEngine;
+  readonly offLoop: OffLoopTokenizer | undefined;
   close(): Promise<void>;
 }
 
@@ -81,7 +83,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
   });
 }
 
-export async function startSimServer(config: SimConfig, opts: { log: Logger; tokenizer?: Tokenizer }): Promise<SimServer> {
+export interface SimServerOptions {
+  log: Logger;
+  tokenizer?: Tokenizer;
+  /** Tokenizes long prompts on a worker thread (the same tokenizer as `tokenizer`); closed with the server. */
+  offLoop?: OffLoopTokenizer;
+}
+
+export async function startSimServer(config: SimConfig, opts: SimServerOptions): Promise<SimServer> {
   const engine = new SimEngine(config, opts.tokenizer);
   const sockets = new Set<Socket>();
 
@@ -112,6 +121,10 @@ export async function startSimServer(config: SimConfig, opts: { log: Logger; tok
     }
     const parsed = parseRequest(endpoint, body);
     if (isApiError(parsed)) return sendError(res, parsed);
+    if (parsed.promptIds === undefined) {
+      const ids = await opts.offLoop?.encode(parsed.promptText);
+      if (ids) parsed.promptIds = ids;
+    }
     const rid = c.enableRequestIdHeaders && typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined;
     const err = engine.submit(parsed, new HttpSink(res), rid, arrivalMs);
     if (err) sendError(res, err);
@@ -265,8 +278,10 @@ export async function startSimServer(config: SimConfig, opts: { log: Logger; tok
     url: `http://${hostForUrl}:${port}`,
     port,
     engine,
+    offLoop: opts.offLoop,
     close: async () => {
       await engine.stop();
+      await opts.offLoop?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       await closed;

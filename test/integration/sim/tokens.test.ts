@@ -24,6 +24,33 @@ describe('sim token counts agree with the load generator tokenizer', () => {
     }
   });
 
+  it('long prompts are tokenized off the scheduling loop, with the same counts', async () => {
+    const model = 'meta-llama/Llama-3.1-8B-Instruct';
+    const sim = await runSimulator({ overrides: { model, port: 0, 'enable-kvcache': true } }, createLogger('error'));
+    try {
+      const off = sim.offLoop;
+      assert.ok(off, 'a model tokenizer gets an off-loop worker');
+      for (let i = 0; i < 300 && !off.isReady; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(off.isReady, 'the worker loaded its tokenizer');
+      const tok = await loadTokenizer({ model, log: createLogger('silent') });
+      const long = 'Benchmarks tell the truth only when the ruler is straight. '.repeat(80);
+      for (const [path, body, text] of [
+        ['/v1/completions', { model, prompt: long, max_tokens: 2 }, long],
+        ['/v1/chat/completions', { model, messages: [{ role: 'user', content: long }], max_tokens: 2 }, `### user: ${long}\n`],
+      ] as const) {
+        const r = await post(`${sim.url}${path}`, body);
+        assert.equal(r.status, 200, r.body);
+        assert.equal((JSON.parse(r.body) as { usage: { prompt_tokens: number } }).usage.prompt_tokens, tok.count(text), path);
+      }
+      assert.equal(off.encoded, 2, 'both long prompts went to the worker');
+      const short = await post(`${sim.url}/v1/completions`, { model, prompt: 'short prompt', max_tokens: 1 });
+      assert.equal((JSON.parse(short.body) as { usage: { prompt_tokens: number } }).usage.prompt_tokens, tok.count('short prompt'));
+      assert.equal(off.encoded, 2, 'short prompts are tokenized inline');
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('completion_tokens equals the client tokenizer count of the returned text (any length, wrapping the text pool)', async () => {
     const model = 'meta-llama/Llama-3.1-8B-Instruct';
     const sim = await runSimulator({ overrides: { model, port: 0, seed: 7 } }, createLogger('error'));
