@@ -95,6 +95,28 @@ describe('sim latency model and precise clock', () => {
     }
   });
 
+  it('P/D decode side (do_remote_prefill): TTFT is the KV-transfer latency, or prompt tokens × transfer time per token; never load-scaled', async () => {
+    const pd = await startSim({ 'time-to-first-token': '200ms', 'kv-cache-transfer-latency': '30ms', 'time-factor-under-load': 3, 'max-num-seqs': 2 });
+    const pt = await startSim({ 'latency-calculator': 'per-token', 'prefill-overhead': '50ms', 'kv-cache-transfer-time-per-token': '0.5ms' });
+    const ttftOf = async (url: string, body: object): Promise<number | undefined> => {
+      const r = await post(`${url}/v1/completions`, body);
+      assert.equal(r.status, 200, r.body);
+      return (JSON.parse((await get(`${url}/admin/trace?id=${(JSON.parse(r.body) as { id: string }).id}`)).body) as RequestTrace).ttftMs;
+    };
+    try {
+      const remote = { kv_transfer_params: { do_remote_prefill: true } };
+      assert.equal(await ttftOf(pd.url, completionBody({ max_tokens: 1 })), 200);
+      // Two at once: both slots busy (L = 3) — the P/D request still gets 30 ms.
+      const [a, b] = await Promise.all([ttftOf(pd.url, completionBody({ max_tokens: 1, ...remote })), ttftOf(pd.url, completionBody({ max_tokens: 1, ...remote }))]);
+      assert.deepEqual([a, b], [30, 30]);
+      assert.equal(await ttftOf(pt.url, completionBody({ prompt: 'word '.repeat(40), max_tokens: 1, ...remote })), 20);
+      assert.equal(await ttftOf(pt.url, completionBody({ prompt: 'word '.repeat(40), max_tokens: 1 })), 50);
+    } finally {
+      await pd.close();
+      await pt.close();
+    }
+  });
+
   it('time-factor-under-load stretches TTFT with the number of running requests', async () => {
     // TTFT long enough that all five have arrived while the earlier ones still hold their slots.
     const lf = await startSim({ 'time-to-first-token': '200ms', 'time-factor-under-load': 3, 'max-num-seqs': 5 });
