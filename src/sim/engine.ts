@@ -205,7 +205,7 @@ export class SimEngine {
 
   private prepareChunks(job: Job): void {
     const chat = job.req.endpoint === 'chat';
-    job.headJson = `{"id":"${job.id}","object":"${chat ? 'chat.completion.chunk' : 'text_completion'}","created":${job.created},"model":${this.modelJson}`;
+    job.headJson = `{"id":${JSON.stringify(job.id)},"object":"${chat ? 'chat.completion.chunk' : 'text_completion'}","created":${job.created},"model":${this.modelJson}`;
     job.pre = chat ? `data: ${job.headJson},"choices":[{"index":0,"delta":{"content":"` : `data: ${job.headJson},"choices":[{"index":0,"text":"`;
     job.post = chat ? '"},"logprobs":null,"finish_reason":null}]' : '","logprobs":null,"finish_reason":null}]';
   }
@@ -278,7 +278,7 @@ export class SimEngine {
           ? `{"index":0,"message":{"role":"assistant","content":"${text}"},"logprobs":null,"finish_reason":"${job.finish}"}`
           : `{"index":0,"text":"${text}","logprobs":null,"finish_reason":"${job.finish}"}`;
         const kvp = req.remoteDecode ? `,"kv_transfer_params":{"do_remote_prefill":true,"do_remote_decode":false,"remote_block_ids":[],"remote_engine_id":"","remote_host":"","remote_port":0}` : '';
-        out = `{"id":"${job.id}","object":"${chat ? 'chat.completion' : 'text_completion'}","created":${job.created},"model":${this.modelJson},"choices":[${choice}],"usage":${usage}${kvp}}`;
+        out = `{"id":${JSON.stringify(job.id)},"object":"${chat ? 'chat.completion' : 'text_completion'}","created":${job.created},"model":${this.modelJson},"choices":[${choice}],"usage":${usage}${kvp}}`;
         sink.head(200, { ...JSON_HEADERS, ...job.extraHeaders });
       }
       const sent = monoMs();

@@ -100,6 +100,25 @@ describe('sim wire format', () => {
     assert.ok(reasons.has('stop'));
   });
 
+  it('enable-request-id-headers: X-Request-Id is echoed and becomes the response id (JSON-escaped)', async () => {
+    const rid = await startSim({ 'enable-request-id-headers': true });
+    try {
+      const id = 'req-"7\\x';
+      for (const stream of [false, true]) {
+        const r = await post(`${rid.url}/v1/completions`, completionBody({ max_tokens: 2, stream }), { 'x-request-id': id });
+        assert.equal(r.status, 200, r.body);
+        assert.equal(r.headers['x-request-id'], id);
+        const bodies = stream ? r.events.slice(0, -1).map((e) => e.data) : [r.body];
+        for (const b of bodies) assert.equal((JSON.parse(b) as Chunk).id, `cmpl-${id}`);
+      }
+      const plain = await post(`${sim.url}/v1/completions`, completionBody({ max_tokens: 1 }), { 'x-request-id': 'ignored' });
+      assert.equal(plain.headers['x-request-id'], undefined, 'off by default');
+      assert.match((JSON.parse(plain.body) as Chunk).id, /^cmpl-[0-9a-f]{32}$/);
+    } finally {
+      await rid.close();
+    }
+  });
+
   it('echo mode returns the prompt', async () => {
     const echo = await startSim({ mode: 'echo' });
     try {
