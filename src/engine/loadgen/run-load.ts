@@ -10,6 +10,7 @@ import type { LoadHealth, LoadResult, Progress, RunLoadOptions, StageRun } from 
 import { TtftWindow, maxConcurrent } from './live.ts';
 import { RequestFeed, type Entry } from './feed.ts';
 import { resolveWorkers, validatePlan } from './plan.ts';
+import { collectGarbageNow } from './gc.ts';
 
 /** Jobs are handed to executors this far ahead of their deadline (they pace precisely). */
 const HORIZON_MS = 50;
@@ -18,6 +19,8 @@ type AnyExecutor = Pick<Executor, 'startStage' | 'submit' | 'stopStage'> & { abo
 
 /** Run a load plan: every stage in order, one RequestRecord per request sent. Never rejects for request failures. */
 export async function runLoad(opts: RunLoadOptions): Promise<LoadResult> {
+  // Garbage from opening the run (tokenizer, corpus) is collected before any stage clock starts.
+  if (opts.collectGarbageFirst !== false) collectGarbageNow();
   return new Coordinator(opts).run();
 }
 

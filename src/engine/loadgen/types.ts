@@ -107,6 +107,8 @@ export interface RunLoadOptions {
   prefetch?: number;
   /** Final part of each open-loop wait done by polling, ms. Default 1. */
   finalWaitMs?: number;
+  /** Run a full GC before the first stage so opening garbage is not collected mid-stage. Default true. */
+  collectGarbageFirst?: boolean;
   /** Health sample period, ms. Default 1000. */
   healthSampleMs?: number;
 }
