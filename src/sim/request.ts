@@ -44,6 +44,13 @@ function contentText(content: unknown): string | undefined {
 export function parseRequest(endpoint: Endpoint, body: unknown): ParsedRequest | ApiError {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return bad('Failed to read and parse request body, the body must be a JSON object');
   const b = body as Record<string, unknown>;
+  // Upstream decodes into typed Go structs: a wrong JSON type fails the body parse.
+  for (const f of ['stream', 'ignore_eos'] as const) {
+    if (b[f] !== undefined && b[f] !== null && typeof b[f] !== 'boolean') return bad(`Failed to read and parse request body, ${f} must be a boolean`, f);
+  }
+  for (const f of ['stream_options', 'kv_transfer_params'] as const) {
+    if (b[f] !== undefined && b[f] !== null && (typeof b[f] !== 'object' || Array.isArray(b[f]))) return bad(`Failed to read and parse request body, ${f} must be an object`, f);
+  }
   if (typeof b['model'] !== 'string' || b['model'] === '') return bad("Invalid request: missing required parameter 'model'.", 'model');
   const n = b['n'];
   if (n !== undefined && n !== null) {

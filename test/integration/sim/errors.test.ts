@@ -21,6 +21,9 @@ describe('sim bad requests and failure injection', () => {
   const cases: Array<[string, string, unknown, number, string, RegExp]> = [
     ['bad JSON', '/v1/completions', '{"model":', 400, 'BadRequestError', /^Failed to read and parse request body, /],
     ['missing model', '/v1/completions', { prompt: 'x' }, 400, 'BadRequestError', /missing required parameter 'model'/],
+    ['stream not a boolean', '/v1/completions', completionBody({ stream: 'yes' }), 400, 'BadRequestError', /^Failed to read and parse request body, stream must be a boolean$/],
+    ['ignore_eos not a boolean', '/v1/chat/completions', chatBody({ ignore_eos: 1 }), 400, 'BadRequestError', /^Failed to read and parse request body, ignore_eos must be a boolean$/],
+    ['stream_options not an object', '/v1/completions', completionBody({ stream_options: true }), 400, 'BadRequestError', /^Failed to read and parse request body, stream_options must be an object$/],
     ['unknown model', '/v1/chat/completions', chatBody({ model: 'nope' }), 404, 'NotFoundError', /^The model `nope` does not exist\.$/],
     ['missing prompt', '/v1/completions', { model: MODEL }, 400, 'BadRequestError', /missing required parameter 'prompt'/],
     ['empty prompt array', '/v1/completions', { model: MODEL, prompt: [] }, 400, 'BadRequestError', /prompt array must contain at least one prompt/],
@@ -41,7 +44,7 @@ describe('sim bad requests and failure injection', () => {
   for (const [name, path, body, status, type, msg] of cases) {
     it(`${name} → ${status}`, async () => {
       for (const stream of [false, true]) {
-        const b = typeof body === 'string' ? body : { ...(body as object), ...(stream && name !== 'stream with remote decode' ? { stream } : {}) };
+        const b = typeof body === 'string' ? body : { ...(body as object), ...(stream && !['stream with remote decode', 'stream not a boolean'].includes(name) ? { stream } : {}) };
         const r = await post(`${sim.url}${path}`, b);
         assert.equal(r.status, status, `${name} (stream ${stream}): ${r.body}`);
         assert.match(String(r.headers['content-type']), /application\/json/);
