@@ -55,9 +55,13 @@ class Coordinator {
     validatePlan(opts);
     this.nWorkers = resolveWorkers(opts.workers, opts.stages);
     const nExec = Math.max(1, this.nWorkers);
+    // Pool size = the most requests ever in flight: a closed stage's concurrency, an open
+    // stage's request count (capped by maxInFlight, which applies to open stages only).
     let planned = 1;
-    for (const s of opts.stages) planned = Math.max(planned, s.kind === 'closed' ? s.concurrency : s.offsetsMs.length);
-    if (opts.maxInFlight) planned = Math.min(planned, opts.maxInFlight);
+    for (const s of opts.stages) {
+      const open = opts.maxInFlight ? Math.min(s.kind === 'open' ? s.offsetsMs.length : 0, opts.maxInFlight) : s.kind === 'open' ? s.offsetsMs.length : 0;
+      planned = Math.max(planned, s.kind === 'closed' ? Math.ceil(s.concurrency) : open);
+    }
     const connections = Math.ceil((opts.client.connections ?? planned) / nExec);
     this.clientOpts = { ...opts.client, connections: Math.max(1, connections) };
     if (opts.recordsPath) this.writer = new RecordWriter(opts.recordsPath);

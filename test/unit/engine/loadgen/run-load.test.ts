@@ -289,3 +289,32 @@ test('abort with worker threads: finished records kept, in-flight aborted after 
   assert.ok(r.records.some((x) => x.error?.label === 'aborted'));
   assert.ok(r.endMs - r.stages[0]!.startMs < 5000);
 });
+
+test('maxInFlight caps open stages only: a closed stage above the cap still gets a connection per slot (no pool queueing)', { timeout: 20_000 }, async () => {
+  const s = await startTruthServer({ ttftMs: 60, itlMs: 3, chunks: 3 });
+  try {
+    const r = await runLoad({
+      client: { baseUrl: s.url, model: 'm' },
+      stages: [
+        { kind: 'open', stage: 0, offsetsMs: Float64Array.from([0, 1, 2, 3, 4, 5]), requestedRate: 1000, durationMs: 5 },
+        { kind: 'closed', stage: 1, concurrency: 4, maxRequests: 8 },
+      ],
+      maxInFlight: 2,
+      leadMs: 10,
+      source: { next: () => spec() },
+    });
+    assert.equal(r.records.length, 14);
+    const open = r.records.filter((x) => x.stage === 0);
+    // Open stage: 2 at a time; the rest waited for a slot (schedule lag), not inside the pool.
+    assert.equal(Math.max(...open.map((x) => x.sentAtMs - x.scheduledAtMs)) > 60, true);
+    const closed = r.records.filter((x) => x.stage === 1);
+    // Closed stage: 4 at once at the server, and nobody waited for a socket (writtenAt − sent small).
+    assert.equal(s.maxActive(), 4);
+    const waits = closed.filter((x) => x.writtenAtMs !== undefined).map((x) => x.writtenAtMs! - x.sentAtMs);
+    assert.ok(median(waits) < 30, `socket waits ${waits.map((w) => w.toFixed(1)).join(',')}`);
+    const ttfts = closed.map((x) => x.chunkTimesMs[0]! - x.sentAtMs);
+    assert.ok(Math.max(...ttfts) < 60 + 45, `closed TTFT ${ttfts.map((w) => w.toFixed(1)).join(',')}`);
+  } finally {
+    await s.close();
+  }
+});
