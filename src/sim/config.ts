@@ -188,7 +188,7 @@ export function readConfigFileLines(file: string): { values: Record<string, unkn
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = e ? lc.linePos(e.pos[0]) : undefined;
-    throw new LlmdbenchError('E_SIM_CONFIG_YAML', `invalid YAML: ${e?.message.split('\n')[0] ?? ''}`, { location: { file, line: pos?.line, column: pos?.col } });
+    throw new LlmdbenchError('E_SIM_CONFIG_YAML', `invalid YAML: ${(e?.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`, { location: { file, line: pos?.line, column: pos?.col } });
   }
   const lines = new Map<string, number>();
   if (doc.contents !== null && !isMap(doc.contents)) {
