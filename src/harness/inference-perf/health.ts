@@ -10,15 +10,20 @@ import type { LoadgenHealthFile } from '../../platform/local/analysis.ts';
 import type { WorkerSizing } from './load-map.ts';
 
 export function healthVerdict(result: LoadResult, sizing: WorkerSizing): LoadgenHealthFile {
-  const rep = loadgenHealth(result.records, result.stages, result.health, {
-    inFlightCap: { value: sizing.connections, name: 'num_workers × worker_max_concurrency', hint: 'raise load.worker_max_concurrency (or num_workers)' },
-  });
+  const rep = loadgenHealth(
+    result.records,
+    result.stages,
+    result.health,
+    sizing.connections !== undefined
+      ? { inFlightCap: { value: sizing.connections, name: 'num_workers × worker_max_concurrency', hint: 'raise load.worker_max_concurrency (or num_workers)' } }
+      : {},
+  );
   const notes: string[] = [];
   return {
     client_bottleneck: rep.clientBottleneck,
     warnings: rep.reasons,
     notes,
-    inference_perf_in_flight_cap: sizing.connections,
+    inference_perf_in_flight_cap: sizing.connections ?? null,
     ...rep,
   };
 }

@@ -31,8 +31,11 @@ export interface PlannedStage {
 }
 
 export interface WorkerSizing {
-  /** inference-perf's in-flight cap (open loop), passed to runLoad as maxInFlight. */
-  connections: number;
+  /**
+   * inference-perf's in-flight cap (open loop), passed to runLoad as maxInFlight; undefined for
+   * `num_workers: 0` (its single-process mode has no worker semaphores).
+   */
+  connections: number | undefined;
   workers: 'auto';
 }
 
@@ -76,5 +79,6 @@ export function planSweepStages(cfg: IpConfig, saturation: number): PlannedStage
 }
 
 export function workerSizing(cfg: IpConfig): WorkerSizing {
-  return { connections: Math.max(1, cfg.load.num_workers) * Math.max(1, cfg.load.worker_max_concurrency), workers: 'auto' };
+  const nw = cfg.load.num_workers;
+  return { connections: nw > 0 ? nw * Math.max(1, cfg.load.worker_max_concurrency) : undefined, workers: 'auto' };
 }

@@ -120,7 +120,7 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
     // inference-perf's semaphore: at most num_workers × worker_max_concurrency in flight (open
     // loop). A due request waits in our executor for a slot, so the wait is schedule lag (as
     // inference-perf sends it late), never hidden inside TTFT; the pool is sized to the same number.
-    maxInFlight: sizing.connections,
+    ...(sizing.connections !== undefined ? { maxInFlight: sizing.connections } : {}),
     signal: ctx.signal,
     ...(ctx.cancel ? { cancelSignal: ctx.cancel } : {}),
     graceMs: GRACE_MS,

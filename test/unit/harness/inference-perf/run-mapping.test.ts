@@ -46,6 +46,9 @@ test('stages: constant/poisson send int(rate × duration), concurrent is a close
   assert.deepEqual(st.map((s) => [s.plan.kind, s.requestedRate, s.concurrency, s.planned]), [['closed', 10, 3, 10], ['closed', 4, 2, 4]]);
   assert.equal(stageRequestCount('constant', { rate: 0.5, duration: 3 }), 1);
   assert.equal(workerSizing(resolveIpConfig({ load: { num_workers: 2, worker_max_concurrency: 10 } }, { cpuCount: 1 })).connections, 20);
+  // Defaults: cpu_count workers × 100; num_workers 0 (single-process mode) has no cap.
+  assert.equal(workerSizing(resolveIpConfig({ load: {} }, { cpuCount: 3 })).connections, 300);
+  assert.equal(workerSizing(resolveIpConfig({ load: { num_workers: 0 } }, { cpuCount: 3 })).connections, undefined);
 });
 
 test('runnable checks: rate/duration for open stages, num_requests/concurrency_level for concurrent, sweep not with concurrent', () => {
