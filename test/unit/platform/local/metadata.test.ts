@@ -51,7 +51,8 @@ test('endpoint normalisation: scheme added, /v1 dropped, other paths rejected', 
 test('first signal stops, second cancels, handlers removed on dispose', () => {
   const proc = new EventEmitter() as unknown as NodeJS.Process;
   const lines: string[] = [];
-  const it = installInterrupts(createLogger('info', (s) => lines.push(s)), proc);
+  const exits: number[] = [];
+  const it = installInterrupts(createLogger('info', (s) => lines.push(s)), proc, (c) => exits.push(c));
   assert.equal(it.stop.aborted, false);
   proc.emit('SIGTERM', 'SIGTERM');
   assert.equal(it.stop.aborted, true);
@@ -59,7 +60,10 @@ test('first signal stops, second cancels, handlers removed on dispose', () => {
   assert.equal(it.received, 'SIGTERM');
   proc.emit('SIGINT', 'SIGINT');
   assert.equal(it.cancel.aborted, true);
+  assert.deepEqual(exits, []);
+  proc.emit('SIGINT', 'SIGINT');
+  assert.deepEqual(exits, [130], 'a third signal quits at once');
   it.dispose();
   assert.equal((proc as unknown as EventEmitter).listenerCount('SIGINT'), 0);
-  assert.equal(lines.length, 2);
+  assert.equal(lines.length, 3);
 });
