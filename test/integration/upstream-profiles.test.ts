@@ -10,9 +10,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderTemplate } from '../../src/profiles/render.ts';
 import { formatIssue, validateProfileText } from '../../src/harness/validate.ts';
+import { upstreamDir } from '../helpers/upstream.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const upstream = resolve(repoRoot, '..', 'shared', 'upstream');
+const upstream = upstreamDir;
 const HARNESSES = ['inference-perf', 'guidellm', 'vllm-benchmark', 'inferencemax', 'fmperf', 'nop'];
 
 /** Every token upstream profiles use (spec §2.5.2 plus the later additions). */

@@ -5,10 +5,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { upstreamDir } from '../../helpers/upstream.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const bin = join(repoRoot, 'bin', 'llmdbench.js');
-const upstreamScenarios = resolve(repoRoot, '..', 'shared', 'upstream', 'scenarios');
+const upstreamScenarios = `${upstreamDir}/scenarios`;
 
 const HF = 'hf_SECRETsecretSECRET9876';
 const API = 'sk-scenario-api-key-abcd';

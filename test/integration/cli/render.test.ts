@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
+import { upstreamDir } from '../../helpers/upstream.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const upstream = path.resolve(repoRoot, '..', 'shared', 'upstream');
+const upstream = upstreamDir;
 const bin = path.join(repoRoot, 'bin', 'llmdbench.js');
 let cwd = '';
 

@@ -4,9 +4,10 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { upstreamDir } from '../../helpers/upstream.ts';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-export const upstream = resolve(repoRoot, '..', 'shared', 'upstream');
+export const upstream = upstreamDir;
 const bin = join(repoRoot, 'bin', 'llmdbench.js');
 
 export interface CliResult {

@@ -2,9 +2,10 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { upstreamDir } from '../../helpers/upstream.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const upstreamScenarios = resolve(repoRoot, '..', 'shared', 'upstream', 'scenarios');
+export const upstreamScenarios = `${upstreamDir}/scenarios`;
 
 /** A fresh temp folder. */
 export function tempDir(prefix = 'llmdbench-config-'): string {

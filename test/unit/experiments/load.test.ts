@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadExperiment, parseExperiment, resolveExperimentPath } from '../../../src/experiments/load.ts';
 import { throwsCode } from '../../helpers/throws-code.ts';
+import { upstreamDir } from '../../helpers/upstream.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const upstream = path.resolve(repoRoot, '..', 'shared', 'upstream');
+const upstream = upstreamDir;
 
 
 // Counts and names read by hand from each upstream file.

@@ -2,14 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadExperiment } from '../../../src/experiments/load.ts';
 import { applyOverrides } from '../../../src/profiles/overrides/index.ts';
 import { renderTemplate } from '../../../src/profiles/render.ts';
 import { validateProfileText } from '../../../src/harness/validate.ts';
+import { upstreamDir } from '../../helpers/upstream.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const upstream = path.resolve(repoRoot, '..', 'shared', 'upstream');
+const upstream = upstreamDir;
 
 // Each upstream experiment with the upstream profile its comments / scenarios pair it with.
 const pairs: { exp: string; profile: string; harness: string; check: [string[], unknown] }[] = [

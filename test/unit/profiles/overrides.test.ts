@@ -2,13 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { applyOverrides, parseOverrides, parseKey, typeValue } from '../../../src/profiles/overrides/index.ts';
 import { throwsCode } from '../../helpers/throws-code.ts';
+import { upstreamDir } from '../../helpers/upstream.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const upstream = path.resolve(repoRoot, '..', 'shared', 'upstream');
+const upstream = upstreamDir;
 const sanity = readFileSync(path.join(upstream, 'profiles', 'inference-perf', 'sanity_random.yaml.in'), 'utf8');
 const FILE = 'inference-perf/sanity_random.yaml';
 

@@ -7,14 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { findTemplate, BUILTIN_PROFILES_DIR } from '../../../src/profiles/catalog.ts';
 import { renderTemplate } from '../../../src/profiles/render.ts';
 import { testLookup } from './lookup.ts';
+import { upstreamDir } from '../../helpers/upstream.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const upstream = path.resolve(repoRoot, '..', 'shared', 'upstream');
+const upstream = upstreamDir;
 const HEAD = 'profiles';
 const SHELL = 'profiles-3045e869';
 const KUBECON = 'profiles-kubecon-tutorial';

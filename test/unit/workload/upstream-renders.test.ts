@@ -3,13 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { listTemplateTokens, renderTemplate, templateVariables } from '../../../src/profiles/render.ts';
 import { testLookup } from './lookup.ts';
+import { upstreamDir } from '../../helpers/upstream.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const upstream = path.resolve(repoRoot, '..', 'shared', 'upstream');
+const upstream = upstreamDir;
 
 function templatesUnder(dir: string): string[] {
   const out: string[] = [];
