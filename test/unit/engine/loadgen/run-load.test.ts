@@ -318,3 +318,36 @@ test('maxInFlight caps open stages only: a closed stage above the cap still gets
     await s.close();
   }
 });
+
+for (const workers of [0, 2]) {
+  test(`cancelSignal (second Ctrl-C) cuts the grace period short, workers ${workers}: in-flight requests aborted now, with the reason`, { timeout: 20_000 }, async () => {
+    const stop = new AbortController();
+    const cancel = new AbortController();
+    const t0 = { ms: 0 };
+    const r = await runLoad({
+      client: { baseUrl: server.url, model: 'm' },
+      stages: [{ kind: 'closed', stage: 0, concurrency: 4, durationMs: 10_000 }],
+      leadMs: 10,
+      workers,
+      signal: stop.signal,
+      cancelSignal: cancel.signal,
+      graceMs: 10_000,
+      onStageStart: () =>
+        void setTimeout(() => {
+          stop.abort();
+          setTimeout(() => {
+            t0.ms = performance.now();
+            cancel.abort();
+          }, 200);
+        }, 300),
+      // Slow streams (~5 s): still in flight when the signals land.
+      source: { next: () => spec({}, { itlMs: 500, chunks: 10 }) },
+    });
+    const took = performance.now() - t0.ms;
+    assert.equal(r.aborted, true);
+    assert.ok(took < 3000, `returned ${took.toFixed(0)} ms after cancel (grace was 10 s)`);
+    const aborted = r.records.filter((x) => x.error?.label === 'aborted');
+    assert.ok(aborted.length >= 1);
+    assert.ok(aborted.every((x) => /second interrupt/.test(x.error!.message)), aborted.map((x) => x.error!.message).join('; '));
+  });
+}
