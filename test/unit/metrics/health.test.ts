@@ -46,8 +46,11 @@ test('bottleneck verdict with reasons: lag, event loop, CPU, GC', () => {
 });
 
 test('achieved rate far below requested is a reason', () => {
-  const h = loadgenHealth(recs(() => 0), [{ ...stage, requestedRate: 50 }], health(1, 0.1));
-  assert.match(h.reasons.join(), /achieved 11\.00 req\/s < 95% of requested 50/);
+  // Scheduled at 10 req/s (100 ms apart) as requested, sent progressively later (the last 1 s late).
+  const h = loadgenHealth(recs((i) => i * 100), [stage], health(1, 0.1));
+  assert.match(h.reasons.join(), /achieved 5\.50 req\/s < 95% of requested 10/);
+  // Requested 50 but the schedule itself asked for 11 req/s and it was met: not the client's doing.
+  assert.doesNotMatch(loadgenHealth(recs(() => 0), [{ ...stage, requestedRate: 50 }], health(1, 0.1)).reasons.join(), /achieved/);
 });
 
 test('a starved client (threads waiting for a CPU) is a reason', () => {
@@ -104,4 +107,17 @@ test('verdict: a long GC pause on a starved machine with little CPU of ours is n
   const h = loadgenHealth(recs(() => 0.5), [stage], withSched(health(16, 0.03, 51), 30, 200));
   assert.equal(h.cause, 'machine');
   assert.match(h.reasons.join(), /GC pause 51\.0 ms > 50 ms \(wall time, inflated by waiting for a CPU\)/);
+});
+
+test('achieved rate is judged against the schedule: a poisson draw below the requested rate, sent on time, is not flagged', () => {
+  // Requested 10 req/s, but the random schedule put 11 arrivals over 1.5 s (7.3 req/s); all sent on time.
+  const sched = (i: number): number => i * 150;
+  const on = Array.from({ length: 11 }, (_, i) => ({ id: i, stage: 0, worker: 0, api: 'completion' as const, scheduledAtMs: sched(i), sentAtMs: sched(i) + 0.3, chunkTimesMs: [], chunkTokens: [], endAtMs: sched(i) + 50 }));
+  const h = loadgenHealth(on, [stage], health(1, 0.1));
+  assert.ok(Math.abs(h.stages[0]!.scheduledRate! - 11 / 1.5) < 1e-9);
+  assert.equal(h.clientBottleneck, false, h.reasons.join());
+  // Sent late and spread out (the last 700 ms late): below 95% of what the schedule asked for.
+  const late = on.map((r, i) => ({ ...r, sentAtMs: r.scheduledAtMs + i * 70 }));
+  const h2 = loadgenHealth(late, [stage], health(1, 0.1));
+  assert.match(h2.reasons.join(), /achieved 5\.00 req\/s < 95% of the schedule's 7\.33 \(requested 10\)/);
 });
