@@ -3,7 +3,7 @@
  * change (untouched text kept byte for byte), else the AST printer (comments
  * and key order kept).
  */
-import { isCollection, isMap, isScalar, parseDocument } from 'yaml';
+import { isCollection, isMap, isScalar, parseDocument, stringify } from 'yaml';
 import type { Document, Pair, YAMLMap, YAMLSeq, Node as YamlNode } from 'yaml';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { formatPath, noMatch, resolveBare, resolvePath } from './match.ts';
@@ -84,7 +84,7 @@ function detectIndentSeq(text: string): boolean {
  * Apply overrides in order (a later one wins on the same key) to a rendered profile.
  * Keeps comments, key order and the text of untouched parts. Every override must match
  * (E_OVERRIDE_NO_MATCH otherwise, with the closest keys); a scalar may not replace a
- * map or list (E_OVERRIDE_NOT_SCALAR). Returns the new text and the places changed.
+ * map or list (E_OVERRIDE_NOT_SCALAR); a list or map value (YAML flow from `-o`) may replace anything. Returns the new text and the places changed.
  */
 export function applyOverrides(
   text: string,
@@ -120,7 +120,7 @@ export function applyOverrides(
         {
           location: { file: opts.file, keyPath: formatPath((structural[0] as Target).path) },
           details: structural.map((t) => `${formatPath(t.path)} is a ${isMap(t.node) ? 'map' : 'list'}`),
-          hint: 'override a leaf inside it (e.g. a dotted path such as load.stages.0.rate)',
+          hint: notScalarHint(structural[0] as Target),
         },
       );
     }
@@ -130,6 +130,20 @@ export function applyOverrides(
   }
   const inPlace = tryInPlace(text, doc, edits);
   return { text: inPlace ?? printAst(text, doc, edits), changes };
+}
+
+/** How to replace the collection at `t` with a YAML flow value: its own content when short, else a generic example. */
+function notScalarHint(t: Target): string {
+  const key = formatPath(t.path);
+  let flow = isMap(t.node) ? '{key: value, ...}' : '[{key: value, ...}, ...]';
+  try {
+    const own = stringify((t.node as YamlNode).toJSON(), { collectionStyle: 'flow', lineWidth: 0, flowCollectionPadding: false }).trim();
+    if (own.length <= 100 && !own.includes('\n')) flow = own;
+  } catch {
+    // keep the generic example
+  }
+  const leaf = isMap(t.node) ? `${key}.<key>` : `${key}[0].<key>`;
+  return `to replace it, give a YAML flow value (quote it for the shell): -o '${key}=${flow}'; or override a leaf inside it (${leaf}=...)`;
 }
 
 /** Splice the new values into the text (last edit per node wins); undefined when not possible or not faithful. */

@@ -3,14 +3,14 @@
  * the comma split (quotes, `\\,`, REPLACE_COMMA), both forms (`k=v,...` and
  * `k,v,...`), keys (dotted paths, `[i]`, bare names, `+`) and YAML scalar typing.
  */
-import { isScalar, parseDocument } from 'yaml';
+import { isCollection, isScalar, parseDocument } from 'yaml';
 import type { Scalar } from 'yaml';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { Override } from './types.ts';
 
 export const OVERRIDE_SYNTAX_HINT =
   'write key=value entries separated by commas (or key,value pairs); quote a value that contains a comma ' +
-  '(key="a,b"), or write it as a\\,b or aREPLACE_COMMAb';
+  '(key="a,b"), or write it as a\\,b or aREPLACE_COMMAb; a list or map value is YAML flow (key=[{a: 1, b: 2}], key={a: 1})';
 
 const ESC_COMMA = '\u0001';
 
@@ -19,18 +19,47 @@ interface RawItem {
   hasEq: boolean;
 }
 
-/** Split on unquoted, unescaped commas; a quote opens only at the start of a key/value. */
+const CLOSE: Record<string, string> = { '[': ']', '{': '}' };
+
+/**
+ * Split on unquoted, unescaped commas outside brackets; a quote opens only at the start of a
+ * key/value. A value starting with `[` or `{` is YAML flow: brackets nest, commas inside do not
+ * split, and quotes inside open after `[`, `{`, `,`, `:` or a space (YAML's own rule, roughly).
+ */
 function splitItems(spec: string): RawItem[] {
   const items: RawItem[] = [];
   let cur = '';
   let hasEq = false;
   let segStart = true;
   let quote: string | null = null;
+  const open: string[] = [];
+  const entry = (): string => JSON.stringify(cur.replaceAll(ESC_COMMA, '\\,'));
   for (let i = 0; i < spec.length; i++) {
     const c = spec[i] as string;
     if (quote !== null) {
       cur += c;
-      if (c === quote) quote = null;
+      if (c === '\\' && quote === '"' && open.length > 0 && i + 1 < spec.length) cur += spec[++i] as string;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (open.length > 0) {
+      if (c === '"' || c === "'") {
+        if (/[[{,:\s]$/.test(cur)) quote = c;
+      } else if (c === '[' || c === '{') {
+        open.push(c);
+      } else if (c === ']' || c === '}') {
+        const want = CLOSE[open.pop() as string];
+        if (c !== want) {
+          throw new LlmdbenchError('E_OVERRIDE_SYNTAX', `entry ${entry()}: "${c}" where "${want}" was expected in a YAML flow value`, { hint: OVERRIDE_SYNTAX_HINT });
+        }
+      }
+      cur += c;
+      continue;
+    }
+    if (segStart && (c === '[' || c === '{')) {
+      open.push(c);
+      cur += c;
+      segStart = false;
       continue;
     }
     if (c === '\\' && spec[i + 1] === ',') {
@@ -57,7 +86,15 @@ function splitItems(spec: string): RawItem[] {
       segStart = false;
     }
   }
+  if (quote !== null && open.length > 0) {
+    throw new LlmdbenchError('E_OVERRIDE_SYNTAX', `entry ${entry()}: unterminated ${quote} quote in a YAML flow value`, { hint: OVERRIDE_SYNTAX_HINT });
+  }
   if (quote !== null) throw new LlmdbenchError('E_OVERRIDE_SYNTAX', `unterminated ${quote} quote`, { hint: OVERRIDE_SYNTAX_HINT });
+  if (open.length > 0) {
+    throw new LlmdbenchError('E_OVERRIDE_SYNTAX', `entry ${entry()}: unclosed "${open[open.length - 1]}" in a YAML flow value (missing "${CLOSE[open[open.length - 1] as string]}")`, {
+      hint: OVERRIDE_SYNTAX_HINT,
+    });
+  }
   items.push({ text: cur, hasEq });
   return items;
 }
@@ -95,6 +132,22 @@ export function typeValue(raw: string): { value: unknown; text?: string } {
     return { value, text: isScalar(doc.contents) && (doc.contents as Scalar).type === 'PLAIN' ? text : undefined };
   }
   return { value: text };
+}
+
+/**
+ * Read a `-o` value that starts with `[` or `{` as a YAML flow list or map (it may replace a
+ * list, a map or a scalar). Throws a plain Error with the YAML parser's reason when it is not.
+ */
+export function typeFlow(raw: string): { value: unknown } {
+  const text = raw.trim().replaceAll(ESC_COMMA, ',').replaceAll('REPLACE_COMMA', ',');
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new Error(`the value is not valid YAML flow (${(doc.errors[0]?.message ?? '').split('\n')[0]}); write e.g. [{rate: 2, duration: 10}] or {min: 10, max: 40}`);
+  }
+  if (!isCollection(doc.contents) || !(doc.contents as { flow?: boolean }).flow) {
+    throw new Error('the value starts like a YAML flow list or map but is not one (text after the closing bracket?); quote it to pass a string');
+  }
+  return { value: doc.toJS() as unknown };
 }
 
 /**
@@ -147,7 +200,13 @@ export function parseOverrides(spec: string, source = '-o'): Override[] {
       throw bad(`entry ${show(entry)}: ${(e as Error).message}`);
     }
     if (raw.trim() === '') throw bad(`entry ${show(entry)} has an empty value (write ${key.trim()}=null or ${key.trim()}="" if you mean it)`);
-    const { value, text } = typeValue(raw);
+    let typed: { value: unknown; text?: string };
+    try {
+      typed = raw.trim().startsWith('[') || raw.trim().startsWith('{') ? typeFlow(raw) : typeValue(raw);
+    } catch (e) {
+      throw bad(`entry ${show(entry)}: ${(e as Error).message}`);
+    }
+    const { value, text } = typed;
     return { key: key.trim(), ...parsed, value, text, source };
   });
 }

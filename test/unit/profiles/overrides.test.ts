@@ -190,3 +190,58 @@ test('no misleading suggestion for a short key found only inside a longer name',
   assert.ok(e.details.some((d) => d === "no similar key; the profile's keys: api, streaming"), e.details.join('\n'));
   assert.ok(!e.details.some((d) => d.startsWith('closest')), e.details.join('\n'));
 });
+
+test('-o flow value replaces a list; commas inside brackets do not split; comments elsewhere kept', () => {
+  const r = apply('load.stages=[{rate: 2, duration: 2}, {rate: 3, duration: 1}],min=3');
+  const doc = parse(r.text);
+  assert.deepEqual(doc.load.stages, [{ rate: 2, duration: 2 }, { rate: 3, duration: 1 }]);
+  assert.equal(doc.data.input_distribution.min, 3);
+  assert.equal(doc.load.request_timeout, 30);
+  assert.ok(r.text.includes('# min length of the synthetic prompts'));
+  assert.deepEqual(r.changes.map((c) => [c.key, c.paths.length]), [['load.stages', 1], ['min', 2]]);
+  assert.deepEqual(r.changes[0]?.paths, ['load.stages']);
+  // Pair form too.
+  const p = apply('load.stages,[{rate: 2, duration: 2}]');
+  assert.deepEqual(parse(p.text).load.stages, [{ rate: 2, duration: 2 }]);
+});
+
+test('-o flow value replaces a map (and a scalar); nested brackets, quoted commas and brackets inside', () => {
+  const r = apply('data.input_distribution={min: 1, max: 4, mean: 2, std_dev: 1},max=9');
+  const doc = parse(r.text);
+  assert.deepEqual(doc.data.input_distribution, { min: 1, max: 4, mean: 2, std_dev: 1 });
+  assert.equal(doc.data.output_distribution.max, 9);
+  assert.ok(r.text.includes('# min length of the output'));
+  const ovs = parseOverrides('a={b: [1, {c: 2, d: [3, 4]}], e: "x,]"},f=[\'y,}\', z],g=h\\,i,j="k,l"');
+  assert.deepEqual(ovs.map((o) => [o.key, o.value]), [
+    ['a', { b: [1, { c: 2, d: [3, 4] }], e: 'x,]' }],
+    ['f', ['y,}', 'z']],
+    ['g', 'h,i'],
+    ['j', 'k,l'],
+  ]);
+  const s = applyOverrides('x: 1   # c\ny: 2\n', parseOverrides('x=[1, 2]'), { file: 't.yaml' });
+  assert.deepEqual(parse(s.text), { x: [1, 2], y: 2 });
+  // A quoted bracket value stays a string.
+  assert.deepEqual(parseOverrides('k="[1, 2]"').map((o) => o.value), ['[1, 2]']);
+});
+
+test('a bad flow value is an error naming the entry', () => {
+  const cases: [string, RegExp][] = [
+    ['a=1,load.stages=[{rate: 2, duration: 2}', /entry "load\.stages=\[\{rate: 2, duration: 2\}": unclosed "\["/],
+    ['load.stages=[{rate: 2]}]', /entry "load\.stages=\[\{rate: 2": "\]" where "\}" was expected/],
+    ['load.stages=[1, 2] x,b=1', /entry "load\.stages=\[1, 2\] x": the value is not valid YAML flow/],
+    ['k={a: b: c}', /entry "k=\{a: b: c\}": the value is not valid YAML flow/],
+  ];
+  for (const [spec, re] of cases) {
+    const e = throwsCode(() => parseOverrides(spec), 'E_OVERRIDE_SYNTAX');
+    assert.match(e.message, re, spec);
+  }
+});
+
+test('a plain scalar over a list or map is still an error, and the hint shows the flow form', () => {
+  const e = throwsCode(() => apply('load.stages=5'), 'E_OVERRIDE_NOT_SCALAR');
+  assert.match(e.hint ?? '', /-o 'load\.stages=\[\{rate: 1, duration: 30\}\]'/);
+  const m = throwsCode(() => apply('data.input_distribution=1'), 'E_OVERRIDE_NOT_SCALAR');
+  assert.match(m.hint ?? '', /data\.input_distribution=\{min: 256, max: 512, mean: 384, std_dev: 10, total_count: 100\}/);
+  const d = throwsCode(() => apply('data=5'), 'E_OVERRIDE_NOT_SCALAR');
+  assert.match(d.hint ?? '', /data=\{key: value, \.\.\.\}/);
+});
