@@ -1,23 +1,25 @@
 import { Command } from '@commander-js/extra-typings';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliCommand } from './index.ts';
-import { addRunShOptions, runShOptionsToFlags } from '../run-options.ts';
+import { addRunShOptions, RUN_SH_OPTIONS, runShOptionsToFlags, type RunShOptionValues } from '../run-options.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { createProgressDisplay, type ProgressDisplay } from '../progress/display.ts';
 import { resolveConfig } from '../../config/resolve.ts';
 import type { EffectiveConfig } from '../../config/types.ts';
 import { buildPlan, WORKDIR_PLACEHOLDER } from '../../plan/build.ts';
-import { formatPlan } from '../../plan/format.ts';
+import { formatPlan, formatPlanJson } from '../../plan/format.ts';
 import { platforms } from '../../platform/registry.ts';
 import { checkRunnable, preflight } from '../../platform/local/executor.ts';
 import { installInterrupts } from '../../platform/local/signals.ts';
 import { formatFinalTable } from '../../platform/local/table.ts';
 import { analyzeResultDir } from '../../platform/local/analysis.ts';
 import type { RunOutcome } from '../../platform/types.ts';
-import { createLogger } from '../../util/logger.ts';
+import { createLogger, type Logger } from '../../util/logger.ts';
+import { LlmdbenchError } from '../../util/errors.ts';
+import { fetchDatasetOnce } from '../../engine/datagen/index.ts';
 import { formatIssue, type LocatedIssue } from '../../harness/validate.ts';
 
 function packageVersion(): string {
@@ -42,6 +44,60 @@ function exitCodeOf(out: RunOutcome): number {
   return bad ? ExitCode.benchmarkFailed : ExitCode.ok;
 }
 
+/** Kubernetes-only flags a local run was given: one warning each, so none is ignored silently. */
+export function kubernetesOnlyWarnings(opts: RunShOptionValues): string[] {
+  const out: string[] = [];
+  for (const o of RUN_SH_OPTIONS) {
+    if (!o.kubernetesOnly) continue;
+    const value = opts[o.key];
+    if (value === undefined || value === false) continue;
+    if (o.key === 'output' && value === 'local') continue; // the local run's own behaviour
+    const flag = `${o.short ? `-${o.short}/` : ''}--${o.long}${typeof value === 'string' ? ` ${value}` : ''}`;
+    const extra = o.key === 'output' && /^(gs|s3):\/\//.test(String(value)) ? ': results are not uploaded, they stay in the local work directory' : '';
+    out.push(`${flag} has no effect on a local run (Kubernetes is not implemented yet)${extra}`);
+  }
+  return out;
+}
+
+const REMOTE = /^https?:\/\//i;
+
+/** `-x` given as a local path (or file:// URL): the path, else undefined. */
+function localDatasetPath(x: string): string | undefined {
+  if (REMOTE.test(x)) return undefined;
+  if (/^file:\/\//i.test(x)) return fileURLToPath(x);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(x)) return undefined; // another scheme: fetchDatasetOnce says it is unsupported
+  return resolve(x);
+}
+
+/**
+ * `-x`: a local path must exist (an error before anything starts). With `fetch`, the dataset is
+ * put into LLMDBENCH_RUN_DATASET_DIR once: an http(s) URL is downloaded, a local file copied
+ * (both skipped when the file is already there).
+ */
+async function prepareDataset(config: EffectiveConfig, log: Logger, fetch: boolean): Promise<void> {
+  const x = config.get('LLMDBENCH_RUN_DATASET_URL');
+  if (!x) return;
+  const local = localDatasetPath(x);
+  if (local !== undefined) {
+    if (!existsSync(local) || !statSync(local).isFile()) {
+      throw new LlmdbenchError('E_DATASET_NOT_FOUND', `-x ${x}: no such file`, { kind: 'environment', hint: 'give -x an http(s) URL or the path of an existing dataset file' });
+    }
+  }
+  if (!fetch) return;
+  const dir = config.get('LLMDBENCH_RUN_DATASET_DIR');
+  if (!dir) throw new LlmdbenchError('E_DATASET_DIR', '-x needs a dataset directory', { hint: 'set LLMDBENCH_RUN_DATASET_DIR' });
+  if (local !== undefined) {
+    const dest = join(resolve(dir), basename(local));
+    if (dest === local || existsSync(dest)) return;
+    mkdirSync(resolve(dir), { recursive: true });
+    copyFileSync(local, dest);
+    log.info(`dataset: copied ${local} to ${dest}`);
+    return;
+  }
+  const r = await fetchDatasetOnce(x, resolve(dir));
+  log.info(r.downloaded ? `dataset: downloaded ${x} to ${r.file}` : `dataset: ${r.file} already present, not downloaded`);
+}
+
 export const command: CliCommand = {
   name: 'run',
   register(program: Command): void {
@@ -60,15 +116,24 @@ export const command: CliCommand = {
       const dryRun = opts.dryRun === true || config.get('LLMDBENCH_CONTROL_DRY_RUN') === '1';
       const tty = Boolean(process.stderr.isTTY);
       const display: ProgressDisplay | undefined = opts.quiet || opts.json || dryRun ? undefined : createProgressDisplay({ stream: process.stderr, tty });
-      const level = opts.verbose ? 'debug' : opts.quiet ? 'warn' : 'info';
+      // -v sets LLMDBENCH_CONTROL_VERBOSE, and so can the environment or a scenario.
+      const verbose = opts.verbose === true || config.get('LLMDBENCH_CONTROL_VERBOSE') === '1';
+      const level = verbose ? 'debug' : opts.quiet ? 'warn' : 'info';
       const log = createLogger(level, display ? (s) => display.write(s) : (s) => process.stderr.write(s));
 
+      for (const w of kubernetesOnlyWarnings(opts)) log.warn(w);
+
       if (dryRun) {
-        // Nothing is contacted or written: the plan only.
+        // Nothing is contacted or written: the plan only (a local -x must still exist).
+        await prepareDataset(config, log, false);
         const plan = buildPlan({ config, cwd: process.cwd() });
-        process.stdout.write(formatPlan(plan));
+        process.stdout.write(opts.json ? formatPlanJson(plan) : formatPlan(plan));
         return;
       }
+
+      // -x: the dataset is in place before the plan checks the data and before the simulator starts
+      // (-z generates no load: a local path is still checked, nothing is fetched).
+      await prepareDataset(config, log, config.get('LLMDBENCH_HARNESS_SKIP_RUN') !== '1');
 
       // Every problem that needs no network is found before anything starts.
       const probe = buildPlan({ config, cwd: process.cwd(), workDir: config.get('LLMDBENCH_CONTROL_WORK_DIR') || WORKDIR_PLACEHOLDER });
@@ -84,6 +149,7 @@ export const command: CliCommand = {
         }
       }
       for (const n of probe.notes) log.info(`note: ${n}`);
+      for (const u of probe.units) log.debug(`unit: ${u.harness} ${u.profileName} model ${u.model} method ${u.method}${u.treatment ? ` treatment ${u.experimentId}` : ''}`);
 
       const wd = workDirFor(config);
       log.info(`work directory: ${wd.dir}`);
