@@ -6,7 +6,7 @@
  */
 import type { LoadResult } from '../../engine/loadgen/types.ts';
 import { loadgenHealth } from '../../metrics/health.ts';
-import type { LoadgenHealthFile } from '../../platform/local/analysis.ts';
+import type { LoadgenHealthFile } from '../../metrics/seed-summary.ts';
 import type { WorkerSizing } from './load-map.ts';
 
 export function healthVerdict(result: LoadResult, sizing: WorkerSizing): LoadgenHealthFile {

@@ -23,7 +23,7 @@ import { discoverModel } from './model.ts';
 import { PerRequestWriter, perRequestEntry, writeEffectiveConfig, writeLifecycleFiles, type StageInfo } from './outputs.ts';
 import { healthVerdict } from './health.ts';
 import { measureSweep } from './sweep.ts';
-import { HEALTH_FILE, RECORDS_FILE } from '../../platform/local/analysis.ts';
+import { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
 
 /** How long in-flight requests may finish after Ctrl-C / SIGTERM before they are cancelled. */
 const GRACE_MS = 5000;

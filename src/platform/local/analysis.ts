@@ -11,50 +11,10 @@ import type { RequestRecord } from '../../engine/types.ts';
 import { failureLabel } from '../../harness/inference-perf/lifecycle.ts';
 import { seedMetrics } from '../../metrics/seed.ts';
 import type { Summary } from '../../metrics/stats.ts';
+import { HEALTH_FILE, RECORDS_FILE, type Dist, type LoadgenHealthFile, type ResultSummary } from '../../metrics/seed-summary.ts';
 
-/** File names shared by every harness on our engine. */
-export const RECORDS_FILE = 'records.jsonl';
-export const HEALTH_FILE = 'loadgen_health.json';
-
-/** mean and p50/p90/p99, in milliseconds. */
-export interface Dist {
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-}
-
-export interface ResultSummary {
-  name: string;
-  complete: boolean;
-  requests: { total: number; succeeded: number; failed: number };
-  output_tokens_per_s: number;
-  input_tokens_per_s: number;
-  requests_per_s: number;
-  ttft_ms: Dist | null;
-  tpot_ms: Dist | null;
-  request_latency_ms: Dist | null;
-  ntpot_ms: Dist | null;
-  itl_ms: Dist | null;
-  /** failed / total, 0..1 */
-  failure_rate: number;
-  failures_by_label: Record<string, number>;
-  benchmark_duration_s: number;
-  /** As the harness wrote it (schedule lag, achieved vs requested, in-flight, event-loop delay...). */
-  loadgen_health?: LoadgenHealthFile;
-}
-
-/** loadgen_health.json: F1's health numbers plus our verdict. */
-export interface LoadgenHealthFile {
-  /** True when the client itself limited the load (lag, event-loop delay, in-flight cap). */
-  client_bottleneck: boolean;
-  /** Whose fault: 'client' (our own work), 'machine' (CPU starved by others), 'client+machine', 'unknown', 'none'. */
-  cause?: string;
-  /** One sentence saying what happened and whose fault it was (empty when healthy). */
-  verdict?: string;
-  warnings: string[];
-  [k: string]: unknown;
-}
+export { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
+export type { Dist, LoadgenHealthFile, ResultSummary } from '../../metrics/seed-summary.ts';
 
 export async function readRecords(file: string): Promise<RequestRecord[]> {
   if (!existsSync(file)) return [];
