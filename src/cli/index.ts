@@ -43,6 +43,17 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 const isEntry = process.argv[1] !== undefined && /llmdbench(\.js)?$|cli[\\/]index\.ts$/.test(process.argv[1]);
+/**
+ * The reader of stdout went away (`llmdbench ... | head -1`): that is a normal end, not a crash.
+ * Exit 0 at once, without a stack; any other stdout error is still reported.
+ */
+export function onStdoutError(e: NodeJS.ErrnoException): void {
+  if (e.code === 'EPIPE') process.exit(ExitCode.ok);
+  process.stderr.write(`internal error: stdout: ${e.stack ?? e.message}\n`);
+  process.exit(ExitCode.internal);
+}
+
 if (isEntry) {
+  process.stdout.on('error', onStdoutError);
   process.exitCode = await main(process.argv.slice(2));
 }
