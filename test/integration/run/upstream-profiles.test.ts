@@ -1,11 +1,13 @@
 /**
  * Every upstream inference-perf profile runs through the real CLI against one simulator
- * (preset `instant`) and produces the native files. To keep the whole test near a minute,
- * the runnable profiles are run as HEAD-style experiment treatments (`profile: <upstream
- * file>`), two CLI processes in parallel, each treatment shortened: its first one or two
- * stages with one to three requests each, no pauses, small prompts and outputs. Profiles whose
- * data needs the network (Hugging Face datasets) must fail early with a clear error, and
- * session trace replay (not supported yet) must say so.
+ * (preset `instant`) and produces the native files. Each profile is shortened with `-o`, as a
+ * user would: `load.stages=[...]` (a YAML flow list: its first one or two stages, two or
+ * three requests each), no pauses (`+load.interval=0`) and small prompts and outputs (data-size
+ * overrides, flow maps for distributions). Profiles that get the same `-o` share one CLI process
+ * (they are listed as HEAD-style experiment treatments that only name the profile, to save process
+ * start-ups), two processes at a time. Profiles whose data needs the network (Hugging Face
+ * datasets) must fail early with a clear error, and session trace replay (not supported yet)
+ * must say so.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,9 +29,14 @@ const EXPECTED_ERRORS: Record<string, RegExp> = {
   'otel_traces.yaml.in': /E_IP_UNSUPPORTED/,
 };
 
-/** Treatment assignments (dotted keys) that shorten a profile, from what it holds. */
-function shortening(doc: J): Record<string, unknown> {
-  const a: Record<string, unknown> = { 'load.interval': 0 };
+/** A YAML flow value for `-o` (`[{rate: 2, duration: 1}]`, `{min: 10, max: 40}`) or a plain scalar. */
+function flow(v: unknown): string {
+  return v !== null && typeof v === 'object' ? stringify(v, { collectionStyle: 'flow', lineWidth: 0, flowCollectionPadding: false }).trim() : String(v);
+}
+
+/** The `-o` spec that shortens a profile, from what it holds. */
+function shortening(doc: J): string {
+  const a: Record<string, unknown> = { '+load.interval': 0 };
   const load = doc.load ?? {};
   const n = Math.min(2, Array.isArray(load.stages) ? load.stages.length : 1);
   if (load.type === 'concurrent') a['load.stages'] = [{ num_requests: 2, concurrency_level: 1 }, { num_requests: 3, concurrency_level: 2 }].slice(0, n);
@@ -40,16 +47,16 @@ function shortening(doc: J): Record<string, unknown> {
     a['data.output_distribution'] = { min: 5, max: 20, mean: 10, std_dev: 2 };
   }
   if (data.type === 'shared_prefix') {
-    for (const [k, v] of Object.entries({ num_groups: 2, num_prompts_per_group: 2, system_prompt_len: 40, question_len: 20, output_len: 10 })) a[`data.shared_prefix.${k}`] = v;
+    for (const [k, v] of Object.entries({ num_groups: 2, num_prompts_per_group: 2, system_prompt_len: 40, question_len: 20, output_len: 10 })) a[`+data.shared_prefix.${k}`] = v;
   }
   if (data.type === 'conversation_replay') {
     const cr = data.conversation_replay ?? {};
     for (const [k, v] of Object.entries({ num_conversations: 2, shared_system_prompt_len: 40, dynamic_system_prompt_len: 20, turns_per_conversation: 2, input_tokens_per_turn: 20, output_tokens_per_turn: 10, tool_call_latency_sec: 0 })) {
-      // A distribution stays a distribution (a map is not replaced by a scalar).
-      a[`data.conversation_replay.${k}`] = cr[k] && typeof cr[k] === 'object' ? { type: 'fixed', min: v, max: v, mean: v, std_dev: 0 } : v;
+      // A distribution is replaced by a fixed distribution (a flow map; a scalar may not replace a map).
+      a[`+data.conversation_replay.${k}`] = cr[k] && typeof cr[k] === 'object' ? { type: 'fixed', min: v, max: v, mean: v, std_dev: 0 } : v;
     }
   }
-  return a;
+  return Object.entries(a).map(([k, v]) => `${k}=${flow(v)}`).join(',');
 }
 
 const files = DIRS.flatMap((d) => readdirSync(d).filter((f) => /\.yaml(\.in)?$/.test(f)).sort().map((f) => join(d, f)));
@@ -69,24 +76,38 @@ test(`every upstream inference-perf profile (${files.length}) runs shortened and
   assert.ok(files.length >= 30, `found ${files.length} upstream profiles`);
   const runnable = files.filter((f) => !EXPECTED_ERRORS[f.split('/').pop()!]);
   const failing = files.filter((f) => EXPECTED_ERRORS[f.split('/').pop()!]);
-  const halves = [runnable.filter((_, i) => i % 2 === 0), runnable.filter((_, i) => i % 2 === 1)];
+  const bySpec = new Map<string, string[]>();
+  for (const f of runnable) {
+    const spec = shortening(parse(readFileSync(f, 'utf8')) as J);
+    bySpec.set(spec, [...(bySpec.get(spec) ?? []), f]);
+  }
+  // Largest groups first, so the two lanes end at about the same time.
+  const groups = [...bySpec.entries()].sort((x, y) => y[1].length - x[1].length);
   const t0 = Date.now();
-  const runs = halves.map(async (half, h) => {
-    const wd = tmp(`run-up${h}`);
-    const treatments = half.map((f) => ({ name: nameOf(f), profile: f, ...shortening(parse(readFileSync(f, 'utf8')) as J) }));
+  const runGroup = async ([spec, half]: [string, string[]], g: number): Promise<{ wd: string; r: Awaited<ReturnType<typeof runCli>>; half: string[]; spec: string }> => {
+    const wd = tmp(`run-up${g}`);
     const exp = join(wd, 'upstream.yaml');
-    writeFileSync(exp, stringify({ treatments }));
-    const r = await runCli(['run', '--quiet', '--workdir', wd, '--endpoint', sim.url, '-e', exp], { env: env(wd), timeoutMs: 150_000 });
-    return { wd, r, half };
-  });
+    writeFileSync(exp, stringify({ treatments: half.map((f) => ({ name: nameOf(f), profile: f })) }));
+    const r = await runCli(['run', '--quiet', '--workdir', wd, '--endpoint', sim.url, '-e', exp, '-o', spec], { env: env(wd), timeoutMs: 150_000 });
+    return { wd, r, half, spec };
+  };
+  // Two CLI processes at a time.
+  const done: Awaited<ReturnType<typeof runGroup>>[] = [];
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < groups.length) {
+      const g = next++;
+      done.push(await runGroup(groups[g]!, g));
+    }
+  };
   const early = failing.map(async (f) => {
     const wd = tmp('run-upnet');
     const r = await runCli(['run', '--quiet', '--workdir', wd, '-w', f, '--endpoint', sim.url], { env: env(wd), timeoutMs: 60_000 });
     return { f, r };
   });
-  const done = await Promise.all(runs);
+  await Promise.all([lane(), lane()]);
   const failed = await Promise.all(early);
-  t.diagnostic(`${files.length} profiles in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  t.diagnostic(`${files.length} profiles (${groups.length} -o groups) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   const problems: string[] = [];
   for (const { f, r } of failed) {
@@ -94,8 +115,8 @@ test(`every upstream inference-perf profile (${files.length}) runs shortened and
     if (r.code === 0 || !EXPECTED_ERRORS[name]!.test(r.stderr)) problems.push(`${nameOf(f)}: expected an early error ${EXPECTED_ERRORS[name]}, got rc ${r.code}: ${r.stderr.slice(-400)}`);
   }
   let ran = 0;
-  for (const { wd, r, half } of done) {
-    if (r.code !== 0) problems.push(`experiment run rc ${r.code}: ${r.stderr.slice(-1500)}`);
+  for (const { wd, r, half, spec } of done) {
+    if (r.code !== 0) problems.push(`run with -o ${spec} rc ${r.code}: ${r.stderr.slice(-1500)}`);
     const resultDirs = existsSync(join(wd, 'results')) ? readdirSync(join(wd, 'results')) : [];
     for (const f of half) {
       const tag = nameOf(f);
@@ -106,6 +127,8 @@ test(`every upstream inference-perf profile (${files.length}) runs shortened and
       }
       const res = join(wd, 'results', dir);
       const cfg = parse(readFileSync(join(res, 'config.yaml'), 'utf8')) as J;
+      const stages: J[] = cfg.load.stages;
+      if (!(stages.length <= 2 && stages.every((st) => st.duration === 1 || st.num_requests <= 3))) problems.push(`${tag}: -o did not shorten load.stages: ${JSON.stringify(stages)}`);
       const wants = ['summary_lifecycle_metrics.json', ...cfg.load.stages.map((_: unknown, i: number) => `stage_${i}_lifecycle_metrics.json`)];
       if (cfg.report.request_lifecycle.per_request) wants.push('per_request_lifecycle_metrics.json');
       for (const w of wants) if (!existsSync(join(res, w))) problems.push(`${tag}: ${w} missing`);
