@@ -86,16 +86,26 @@ async function prepareDataset(config: EffectiveConfig, log: Logger, fetch: boole
   if (!fetch) return;
   const dir = config.get('LLMDBENCH_RUN_DATASET_DIR');
   if (!dir) throw new LlmdbenchError('E_DATASET_DIR', '-x needs a dataset directory', { hint: 'set LLMDBENCH_RUN_DATASET_DIR' });
-  if (local !== undefined) {
-    const dest = join(resolve(dir), basename(local));
-    if (dest === local || existsSync(dest)) return;
-    mkdirSync(resolve(dir), { recursive: true });
-    copyFileSync(local, dest);
-    log.info(`dataset: copied ${local} to ${dest}`);
-    return;
+  try {
+    if (local !== undefined) {
+      const dest = join(resolve(dir), basename(local));
+      if (dest === local || existsSync(dest)) return;
+      mkdirSync(resolve(dir), { recursive: true });
+      copyFileSync(local, dest);
+      log.info(`dataset: copied ${local} to ${dest}`);
+      return;
+    }
+    const r = await fetchDatasetOnce(x, resolve(dir));
+    log.info(r.downloaded ? `dataset: downloaded ${x} to ${r.file}` : `dataset: ${r.file} already present, not downloaded`);
+  } catch (e) {
+    if (e instanceof LlmdbenchError) throw e;
+    // e.g. the default dataset directory (the workspace, /workspace) cannot be created here.
+    throw new LlmdbenchError('E_DATASET_DIR', `cannot put the -x dataset into ${dir}: ${(e as Error).message}`, {
+      kind: 'environment',
+      cause: e,
+      hint: 'set LLMDBENCH_RUN_DATASET_DIR to a writable directory',
+    });
   }
-  const r = await fetchDatasetOnce(x, resolve(dir));
-  log.info(r.downloaded ? `dataset: downloaded ${x} to ${r.file}` : `dataset: ${r.file} already present, not downloaded`);
 }
 
 export const command: CliCommand = {

@@ -86,3 +86,23 @@ test('run -x URL downloads the dataset once into LLMDBENCH_RUN_DATASET_DIR, befo
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('run -x with a local file: copied once into the dataset dir; an unusable dataset dir is a clear error', async () => {
+  const base = tmp('run-x-local');
+  const src = join(base, 'mine.json');
+  writeFileSync(src, '[]');
+  const blocker = join(base, 'a-file');
+  writeFileSync(blocker, '');
+  const bad = await runCli(['run', '--workdir', join(base, 'w0'), '-x', src], { env: cleanEnv({ LLMDBENCH_RUN_DATASET_DIR: join(blocker, 'sub') }) });
+  assert.equal(bad.code, 3, bad.stderr);
+  assert.match(bad.stderr, /E_DATASET_DIR/);
+  assert.doesNotMatch(bad.stderr, /internal error|simulator/);
+
+  const dataDir = join(base, 'data');
+  const ok = await runCli(['run', '--workdir', join(base, 'w1'), '-x', src, '-o', 'duration=1,rate=4'], {
+    env: cleanEnv({ LLMDBENCH_RUN_DATASET_DIR: dataDir, LLMDBENCH_SIM_PRESET: 'instant' }),
+    timeoutMs: 60_000,
+  });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(readFileSync(join(dataDir, 'mine.json'), 'utf8'), '[]');
+});
