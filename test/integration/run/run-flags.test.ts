@@ -18,7 +18,7 @@ test('run -n --json prints the plan as JSON', async () => {
   assert.equal(existsSync(wd), false, 'no work directory made');
 });
 
-test('run: LLMDBENCH_CONTROL_VERBOSE=1 from the environment turns on debug output, as -v does', async () => {
+test('run: LLMDBENCH_CONTROL_VERBOSE=1 from the environment or a scenario turns on debug output, as -v does', async () => {
   const debugOf = async (args: string[], env: Record<string, string>): Promise<boolean> => {
     const r = await runCli(['run', '-z', '--workdir', tmp('run-verbose'), ...args], { env: cleanEnv(env) });
     assert.equal(r.code, 0, r.stderr);
@@ -27,6 +27,9 @@ test('run: LLMDBENCH_CONTROL_VERBOSE=1 from the environment turns on debug outpu
   assert.equal(await debugOf([], {}), false, 'no debug output by default');
   assert.equal(await debugOf(['-v'], {}), true, '-v');
   assert.equal(await debugOf([], { LLMDBENCH_CONTROL_VERBOSE: '1' }), true, 'environment');
+  const scenario = join(tmp('run-verbose-scenario'), 'verbose.sh');
+  writeFileSync(scenario, 'export LLMDBENCH_CONTROL_VERBOSE=1\n');
+  assert.equal(await debugOf(['-c', scenario], {}), true, 'scenario');
 });
 
 test('run warns once per Kubernetes-only flag it was given, and not for flags it was not', async () => {
