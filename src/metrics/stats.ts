@@ -4,25 +4,8 @@
  * distributions (GuideLLM). Own implementation; see docs/metrics.md.
  */
 
-/** Percentile `p` (0–100) of ascending-sorted values, numpy's default linear interpolation. */
-export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  if (n === 1) return sorted[0]!;
-  const h = (n - 1) * (Math.min(100, Math.max(0, p)) / 100);
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  const a = sorted[lo]!;
-  const b = sorted[hi]!;
-  // numpy's _lerp: a + (b - a) * t, switched to b - (b - a) * (1 - t) for t >= 0.5.
-  const t = h - lo;
-  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
-}
-
-/** Percentile of unsorted values (copies and sorts). */
-export function percentile(values: ArrayLike<number>, p: number): number {
-  return percentileSorted(Float64Array.from(values).sort(), p);
-}
+export { percentile, percentileSorted } from '../util/quantile.ts';
+import { percentileSorted } from '../util/quantile.ts';
 
 export interface Summary {
   count: number;
@@ -66,19 +49,9 @@ export function scaleSummary(s: Summary | undefined, k: number): Summary | undef
   return { count: s.count, mean: s.mean * k, min: s.min * k, max: s.max * k, std: s.std * k, p50: s.p50 * k, p90: s.p90 * k, p95: s.p95 * k, p99: s.p99 * k };
 }
 
-export interface WeightedSummary {
-  /** Σ weights, rounded. */
-  count: number;
-  mean: number;
+/** `count` is Σ weights, rounded; `std` is the population std under the weights. */
+export interface WeightedSummary extends Summary {
   median: number;
-  min: number;
-  max: number;
-  /** Population standard deviation under the weights. */
-  std: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
 }
 
 /**

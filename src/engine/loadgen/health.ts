@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { monoMs } from '../../util/clock.ts';
+import { percentileSorted } from '../../util/quantile.ts';
 
 /** Health of one thread of the load generator over a run. */
 export interface ThreadHealth {
@@ -65,7 +66,7 @@ export class ThreadMonitor {
         count: g.length,
         totalMs: g.reduce((a, b) => a + b, 0),
         maxMs: g.length ? (g[g.length - 1] ?? 0) : 0,
-        p99Ms: g.length ? (g[Math.min(g.length - 1, Math.floor(0.99 * (g.length - 1)))] ?? 0) : 0,
+        p99Ms: g.length ? percentileSorted(g, 99) : 0,
       },
       maxInFlight,
     };

@@ -1,3 +1,4 @@
+import { percentile } from '../../util/quantile.ts';
 import { Rng } from '../../util/rng.ts';
 import { roundHalfEven } from '../datagen/distribution.ts';
 import type { StagePlan } from '../types.ts';
@@ -71,14 +72,7 @@ export interface ActiveSample {
 }
 
 /** numpy.percentile(values, p) with the default linear interpolation. */
-export function percentileLinear(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const s = Float64Array.from(values).sort();
-  const h = (s.length - 1) * (p / 100);
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, s.length - 1);
-  return (s[lo] as number) + (h - lo) * ((s[hi] as number) - (s[lo] as number));
-}
+export const percentileLinear = percentile;
 
 /**
  * Saturation from in-flight samples (inference-perf): keep consecutive pairs
