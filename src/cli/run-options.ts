@@ -34,6 +34,7 @@ export interface RunShOptionValues {
   wva?: boolean;
   endpoint?: string;
   workdir?: string;
+  vllmLog?: string;
 }
 
 export interface RunShOptionSpec {
@@ -78,6 +79,7 @@ export const RUN_SH_OPTIONS: readonly RunShOptionSpec[] = [
   { short: 'q', long: 'serviceaccount', key: 'serviceaccount', arg: 'NAME', variables: ['LLMDBENCH_VLLM_COMMON_SERVICE_ACCOUNT'], kubernetesOnly: true, description: 'service account of the harness pods' },
   { short: 'u', long: 'wva', key: 'wva', variables: ['LLMDBENCH_WVA_ENABLED'], kubernetesOnly: true, description: 'enable the workload variant autoscaler' },
   { long: 'endpoint', key: 'endpoint', arg: 'URL', variables: ['LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'], check: 'endpoint', description: 'stack base URL http(s)://host:port (no path); default: the embedded simulator' },
+  { long: 'vllm-log', key: 'vllmLog', arg: 'FILE|URL|-', variables: ['LLMDBENCH_HARNESS_NOP_VLLM_LOG'], description: 'nop harness: the vLLM log to analyse (a file, an http(s) URL, or - for stdin); default: the embedded simulator\'s start-up log' },
   { long: 'workdir', key: 'workdir', arg: 'DIR', variables: ['LLMDBENCH_CONTROL_WORK_DIR'], description: 'work folder; default: a new one per run' },
 ];
 

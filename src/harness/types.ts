@@ -32,6 +32,11 @@ export interface HarnessRunContext {
    */
   cancel?: AbortSignal;
   log: Logger;
+  /**
+   * The serving engine's log file when the platform has one (the embedded simulator's
+   * start-up log, for harnesses with `wantsServerLog`). Optional.
+   */
+  serverLog?: string;
   /** Live progress (optional): called every ~250 ms and at stage boundaries. */
   progress?: (p: HarnessProgress) => void;
 }
@@ -88,6 +93,11 @@ export interface HarnessPlugin {
    * the network, an unsupported load type. Throws an LlmdbenchError. Optional.
    */
   preflight?(ctx: HarnessPreflightContext): void;
+  /**
+   * The harness reads the serving engine's log (nop): the local platform then has the embedded
+   * simulator write a vLLM-style start-up log and passes its path as `serverLog`. Optional.
+   */
+  readonly wantsServerLog?: boolean;
   /** Execute a rendered profile against an endpoint. Absent until the harness is implemented. */
   run?(ctx: HarnessRunContext): Promise<HarnessRunOutcome>;
 }

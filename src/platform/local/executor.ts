@@ -13,7 +13,8 @@ import { LlmdbenchError } from '../../util/errors.ts';
 import type { ExecuteOptions, Platform, RunOutcome, UnitOutcome } from '../types.ts';
 import { analyzeResultDir } from './analysis.ts';
 import { deltaString, isoSeconds, writeRunMetadata } from './metadata.ts';
-import { openTarget, servedModels, type Target } from './target.ts';
+import { SIM_LOAD_FORMATS } from '../../sim/keys.ts';
+import { openTarget, servedModels, type Target, type TargetOptions } from './target.ts';
 import { prepareWorkDir } from './workdir.ts';
 
 /** Every unit's harness must be able to run: checked before anything starts. */
@@ -26,7 +27,8 @@ export function checkRunnable(plan: RunPlan): void {
   }
 }
 
-async function runOne(plugin: HarnessPlugin, unit: RunUnit, i: number, url: string, opts: ExecuteOptions): Promise<UnitOutcome> {
+async function runOne(plugin: HarnessPlugin, unit: RunUnit, i: number, target: Target, opts: ExecuteOptions): Promise<UnitOutcome> {
+  const url = target.url;
   const resultsDir = unit.resultsDirs[i]!;
   const analysisDir = unit.analysisDirs[i]!;
   const name = basename(resultsDir);
@@ -47,6 +49,7 @@ async function runOne(plugin: HarnessPlugin, unit: RunUnit, i: number, url: stri
       signal: opts.signal,
       ...(opts.cancel ? { cancel: opts.cancel } : {}),
       log: opts.log,
+      ...(target.logFile ? { serverLog: target.logFile } : {}),
       ...(opts.progress ? { progress: (p) => opts.progress!(name, p) } : {}),
     });
     complete = out.complete && !opts.signal.aborted;
@@ -89,6 +92,21 @@ async function runOne(plugin: HarnessPlugin, unit: RunUnit, i: number, url: stri
 }
 
 /**
+ * What the embedded simulator must provide for this model's units: a start-up log when a
+ * harness reads the server log (nop), with the stack's load format and sleep mode.
+ */
+function targetOptions(plan: RunPlan, model: string): TargetOptions {
+  const units = plan.units.filter((u) => u.model === model);
+  if (!units.some((u) => harnesses.get(u.harness).wantsServerLog)) return {};
+  const c = units[0]!.config;
+  const simConfig: Record<string, unknown> = {};
+  const format = c.get('LLMDBENCH_VLLM_COMMON_VLLM_LOAD_FORMAT');
+  if (format && (SIM_LOAD_FORMATS as readonly string[]).includes(format)) simConfig['load-format'] = format;
+  if (c.get('LLMDBENCH_VLLM_COMMON_ENABLE_SLEEP_MODE') === 'true') simConfig['enable-sleep-mode'] = true;
+  return { serverLog: true, simConfig };
+}
+
+/**
  * Every unit's harness preflight (no network, no target): a profile that cannot run (e.g. its
  * data would need the network) fails here, before the simulator starts or anything is written.
  */
@@ -114,7 +132,7 @@ export const localPlatform: Platform = {
     for (const model of models) {
       if (opts.signal.aborted) break;
       const first = plan.units.find((u) => u.model === model);
-      const target: Target = await openTarget(plan.endpointUrl, model, opts.log, first?.config.get('LLMDBENCH_SIM_PRESET'));
+      const target: Target = await openTarget(plan.endpointUrl, model, opts.log, first?.config.get('LLMDBENCH_SIM_PRESET'), targetOptions(plan, model));
       lastUrl = target.url;
       if (!target.embedded) {
         // Upstream fails when the stack serves another model; we warn (requests will say 404).
@@ -136,7 +154,7 @@ export const localPlatform: Platform = {
           if (opts.signal.aborted) break;
           const plugin = harnesses.get(unit.harness);
           // -j N: N identical harness instances at once, each into its own results directory.
-          const outs = await Promise.all(unit.resultsDirs.map((_, i) => runOne(plugin, unit, i, target.url, opts)));
+          const outs = await Promise.all(unit.resultsDirs.map((_, i) => runOne(plugin, unit, i, target, opts)));
           units.push(...outs);
         }
       } finally {
