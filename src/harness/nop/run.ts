@@ -52,7 +52,7 @@ export async function runNop(ctx: HarnessRunContext): Promise<HarnessRunOutcome>
   const startS = Date.now() / 1000;
   const notes: string[] = [];
   const src = chooseSource(ctx);
-  const model = (await servedModel(ctx.endpointUrl)) ?? ctx.model;
+  const servedByEndpoint = await servedModel(ctx.endpointUrl);
   const apiVersion = await serverVersion(ctx.endpointUrl);
   let log = await readLog(src, notes, ctx.signal);
   let parsed = parseLog(splitLog(log.toString('utf8')));
@@ -72,6 +72,9 @@ export async function runNop(ctx: HarnessRunContext): Promise<HarnessRunOutcome>
       }
     }
   }
+  // A log named with --vllm-log may come from another server than the endpoint: its own model wins.
+  const logModel = typeof parsed.args?.['model'] === 'string' ? parsed.args['model'] : undefined;
+  const model = (ctx.config.get(VLLM_LOG_VAR) ? logModel : undefined) ?? servedByEndpoint ?? logModel ?? ctx.model;
   const lines = splitLog(log.toString('utf8'));
   const categorized = categorize(lines, model);
   let loadFormat = parsed.loadFormat;

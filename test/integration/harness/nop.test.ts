@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { runNop } from '../../../src/harness/nop/run.ts';
 import { stdinSource } from '../../../src/harness/nop/sources.ts';
 import type { HarnessRunContext } from '../../../src/harness/types.ts';
