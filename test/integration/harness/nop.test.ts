@@ -88,7 +88,7 @@ test('against the simulator with sleep mode: phases within 10 ms, sleep and wake
     const txt = readFileSync(join(dir, 'results/analysis/result.txt'), 'utf8');
     const total = durations.reduce((a, b) => a + b, 0) / 1000;
     assert.match(txt, new RegExp(`\\n    Total +${total.toFixed(3)}\\n`));
-    assert.match(txt, /\n      Total +0\.490\n/, 'Dynamo + Inductor');
+    assert.match(txt, /\n {6}Total +0\.490\n/, 'Dynamo + Inductor');
     assert.match(out.join(''), /Model Loading +0\.520/);
   } finally {
     await sim.close();
