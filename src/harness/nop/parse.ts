@@ -3,7 +3,7 @@
  * backwards so the most recent start (and sleep/wake) wins; each metric is read once, from
  * the newest line carrying its key. Wordings per vLLM generation are in patterns.ts.
  */
-import type { LogLine } from './log-lines.ts';
+import { elapsedS, type LogLine } from './log-lines.ts';
 import { METRIC_PATTERNS, type MetricPattern } from './patterns.ts';
 import { parsePythonDict } from './py-literal.ts';
 import { toLoadFormat, type GpuInfo, type ParsedLog, type VllmMetrics } from './types.ts';
@@ -77,8 +77,21 @@ function parseGpus(lines: readonly LogLine[]): GpuInfo[] {
   return gpus;
 }
 
+/** Server start (first `non-default args:`) to ready (the next `Available routes are:`), top down as upstream HEAD. */
+function startupS(lines: readonly LogLine[]): number | undefined {
+  const start = lines.findIndex((l) => l.timeMs !== undefined && l.text.includes('non-default args:'));
+  if (start < 0) return undefined;
+  const ready = lines.slice(start).find((l) => l.timeMs !== undefined && l.text.includes('Available routes are:'));
+  return ready ? elapsedS(lines[start] as LogLine, ready) : undefined;
+}
+
 export function parseLog(lines: readonly LogLine[]): ParsedLog {
   const out: ParsedLog = { metrics: {}, loadFormat: 'unknown', gpus: parseGpus(lines), matched: {}, warnings: [] };
+  const up = startupS(lines);
+  if (up !== undefined) {
+    out.metrics.vllmStartupS = up;
+    out.matched['vllm_startup'] = 'args-to-routes';
+  }
   const done = new Set<string>();
   let argsSeen = false;
   let sleepSeen = false;

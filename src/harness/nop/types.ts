@@ -32,6 +32,8 @@ export interface VllmMetrics {
   memoryProfiling?: { initialFreeGiB?: number; afterFreeGiB?: number; timeS?: number; availableKvCacheGiB?: number };
   sleep?: { timeS?: number; gpuFreedGiB?: number; gpuInUseGiB?: number };
   wakeS?: number;
+  /** vLLM start to ready: the first `non-default args:` line to the next `Available routes are:` (upstream HEAD's markers). */
+  vllmStartupS?: number;
 }
 
 /** Everything read from the log besides the phases. */

@@ -52,6 +52,7 @@ function metricsBlock(e: NopEngineResult): Record<string, unknown> {
     },
     sleep: { time: z(m.sleep?.timeS), gpu_freed: z(m.sleep?.gpuFreedGiB), gpu_in_use: z(m.sleep?.gpuInUseGiB) },
     wake: z(m.wakeS),
+    ...(m.vllmStartupS !== undefined ? { vllm_startup: round6(m.vllmStartupS) } : {}),
     categories: dumpCategories(e.categorized.categories),
     llmdbench: {
       source: e.source,

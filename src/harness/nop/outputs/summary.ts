@@ -22,6 +22,7 @@ export function summaryText(r: NopRunResult): string {
     const m = e.parsed.metrics;
     const rate = m.load?.sizeGiB !== undefined && m.load.timeS ? m.load.sizeGiB / m.load.timeS : undefined;
     out.push(`${e.name} (vLLM ${e.engine.version || 'version unknown'}; log: ${e.source})`);
+    out.push(`  vLLM start to ready   ${s(m.vllmStartupS)}`);
     out.push(`  model load            ${s(m.load?.timeS)}  size ${s(m.load?.sizeGiB, 2, 'GiB')}  rate ${s(rate, 2, 'GiB/s')}`);
     out.push(`  dynamo transform      ${s(m.dynamoBytecodeTransformS)}`);
     if (m.loadCachedCompiledGraphS !== undefined) out.push(`  graph from cache      ${s(m.loadCachedCompiledGraphS)}`);
