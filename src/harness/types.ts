@@ -1,5 +1,6 @@
 import type { EffectiveConfig } from '../config/types.ts';
 import type { Logger } from '../util/logger.ts';
+import type { ServerLogReader } from './server-log.ts';
 
 /** The harnesses we accept profiles for (directory names under workload/profiles/). */
 export type HarnessKind = 'inference-perf' | 'guidellm' | 'vllm-benchmark' | 'inferencemax' | 'fmperf' | 'nop';
@@ -33,10 +34,10 @@ export interface HarnessRunContext {
   cancel?: AbortSignal;
   log: Logger;
   /**
-   * The serving engine's log file when the platform has one (the embedded simulator's
-   * start-up log, for harnesses with `wantsServerLog`). Optional.
+   * The serving engine's log when the platform has it, for harnesses with `wantsServerLog`:
+   * the embedded simulator's start-up log (local), the vLLM pod's log (Kubernetes). Optional.
    */
-  serverLog?: string;
+  serverLog?: ServerLogReader;
   /** Live progress (optional): called every ~250 ms and at stage boundaries. */
   progress?: (p: HarnessProgress) => void;
 }
@@ -95,7 +96,7 @@ export interface HarnessPlugin {
   preflight?(ctx: HarnessPreflightContext): void;
   /**
    * The harness reads the serving engine's log (nop): the local platform then has the embedded
-   * simulator write a vLLM-style start-up log and passes its path as `serverLog`. Optional.
+   * simulator write a vLLM-style start-up log and passes a reader of it as `serverLog`. Optional.
    */
   readonly wantsServerLog?: boolean;
   /** Execute a rendered profile against an endpoint. Absent until the harness is implemented. */

@@ -13,7 +13,7 @@ import type { NopRunResult } from './outputs/model.ts';
 import { summaryText } from './outputs/summary.ts';
 import { writeNopOutputs } from './outputs/write.ts';
 import { parseLog } from './parse.ts';
-import { checkLogFile, fileSource, sourceFromSpec, type VllmLogSource } from './sources.ts';
+import { checkLogFile, sourceFromSpec, type VllmLogSource } from './sources.ts';
 import { toLoadFormat, type ParsedLog } from './types.ts';
 import { servedModel, serverVersion, sleepAndWake } from './vllm-api.ts';
 
@@ -33,7 +33,7 @@ export function preflightNop(ctx: HarnessPreflightContext): void {
 function chooseSource(ctx: HarnessRunContext): VllmLogSource {
   const spec = ctx.config.get(VLLM_LOG_VAR);
   if (spec) return sourceFromSpec(spec);
-  if (ctx.serverLog) return fileSource(ctx.serverLog);
+  if (ctx.serverLog) return ctx.serverLog;
   throw new LlmdbenchError('E_NOP_LOG', 'no vLLM log to analyse', { hint: 'pass --vllm-log FILE|URL|-' });
 }
 

@@ -4,31 +4,24 @@
  * Kubernetes platform supplies it (service → deployment → pod as spec §5.2, ClusterIP lookup
  * as §5.8) through the cluster client its executor uses; it is not built yet.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { LlmdbenchError } from '../../util/errors.ts';
+import { fileLogReader, type ServerLogReader } from '../server-log.ts';
 
-export interface VllmLogSource {
-  /** For messages and result files: the path, URL or pod. */
-  readonly description: string;
-  /** Whether reading again returns newer content (false for stdin). */
-  readonly rereadable: boolean;
-  read(signal?: AbortSignal): Promise<Buffer>;
-}
+/** A vLLM log source is the platform-neutral server-log reader. */
+export type VllmLogSource = ServerLogReader;
 
-/** What the Kubernetes platform will provide: the pod behind the stack endpoint and its log. */
+/**
+ * What the Kubernetes platform will need to build its `serverLog` reader (with podLogSource):
+ * the pod behind the stack endpoint and its log.
+ */
 export interface KubernetesPodLogAccess {
   /** The standalone vLLM pod (and its first container) serving `endpointUrl`, or undefined. */
   findVllmPod(endpointUrl: string): Promise<{ namespace: string; pod: string; container: string; image: string } | undefined>;
   readPodLog(namespace: string, pod: string, container: string, signal?: AbortSignal): Promise<Buffer>;
 }
 
-export function fileSource(path: string): VllmLogSource {
-  return {
-    description: path,
-    rereadable: true,
-    read: () => Promise.resolve(readFileSync(path)),
-  };
-}
+export const fileSource = fileLogReader;
 
 export function stdinSource(stdin: NodeJS.ReadableStream = process.stdin): VllmLogSource {
   let cached: Promise<Buffer> | undefined;

@@ -8,6 +8,7 @@
 import { basename } from 'node:path';
 import { harnesses } from '../../harness/registry.ts';
 import type { HarnessPlugin } from '../../harness/types.ts';
+import { fileLogReader } from '../../harness/server-log.ts';
 import type { RunPlan, RunUnit } from '../../plan/types.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { ExecuteOptions, Platform, RunOutcome, UnitOutcome } from '../types.ts';
@@ -49,7 +50,7 @@ async function runOne(plugin: HarnessPlugin, unit: RunUnit, i: number, target: T
       signal: opts.signal,
       ...(opts.cancel ? { cancel: opts.cancel } : {}),
       log: opts.log,
-      ...(target.logFile ? { serverLog: target.logFile } : {}),
+      ...(target.logFile ? { serverLog: fileLogReader(target.logFile) } : {}),
       ...(opts.progress ? { progress: (p) => opts.progress!(name, p) } : {}),
     });
     complete = out.complete && !opts.signal.aborted;

@@ -17,6 +17,7 @@ import { parse } from 'yaml';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { runNop } from '../../../src/harness/nop/run.ts';
 import { stdinSource } from '../../../src/harness/nop/sources.ts';
+import { fileLogReader } from '../../../src/harness/server-log.ts';
 import type { HarnessRunContext } from '../../../src/harness/types.ts';
 import { STARTUP_PHASES } from '../../../src/sim/keys.ts';
 import { createLogger } from '../../../src/util/logger.ts';
@@ -39,7 +40,7 @@ function ctxFor(resultsDir: string, endpointUrl: string, vars: Record<string, st
     config,
     signal: new AbortController().signal,
     log: createLogger('info', (s) => void out.push(s)),
-    ...(serverLog ? { serverLog } : {}),
+    ...(serverLog ? { serverLog: fileLogReader(serverLog) } : {}),
   };
   return { ctx, out };
 }

@@ -40,6 +40,10 @@ test('run -l nop: a user endpoint needs --vllm-log (refused before anything star
   const refused = await runCli(['run', '-l', 'nop', '--endpoint', 'http://127.0.0.1:9', '--workdir', wd]);
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /E_NOP_LOG/);
+  const missing = await runCli(['run', '-l', 'nop', '--vllm-log', join(wd, 'no-such.log'), '--workdir', wd]);
+  assert.equal(missing.code, 2, missing.stderr);
+  assert.match(missing.stderr, /E_NOP_LOG.*not found/);
+  assert.doesNotMatch(missing.stderr, /embedded simulator serving/);
   const fixture = fileURLToPath(new URL('../../fixtures/vllm-logs/v0-0.7-debug-no-ms.log', import.meta.url));
   const wd2 = tmp('run-nop-file');
   const r = await runCli(['run', '-l', 'nop', '--vllm-log', fixture, '--workdir', wd2]);
