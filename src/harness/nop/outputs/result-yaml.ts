@@ -58,6 +58,7 @@ function metricsBlock(e: NopEngineResult): Record<string, unknown> {
       source: e.source,
       patterns_matched: e.parsed.matched,
       phases_from_line: e.categorized.fromLine,
+      sleep_wake_sent: e.sleepWakeSent,
       warnings: [...e.parsed.warnings, ...e.categorized.warnings],
     },
   };
