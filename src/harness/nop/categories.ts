@@ -16,6 +16,9 @@ export interface Category {
   endPattern: string;
   start?: LogLine;
   end?: LogLine;
+  /** The wording (alternative of the pattern) that opened / closed the phase. */
+  startMatched?: string;
+  endMatched?: string;
   children: Category[];
 }
 
@@ -35,12 +38,17 @@ function populate(index: number, lines: readonly LogLine[], chain: Category[], d
   for (let c = 0; c < chain.length && index < lines.length; c++) {
     const cat = chain[c] as Category;
     const def = defs[c] as CategoryDef;
-    if (!cat.start && def.start.test((lines[index] as LogLine).text)) {
+    const s = cat.start ? null : def.start.exec((lines[index] as LogLine).text);
+    if (s) {
       cat.end = undefined;
+      cat.endMatched = undefined;
+      cat.startMatched = s[0];
       while ((lines[index] as LogLine).timeMs === undefined) if (++index >= lines.length) return index;
       cat.start = lines[index];
     }
-    if (!cat.end && def.end.test((lines[index] as LogLine).text)) {
+    const e = cat.end ? null : def.end.exec((lines[index] as LogLine).text);
+    if (e) {
+      cat.endMatched = e[0];
       while ((lines[index] as LogLine).timeMs === undefined) if (++index >= lines.length) return index;
       cat.end = lines[index];
     }
@@ -93,6 +101,16 @@ export function categorize(lines: readonly LogLine[], model = ''): Categorized {
   }
   if (lines.length > 0 && !lines.some((l) => l.hasMs)) warnings.push('timestamps have no milliseconds: phase times are whole seconds (the llm-d standalone preprocess adds milliseconds)');
   return { categories: addGaps(chain), fromLine, warnings };
+}
+
+/** title -> the wordings that opened and closed each found phase (which vLLM generation's lines matched). */
+export function phaseMatches(cats: readonly Category[]): Record<string, { start?: string; end?: string }> {
+  const out: Record<string, { start?: string; end?: string }> = {};
+  for (const c of cats) {
+    if (c.defined && (c.startMatched || c.endMatched)) out[c.title] = { ...(c.startMatched ? { start: c.startMatched } : {}), ...(c.endMatched ? { end: c.endMatched } : {}) };
+    Object.assign(out, phaseMatches(c.children));
+  }
+  return out;
 }
 
 /** Seconds of a category, 0 when its start or end is missing (upstream's convention). */

@@ -4,7 +4,7 @@
  * which wording matched are in each block's `llmdbench` key (readers ignore unknown keys).
  * Categories: only the defined ones (no "Uncategorized"), nested, elapsed in seconds.
  */
-import { categoryElapsedS, type Category } from '../categories.ts';
+import { categoryElapsedS, phaseMatches, type Category } from '../categories.ts';
 import type { NopEngineResult, NopRunResult } from './model.ts';
 
 export interface CategoryDump {
@@ -58,6 +58,7 @@ function metricsBlock(e: NopEngineResult): Record<string, unknown> {
       source: e.source,
       patterns_matched: e.parsed.matched,
       phases_from_line: e.categorized.fromLine,
+      phases_matched: phaseMatches(e.categorized.categories),
       sleep_wake_sent: e.sleepWakeSent,
       warnings: [...e.parsed.warnings, ...e.categorized.warnings],
     },

@@ -41,3 +41,18 @@ test('a start or end matched on a line without a time moves to the next timed li
   assert.equal(c.end?.number, 5, 'the EngineCore line belongs to another process');
   assert.equal(categoryElapsedS(c), 0.8);
 });
+
+test('which wording opened and closed each phase is recorded (shell-era vs late vLLM lines)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { phaseMatches } = await import('../../../../src/harness/nop/categories.ts');
+  const read = (f: string) => categorize(splitLog(readFileSync(new URL(`../../../fixtures/vllm-logs/${f}`, import.meta.url), 'utf8'))).categories;
+  const early = phaseMatches(read('v1-0.10-debug-ms-compile.log'));
+  const late = phaseMatches(read('v1-late-debug-ms-cache-sleep.log'));
+  assert.deepEqual(early['Worker Initialization'], { start: 'Waiting for init message', end: 'Starting to load model' });
+  assert.deepEqual(late['Worker Initialization'], { start: 'Initializing a V1 LLM engine', end: 'Loading model from scratch' });
+  assert.deepEqual(early['Pytorch Compilation'], { start: 'Start compiling function', end: 'torch.compile takes' });
+  assert.deepEqual(late['Pytorch Compilation'], { start: "for vLLM's torch.compile", end: 'torch.compile took' });
+  assert.deepEqual(late['API Server Starts'], { start: 'Starting vLLM server', end: 'Route: /metrics' });
+  const v0 = phaseMatches(read('v0-0.7-debug-no-ms.log'));
+  assert.deepEqual(v0['CUDA Graph Capture'], { end: 'init engine' }, 'an end without a start is still recorded');
+});
