@@ -77,8 +77,13 @@ export const METRIC_PATTERNS: readonly MetricPattern[] = [
   },
   {
     metric: 'memory_profiling.time',
-    keys: ['Memory profiling takes'],
-    variants: [{ id: 'seconds', re: r('Memory profiling takes # seconds') }],
+    keys: ['Memory profiling takes', 'Memory profiling results:'],
+    variants: [
+      // vLLM 0.7-0.10: "Memory profiling takes 6.42 seconds"
+      { id: 'seconds', re: r('Memory profiling takes # seconds') },
+      // vLLM 0.6.4-0.6.6: "Memory profiling results: duration=5.34 seconds, total_gpu_memory=79.22GiB, ..."
+      { id: 'results-duration', re: r('Memory profiling results: duration=# seconds') },
+    ],
   },
   {
     metric: 'memory_profiling.available_kv_cache',

@@ -28,6 +28,13 @@ test('the number after the key is the time, never the shape (upstream takes the 
   assert.equal(one('torch.compile took 17.88 seconds overall').metrics.torchCompileS, undefined);
 });
 
+test('memory profiling time: 0.7+ and 0.6 wordings', () => {
+  assert.equal(one('Memory profiling takes 6.42 seconds').metrics.memoryProfiling?.timeS, 6.42);
+  const v06 = one('INFO 12-05 10:00:00 worker.py:262] Memory profiling results: duration=5.34 seconds, total_gpu_memory=79.22GiB, initial_memory_usage=15.54GiB');
+  assert.equal(v06.metrics.memoryProfiling?.timeS, 5.34);
+  assert.equal(v06.matched['memory_profiling.time'], 'results-duration');
+});
+
 test('the newest line wins (scan from the end), and only the newest', () => {
   const p = parseLog(splitLog('Model loading took 1.0 GiB and 2.0 seconds\nModel loading took 3.0 GiB and 4.0 seconds\n'));
   assert.deepEqual(p.metrics.load, { sizeGiB: 3, timeS: 4 });
