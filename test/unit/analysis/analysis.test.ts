@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RequestRecord } from '../../../../src/engine/types.ts';
-import { analyzeResultDir, healthDetail, healthWord, RECORDS_FILE, HEALTH_FILE } from '../../../../src/platform/local/analysis.ts';
-import { formatFinalTable } from '../../../../src/platform/local/table.ts';
+import type { RequestRecord } from '../../../src/engine/types.ts';
+import { healthDetail, healthWord, RECORDS_FILE, HEALTH_FILE } from '../../../src/analysis/summary.ts';
+import { analyzeResultDir } from '../../../src/analysis/analyze.ts';
+import { formatFinalTable } from '../../../src/analysis/table.ts';
 
 const base = { worker: 0, api: 'completion' as const, httpStatus: 200 };
 const records: RequestRecord[] = [
