@@ -17,6 +17,7 @@ import { formatPlan, formatPlanJson } from '../../plan/format.ts';
 import type { RunPlan } from '../../plan/types.ts';
 import { selectPlatform } from '../../platform/select.ts';
 import { installInterrupts } from '../../run/signals.ts';
+import { checkRunnable, preflight } from '../../run/checks.ts';
 import { formatFinalTable } from '../../analysis/table.ts';
 import { reanalyze } from '../../analysis/analyze.ts';
 import type { RunOutcome } from '../../platform/types.ts';
@@ -156,18 +157,12 @@ export const command: CliCommand = {
         return;
       }
 
-      if (skipRun) {
-        // -z: no load; analyse every result directory the work directory already holds.
-        mkdirSync(workDir, { recursive: true });
-        log.info(`work directory: ${workDir}`);
-        const summaries = await reanalyze(workDir, { log });
-        if (summaries.length === 0) log.warn(`-z: no results to analyse under ${join(workDir, 'results')}`);
-        process.stdout.write(opts.json ? `${JSON.stringify({ workDir, results: summaries }, null, 2)}\n` : formatFinalTable(summaries));
-        return;
-      }
-
       // Every problem that needs no network is found before anything starts.
-      selection.platform.check(plan, config, log);
+      // (-z runs no load on any platform: only the harness checks.)
+      if (skipRun) {
+        checkRunnable(plan);
+        preflight(plan, log);
+      } else selection.platform.check(plan, config, log);
       for (const w of plan.warnings ?? []) log.warn(w);
       const shown = new Set<string>();
       for (const u of plan.units) {
@@ -180,6 +175,16 @@ export const command: CliCommand = {
       for (const n of plan.notes) log.info(`note: ${n}`);
       for (const u of plan.units) log.debug(`unit: ${u.harness} ${u.profileName} model ${u.model} method ${u.method}${u.treatment ? ` treatment ${u.experimentId}` : ''}`);
       log.debug(`executor: ${selection.platform.kind} (${selection.reason})`);
+
+      if (skipRun) {
+        // -z: no load; analyse every result directory the work directory already holds.
+        mkdirSync(workDir, { recursive: true });
+        log.info(`work directory: ${workDir}`);
+        const summaries = await reanalyze(workDir, { log });
+        if (summaries.length === 0) log.warn(`-z: no results to analyse under ${join(workDir, 'results')}`);
+        process.stdout.write(opts.json ? `${JSON.stringify({ workDir, results: summaries }, null, 2)}\n` : formatFinalTable(summaries));
+        return;
+      }
 
       try {
         mkdirSync(workDir, { recursive: true });
