@@ -18,7 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError(true)
     .exitOverride();
   let commandExit: number | undefined;
-  const ctx = { setExitCode: (code: number): void => void (commandExit = code) };
+  const ctx = { argv, setExitCode: (code: number): void => void (commandExit = code) };
   for (const c of await loadCommands()) c.register(program, ctx);
   // Commands added with addCommand() do not inherit exitOverride: without it,
   // commander's usage errors would call process.exit(1) instead of exit code 2.

@@ -1,15 +1,6 @@
-import type { Command } from '@commander-js/extra-typings';
 
-/** What a command may tell main(): its exit code (main sets process.exitCode, nothing else does). */
-export interface CliContext {
-  setExitCode(code: number): void;
-}
-
-/** A CLI command: adds itself (name, options, help, action) to the program. */
-export interface CliCommand {
-  readonly name: string;
-  register(program: Command, ctx: CliContext): void;
-}
+export type { CliCommand, CliContext } from './types.ts';
+import type { CliCommand } from './types.ts';
 
 type CommandModule = { command: CliCommand };
 

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import type { CliCommand } from './index.ts';
+import type { CliCommand } from './types.ts';
 import { listHarnessDirs, listTemplates, profilesDir } from '../../profiles/catalog.ts';
 import type { CatalogOptions } from '../../profiles/catalog.ts';
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CliCommand, CliContext } from './index.ts';
+import type { CliCommand, CliContext } from './types.ts';
 import { addRunShOptions, RUN_SH_OPTIONS, runShOptionsToFlags, type RunShOptionValues } from '../run-options.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { createProgressDisplay, type ProgressDisplay } from '../progress/display.ts';
@@ -201,7 +201,7 @@ export const command: CliCommand = {
           signal: interrupts.stop,
           cancel: interrupts.cancel,
           ...(display ? { progress: (label, p) => display.update(label, p) } : {}),
-          args: process.argv.slice(2).join(' '),
+          args: ctx.argv.join(' '),
           version: packageVersion(),
           env,
         });
