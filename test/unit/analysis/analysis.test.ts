@@ -73,3 +73,17 @@ test('summary.txt health block: achieved vs requested per stage, lag percentiles
   assert.equal(healthWord({ client_bottleneck: true, cause: 'machine', warnings: [] }), 'BEHIND (CPU starved)');
   assert.equal(healthWord({ client_bottleneck: false, cause: 'none', warnings: [] }), 'ok');
 });
+
+test('analysis: a bad records line is warned with file and line and listed in the summary, the rest analysed', async () => {
+  const res = mkdtempSync(join(tmpdir(), 'res-'));
+  const ana = mkdtempSync(join(tmpdir(), 'ana-'));
+  writeFileSync(join(res, RECORDS_FILE), `${JSON.stringify(records[0])}\ngarbage\n${JSON.stringify(records[1])}\n`);
+  const warned: string[] = [];
+  const log = { debug() {}, info() {}, warn: (m: string) => warned.push(m), error() {} } as unknown as import('../../../src/util/logger.ts').Logger;
+  const s = await analyzeResultDir('r', res, ana, true, { log });
+  assert.equal(s?.requests.total, 2);
+  assert.equal(s?.bad_record_lines?.length, 1);
+  assert.match(s!.bad_record_lines![0]!, /records\.jsonl:2: request record is not JSON: garbage/);
+  assert.equal(warned.length, 1);
+  assert.match(readFileSync(join(ana, 'summary.txt'), 'utf8'), /bad record lines +1/);
+});
