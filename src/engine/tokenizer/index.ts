@@ -26,7 +26,7 @@ export interface LoadTokenizerOptions {
   offline?: boolean;
   /** HF token for gated models (never logged). Default $HF_TOKEN. */
   hfToken?: string;
-  /** Hub base URL (tests point it at a loopback server). Default $HF_ENDPOINT or https://huggingface.co. */
+  /** Hub base URL (tests point it at a loopback server). Default https://huggingface.co (HF_ENDPOINT is read in src/config/runtime-env.ts and passed here). */
   hubEndpoint?: string;
   revision?: string;
   log: Logger;

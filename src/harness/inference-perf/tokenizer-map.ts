@@ -16,6 +16,7 @@ export async function openTokenizer(cfg: IpConfig, ctx: Pick<HarnessRunContext, 
     log: ctx.log,
     allowDownload: Boolean(hfToken) && !ctx.env.hfHubOffline,
     offline: ctx.env.hfHubOffline,
+    ...(ctx.env.hfEndpoint ? { hubEndpoint: ctx.env.hfEndpoint } : {}),
     ...(hfToken ? { hfToken } : {}),
   });
 }
