@@ -113,3 +113,14 @@ test('process.exitCode is set only in src/cli/index.ts', () => {
   const bad = files(src).filter((f) => /process\.exitCode\s*=[^=]/.test(readFileSync(f, 'utf8'))).map((f) => relative(src, f));
   assert.deepEqual(bad, ['cli/index.ts']);
 });
+
+test('the environment is read in src/config/ (and handed over by src/cli/) only', () => {
+  // Known exceptions, each its own process or a documented default: the simulator (`llmdbench sim`
+  // and the child `run` starts read their own environment) and the HF cache location (HF_HOME /
+  // HF_HUB_CACHE, a default parameter of hubCacheDir).
+  const allowed = new Set(['engine/tokenizer/hf-cache.ts', 'sim/child.ts', 'sim/config.ts', 'sim/embedded.ts', 'sim/engine.ts']);
+  const bad = files(src)
+    .map((f) => relative(src, f))
+    .filter((f) => !['config', 'cli'].includes(top(f)) && !allowed.has(f) && /process\.env\b/.test(readFileSync(join(src, f), 'utf8')));
+  assert.deepEqual(bad, []);
+});

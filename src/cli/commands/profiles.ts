@@ -32,7 +32,7 @@ export const command: CliCommand = {
           '`llmdbench run -l <harness> -w <name>`; see docs/workloads.md for the use-case catalog.',
       )
       .action(async (harness, opts) => {
-        const catalogOpts = opts.profilesDir ? { dir: opts.profilesDir } : {};
+        const catalogOpts = opts.profilesDir ? { dir: opts.profilesDir } : { env: process.env };
         if (opts.harnesses) {
           process.stdout.write(`${(await harnessLines(catalogOpts)).join('\n')}\n`);
           return;
