@@ -6,7 +6,7 @@
  * results with warnings and the run still succeeds: what was missing is in the files.
  */
 import { LlmdbenchError } from '../../util/errors.ts';
-import type { HarnessPreflightContext, HarnessRunContext, HarnessRunOutcome } from '../types.ts';
+import type { HarnessLoad, HarnessPreflightContext, HarnessRunContext } from '../types.ts';
 import { categorize } from './categories.ts';
 import { splitLog } from './log-lines.ts';
 import type { NopRunResult } from './outputs/model.ts';
@@ -48,10 +48,18 @@ async function readLog(src: VllmLogSource, notes: string[], signal: AbortSignal)
 
 const hasSleepWake = (p: ParsedLog): boolean => p.metrics.sleep?.timeS !== undefined && p.metrics.wakeS !== undefined;
 
-export async function runNop(ctx: HarnessRunContext): Promise<HarnessRunOutcome> {
+/**
+ * No stages: the shared glue runs no engine and calls writeOutputs, where nop does its "load"
+ * (read the log, sleep/wake) and writes its files. The source is chosen here, before anything.
+ */
+export function prepareNop(ctx: HarnessRunContext): Promise<HarnessLoad> {
+  const src = chooseSource(ctx);
+  return Promise.resolve({ stages: [], writeOutputs: () => measureNop(ctx, src) });
+}
+
+async function measureNop(ctx: HarnessRunContext, src: VllmLogSource): Promise<string[]> {
   const startS = Date.now() / 1000;
   const notes: string[] = [];
-  const src = chooseSource(ctx);
   const servedByEndpoint = await servedModel(ctx.endpointUrl);
   const apiVersion = await serverVersion(ctx.endpointUrl);
   let log = await readLog(src, notes, ctx.signal);
@@ -105,5 +113,5 @@ export async function runNop(ctx: HarnessRunContext): Promise<HarnessRunOutcome>
   };
   const files = writeNopOutputs(ctx.resultsDir, result);
   for (const line of summaryText(result).trimEnd().split('\n')) ctx.log.info(line);
-  return { complete: !ctx.signal.aborted, files };
+  return files;
 }

@@ -15,7 +15,8 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { runNop } from '../../../src/harness/nop/run.ts';
+import { runHarness } from '../../../src/harness/common/run-harness.ts';
+import { nop } from '../../../src/harness/nop/index.ts';
 import { stdinSource } from '../../../src/harness/nop/sources.ts';
 import { fileLogReader } from '../../../src/harness/server-log.ts';
 import type { HarnessRunContext } from '../../../src/harness/types.ts';
@@ -38,12 +39,15 @@ function ctxFor(resultsDir: string, endpointUrl: string, vars: Record<string, st
     model: 'sim-model',
     resultsDir,
     config,
+    env: { hfHubOffline: true },
     signal: new AbortController().signal,
     log: createLogger('info', (s) => void out.push(s)),
     ...(serverLog ? { serverLog: fileLogReader(serverLog) } : {}),
   };
   return { ctx, out };
 }
+
+const runNop = (ctx: HarnessRunContext) => runHarness(nop, ctx);
 
 function validateReport(report: unknown): void {
   const schema = JSON.parse(readFileSync(join(upstreamDir, 'samples/benchmark_report/br_v0_1_json_schema.json'), 'utf8')) as object;
@@ -65,6 +69,7 @@ test('against the simulator with sleep mode: phases within 10 ms, sleep and wake
     const { ctx, out } = ctxFor(join(dir, 'results'), sim.url, {}, join(dir, 'vllm.log'));
     const outcome = await runNop(ctx);
     assert.equal(outcome.complete, true);
+    assert.ok(!existsSync(join(dir, 'results', 'records.jsonl')) && !existsSync(join(dir, 'results', 'loadgen_health.json')), 'no load: no records, no health file');
     for (const f of ['result.yaml', 'vLLM_Standalone/vllm.log', 'vLLM_Standalone/categories.log', 'benchmark_report/result.yaml', 'analysis/result.txt']) {
       assert.ok(outcome.files.includes(f) && existsSync(join(dir, 'results', f)), f);
     }
