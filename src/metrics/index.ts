@@ -12,3 +12,5 @@ export { seedMetrics } from './seed.ts';
 export type { SeedMetrics } from './seed.ts';
 export { loadgenHealth } from './health.ts';
 export type { HealthThresholds, LoadgenHealthReport, StageHealth } from './health.ts';
+export { sameReadGaps } from './same-read.ts';
+export type { SameReadGaps } from './same-read.ts';

@@ -102,7 +102,8 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
   const sentBefore = (stage: number): number => stagesPlan.slice(0, stage).reduce((a, st) => a + st.planned, 0);
 
   const loadOptions: RunLoadOptions = {
-    client: { ...clientOpts, keepText: Boolean(perRequest) || source.sessions },
+    // per_request needs each response verbatim (record.raw), dropped once its entry is written.
+    client: { ...clientOpts, keepText: source.sessions, keepRaw: Boolean(perRequest) },
     stages: stagesPlan.map((s) => s.plan),
     source: {
       next: async (i, stage) => {
@@ -132,6 +133,7 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
         const spec = specs.get(rec.id);
         specs.delete(rec.id);
         perRequest.add(perRequestEntry(rec, spec ? client.buildBody(spec, model) : null, perToken));
+        delete rec.raw;
       }
     },
     onStageStart: (plan) => {
