@@ -3,7 +3,8 @@
  * directory with inference-perf's names and fields:
  *   summary_lifecycle_metrics.json, stage_<N>_lifecycle_metrics.json,
  *   per_request_lifecycle_metrics.json (streamed as requests finish), config.yaml.
- * JSON is pretty-printed with indent 2 as inference-perf does.
+ * JSON is written as Python's json.dump(indent=2) does (py-json.ts: float spelling, \u escapes,
+ * no trailing newline), so the files match v0.6.1's byte conventions too.
  */
 import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -11,6 +12,12 @@ import { join } from 'node:path';
 import type { RequestRecord } from '../../engine/types.ts';
 import type { IpConfig } from './config-map.ts';
 import { configYaml } from './config-dump.ts';
+import { pyJson, type PyJsonOptions } from './py-json.ts';
+
+/** The lifecycle reports' ints; every other number is a Python float. */
+const LIFECYCLE_JSON: PyJsonOptions = { intKeys: new Set(['count', 'token_count_mismatches', 'concurrency']) };
+/** per_request entries: token counts are ints, the server's usage is written as it sent it. */
+const PER_REQUEST_JSON: PyJsonOptions = { intKeys: new Set(['input_tokens', 'output_tokens']), verbatimKeys: new Set(['server_usage']) };
 import { inputTokens, lifecycleReport, outputLen, outputTimesMs, type LifecycleOptions } from './lifecycle.ts';
 
 export interface StageInfo {
@@ -32,7 +39,7 @@ function lifecycleOptions(cfg: IpConfig): Omit<LifecycleOptions, 'stage'> {
 }
 
 function writeJson(dir: string, name: string, value: unknown): string {
-  writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
+  writeFileSync(join(dir, name), pyJson(value, LIFECYCLE_JSON));
   return name;
 }
 
@@ -153,13 +160,12 @@ export class PerRequestWriter {
   }
 
   add(entry: Record<string, unknown>): void {
-    const text = JSON.stringify(entry, null, 2).replace(/\n/g, '\n  ');
-    this.out.write(`${this.n === 0 ? '\n  ' : ',\n  '}${text}`);
+    this.out.write(`${this.n === 0 ? '\n  ' : ',\n  '}${pyJson(entry, PER_REQUEST_JSON, '  ')}`);
     this.n++;
   }
 
   async close(): Promise<void> {
-    this.out.end(this.n === 0 ? ']\n' : '\n]\n');
+    this.out.end(this.n === 0 ? ']' : '\n]');
     await once(this.out, 'finish');
   }
 }

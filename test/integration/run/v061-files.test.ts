@@ -28,6 +28,12 @@ test('run: the v0.6.1 sample profile against the embedded simulator writes v0.6.
   const res = onlyDir(wd, 'results');
 
   const summary = readJson<J>(join(res, 'summary_lifecycle_metrics.json'));
+  // Python's JSON conventions: floats spelled as floats, ASCII only, no trailing newline.
+  const text = readFileSync(join(res, 'summary_lifecycle_metrics.json'), 'utf8');
+  assert.match(text, /"images_per_sec": 0\.0,\n/);
+  assert.match(text, /"count": \d+,\n/);
+  const perText = readFileSync(join(res, 'per_request_lifecycle_metrics.json'));
+  assert.ok(perText.every((byte) => byte < 0x80) && text.endsWith('}'));
   assert.deepEqual(shapeDiff(summary, sample('summary_lifecycle_metrics.json')), []);
   assert.deepEqual(shapeDiff(readJson(join(res, 'stage_0_lifecycle_metrics.json')), sample('stage_0_lifecycle_metrics.json')), []);
   const per = readJson<J[]>(join(res, 'per_request_lifecycle_metrics.json'));

@@ -15,6 +15,7 @@ import { configDocument, configYaml } from '../../../../src/harness/inference-pe
 import { lifecycleReport, type LifecycleOptions } from '../../../../src/harness/inference-perf/lifecycle.ts';
 import { perRequestEntry } from '../../../../src/harness/inference-perf/outputs.ts';
 import { DEFAULT_PERCENTILES } from '../../../../src/harness/inference-perf/config-map.ts';
+import { pyFloat, pyJson } from '../../../../src/harness/inference-perf/py-json.ts';
 import { upstreamDir } from '../../../helpers/upstream.ts';
 import { shapeDiff } from '../../../helpers/json-shape.ts';
 
@@ -109,7 +110,7 @@ test('per_request entry: v0.6.1 keys; response is the raw stream, response_chunk
   const body = `data: ${chunk(' a')}\n\ndata: ${chunk(' b')}\n\ndata: ${chunk(' c')}\n\ndata: ${JSON.stringify({ choices: [], usage })}\n\ndata: [DONE]\n\n`;
   const rec = { ...records[0]!, raw: { body, chunks: [chunk(' a'), chunk(' b'), chunk(' c')], usage } };
   const e = perRequestEntry(rec, { model: 'm', prompt: 'p' }, true) as J;
-  const ref = sample('per_request_lifecycle_metrics.json');
+  const ref = sample('per_request_lifecycle_metrics.json') as unknown as J[];
   for (const x of ref) assert.deepEqual(shapeDiff(e, x), []);
   assert.equal(e.response, body);
   assert.equal(e.request, '{"model":"m","prompt":"p"}');
@@ -125,4 +126,19 @@ test('per_request entry: v0.6.1 keys; response is the raw stream, response_chunk
   // Non-streamed: v0.6.1's unary metrics.
   const u = perRequestEntry({ ...records[1]!, stream: false }, {}, false) as J;
   assert.deepEqual(Object.keys(u.info.response_metrics), ['output_tokens', 'server_usage']);
+});
+
+test('JSON text as Python writes it: the three sample files re-serialise byte for byte; float repr', () => {
+  const lifecycle = { intKeys: new Set(['count', 'token_count_mismatches', 'concurrency']) };
+  const perRequest = { intKeys: new Set(['input_tokens', 'output_tokens']), verbatimKeys: new Set(['server_usage']) };
+  for (const [f, o] of [['summary_lifecycle_metrics.json', lifecycle], ['stage_0_lifecycle_metrics.json', lifecycle], ['per_request_lifecycle_metrics.json', perRequest]] as const) {
+    const text = readFileSync(join(SAMPLE, f), 'utf8');
+    assert.equal(pyJson(JSON.parse(text), o), text, f);
+  }
+  // Python's repr(): '1e+16 1000000000000000.0 0.0001 9.999999999999999e-05 2.0485965541183747e-05 1.5e+21 -3.0 123.456 0.0'
+  assert.equal(
+    [1e16, 1e15, 0.0001, 9.999999999999999e-5, 2.0485965541183747e-5, 1.5e21, -3, 123.456, 0].map(pyFloat).join(' '),
+    '1e+16 1000000000000000.0 0.0001 9.999999999999999e-05 2.0485965541183747e-05 1.5e+21 -3.0 123.456 0.0',
+  );
+  assert.equal(pyJson({ s: 'é\u2028😀', n: 2 }, { intKeys: new Set(['n']) }), '{\n  "s": "\\u00e9\\u2028\\ud83d\\ude00",\n  "n": 2\n}');
 });
