@@ -242,8 +242,7 @@ class RequestHandler implements Dispatcher.DispatchHandler {
     if (this.mode === Mode.Stream) {
       if (this.rawParts) this.rawParts.push(text);
       this.framer!.push(text);
-    }
-    else if (this.mode === Mode.Whole || this.raw.length < this.maxErr()) this.raw += text;
+    } else if (this.mode === Mode.Whole || this.raw.length < this.maxErr()) this.raw += text;
   }
 
   onResponseEnd(): void {
