@@ -6,6 +6,7 @@
  */
 import type { RequestRecord } from '../engine/types.ts';
 import { inferencePerfDefinitions, type MetricDefinitionSet } from '../metrics/definition-set.ts';
+import type { SeedMetrics } from '../metrics/seed.ts';
 import type { Summary } from '../metrics/stats.ts';
 import type { Dist, LoadgenHealthFile, ResultSummary } from '../metrics/seed-summary.ts';
 
@@ -14,6 +15,34 @@ export type { Dist, LoadgenHealthFile, ResultSummary } from '../metrics/seed-sum
 
 function dist(x: Summary | undefined): Dist | null {
   return x ? { mean: x.mean, p50: x.p50, p90: x.p90, p99: x.p99 } : null;
+}
+
+/**
+ * summarizeRecords over records that arrive one at a time (one file or several: `-j N` merges),
+ * memory bounded when the definitions have an accumulator (numbers per metric, never records);
+ * otherwise the records are collected and summarised as summarizeRecords does.
+ */
+export async function summarizeRecordStream(
+  name: string,
+  source: AsyncIterable<RequestRecord>,
+  complete: boolean,
+  definitions: MetricDefinitionSet = inferencePerfDefinitions,
+): Promise<ResultSummary> {
+  const acc = definitions.accumulator?.();
+  if (!acc) {
+    const all: RequestRecord[] = [];
+    for await (const r of source) all.push(r);
+    return summarizeRecords(name, all, complete, definitions);
+  }
+  const byLabel: Record<string, number> = {};
+  for await (const r of source) {
+    acc.add(r);
+    if (r.error) {
+      const label = definitions.failureLabel(r);
+      byLabel[label] = (byLabel[label] ?? 0) + 1;
+    }
+  }
+  return toResultSummary(name, acc.result(), byLabel, complete);
 }
 
 export function summarizeRecords(
@@ -29,6 +58,10 @@ export function summarizeRecords(
     const label = definitions.failureLabel(r);
     byLabel[label] = (byLabel[label] ?? 0) + 1;
   }
+  return toResultSummary(name, m, byLabel, complete);
+}
+
+function toResultSummary(name: string, m: SeedMetrics, byLabel: Record<string, number>, complete: boolean): ResultSummary {
   return {
     name,
     complete,
@@ -67,6 +100,15 @@ export function formatSummaryText(s: ResultSummary): string {
     `failure rate               ${f(s.failure_rate * 100)} %${Object.keys(s.failures_by_label).length ? `  (${Object.entries(s.failures_by_label).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`,
     `benchmark duration (s)     ${f(s.benchmark_duration_s)}`,
   ];
+  if (s.merged_from) lines.push(`merged from                ${s.merged_from.length} load generators: ${s.merged_from.join(', ')}`);
+  if (s.monitoring) {
+    const m = s.monitoring;
+    lines.push(
+      `server metrics (-f)        ${m.snapshots} snapshots of ${m.targets} target(s); KV cache usage % mean ${f(m.kv_cache_usage_pct_mean)} max ${f(m.kv_cache_usage_pct_max)}; ` +
+        `running requests mean ${f(m.running_requests_mean)} max ${f(m.running_requests_max, 0)}; waiting mean ${f(m.waiting_requests_mean)} max ${f(m.waiting_requests_max, 0)}`,
+      ...m.warnings.map((w) => `  warning: ${w}`),
+    );
+  }
   if (s.bad_record_lines?.length) {
     lines.push(`bad record lines           ${s.bad_record_lines.length} (not counted in the metrics above)`, ...s.bad_record_lines.map((l) => `  ${l}`));
   }

@@ -74,7 +74,7 @@ export const RUN_SH_OPTIONS: readonly RunShOptionSpec[] = [
   { short: 'v', long: 'verbose', key: 'verbose', variables: ['LLMDBENCH_CONTROL_VERBOSE'], description: 'verbose output' },
   { short: 'n', long: 'dry-run', key: 'dryRun', variables: ['LLMDBENCH_CONTROL_DRY_RUN'], description: 'print the plan, contact nothing' },
   { short: 'x', long: 'dataset', key: 'dataset', arg: 'URL', variables: ['LLMDBENCH_RUN_DATASET_URL'], description: 'dataset URL (LLMDBENCH_RUN_DATASET_FILE becomes its basename)' },
-  { short: 'f', long: 'monitoring', key: 'monitoring', variables: ['LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED'], on: 'true', kubernetesOnly: true, description: 'scrape stack metrics and capture pod logs' },
+  { short: 'f', long: 'monitoring', key: 'monitoring', variables: ['LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED'], on: 'true', description: 'scrape the stack\'s Prometheus metrics during the run (locally: the endpoint\'s /metrics) into <results>/metrics/' },
   { short: 'j', long: 'parallelism', key: 'parallelism', arg: 'N', variables: ['LLMDBENCH_HARNESS_LOAD_PARALLELISM'], check: 'positive-int', description: 'number of identical harness instances (positive integer)' },
   { short: 's', long: 'wait', key: 'wait', arg: 'SECONDS', variables: ['LLMDBENCH_HARNESS_WAIT_TIMEOUT'], check: 'non-negative-int', kubernetesOnly: true, description: 'seconds to wait for the harness pods; 0 = do not wait' },
   { short: 'g', long: 'envvarspod', key: 'envvarspod', arg: 'LIST', variables: ['LLMDBENCH_HARNESS_ENVVARS_TO_YAML'], kubernetesOnly: true, description: 'names or prefixes of extra variables passed to the harness pod' },

@@ -105,6 +105,8 @@ export const VARIABLES: readonly VariableSpec[] = [
   v({ name: 'LLMDBENCH_HARNESS_CONTAINER_IMAGE', default: 'lmcache/lmcache-benchmark:main', description: 'Image named in fmperf profiles' }),
   // --- monitoring -------------------------------------------------------------
   v({ name: 'LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED', default: 'false', flag: '-f/--monitoring', check: 'bool', description: 'Scrape stack metrics and capture pod logs during the run' }),
+  v({ name: 'LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_INTERVAL', default: '15', check: 'positive-int', description: "Seconds between two scrapes of the stack's Prometheus metrics under -f (upstream's METRICS_COLLECTION_INTERVAL in the harness pod, default 15)" }),
+  v({ name: 'LLMDBENCH_VLLM_MONITORING_METRICS_PATH', default: '/metrics', description: 'Path of the Prometheus metrics on each scraped server (-f)' }),
   v({ name: 'LLMDBENCH_VLLM_MODELSERVICE_GAIE_EPP_VERBOSITY', default: '4', description: 'Endpoint picker log verbosity (log capture with -f)' }),
   v({ name: 'LLMDBENCH_VLLM_MODELSERVICE_GAIE_PLUGINS_CONFIGFILE', default: 'default-plugins.yaml', description: 'GAIE plugins preset file passed to the pod' }),
   // --- run / experiment ---------------------------------------------------------

@@ -7,6 +7,7 @@
 import type { RequestRecord } from '../engine/types.ts';
 import { failureLabel } from './failure-label.ts';
 import { seedMetrics, type SeedMetrics } from './seed.ts';
+import { SeedAccumulator, type RecordAccumulator } from './seed-stream.ts';
 
 export interface MetricDefinitionSet {
   /** e.g. `inference-perf`; shown nowhere yet, kept for reports. */
@@ -15,6 +16,11 @@ export interface MetricDefinitionSet {
   summarize(records: readonly RequestRecord[]): SeedMetrics;
   /** The label a failed record is counted under in `failures_by_label`. */
   failureLabel(r: RequestRecord): string;
+  /**
+   * The same summary computed one record at a time (memory: numbers, not records). Sets
+   * without it are summarised from all records in memory (analysis/summary.ts).
+   */
+  accumulator?(): RecordAccumulator;
 }
 
 /** inference-perf's definitions (today's seedMetrics); the default for harnesses without their own. */
@@ -22,4 +28,5 @@ export const inferencePerfDefinitions: MetricDefinitionSet = {
   name: 'inference-perf',
   summarize: (records) => seedMetrics(records),
   failureLabel,
+  accumulator: () => new SeedAccumulator(),
 };

@@ -38,6 +38,20 @@ export interface ResultSummary {
   attempt?: { number: number; failed_attempts: string[] };
   /** As the harness wrote it (schedule lag, achieved vs requested, in-flight, event-loop delay...). */
   loadgen_health?: LoadgenHealthFile;
+  /** -j N merged summary: the generators' result directories it combines. */
+  merged_from?: string[];
+  /** -f: headline numbers of the scraped server metrics (full summary in <results>/metrics/processed/). */
+  monitoring?: {
+    targets: number;
+    snapshots: number;
+    kv_cache_usage_pct_mean?: number;
+    kv_cache_usage_pct_max?: number;
+    running_requests_mean?: number;
+    running_requests_max?: number;
+    waiting_requests_mean?: number;
+    waiting_requests_max?: number;
+    warnings: string[];
+  };
 }
 
 /** loadgen_health.json: F1's health numbers plus our verdict. */

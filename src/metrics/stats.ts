@@ -22,9 +22,15 @@ export interface Summary {
 
 /** mean/min/max/std and p50/p90/p95/p99; undefined when there are no values. */
 export function summarize(values: ArrayLike<number>): Summary | undefined {
-  const n = values.length;
+  if (values.length === 0) return undefined;
+  return summarizeInPlace(Float64Array.from(values));
+}
+
+/** summarize() of a Float64Array that may be reordered (sorted in place: no copy; streaming analysis). */
+export function summarizeInPlace(s: Float64Array): Summary | undefined {
+  const n = s.length;
   if (n === 0) return undefined;
-  const s = Float64Array.from(values).sort();
+  s.sort();
   let sum = 0;
   for (let i = 0; i < n; i++) sum += s[i]!;
   const mean = sum / n;

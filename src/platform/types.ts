@@ -1,3 +1,4 @@
+import type { ResultSummary } from '../metrics/seed-summary.ts';
 import type { EffectiveConfig } from '../config/types.ts';
 import type { RunPlan } from '../plan/types.ts';
 import type { AttemptOptions } from '../run/attempts.ts';
@@ -13,6 +14,8 @@ export interface RunOutcome {
   workDir: string;
   endpointUrl: string;
   units: UnitOutcome[];
+  /** `-j N`: one merged summary per unit run by more than one load generator (run/merged.ts). */
+  merged?: ResultSummary[];
   /** True when a signal stopped the run. */
   interrupted: boolean;
 }

@@ -19,6 +19,8 @@ import type { RunUnit } from '../plan/types.ts';
 import { LlmdbenchError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import type { ResultSummary } from '../metrics/seed-summary.ts';
+import { endpointTargets, startScraper, type ScrapeTarget, type Scraper } from './monitor/scraper.ts';
+import { METRICS_DIR } from '../analysis/monitoring.ts';
 
 /** Written last into a result directory that finished; its absence means "run it again". */
 export const COMPLETE_MARKER = 'llmdbench_complete.json';
@@ -74,6 +76,16 @@ export interface UnitRunOptions {
   env: RuntimeEnv;
   /** The serving engine's log, when the platform has it (the embedded simulator's start-up log); given to the harness as `serverLog`. */
   serverLog?: ServerLogReader;
+  /** Monitoring (-f) targets the platform knows (Kubernetes: the serving pods); default: the endpoint's metrics path. */
+  metricsTargets?: ScrapeTarget[];
+}
+
+/** -f: start scraping the stack's metrics into <resultsDir>/metrics (undefined when monitoring is off). */
+function startMonitoring(unit: RunUnit, endpointUrl: string, resultsDir: string, opts: UnitRunOptions): Scraper | undefined {
+  if (unit.config.get('LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED') !== 'true') return undefined;
+  const intervalS = Number(unit.config.get('LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_INTERVAL') ?? '15');
+  const targets = opts.metricsTargets ?? endpointTargets([endpointUrl], unit.config.get('LLMDBENCH_VLLM_MONITORING_METRICS_PATH') || '/metrics');
+  return startScraper({ targets, intervalMs: (intervalS > 0 ? intervalS : 15) * 1000, dir: join(resultsDir, METRICS_DIR) });
 }
 
 /** Is this result directory complete (its marker written)? */
@@ -111,6 +123,7 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
   let rc = 1;
   let error: string | undefined;
   opts.log.info(`running ${unit.harness} ${unit.profileName} (model ${unit.model}${unit.treatment ? `, treatment ${unit.treatment}` : ''}) -> ${resultsDir}`);
+  const scraper = startMonitoring(unit, endpointUrl, resultsDir, opts);
   try {
     const out = await runHarness(plugin, {
       profile: unit.profile,
@@ -130,9 +143,17 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
     complete = out.complete && !opts.signal.aborted;
     rc = complete ? 0 : 1;
   } catch (e) {
-    if (e instanceof LlmdbenchError && e.kind !== 'internal') throw e;
+    if (e instanceof LlmdbenchError && e.kind !== 'internal') {
+      await scraper?.stop();
+      throw e;
+    }
     error = e instanceof Error ? e.message : String(e);
     opts.log.error(`${name}: ${error}`);
+  }
+  if (scraper) {
+    const rep = await scraper.stop();
+    for (const w of rep.warnings) opts.log.warn(`${name}: ${w}`);
+    writeFileSync(join(resultsDir, METRICS_DIR, 'scrape_report.json'), `${JSON.stringify(rep, null, 2)}\n`);
   }
   const stopMs = Date.now();
   writeRunMetadata(resultsDir, {

@@ -218,7 +218,8 @@ export const command: CliCommand = {
         interrupts.dispose();
         display?.stop();
       }
-      const summaries = out.units.flatMap((u) => (u.summary ? [u.summary] : []));
+      // -j N: each unit's merged summary is one more column, after the generators' own.
+      const summaries = [...out.units.flatMap((u) => (u.summary ? [u.summary] : [])), ...(out.merged ?? [])];
       if (opts.json) {
         const results = out.units.map((u) => ({
           resultsDir: u.resultsDir,
@@ -229,7 +230,7 @@ export const command: CliCommand = {
           ...(u.error ? { error: u.error } : {}),
           summary: u.summary ?? null,
         }));
-        process.stdout.write(`${JSON.stringify({ workDir: out.workDir, endpointUrl: out.endpointUrl, interrupted: out.interrupted, results }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ workDir: out.workDir, endpointUrl: out.endpointUrl, interrupted: out.interrupted, results, merged: out.merged ?? [] }, null, 2)}\n`);
       } else {
         process.stdout.write(formatFinalTable(summaries));
         process.stdout.write(`\nresults: ${join(out.workDir, 'results')}\nanalysis: ${join(out.workDir, 'analysis')}\n`);

@@ -50,6 +50,33 @@ export async function scanRecords(path: string): Promise<RecordScan> {
   return { records, bad };
 }
 
+/**
+ * The records of a file one at a time (memory: one line), for analyses that must not hold every
+ * record (1M-record runs). Bad lines are appended to `bad` as scanRecords reports them.
+ */
+export async function* streamRecords(path: string, bad: BadRecordLine[]): AsyncGenerator<RequestRecord> {
+  if (!existsSync(path)) return;
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  let lineNo = 0;
+  let lastGood = true;
+  const first = bad.length;
+  for await (const line of rl) {
+    lineNo++;
+    if (line.trim() === '') continue;
+    let r: RequestRecord;
+    try {
+      r = JSON.parse(line) as RequestRecord;
+      lastGood = true;
+    } catch {
+      bad.push({ file: path, line: lineNo, text: line.slice(0, 80), last: false });
+      lastGood = false;
+      continue;
+    }
+    yield r;
+  }
+  if (!lastGood && bad.length > first) bad[bad.length - 1]!.last = true;
+}
+
 /** The records of a file; throws E_RECORDS_PARSE (file, line) on a bad line other than a torn last one. */
 export async function readRecords(path: string): Promise<RequestRecord[]> {
   const scan = await scanRecords(path);

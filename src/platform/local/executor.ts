@@ -13,6 +13,8 @@ import type { RunPlan } from '../../plan/types.ts';
 import { checkRunnable, preflight } from '../../run/checks.ts';
 import { runUnitAttempts } from '../../run/attempts.ts';
 import type { UnitOutcome } from '../../run/unit.ts';
+import { mergeGenerators } from '../../run/merged.ts';
+import type { ResultSummary } from '../../metrics/seed-summary.ts';
 import type { Platform, RunOutcome } from '../types.ts';
 import { SIM_LOAD_FORMATS } from '../../sim/keys.ts';
 import { openTarget, servedModels, type Target, type TargetOptions } from './target.ts';
@@ -42,6 +44,7 @@ export const localPlatform: Platform = {
   },
   async execute(plan, opts): Promise<RunOutcome> {
     const units: UnitOutcome[] = [];
+    const merged: ResultSummary[] = [];
     const models = [...new Set(plan.units.map((u) => u.model))];
     let lastUrl = plan.endpointUrl ?? '';
     for (const model of models) {
@@ -67,11 +70,13 @@ export const localPlatform: Platform = {
           // -j N: N identical harness instances at once, each into its own results directory.
           const outs = await Promise.all(unit.resultsDirs.map((_, i) => runUnitAttempts(unit, i, target.url, unitOpts)));
           units.push(...outs);
+          const m = await mergeGenerators(unit, outs, opts.log);
+          if (m) merged.push(m);
         }
       } finally {
         await target.stop();
       }
     }
-    return { workDir: plan.workDir, endpointUrl: lastUrl, units, interrupted: opts.signal.aborted };
+    return { workDir: plan.workDir, endpointUrl: lastUrl, units, merged, interrupted: opts.signal.aborted };
   },
 };

@@ -34,13 +34,13 @@ test('run: LLMDBENCH_CONTROL_VERBOSE=1 from the environment or a scenario turns 
 
 test('run warns once per Kubernetes-only flag it was given, and not for flags it was not', async () => {
   const wd = join(tmp('run-k8s-flags'), 'work');
-  const r = await runCli(['run', '-n', '--workdir', wd, '-k', 'mypvc', '-r', 's3://bucket/x', '-f', '-s', '30', '-g', 'FOO', '-d', '-q', 'sa', '-u'], { env: cleanEnv() });
+  const r = await runCli(['run', '-n', '--workdir', wd, '-k', 'mypvc', '-r', 's3://bucket/x', '-s', '30', '-g', 'FOO', '-d', '-q', 'sa', '-u'], { env: cleanEnv() });
   assert.equal(r.code, 0, r.stderr);
   const warned = r.stderr.split('\n').filter((l) => /has no effect on a local run/.test(l));
-  for (const f of ['--pvc mypvc', '--output s3://bucket/x', '--monitoring', '--wait 30', '--envvarspod FOO', '--debug', '--serviceaccount sa', '--wva']) {
+  for (const f of ['--pvc mypvc', '--output s3://bucket/x', '--wait 30', '--envvarspod FOO', '--debug', '--serviceaccount sa', '--wva']) {
     assert.equal(warned.filter((l) => l.includes(f)).length, 1, `one warning for ${f}:\n${r.stderr}`);
   }
-  assert.equal(warned.length, 8, r.stderr);
+  assert.equal(warned.length, 7, r.stderr);
   assert.match(r.stderr, /s3:\/\/bucket\/x.*not uploaded/);
   const quiet = await runCli(['run', '-n', '--workdir', wd, '-r', 'local'], { env: cleanEnv() });
   assert.equal(quiet.code, 0, quiet.stderr);

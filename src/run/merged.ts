@@ -1,0 +1,31 @@
+/**
+ * `-j N`: after the N load generators of one unit finished, one merged summary over all their
+ * records (analysis/analyze.ts analyzeMerged: counts add up, percentiles from the merged values,
+ * never averaged) into `<workdir>/analysis/<harness>_<eid>_<stack>_merged/` — the generators'
+ * folders are `..._1 … _N`, so `_merged` sorts next to them and cannot collide with an index.
+ * Harness-neutral and platform-neutral: any platform that brings the N results directories home
+ * calls it.
+ */
+import { basename, dirname, join } from 'node:path';
+import { analyzeMerged } from '../analysis/analyze.ts';
+import { definitionsFor } from '../analysis/definitions.ts';
+import type { ResultSummary } from '../metrics/seed-summary.ts';
+import type { RunUnit } from '../plan/types.ts';
+import type { Logger } from '../util/logger.ts';
+import type { UnitOutcome } from './unit.ts';
+
+/** `<harness>_<eid>_<stack>_1` → `<harness>_<eid>_<stack>_merged`. */
+export function mergedName(firstResultsDir: string): string {
+  return basename(firstResultsDir).replace(/_\d+$/, '') + '_merged';
+}
+
+/** The merged summary of a unit run with parallelism > 1 (undefined for -j 1 or no records). */
+export async function mergeGenerators(unit: RunUnit, outs: readonly UnitOutcome[], log: Logger): Promise<ResultSummary | undefined> {
+  if (unit.resultsDirs.length < 2) return undefined;
+  const name = mergedName(unit.resultsDirs[0]!);
+  const analysisDir = join(dirname(unit.analysisDirs[0]!), name);
+  const complete = outs.length === unit.resultsDirs.length && outs.every((o) => o.complete);
+  const s = await analyzeMerged(name, unit.resultsDirs, analysisDir, complete, { definitions: definitionsFor(unit.harness), log });
+  if (s) log.info(`merged ${unit.resultsDirs.length} load generators -> ${analysisDir}`);
+  return s;
+}
