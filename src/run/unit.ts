@@ -124,6 +124,7 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
   let error: string | undefined;
   opts.log.info(`running ${unit.harness} ${unit.profileName} (model ${unit.model}${unit.treatment ? `, treatment ${unit.treatment}` : ''}) -> ${resultsDir}`);
   const scraper = startMonitoring(unit, endpointUrl, resultsDir, opts);
+  await scraper?.first; // the baseline snapshot precedes the load
   try {
     const out = await runHarness(plugin, {
       profile: unit.profile,

@@ -53,6 +53,8 @@ export function endpointTargets(endpointUrls: readonly string[], path = '/metric
 }
 
 export interface Scraper {
+  /** Settles when the first snapshot of every target was written or failed (bounded by the timeout): await it before the load starts, so counters' increases cover the whole run. */
+  readonly first: Promise<void>;
   /** Stops the timer, takes one last snapshot of every target, waits for the writes. */
   stop(): Promise<ScrapeReport>;
 }
@@ -95,9 +97,11 @@ export function startScraper(o: ScraperOptions): Scraper {
     }
   };
   tick();
+  const first = Promise.all(clients.map((c) => c.busy)).then(() => undefined);
   const timer = setInterval(tick, o.intervalMs);
   timer.unref();
   return {
+    first,
     async stop(): Promise<ScrapeReport> {
       clearInterval(timer);
       await Promise.all(clients.map((c) => c.busy));
