@@ -16,9 +16,12 @@ export function inRun(ctx: RunContext): boolean {
   return ctx.start !== undefined || ctx.harnessVersion !== undefined || ctx.experimentId !== undefined;
 }
 
-/** `scenario.load.native` before the converter's own additions (upstream _populate_load). */
+/**
+ * `scenario.load.native` before the converter's own additions (upstream _populate_load).
+ * Outside a run, a profile given explicitly (`report convert --config`) is used as the config.
+ */
 function baseNative(ctx: RunContext): Record<string, unknown> {
-  if (!inRun(ctx)) return {};
+  if (!inRun(ctx)) return ctx.config === undefined ? {} : { config: ctx.config };
   return { args: parseHarnessArgs(ctx.harnessArgs), config: ctx.config ?? null };
 }
 
