@@ -10,7 +10,7 @@ import { readNativeFile, render, renderAll } from '../../../../src/analysis/repo
 import { readConfigFile } from '../../../../src/analysis/report/context.ts';
 import { SAMPLES, schemaErrors } from '../../../helpers/report-schema.ts';
 
-type Obj = Record<string, any>;
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const s = (p: string): string => join(SAMPLES, p);
 const GUIDELLM = s('guidellm/real-run-against-sim/benchmarks.json');
 const GUIDELLM_V2 = s('guidellm/guidellm_report_v2.json');
