@@ -14,5 +14,5 @@ export { loadgenHealth } from './health.ts';
 export type { HealthThresholds, LoadgenHealthReport, StageHealth } from './health.ts';
 export { distribution, scaleDistribution, DISTRIBUTION_PERCENTILES } from './distribution.ts';
 export type { Distribution } from './distribution.ts';
-export { goodput, parseSlo, sloFromInferencePerf, sloFromVllmBench, sloValuesMs, SLO_METRICS } from './slo.ts';
+export { goodput, GoodputAccumulator, parseSlo, sloFromInferencePerf, sloFromVllmBench, sloValuesMs, SLO_METRICS } from './slo.ts';
 export type { Goodput, Slo, SloMetric } from './slo.ts';

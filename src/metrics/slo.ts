@@ -102,41 +102,60 @@ export function sloValuesMs(r: RequestRecord, o: InferencePerfOptions = {}): Par
   return v;
 }
 
+/** Goodput built one record at a time (records streamed from disk; memory stays constant). */
+export class GoodputAccumulator {
+  private readonly keys: SloMetric[];
+  private good = 0;
+  private successes = 0;
+  private total = 0;
+  private readonly met: Partial<Record<SloMetric, number>> = {};
+  private minSent = Infinity;
+  private maxEnd = -Infinity;
+
+  constructor(
+    private readonly slo: Slo,
+    private readonly o: InferencePerfOptions = {},
+  ) {
+    this.keys = SLO_METRICS.filter((k) => slo[k] !== undefined);
+  }
+
+  add(r: RequestRecord): void {
+    this.total++;
+    if (r.sentAtMs < this.minSent) this.minSent = r.sentAtMs;
+    if (r.endAtMs > this.maxEnd) this.maxEnd = r.endAtMs;
+    if (r.error) return;
+    this.successes++;
+    const v = sloValuesMs(r, this.o);
+    let all = true;
+    for (const k of this.keys) {
+      if (v[k] !== undefined && v[k]! <= this.slo[k]!) this.met[k] = (this.met[k] ?? 0) + 1;
+      else all = false;
+    }
+    if (all) this.good++;
+  }
+
+  result(): Goodput {
+    const durationS = this.total > 0 ? (this.maxEnd - this.minSent) / 1000 : 0;
+    const attainment: Partial<Record<SloMetric, number>> = {};
+    for (const k of this.keys) attainment[k] = this.successes ? (this.met[k] ?? 0) / this.successes : 0;
+    return {
+      slo: this.slo,
+      total: this.total,
+      good: this.good,
+      share: this.total ? this.good / this.total : 0,
+      ratePerS: durationS > 0 ? this.good / durationS : 0,
+      attainment,
+    };
+  }
+}
+
 /**
  * A request is good when it succeeded and, for every bounded metric, has a value
  * ≤ the bound (a bounded metric the request lacks, e.g. TTFT of a non-streamed
  * response, fails it). ITL is bounded by the request's largest gap.
  */
 export function goodput(records: readonly RequestRecord[], slo: Slo, o: InferencePerfOptions = {}): Goodput {
-  const keys = SLO_METRICS.filter((k) => slo[k] !== undefined);
-  let good = 0;
-  let successes = 0;
-  const met: Partial<Record<SloMetric, number>> = {};
-  let minSent = Infinity;
-  let maxEnd = -Infinity;
-  for (const r of records) {
-    if (r.sentAtMs < minSent) minSent = r.sentAtMs;
-    if (r.endAtMs > maxEnd) maxEnd = r.endAtMs;
-    if (r.error) continue;
-    successes++;
-    const v = sloValuesMs(r, o);
-    let all = true;
-    for (const k of keys) {
-      const ok = v[k] !== undefined && v[k]! <= slo[k]!;
-      if (ok) met[k] = (met[k] ?? 0) + 1;
-      else all = false;
-    }
-    if (all) good++;
-  }
-  const durationS = records.length > 0 ? (maxEnd - minSent) / 1000 : 0;
-  const attainment: Partial<Record<SloMetric, number>> = {};
-  for (const k of keys) attainment[k] = successes ? (met[k] ?? 0) / successes : 0;
-  return {
-    slo,
-    total: records.length,
-    good,
-    share: records.length ? good / records.length : 0,
-    ratePerS: durationS > 0 ? good / durationS : 0,
-    attainment,
-  };
+  const acc = new GoodputAccumulator(slo, o);
+  for (const r of records) acc.add(r);
+  return acc.result();
 }

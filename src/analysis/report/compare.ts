@@ -1,6 +1,6 @@
 /**
  * `llmdbench compare`: the seed's ten metrics of several runs side by side, one
- * block per stage (matched by stage index; labelled with its rate / concurrency),
+ * block per stage (matched by stage index; each run's requested rate / concurrency on top),
  * with Δ % of each run against the first. Runs of different harnesses compare
  * through their v0.2 reports (SummaryRow), converted from the native files or
  * read from report files already written.
@@ -35,7 +35,11 @@ export function rowsOf(dir: string): SummaryRow[] {
     const ctx = readRunContext(rd);
     for (const src of found.sources) {
       for (const c of found.converter.convert(src, ctx)) {
-        if (!c.v01Only) rows.push(summaryRow(render(c, ctx, '0.2')));
+        if (c.v01Only) continue;
+        const row = summaryRow(render(c, ctx, '0.2'));
+        // The native duration of this stage (inference-perf: its send duration) over the run's.
+        if (c.v01Time.duration > 0) row.durationS = c.v01Time.duration;
+        rows.push(row);
       }
     }
   }
@@ -51,6 +55,8 @@ type Get = (r: SummaryRow) => number | undefined;
 const NAMES: Record<string, string> = { ttftMs: 'TTFT', tpotMs: 'TPOT', requestLatencyMs: 'request latency', ntpotMs: 'NTPOT', itlMs: 'ITL' };
 const d = (k: keyof SummaryRow, s: keyof Dist): Get => (r) => (r[k] as Dist | undefined)?.[s];
 const LINES: [string, Get, number][] = [
+  ['requested rate (req/s)', (r) => r.rateQps, 3],
+  ['concurrency', (r) => r.concurrency, 0],
   ['output tokens/s', (r) => r.outputTokensPerS, 2],
   ['input tokens/s', (r) => r.inputTokensPerS, 2],
   ['requests/s', (r) => r.requestsPerS, 3],
@@ -58,7 +64,7 @@ const LINES: [string, Get, number][] = [
     (['mean', 'p50', 'p90', 'p99'] as const).map((s) => [`${NAMES[k]} ${s} (ms)`, d(k, s), 2] as [string, Get, number]),
   ),
   ['failure rate (%)', (r) => (r.failureRate === undefined ? undefined : r.failureRate * 100), 2],
-  ['benchmark duration (s)', (r) => r.durationS, 2],
+  ['duration (s)', (r) => r.durationS, 2],
 ];
 
 const fmt = (v: number | undefined, p: number): string => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(p));
@@ -70,11 +76,6 @@ export function deltaPct(base: number | undefined, v: number | undefined): strin
   return `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
 }
 
-function stageLabel(r: SummaryRow | undefined, stage: number): string {
-  if (!r) return `stage ${stage}`;
-  const what = r.rateQps !== undefined ? `rate ${r.rateQps} req/s` : r.concurrency !== undefined ? `concurrency ${r.concurrency}` : '';
-  return `stage ${stage}${what ? ` (${what})` : ''}`;
-}
 
 /** The side-by-side table as text. */
 export function formatComparison(runs: readonly RunRows[]): string {
@@ -85,7 +86,7 @@ export function formatComparison(runs: readonly RunRows[]): string {
   for (const st of stages) {
     const rows = runs.map((r) => r.rows.find((x) => x.stage === st));
     lines.push('');
-    let head = stageLabel(rows.find(Boolean), st).padEnd(nameW);
+    let head = `stage ${st}`.padEnd(nameW);
     runs.forEach((_, i) => (head += String.fromCharCode(65 + i).padStart(colW)));
     for (let i = 1; i < runs.length; i++) head += `Δ ${String.fromCharCode(65 + i)} vs A`.padStart(colW);
     lines.push(head);

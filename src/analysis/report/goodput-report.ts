@@ -1,13 +1,13 @@
 /**
  * Goodput of a results directory from its raw records (records.jsonl, written by
  * every harness on our engine): for the whole run and per stage, under the SLOs of
- * `--slo` merged over the profile's own. Written as goodput.json next to the reports.
+ * `--slo` merged over the profile's own, records streamed. Written as goodput.json next to the reports.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../engine/types.ts';
-import { readRecords } from '../../engine/record/reader.ts';
-import { goodput, type Goodput, type Slo } from '../../metrics/slo.ts';
+import { iterateRecords } from '../../engine/record/reader.ts';
+import { GoodputAccumulator, type Goodput, type Slo } from '../../metrics/slo.ts';
 import { RECORDS_FILE } from '../../metrics/seed-summary.ts';
 
 export const GOODPUT_FILE = 'goodput.json';
@@ -17,16 +17,21 @@ export interface GoodputReport {
   stages: (Goodput & { stage: number })[];
 }
 
-export function goodputOf(records: readonly RequestRecord[], slo: Slo): GoodputReport {
-  const byStage = new Map<number, RequestRecord[]>();
-  for (const r of records) {
-    let a = byStage.get(r.stage);
-    if (!a) byStage.set(r.stage, (a = []));
-    a.push(r);
+/** Goodput for the run and per stage, records streamed (constant memory per stage). */
+export async function goodputOf(records: AsyncIterable<RequestRecord> | Iterable<RequestRecord>, slo: Slo): Promise<GoodputReport | undefined> {
+  const all = new GoodputAccumulator(slo);
+  const stages = new Map<number, GoodputAccumulator>();
+  for await (const r of records) {
+    all.add(r);
+    let s = stages.get(r.stage);
+    if (!s) stages.set(r.stage, (s = new GoodputAccumulator(slo)));
+    s.add(r);
   }
+  const total = all.result();
+  if (total.total === 0) return undefined;
   return {
-    all: goodput(records, slo),
-    stages: [...byStage.entries()].sort((a, b) => a[0] - b[0]).map(([stage, rs]) => ({ stage, ...goodput(rs, slo) })),
+    all: total,
+    stages: [...stages.entries()].sort((a, b) => a[0] - b[0]).map(([stage, acc]) => ({ stage, ...acc.result() })),
   };
 }
 
@@ -34,10 +39,8 @@ export function goodputOf(records: readonly RequestRecord[], slo: Slo): GoodputR
 export async function writeGoodput(resultsDir: string, outDir: string, slo: Slo): Promise<GoodputReport | undefined> {
   const file = join(resultsDir, RECORDS_FILE);
   if (Object.keys(slo).length === 0 || !existsSync(file)) return undefined;
-  const records = await readRecords(file);
-  if (records.length === 0) return undefined;
-  const g = goodputOf(records, slo);
-  writeFileSync(join(outDir, GOODPUT_FILE), `${JSON.stringify(g, null, 2)}\n`);
+  const g = await goodputOf(iterateRecords(file), slo);
+  if (g) writeFileSync(join(outDir, GOODPUT_FILE), `${JSON.stringify(g, null, 2)}\n`);
   return g;
 }
 

@@ -61,7 +61,9 @@ test('analyze: our own inference-perf run converts into valid v0.1/v0.2/v0.2.1 r
   assert.equal(c.code, 0, c.stderr);
   assert.match(c.stdout, /A = .*\(inference-perf\)/);
   assert.match(c.stdout, /B = .*\(guidellm\)/);
-  assert.match(c.stdout, /stage 0 \(rate 4 req\/s\)\s+A\s+B\s+Δ B vs A/);
+  assert.match(c.stdout, /stage 0\s+A\s+B\s+Δ B vs A/);
+  assert.match(c.stdout, /requested rate \(req\/s\)\s+4\.000\s+4\.000\s+\+0\.0%/);
+  assert.match(c.stdout, /duration \(s\)\s+\d+\.\d\d\s+10\.00\s/);
   const ttftLine = c.stdout.split('\n').find((l) => l.startsWith('TTFT p90 (ms)'))!;
   const cells = ttftLine.trim().split(/\s+/);
   const a = Number(cells[3]);
