@@ -16,3 +16,5 @@ export { distribution, scaleDistribution, DISTRIBUTION_PERCENTILES } from './dis
 export type { Distribution } from './distribution.ts';
 export { goodput, GoodputAccumulator, parseSlo, sloFromInferencePerf, sloFromVllmBench, sloValuesMs, SLO_METRICS } from './slo.ts';
 export type { Goodput, Slo, SloMetric } from './slo.ts';
+export { seedDistributions } from './seed-distributions.ts';
+export type { SeedDistributions } from './seed-distributions.ts';

@@ -58,3 +58,21 @@ test('goodput: share of all requests and rate over the benchmark time; failures 
   assert.equal(goodput(rs, {}).good, 3, 'no SLO: every success is good');
   assert.equal(goodput(rs, { itl: 59 }).good, 2, 'ITL bounds the largest gap');
 });
+
+test('seed distributions from records agree with the seed summary and carry p0.1 … p99.9', async () => {
+  const { seedDistributions } = await import('../../../src/metrics/seed-distributions.ts');
+  const { seedMetrics } = await import('../../../src/metrics/seed.ts');
+  const rs = Array.from({ length: 30 }, (_, i) => rec(i, i * 50, 20 + (i % 7) * 3, 5 + (i % 3), 4 + (i % 5)));
+  rs.push(rec(99, 10, 10, 10, 5, true));
+  const d = seedDistributions(rs);
+  const s = seedMetrics(rs);
+  for (const [k, sk] of [['ttftMs', 'ttftMs'], ['tpotMs', 'tpotMs'], ['requestLatencyMs', 'requestLatencyMs'], ['itlMs', 'itlMs'], ['ntpotMs', 'ntpotMs']] as const) {
+    const a = d[k]!;
+    const b = s[sk]!;
+    assert.equal(a.count, b.count, k);
+    for (const [p, q] of [[50, 'p50'], [90, 'p90'], [99, 'p99']] as const) assert.ok(Math.abs(a.percentiles[p]! - b[q]) < 1e-9, `${k} p${p}`);
+    assert.ok(Math.abs(a.mean - b.mean) < 1e-9 && Math.abs(a.stddev - b.std) < 1e-9, k);
+    assert.ok(a.percentiles[0.1]! <= a.percentiles[1]! && a.percentiles[99.9]! <= a.max);
+  }
+  assert.equal(d.outputTokens!.count, 30, 'successes only');
+});
