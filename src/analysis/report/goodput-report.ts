@@ -1,12 +1,13 @@
 /**
  * Goodput of a results directory from its raw records (records.jsonl, written by
  * every harness on our engine): for the whole run and per stage, under the SLOs of
- * `--slo` merged over the profile's own, records streamed. Written as goodput.json next to the reports.
+ * `--slo` merged over the profile's own (records read with the project's one record reader).
+ * Written as goodput.json next to the reports.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../engine/types.ts';
-import { iterateRecords } from '../../engine/record/reader.ts';
+import { readRecords } from '../../engine/record/reader.ts';
 import { GoodputAccumulator, type Goodput, type Slo } from '../../metrics/slo.ts';
 import { RECORDS_FILE } from '../../metrics/seed-summary.ts';
 
@@ -17,7 +18,7 @@ export interface GoodputReport {
   stages: (Goodput & { stage: number })[];
 }
 
-/** Goodput for the run and per stage, records streamed (constant memory per stage). */
+/** Goodput for the run and per stage; takes any (async) iterable of records. */
 export async function goodputOf(records: AsyncIterable<RequestRecord> | Iterable<RequestRecord>, slo: Slo): Promise<GoodputReport | undefined> {
   const all = new GoodputAccumulator(slo);
   const stages = new Map<number, GoodputAccumulator>();
@@ -39,7 +40,7 @@ export async function goodputOf(records: AsyncIterable<RequestRecord> | Iterable
 export async function writeGoodput(resultsDir: string, outDir: string, slo: Slo): Promise<GoodputReport | undefined> {
   const file = join(resultsDir, RECORDS_FILE);
   if (Object.keys(slo).length === 0 || !existsSync(file)) return undefined;
-  const g = await goodputOf(iterateRecords(file), slo);
+  const g = await goodputOf(await readRecords(file), slo);
   if (g) writeFileSync(join(outDir, GOODPUT_FILE), `${JSON.stringify(g, null, 2)}\n`);
   return g;
 }
