@@ -98,7 +98,7 @@ test('report convert: upstream samples, -w/-b/-i, refuses to overwrite, clear er
   assert.match(r.stderr, /E_REPORT_VERSION/);
 });
 
-test('nop result.yaml (both shapes) converts into a valid v0.1 report with upstream\'s units', async () => {
+test('nop result.yaml (SHELL shape, as the nop harness writes it) converts into a valid v0.1 report with upstream\'s units', async () => {
   const d = tmp('reports-nop');
   const result = {
     version: '0.1',
@@ -131,7 +131,7 @@ test('nop result.yaml (both shapes) converts into a valid v0.1 report with upstr
   assert.equal(schemaErrors('0.1', rep), '');
   assert.equal(rep['scenario'].load.name, 'nop');
   assert.deepEqual(rep['scenario'].host, { accelerator: [{ count: 1, model: 'auto' }], type: ['replica'] });
-  const block = rep['metrics'].metadata[0].value[0];
+  const block = rep['metrics'].metadata[0]; // SHELL-era shape: the entries themselves
   assert.deepEqual(block.load.transfer_rate, { units: 'GiB/s', value: 0.0184 });
   assert.deepEqual(block.sleep.gpu_freed, { units: 'GiB', value: 60.1 });
   assert.deepEqual(block.categories[0].categories[0].elapsed, { units: 's', value: 10 });

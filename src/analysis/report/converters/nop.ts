@@ -3,7 +3,8 @@
  * for v0.1 alone; llm-d-benchmark writes it to benchmark_report/result.yaml), as
  * upstream's import_nop: zero placeholders for requests / latency / throughput,
  * one `metrics.metadata` entry per metrics block with every value as {units, value}.
- * Reads both result shapes: `metrics` (SHELL) and `vllm_metrics` (HEAD).
+ * Reads both result shapes: `metrics` (SHELL: metadata = the entries, as the nop harness's own
+ * benchmark_report/result.yaml) and `vllm_metrics` (HEAD: wrapped with `extra_metrics`).
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -70,8 +71,9 @@ export function convertNop(file: string, res: Obj): CommonReport {
   const engines = engineList.map((e) => ({ name: e['name'] ?? '', version: e['version'], args: e['args'], metadata: e['image'] !== undefined ? { image: e['image'] } : undefined }));
   const metricsName = Array.isArray(res['vllm_metrics']) ? 'vllm_metrics' : 'metrics';
   const blocks = Array.isArray(res[metricsName]) ? (res[metricsName] as Obj[]).map(block) : [];
-  const metadata: unknown[] = [{ name: 'vllm_metrics', value: blocks }];
-  if (Array.isArray(res['extra_metrics'])) metadata.push({ name: 'extra_metrics', value: res['extra_metrics'] });
+  // SHELL era: the entries themselves; HEAD: wrapped as {name: 'vllm_metrics' | 'extra_metrics', value}.
+  const metadata: unknown[] = metricsName === 'metrics' ? blocks : [{ name: 'vllm_metrics', value: blocks }];
+  if (metricsName !== 'metrics' && Array.isArray(res['extra_metrics'])) metadata.push({ name: 'extra_metrics', value: res['extra_metrics'] });
   const time = (res['time'] ?? {}) as Obj;
   return {
     harness: 'nop',
