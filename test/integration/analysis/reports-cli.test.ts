@@ -90,6 +90,12 @@ test('report convert: upstream samples, -w/-b/-i, refuses to overwrite, clear er
   assert.ok(existsSync(join(d, 'g_0.yaml')) && existsSync(join(d, 'g_1.yaml')));
   r = await runCli(['report', 'convert', join(SAMPLES, 'guidellm', 'guidellm_report_v2.json'), '-i', '1']);
   assert.equal((parse(r.stdout) as Obj)['scenario'].load.args ? 1 : 0, 1);
+  r = await runCli(['analyze', d]);
+  assert.equal(r.code, 1, 'nothing to analyse is a failure');
+  assert.match(r.stdout, /no harness results found/);
+  r = await runCli(['compare', d, join(SAMPLES, 'guidellm', 'real-run-against-sim')]);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /E_COMPARE_EMPTY/);
   r = await runCli(['report', 'convert', join(SAMPLES, 'vllm-benchmark', 'real-run-against-sim', 'console.txt')]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /E_REPORT_UNKNOWN_NATIVE/);

@@ -52,3 +52,36 @@ test('GuideLLM report schema v1 (`args`): rate by index, data arguments as YAML 
   assert.equal(c!.model, 'm/1');
   assert.equal(schemaErrors('0.2', r), '');
 });
+
+test('InferenceMAX (-w inferencemax) reads the vllm bench fields; ITL/E2EL without p50/p75 as upstream', () => {
+  const vllm = join(SAMPLES, 'vllm-benchmark', 'real-run-against-sim', 'vllm-4.0qps-Llama-3.2-1B-Instruct-20261202-041532.json');
+  const data = JSON.parse(readFileSync(vllm, 'utf8')) as Record<string, unknown>;
+  data['input_lens'] = [60, 68];
+  data['output_lens'] = [30, 34];
+  const f = join(tmp('inferencemax'), 'result.json');
+  writeFileSync(f, JSON.stringify(data));
+  const [c] = readNativeFile(f, {}, 'inferencemax');
+  const r = render(c!, {}, '0.2') as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const agg = r['results'].request_performance.aggregate;
+  assert.equal(r['scenario'].load.standardized.tool, 'inferencemax');
+  assert.equal(agg.requests.input_length.mean, 64);
+  assert.equal(agg.latency.inter_token_latency.p50, undefined);
+  assert.equal(agg.latency.time_to_first_token.p50, data['median_ttft_ms']);
+  assert.match(r['run'].time.duration, /^PT10\.364306002000376S$/);
+  assert.equal(schemaErrors('0.2', r), '');
+});
+
+test('inference-perf session lifecycle file: v0.2.1 session_performance', () => {
+  const f = join(tmp('session'), 'stage_2_session_lifecycle_metrics.json');
+  const stats = { mean: 3, min: 1, max: 5, 'p0.1': 1, p1: 1, p5: 1, p10: 1, p25: 2, median: 3, p75: 4, p90: 5, p95: 5, p99: 5, 'p99.9': 5 };
+  writeFileSync(f, JSON.stringify({ num_sessions: 10, num_sessions_succeeded: 9, num_sessions_failed: 1, total_events: 30, total_events_completed: 28, total_events_cancelled: 2, sessions_per_second: 0.5, session_duration_sec: stats, num_events: stats, total_input_tokens: stats, total_output_tokens: stats }));
+  const [c] = readNativeFile(f, {});
+  const r = render(c!, {}, '0.2.1') as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const s = r['results'].session_performance.sessions;
+  assert.deepEqual([s.total, s.succeeded, s.failed, s.session_rate.mean, s.session_duration.units, s.session_duration.p50], [10, 9, 1, 0.5, 's', 3]);
+  assert.equal(r['scenario'].load.standardized.stage, 2);
+  assert.equal(schemaErrors('0.2.1', r), '');
+  const r1 = render(c!, {}, '0.1') as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  assert.equal(r1['metrics'].requests.failures, 2);
+  assert.equal(schemaErrors('0.1', r1), '');
+});
