@@ -61,10 +61,11 @@ export function renderAll(commons: readonly CommonReport[], ctx: RunContext, wan
   return out;
 }
 
-/** Read one native file (any harness) into CommonReports. */
-export function readNativeFile(file: string, ctx: RunContext, harness?: string): CommonReport[] {
-  const conv = converterForFile(file, harness);
-  const session = /_session_lifecycle_metrics\.json$/.test(file);
+/** Read one native file (any harness) into CommonReports; `forceSession`: an inference-perf session lifecycle file (upstream's -s). */
+export function readNativeFile(file: string, ctx: RunContext, harness?: string, forceSession = false): CommonReport[] {
+  const conv = converterForFile(file, forceSession ? (harness ?? 'inference-perf') : harness);
+  const session = forceSession || /_session_lifecycle_metrics\.json$/.test(file);
+  if (forceSession) return conv.convert({ file: resolve(file), session }, ctx);
   const abs = resolve(file);
   const src = conv.find(dirname(abs)).find((s) => resolve(s.file) === abs) ?? { file: abs, session };
   return conv.convert(src, ctx);

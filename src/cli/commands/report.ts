@@ -22,6 +22,7 @@ export const command: CliCommand = {
       .option('-b, --br-version <version>', 'report version: 0.1, 0.2 or 0.2.1', '0.1')
       .option('-i, --index <n>', 'only this benchmark of a multi-benchmark file')
       .option('-f, --force', 'overwrite the output file')
+      .option('-s, --session', 'the file is an inference-perf session lifecycle file (detected from its name otherwise)')
       .option('--config <profile>', 'the workload profile the run used (fills scenario.load.native.config and cfg_id)')
       .action(async (file, out, opts) => {
         const [version] = parseVersions(opts.brVersion);
@@ -30,7 +31,7 @@ export const command: CliCommand = {
         const { readRunContext } = await import('../../analysis/report/context.ts');
         const { reportYaml } = await import('../../analysis/report/files.ts');
         const ctx = readRunContext(dirname(resolve(file)), opts.config);
-        let commons = readNativeFile(file, ctx, opts.workloadGenerator);
+        let commons = readNativeFile(file, ctx, opts.workloadGenerator, opts.session === true);
         if (opts.index !== undefined) {
           const i = Number(opts.index);
           if (!Number.isInteger(i) || i < 0 || i >= commons.length) throw new LlmdbenchError('E_REPORT_INDEX', `--index ${opts.index}: the file has ${commons.length} benchmark(s)`);
