@@ -1,12 +1,12 @@
 import { Command } from '@commander-js/extra-typings';
 import { existsSync } from 'node:fs';
-import type { CliCommand } from './index.ts';
+import type { CliCommand, CliContext } from './types.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { parseVersions, parseSloOption } from './report-options.ts';
 
 export const command: CliCommand = {
   name: 'analyze',
-  register(program: Command): void {
+  register(program: Command, ctx: CliContext): void {
     program
       .command('analyze')
       .description(
@@ -27,7 +27,7 @@ export const command: CliCommand = {
         const { analyzeAll } = await import('../../analysis/report/run-analysis.ts');
         const results = await analyzeAll(dir, { versions, slo, outDir: opts.out, configFile: opts.config });
         process.stdout.write(results.text);
-        if (results.failed) process.exitCode = 1;
+        if (results.failed) ctx.setExitCode(1);
       });
   },
 };

@@ -1,12 +1,12 @@
 import { Command } from '@commander-js/extra-typings';
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { CliCommand } from './index.ts';
+import type { CliCommand, CliContext } from './types.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 
 export const command: CliCommand = {
   name: 'compare',
-  register(program: Command): void {
+  register(program: Command, _cli: CliContext): void {
     program
       .command('compare')
       .description(

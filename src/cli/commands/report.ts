@@ -1,13 +1,13 @@
 import { Command } from '@commander-js/extra-typings';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { CliCommand } from './index.ts';
+import type { CliCommand, CliContext } from './types.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { parseVersions } from './report-options.ts';
 
 export const command: CliCommand = {
   name: 'report',
-  register(program: Command): void {
+  register(program: Command, _cli: CliContext): void {
     const report = program.command('report').description('llm-d benchmark reports: convert native harness files');
     report
       .command('convert')
