@@ -17,6 +17,8 @@ test('analyze: our own inference-perf run converts into valid v0.1/v0.2/v0.2.1 r
   const wd = tmp('reports-own');
   const run = await runCli(['run', '--workdir', wd, '--quiet', '-o', 'duration=3,rate=4'], { env: cleanEnv({ LLMDBENCH_SIM_PRESET: 'instant' }) });
   assert.equal(run.code, 0, run.stderr);
+  // The run's own analysis step already wrote the reports and says where.
+  assert.match(run.stdout, /reports: 3 llm-d benchmark report files \(v0\.1, v0\.2, v0\.2\.1\) in /);
   const r = await runCli(['analyze', wd, '--slo', 'ttft=10s,tpot=1s']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /inference-perf: 1 stage, 3 reports in /);
