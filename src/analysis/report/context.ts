@@ -2,7 +2,7 @@
  * The run-level context of a results directory: run_metadata.yaml (written by
  * every harness run, upstream and ours) and the rendered workload profile it
  * names (upstream reads it from LLMDBENCH_RUN_EXPERIMENT_HARNESS_WORKLOAD_NAME;
- * we find it in the work directory: <workdir>/workload/profiles/<harness>/<file>).
+ * we find the run's copy in the results directory, else in <workdir>/workload/profiles/<harness>/).
  * Missing pieces stay undefined: a directory the Python tools wrote converts too.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,13 +16,16 @@ export const RUN_METADATA_FILE = 'run_metadata.yaml';
 type Obj = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 
-/** The rendered profile of a run: `<workdir>/workload/profiles/<harness>/<workload>`, if present. */
+/**
+ * The rendered profile of a run: the copy the run keeps in the results directory
+ * (`<results>/<workload>`), else `<workdir>/workload/profiles/<harness>/<workload>`.
+ */
 export function findProfile(resultsDir: string, harness: string | undefined, workload: string | undefined): string | undefined {
-  if (!harness || !workload) return undefined;
+  if (!workload) return undefined;
   const workdir = resolve(resultsDir, '..', '..');
   for (const name of [workload, basename(workload)]) {
-    const p = join(workdir, 'workload', 'profiles', harness, name);
-    if (existsSync(p)) return p;
+    const candidates = [join(resultsDir, name), ...(harness ? [join(workdir, 'workload', 'profiles', harness, name)] : [])];
+    for (const p of candidates) if (existsSync(p)) return p;
   }
   return undefined;
 }
