@@ -1,6 +1,6 @@
 /**
  * fmperf / LMBenchmark: one report per `LMBench_<workload>_output_<qps>.csv`
- * (columns prompt_tokens, generation_tokens, ttft, generation_time, launch_time,
+ * (also `LMBench_<workload>_qps<qps>.csv`; columns prompt_tokens, generation_tokens, ttft, generation_time, launch_time,
  * finish_time; seconds), as llm-d-benchmark's historical import_fmperf:
  * duration = finish_time[last] − launch_time[first], request latency = finish −
  * launch, TPOT = (latency − ttft)/(generation_tokens − 1), ITL = TPOT. Unlike that
@@ -12,11 +12,12 @@ import { basename, join } from 'node:path';
 import { fromValues } from '../stats-map.ts';
 import type { CommonReport, Converter, NativeSource, RunContext } from '../types.ts';
 
-const CSV_RE = /^LMBench_(.+)_([0-9.]+)\.csv$/;
+/** LMBenchmark's names: `LMBench_sharegpt_output_<qps>.csv`, `LMBench_long_input_output_<qps>.csv`, `LMBench_short_input_qps<qps>.csv`, `LMBench_long_long_qps<qps>.csv`. */
+const CSV_RE = /^LMBench_(.+?)_(?:qps)?([0-9]+(?:\.[0-9]+)?)\.csv$/;
 
 function qpsOf(file: string): number | undefined {
-  const m = /_([0-9]+(?:\.[0-9]+)?)\.csv$/.exec(basename(file));
-  return m ? Number(m[1]) : undefined;
+  const m = CSV_RE.exec(basename(file));
+  return m ? Number(m[2]) : undefined;
 }
 
 export function readCsv(text: string): Record<string, number[]> {

@@ -85,3 +85,19 @@ test('inference-perf session lifecycle file: v0.2.1 session_performance', () => 
   assert.equal(r1['metrics'].requests.failures, 2);
   assert.equal(schemaErrors('0.1', r1), '');
 });
+
+test('fmperf: every LMBenchmark CSV name is recognised with its rate', () => {
+  const d = tmp('fmperf-names');
+  const src = readFileSync(join(SAMPLES, 'fmperf', 'exp-0-baseline-llm-d-70b', 'LMBench_sharegpt_output_0.5.csv'), 'utf8');
+  for (const n of ['LMBench_short_input_qps2.csv', 'LMBench_long_long_qps0.5.csv', 'LMBench_long_input_output_1.25.csv']) writeFileSync(join(d, n), src);
+  const found = detectHarness(d)!;
+  assert.equal(found.converter.kind, 'fmperf');
+  assert.deepEqual(found.sources.map((s) => [s.file.slice(d.length + 1), s.stage]), [
+    ['LMBench_long_long_qps0.5.csv', 0],
+    ['LMBench_long_input_output_1.25.csv', 1],
+    ['LMBench_short_input_qps2.csv', 2],
+  ]);
+  const [c] = readNativeFile(join(d, 'LMBench_short_input_qps2.csv'), {});
+  assert.equal(c!.load.rateQps, 2);
+  assert.equal(c!.load.source, 'random');
+});
