@@ -1,6 +1,7 @@
 /**
  * `llmdbench compare`: the seed's ten metrics of several runs side by side, one
- * block per stage (matched by stage index; each run's requested rate / concurrency on top),
+ * block per stage (matched by position: the k-th results directory of a work directory and its
+ * stage index; each run's requested rate / concurrency on top),
  * with Δ % of each run against the first. Runs of different harnesses compare
  * through their v0.2 reports (SummaryRow), converted from the native files or
  * read from report files already written.
@@ -30,7 +31,8 @@ function reportFilesIn(dir: string): string[] {
 /** Rows of one run directory (a results dir, a work dir, or a dir of v0.2 report files). */
 export function rowsOf(dir: string): SummaryRow[] {
   const rows: SummaryRow[] = [];
-  for (const rd of resultDirs(dir)) {
+  const dirs = resultDirs(dir);
+  for (const [k, rd] of dirs.entries()) {
     const found = detectHarness(rd)!;
     const ctx = readRunContext(rd);
     for (const src of found.sources) {
@@ -39,11 +41,12 @@ export function rowsOf(dir: string): SummaryRow[] {
         const row = summaryRow(render(c, ctx, '0.2'));
         // The native duration of this stage (inference-perf: its send duration) over the run's.
         if (c.v01Time.duration > 0) row.durationS = c.v01Time.duration;
+        if (dirs.length > 1) row.group = k;
         rows.push(row);
       }
     }
   }
-  if (rows.length > 0) return rows.sort((a, b) => a.stage - b.stage);
+  if (rows.length > 0) return rows.sort((a, b) => (a.group ?? 0) - (b.group ?? 0) || a.stage - b.stage);
   const abs = resolve(dir);
   const candidates = [abs, join(abs, 'analysis'), analysisDirFor(abs)];
   if (existsSync(join(abs, 'analysis'))) for (const n of readdirSync(join(abs, 'analysis'))) candidates.push(join(abs, 'analysis', n));
@@ -79,14 +82,19 @@ export function deltaPct(base: number | undefined, v: number | undefined): strin
 
 /** The side-by-side table as text. */
 export function formatComparison(runs: readonly RunRows[]): string {
-  const stages = [...new Set(runs.flatMap((r) => r.rows.map((x) => x.stage)))].sort((a, b) => a - b);
+  const keyOf = (x: SummaryRow): string => `${x.group ?? 0}:${x.stage}`;
+  const stages = [...new Map(runs.flatMap((r) => r.rows.map((x) => [keyOf(x), x] as const))).values()]
+    .sort((a, b) => (a.group ?? 0) - (b.group ?? 0) || a.stage - b.stage)
+    .map(keyOf);
+  const grouped = runs.some((r) => r.rows.some((x) => x.group !== undefined));
   const lines: string[] = runs.map((r, i) => `${String.fromCharCode(65 + i)} = ${r.label} (${[...new Set(r.rows.map((x) => x.tool))].join(', ') || 'no results'})`);
   const colW = 14;
   const nameW = 28;
   for (const st of stages) {
-    const rows = runs.map((r) => r.rows.find((x) => x.stage === st));
+    const rows = runs.map((r) => r.rows.find((x) => keyOf(x) === st));
     lines.push('');
-    let head = `stage ${st}`.padEnd(nameW);
+    const [g, n] = st.split(':');
+    let head = (grouped ? `run ${Number(g) + 1}, stage ${n}` : `stage ${n}`).padEnd(nameW);
     runs.forEach((_, i) => (head += String.fromCharCode(65 + i).padStart(colW)));
     for (let i = 1; i < runs.length; i++) head += `Δ ${String.fromCharCode(65 + i)} vs A`.padStart(colW);
     lines.push(head);

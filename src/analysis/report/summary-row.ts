@@ -14,6 +14,8 @@ export interface Dist {
 
 export interface SummaryRow {
   tool: string;
+  /** Position of the results directory within a work directory holding several (compare). */
+  group?: number;
   stage: number;
   rateQps?: number;
   concurrency?: number;
