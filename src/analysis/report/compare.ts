@@ -14,6 +14,10 @@ import { detectHarness, render } from './convert.ts';
 import { readRunContext } from './context.ts';
 import { reportVersionOf } from './files.ts';
 import { summaryRow, type Dist, type SummaryRow } from './summary-row.ts';
+import { goodputOf } from './goodput-report.ts';
+import { readRecords } from '../../engine/record/reader.ts';
+import { RECORDS_FILE } from '../../metrics/seed-summary.ts';
+import type { Slo } from '../../metrics/slo.ts';
 
 export interface RunRows {
   label: string;
@@ -54,6 +58,27 @@ export function rowsOf(dir: string): SummaryRow[] {
   return rows.sort((a, b) => a.stage - b.stage);
 }
 
+/**
+ * Goodput per stage from each results directory's records.jsonl (runs of our engine), onto
+ * the rows `rowsOf(dir)` gave (same order of results directories).
+ */
+export async function attachGoodput(dir: string, rows: SummaryRow[], slo: Slo): Promise<void> {
+  const dirs = resultDirs(dir);
+  for (const [k, rd] of dirs.entries()) {
+    const file = join(rd, RECORDS_FILE);
+    if (!existsSync(file)) continue;
+    const g = await goodputOf(await readRecords(file), slo);
+    if (!g) continue;
+    for (const st of g.stages) {
+      const row = rows.find((r) => (r.group ?? 0) === (dirs.length > 1 ? k : 0) && r.stage === st.stage);
+      if (row) {
+        row.goodputShare = st.share;
+        row.goodputPerS = st.ratePerS;
+      }
+    }
+  }
+}
+
 type Get = (r: SummaryRow) => number | undefined;
 const NAMES: Record<string, string> = { ttftMs: 'TTFT', tpotMs: 'TPOT', requestLatencyMs: 'request latency', ntpotMs: 'NTPOT', itlMs: 'ITL' };
 const d = (k: keyof SummaryRow, s: keyof Dist): Get => (r) => (r[k] as Dist | undefined)?.[s];
@@ -67,6 +92,8 @@ const LINES: [string, Get, number][] = [
     (['mean', 'p50', 'p90', 'p99'] as const).map((s) => [`${NAMES[k]} ${s} (ms)`, d(k, s), 2] as [string, Get, number]),
   ),
   ['failure rate (%)', (r) => (r.failureRate === undefined ? undefined : r.failureRate * 100), 2],
+  ['goodput (% of requests)', (r) => (r.goodputShare === undefined ? undefined : r.goodputShare * 100), 1],
+  ['goodput (req/s)', (r) => r.goodputPerS, 3],
   ['duration (s)', (r) => r.durationS, 2],
 ];
 

@@ -30,6 +30,9 @@ export interface SummaryRow {
   failureRate?: number;
   durationS?: number;
   total?: number;
+  /** From records.jsonl under the SLOs `compare --slo` was given: share (0–1) and rate (req/s). */
+  goodputShare?: number;
+  goodputPerS?: number;
 }
 
 type Obj = Record<string, unknown>;

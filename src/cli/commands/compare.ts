@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { CliCommand, CliContext } from './types.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
+import { parseSloOption } from './report-options.ts';
 
 export const command: CliCommand = {
   name: 'compare',
@@ -15,12 +16,15 @@ export const command: CliCommand = {
       )
       .argument('<dirs...>', 'two or more run directories')
       .option('--json', 'print the rows as JSON instead of the table')
+      .option('--slo <list>', 'add goodput rows (share and rate meeting every SLO, from records.jsonl), e.g. ttft=200ms,tpot=50ms')
       .action(async (dirs, opts) => {
+        const slo = parseSloOption(opts.slo);
         const missing = dirs.filter((d) => !existsSync(d));
         if (missing.length > 0) throw new LlmdbenchError('E_COMPARE_NO_DIR', `no such directory: ${missing.join(', ')}`, { kind: 'environment' });
         if (dirs.length < 2) throw new LlmdbenchError('E_COMPARE_ARGS', 'compare needs at least two directories');
-        const { rowsOf, formatComparison } = await import('../../analysis/report/compare.ts');
+        const { attachGoodput, rowsOf, formatComparison } = await import('../../analysis/report/compare.ts');
         const runs = dirs.map((d) => ({ label: basename(resolve(d)), rows: rowsOf(d) }));
+        if (slo) for (const [i, d] of dirs.entries()) await attachGoodput(d, runs[i]!.rows, slo);
         const empty = runs.filter((r) => r.rows.length === 0).map((r) => r.label);
         if (empty.length > 0) {
           throw new LlmdbenchError('E_COMPARE_EMPTY', `no results found in: ${empty.join(', ')}`, {

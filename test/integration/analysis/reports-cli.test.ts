@@ -59,11 +59,12 @@ test('analyze: our own inference-perf run converts into valid v0.1/v0.2/v0.2.1 r
   // compare our run with the GuideLLM sample (different harnesses, through the v0.2 report)
   const g = tmp('reports-guidellm');
   cpSync(join(SAMPLES, 'guidellm', 'real-run-against-sim', 'benchmarks.json'), join(g, 'benchmarks.json'));
-  const c = await runCli(['compare', join(wd, 'results', name!), g]);
+  const c = await runCli(['compare', join(wd, 'results', name!), g, '--slo', 'ttft=10s']);
   assert.equal(c.code, 0, c.stderr);
   assert.match(c.stdout, /A = .*\(inference-perf\)/);
   assert.match(c.stdout, /B = .*\(guidellm\)/);
   assert.match(c.stdout, /stage 0\s+A\s+B\s+Δ B vs A/);
+  assert.match(c.stdout, /goodput \(% of requests\)\s+100\.0\s+-\s/, 'goodput from our records; GuideLLM\'s sample has none');
   assert.match(c.stdout, /requested rate \(req\/s\)\s+4\.000\s+4\.000\s+\+0\.0%/);
   assert.match(c.stdout, /duration \(s\)\s+\d+\.\d\d\s+10\.00\s/);
   const ttftLine = c.stdout.split('\n').find((l) => l.startsWith('TTFT p90 (ms)'))!;
