@@ -5,32 +5,15 @@
  * them as `PyFloat` (from the YAML/JSON source text) for hashing only.
  */
 import { isScalar, parseDocument, visit } from 'yaml';
+import { pyFloat } from '../../harness/inference-perf/py-json.ts';
 
 /** A float whose value is integral (`4.0`): Python dumps it with `.0`. */
 export class PyFloat {
   constructor(readonly value: number) {}
 }
 
-/** Python's float repr: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
-export function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mant, expStr] = x.toExponential().split('e') as [string, string];
-  const exp = Number(expStr);
-  if (exp < -4 || exp >= 16) {
-    return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  const neg = mant.startsWith('-');
-  const digits = mant.replace('-', '').replace('.', '');
-  let s: string;
-  if (exp >= 0) {
-    s = digits.length <= exp + 1 ? `${digits}${'0'.repeat(exp + 1 - digits.length)}.0` : `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
-  } else {
-    s = `0.${'0'.repeat(-exp - 1)}${digits}`;
-  }
-  return neg ? `-${s}` : s;
-}
+/** Python's float repr: the one implementation, written for inference-perf's native files. */
+export const pyFloatRepr = pyFloat;
 
 function pyString(s: string): string {
   return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => (c === '\u007f' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
