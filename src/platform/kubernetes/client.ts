@@ -95,7 +95,7 @@ export function connect(kc: k8s.KubeConfig): Cluster {
   return {
     describe: `context ${kc.getCurrentContext() || '(in-cluster)'} (${server})`,
 
-    async create<T extends KubeObject>(obj: T): Promise<T> {
+    async create<T extends { kind?: string; metadata?: k8s.V1ObjectMeta }>(obj: T): Promise<T> {
       const namespace = obj.metadata?.namespace ?? '';
       const kind = obj.kind as KubeKind;
       const body = obj as never;

@@ -34,7 +34,7 @@ export interface ExecResult {
 export interface Cluster {
   /** A description for messages: `context <name> (<server>)`. */
   readonly describe: string;
-  create<T extends KubeObject>(obj: T): Promise<T>;
+  create<T extends { kind?: string; metadata?: V1ObjectMeta }>(obj: T): Promise<T>;
   get(kind: KubeKind, namespace: string, name: string): Promise<KubeObject | undefined>;
   list(kind: KubeKind, namespace: string, opts?: { labelSelector?: string; fieldSelector?: string }): Promise<KubeObject[]>;
   /** True when something was deleted, false when it was not there. */
