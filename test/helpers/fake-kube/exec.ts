@@ -28,6 +28,8 @@ export interface ExecFault {
   /** Close the socket after this many stdout bytes, without a status frame. */
   cutAfterBytes: number;
   times: number;
+  /** Only execs of this program (argv[0]), e.g. `tar`. */
+  command?: string;
 }
 
 export interface ExecRecord {

@@ -32,6 +32,8 @@ export interface ApiFault {
   message?: string;
   /** How many requests it hits (default 1). */
   times?: number;
+  /** Only requests whose body names this object. */
+  name?: string;
 }
 
 const KINDS: Record<string, { kind: string; apiVersion: string; namespaced: boolean }> = {
@@ -179,8 +181,8 @@ export class FakeKube {
     res.end(JSON.stringify(body));
   }
 
-  private injected(method: string, path: string): ApiFault | undefined {
-    const f = this.faults.find((x) => (x.method === undefined || x.method === method) && path.includes(x.path) && (x.times ?? 1) > 0);
+  private injected(method: string, path: string, name: string | undefined): ApiFault | undefined {
+    const f = this.faults.find((x) => (x.method === undefined || x.method === method) && path.includes(x.path) && (x.name === undefined || x.name === name) && (x.times ?? 1) > 0);
     if (f) f.times = (f.times ?? 1) - 1;
     return f;
   }
@@ -195,7 +197,7 @@ export class FakeKube {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as KubeObject;
     }
     this.requests.push({ method, path: u.pathname, query: u.search, ...(body ? { body } : {}) });
-    const f = this.injected(method, u.pathname);
+    const f = this.injected(method, u.pathname, body?.metadata?.name);
     if (f) return this.status(res, f.status, f.reason ?? 'InternalError', f.message ?? `injected fault ${f.status}`);
     const p = u.pathname;
     if (p === '/version') return this.json(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0-fake' });
@@ -290,7 +292,7 @@ export class FakeKube {
       const host = hostPathFor(pod, vm.mountPath, { pvcHostDir: (c) => this.pvcDir(c) });
       return host ? [{ mountPath: vm.mountPath, host }] : [];
     });
-    const fault = this.execFaults.find((f) => f.times > 0);
+    const fault = this.execFaults.find((f) => f.times > 0 && (f.command === undefined || f.command === argv[0]));
     if (fault) fault.times--;
     const record: ExecRecord = { pod: m![2]!, argv, exitCode: null };
     this.execs.push(record);
