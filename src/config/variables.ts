@@ -107,6 +107,8 @@ export const VARIABLES: readonly VariableSpec[] = [
   // --- run / experiment ---------------------------------------------------------
   v({ name: 'LLMDBENCH_RUN_EXPERIMENT_ID', defaultDoc: 'epoch seconds at start', derive: (_g, c) => String(c.nowS), description: 'Experiment ID (default: epoch seconds at start); treatments append -<treatment>' }),
   v({ name: 'LLMDBENCH_RUN_EXPERIMENT_RESULTS_DIR_PREFIX', default: '/requests', description: 'Results folder prefix inside harness pods' }),
+  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES', default: '3', check: 'positive-int', description: 'In the launcher pod: attempts of the harness and of the analyzer, as upstream' }),
+  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_RETRY_SLEEP_S', default: '30', check: 'non-negative-int', description: 'In the launcher pod: seconds slept after a failed attempt' }),
   v({ name: 'LLMDBENCH_RUN_EXPERIMENT_ANALYZE_LOCALLY', default: '0', check: 'flag01', description: 'Run the analysis on this machine after collection (1)' }),
   v({ name: 'LLMDBENCH_WORKSPACE_DIR', description: 'Upstream alias read into LLMDBENCH_RUN_WORKSPACE_DIR' }),
   v({ name: 'LLMDBENCH_RUN_WORKSPACE_DIR', defaultDoc: '$LLMDBENCH_WORKSPACE_DIR, else /workspace', derive: (g) => g('LLMDBENCH_WORKSPACE_DIR') ?? '/workspace', description: 'Workspace folder in the harness (profiles under <dir>/profiles/<harness>)' }),

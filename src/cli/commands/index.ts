@@ -19,6 +19,7 @@ const modules: Array<() => Promise<CommandModule>> = [
   () => import('./sim.ts'),
   () => import('./profiles.ts'),
   () => import('./render.ts'),
+  () => import('./harness.ts'),
 ];
 
 export async function loadCommands(): Promise<CliCommand[]> {

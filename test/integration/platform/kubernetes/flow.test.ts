@@ -84,7 +84,7 @@ for (const reason of ['ImagePullBackOff', 'ErrImagePull', 'CrashLoopBackOff']) {
     assert.ok(r.error, 'the run fails');
     assert.equal((r.error as { code?: string }).code, 'E_K8S_POD_START');
     assert.match(r.error.message, new RegExp(reason));
-    const details = (r.error as { details: string[] }).details.join('\n');
+    const details = (r.error as unknown as { details: string[] }).details.join('\n');
     assert.match(details, reason === 'CrashLoopBackOff' ? /BackOff/ : /Failed to pull image/);
     if (reason === 'CrashLoopBackOff') assert.match(details, /boom: last words/);
     assert.ok(Date.now() - t0 < 5000, 'long before the 10 s ready timeout');
@@ -96,8 +96,8 @@ test('Unschedulable: the scheduler message and a resources hint', async () => {
   kube.kubelet.script(/launcher/, { kind: 'unschedulable' });
   const r = await runOnFake(kube, { LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://stack:80' });
   assert.match(r.error?.message ?? '', /Unschedulable/);
-  assert.match((r.error as { details: string[] }).details.join('\n'), /Insufficient cpu/);
-  assert.match((r.error as { hint: string }).hint, /LLMDBENCH_HARNESS_CPU_NR/);
+  assert.match((r.error as unknown as { details: string[] }).details.join('\n'), /Insufficient cpu/);
+  assert.match((r.error as unknown as { hint: string }).hint, /LLMDBENCH_HARNESS_CPU_NR/);
   assert.deepEqual(launchers(), []);
 });
 
