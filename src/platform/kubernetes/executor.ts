@@ -11,7 +11,6 @@ import { LlmdbenchError } from '../../util/errors.ts';
 import { prepareWorkDir } from '../local/workdir.ts';
 import type { ExecuteOptions, Platform, RunOutcome, UnitOutcome } from '../types.ts';
 import { openAccessPod, type AccessPod } from './access.ts';
-import { connect, loadKubeConfig } from './client.ts';
 import { KubeApiError, type Cluster } from './cluster.ts';
 import { discoverEndpoint } from './discovery.ts';
 import { formatDryRun } from './dry-run.ts';
@@ -54,6 +53,8 @@ export const kubernetesPlatform: Platform = {
       process.stdout.write(formatDryRun(plan));
       return { workDir: plan.workDir, endpointUrl: s.endpointUrl ?? '', units: [], interrupted: false };
     }
+    // The client library loads only when a cluster is contacted (not for -n, not for local runs).
+    const { connect, loadKubeConfig } = await import('./client.ts');
     const cluster = connect(loadKubeConfig(s.kubeconfig, s.kubecontext));
     opts.log.info(`Kubernetes: ${cluster.describe}, harness namespace ${s.namespace}`);
     await checkNamespace(cluster, s.namespace, 'harness');

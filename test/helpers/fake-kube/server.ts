@@ -21,6 +21,8 @@ export interface RequestRecord {
   path: string;
   query: string;
   body?: KubeObject;
+  /** `<verb> <resource>` as RBAC sees it, e.g. `create pods`, `get pods/exec`. */
+  rbac?: string;
 }
 
 export interface ApiFault {
@@ -221,6 +223,7 @@ export class FakeKube {
     if (!spec) return this.status(res, 404, 'NotFound', `the server could not find the requested resource (${p})`);
     const verb = method === 'POST' ? 'create' : method === 'DELETE' ? 'delete' : u.searchParams.get('watch') === 'true' ? 'watch' : name ? 'get' : 'list';
     const sub = m?.[4] ? `${resource}/log` : resource;
+    this.requests[this.requests.length - 1]!.rbac = `${verb} ${sub}`;
     if (this.forbidden.has(`${verb} ${sub}`)) {
       return this.status(res, 403, 'Forbidden', `${sub} is forbidden: User "system:serviceaccount:ns1:bench" cannot ${verb} resource "${sub}" in API group "" in the namespace "${ns}"`, { kind: sub });
     }
@@ -277,7 +280,7 @@ export class FakeKube {
 
   private upgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void {
     const u = new URL(req.url ?? '/', 'http://x');
-    this.requests.push({ method: 'UPGRADE', path: u.pathname, query: u.search });
+    this.requests.push({ method: 'UPGRADE', path: u.pathname, query: u.search, rbac: 'get pods/exec' });
     const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(u.pathname);
     const pod = m ? this.objects.get(`pods/${m[1]}/${m[2]}`) : undefined;
     const refuse = (code: number, msg: string) => {

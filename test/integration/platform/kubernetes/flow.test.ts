@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { repoRoot } from '../../run/helpers.ts';
 import { basename, join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { startFakeKube, type FakeKube } from '../../../helpers/fake-kube/server.ts';
@@ -74,6 +76,11 @@ test('-j 2 -t standalone: discovery, PVC, ConfigMap, pods as described, barrier,
   assert.match(r.lines.join('\n'), /copied 6 files \(\d+ bytes\), verified/);
   assert.deepEqual(launchers(), [], 'launcher pods deleted');
   assert.equal(kube.getObject('Pod', 'ns1', 'access-to-harness-data-workload-pvc'), undefined, 'access pod deleted');
+  // least privilege: every call the run made is granted by deploy/kubernetes/rbac.yaml's Role
+  const role = parseAllDocuments(readFileSync(join(repoRoot, 'deploy', 'kubernetes', 'rbac.yaml'), 'utf8'))[0]!.toJS() as { rules: Array<{ resources: string[]; verbs: string[] }> };
+  const granted = new Set(role.rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`))));
+  const used = new Set(kube.requests.map((q) => q.rbac).filter((x): x is string => x !== undefined && x !== 'get namespaces'));
+  assert.deepEqual([...used].filter((u) => !granted.has(u)), [], `used: ${[...used].join(', ')}`);
 });
 
 for (const reason of ['ImagePullBackOff', 'ErrImagePull', 'CrashLoopBackOff']) {
