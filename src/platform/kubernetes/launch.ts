@@ -141,7 +141,8 @@ export async function runUnit(ctx: UnitContext, unit: RunUnit): Promise<UnitOutc
       ctx.log.info(`${s.debug ? 'debug: pods sleep instead of running the harness' : '-s 0: pods launched, not waiting'}; to look inside:`);
       ctx.log.info(`  kubectl -n ${s.namespace} exec -it ${first} -- sh`);
       if (s.debug) ctx.log.info(`  then run: ${s.executable}   (profiles under ${s.workspaceDir}/profiles/<harness>, results to $LLMDBENCH_RUN_EXPERIMENT_RESULTS_DIR)`);
-      ctx.log.info(`  collect later: the same llmdbench run with -z (and --workdir ${join(unit.resultsDirs[0]!, '..', '..')}); delete the pods: kubectl -n ${s.namespace} delete pod -l ${selector}`);
+      ctx.log.info(`  collect later: LLMDBENCH_RUN_EXPERIMENT_ID=${unit.config.get('LLMDBENCH_RUN_EXPERIMENT_ID') ?? unit.experimentId} llmdbench run <same flags> -z --workdir ${join(unit.resultsDirs[0]!, '..', '..')}`);
+      ctx.log.info(`  delete the pods: kubectl -n ${s.namespace} delete pod -l ${selector}`);
       return unit.resultsDirs.map((resultsDir, i) => ({ unit, resultsDir, analysisDir: unit.analysisDirs[i]!, complete: false, rc: 0 }));
     }
     const done = await wait('finished', s.waitTimeoutS * 1000);

@@ -173,7 +173,8 @@ test('-s 0 launches and returns (pods kept); -z then collects what is on the PVC
   kube.kubelet.script(/launcher/, { kind: 'complete', files: podFiles(3), runMs: 30 });
   const r = await runOnFake(kube, { LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://stack:80', LLMDBENCH_HARNESS_WAIT_TIMEOUT: '0' });
   assert.equal(r.error, undefined, r.error?.stack);
-  assert.match(r.lines.join('\n'), /kubectl -n ns1 exec -it llmdbench-inference-perf-launcher-1-of-1 -- sh/);
+  assert.match(r.lines.join("\n"), /kubectl -n ns1 exec -it llmdbench-inference-perf-launcher-1-of-1 -- sh/);
+  assert.match(r.lines.join("\n"), /collect later: LLMDBENCH_RUN_EXPERIMENT_ID=1711800000 llmdbench run <same flags> -z/);
   assert.equal(launchers().length, 1, 'the pod is left running');
   await new Promise((res) => setTimeout(res, 200));
   const posts = kube.requests.filter((q) => q.method === 'POST').length;
