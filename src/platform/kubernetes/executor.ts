@@ -61,7 +61,8 @@ export const kubernetesPlatform: Platform = {
     if (s.stackNamespace !== s.namespace && !s.endpointUrl) await checkNamespace(cluster, s.stackNamespace, 'stack');
     await ensurePvc(cluster, s, opts.log);
     let access: AccessPod | undefined;
-    const getAccess = async () => (access ??= await openAccessPod(cluster, s, opts.signal));
+    // Not bound to the first Ctrl-C: after it, results are still collected (a second one cancels).
+    const getAccess = async () => (access ??= await openAccessPod(cluster, s, opts.cancel));
     const outcomes: UnitOutcome[] = [];
     let lastUrl = s.endpointUrl ?? '';
     try {

@@ -204,3 +204,39 @@ test('missing namespace: a clear error before anything is created', async () => 
   assert.match(r.error?.message ?? '', /harness namespace "nope" does not exist/);
   assert.equal(kube.requests.filter((q) => q.method === 'POST').length, before);
 });
+
+test('-j 3: three pods, one barrier after all three run, three verified result folders', async () => {
+  for (const i of [1, 2, 3]) kube.kubelet.script(new RegExp(`launcher-${i}-of-3`), { kind: 'complete', files: podFiles(i), runMs: 50 });
+  const startedBefore = kube.kubelet.started.length;
+  const execsBefore = kube.execs.length;
+  const r = await runOnFake(kube, { LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://stack:80', LLMDBENCH_HARNESS_LOAD_PARALLELISM: '3' });
+  assert.equal(r.error, undefined, r.error?.stack);
+  assert.deepEqual(r.out!.units.map((u) => [basename(u.resultsDir).slice(-2), u.complete]), [['_1', true], ['_2', true], ['_3', true]]);
+  const started = kube.kubelet.started.slice(startedBefore).filter((n) => n.includes('launcher'));
+  assert.equal(started.length, 3);
+  const barriers = kube.execs.slice(execsBefore).filter((e) => e.argv.join(' ').includes('.llmdbench-start-'));
+  assert.equal(barriers.length, 1);
+  for (const [i, u] of r.out!.units.entries()) assert.equal(tree(u.resultsDir).get('summary_lifecycle_metrics.json')?.toString(), `{"pod":${i + 1}}`);
+  assert.deepEqual(launchers(), []);
+});
+
+test('Ctrl-C while the pods run: pods stopped, what they wrote collected, the run marked interrupted', async () => {
+  kube.kubelet.script(/launcher/, { kind: 'complete', files: { 'partial.txt': 'half' }, runMs: 60_000 });
+  const ac = new AbortController();
+  const timer = setInterval(() => {
+    if (launchers().some((p) => (p.status as { phase?: string }).phase === 'Running')) {
+      clearInterval(timer);
+      setTimeout(() => ac.abort(), 100);
+    }
+  }, 20);
+  const r = await runOnFake(kube, { LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://stack:80' }, { signal: ac.signal });
+  clearInterval(timer);
+  assert.equal(r.error, undefined, r.error?.stack);
+  assert.equal(r.out!.interrupted, true);
+  const u = r.out!.units[0]!;
+  assert.equal(u.complete, false);
+  assert.match(u.error ?? '', /interrupted/);
+  assert.ok(existsSync(join(u.resultsDir, 'partial.txt')));
+  assert.deepEqual(launchers(), []);
+  assert.equal(kube.all('Pod', 'ns1').length, 0);
+});
