@@ -13,6 +13,7 @@ import type { ExecuteOptions, Platform, RunOutcome, UnitOutcome } from '../types
 import { openAccessPod, type AccessPod } from './access.ts';
 import { KubeApiError, type Cluster } from './cluster.ts';
 import { discoverEndpoint } from './discovery.ts';
+import { servedModelsInCluster } from './model-check.ts';
 import { formatDryRun } from './dry-run.ts';
 import { createFresh, runUnit } from './launch.ts';
 import { profilesConfigMap, pvcManifest } from './manifests.ts';
@@ -41,6 +42,20 @@ async function ensurePvc(cluster: Cluster, s: KubeSettings, log: ExecuteOptions[
   }
   await cluster.create(pvcManifest(s));
   log.info(`created PVC ${s.pvcName} (${s.pvcSize}, ${s.accessMode}${s.storageClass !== 'default' ? `, class ${s.storageClass}` : ''})`);
+}
+
+/** Upstream fails on a model mismatch; like the local executor we warn (requests would 404). */
+async function checkServedModels(cluster: Cluster, s: KubeSettings, url: string, units: RunUnit[], opts: ExecuteOptions): Promise<void> {
+  const served = await servedModelsInCluster(cluster, s, url, opts.signal);
+  if (served === undefined) {
+    opts.log.warn(`${url}/v1/models did not answer from inside the cluster; is the stack up? (the run goes on, failures are counted)`);
+    return;
+  }
+  opts.log.info(`${url} serves ${served.join(', ') || 'no model'}`);
+  for (const model of new Set(units.map((u) => u.model))) {
+    if (model === 'auto') opts.log.warn(`-m auto: the stack serves ${served.join(', ')}; adopting it is not implemented on Kubernetes yet, pass -m ${served[0] ?? '<model>'}`);
+    else if (served.length > 0 && !served.includes(model)) opts.log.warn(`${url} serves ${served.join(', ')}, not ${model}; pass the served model with -m`);
+  }
 }
 
 export const kubernetesPlatform: Platform = {
@@ -76,6 +91,7 @@ export const kubernetesPlatform: Platform = {
           if (opts.replan) units = opts.replan(url).units.filter((u) => u.method === method);
         }
         lastUrl = url ?? lastUrl;
+        if (url && !s.skip && !s.debug) await checkServedModels(cluster, s, url, units, opts);
         for (const model of [...new Set(units.map((u) => u.model))]) {
           const forModel = units.filter((u) => u.model === model);
           prepareWorkDir(plan, forModel);

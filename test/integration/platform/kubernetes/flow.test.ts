@@ -36,10 +36,16 @@ const launchers = () => kube.all('Pod', 'ns1').filter((p) => p.metadata?.labels?
 test('-j 2 -t standalone: discovery, PVC, ConfigMap, pods as described, barrier, byte-identical copy, cleanup', async () => {
   kube.kubelet.script(/launcher-1-of-2/, { kind: 'complete', files: podFiles(1), runMs: 60 });
   kube.kubelet.script(/launcher-2-of-2/, { kind: 'complete', files: podFiles(2), runMs: 80 });
+  kube.kubelet.script(/llmdbench-model-check-/, { kind: 'complete', log: '{"object":"list","data":[{"id":"other/model"}]}\n' });
   const r = await runOnFake(kube, { LLMDBENCH_HARNESS_LOAD_PARALLELISM: '2', LLMDBENCH_DEPLOY_METHODS: 'standalone', LLMDBENCH_HARNESS_CPU_NR: '2', LLMDBENCH_HARNESS_CPU_MEM: '4Gi' });
   assert.equal(r.error, undefined, `${r.error?.stack}\n${r.lines.join('\n')}`);
   assert.match(r.lines.join('\n'), /endpoint for standalone: http:\/\/vllm-standalone-llama\.ns1\.svc\.cluster\.local:8080 \(from Service\/vllm-standalone-llama\)/);
-  const created = kube.requests.filter((q) => q.method === 'POST').map((q) => `${q.body?.kind}/${q.body?.metadata?.name}`);
+  // the served model, asked from inside the cluster: a mismatch is a warning, as in a local run
+  assert.match(r.lines.join('\n'), /warning: http:\/\/vllm-standalone-llama\.ns1\.svc\.cluster\.local:8080 serves other\/model, not meta-llama\/Llama-3\.2-1B-Instruct/);
+  const check = kube.requests.find((q) => q.method === 'POST' && q.body?.metadata?.name?.startsWith('llmdbench-model-check-'));
+  assert.ok(check, 'model-check pod created');
+  assert.deepEqual((check.body!.spec as { containers: Array<{ command: string[] }> }).containers[0]!.command.at(-1), 'http://vllm-standalone-llama.ns1.svc.cluster.local:8080/v1/models');
+  const created = kube.requests.filter((q) => q.method === 'POST' && !q.body?.metadata?.name?.startsWith('llmdbench-model-check-')).map((q) => `${q.body?.kind}/${q.body?.metadata?.name}`);
   assert.deepEqual(created, [
     'PersistentVolumeClaim/workload-pvc',
     'ConfigMap/inference-perf-profiles',
