@@ -115,7 +115,7 @@ export function connect(kc: k8s.KubeConfig): Cluster {
 
     async get(kind, namespace, name) {
       try {
-        return await call('get', kind, namespace, async (): Promise<KubeObject> => {
+        return await call('get', kind, kind === 'Namespace' ? '' : namespace, async (): Promise<KubeObject> => {
           switch (kind) {
             case 'Namespace':
               return (await core.readNamespace({ name })) as KubeObject;

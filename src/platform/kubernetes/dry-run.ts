@@ -4,6 +4,7 @@
  * secretKeyRef and catalog secrets are not passed.
  */
 import { stringify } from 'yaml';
+import { bindEndpoint } from '../../plan/bind.ts';
 import type { RunPlan } from '../../plan/types.ts';
 import { accessPod, launcherPod, profilesConfigMap, pvcManifest } from './manifests.ts';
 import { kubeSettings } from './settings.ts';
@@ -11,11 +12,12 @@ import { kubeSettings } from './settings.ts';
 /** Upstream's dry-run endpoint (host `mock`, port 1234) when none is configured. */
 export const DRY_RUN_ENDPOINT = 'http://mock:1234';
 
-export function dryRunManifests(plan: RunPlan, endpointUrl?: string): object[] {
-  const first = plan.units[0];
+export function dryRunManifests(unbound: RunPlan, endpointUrl?: string): object[] {
+  const first = unbound.units[0];
   if (!first) return [];
   const s = kubeSettings(first.config);
   const url = endpointUrl ?? s.endpointUrl ?? DRY_RUN_ENDPOINT;
+  const plan = { ...unbound, units: unbound.units.map((u) => bindEndpoint(u, url)) };
   const docs: object[] = [pvcManifest(s)];
   const harnesses = [...new Set(plan.units.map((u) => u.harness))];
   for (const model of [...new Set(plan.units.map((u) => u.model))]) {

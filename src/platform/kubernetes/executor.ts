@@ -6,7 +6,9 @@
  * per unit: launch.ts. The data-access pod is created on first need and deleted at the end.
  * `-n` prints the manifests (dry-run.ts) and contacts nothing.
  */
+import { bindEndpoint } from '../../plan/bind.ts';
 import type { RunPlan, RunUnit } from '../../plan/types.ts';
+import { checkRunnable, preflight } from '../../run/checks.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { prepareWorkDir } from '../local/workdir.ts';
 import type { ExecuteOptions, Platform, RunOutcome, UnitOutcome } from '../types.ts';
@@ -60,12 +62,24 @@ async function checkServedModels(cluster: Cluster, s: KubeSettings, url: string,
 
 export const kubernetesPlatform: Platform = {
   kind: 'kubernetes',
+  description: 'kubernetes: launcher pods in the harness namespace, results copied back from the PVC',
+  check(plan, _config, log): void {
+    // The launcher runs our CLI (deploy/launcher): the same harness checks as a local run.
+    checkRunnable(plan);
+    preflight(plan, log);
+  },
+  dryRun(plan: RunPlan): string {
+    return formatDryRun(plan);
+  },
+  // -z: execute() sees LLMDBENCH_HARNESS_SKIP_RUN and only copies back what the PVC holds.
+  collectOnly: (plan: RunPlan, opts: ExecuteOptions): Promise<RunOutcome> => kubernetesPlatform.execute(plan, opts),
   async execute(plan: RunPlan, opts: ExecuteOptions): Promise<RunOutcome> {
     const first = plan.units[0];
     if (!first) return { workDir: plan.workDir, endpointUrl: '', units: [], interrupted: false };
     const s = kubeSettings(first.config);
     if (s.dryRun) {
-      process.stdout.write(formatDryRun(plan));
+      // `run -n` prints dryRun(plan) and never executes; a direct caller gets nothing contacted either.
+      opts.log.info(formatDryRun(plan));
       return { workDir: plan.workDir, endpointUrl: s.endpointUrl ?? '', units: [], interrupted: false };
     }
     // The client library loads only when a cluster is contacted (not for -n, not for local runs).
@@ -88,8 +102,8 @@ export const kubernetesPlatform: Platform = {
           const ep = await discoverEndpoint(cluster, method, s.stackNamespace, first.config.get('LLMDBENCH_VLLM_COMMON_FQDN') ?? '.svc.cluster.local');
           url = ep.url;
           opts.log.info(`endpoint for ${method}: ${url} (from ${ep.source})`);
-          if (opts.replan) units = opts.replan(url).units.filter((u) => u.method === method);
         }
+        if (url) units = units.map((u) => bindEndpoint(u, url!));
         lastUrl = url ?? lastUrl;
         if (url && !s.skip && !s.debug) await checkServedModels(cluster, s, url, units, opts);
         for (const model of [...new Set(units.map((u) => u.model))]) {

@@ -12,7 +12,8 @@ import { PassThrough } from 'node:stream';
 import type { RunUnit } from '../../plan/types.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { Logger } from '../../util/logger.ts';
-import { analyzeResultDir } from '../local/analysis.ts';
+import { analyzeResultDir } from '../../analysis/analyze.ts';
+import { definitionsFor } from '../../analysis/definitions.ts';
 import type { UnitOutcome } from '../types.ts';
 import type { AccessPod } from './access.ts';
 import type { Cluster, KubeObject } from './cluster.ts';
@@ -78,7 +79,7 @@ async function collectAll(ctx: UnitContext, unit: RunUnit, states: ReadonlyMap<s
     if (st?.kind === 'failed') error ??= `pod ${names[i]} failed (${st.reason ?? 'Error'}${st.exitCode !== undefined ? `, exit code ${st.exitCode}` : ''})`;
     const rc = harnessRc(resultsDir) ?? st?.exitCode ?? (st?.kind === 'succeeded' ? 0 : 1);
     const complete = error === undefined && rc === 0 && (states === undefined || st?.kind === 'succeeded');
-    const summary = await analyzeResultDir(basename(resultsDir), resultsDir, analysisDir, complete);
+    const summary = await analyzeResultDir(basename(resultsDir), resultsDir, analysisDir, complete, { definitions: definitionsFor(unit.harness), log: ctx.log });
     out.push({ unit, resultsDir, analysisDir, complete, rc, ...(summary ? { summary } : {}), ...(error ? { error } : {}) });
   }
   return out;

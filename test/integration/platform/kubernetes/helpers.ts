@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { resolveConfig } from '../../../../src/config/resolve.ts';
+import { runtimeEnv } from '../../../../src/config/runtime-env.ts';
 import { buildPlan } from '../../../../src/plan/build.ts';
 import type { RunPlan } from '../../../../src/plan/types.ts';
 import { kubernetesPlatform } from '../../../../src/platform/kubernetes/executor.ts';
@@ -51,7 +52,7 @@ export async function runOnFake(kube: FakeKube, flags: Record<string, string>, o
       signal: opts.signal ?? new AbortController().signal,
       args: '-p ns1',
       version: 'test',
-      replan: (endpointUrl) => buildPlan({ config, cwd: process.cwd(), workDir, endpointUrl }),
+      env: runtimeEnv({}),
     });
   } catch (e) {
     run.error = e as Error;

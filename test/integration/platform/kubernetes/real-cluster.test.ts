@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { resolveConfig } from '../../../../src/config/resolve.ts';
+import { runtimeEnv } from '../../../../src/config/runtime-env.ts';
 import { buildPlan } from '../../../../src/plan/build.ts';
 import { kubernetesPlatform } from '../../../../src/platform/kubernetes/executor.ts';
 import { createLogger } from '../../../../src/util/logger.ts';
@@ -43,7 +44,7 @@ test('real cluster: -j 2 against LLMDBENCH_TEST_ENDPOINT, results copied back an
     signal: new AbortController().signal,
     args: '',
     version: 'test',
-    replan: (endpointUrl) => buildPlan({ config, cwd: process.cwd(), workDir, endpointUrl }),
+    env: runtimeEnv({}),
   });
   assert.equal(out.units.length, 2);
   for (const u of out.units) {
