@@ -88,7 +88,13 @@ export const kubernetesPlatform: Platform = {
     opts.log.info(`Kubernetes: ${cluster.describe}, harness namespace ${s.namespace}`);
     await checkNamespace(cluster, s.namespace, 'harness');
     if (s.stackNamespace !== s.namespace && !s.endpointUrl) await checkNamespace(cluster, s.stackNamespace, 'stack');
-    await ensurePvc(cluster, s, opts.log);
+    if (s.skip) {
+      // -z creates nothing: without the PVC there is nothing to collect.
+      if (!(await cluster.get('PersistentVolumeClaim', s.namespace, s.pvcName))) {
+        opts.log.warn(`-z: PVC ${s.pvcName} does not exist in namespace ${s.namespace}; nothing to collect`);
+        return { workDir: plan.workDir, endpointUrl: '', units: [], interrupted: false };
+      }
+    } else await ensurePvc(cluster, s, opts.log);
     let access: AccessPod | undefined;
     // Not bound to the first Ctrl-C: after it, results are still collected (a second one cancels).
     const getAccess = async () => (access ??= await openAccessPod(cluster, s, opts.cancel));
