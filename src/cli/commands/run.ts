@@ -61,7 +61,7 @@ export function kubernetesOnlyWarnings(opts: RunShOptionValues): string[] {
     if (o.key === 'output' && value === 'local') continue; // the local run's own behaviour
     const flag = `${o.short ? `-${o.short}/` : ''}--${o.long}${typeof value === 'string' ? ` ${value}` : ''}`;
     const extra = o.key === 'output' && /^(gs|s3):\/\//.test(String(value)) ? ': results are not uploaded, they stay in the local work directory' : '';
-    out.push(`${flag} has no effect on a local run (Kubernetes is not implemented yet)${extra}`);
+    out.push(`${flag} has no effect on a local run (the Kubernetes executor uses it: --executor kubernetes, or name -p/-t)${extra}`);
   }
   return out;
 }
@@ -140,8 +140,8 @@ export const command: CliCommand = {
       const level = verbose ? 'debug' : opts.quiet ? 'warn' : 'info';
       const log = createLogger(level, display ? (s) => display.write(s) : (s) => process.stderr.write(s));
 
-      for (const w of kubernetesOnlyWarnings(opts)) log.warn(w);
       const selection = selectPlatform(config);
+      if (!selection.platform.clusterFlags) for (const w of kubernetesOnlyWarnings(opts)) log.warn(w);
 
       // -x: a local path must exist; it is fetched before the plan checks the data (not for -n / -z).
       await prepareDataset(config, log, !dryRun && !skipRun);

@@ -63,10 +63,14 @@ async function checkServedModels(cluster: Cluster, s: KubeSettings, url: string,
 export const kubernetesPlatform: Platform = {
   kind: 'kubernetes',
   description: 'kubernetes: launcher pods in the harness namespace, results copied back from the PVC',
-  check(plan, _config, log): void {
+  clusterFlags: true,
+  check(plan, config, log): void {
     // The launcher runs our CLI (deploy/launcher): the same harness checks as a local run.
     checkRunnable(plan);
     preflight(plan, log);
+    if (config.get('LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED') === 'true') log.warn('-f (monitoring: stack logs and metrics) is not implemented on Kubernetes yet: ignored');
+    const out = config.get('LLMDBENCH_HARNESS_OUTPUT');
+    if (out && out !== 'local') log.warn(`-r ${out}: upload is not implemented on Kubernetes yet; results stay in the local work directory`);
   },
   dryRun(plan: RunPlan): string {
     return formatDryRun(plan);
