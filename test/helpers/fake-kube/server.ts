@@ -102,6 +102,14 @@ export class FakeKube {
     this.execFaults.push(f);
   }
 
+  /** End every open watch stream (as an API server does at its watch timeout); clients must re-watch. */
+  dropWatches(): number {
+    const n = this.watches.size;
+    for (const w of this.watches) w.res.end();
+    this.watches.clear();
+    return n;
+  }
+
   /** Refuse a verb on a resource (e.g. `create`, `pods`) with 403 as RBAC would. */
   forbid(verb: string, resource: string): void {
     this.forbidden.add(`${verb} ${resource}`);

@@ -246,3 +246,18 @@ test('Ctrl-C while the pods run: pods stopped, what they wrote collected, the ru
   assert.deepEqual(launchers(), []);
   assert.equal(kube.all('Pod', 'ns1').length, 0);
 });
+
+test('the server ends the watch mid-run: the wait re-watches and still sees the pod finish', async () => {
+  kube.kubelet.script(/launcher/, { kind: 'complete', files: { 'a.txt': 'a' }, runMs: 600 });
+  let dropped = 0;
+  const timer = setInterval(() => {
+    if (launchers().some((p) => (p.status as { phase?: string }).phase === 'Running')) dropped += kube.dropWatches();
+  }, 100);
+  const r = await runOnFake(kube, { LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://stack:80' });
+  clearInterval(timer);
+  assert.equal(r.error, undefined, r.error?.stack);
+  assert.ok(dropped >= 1, 'a watch was dropped while the pod ran');
+  assert.equal(r.out!.units[0]!.complete, true, r.out!.units[0]!.error);
+  const watches = kube.requests.filter((q) => q.query.includes('watch=true') && q.query.includes('load_generator'));
+  assert.ok(watches.length >= 3, `re-watched (${watches.length} watch requests)`);
+});
