@@ -2,7 +2,8 @@
  * The analysis step for one result directory (and `-z`: for every result directory a work
  * directory holds): read records.jsonl with the one strict reader (bad lines reported with file
  * and line, counted), summarise with the producing harness's definitions, carry the
- * load-generator health, write analysis/<dir>/summary.json and summary.txt.
+ * load-generator health, write analysis/<dir>/summary.json and summary.txt, and the llm-d
+ * benchmark reports v0.1/v0.2/v0.2.1 from the harness's native files (report/end-of-run.ts).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -16,6 +17,7 @@ import { definitionsFor } from './definitions.ts';
 import { RUN_METADATA_FILE } from './metadata.ts';
 import { METRICS_DIR, monitoringBrief, summarizeMetricsDir, type MonitoringBrief } from './monitoring.ts';
 import { formatSummaryText, summarizeRecordStream } from './summary.ts';
+import { writeRunReports } from './report/end-of-run.ts';
 
 export interface AnalyzeOptions {
   /** The producing harness's definitions; default inference-perf's. */
@@ -28,6 +30,11 @@ export interface AnalyzeOptions {
 
 /** Analyse one results directory into its analysis directory; undefined when it holds no records. */
 export async function analyzeResultDir(name: string, resultsDir: string, analysisDir: string, complete: boolean, opts: AnalyzeOptions = {}): Promise<ResultSummary | undefined> {
+  // -f: the scraped server metrics first (metrics/processed/*), so the v0.2 reports carry them.
+  const monitoring = monitoringOf(resultsDir);
+  // llm-d benchmark reports from the harness's native files (records or not).
+  mkdirSync(analysisDir, { recursive: true });
+  await writeRunReports(resultsDir, analysisDir, opts.log);
   const scanBad: BadRecordLine[] = [];
   // Streamed: one record at a time through the definitions' accumulator (docs/performance.md).
   const summary = await summarizeRecordStream(name, streamRecords(join(resultsDir, RECORDS_FILE), scanBad), complete, opts.definitions);
@@ -38,7 +45,6 @@ export async function analyzeResultDir(name: string, resultsDir: string, analysi
   if (opts.attempt) summary.attempt = { number: opts.attempt.number, failed_attempts: opts.attempt.failedAttempts };
   const hf = join(resultsDir, HEALTH_FILE);
   if (existsSync(hf)) summary.loadgen_health = JSON.parse(readFileSync(hf, 'utf8')) as LoadgenHealthFile;
-  const monitoring = monitoringOf(resultsDir);
   if (monitoring) summary.monitoring = monitoring;
   writeSummary(analysisDir, summary);
   return summary;

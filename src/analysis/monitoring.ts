@@ -43,13 +43,14 @@ function rawFiles(resultsDir: string): { target: string; tsMs: number; file: str
 }
 
 /** Summarise `<results>/metrics/raw` and write the processed files; undefined when nothing was scraped. */
-export function summarizeMetricsDir(resultsDir: string, extraWarnings: readonly string[] = []): MonitoringSummary | undefined {
+export function summarizeMetricsDir(resultsDir: string, extraWarnings: readonly string[] = [], write = true): MonitoringSummary | undefined {
   const files = rawFiles(resultsDir);
   if (files.length === 0 && extraWarnings.length === 0) return undefined;
   const acc = new MonitoringAccumulator();
   for (const f of files) acc.add({ target: f.target, tsMs: f.tsMs, text: readFileSync(f.file, 'utf8') });
   const summary = acc.result();
   summary.warnings.push(...extraWarnings);
+  if (!write) return summary;
   const processed = join(resultsDir, METRICS_DIR, 'processed');
   mkdirSync(processed, { recursive: true });
   writeFileSync(join(processed, 'monitoring_summary.json'), `${JSON.stringify(summary)}\n`);
@@ -97,11 +98,12 @@ export function monitoringBrief(s: MonitoringSummary): MonitoringBrief {
 
 /**
  * The v0.2 report's `results.observability` for a results directory (for the report writers):
- * from metrics/processed/monitoring_summary.json when present, else from the raw snapshots.
+ * from metrics/processed/monitoring_summary.json when present, else from the raw snapshots
+ * (read-only: a directory the Python tools wrote is never written to).
  */
 export function observabilityOf(resultsDir: string): Record<string, unknown> | undefined {
   const processed = join(resultsDir, METRICS_DIR, 'processed', 'monitoring_summary.json');
-  const s = existsSync(processed) ? (JSON.parse(readFileSync(processed, 'utf8')) as MonitoringSummary) : summarizeMetricsDir(resultsDir);
-  if (!s) return undefined;
+  const s = existsSync(processed) ? (JSON.parse(readFileSync(processed, 'utf8')) as MonitoringSummary) : summarizeMetricsDir(resultsDir, [], false);
+  if (!s || s.targets.length === 0) return undefined;
   return observabilitySection(s, { rawDataPath: (t) => `${METRICS_DIR}/raw/${t}_*_metrics.txt` });
 }

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, readJson, runCli, tmp } from './helpers.ts';
+import { parse } from 'yaml';
 import { observabilityOf } from '../../../src/analysis/monitoring.ts';
+import { schemaErrors } from '../../helpers/report-schema.ts';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -48,6 +50,18 @@ test('run -f scrapes the simulator every interval: raw snapshots, processed summ
   assert.equal(obs.components[0].aggregate.kv_cache_usage.units, 'percent');
   assert.ok(obs.components[0].aggregate.running_requests.max >= 1);
   assert.ok(obs.components[0].time_series.kv_cache_usage.series.length === raw.length);
+  // The v0.2 / v0.2.1 reports of the run carry it, and still validate against upstream's schemas.
+  const ana = join(wd, 'analysis', name!);
+  for (const [prefix, version] of [['benchmark_report_v0.2,_', '0.2'], ['benchmark_report_v0.2.1,_', '0.2.1']] as const) {
+    const files = readdirSync(ana).filter((f) => f.startsWith(prefix));
+    assert.ok(files.length > 0, `${prefix}* written: ${readdirSync(ana).join(' ')}`);
+    for (const f of files) {
+      const rep: J = parse(readFileSync(join(ana, f), 'utf8'));
+      assert.equal(schemaErrors(version, rep), '', f);
+      assert.ok(rep.results.observability.components[0].aggregate.kv_cache_usage.max > 0, f);
+      assert.ok(rep.results.observability.vllm_num_requests_running.components.length === 1, f);
+    }
+  }
 });
 
 test('run -f against a server without /metrics: the run completes, failures are warnings', async () => {
