@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
-import { describeBadLine, streamRecords, type BadRecordLine } from '../engine/record/reader.ts';
+import { describeBadLine, forEachRecord, type BadRecordLine } from '../engine/record/reader.ts';
 import type { RequestRecord } from '../engine/types.ts';
 import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
 import { HEALTH_FILE, RECORDS_FILE, type LoadgenHealthFile, type ResultSummary } from '../metrics/seed-summary.ts';
@@ -37,7 +37,7 @@ export async function analyzeResultDir(name: string, resultsDir: string, analysi
   await writeRunReports(resultsDir, analysisDir, opts.log);
   const scanBad: BadRecordLine[] = [];
   // Streamed: one record at a time through the definitions' accumulator (docs/performance.md).
-  const summary = await summarizeRecordStream(name, streamRecords(join(resultsDir, RECORDS_FILE), scanBad), complete, opts.definitions);
+  const summary = await summarizeRecordStream(name, (sink) => forEachRecord(join(resultsDir, RECORDS_FILE), sink, scanBad), complete, opts.definitions);
   const bad = scanBad.map(describeBadLine);
   for (const b of bad) opts.log?.warn(b);
   if (summary.requests.total === 0) return undefined;
@@ -72,10 +72,10 @@ function writeSummary(analysisDir: string, summary: ResultSummary): void {
  */
 export async function analyzeMerged(name: string, resultsDirs: readonly string[], analysisDir: string, complete: boolean, opts: AnalyzeOptions = {}): Promise<ResultSummary | undefined> {
   const bad: BadRecordLine[] = [];
-  async function* all(): AsyncGenerator<RequestRecord> {
-    for (const d of resultsDirs) yield* streamRecords(join(d, RECORDS_FILE), bad);
-  }
-  const summary = await summarizeRecordStream(name, all(), complete, opts.definitions);
+  const all = async (sink: (r: RequestRecord) => void): Promise<void> => {
+    for (const d of resultsDirs) await forEachRecord(join(d, RECORDS_FILE), sink, bad);
+  };
+  const summary = await summarizeRecordStream(name, all, complete, opts.definitions);
   if (summary.requests.total === 0) return undefined;
   if (bad.length > 0) summary.bad_record_lines = bad.map(describeBadLine);
   summary.merged_from = resultsDirs.map((d) => basename(d));

@@ -22,26 +22,29 @@ function dist(x: Summary | undefined): Dist | null {
  * memory bounded when the definitions have an accumulator (numbers per metric, never records);
  * otherwise the records are collected and summarised as summarizeRecords does.
  */
+/** Hands every record to `sink`, one at a time (engine/record/reader.ts forEachRecord over one or more files). */
+export type RecordSource = (sink: (r: RequestRecord) => void) => Promise<void>;
+
 export async function summarizeRecordStream(
   name: string,
-  source: AsyncIterable<RequestRecord>,
+  source: RecordSource,
   complete: boolean,
   definitions: MetricDefinitionSet = inferencePerfDefinitions,
 ): Promise<ResultSummary> {
   const acc = definitions.accumulator?.();
   if (!acc) {
     const all: RequestRecord[] = [];
-    for await (const r of source) all.push(r);
+    await source((r) => all.push(r));
     return summarizeRecords(name, all, complete, definitions);
   }
   const byLabel: Record<string, number> = {};
-  for await (const r of source) {
+  await source((r) => {
     acc.add(r);
     if (r.error) {
       const label = definitions.failureLabel(r);
       byLabel[label] = (byLabel[label] ?? 0) + 1;
     }
-  }
+  });
   return toResultSummary(name, acc.result(), byLabel, complete);
 }
 

@@ -8,7 +8,8 @@
 import type { RequestRecord } from '../engine/types.ts';
 import { F64Buffer } from './f64-buffer.ts';
 import type { SeedMetrics } from './seed.ts';
-import { scaleSummary, summarizeInPlace } from './stats.ts';
+import { scaleSummary } from './stats.ts';
+import { summarizeBySelection } from './select.ts';
 import { inputTokens, outputTokens } from './tokens.ts';
 
 /** Consumes records one by one; result() once at the end. */
@@ -59,7 +60,7 @@ export class SeedAccumulator implements RecordAccumulator {
   result(): SeedMetrics {
     const time = this.n ? (this.maxEnd - this.minStart) / 1000 : 0;
     const rate = (x: number): number => (time > 0 ? x / time : 0);
-    const ms = (b: F64Buffer) => scaleSummary(summarizeInPlace(b.view()), 1000);
+    const ms = (b: F64Buffer) => scaleSummary(summarizeBySelection(b.view()), 1000);
     return {
       outputTokensPerS: rate(this.outTot),
       inputTokensPerS: rate(this.inTot),

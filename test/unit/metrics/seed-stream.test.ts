@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import type { RequestRecord } from '../../../src/engine/types.ts';
 import { seedMetrics } from '../../../src/metrics/seed.ts';
 import { SeedAccumulator } from '../../../src/metrics/seed-stream.ts';
+import { summarizeBySelection } from '../../../src/metrics/select.ts';
+import { summarize } from '../../../src/metrics/stats.ts';
 import { createRng } from '../../../src/util/rng.ts';
 
 /** Random streamed records (some failed, some single-chunk, some without usage). */
@@ -27,11 +29,42 @@ export function randomRecords(n: number, seed: number): RequestRecord[] {
   return out;
 }
 
-test('SeedAccumulator gives exactly seedMetrics of the same records', () => {
+/** Same keys, numbers equal to 1e-12 relative (means are summed in arrival order, not sorted order). */
+function close(a: unknown, b: unknown, path = '$'): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    assert.ok(a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b)), `${path}: ${a} vs ${b}`);
+    return;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort(), path);
+    for (const k of Object.keys(a)) close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    return;
+  }
+  assert.equal(a, b, path);
+}
+
+test('SeedAccumulator gives seedMetrics of the same records (percentiles exactly)', () => {
   for (const seed of [1, 2, 3]) {
-    const recs = randomRecords(500, seed);
+    const recs = randomRecords(seed === 3 ? 5000 : 500, seed);
     const acc = new SeedAccumulator();
     for (const r of recs) acc.add(r);
-    assert.deepEqual(acc.result(), seedMetrics(recs));
+    const got = acc.result();
+    const want = seedMetrics(recs);
+    close(got, want);
+    for (const k of ['ttftMs', 'tpotMs', 'itlMs', 'requestLatencyMs', 'ntpotMs'] as const) {
+      for (const p of ['p50', 'p90', 'p95', 'p99', 'min', 'max'] as const) assert.equal(got[k]![p], want[k]![p], `${k}.${p} exact`);
+    }
+  }
+});
+
+test('summarizeBySelection: percentiles equal the sorted ones, with ties and small sizes', () => {
+  const rng = createRng(9);
+  for (const n of [1, 2, 3, 4, 5, 10, 101, 1000]) {
+    for (const ties of [false, true]) {
+      const v = Array.from({ length: n }, () => (ties ? Math.floor(rng.float() * 4) : rng.float()));
+      const got = summarizeBySelection(Float64Array.from(v))!;
+      const want = summarize(v)!;
+      for (const p of ['p50', 'p90', 'p95', 'p99', 'min', 'max'] as const) assert.equal(got[p], want[p], `n=${n} ties=${ties} ${p}`);
+    }
   }
 });
