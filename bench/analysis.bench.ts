@@ -74,17 +74,23 @@ async function main(): Promise<void> {
     const bytes = dirs.reduce((s, d) => s + statSync(join(d, 'records.jsonl')).size, 0);
     writeSnapshots(dirs[0]!, 240);
     console.log(`generated ${TOTAL.toLocaleString('en')} records (${CHUNKS} chunks each, ${(bytes / 2 ** 20).toFixed(0)} MiB of JSONL) in ${((performance.now() - t) / 1000).toFixed(1)} s; peak RSS so far ${peak()}`);
-    const rows: [string, number][] = [];
+    const rows: [string, number, number][] = [];
+    let cpu = process.cpuUsage();
+    const row = (what: string): void => {
+      const c = process.cpuUsage(cpu);
+      rows.push([what, performance.now() - t, (c.user + c.system) / 1000]);
+      t = performance.now();
+      cpu = process.cpuUsage();
+    };
     t = performance.now();
     for (const d of dirs) await analyzeResultDir(d.split('/').pop()!, d, join(root, 'analysis', d.split('/').pop()!), true);
-    rows.push([`per-generator analysis (2 × ${half.toLocaleString('en')} records, incl. monitoring of 240 snapshots)`, performance.now() - t]);
-    t = performance.now();
+    row(`per-generator analysis (2 × ${half.toLocaleString('en')} records, incl. monitoring of 240 snapshots)`);
     const m = await analyzeMerged('inference-perf_x_s_merged', dirs, join(root, 'analysis', 'inference-perf_x_s_merged'), true);
-    rows.push([`merged summary (${m?.requests.total.toLocaleString('en')} records)`, performance.now() - t]);
-    t = performance.now();
+    row(`merged summary (${m?.requests.total.toLocaleString('en')} records)`);
     const mon = summarizeMetricsDir(dirs[0]!);
-    rows.push([`monitoring summary alone (${mon?.targets[0]?.snapshots} snapshots)`, performance.now() - t]);
-    for (const [what, ms] of rows) console.log(`${what.padEnd(92)} ${(ms / 1000).toFixed(2)} s`);
+    row(`monitoring summary alone (${mon?.targets[0]?.snapshots} snapshots)`);
+    console.log(`${'phase'.padEnd(92)} wall      CPU (this process, user+sys)`);
+    for (const [what, ms, cpuMs] of rows) console.log(`${what.padEnd(92)} ${(ms / 1000).toFixed(2)} s   ${(cpuMs / 1000).toFixed(2)} s`);
     console.log(`peak RSS ${peak()} (heap limit ${(((await import('node:v8')).getHeapStatistics().heap_size_limit) / 2 ** 20).toFixed(0)} MiB)`);
   } finally {
     rmSync(root, { recursive: true, force: true });
