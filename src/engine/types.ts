@@ -47,7 +47,7 @@ export interface RequestSpec {
  * or `durationMs` has passed.
  */
 export type StagePlan =
-  | {
+  | ({
       kind: 'open';
       stage: number;
       /** Intended send offsets from the stage start, ascending. */
@@ -55,14 +55,28 @@ export type StagePlan =
       /** Requested rate (req/s) for achieved-vs-requested reporting. */
       requestedRate: number;
       durationMs: number;
-    }
-  | {
+    } & StageLimits)
+  | ({
       kind: 'closed';
       stage: number;
       concurrency: number;
       maxRequests?: number;
       durationMs?: number;
-    };
+    } & StageLimits);
+
+/**
+ * Optional hard limits of a stage (GuideLLM's constraints). Without them a stage ends when
+ * every request it sent has finished.
+ */
+export interface StageLimits {
+  /**
+   * `durationMs` is a hard limit: when it passes, sending stops and requests still in flight
+   * are cancelled (recorded with error label 'aborted', their partial stream kept).
+   */
+  hardDeadline?: boolean;
+  /** Stop the stage (no more sends, in-flight cancelled) once this many of its requests failed (cancellations not counted). */
+  maxErrors?: number;
+}
 
 /** Why a request failed, as a stable label counted in the failure rate. */
 export type ErrorLabel =
