@@ -173,6 +173,29 @@ export function applyBenchmarks(spec: Rec, benchmarks: Rec[]): void {
   }
 }
 
+/** GuideLLM v0.7.3's defaults, as its report echoes them (so our `config` carries every key). */
+const API_ROUTES = {
+  '/health': 'health', '/v1/models': 'v1/models', '/v1/completions': 'v1/completions', '/v1/chat/completions': 'v1/chat/completions',
+  '/v1/embeddings': 'v1/embeddings', '/v1/responses': 'v1/responses', '/v1/audio/transcriptions': 'v1/audio/transcriptions',
+  '/v1/audio/translations': 'v1/audio/translations', '/pooling': 'pooling',
+};
+const BACKEND_DEFAULTS: Rec = {
+  api_routes: API_ROUTES, timeout_connect: 5, http2: true, follow_redirects: true, verify: false, validate_backend: true,
+  server_history: false, tool_call_missing_behavior: 'error_stop', multiturn_reasoning: false,
+};
+const SYNTHETIC_DEFAULTS: Rec = {
+  load_kwargs: {}, prompt_tokens_stdev: null, prompt_tokens_min: null, prompt_tokens_max: null, output_tokens: null,
+  output_tokens_stdev: null, output_tokens_min: null, output_tokens_max: null, delay: null, delay_stdev: null, delay_min: null,
+  delay_max: null, turns: 1, tool_call_turns: [], tools: null, tool_response_tokens: null, tool_response_tokens_stdev: null,
+  tool_response_tokens_min: null, tool_response_tokens_max: null, server_tool_call_turns: [], prefix_buckets: null,
+};
+const SPEC_DEFAULTS: Rec = {
+  data_column_mapper: { kind: 'generative_column_mapper', column_mappings: null },
+  data_preprocessors: [{ kind: 'encode_media', audio_kwargs: {}, image_kwargs: {}, video_kwargs: {} }],
+  data_finalizer: { kind: 'generative', tool_call_mode: 'client' },
+  outputs: [{ kind: 'json', path: 'results.json' }, { kind: 'console' }],
+};
+
 const DEFAULT_WARM: GlTransient = { percent: null, value: null, mode: 'prefer_duration' };
 
 /** Resolve a validated profile (either dialect) into the one config the run uses. */
@@ -210,8 +233,10 @@ export function resolveGlConfig(doc: unknown): GlConfig {
   const met = under(isRec(spec.metrics) ? spec.metrics : {});
   const tok = under(isRec(spec.tokenizer) ? spec.tokenizer : {});
   const resolved: GlConfig['spec'] = {
+    ...SPEC_DEFAULTS,
     ...spec,
     backend: {
+      ...BACKEND_DEFAULTS,
       ...be,
       kind: String(be.kind ?? 'openai_http'),
       target: String(be.target ?? ''),
@@ -225,7 +250,7 @@ export function resolveGlConfig(doc: unknown): GlConfig {
     },
     profile,
     constraints: (Array.isArray(spec.constraints) ? spec.constraints : []).filter(isRec).map((c) => ({ stopping_scope: 'current', ...under(c) }) as GlConstraint),
-    data: (Array.isArray(spec.data) ? spec.data : []).filter(isRec).map((d) => under(d) as GlSynthetic),
+    data: (Array.isArray(spec.data) ? spec.data : []).filter(isRec).map((d) => (d.kind === 'synthetic_text' ? { ...SYNTHETIC_DEFAULTS, ...under(d) } : under(d)) as GlSynthetic),
     data_loader: { kind: 'pytorch', samples: typeof dl.samples === 'number' ? dl.samples : -1, shuffle: dl.shuffle === true, num_workers: typeof dl.num_workers === 'number' ? dl.num_workers : 1 },
     seed: { kind: 'static', value: typeof seed.value === 'number' ? seed.value : 42 },
     metrics: { kind: 'generative', sample_size: typeof met.sample_size === 'number' ? met.sample_size : null, prefer_response_metrics: met.prefer_response_metrics !== false },

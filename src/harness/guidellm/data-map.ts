@@ -17,6 +17,7 @@ import type { ProfileIssue } from '../types.ts';
 import type { GlConfig } from './config-map.ts';
 
 type Obj = Record<string, unknown>;
+const isRecord = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const SYNTHETIC_KEYS = [
   'prompt_tokens', 'prompt_tokens_stdev', 'prompt_tokens_min', 'prompt_tokens_max',
@@ -42,7 +43,7 @@ export function mapData(cfg: GlConfig): Obj {
   }
   const out: Obj = {};
   for (const k of SYNTHETIC_KEYS) if (d[k] !== undefined && d[k] !== null) out[k] = d[k];
-  const bad = UNSUPPORTED.filter((k) => Object.keys(d).some((x) => x.startsWith(k) && d[x] !== null && d[x] !== undefined && !(Array.isArray(d[x]) && (d[x] as unknown[]).length === 0)));
+  const bad = UNSUPPORTED.filter((k) => Object.keys(d).some((x) => x.startsWith(k) && d[x] !== null && d[x] !== undefined && !(Array.isArray(d[x]) && (d[x] as unknown[]).length === 0) && !(isRecord(d[x]) && Object.keys(d[x]).length === 0)));
   if (bad.length > 0) {
     throw new LlmdbenchError('E_GL_UNSUPPORTED', `synthetic_text field(s) ${bad.join(', ')} are not supported by llmdbench yet`, { location: { keyPath: `spec.data.0.${bad[0]}` } });
   }

@@ -7,6 +7,7 @@ import type { HarnessPlugin, ProfileIssue } from '../types.ts';
 import { error, runSchema } from '../schema-common.ts';
 import { guidellmScenarioSchema, scenarioRules } from './schema-scenario.ts';
 import { guidellmLegacySchema, legacyRules } from './schema-legacy.ts';
+import { preflightGuidellm, runGuidellm } from './run.ts';
 import { detectDialect as detect, LEGACY_DIALECT, SCENARIO_DIALECT } from './dialect.ts';
 
 export { LEGACY_DIALECT, SCENARIO_DIALECT };
@@ -28,4 +29,6 @@ export const guidellm: HarnessPlugin = {
   description: 'GuideLLM: v0.7 scenarios (spec/benchmarks) or the legacy flat form; concurrent, constant, poisson, sweep profiles',
   validate,
   dialect: (doc) => detect(doc).dialect,
+  preflight: preflightGuidellm,
+  run: runGuidellm,
 };

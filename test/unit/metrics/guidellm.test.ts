@@ -5,13 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { RequestRecord } from '../../../src/engine/types.ts';
 import { glConcurrencyFromTimings, glFromValues, glRateFromTimings } from '../../../src/metrics/guidellm-dist.ts';
 import { guidellmHeadline, guidellmMetrics, glRequest } from '../../../src/metrics/guidellm.ts';
 import { vllmBenchMetrics } from '../../../src/metrics/vllm-bench.ts';
-import { upstreamDir } from '../../helpers/upstream.ts';
+import { replaySample } from '../../helpers/guidellm-sample.ts';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const close = (a: number, b: number, tol = 1e-9, msg = ''): void => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${msg} ${a} vs ${b}`);
@@ -91,43 +89,8 @@ test('a window keeps requests that overlap it (end ≥ start and start ≤ end)'
   assert.equal(m.request_totals.total, 2);
 });
 
-/** The real GuideLLM run's requests, back as records (chunk times evenly spaced first → last, as GuideLLM assumes). */
-function replay(): { bench: J; records: RequestRecord[]; baseS: number } {
-  const j = JSON.parse(readFileSync(join(upstreamDir, 'samples', 'guidellm', 'real-run-against-sim', 'benchmarks.json'), 'utf8')) as J;
-  const bench = j.benchmarks[0] as J;
-  // times relative to a base second keep sub-microsecond precision in ms (as our monotonic clock does)
-  const baseS = Math.floor(bench.scheduler_metrics.start_time as number);
-  const records: RequestRecord[] = [];
-  let id = 0;
-  for (const status of ['successful', 'errored', 'incomplete']) {
-    for (const q of bench.requests[status] as J[]) {
-      const t = q.info.timings;
-      const ms = (x: number): number => (x - baseS) * 1000;
-      const n = t.token_iterations as number;
-      const chunks = n === 0 ? [] : n === 1 ? [ms(t.first_token_iteration)] : Array.from({ length: n }, (_, i) => ms(t.first_token_iteration + ((t.last_token_iteration - t.first_token_iteration) * i) / (n - 1)));
-      const rec: RequestRecord = {
-        ...base,
-        api: 'chat',
-        id: id++,
-        scheduledAtMs: ms(t.targeted_start),
-        sentAtMs: ms(t.request_start),
-        chunkTimesMs: chunks,
-        chunkTokens: chunks.map(() => 1),
-        endAtMs: ms(t.request_end ?? t.resolve_end),
-        promptTokensServer: q.prompt_tokens,
-        choiceEventCount: status === 'successful' ? t.request_iterations - 2 : t.request_iterations,
-        doneSeen: status === 'successful',
-      };
-      if (q.output_metrics.text_tokens !== null) rec.completionTokensServer = q.output_metrics.text_tokens;
-      if (status === 'incomplete') rec.error = { label: 'aborted', message: 'cancelled' };
-      records.push(rec);
-    }
-  }
-  return { bench, records, baseS };
-}
-
 test('a real GuideLLM v0.7.3 run, replayed from its per-request timings, gives its reported metrics', () => {
-  const { bench, records, baseS } = replay();
+  const { bench, records, baseS } = replaySample();
   const sm = bench.scheduler_metrics;
   const window = { startMs: (sm.measure_start_time - baseS) * 1000, endMs: (sm.measure_end_time - baseS) * 1000 };
   const m = guidellmMetrics(records, { window, epochOffsetMs: baseS * 1000 }) as unknown as J;
