@@ -52,9 +52,12 @@ function limitsFor(cs: GlConstraint[], i: number): GlStrategy['limits'] {
 
 /** Constraints we accept but do not enforce (one note each). */
 export function unenforcedNotes(cfg: GlConfig): string[] {
-  return cfg.spec.constraints
+  const notes = cfg.spec.constraints
     .filter((c) => !['max_duration', 'max_requests', 'max_errors'].includes(c.kind))
     .map((c) => `constraint ${c.kind} is not enforced by llmdbench (the strategy runs to its duration/request limit)`);
+  if (cfg.spec.constraints.some((c) => c.stopping_scope === 'all')) notes.push('stopping_scope: all is not implemented: every strategy runs');
+  if (cfg.spec.profile.rampup_duration > 0 && cfg.spec.profile.kind !== 'constant' && cfg.spec.profile.kind !== 'sweep') notes.push(`rampup_duration is ignored for a ${cfg.spec.profile.kind} profile`);
+  return notes;
 }
 
 /** Plan one strategy of a given type at index i. */
