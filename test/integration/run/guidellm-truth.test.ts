@@ -111,7 +111,7 @@ test('guidellm concurrent with a duration limit: requests in flight at the limit
     const r = await runCli(['run', '--workdir', wd, '-l', 'guidellm', '-w', scenario(wd, '{kind: concurrent, streams: 2}', 1.5), '--endpoint', truth.url, '-m', 'truth-model']);
     assert.equal(r.code, 0, r.stderr);
     const res = onlyDir(wd, 'results');
-    const b: J = readJson(join(res, 'results.json')).benchmarks[0];
+    const b: J = readJson<J>(join(res, 'results.json')).benchmarks[0];
     assert.deepEqual(b.metrics.request_totals, { successful: 4, errored: 0, incomplete: 2, total: 6 });
     assert.equal(truth.log.size, 6);
     const recs = records(res);
