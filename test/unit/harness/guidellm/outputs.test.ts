@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveGlConfig } from '../../../../src/harness/guidellm/config-map.ts';
 import { planStrategies } from '../../../../src/harness/guidellm/load-map.ts';
-import { benchmarkEntry, reportObject, type GlStrategyRun } from '../../../../src/harness/guidellm/outputs.ts';
+import { benchmarkEntry, measureWindow, reportObject, type GlStrategyRun } from '../../../../src/harness/guidellm/outputs.ts';
 import { consoleSummary } from '../../../../src/harness/guidellm/console.ts';
 import { textSize } from '../../../../src/harness/guidellm/data-map.ts';
 import { replaySample, SAMPLE_DIR } from '../../../helpers/guidellm-sample.ts';
@@ -133,4 +133,21 @@ test('the per-benchmark keys of the 0.8.0.dev sample (max_requests, two rates) a
   const missing = [...keyPaths({ benchmarks: dev.benchmarks })].filter((k) => !have.has(k) && !k.split('.').some((p) => newer.has(p)));
   assert.deepEqual(missing, []);
   assert.equal(ours.benchmarks[0].config.strategy.rate, 2);
+});
+
+test('warm-up / cool-down trim the window: seconds, a fraction of the limit, or requests', () => {
+  const rec = (id: number, s: number, e: number) => ({ id, stage: 0, worker: 0, api: 'completion' as const, stream: true, scheduledAtMs: s, sentAtMs: s, chunkTimesMs: [s + 1], chunkTokens: [1], endAtMs: e, completionTokensServer: 1 });
+  const records = Array.from({ length: 10 }, (_, i) => rec(i, 1000 + i * 1000, 1000 + i * 1000 + 500)); // starts 1..10 s
+  const run = (profile: Record<string, unknown>, constraints: Record<string, unknown>[]): ReturnType<typeof measureWindow> => {
+    const cfg = resolveGlConfig({ ...SCENARIO, spec: { ...SCENARIO.spec, profile: { kind: 'constant', rate: 1, ...profile }, constraints } });
+    return measureWindow({ strategy: planStrategies(cfg)[0]!, records, epochOffsetMs: 0, startMs: 1000, endMs: 11000, inputSize: new Map(), workers: 1, runId: 'w' }, cfg);
+  };
+  // duration limit 10 s from the first send (1 s): window [1 s, 11 s]
+  assert.deepEqual(run({}, [{ kind: 'max_duration', seconds: 10 }]), { startMs: 1000, endMs: 11000, warmupS: 0, cooldownS: 0 });
+  // warm-up 2 s, cool-down 10 % of the limit (1 s)
+  assert.deepEqual(run({ warmup: 2, cooldown: 0.1 }, [{ kind: 'max_duration', seconds: 10 }]), { startMs: 3000, endMs: 10000, warmupS: 2, cooldownS: 1 });
+  // by requests (no duration limit): skip the first 2 starts and the last 3 ends
+  const w = run({ warmup: { value: 2, mode: 'requests' }, cooldown: { value: 3, mode: 'requests' } }, [{ kind: 'max_requests', count: 10 }]);
+  assert.equal(w.startMs, 3000);
+  assert.equal(w.endMs, 7500);
 });
