@@ -38,7 +38,9 @@ export function table(title: string, strategies: string[], cols: Col[]): string 
   const l = spans((c) => `${c.group}\u0000${c.label}`);
   for (const [[a, b], text] of [...g.map((s) => [s, cols[s[0]]!.group] as const), ...l.map((s) => [s, cols[s[0]]!.label] as const)]) {
     const have = w.slice(a, b + 1).reduce((x, y) => x + y, 0);
-    if (text.length + 2 > have) w[b]! += text.length + 2 - have;
+    const extra = text.length + 2 - have;
+    // spread the extra width over the span, the first columns taking the remainder (as GuideLLM)
+    for (let i = a; extra > 0 && i <= b; i++) w[i]! += Math.floor(extra / (b - a + 1)) + (i - a < extra % (b - a + 1) ? 1 : 0);
   }
   const cell = (s: string, width: number): string => ` ${s}`.padEnd(width);
   const spanRow = (lead: string, sp: [number, number][], text: (i: number) => string): string =>
