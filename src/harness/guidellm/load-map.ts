@@ -13,6 +13,7 @@
  * max_duration → a hard deadline (in-flight requests cancelled → incomplete), max_requests →
  * the request count, max_errors → the stage stops at that many errors. max_error_rate,
  * max_global_error_rate and over_saturation are not enforced (reported as notes).
+ * `data_loader.samples` > 0 makes the data finite: a strategy sends at most that many requests.
  */
 import type { StagePlan } from '../../engine/types.ts';
 import { schedules } from '../../engine/schedule/index.ts';
@@ -64,6 +65,9 @@ export function unenforcedNotes(cfg: GlConfig): string[] {
 export function planStrategy(cfg: GlConfig, type_: GlStrategyType, i: number, value?: number): GlStrategy {
   const p = cfg.spec.profile;
   const limits = limitsFor(cfg.spec.constraints, i);
+  // a finite dataset (data_loader.samples) ends the strategy when it runs out
+  const samples = cfg.spec.data_loader.samples;
+  if (samples > 0 && (limits.count === undefined || limits.count > samples)) limits.count = samples;
   const where = `strategy ${i} (${type_})`;
   if (limits.seconds === undefined && limits.count === undefined) {
     throw new LlmdbenchError('E_GL_UNBOUNDED', `${where} has no max_duration or max_requests constraint: it would never end`, {

@@ -60,6 +60,9 @@ test('constant: evenly spaced k/rate from the first request, strictly before the
   assert.equal(s.plan.offsetsMs[1], 250);
   assert.equal(s.plan.offsetsMs[39], 9750);
   assert.equal(s.plan.hardDeadline, true);
+  // data_loader.samples: a finite dataset caps each strategy's requests
+  const finite = planStrategies(resolveGlConfig(scen({ profile: { kind: 'constant', rate: 4 }, constraints: [{ kind: 'max_duration', seconds: 10 }], data_loader: { samples: 5 } })))[0]!;
+  assert.ok(finite.plan.kind === 'open' && finite.plan.offsetsMs.length === 5 && finite.limits.count === 5);
   const capped = planStrategies(resolveGlConfig(scen({ profile: { kind: 'constant', rate: 4 }, constraints: [{ kind: 'max_duration', seconds: 10 }, { kind: 'max_requests', count: 7 }] })))[0]!;
   assert.ok(capped.plan.kind === 'open' && capped.plan.offsetsMs.length === 7);
   // ramp-up R = 2 s at 4 req/s: n_r = 4; request k ≤ 4 at sqrt(2k·R/rate), then R + (k − n_r)/rate
