@@ -392,8 +392,13 @@ class Coordinator {
 
   private stageStart(plan: StagePlan, startMs: number): void {
     this.sentAtStageStart = this.sentNow();
+    const control = {
+      stop: (why: string): void => {
+        if (this.cur?.run.stage === plan.stage) this.cur.stopNow(why);
+      },
+    };
     try {
-      this.opts.onStageStart?.(plan, startMs);
+      this.opts.onStageStart?.(plan, startMs, control);
     } catch (err) {
       this.fail(err);
     }

@@ -21,6 +21,7 @@ import { checkData, openSource } from './data-map.ts';
 import { benchmarkEntry, reportObject, type GlStrategyRun } from './outputs.ts';
 import { consoleSummary, SETUP_COMPLETE_LINE } from './console.ts';
 import { mergedHealth } from './health.ts';
+import { OverSaturationDetector, type OverSaturationArgs } from './over-saturation.ts';
 
 /** llm-d runs `guidellm … --output-path $RESULTS_DIR/results.json`. */
 export const REPORT_FILE = 'results.json';
@@ -73,6 +74,19 @@ export async function runGuidellm(ctx: HarnessRunContext): Promise<HarnessRunOut
       const base = idBase;
       let done = 0;
       let failed = 0;
+      // over_saturation (mode enforce, the default): stop the strategy when in-flight count and TTFT both climb
+      const osc = cfg.spec.constraints.find((c) => c.kind === 'over_saturation' && c.mode !== 'monitor' && c.enabled !== false);
+      const osd = osc ? new OverSaturationDetector(osc as OverSaturationArgs) : undefined;
+      let stageT0 = 0;
+      let stop: ((why: string) => void) | undefined;
+      let saturated = false;
+      const checkSaturation = (): void => {
+        if (osd && !saturated && osd.alert()) {
+          saturated = true;
+          log.warn(`benchmark ${st.index}: over-saturation detected (${JSON.stringify(osd.state())}); stopping it`);
+          stop?.('stopped: over-saturation detected');
+        }
+      };
       log.info(`benchmark ${st.index} (${st.type_}${st.rate !== undefined ? ` @ ${st.rate.toFixed(2)} req/s` : st.plan.kind === 'closed' ? `, ${st.plan.concurrency} in flight` : ''}) started`);
       let result: LoadResult;
       try {
@@ -87,13 +101,25 @@ export async function runGuidellm(ctx: HarnessRunContext): Promise<HarnessRunOut
           signal: ctx.signal,
           ...(ctx.cancel ? { cancelSignal: ctx.cancel } : {}),
           graceMs: GRACE_MS,
+          onStageStart: (_plan, startMs, control) => {
+            stageT0 = startMs;
+            stop = (why) => control.stop(why);
+          },
           onRecord: (rec: RequestRecord) => {
             done++;
             if (rec.error) failed++;
+            if (osd && rec.chunkTimesMs.length > 0) {
+              osd.addFinished((rec.chunkTimesMs[0]! - stageT0) / 1000, (rec.chunkTimesMs[0]! - rec.sentAtMs) / 1000);
+              checkSaturation();
+            }
             writer.add({ ...rec, id: base + rec.id });
           },
           progressIntervalMs: 250,
-          onProgress: (p) =>
+          onProgress: (p) => {
+            if (osd && p.stageElapsedMs > 0) {
+              osd.addStarted(p.stageElapsedMs / 1000, p.inFlight);
+              checkSaturation();
+            }
             ctx.progress?.({
               stage: k,
               stages: total(),
@@ -106,7 +132,8 @@ export async function runGuidellm(ctx: HarnessRunContext): Promise<HarnessRunOut
               achievedRate: p.achievedRate,
               ...(p.ttftP50Ms !== undefined ? { ttftP50Ms: p.ttftP50Ms } : {}),
               elapsedS: p.stageElapsedMs / 1000,
-            }),
+            });
+          },
         });
       } finally {
         gs.source.close?.();

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { runLoad } from '../../../src/engine/loadgen/index.ts';
 import type { RequestSpec } from '../../../src/engine/types.ts';
 import { startTruthServer } from '../../helpers/truth-server.ts';
+import { monoMs } from '../../../src/util/clock.ts';
 
 const spec = (): RequestSpec => ({ api: 'completion', prompt: 'a b c', maxTokens: 8, stream: true });
 
@@ -50,6 +51,26 @@ test('maxErrors stops a closed stage after that many failures, cancelling what i
     const errors = res.records.filter((r) => r.error && r.error.label !== 'aborted').length;
     assert.equal(errors, 3);
     assert.ok(res.records.length < 12, `stopped early: ${res.records.length} requests`);
+  } finally {
+    await server.close();
+  }
+});
+
+test('StageControl.stop: a harness rule ends the stage (no more sends, in-flight cancelled)', async () => {
+  const server = await startTruthServer({ ttftMs: 20, itlMs: 50, chunks: 8 });
+  try {
+    let timer: NodeJS.Timeout | undefined;
+    const res = await runLoad({
+      client: { baseUrl: server.url, model: 'm' },
+      stages: [{ kind: 'closed', stage: 0, concurrency: 2, maxRequests: 100 }],
+      source: { next: spec },
+      onStageStart: (_p, startMs, control) => {
+        timer = setTimeout(() => control.stop('rule fired'), Math.max(0, startMs + 300 - monoMs()));
+      },
+    });
+    clearTimeout(timer);
+    assert.equal(res.records.length, 2, 'the first two (~370 ms each) were in flight when the rule fired');
+    assert.ok(res.records.every((r) => r.error?.label === 'aborted' && r.error.message.includes('rule fired')), JSON.stringify(res.records.map((r) => r.error)));
   } finally {
     await server.close();
   }
