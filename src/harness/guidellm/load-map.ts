@@ -12,8 +12,8 @@
  * Constraints apply per strategy (list values index by strategy, the last one reused):
  * max_duration → a hard deadline (in-flight requests cancelled → incomplete), max_requests →
  * the request count, max_errors → the stage stops at that many errors, over_saturation → the
- * run's detector (over-saturation.ts) stops it. max_error_rate and max_global_error_rate are not
- * enforced (reported as notes).
+ * run's detector (over-saturation.ts) stops it, max_error_rate / max_global_error_rate → the run's
+ * error-rate rule (error-rate.ts) stops it.
  * `data_loader.samples` > 0 makes the data finite: a strategy sends at most that many requests.
  */
 import type { StagePlan } from '../../engine/types.ts';
@@ -55,7 +55,7 @@ function limitsFor(cs: GlConstraint[], i: number): GlStrategy['limits'] {
 /** Constraints we accept but do not enforce (one note each). */
 export function unenforcedNotes(cfg: GlConfig): string[] {
   const notes = cfg.spec.constraints
-    .filter((c) => !['max_duration', 'max_requests', 'max_errors', 'over_saturation'].includes(c.kind))
+    .filter((c) => !['max_duration', 'max_requests', 'max_errors', 'over_saturation', 'max_error_rate', 'max_global_error_rate'].includes(c.kind))
     .map((c) => `constraint ${c.kind} is not enforced by llmdbench (the strategy runs to its duration/request limit)`);
   if (cfg.spec.constraints.some((c) => c.stopping_scope === 'all')) notes.push('stopping_scope: all is not implemented: every strategy runs');
   if (cfg.spec.profile.rampup_duration > 0 && cfg.spec.profile.kind !== 'constant' && cfg.spec.profile.kind !== 'sweep') notes.push(`rampup_duration is ignored for a ${cfg.spec.profile.kind} profile`);

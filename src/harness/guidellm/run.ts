@@ -22,6 +22,7 @@ import { benchmarkEntry, reportObject, type GlStrategyRun } from './outputs.ts';
 import { consoleSummary, SETUP_COMPLETE_LINE } from './console.ts';
 import { mergedHealth } from './health.ts';
 import { OverSaturationDetector, type OverSaturationArgs } from './over-saturation.ts';
+import { ErrorRateRule } from './error-rate.ts';
 
 /** llm-d runs `guidellm … --output-path $RESULTS_DIR/results.json`. */
 export const REPORT_FILE = 'results.json';
@@ -80,6 +81,8 @@ export async function runGuidellm(ctx: HarnessRunContext): Promise<HarnessRunOut
       let stageT0 = 0;
       let stop: ((why: string) => void) | undefined;
       let saturated = false;
+      const errorRule = ErrorRateRule.of(cfg.spec.constraints, st.index);
+      let errorStop = false;
       const checkSaturation = (): void => {
         if (osd && !saturated && osd.alert()) {
           saturated = true;
@@ -108,6 +111,12 @@ export async function runGuidellm(ctx: HarnessRunContext): Promise<HarnessRunOut
           onRecord: (rec: RequestRecord) => {
             done++;
             if (rec.error) failed++;
+            const why = errorRule && rec.error?.label !== 'aborted' ? errorRule.add(Boolean(rec.error)) : undefined;
+            if (why && !errorStop) {
+              errorStop = true;
+              log.warn(`benchmark ${st.index}: ${why}; stopping it`);
+              stop?.(`stopped: ${why}`);
+            }
             if (osd && rec.chunkTimesMs.length > 0) {
               osd.addFinished((rec.chunkTimesMs[0]! - stageT0) / 1000, (rec.chunkTimesMs[0]! - rec.sentAtMs) / 1000);
               checkSaturation();
