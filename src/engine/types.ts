@@ -76,6 +76,18 @@ export interface StageLimits {
   hardDeadline?: boolean;
   /** Stop the stage (no more sends, in-flight cancelled) once this many of its requests failed (cancellations not counted). */
   maxErrors?: number;
+  /** A harness's own stop rule (e.g. GuideLLM's over-saturation): a reason to stop ends the stage like maxErrors. */
+  stopRule?: StageStopRule;
+}
+
+/**
+ * Asked by the dispatcher (main thread, never per chunk): after each finished request of the stage,
+ * and at each health sample (every `healthSampleMs`, default 1 s) with the stage's elapsed time and
+ * requests in flight. Return a reason to end the stage now, else undefined.
+ */
+export interface StageStopRule {
+  record?(rec: RequestRecord): string | undefined;
+  sample?(elapsedMs: number, inFlight: number): string | undefined;
 }
 
 /** Why a request failed, as a stable label counted in the failure rate. */

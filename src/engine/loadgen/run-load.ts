@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { clockAnchor, monoMs } from '../../util/clock.ts';
 import type { ClientOptions } from '../client/http-client.ts';
 import { RecordWriter } from '../record/writer.ts';
-import type { RequestRecord, StagePlan } from '../types.ts';
+import type { RequestRecord, StagePlan, StageStopRule } from '../types.ts';
 import { Executor, type ExecutorEvents, type Job } from './executor.ts';
 import { CpuMeter, ThreadMonitor, type ThreadHealth } from './health.ts';
 import { RemoteExecutor } from './remote-executor.ts';
@@ -183,6 +183,8 @@ class Coordinator {
       st.run.completed++;
       if (rec.error && rec.error.label !== 'aborted') st.errors++;
       if (st.maxErrors !== undefined && st.errors >= st.maxErrors) st.stopNow(`stage stopped after ${st.errors} errors (max_errors)`);
+      const why = st.stopRule?.record?.(rec);
+      if (why) st.stopNow(why);
       st.onDone(rec.worker);
     }
   }
@@ -224,6 +226,7 @@ class Coordinator {
         outstanding: 0,
         errors: 0,
         ...(plan.maxErrors !== undefined ? { maxErrors: plan.maxErrors } : {}),
+        ...(plan.stopRule ? { stopRule: plan.stopRule } : {}),
         stopNow: (why) => {
           if (stopped) return;
           stopped = true;
@@ -319,6 +322,7 @@ class Coordinator {
         outstanding: 0,
         errors: 0,
         ...(plan.maxErrors !== undefined ? { maxErrors: plan.maxErrors } : {}),
+        ...(plan.stopRule ? { stopRule: plan.stopRule } : {}),
         stopNow: (why) => {
           const first = !stopped;
           stop();
@@ -392,13 +396,8 @@ class Coordinator {
 
   private stageStart(plan: StagePlan, startMs: number): void {
     this.sentAtStageStart = this.sentNow();
-    const control = {
-      stop: (why: string): void => {
-        if (this.cur?.run.stage === plan.stage) this.cur.stopNow(why);
-      },
-    };
     try {
-      this.opts.onStageStart?.(plan, startMs, control);
+      this.opts.onStageStart?.(plan, startMs);
     } catch (err) {
       this.fail(err);
     }
@@ -485,6 +484,11 @@ class Coordinator {
   }
 
   private sample(): void {
+    const st = this.cur;
+    if (st?.stopRule?.sample) {
+      const why = st.stopRule.sample(monoMs() - st.run.startMs, this.inFlightNow());
+      if (why) st.stopNow(why);
+    }
     this.samples.push({
       tMs: monoMs() - this.startMs,
       inFlight: this.inFlightNow(),
@@ -503,6 +507,7 @@ interface StageState {
   /** Failed requests of this stage (cancellations not counted), for `maxErrors`. */
   errors: number;
   maxErrors?: number;
+  stopRule?: StageStopRule;
   /** End the stage now: stop sending, cancel what is in flight (hard deadline, maxErrors). */
   stopNow(why: string): void;
   onDone(exec: number): void;

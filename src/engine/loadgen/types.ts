@@ -67,11 +67,6 @@ export interface LoadHealth {
   workers: number;
 }
 
-/** Handed to `onStageStart`: lets a harness end the stage on its own rule (e.g. GuideLLM's over-saturation). */
-export interface StageControl {
-  stop(why: string): void;
-}
-
 export interface RunLoadOptions {
   /** Transport settings; `connections` defaults to the planned max concurrency (per worker: its share). */
   client: Omit<ClientOptions, 'connections'> & { connections?: number };
@@ -106,8 +101,7 @@ export interface RunLoadOptions {
   onProgress?(p: Progress): void;
   /** Default 1000. */
   progressIntervalMs?: number;
-  /** `control.stop(why)` ends the stage early: no more sends, in-flight requests cancelled (a harness's stop rule). */
-  onStageStart?(stage: StagePlan, startMs: number, control: StageControl): void;
+  onStageStart?(stage: StagePlan, startMs: number): void;
   onStageEnd?(run: StageRun): void;
   /** How many specs to build ahead of sending. Default 256. */
   prefetch?: number;

@@ -7,7 +7,8 @@ import type { HarnessPlugin, ProfileIssue } from '../types.ts';
 import { error, runSchema } from '../schema-common.ts';
 import { guidellmScenarioSchema, scenarioRules } from './schema-scenario.ts';
 import { guidellmLegacySchema, legacyRules } from './schema-legacy.ts';
-import { preflightGuidellm, runGuidellm } from './run.ts';
+import { preflightGuidellm, prepareGuidellm } from './run.ts';
+import { guidellmDefinitions } from '../../metrics/guidellm-definitions.ts';
 import { detectDialect as detect, LEGACY_DIALECT, SCENARIO_DIALECT } from './dialect.ts';
 
 export { LEGACY_DIALECT, SCENARIO_DIALECT };
@@ -30,5 +31,6 @@ export const guidellm: HarnessPlugin = {
   validate,
   dialect: (doc) => detect(doc).dialect,
   preflight: preflightGuidellm,
-  run: runGuidellm,
+  prepare: prepareGuidellm,
+  definitions: guidellmDefinitions,
 };

@@ -9,32 +9,32 @@ import assert from 'node:assert/strict';
 import { runLoad } from '../../../src/engine/loadgen/index.ts';
 import type { RequestSpec } from '../../../src/engine/types.ts';
 import { startTruthServer } from '../../helpers/truth-server.ts';
-import { monoMs } from '../../../src/util/clock.ts';
 
 const spec = (): RequestSpec => ({ api: 'completion', prompt: 'a b c', maxTokens: 8, stream: true });
 
 test('hard deadline, open loop: no send after the limit, in-flight requests cancelled at it', async () => {
-  // 400 ms per response; arrivals every 100 ms for 1 s, limit 600 ms: 6 sent, the last 4 cut
+  // 400 ms per response; arrivals every 200 ms, limit 1100 ms: 0..1000 sent (6); those sent at
+  // 800 and 1000 ms are still streaming at the limit (100 ms margins both ways)
   const server = await startTruthServer({ ttftMs: 50, itlMs: 50, chunks: 8 });
   try {
-    const offsetsMs = Float64Array.from({ length: 10 }, (_, i) => i * 100);
+    const offsetsMs = Float64Array.from({ length: 10 }, (_, i) => i * 200);
     let t0 = 0;
     const res = await runLoad({
       client: { baseUrl: server.url, model: 'm' },
-      stages: [{ kind: 'open', stage: 0, offsetsMs, requestedRate: 10, durationMs: 600, hardDeadline: true }],
+      stages: [{ kind: 'open', stage: 0, offsetsMs, requestedRate: 5, durationMs: 1100, hardDeadline: true }],
       source: { next: spec },
       onStageStart: (_p, startMs) => (t0 = startMs),
     });
     const sentOffsets = res.records.map((r) => r.scheduledAtMs - t0).sort((a, b) => a - b);
-    assert.deepEqual(sentOffsets.map((x) => Math.round(x)), [0, 100, 200, 300, 400, 500]);
+    assert.deepEqual(sentOffsets.map((x) => Math.round(x)), [0, 200, 400, 600, 800, 1000]);
     assert.equal(server.log.size, 6);
     const cut = res.records.filter((r) => r.error);
-    assert.equal(cut.length, 4, 'requests started at 300..500 ms were still streaming at 600 ms');
+    assert.equal(cut.length, 2, 'requests sent at 800 and 1000 ms were still streaming at 1100 ms');
     for (const r of cut) {
       assert.equal(r.error!.label, 'aborted');
-      assert.ok(r.endAtMs - t0 >= 600 - 1 && r.endAtMs - t0 < 700, `cut at ${r.endAtMs - t0} ms`);
+      assert.ok(r.endAtMs - t0 >= 1100 - 1 && r.endAtMs - t0 < 1200, `cut at ${r.endAtMs - t0} ms`);
     }
-    assert.ok(res.stages[0]!.endMs - t0 < 750, 'the stage ended at the limit, not when the plan ran out');
+    assert.ok(res.stages[0]!.endMs - t0 < 1250, 'the stage ended at the limit, not when the plan ran out');
   } finally {
     await server.close();
   }
@@ -56,21 +56,26 @@ test('maxErrors stops a closed stage after that many failures, cancelling what i
   }
 });
 
-test('StageControl.stop: a harness rule ends the stage (no more sends, in-flight cancelled)', async () => {
+test('stopRule: a harness rule ends the stage (no more sends, in-flight cancelled), from a record or a health sample', async () => {
   const server = await startTruthServer({ ttftMs: 20, itlMs: 50, chunks: 8 });
   try {
-    let timer: NodeJS.Timeout | undefined;
-    const res = await runLoad({
+    // sample: fires at the first health sample after 300 ms (samples every 100 ms here)
+    const bySample = await runLoad({
       client: { baseUrl: server.url, model: 'm' },
-      stages: [{ kind: 'closed', stage: 0, concurrency: 2, maxRequests: 100 }],
+      stages: [{ kind: 'closed', stage: 0, concurrency: 2, maxRequests: 100, stopRule: { sample: (elapsedMs) => (elapsedMs >= 300 ? 'rule fired' : undefined) } }],
       source: { next: spec },
-      onStageStart: (_p, startMs, control) => {
-        timer = setTimeout(() => control.stop('rule fired'), Math.max(0, startMs + 300 - monoMs()));
-      },
+      healthSampleMs: 100,
     });
-    clearTimeout(timer);
-    assert.equal(res.records.length, 2, 'the first two (~370 ms each) were in flight when the rule fired');
-    assert.ok(res.records.every((r) => r.error?.label === 'aborted' && r.error.message.includes('rule fired')), JSON.stringify(res.records.map((r) => r.error)));
+    assert.equal(bySample.records.length, 2, 'the first two (~370 ms each) were in flight when the rule fired');
+    assert.ok(bySample.records.every((r) => r.error?.label === 'aborted' && r.error.message.includes('rule fired')), JSON.stringify(bySample.records.map((r) => r.error)));
+    // record: fires on the third finished request
+    let n = 0;
+    const byRecord = await runLoad({
+      client: { baseUrl: server.url, model: 'm' },
+      stages: [{ kind: 'closed', stage: 0, concurrency: 1, maxRequests: 100, stopRule: { record: () => (++n >= 3 ? 'enough' : undefined) } }],
+      source: { next: spec },
+    });
+    assert.equal(byRecord.records.length, 3);
   } finally {
     await server.close();
   }

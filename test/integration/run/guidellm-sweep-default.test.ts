@@ -31,9 +31,9 @@ test('sweep: synchronous, throughput, then linspace(r_sync, r_throughput, sweep_
     const rt = bs[1]!.metrics.requests_per_second.successful.mean;
     assert.ok(rt > 2 * rs, `throughput (${rt}) well above synchronous (${rs}) with 4 in flight`);
     // linspace(rs, rt, 3) without its first element
-    assert.ok(Math.abs(bs[2]!.config.strategy.rate - (rs + rt) / 2) < 1e-9);
-    assert.ok(Math.abs(bs[3]!.config.strategy.rate - rt) < 1e-9);
-    assert.ok(bs.every((b) => b.metrics.request_totals.successful > 0));
+    assert.ok(Math.abs(bs[2]!.config.strategy.rate - (rs + rt) / 2) < 1e-9, `rate 2: ${bs[2]!.config.strategy.rate} vs ${(rs + rt) / 2}`);
+    assert.ok(Math.abs(bs[3]!.config.strategy.rate - rt) < 1e-9, `rate 3: ${bs[3]!.config.strategy.rate} vs ${rt}`);
+    assert.ok(bs.every((b) => b.metrics.request_totals.successful > 0), JSON.stringify(bs.map((b) => b.metrics.request_totals)));
   } finally {
     await truth.close();
   }

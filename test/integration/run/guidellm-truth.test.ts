@@ -3,7 +3,7 @@
  * records when it received each request and wrote each chunk (same monotonic clock): GuideLLM's
  * numbers in results.json must be GuideLLM's definitions applied to what the server did.
  * Tolerances: TPOT (÷ out) and ITL (÷ out − 1) means within 1 ms of the truth; TTFT and latency
- * means within 5 ms (loaded 2-core machine; the engine's own receive lag is tested in
+ * means within 10 ms as in truth.test.ts (receive lag on a loaded 2-core machine; tested in
  * test/integration/run/truth.test.ts); request rate and token counts exactly.
  * A duration limit cancels what is in flight: those requests are `incomplete`, cut within 100 ms
  * of the limit (counted from the stage clock; GuideLLM's window runs from the first send).
@@ -85,8 +85,8 @@ test('guidellm constant 5 req/s for 3 s against the truth server: GuideLLM defin
     });
     const m = b.metrics;
     const near = (got: number, want: number, tol: number, what: string): void => assert.ok(Math.abs(got - want) <= tol, `${what}: ${got} vs truth ${want}`);
-    near(m.time_to_first_token_ms.successful.mean, mean(ttft), 5, 'TTFT mean');
-    near(m.request_latency.successful.mean * 1000, mean(lat), 5, 'latency mean');
+    near(m.time_to_first_token_ms.successful.mean, mean(ttft), 10, 'TTFT mean');
+    near(m.request_latency.successful.mean * 1000, mean(lat), 10, 'latency mean');
     // TPOT is weighted by output tokens (all 8 here, so the weighted mean is the plain mean)
     near(m.time_per_output_token_ms.successful.mean, mean(tpot), 1, 'TPOT mean');
     near(m.inter_token_latency_ms.successful.mean, mean(itl), 1, 'ITL mean');
