@@ -9,6 +9,7 @@ import type { RequestRecord } from '../../../src/engine/types.ts';
 import { glConcurrencyFromTimings, glFromValues, glRateFromTimings } from '../../../src/metrics/guidellm-dist.ts';
 import { guidellmHeadline, guidellmMetrics, glRequest } from '../../../src/metrics/guidellm.ts';
 import { vllmBenchMetrics } from '../../../src/metrics/vllm-bench.ts';
+import { guidellmSeedMetrics } from '../../../src/metrics/guidellm-definitions.ts';
 import { replaySample } from '../../helpers/guidellm-sample.ts';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -118,4 +119,18 @@ test('a real GuideLLM v0.7.3 run, replayed from its per-request timings, gives i
     }
   }
   assert.deepEqual(bad, []);
+});
+
+test('GuideLLM definition set for the summary: its TPOT and ITL, no NTPOT, cancelled requests count as failures', () => {
+  const mk = (id: number, sent: number, out: number, aborted = false): RequestRecord => {
+    const chunks = Array.from({ length: out }, (_, i) => sent + 100 + i * 10);
+    return { ...base, id, scheduledAtMs: sent, sentAtMs: sent, chunkTimesMs: chunks, chunkTokens: chunks.map(() => 1), endAtMs: chunks[out - 1]! + 1, completionTokensServer: out, promptTokensServer: 10, ...(aborted ? { error: { label: 'aborted' as const, message: 'cut' } } : {}) };
+  };
+  const s = guidellmSeedMetrics([mk(0, 0, 5), mk(1, 10, 3), mk(2, 20, 2, true)]);
+  // TPOT (last − start)/out: 140/5 = 28 (w 5), 120/3 = 40 (w 3)
+  assert.ok(Math.abs(s.tpotMs!.mean - (28 * 5 + 40 * 3) / 8) < 1e-9);
+  assert.equal(s.ntpotMs, undefined);
+  assert.equal(s.failures, 1);
+  assert.ok(Math.abs(s.failureRate - 1 / 3) < 1e-12);
+  assert.equal(s.itlMs!.mean, 10);
 });
