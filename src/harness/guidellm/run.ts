@@ -27,6 +27,11 @@ import { ErrorRateRule } from './error-rate.ts';
 
 /** llm-d runs `guidellm … --output-path $RESULTS_DIR/results.json`. */
 export const REPORT_FILE = 'results.json';
+/**
+ * GuideLLM's console output as llm-d tees it into the results directory; its analysis cuts
+ * analysis/summary.txt from the `Setup complete, starting benchmarks` line to the end.
+ */
+export const STDOUT_FILE = 'stdout.log';
 
 /** Everything that can be known wrong without a target: the config, its strategies, its data. */
 export function preflightGuidellm(ctx: HarnessPreflightContext): void {
@@ -142,8 +147,14 @@ export async function prepareGuidellm(ctx: HarnessRunContext): Promise<HarnessLo
   };
   const c: Ctx = { cfg, run: ctx, tokenizer, runId: `llmdbench-${Date.now().toString(36)}` };
   for (const st of strategies) attachRule(cfg, st);
-  log.info(`${cfg.dialect} ${ctx.profileName}: profile ${cfg.spec.profile.kind}, ${chat ? 'chat' : 'text'} completions, model ${model}`);
-  log.info(SETUP_COMPLETE_LINE);
+  // what GuideLLM prints, logged and kept for stdout.log
+  const consoleLines: string[] = [];
+  const say = (line: string): void => {
+    consoleLines.push(line);
+    log.info(line);
+  };
+  say(`${cfg.dialect} ${ctx.profileName}: profile ${cfg.spec.profile.kind}, ${chat ? 'chat' : 'text'} completions, model ${model}`);
+  say(SETUP_COMPLETE_LINE);
 
   // sweep: run synchronous and throughput here, then plan the rates between their request rates
   const preRuns: GlStrategyRun[] = [];
@@ -154,7 +165,7 @@ export async function prepareGuidellm(ctx: HarnessRunContext): Promise<HarnessLo
       const src = await perStrategySources(c, [st]);
       let result: LoadResult;
       try {
-        log.info(`benchmark ${st.index} (${st.type_}) started`);
+        say(`benchmark ${st.index} (${st.type_}) started`);
         result = await runLoad({ client, stages: [st.plan], source: src.source, workers: 'auto', signal: ctx.signal, ...(ctx.cancel ? { cancelSignal: ctx.cancel } : {}), recordsPath: join(ctx.resultsDir, RECORDS_FILE) });
       } finally {
         src.close();
@@ -176,8 +187,8 @@ export async function prepareGuidellm(ctx: HarnessRunContext): Promise<HarnessLo
       ...(st.plan.kind === 'open' ? { planned: st.plan.offsetsMs.length, requestedRate: st.plan.requestedRate } : { concurrency: st.plan.concurrency, ...(st.limits.count !== undefined ? { planned: st.limits.count } : {}) }),
     })),
     engine: { client, source: src.source, workers: 'auto', leadMs: 100 },
-    onStageStart: (stage) => log.info(`benchmark ${stage} (${describe(byStage.get(stage)!)}) started`),
-    onStageEnd: (stage, aborted) => log.info(`benchmark ${stage} ${aborted ? 'interrupted' : 'completed'}`),
+    onStageStart: (stage) => say(`benchmark ${stage} (${describe(byStage.get(stage)!)}) started`),
+    onStageEnd: (stage, aborted) => say(`benchmark ${stage} ${aborted ? 'interrupted' : 'completed'}`),
     close: () => src.close(),
     writeOutputs: (result) => {
       const runs = [...preRuns];
@@ -195,8 +206,9 @@ export async function prepareGuidellm(ctx: HarnessRunContext): Promise<HarnessLo
           metrics: b.metrics,
         })),
       );
-      for (const line of text.split('\n')) log.info(line);
-      return [REPORT_FILE];
+      for (const line of text.split('\n')) say(line);
+      writeFileSync(join(ctx.resultsDir, STDOUT_FILE), `${consoleLines.join('\n')}\n`);
+      return [REPORT_FILE, STDOUT_FILE];
     },
     health: (result) => mergedHealth([...preResults, result]),
   };

@@ -97,6 +97,11 @@ test('guidellm constant 5 req/s for 3 s against the truth server: GuideLLM defin
     near(b.duration, 3, 1e-9, 'duration');
     assert.equal(b.config.strategy.type_, 'constant');
     assert.equal(b.config.strategy.rate, 5);
+    // llm-d's analysis: analysis/summary.txt = stdout.log from the `Setup complete` line to the end
+    const stdout = readFileSync(join(res, 'stdout.log'), 'utf8').split('\n');
+    const cut = stdout.slice(stdout.findIndex((l) => l.includes('Setup complete, starting benchmarks'))).join('\n');
+    assert.match(cut, /^✔ Setup complete, starting benchmarks\.\.\./);
+    for (const title of ['Run Summary Info', 'Request Latency Statistics (Completed Requests)', 'Server Throughput Statistics (All Requests)']) assert.ok(cut.includes(`ℹ ${title}`), title);
   } finally {
     await truth.close();
   }
