@@ -80,7 +80,8 @@ export interface GlSource {
  * source (the strategy's concurrency); `seed` differs per strategy as GuideLLM reseeds each run.
  */
 export async function openSource(cfg: GlConfig, o: { tokenizer: Tokenizer; seed: number; conversations: number; log: Logger; totalCount: number }): Promise<GlSource> {
-  const dcfg = { ...mapData(cfg), parallel_conversations: Math.max(1, Math.min(o.conversations, 4096)) };
+  // every strategy sends the same prefixes (from the scenario's seed), built once and shared
+  const dcfg = { ...mapData(cfg), parallel_conversations: Math.max(1, Math.min(o.conversations, 4096)), prefix_seed: cfg.spec.seed.value };
   const chat = cfg.spec.backend.request_format === '/v1/chat/completions';
   const source = await dataSources.get('synthetic_text').create(dcfg, {
     tokenizer: o.tokenizer,
