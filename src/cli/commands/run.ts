@@ -20,6 +20,7 @@ import { installInterrupts } from '../../run/signals.ts';
 import { checkRunnable, preflight } from '../../run/checks.ts';
 import { formatFinalTable } from '../../analysis/table.ts';
 import { reanalyze } from '../../analysis/analyze.ts';
+import { reportFiles } from '../../analysis/report/end-of-run.ts';
 import type { RunOutcome } from '../../platform/types.ts';
 import { createLogger, type Logger } from '../../util/logger.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
@@ -228,11 +229,14 @@ export const command: CliCommand = {
           ...(u.resumed ? { resumed: true } : {}),
           ...(u.error ? { error: u.error } : {}),
           summary: u.summary ?? null,
+          reports: reportFiles(u.analysisDir),
         }));
         process.stdout.write(`${JSON.stringify({ workDir: out.workDir, endpointUrl: out.endpointUrl, interrupted: out.interrupted, results }, null, 2)}\n`);
       } else {
         process.stdout.write(formatFinalTable(summaries));
         process.stdout.write(`\nresults: ${join(out.workDir, 'results')}\nanalysis: ${join(out.workDir, 'analysis')}\n`);
+        const reports = out.units.reduce((n, u) => n + reportFiles(u.analysisDir).length, 0);
+        if (reports > 0) process.stdout.write(`reports: ${reports} llm-d benchmark report files (v0.1, v0.2, v0.2.1) in ${join(out.workDir, 'analysis')}/<run>/\n`);
       }
       if (out.interrupted) log.warn('the run was interrupted: results written so far are kept and marked incomplete');
       ctx.setExitCode(exitCodeOf(out));
