@@ -18,6 +18,7 @@ const modules: Array<() => Promise<CommandModule>> = [
   () => import('./analyze.ts'),
   () => import('./report.ts'),
   () => import('./compare.ts'),
+  () => import('./harness.ts'),
 ];
 
 export async function loadCommands(): Promise<CliCommand[]> {
