@@ -20,3 +20,4 @@ export {
   type ActiveSample,
 } from './sweep.ts';
 export { parseTraceCsv, traceReplayPlan, traceReplaySchedule, type TraceRow } from './trace.ts';
+export { multiRoundQaSchedule, planMultiRoundQa, type MultiRoundQaStage, type MrqTurn } from './multi-round-qa.ts';
