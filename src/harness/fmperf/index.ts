@@ -1,9 +1,12 @@
 import type { HarnessPlugin } from '../types.ts';
 import { runSchema } from '../schema-common.ts';
 import { fmperfRules, fmperfSchema } from './schema.ts';
+import { preflightFmperf, runFmperf } from './run.ts';
 
 export const fmperf: HarnessPlugin = {
   kind: 'fmperf',
   description: 'fmperf / LMBenchmark multi-round QA: users x rounds at a sweep of QPS values',
   validate: (doc) => runSchema(fmperfSchema, doc, fmperfRules),
+  preflight: preflightFmperf,
+  run: runFmperf,
 };
