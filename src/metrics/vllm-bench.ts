@@ -72,8 +72,14 @@ export interface VllmBenchMetrics {
 /** Times of the chunks with `choices`: content chunks plus the first/last choice chunk. */
 export function choiceTimes(r: RequestRecord): number[] {
   const t = r.chunkTimesMs.slice();
-  if (r.firstChoiceAtMs !== undefined && (t.length === 0 || r.firstChoiceAtMs < t[0]!)) t.unshift(r.firstChoiceAtMs);
-  if (r.lastChoiceAtMs !== undefined && r.lastChoiceAtMs > t[t.length - 1]!) t.push(r.lastChoiceAtMs);
+  // choice chunks without text (the chat role chunk, a final finish_reason chunk): vLLM times
+  // each one; a final one read together with the last token shares its time (a 0 gap).
+  let missing = r.choiceEventCount !== undefined ? r.choiceEventCount - t.length : undefined;
+  if (r.firstChoiceAtMs !== undefined && (t.length === 0 || r.firstChoiceAtMs < t[0]!)) {
+    t.unshift(r.firstChoiceAtMs);
+    if (missing !== undefined) missing--;
+  }
+  if (r.lastChoiceAtMs !== undefined && (missing === undefined ? r.lastChoiceAtMs > t[t.length - 1]! : missing > 0 && r.lastChoiceAtMs >= t[t.length - 1]!)) t.push(r.lastChoiceAtMs);
   return t;
 }
 
