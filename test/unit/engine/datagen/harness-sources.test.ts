@@ -135,6 +135,30 @@ test('fmperf multi_round_qa: first turn with system prompt and user context, his
   assert.match(c0.prompt as string, /^USER: Hi, here's some system prompt: .*\nASSISTANT:$/s);
 });
 
+test('fmperf multi_round_qa with planned turns: each user\'s questions chained, the steady-state first question carries the context', async () => {
+  const turns = [
+    { user: 5, question: 3, first: true },
+    { user: 6, question: 1, first: true },
+    { user: 5, question: 4, first: false },
+  ];
+  const src = await dataSources.get('multi_round_qa').create({ system_prompt: 1, chat_history: 1, answer_len: 4, turns }, ctx({ api: 'chat' }));
+  const a = await src.get(0);
+  assert.equal(a.messages?.[0]?.content, `Hi, here's some system prompt: hi For user 5, here are some other context: hi .${mrqQuestion(3)}`);
+  assert.equal(src.sessionKeyOf?.(2), src.sessionKeyOf?.(0));
+  assert.notEqual(src.sessionKeyOf?.(1), src.sessionKeyOf?.(0));
+  const b = await src.get(1);
+  assert.deepEqual(b.headers, { 'x-user-id': '6' });
+  let released = false;
+  const c = src.get(2).then((x) => ((released = true), x));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(released, false, "user 5's next question waits for its previous answer");
+  src.onResponse?.(a, { ok: true, text: 'ANSWER' });
+  const cs = await c;
+  assert.deepEqual(cs.messages?.map((m) => m.content), [a.messages?.[0]?.content, 'ANSWER', mrqQuestion(4)]);
+  assert.deepEqual([cs.tags?.user, cs.tags?.question, cs.maxTokens], [5, 4, 4]);
+  src.close?.();
+});
+
 test('dataset: fixed output length and a total-token cap (vllm bench sharegpt filters)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmdbench-ds2-'));
   const long = Array.from({ length: 400 }, () => 'word').join(' ');
