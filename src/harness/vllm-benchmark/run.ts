@@ -32,15 +32,22 @@ export function preflightVllmBench(ctx: HarnessPreflightContext): void {
   checkVllmData(mapVllmData(a), ctx.profileName);
 }
 
-/** vLLM's request: the prompt as one user message for openai-chat (max_completion_tokens), else the completions body. */
-function adapt(a: VllmArgs, spec: RequestSpec, chat: boolean): RequestSpec {
+/** vLLM's request: the prompt as one user message for openai-chat (with `max_completion_tokens`), else the completions body. */
+export function adapt(a: VllmArgs, spec: RequestSpec, chat: boolean): RequestSpec {
   const s: RequestSpec = { ...spec, stream: !a.no_stream };
+  const extra: Record<string, unknown> = { ...(s.extraBody ?? {}) };
   if (chat) {
     s.api = 'chat';
     s.messages = [{ role: 'user', content: spec.prompt ?? '' }];
     delete s.prompt;
+    if (s.maxTokens !== undefined) {
+      extra.max_completion_tokens = s.maxTokens;
+      // kept on the spec for the record's `maxTokens`; the body carries only max_completion_tokens
+      extra.max_tokens = undefined;
+    }
   }
-  if (Object.keys(a.extra_body).length > 0) s.extraBody = { ...(s.extraBody ?? {}), ...a.extra_body };
+  Object.assign(extra, a.extra_body);
+  if (Object.keys(extra).length > 0) s.extraBody = extra;
   return s;
 }
 

@@ -149,7 +149,7 @@ test('fmperf multi_round_qa with planned turns: each user\'s questions chained, 
   const b = await src.get(1);
   assert.deepEqual(b.headers, { 'x-user-id': '6' });
   let released = false;
-  const c = src.get(2).then((x) => ((released = true), x));
+  const c = Promise.resolve(src.get(2)).then((x) => ((released = true), x));
   await new Promise((r) => setTimeout(r, 10));
   assert.equal(released, false, "user 5's next question waits for its previous answer");
   src.onResponse?.(a, { ok: true, text: 'ANSWER' });

@@ -44,3 +44,14 @@ test('datasets: random, sharegpt (vLLM filters), sonnet, custom, prefix_repetiti
   throwsCode(() => assertRunnable(resolveVllmArgs({ 'dataset-name': 'hf' }), 'p'), 'E_DATA_NEEDS_NETWORK');
   throwsCode(() => assertRunnable(resolveVllmArgs({ backend: 'tgi' }), 'p'), 'E_VLLM_UNSUPPORTED');
 });
+
+test('openai-chat request: the prompt as one user message with max_completion_tokens; completions keep max_tokens; extra-body and sampling merged', async () => {
+  const { adapt } = await import('../../../../src/harness/vllm-benchmark/run.ts');
+  const { chatClient, completionClient } = await import('../../../../src/engine/client/api.ts');
+  const a = resolveVllmArgs({ backend: 'openai-chat', endpoint: '/v1/chat/completions', temperature: 0, 'extra-body': '{"top_k": 5}' });
+  const spec = { api: 'completion' as const, prompt: 'Hello', maxTokens: 7, stream: true, ignoreEos: true };
+  const body = JSON.parse(JSON.stringify(chatClient.buildBody(adapt(a, spec, true), 'm')));
+  assert.deepEqual(body, { model: 'm', messages: [{ role: 'user', content: 'Hello' }], ignore_eos: true, stream: true, stream_options: { include_usage: true }, max_completion_tokens: 7, temperature: 0, top_k: 5 });
+  const c = JSON.parse(JSON.stringify(completionClient.buildBody(adapt(resolveVllmArgs({}), spec, false), 'm')));
+  assert.deepEqual(c, { model: 'm', prompt: 'Hello', max_tokens: 7, ignore_eos: true, stream: true, stream_options: { include_usage: true } });
+});
