@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import type { CliCommand } from './index.ts';
+import type { CliCommand } from './types.ts';
 import { addRunShOptions, runShOptionsToFlags } from '../run-options.ts';
 import { resolveConfig } from '../../config/resolve.ts';
 import { configForModel, methodsOf, modelsOf } from '../../config/per-model.ts';

@@ -1,7 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CliCommand } from './index.ts';
+import type { CliCommand } from './types.ts';
 import { addRunShOptions, runShOptionsToFlags } from '../run-options.ts';
 import { resolveConfig } from '../../config/resolve.ts';
 import { methodsOf, modelsOf } from '../../config/per-model.ts';
