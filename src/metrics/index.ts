@@ -15,3 +15,8 @@ export type { HealthThresholds, LoadgenHealthReport, StageHealth } from './healt
 export { failureLabel } from './failure-label.ts';
 export { inferencePerfDefinitions } from './definition-set.ts';
 export type { MetricDefinitionSet } from './definition-set.ts';
+export { vllmBenchDefinitions, vllmSeedMetrics } from './vllm-bench-definitions.ts';
+export { lmbenchDefinitions, lmbenchSeedMetrics } from './lmbench-definitions.ts';
+export { lmbenchRow, lmbenchSummary, lmbenchDerived } from './lmbench.ts';
+export type { LmbenchRow, LmbenchSummary } from './lmbench.ts';
+export { isWarmup, measured, PHASE_TAG } from './warmup.ts';

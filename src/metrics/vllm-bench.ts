@@ -103,7 +103,7 @@ export function vllmStat(values: readonly number[], percentiles: readonly number
 }
 
 /** vLLM's output length: server usage (when non-zero), else the client count, else 1. */
-function outLen(r: RequestRecord): number {
+export function vllmOutputTokens(r: RequestRecord): number {
   const n = outputTokens(r);
   return n > 0 ? n : (r.completionTokensClient ?? 1) || 1;
 }
@@ -142,7 +142,7 @@ export function vllmBenchMetrics(records: readonly RequestRecord[], o: VllmBench
     }
     pr.errors.push('');
     completed++;
-    const out = outLen(r);
+    const out = vllmOutputTokens(r);
     inTot += inputTokens(r);
     outTot += out;
     pr.outputLens.push(out);

@@ -1,7 +1,8 @@
 import type { HarnessPlugin } from '../types.ts';
 import { runSchema } from '../schema-common.ts';
+import { vllmBenchDefinitions } from '../../metrics/vllm-bench-definitions.ts';
 import { vllmBenchRules } from '../vllm-benchmark/schema.ts';
-import { preflightVllmBench, runVllmBench } from '../vllm-benchmark/run.ts';
+import { prepareVllmBench, preflightVllmBench } from '../vllm-benchmark/run.ts';
 import { inferencemaxSchema } from './schema.ts';
 
 /** InferenceMAX's benchmark_serving.py takes vllm bench's options: it runs on the same harness. */
@@ -10,5 +11,6 @@ export const inferencemax: HarnessPlugin = {
   description: 'InferenceMAX benchmark_serving.py: vllm-bench options plus the executable to run',
   validate: (doc) => runSchema(inferencemaxSchema, doc, vllmBenchRules),
   preflight: preflightVllmBench,
-  run: runVllmBench,
+  prepare: prepareVllmBench,
+  definitions: vllmBenchDefinitions,
 };

@@ -1,21 +1,24 @@
 /**
  * The vllm-benchmark harness on our engine: a flat `vllm bench serve` profile → arguments →
- * data source, gamma arrivals and the --max-concurrency cap on `runLoad`; as llm-d's harness
- * script, a warm-up run of 3 prompts with the same arguments first (not recorded), then the
- * main run; then vLLM's result JSON, the console summary block (also in stdout.log, where
- * llm-d cuts analysis/summary.txt from), records.jsonl and loadgen_health.json.
- * inferencemax profiles run through the same function (their `executable` is ignored).
+ * data source, gamma arrivals and the --max-concurrency cap. As llm-d's harness script, a
+ * warm-up of 3 prompts with the same arguments comes first (stage 0, tagged `phase: warmup`:
+ * in records.jsonl, left out of every metric), then the main run (stage 1). Outputs: vLLM's
+ * result JSON and the console block (also in stdout.log, where llm-d cuts
+ * analysis/summary.txt from). inferencemax profiles run through the same functions.
+ * The shared glue (src/harness/common) runs the load, streams records.jsonl and writes
+ * loadgen_health.json.
  */
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import type { HarnessPreflightContext, HarnessRunContext, HarnessRunOutcome } from '../types.ts';
+import type { HarnessLoad, HarnessPreflightContext, HarnessRunContext } from '../types.ts';
 import type { RequestSpec } from '../../engine/types.ts';
 import type { RequestSource } from '../../engine/datagen/index.ts';
-import { runLoad, type LoadResult, type RunLoadOptions } from '../../engine/loadgen/index.ts';
-import { loadTokenizer } from '../../engine/tokenizer/index.ts';
+import type { LoadResult } from '../../engine/loadgen/index.ts';
 import { vllmBenchMetrics } from '../../metrics/vllm-bench.ts';
-import { loadgenHealth } from '../../metrics/health.ts';
-import { HEALTH_FILE, RECORDS_FILE, type LoadgenHealthFile } from '../../metrics/seed-summary.ts';
+import { PHASE_TAG } from '../../metrics/warmup.ts';
+import type { LoadgenHealthFile } from '../../metrics/seed-summary.ts';
+import { defaultHealth } from '../common/health.ts';
+import { openModelTokenizer } from '../common/tokenizer.ts';
 import { discoverModel } from '../inference-perf/model.ts';
 import { assertRunnable, CHAT_BACKENDS, resolveVllmArgs, type VllmArgs } from './config-map.ts';
 import { maxInFlight, planTraffic } from './load-map.ts';
@@ -24,7 +27,8 @@ import { consoleBlock, resultFileName, resultJsonText, vllmDate, vllmResult } fr
 
 /** llm-d's warm-up: the same arguments with num-prompts 3. */
 export const WARMUP_PROMPTS = 3;
-const GRACE_MS = 5000;
+const WARMUP_STAGE = 0;
+const MAIN_STAGE = 1;
 
 export function preflightVllmBench(ctx: HarnessPreflightContext): void {
   const a = resolveVllmArgs(ctx.profile);
@@ -51,7 +55,7 @@ export function adapt(a: VllmArgs, spec: RequestSpec, chat: boolean): RequestSpe
   return s;
 }
 
-export async function runVllmBench(ctx: HarnessRunContext): Promise<HarnessRunOutcome> {
+export async function prepareVllmBench(ctx: HarnessRunContext): Promise<HarnessLoad> {
   const log = ctx.log;
   const a = resolveVllmArgs(ctx.profile);
   assertRunnable(a, ctx.profileName);
@@ -60,79 +64,67 @@ export async function runVllmBench(ctx: HarnessRunContext): Promise<HarnessRunOu
   const chat = CHAT_BACKENDS.has(a.backend);
   const model = a.model ?? (await discoverModel(ctx.endpointUrl, ctx.model, log));
   const tokenizerId = a.tokenizer ?? model;
-  const hfToken = process.env.HF_TOKEN ?? ctx.config.get('LLMDBENCH_HF_TOKEN');
-  const tokenizer = await loadTokenizer({ model: tokenizerId, log, allowDownload: Boolean(hfToken) && process.env.HF_HUB_OFFLINE !== '1', ...(hfToken ? { hfToken } : {}) });
-  const console: string[] = [];
+  const tokenizer = await openModelTokenizer(tokenizerId, ctx);
+  // The warm-up is a separate `vllm bench serve` in llm-d (its own seed); ours is seed + 1.
+  const warm: RequestSource = await openVllmData(mapped, a, { tokenizer, seed: a.seed + 1, log, count: WARMUP_PROMPTS });
+  const main: RequestSource = await openVllmData(mapped, a, { tokenizer, seed: a.seed, log, count: a.num_prompts });
+  const warmPlan = planTraffic(a, WARMUP_PROMPTS, a.seed + 1);
+  const mainPlan = { ...planTraffic(a, a.num_prompts, a.seed), stage: MAIN_STAGE };
+  const cap = maxInFlight(a);
+  const consoleLines: string[] = [];
   const say = (s: string): void => {
-    console.push(s);
+    consoleLines.push(s);
     log.info(s);
   };
-  const client = {
-    baseUrl: ctx.endpointUrl,
-    model: a.served_model_name ?? model,
-    headers: a.header,
-    paths: chat ? { chat: a.endpoint } : { completion: a.endpoint },
-    keepText: false,
-  };
-  const cap = maxInFlight(a);
-  const runOnce = async (n: number, seed: number, recorded: boolean): Promise<LoadResult> => {
-    const source: RequestSource = await openVllmData(mapped, a, { tokenizer, seed, log, count: n });
-    const plan = planTraffic(a, n, seed);
-    const opts: RunLoadOptions = {
-      client,
-      stages: [plan],
-      source: { next: async (i) => adapt(a, await source.get(i), chat) },
-      ...(cap !== undefined ? { maxInFlight: cap } : {}),
-      signal: ctx.signal,
-      ...(ctx.cancel ? { cancelSignal: ctx.cancel } : {}),
-      graceMs: GRACE_MS,
-      progressIntervalMs: 250,
-      ...(recorded ? { recordsPath: join(ctx.resultsDir, RECORDS_FILE) } : {}),
-      onProgress: (p) =>
-        ctx.progress?.({
-          stage: 0,
-          stages: 1,
-          sent: p.sent,
-          completed: p.completed,
-          failed: p.failed,
-          inFlight: p.inFlight,
-          planned: n,
-          ...(p.requestedRate !== undefined && Number.isFinite(p.requestedRate) ? { requestedRate: p.requestedRate } : {}),
-          achievedRate: p.achievedRate,
-          ...(p.ttftP50Ms !== undefined ? { ttftP50Ms: p.ttftP50Ms } : {}),
-          elapsedS: p.stageElapsedMs / 1000,
-        }),
-    };
-    try {
-      return await runLoad(opts);
-    } finally {
-      source.close?.();
-    }
-  };
-
-  say(`Warm-up: ${WARMUP_PROMPTS} prompts with the same arguments (as llm-d's harness)`);
-  await runOnce(WARMUP_PROMPTS, a.seed + 1, false);
-  if (ctx.signal.aborted) return { complete: false, files: [] };
-  say('Starting main benchmark run...');
-  if (a.ramp_up_strategy) say(`Traffic ramp-up strategy: ${a.ramp_up_strategy}.`);
-  else say(`Traffic request rate: ${Number.isFinite(a.request_rate) ? a.request_rate : 'inf'}`);
-  say(`Burstiness factor: ${a.burstiness} (${a.burstiness === 1 ? 'Poisson process' : 'Gamma distribution'})`);
-  say(`Maximum request concurrency: ${a.max_concurrency ?? 'None'}`);
-  const result = await runOnce(a.num_prompts, a.seed, true);
-  const stage = result.stages[0];
-  const m = vllmBenchMetrics(result.records, {
-    percentiles: a.metric_percentiles,
-    goodput: a.goodput,
-    ...(stage ? { windowMs: { startMs: stage.startMs, endMs: stage.endMs } } : {}),
+  const stage = (plan: typeof warmPlan) => ({
+    plan,
+    planned: plan.kind === 'open' ? plan.offsetsMs.length : 0,
+    ...(plan.kind === 'open' && Number.isFinite(plan.requestedRate) ? { requestedRate: plan.requestedRate } : {}),
   });
-  const block = consoleBlock(a, m);
-  for (const l of block.trimEnd().split('\n')) say(l);
-  const date = vllmDate(new Date());
-  const name = resultFileName(a, model, date);
-  writeFileSync(join(ctx.resultsDir, name), resultJsonText(vllmResult(a, m, { date, modelId: model, tokenizerId })));
-  writeFileSync(join(ctx.resultsDir, 'stdout.log'), `${console.join('\n')}\n`);
-  writeFileSync(join(ctx.resultsDir, HEALTH_FILE), `${JSON.stringify(health(result, a), null, 2)}\n`);
-  return { complete: !result.aborted, files: [name, 'stdout.log', RECORDS_FILE, HEALTH_FILE] };
+  return {
+    stages: [stage(warmPlan), stage(mainPlan)],
+    engine: {
+      client: { baseUrl: ctx.endpointUrl, model: a.served_model_name ?? model, headers: a.header, paths: chat ? { chat: a.endpoint } : { completion: a.endpoint }, keepText: false },
+      source: {
+        next: async (i, st) => {
+          if (st === WARMUP_STAGE) {
+            const spec = adapt(a, await warm.get(i), chat);
+            return { ...spec, tags: { ...spec.tags, [PHASE_TAG]: 'warmup' } };
+          }
+          return adapt(a, await main.get(i - WARMUP_PROMPTS), chat);
+        },
+      },
+      intervalMs: 0,
+      ...(cap !== undefined ? { maxInFlight: cap } : {}),
+    },
+    onStageStart: (st) => {
+      if (st === WARMUP_STAGE) return say(`Warm-up: ${WARMUP_PROMPTS} prompts with the same arguments (as llm-d's harness)`);
+      say('Starting main benchmark run...');
+      if (a.ramp_up_strategy) say(`Traffic ramp-up strategy: ${a.ramp_up_strategy}.`);
+      else say(`Traffic request rate: ${Number.isFinite(a.request_rate) ? a.request_rate : 'inf'}`);
+      say(`Burstiness factor: ${a.burstiness} (${a.burstiness === 1 ? 'Poisson process' : 'Gamma distribution'})`);
+      say(`Maximum request concurrency: ${a.max_concurrency ?? 'None'}`);
+    },
+    close: () => {
+      warm.close?.();
+      main.close?.();
+    },
+    writeOutputs: (result) => {
+      const run = result.stages.find((s) => s.stage === MAIN_STAGE);
+      if (!run) return [];
+      const m = vllmBenchMetrics(
+        result.records.filter((r) => r.stage === MAIN_STAGE),
+        { percentiles: a.metric_percentiles, goodput: a.goodput, windowMs: { startMs: run.startMs, endMs: run.endMs } },
+      );
+      for (const l of consoleBlock(a, m).trimEnd().split('\n')) say(l);
+      const date = vllmDate(new Date());
+      const name = resultFileName(a, model, date);
+      writeFileSync(join(ctx.resultsDir, name), resultJsonText(vllmResult(a, m, { date, modelId: model, tokenizerId })));
+      writeFileSync(join(ctx.resultsDir, 'stdout.log'), `${consoleLines.join('\n')}\n`);
+      return [name, 'stdout.log'];
+    },
+    health: (result) => health(result, a),
+  };
 }
 
 /**
@@ -142,13 +134,7 @@ export async function runVllmBench(ctx: HarnessRunContext): Promise<HarnessRunOu
  */
 function health(result: LoadResult, a: VllmArgs): LoadgenHealthFile {
   const cap = a.max_concurrency ?? undefined;
-  const rep = loadgenHealth(result.records, result.stages, result.health, cap !== undefined ? { inFlightCap: { value: cap, name: 'max-concurrency', hint: 'the wait is reported as client_queue_time' } } : {});
-  const byDesign = rep.cause === 'in-flight-cap';
-  return {
-    ...rep,
-    client_bottleneck: rep.clientBottleneck && !byDesign,
-    ...(byDesign ? { cause: 'none', verdict: '' } : {}),
-    warnings: byDesign ? [] : rep.reasons,
-    notes: byDesign ? [`requests waited for one of the ${cap} --max-concurrency slots (vLLM's semaphore, by design): see client_queue_time`] : [],
-  };
+  const h = defaultHealth(result, cap !== undefined ? { value: cap, name: 'max-concurrency', hint: 'the wait is reported as client_queue_time' } : undefined);
+  if (h.cause !== 'in-flight-cap') return h;
+  return { ...h, client_bottleneck: false, clientBottleneck: false, cause: 'none', verdict: '', warnings: [], notes: [`requests waited for one of the ${cap} --max-concurrency slots (vLLM's semaphore, by design): see client_queue_time`] };
 }
