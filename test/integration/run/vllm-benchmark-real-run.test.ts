@@ -3,8 +3,9 @@
  * ../shared/upstream/samples/vllm-benchmark/real-run-against-sim (random 64/32, 40 prompts at 4
  * req/s, against our simulator with TTFT 50 ms, ITL 10 ms, seed 1): our vllm-benchmark figures
  * agree with the real tool's. Tolerances: TPOT and ITL means within 1 ms; TTFT median within
- * 1 ms (the mean moves with the machine's load: CPU starvation on a shared 2-core box delays a
- * few reads); E2EL median within 2 ms; request rate within 3 %; counts and tokens exact.
+ * 1 ms and E2EL median within 2 ms (5 ms when the run's health file says the machine was
+ * CPU-starved: the simulator on the same cores is late too); request rate within 3 %; counts
+ * and tokens exact.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +18,7 @@ import { onlyDir, runCli, tmp } from './helpers.ts';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-test('vllm-benchmark with the real run\'s settings agrees with the real vllm bench serve result', async () => {
+test('vllm-benchmark with the real run\'s settings agrees with the real vllm bench serve result', async (t) => {
   const dir = join(upstreamDir, 'samples', 'vllm-benchmark', 'real-run-against-sim');
   const real = JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!), 'utf8')) as J;
   const sim = await startEmbeddedSimulator({
@@ -40,8 +41,13 @@ test('vllm-benchmark with the real run\'s settings agrees with the real vllm ben
     const near = (k: string, tol: number): void => assert.ok(Math.abs(ours[k] - real[k]) <= tol, `${k}: ours ${ours[k]} vs real ${real[k]} (±${tol})`);
     near('mean_tpot_ms', 1);
     near('mean_itl_ms', 1);
-    near('median_ttft_ms', 1);
-    near('median_e2el_ms', 2);
+    // The simulator shares this machine's 2 cores: when the run found the machine CPU-starved
+    // (loadgen_health.json), the server's own first token is late too, so the medians get 5 ms.
+    const health = JSON.parse(readFileSync(join(res, 'loadgen_health.json'), 'utf8')) as J;
+    const starved = health.cause === 'machine' || health.cause === 'client+machine' || (health.runQueueWaitShare ?? 0) > 0.1;
+    if (starved) t.diagnostic(`machine CPU-starved during the run (${health.verdict}); TTFT/E2EL medians checked within 5 ms`);
+    near('median_ttft_ms', starved ? 5 : 1);
+    near('median_e2el_ms', starved ? 5 : 2);
     near('request_throughput', real.request_throughput * 0.03);
     near('output_throughput', real.output_throughput * 0.03);
   } finally {
