@@ -79,3 +79,29 @@ test('the same three requests: TPOT differs under vLLM, inference-perf and Guide
   // GuideLLM: (t_last − start)/out weighted by out: [160/5 = 32 (×5), 250/4 = 62.5 (×4)]
   close(guidellmMetrics(ok).tpotMs.mean, (32 * 5 + 62.5 * 4) / 9);
 });
+
+test('definition sets: the summary\'s ten metrics under vLLM and LMBenchmark rules, warm-ups left out', async () => {
+  const { vllmSeedMetrics } = await import('../../../src/metrics/vllm-bench-definitions.ts');
+  const { lmbenchSeedMetrics } = await import('../../../src/metrics/lmbench-definitions.ts');
+  const warm: RequestRecord = { ...R[0]!, id: 9, scheduledAtMs: 0, sentAtMs: 0, chunkTimesMs: [900], firstChoiceAtMs: 900, lastChoiceAtMs: 900, endAtMs: 950, tags: { phase: 'warmup' } };
+  const v = vllmSeedMetrics([warm, ...R]);
+  assert.equal(v.requests, 3);
+  assert.equal(v.failures, 1);
+  close(v.benchmarkDurationS, 0.31);
+  close(v.ttftMs!.mean, 145);
+  close(v.tpotMs!.mean, 17.5);
+  close(v.requestLatencyMs!.mean, 205);
+  close(v.itlMs!.mean, 24);
+  assert.equal(v.ntpotMs, undefined);
+  close(v.outputTokensPerS, 9 / 0.31);
+  // LMBenchmark / llm-d: TTFT to the first content chunk [100, 200], latency end − sent [170, 260],
+  // TPOT = ITL = (latency − TTFT)/(out − 1) = [70/4, 60/3]; window first sent 1000 → last end 1310
+  const l = lmbenchSeedMetrics([warm, ...R]);
+  assert.equal(l.requests, 3);
+  close(l.ttftMs!.mean, 150);
+  close(l.requestLatencyMs!.mean, 215);
+  close(l.tpotMs!.mean, (17.5 + 20) / 2);
+  close(l.itlMs!.mean, (17.5 + 20) / 2);
+  close(l.benchmarkDurationS, 0.31);
+  close(l.failureRate, 1 / 3);
+});
