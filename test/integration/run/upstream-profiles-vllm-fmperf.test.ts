@@ -95,7 +95,7 @@ test(`every upstream vllm-benchmark / inferencemax / fmperf profile (${files.len
         if (csvs.length !== want) problems.push(`${tag}: ${csvs.length} CSVs (${csvs.join(', ')}), expected ${want}`);
         for (const c of csvs) if (readFileSync(join(res, c), 'utf8').trim().split('\n').length < 2) problems.push(`${tag}: ${c} has no request`);
       } else {
-        const json = out.filter((n) => n.endsWith('.json') && n !== 'loadgen_health.json');
+        const json = out.filter((n) => n.endsWith('.json') && !['loadgen_health.json', 'llmdbench_complete.json'].includes(n));
         if (json.length !== 1) {
           problems.push(`${tag}: result JSON files ${json.join(', ')}`);
           continue;
