@@ -24,6 +24,7 @@ import type { RunOutcome } from '../../platform/types.ts';
 import { createLogger, type Logger } from '../../util/logger.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { fetchDatasetOnce } from '../../engine/datagen/index.ts';
+import { resumeFlags, writeRunRecord } from '../../run/run-record.ts';
 import { formatIssue, type LocatedIssue } from '../../harness/validate.ts';
 
 function packageVersion(): string {
@@ -126,9 +127,14 @@ export const command: CliCommand = {
             'result directory under the work directory, and print the final table of the ten metrics',
         )
         .option('--quiet', 'no progress display and no info logs (warnings, errors and the final table only)')
-        .option('--json', 'print the final summary as JSON on stdout (no table, no progress display)'),
+        .option('--json', 'print the final summary as JSON on stdout (no table, no progress display)')
+        .option('--resume <workdir>', 'finish an earlier run in <workdir>: result directories it completed are kept, the rest run again (unfinished ones are moved to <workdir>/attempts/); its flags are reused, flags given now win'),
     ).action(async (opts) => {
-      const flags = runShOptionsToFlags(opts);
+      const given = runShOptionsToFlags(opts);
+      if (opts.resume && given.LLMDBENCH_CONTROL_WORK_DIR && resolve(given.LLMDBENCH_CONTROL_WORK_DIR) !== resolve(opts.resume)) {
+        throw new LlmdbenchError('E_RESUME', `--resume ${opts.resume} and --workdir ${given.LLMDBENCH_CONTROL_WORK_DIR} name different work directories`, { hint: 'give only --resume <workdir>' });
+      }
+      const flags = opts.resume ? resumeFlags(resolve(opts.resume), given) : given;
       const config = await resolveConfig({ flags, env: process.env, cwd: process.cwd() });
       const env = runtimeEnv(process.env);
       const dryRun = opts.dryRun === true || config.get('LLMDBENCH_CONTROL_DRY_RUN') === '1';
@@ -192,6 +198,7 @@ export const command: CliCommand = {
         throw new LlmdbenchError('E_WORKDIR', `cannot create the work directory ${workDir}: ${(e as Error).message}`, { kind: 'environment', cause: e, hint: 'choose a writable directory with --workdir or LLMDBENCH_CONTROL_WORK_DIR' });
       }
       log.info(`work directory: ${workDir}`);
+      writeRunRecord(workDir, { version: packageVersion(), experimentId: config.get('LLMDBENCH_RUN_EXPERIMENT_ID') ?? '', flags });
 
       const interrupts = installInterrupts(log);
       let out: RunOutcome;
@@ -204,6 +211,8 @@ export const command: CliCommand = {
           args: ctx.argv.join(' '),
           version: packageVersion(),
           env,
+          retries: Number(config.get('LLMDBENCH_HARNESS_RETRIES') ?? '0'),
+          resume: opts.resume !== undefined,
         });
       } finally {
         interrupts.dispose();
@@ -216,6 +225,7 @@ export const command: CliCommand = {
           analysisDir: u.analysisDir,
           complete: u.complete,
           rc: u.rc,
+          ...(u.resumed ? { resumed: true } : {}),
           ...(u.error ? { error: u.error } : {}),
           summary: u.summary ?? null,
         }));
