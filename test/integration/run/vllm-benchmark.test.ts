@@ -12,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { startTruthServer, type TruthRequestLog } from '../../helpers/truth-server.ts';
 import { onlyDir, runCli, tmp } from './helpers.ts';
 
@@ -36,6 +36,7 @@ const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+const wdOf = (resultsDir: string): string => dirname(dirname(resultsDir));
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 async function run(extra: string): Promise<{ res: J; truth: TruthRequestLog[]; stdout: string; dir: string }> {
@@ -100,6 +101,14 @@ test('vllm-benchmark against the ground-truth server: warm-up first, then vLLM\'
   assert.match(stdout, /=+ Serving Benchmark Result =+\nSuccessful requests: +12/);
   assert.match(stdout, /TTFT p50 \(ms\)/);
   assert.match(readFileSync(join(dir, 'stdout.log'), 'utf8'), /Starting main benchmark run\.\.\.[\s\S]*Serving Benchmark Result/);
+  // records.jsonl keeps the warm-up (tagged); the analysis summary, under vLLM's definitions, leaves it out
+  const recs = readFileSync(join(dir, 'records.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as J);
+  assert.equal(recs.length, 15);
+  assert.equal(recs.filter((x) => x.tags?.phase === 'warmup').length, 3);
+  const summary = JSON.parse(readFileSync(join(wdOf(dir), 'analysis', basename(dir), 'summary.json'), 'utf8')) as J;
+  assert.deepEqual(summary.requests, { total: 12, succeeded: 12, failed: 0 });
+  assert.ok(Math.abs(summary.ttft_ms.mean - res.mean_ttft_ms) < 1e-6, 'the summary\'s TTFT is vLLM\'s');
+  assert.equal(summary.ntpot_ms, null);
 });
 
 test('vllm-benchmark --max-concurrency 1, rate inf: the wait for the slot is client queue time, not TTFT', async () => {
