@@ -1,7 +1,7 @@
 import type { ChatMessage, RequestSpec } from '../types.ts';
 import { Checker, throwIfErrors } from './check.ts';
 import { numTag, SessionGate } from './common.ts';
-import type { DataSourceContext, DataSourcePlugin, KeyPath, RequestSource } from './types.ts';
+import type { DataSourceContext, DataSourcePlugin, KeyPath, RequestSource, ResponseInfo } from './types.ts';
 
 /** fmperf / LMBenchmark multi-round-qa (the workload llm-d ran through fmperf). */
 export interface MultiRoundQaConfig {
@@ -19,6 +19,14 @@ export interface MultiRoundQaConfig {
    * (the system prompt and user context lead the message). Without it, slots rotate (below).
    */
   turns?: { user: number; question: number; first: boolean }[];
+  /**
+   * With `turns`: each user's gap U/qps, s. A user whose previous question went out more than
+   * `late_after_s` (default 0.1, LMBenchmark's tick) after its plan is off schedule: as
+   * LMBenchmark, its next question waits until `gap_s` after that late send (so the user's later
+   * questions shift too), where the plan alone would send it as soon as the answer is in.
+   */
+  gap_s?: number;
+  late_after_s?: number;
 }
 
 const KEYS = ['num_users', 'num_rounds', 'system_prompt', 'chat_history', 'answer_len', 'init_user_id'];
@@ -26,7 +34,9 @@ const KEYS = ['num_users', 'num_rounds', 'system_prompt', 'chat_history', 'answe
 function check(cfg: unknown, at: KeyPath = []) {
   const c = new Checker(at);
   const o = c.object(cfg, []) ?? {};
-  c.unknownKeys(o, [...KEYS, 'turns']);
+  c.unknownKeys(o, [...KEYS, 'turns', 'gap_s', 'late_after_s']);
+  c.number(o, 'gap_s', { gt: 0 });
+  c.number(o, 'late_after_s', { min: 0 });
   if (o.turns !== undefined && !Array.isArray(o.turns)) c.error(['turns'], 'must be a list of {user, question, first}');
   for (const k of KEYS) c.number(o, k, { int: true, min: k === 'system_prompt' || k === 'chat_history' || k === 'init_user_id' ? 0 : 1 });
   return c.issues;
@@ -154,8 +164,18 @@ function plannedTurns(cfg: MultiRoundQaConfig, turns: NonNullable<MultiRoundQaCo
       const h = history.get(t.user) ?? [];
       h.push({ role: 'user', content: asked(t) }, { role: 'assistant', content: res.ok ? (res.text ?? '') : '' });
       history.set(t.user, h);
-      gate.complete(`mrq-u${t.user}`, ordinal[i]!);
+      gate.complete(`mrq-u${t.user}`, ordinal[i]!, offScheduleDelayMs(cfg, res));
     },
     close: () => gate.close(),
   };
+}
+
+/**
+ * LMBenchmark's late user: a question sent more than a tick after its plan resets the user's
+ * clock, so the next one waits until gap after that send (0 when on schedule: the plan holds).
+ */
+function offScheduleDelayMs(cfg: MultiRoundQaConfig, res: ResponseInfo): number {
+  if (cfg.gap_s === undefined || res.scheduledAtMs === undefined || res.sentAtMs === undefined || res.endAtMs === undefined) return 0;
+  if (res.sentAtMs - res.scheduledAtMs <= (cfg.late_after_s ?? 0.1) * 1000) return 0;
+  return Math.max(0, res.sentAtMs + cfg.gap_s * 1000 - res.endAtMs);
 }

@@ -46,5 +46,5 @@ export function engineWarmupSpec(i: number, chat: boolean, stream: boolean): Req
 }
 
 export async function openMrq(p: Phase, ctx: DataSourceContext): Promise<RequestSource> {
-  return dataSources.get('multi_round_qa').create({ system_prompt: p.mrq!.systemPrompt, chat_history: p.mrq!.chatHistory, answer_len: p.mrq!.answerLen, turns: p.turns }, ctx);
+  return dataSources.get('multi_round_qa').create({ system_prompt: p.mrq!.systemPrompt, chat_history: p.mrq!.chatHistory, answer_len: p.mrq!.answerLen, turns: p.turns, gap_s: p.mrq!.gapS }, ctx);
 }

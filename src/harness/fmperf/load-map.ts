@@ -24,7 +24,7 @@ export interface Phase {
   /** Multi-round QA: who asks what, per request of the phase. */
   turns?: MrqTurn[];
   /** Multi-round QA prompt sizes and answer length of this phase. */
-  mrq?: { systemPrompt: number; chatHistory: number; answerLen: number };
+  mrq?: { systemPrompt: number; chatHistory: number; answerLen: number; gapS: number };
   /** Requests finishing after this offset from the stage start never reach the CSV (the run stopped), ms. */
   cutoffMs?: number;
 }
@@ -41,7 +41,7 @@ function mrqPhase(kind: PhaseKind, run: ScenarioRun, qps: number, qpsText: strin
     qpsText,
     plan: { kind: 'open', stage, offsetsMs, requestedRate: p.qps, durationMs: p.durationS * 1000 },
     turns,
-    mrq: { systemPrompt: run.systemPrompt, chatHistory: run.chatHistory, answerLen: run.answerLen },
+    mrq: { systemPrompt: run.systemPrompt, chatHistory: run.chatHistory, answerLen: run.answerLen, gapS: p.users / p.qps },
     // the tick loop stops one tick after its last step
     cutoffMs: (Math.floor(p.durationS / TICK_S + 1e-9) + 1) * TICK_S * 1000,
   };

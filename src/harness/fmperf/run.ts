@@ -76,7 +76,8 @@ export async function prepareFmperf(ctx: HarnessRunContext): Promise<HarnessLoad
       client: { baseUrl: ctx.endpointUrl, model, keepText: true },
       source: {
         next,
-        onResponse: (spec, rec) => sources[rec.stage]?.onResponse?.(spec, { ok: !rec.error, ...(rec.outputText !== undefined ? { text: rec.outputText } : {}) }),
+        onResponse: (spec, rec) =>
+          sources[rec.stage]?.onResponse?.(spec, { ok: !rec.error, ...(rec.outputText !== undefined ? { text: rec.outputText } : {}), scheduledAtMs: rec.scheduledAtMs, sentAtMs: rec.sentAtMs, endAtMs: rec.endAtMs }),
       },
       intervalMs: 0,
     },

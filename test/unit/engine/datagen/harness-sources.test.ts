@@ -159,6 +159,30 @@ test('fmperf multi_round_qa with planned turns: each user\'s questions chained, 
   src.close?.();
 });
 
+test('fmperf multi_round_qa planned turns: a late user\'s next question waits gap_s after its late send (LMBenchmark), an on-time one does not', async () => {
+  const turns = [
+    { user: 1, question: 1, first: true },
+    { user: 1, question: 2, first: false },
+    { user: 1, question: 3, first: false },
+  ];
+  const src = await dataSources.get('multi_round_qa').create({ system_prompt: 0, chat_history: 0, answer_len: 2, turns, gap_s: 0.2 }, ctx({ api: 'chat' }));
+  const q1 = await src.get(0);
+  // on time (sent 5 ms after plan): the plan holds, q2 is released at once
+  const t0 = Date.now();
+  const q2p = Promise.resolve(src.get(1));
+  src.onResponse?.(q1, { ok: true, text: 'a', scheduledAtMs: 1000, sentAtMs: 1005, endAtMs: 1300 });
+  const q2 = await q2p;
+  assert.ok(Date.now() - t0 < 50, 'on schedule: no wait');
+  // late (sent 150 ms after plan, answered 50 ms later): q3 waits until 200 ms after that send → 150 ms
+  const t1 = Date.now();
+  const q3p = Promise.resolve(src.get(2));
+  src.onResponse?.(q2, { ok: true, text: 'b', scheduledAtMs: 2000, sentAtMs: 2150, endAtMs: 2200 });
+  await q3p;
+  const waited = Date.now() - t1;
+  assert.ok(waited >= 140 && waited < 400, `waited ${waited} ms`);
+  src.close?.();
+});
+
 test('dataset: fixed output length and a total-token cap (vllm bench sharegpt filters)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmdbench-ds2-'));
   const long = Array.from({ length: 400 }, () => 'word').join(' ');
