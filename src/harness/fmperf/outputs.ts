@@ -17,16 +17,35 @@ export function csvColumns(userColumns: boolean): readonly string[] {
   return userColumns ? MRQ_COLUMNS : SHAREGPT_COLUMNS;
 }
 
-/** The CSV text. Multi-round QA rows by user then question (session summaries), ShareGPT rows by launch time. */
-export function lmbenchCsv(rows: readonly LmbenchRow[], userColumns: boolean): string {
+/**
+ * The CSV text. ShareGPT replay: rows by launch time. Multi-round QA: as multi-round-qa.py
+ * concatenates its session summaries: first the users that finished all `rounds` questions, in
+ * the order they finished (last answer), then the users still active, in the order they joined
+ * (user id); each user's rows by question. (llm-d's converter takes the last row's finish time
+ * as the end of the run, so the order matters.)
+ */
+export function lmbenchCsv(rows: readonly LmbenchRow[], userColumns: boolean, rounds = Infinity): string {
   const cols = csvColumns(userColumns);
-  const sorted = [...rows].sort(userColumns ? (a, b) => (a.user_id ?? 0) - (b.user_id ?? 0) || (a.question_id ?? 0) - (b.question_id ?? 0) : (a, b) => a.launch_time - b.launch_time);
+  const sorted = userColumns ? sessionOrder(rows, rounds) : [...rows].sort((a, b) => a.launch_time - b.launch_time);
   const cell = (r: LmbenchRow, c: string): string => {
     const v = (r as unknown as Record<string, number | undefined>)[c];
     if (v === undefined) return '';
     return INT_COLUMNS.has(c) && Number.isInteger(v) ? String(v) : pyFloat(v);
   };
   return `${[cols.join(','), ...sorted.map((r) => cols.map((c) => cell(r, c)).join(','))].join('\n')}\n`;
+}
+
+function sessionOrder(rows: readonly LmbenchRow[], rounds: number): LmbenchRow[] {
+  const byUser = new Map<number, LmbenchRow[]>();
+  for (const r of rows) byUser.set(r.user_id ?? 0, [...(byUser.get(r.user_id ?? 0) ?? []), r]);
+  const users = [...byUser.entries()].map(([user, rs]) => {
+    rs.sort((a, b) => (a.question_id ?? 0) - (b.question_id ?? 0));
+    const last = rs[rs.length - 1]!;
+    return { user, rs, done: (last.question_id ?? 0) >= rounds, end: last.finish_time };
+  });
+  const done = users.filter((u) => u.done).sort((a, b) => a.end - b.end || a.user - b.user);
+  const active = users.filter((u) => !u.done).sort((a, b) => a.user - b.user);
+  return [...done, ...active].flatMap((u) => u.rs);
 }
 
 const f4 = (x: number): string => x.toFixed(4);

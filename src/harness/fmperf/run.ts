@@ -105,7 +105,7 @@ function writeCsvs(ctx: HarnessRunContext, phases: readonly Phase[], result: Loa
     const rows = recs.filter((r) => r.endAtMs <= cutoff).map((r) => lmbenchRow(r, result.clock)).filter((r): r is LmbenchRow => r !== undefined);
     const pending = recs.filter((r) => r.endAtMs > cutoff || r.error?.label === 'aborted').length;
     const name = p.run.csvName(p.qpsText);
-    writeFileSync(join(ctx.resultsDir, name), lmbenchCsv(rows, p.run.userColumns));
+    writeFileSync(join(ctx.resultsDir, name), lmbenchCsv(rows, p.run.userColumns, p.kind === 'measured' ? p.run.rounds : Infinity));
     files.push(name);
     const startS = toEpochMs(result.clock, run.startMs) / 1000;
     const endS = rows.length ? Math.max(...rows.map((r) => r.finish_time)) : startS;

@@ -69,6 +69,14 @@ test('CSV: the sharegpt replay has the real files\' header; multi-round QA adds 
   assert.equal(sampleRow.length, ours[1]!.split(',').length);
 });
 
+test('CSV row order: users that finished all rounds first (by their last answer), then active users by id; rows by question', () => {
+  const row = (user: number, q: number, finish: number): ReturnType<typeof lmbenchRow> & object => ({ ...lmbenchRow(r, anchor)!, user_id: user, question_id: q, finish_time: finish });
+  // R = 2: user 4 finished at 10, user 2 finished at 12, users 3 and 5 still active
+  const rows = [row(5, 1, 9), row(2, 2, 12), row(3, 1, 8), row(4, 1, 5), row(4, 2, 10), row(2, 1, 3)];
+  const order = lmbenchCsv(rows, true, 2).trim().split('\n').slice(1).map((l) => l.split(',').slice(4, 6).join('#'));
+  assert.deepEqual(order, ['4#1', '4#2', '2#1', '2#2', '3#1', '5#1']);
+});
+
 test('scenarios: long-input takes the profile values and a warm-up run; short-input is hard-coded; file names per script', () => {
   const c = resolveFmperf({ model_name: 'm', scenarios: 'long-input short-input', qps_values: '0.1 1.0', num_users_warmup: 4, num_users: 3, num_rounds: 5, system_prompt: 256, chat_history: 1024, answer_len: 32, init_user_id: 1, test_duration: 2, use_chat_completions: false });
   assert.deepEqual(c.qps, [0.1, 1]);
