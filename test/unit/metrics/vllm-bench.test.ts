@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { RequestRecord } from '../../../src/engine/types.ts';
 import { vllmBenchMetrics, vllmStat } from '../../../src/metrics/vllm-bench.ts';
 import { inferencePerfGroup } from '../../../src/metrics/inference-perf.ts';
-import { guidellmMetrics } from '../../../src/metrics/guidellm.ts';
+import { guidellmHeadline, guidellmMetrics } from '../../../src/metrics/guidellm.ts';
 
 const base = { stage: 0, worker: 0, api: 'completion' as const, stream: true };
 const R: RequestRecord[] = [
@@ -77,7 +77,7 @@ test('the same three requests: TPOT differs under vLLM, inference-perf and Guide
   // inference-perf: (t_last − t_first content)/(out − 1): [60/4, 50/3]
   close(inferencePerfGroup(ok).successes.latencyS.tpot!.mean * 1000, (15 + 50 / 3) / 2);
   // GuideLLM: (t_last − start)/out weighted by out: [160/5 = 32 (×5), 250/4 = 62.5 (×4)]
-  close(guidellmMetrics(ok).tpotMs.mean, (32 * 5 + 62.5 * 4) / 9);
+  close(guidellmHeadline(guidellmMetrics(ok)).tpotMs.mean, (32 * 5 + 62.5 * 4) / 9);
 });
 
 test('definition sets: the summary\'s ten metrics under vLLM and LMBenchmark rules, warm-ups left out', async () => {
