@@ -44,6 +44,8 @@ class Job implements Timed {
   promptIds: number[] | undefined;
   pre = '';
   post = '';
+  /** `post` of the last token's chunk: it carries finish_reason (vLLM's order). */
+  postLast = '';
   headJson = '';
   trace: RequestTrace | undefined;
 
@@ -115,8 +117,9 @@ export class SimEngine {
       return { status: 429, message: 'Failed to enqueue request, waiting requests queue is full' };
     }
     let promptIds = req.promptIds;
-    if (!promptIds && c.enableKvCache) promptIds = this.tokenizer.encode(req.promptText);
-    const promptTokens = promptIds ? promptIds.length : this.tokenizer.count(req.promptText);
+    const special = { addSpecialTokens: req.addSpecialTokens };
+    if (!promptIds && c.enableKvCache) promptIds = this.tokenizer.encode(req.promptText, special);
+    const promptTokens = promptIds ? promptIds.length : this.tokenizer.count(req.promptText, special);
     const id = `${req.endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${requestId ?? this.rng.hex32()}`;
     const headers: Record<string, string> = { ...this.podHeaders };
     if (requestId !== undefined) headers['x-request-id'] = requestId;
@@ -163,6 +166,7 @@ export class SimEngine {
       if (thr > 0 && job.cached / Math.max(job.promptTokens, 1) < thr) {
         job.hashes = [];
         job.finish = 'cache_threshold';
+        this.prepareChunks(job);
         this.complete(job);
         return;
       }
@@ -207,7 +211,11 @@ export class SimEngine {
     const chat = job.req.endpoint === 'chat';
     job.headJson = `{"id":${JSON.stringify(job.id)},"object":"${chat ? 'chat.completion.chunk' : 'text_completion'}","created":${job.created},"model":${this.modelJson}`;
     job.pre = chat ? `data: ${job.headJson},"choices":[{"index":0,"delta":{"content":"` : `data: ${job.headJson},"choices":[{"index":0,"text":"`;
-    job.post = chat ? '"},"logprobs":null,"finish_reason":null}]' : '","logprobs":null,"finish_reason":null}]';
+    // vLLM's chunk shapes (model_dump_json(exclude_unset=True)): completions always carry stop_reason;
+    // chat only on the finishing chunk. finish_reason rides on the last token's chunk.
+    const fin = `"finish_reason":"${job.finish}","stop_reason":null}]`;
+    job.post = chat ? '"},"logprobs":null,"finish_reason":null}]' : '","logprobs":null,"finish_reason":null,"stop_reason":null}]';
+    job.postLast = chat ? `"},"logprobs":null,${fin}` : `","logprobs":null,${fin}`;
   }
 
   private usageJson(job: Job, completion: number): string {
@@ -230,7 +238,7 @@ export class SimEngine {
     for (;;) {
       const p = job.pieces[job.emitted] as Piece;
       job.emitted++;
-      if (req.stream) out += `${job.pre}${p.json}${job.post}${cont ? `,"usage":${this.usageJson(job, job.emitted)}` : ''}}\n\n`;
+      if (req.stream) out += `${job.pre}${p.json}${job.emitted === n ? job.postLast : job.post}${cont ? `,"usage":${this.usageJson(job, job.emitted)}` : ''}}\n\n`;
       if (tr) tr.tokenDueMs.push(job.due);
       if (job.emitted >= n) break;
       const d = itlMs(this.config, this.rng, this.running);
@@ -255,7 +263,7 @@ export class SimEngine {
     this.ticker.schedule(job, job.due);
   }
 
-  /** Final write (streams: last tokens + finish chunk + usage + [DONE]; else the whole JSON body), then free the slot. */
+  /** Final write (streams: last tokens, the last one with finish_reason, + usage + [DONE]; else the whole JSON body), then free the slot. */
   private complete(job: Job, out = ''): void {
     const req = job.req;
     const chat = req.endpoint === 'chat';
@@ -267,9 +275,12 @@ export class SimEngine {
     if (!clientClosed) {
       if (req.stream) {
         if (!job.headSent) sink.head(200, { ...SSE_HEADERS, ...job.extraHeaders });
-        if (n === 0 && chat) out += `data: ${job.headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`;
-        const fin = chat ? `"delta":{}` : `"text":""`;
-        out += `data: ${job.headJson},"choices":[{"index":0,${fin},"logprobs":null,"finish_reason":"${job.finish}"}]${req.continuousUsage ? `,"usage":${usage}` : ''}}\n\n`;
+        if (n === 0) {
+          // No token to carry finish_reason (cache_threshold): a chunk of its own, as vLLM's empty final output.
+          if (chat) out += `data: ${job.headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`;
+          const fin = chat ? `"delta":{}` : `"text":""`;
+          out += `data: ${job.headJson},"choices":[{"index":0,${fin},"logprobs":null,"finish_reason":"${job.finish}","stop_reason":null}]${req.continuousUsage ? `,"usage":${usage}` : ''}}\n\n`;
+        }
         if (req.includeUsage) out += `data: ${job.headJson},"choices":[],"usage":${usage}}\n\n`;
         out += 'data: [DONE]\n\n';
       } else {

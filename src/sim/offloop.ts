@@ -51,12 +51,12 @@ export class OffLoopTokenizer {
   }
 
   /** Token ids, or undefined when the caller should tokenize inline (short prompt, worker not ready or failed). */
-  encode(text: string): Promise<number[] | undefined> | undefined {
+  encode(text: string, addSpecialTokens = true): Promise<number[] | undefined> | undefined {
     if (!this.ready || this.broken || text.length < OFF_LOOP_MIN_CHARS) return undefined;
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, { resolve });
-      this.worker.postMessage({ id, text });
+      this.worker.postMessage({ id, text, addSpecialTokens });
     });
   }
 

@@ -15,6 +15,8 @@ import { SimEngine, type Sink } from './engine.ts';
 import { errorBody, injectedFailure, type ApiError } from './errors.ts';
 import type { OffLoopTokenizer } from './offloop.ts';
 import { isApiError, parseRequest, type Endpoint } from './request.ts';
+import type { ChatTemplate } from './chat-template.ts';
+import { applyChatTemplate, detokenize, tokenize } from './tokenize-api.ts';
 
 export interface SimServer {
   /** e.g. http://127.0.0.1:PORT */
@@ -88,6 +90,8 @@ export interface SimServerOptions {
   tokenizer?: Tokenizer;
   /** Tokenizes long prompts on a worker thread (the same tokenizer as `tokenizer`); closed with the server. */
   offLoop?: OffLoopTokenizer;
+  /** The model's chat template: chat prompts are rendered with it before counting (else upstream's `### role:` text). */
+  chatTemplate?: ChatTemplate;
 }
 
 export async function startSimServer(config: SimConfig, opts: SimServerOptions): Promise<SimServer> {
@@ -121,8 +125,10 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
     }
     const parsed = parseRequest(endpoint, body);
     if (isApiError(parsed)) return sendError(res, parsed);
+    const tplErr = applyChatTemplate(parsed, opts.chatTemplate);
+    if (tplErr) return sendError(res, tplErr);
     if (parsed.promptIds === undefined) {
-      const ids = await opts.offLoop?.encode(parsed.promptText);
+      const ids = await opts.offLoop?.encode(parsed.promptText, parsed.addSpecialTokens);
       if (ids) parsed.promptIds = ids;
     }
     const rid = c.enableRequestIdHeaders && typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined;
@@ -130,24 +136,22 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
     if (err) sendError(res, err);
   };
 
-  const handleTokenize = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handleTokenize = async (req: IncomingMessage, res: ServerResponse, op: typeof tokenize): Promise<void> => {
     const c = engine.config;
     const text = await readBody(req, c.maxRequestBodyBytes);
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(text ?? '') as Record<string, unknown>;
-      if (typeof body !== 'object' || body === null) throw new Error('the body must be a JSON object');
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('the body must be a JSON object');
     } catch (e) {
       return sendError(res, { status: 400, message: `Failed to read and parse request body, ${(e as Error).message}` });
     }
     if (typeof body['model'] === 'string' && !c.servedModelNames.includes(body['model'])) {
       return sendError(res, { status: 404, message: `The model \`${body['model']}\` does not exist.`, param: 'model' });
     }
-    if (body['prompt'] !== undefined && body['messages'] !== undefined) return sendError(res, { status: 400, message: 'Either prompt or messages may be given, not both' });
-    const parsed = parseRequest(body['messages'] !== undefined ? 'chat' : 'completion', { ...body, model: engine.servedName });
-    if (isApiError(parsed)) return sendError(res, parsed);
-    const tokens = parsed.promptIds ?? engine.tokenizer.encode(parsed.promptText);
-    sendJson(res, 200, JSON.stringify({ max_model_len: c.maxModelLen, count: tokens.length, tokens, token_strs: null }));
+    const out = op(body, { tokenizer: engine.tokenizer, chatTemplate: opts.chatTemplate, servedName: engine.servedName, maxModelLen: c.maxModelLen });
+    if (typeof out !== 'string') return sendError(res, out);
+    sendJson(res, 200, out);
   };
 
   const handleAdmin = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -220,7 +224,10 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
         );
         return;
       case '/tokenize':
-        if (only('POST')) await handleTokenize(req, res);
+        if (only('POST')) await handleTokenize(req, res, tokenize);
+        return;
+      case '/detokenize':
+        if (only('POST')) await handleTokenize(req, res, detokenize);
         return;
       case '/admin/config':
         if (m !== 'GET' && m !== 'POST') return void only('GET');

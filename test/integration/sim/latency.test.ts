@@ -48,7 +48,7 @@ describe('sim latency model and precise clock', () => {
     try {
       const r = await post(`${fast.url}/v1/completions`, completionBody({ stream: true, max_tokens: 201 }));
       // Truncated to whole ms it would take ~0 ms; one setTimeout per token would take >= 200 ms.
-      assert.equal(r.events.length, 201 + 1 + 1, 'tokens, finish chunk, [DONE]');
+      assert.equal(r.events.length, 201 + 1, 'tokens (the last with finish_reason), [DONE]');
       const span = (r.events[200]?.atMs ?? NaN) - (r.events[0]?.atMs ?? NaN);
       assert.ok(span > 35 && span < 150, `200 × 0.25 ms ITL took ${span.toFixed(1)} ms`);
       const id = (JSON.parse(r.events[0]?.data ?? '{}') as { id: string }).id;
