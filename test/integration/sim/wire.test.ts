@@ -163,4 +163,37 @@ describe('sim wire format', () => {
       await slow.close();
     }
   });
+
+  it('long streams (several pre-framed windows) with continuous usage: every token once, in order, cumulative usage', async () => {
+    const r = await post(`${sim.url}/v1/chat/completions`, chatBody({ stream: true, max_tokens: 150, stream_options: { include_usage: true, continuous_usage_stats: true } }));
+    assert.equal(r.status, 200);
+    const chunks = r.events.slice(0, -1).map((e) => JSON.parse(e.data) as Chunk);
+    assert.equal(chunks.length, 1 + 150 + 1);
+    assert.deepEqual(chunks.slice(0, -1).map((c) => c.usage?.completion_tokens), [...Array(151).keys()]);
+    assert.deepEqual(chunks.slice(1, -1).map((c) => c.choices[0]?.finish_reason), [...new Array<null>(149).fill(null), 'length']);
+    assert.equal(r.events.at(-1)?.data, '[DONE]');
+  });
+
+  it('an HTTP/1.0 client gets a close-delimited (unframed) stream', async () => {
+    const { connect } = await import('node:net');
+    const body = JSON.stringify(completionBody({ stream: true, max_tokens: 3 }));
+    const raw = await new Promise<string>((resolve, reject) => {
+      const s = connect(sim.port, '127.0.0.1', () => {
+        s.write(`POST /v1/completions HTTP/1.0\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      });
+      let out = '';
+      s.setEncoding('utf8');
+      s.on('data', (d: string) => (out += d));
+      s.on('end', () => resolve(out));
+      s.on('error', reject);
+    });
+    const [head, payload] = raw.split('\r\n\r\n', 2) as [string, string];
+    assert.match(head, /^HTTP\/1\.1 200/);
+    assert.doesNotMatch(head, /transfer-encoding/i);
+    const events = payload.split('\n\n').filter((e) => e !== '');
+    assert.equal(events.length, 3 + 1);
+    assert.ok(events.every((e) => e.startsWith('data: ')), payload);
+    assert.deepEqual(events.slice(0, 3).map((e) => (JSON.parse(e.slice(6)) as Chunk).choices[0]?.finish_reason), [null, null, 'length']);
+    assert.equal(events[3], 'data: [DONE]');
+  });
 });
