@@ -17,7 +17,9 @@ export async function main(argv: string[]): Promise<number> {
     .version(packageVersion(), '-V, --version')
     .showSuggestionAfterError(true)
     .exitOverride();
-  for (const c of await loadCommands()) c.register(program);
+  let commandExit: number | undefined;
+  const ctx = { argv, setExitCode: (code: number): void => void (commandExit = code) };
+  for (const c of await loadCommands()) c.register(program, ctx);
   // Commands added with addCommand() do not inherit exitOverride: without it,
   // commander's usage errors would call process.exit(1) instead of exit code 2.
   const override = (cmd: Command<unknown[], Record<string, unknown>>): void => {
@@ -27,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   override(program as unknown as Command<unknown[], Record<string, unknown>>);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+    return commandExit ?? ExitCode.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version exit through here with code 0; usage errors were already printed.

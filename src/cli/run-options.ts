@@ -33,7 +33,9 @@ export interface RunShOptionValues {
   serviceaccount?: string;
   wva?: boolean;
   endpoint?: string;
+  endpointUrl?: string;
   workdir?: string;
+  executor?: string;
 }
 
 export interface RunShOptionSpec {
@@ -50,7 +52,7 @@ export interface RunShOptionSpec {
   /** For switches: the value set, `1` unless said. */
   on?: string;
   description: string;
-  check?: 'positive-int' | 'non-negative-int' | 'endpoint';
+  check?: 'positive-int' | 'non-negative-int' | 'endpoint' | 'executor';
   /** Only the Kubernetes platform uses it: local runs accept and show it (`llmdbench config`) but ignore it. */
   kubernetesOnly?: boolean;
 }
@@ -78,6 +80,8 @@ export const RUN_SH_OPTIONS: readonly RunShOptionSpec[] = [
   { short: 'q', long: 'serviceaccount', key: 'serviceaccount', arg: 'NAME', variables: ['LLMDBENCH_VLLM_COMMON_SERVICE_ACCOUNT'], kubernetesOnly: true, description: 'service account of the harness pods' },
   { short: 'u', long: 'wva', key: 'wva', variables: ['LLMDBENCH_WVA_ENABLED'], kubernetesOnly: true, description: 'enable the workload variant autoscaler' },
   { long: 'endpoint', key: 'endpoint', arg: 'URL', variables: ['LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'], check: 'endpoint', description: 'stack base URL http(s)://host:port (no path); default: the embedded simulator' },
+  { long: 'endpoint-url', key: 'endpointUrl', arg: 'URL', variables: ['LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'], check: 'endpoint', description: 'alias of --endpoint (upstream\'s Python CLI name)' },
+  { long: 'executor', key: 'executor', arg: 'KIND', variables: ['LLMDBENCH_CONTROL_EXECUTOR'], check: 'executor', description: 'where the run executes: local or kubernetes; default: kubernetes when -p or -t was named, else local' },
   { long: 'workdir', key: 'workdir', arg: 'DIR', variables: ['LLMDBENCH_CONTROL_WORK_DIR'], description: 'work folder; default: a new one per run' },
 ];
 
@@ -196,6 +200,11 @@ export function runShOptionsToFlags(opts: RunShOptionValues): Record<string, str
         continue;
       }
       value = normalizeEndpoint(value);
+    } else if (o.check === 'executor') {
+      if (value !== 'local' && value !== 'kubernetes') {
+        errors.push(badValue(o, raw, 'expected local or kubernetes'));
+        continue;
+      }
     } else if (o.check) {
       const p = checkValue(o.check, value);
       if (p) {

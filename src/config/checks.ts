@@ -1,3 +1,4 @@
+import { LlmdbenchError } from '../util/errors.ts';
 import type { ValueCheck } from './variables.ts';
 
 /**
@@ -38,7 +39,27 @@ export function endpointProblem(value: string): string | undefined {
   return undefined;
 }
 
-/** `http://h:1/` → `http://h:1`: the base URL as upstream forms it, no trailing slash. */
-export function normalizeEndpoint(value: string): string {
-  return value.replace(/\/+$/, '');
+/**
+ * The one endpoint normalizer: `http://h:1/` → `http://h:1` (the base URL as upstream forms
+ * it, no trailing slash); adds http:// when the scheme is missing; drops a trailing `/v1` (a
+ * common slip: requests add /v1/... themselves); rejects any other path.
+ */
+export function normalizeEndpoint(raw: string): string {
+  let u = raw.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) u = `http://${u}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(u);
+  } catch {
+    throw new LlmdbenchError('E_ENDPOINT', `endpoint "${raw}" is not a URL`, { hint: 'pass a base URL such as http://127.0.0.1:8000 (no path)' });
+  }
+  const path = parsed.pathname.replace(/\/+$/, '');
+  if (path === '/v1') {
+    parsed.pathname = '/';
+  } else if (path !== '') {
+    throw new LlmdbenchError('E_ENDPOINT', `endpoint "${raw}" has a path (${parsed.pathname})`, {
+      hint: 'pass the base URL only, e.g. http://host:8000; llmdbench adds /v1/completions or /v1/chat/completions',
+    });
+  }
+  return parsed.toString().replace(/\/$/, '');
 }

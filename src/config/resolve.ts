@@ -49,6 +49,8 @@ function derive(values: Values, ctx: DefaultContext): void {
  * variables are kept. Values with a check (numbers, 0/1 flags, the endpoint
  * URL) are validated whatever their source; all problems are reported at once.
  */
+const CLIOVERRIDE = 'LLMDBENCH_CLIOVERRIDE_';
+
 export async function resolveConfig(opts: ResolveOptions = {}): Promise<ResolvedConfig> {
   const env = opts.env ?? process.env;
   const flags = opts.flags ?? {};
@@ -89,7 +91,16 @@ export async function resolveConfig(opts: ResolveOptions = {}): Promise<Resolved
     }
   }
 
-  for (const [k, v] of Object.entries(flags)) if (v !== '') set(values, k, v, 'flag');
+  // As upstream's run.sh/env.sh: LLMDBENCH_CLIOVERRIDE_<X> (from the environment or the
+  // scenario) acts as the flag that sets LLMDBENCH_<X>; a flag given on our command line wins.
+  const overrides: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (k.startsWith(CLIOVERRIDE) && v !== undefined && v !== '') overrides[`LLMDBENCH_${k.slice(CLIOVERRIDE.length)}`] = v;
+  for (const [k, cv] of [...values]) {
+    if (!k.startsWith(CLIOVERRIDE)) continue;
+    values.delete(k);
+    if (cv.source === 'scenario' && cv.value !== '') overrides[`LLMDBENCH_${k.slice(CLIOVERRIDE.length)}`] = cv.value;
+  }
+  for (const [k, v] of Object.entries({ ...overrides, ...flags })) if (v !== '') set(values, k, v, 'flag');
   derive(values, ctx);
 
   const problems: string[] = [];

@@ -116,6 +116,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   // --- control ------------------------------------------------------------------
   v({ name: 'LLMDBENCH_CONTROL_WORK_DIR', flag: '--workdir', description: 'Work folder for rendered profiles, results and logs; empty: a new one is made at run time' }),
   v({ name: 'LLMDBENCH_CONTROL_DRY_RUN', default: '0', flag: '-n/--dry-run', check: 'flag01', description: 'Print the plan and commands, contact nothing (1)' }),
+  v({ name: 'LLMDBENCH_CONTROL_EXECUTOR', flag: '--executor', description: 'Where the run executes: local (this process) or kubernetes; empty: kubernetes when a namespace (-p) or method (-t) was named by flag, scenario or environment, else local' }),
   v({ name: 'LLMDBENCH_CONTROL_VERBOSE', default: '0', flag: '-v/--verbose', check: 'flag01', description: 'Verbose output (1)' }),
   v({ name: 'LLMDBENCH_SIM_PRESET', default: 'realistic-small', description: 'Latency preset of the embedded simulator (local runs without --endpoint): instant (no latency) or realistic-small' }),
   v({ name: 'LLMDBENCH_CONTROL_WAIT_TIMEOUT', default: '900', check: 'non-negative-int', description: 'Seconds to wait for harness pods to become Ready' }),

@@ -1,16 +1,17 @@
 import type { EffectiveConfig } from '../config/types.ts';
+import type { RuntimeEnv } from '../config/runtime-env.ts';
+import type { LoadResult, RunLoadOptions } from '../engine/loadgen/types.ts';
+import type { RequestRecord, StagePlan } from '../engine/types.ts';
+import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
+import type { LoadgenHealthFile } from '../metrics/seed-summary.ts';
 import type { Logger } from '../util/logger.ts';
 
 /** The harnesses we accept profiles for (directory names under workload/profiles/). */
 export type HarnessKind = 'inference-perf' | 'guidellm' | 'vllm-benchmark' | 'inferencemax' | 'fmperf' | 'nop';
 
-/** One problem found in a profile. `path` is the key path inside the YAML document. */
-export interface ProfileIssue {
-  severity: 'error' | 'warning';
-  path: (string | number)[];
-  message: string;
-  hint?: string;
-}
+/** One problem found in a profile (defined in util/ so the engine can report them too). */
+export type { ProfileIssue } from '../util/issues.ts';
+import type { ProfileIssue } from '../util/issues.ts';
 
 export interface HarnessRunContext {
   /** The rendered profile, parsed. */
@@ -25,6 +26,8 @@ export interface HarnessRunContext {
   /** Where this harness writes its native result files. */
   resultsDir: string;
   config: EffectiveConfig;
+  /** The few non-LLMDBENCH_* environment values a harness may need (HF token, offline), read once in src/config. */
+  env: RuntimeEnv;
   signal: AbortSignal;
   /**
    * Aborted on a second Ctrl-C / SIGTERM: cut the grace period short and cancel in-flight
@@ -38,6 +41,51 @@ export interface HarnessRunContext {
 
 /** What a harness's preflight check sees: the rendered profile and the settings, no endpoint yet. */
 export type HarnessPreflightContext = Pick<HarnessRunContext, 'profile' | 'profileName' | 'config' | 'log'>;
+
+/** One stage of a harness's load, as the engine runs it and the progress display counts it. */
+export interface HarnessStage {
+  plan: StagePlan;
+  /** Requests planned in the stage, when known (progress display; closed loop: the request count). */
+  planned?: number;
+  requestedRate?: number;
+  concurrency?: number;
+}
+
+/**
+ * The engine options a harness's mapping chooses. The shared glue (src/harness/common/) owns the
+ * rest: stages, signals, grace period, records file, progress and stage hooks.
+ */
+export type HarnessEngineOptions = Omit<
+  RunLoadOptions,
+  'stages' | 'signal' | 'cancelSignal' | 'graceMs' | 'recordsPath' | 'onRecord' | 'onStageStart' | 'onStageEnd' | 'onProgress' | 'progressIntervalMs'
+>;
+
+/**
+ * What a harness's `prepare` returns for one result directory: its mapping onto the engine and
+ * its native-output writer. Everything harness-neutral (records.jsonl, progress, grace period,
+ * loadgen_health.json, run_metadata.yaml, the profile copy, analysis, the completion marker) is
+ * done by the shared glue around it.
+ */
+export interface HarnessLoad {
+  stages: HarnessStage[];
+  engine: HarnessEngineOptions;
+  /** Files the harness already wrote into resultsDir (e.g. its effective config), relative names. */
+  files?: string[];
+  /** Every finished record, in completion order (after the shared progress counting). */
+  onRecord?(rec: RequestRecord): void;
+  /** A stage started / ended (e.g. inference-perf's `Stage N - run started` lines). */
+  onStageStart?(stage: number): void;
+  onStageEnd?(stage: number, aborted: boolean): void;
+  /**
+   * Write the harness's native result files after the load (also after an interruption, with
+   * what finished). Returns the files written, relative to resultsDir.
+   */
+  writeOutputs(result: LoadResult): Promise<string[]> | string[];
+  /** loadgen_health.json contents; default: src/harness/common/health.ts defaultHealth(result). */
+  health?(result: LoadResult): LoadgenHealthFile;
+  /** Release timers and files; always called, after the load (even when it threw). */
+  close?(): Promise<void> | void;
+}
 
 /** A live snapshot of a running harness, for the progress display. */
 export interface HarnessProgress {
@@ -88,6 +136,13 @@ export interface HarnessPlugin {
    * the network, an unsupported load type. Throws an LlmdbenchError. Optional.
    */
   preflight?(ctx: HarnessPreflightContext): void;
-  /** Execute a rendered profile against an endpoint. Absent until the harness is implemented. */
-  run?(ctx: HarnessRunContext): Promise<HarnessRunOutcome>;
+  /**
+   * The mapping onto the engine for one result directory: open the data source, tokenizer and
+   * model, plan the stages, and return the load job with its native-output writer (see
+   * HarnessLoad). Absent until the harness can run. The shared glue (runHarness in
+   * src/harness/common/run-harness.ts) runs it.
+   */
+  prepare?(ctx: HarnessRunContext): Promise<HarnessLoad>;
+  /** The harness's metric-definition set for the summary; default inference-perf's (seedMetrics). */
+  readonly definitions?: MetricDefinitionSet;
 }

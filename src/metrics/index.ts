@@ -12,3 +12,6 @@ export { seedMetrics } from './seed.ts';
 export type { SeedMetrics } from './seed.ts';
 export { loadgenHealth } from './health.ts';
 export type { HealthThresholds, LoadgenHealthReport, StageHealth } from './health.ts';
+export { failureLabel } from './failure-label.ts';
+export { inferencePerfDefinitions } from './definition-set.ts';
+export type { MetricDefinitionSet } from './definition-set.ts';

@@ -32,6 +32,8 @@ export interface ResultSummary {
   failure_rate: number;
   failures_by_label: Record<string, number>;
   benchmark_duration_s: number;
+  /** records.jsonl lines that were not records (`file:line: ...`), counted, never dropped silently; absent when none. */
+  bad_record_lines?: string[];
   /** As the harness wrote it (schedule lag, achieved vs requested, in-flight, event-loop delay...). */
   loadgen_health?: LoadgenHealthFile;
 }

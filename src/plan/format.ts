@@ -57,8 +57,9 @@ export function formatPlan(plan: RunPlan): string {
 }
 
 /** The plan as JSON-ready data: everything but the per-unit config object and parsed profile. */
-export function planToJson(plan: RunPlan): unknown {
+export function planToJson(plan: RunPlan, executor?: { executor: string; reason: string }): unknown {
   return {
+    ...(executor ? { executor: executor.executor, executorReason: executor.reason } : {}),
     workDir: plan.workDir,
     endpointUrl: plan.endpointUrl ?? null,
     experimentFile: plan.experimentFile ?? null,
@@ -84,6 +85,6 @@ export function planToJson(plan: RunPlan): unknown {
   };
 }
 
-export function formatPlanJson(plan: RunPlan): string {
-  return `${JSON.stringify(planToJson(plan), null, 2)}\n`;
+export function formatPlanJson(plan: RunPlan, executor?: { executor: string; reason: string }): string {
+  return `${JSON.stringify(planToJson(plan, executor), null, 2)}\n`;
 }

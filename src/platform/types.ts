@@ -1,39 +1,12 @@
-import type { RunPlan, RunUnit } from '../plan/types.ts';
+import type { EffectiveConfig } from '../config/types.ts';
+import type { RunPlan } from '../plan/types.ts';
+import type { UnitOutcome, UnitRunOptions } from '../run/unit.ts';
 import type { Logger } from '../util/logger.ts';
-import type { HarnessProgress } from '../harness/types.ts';
-import type { ResultSummary } from './local/analysis.ts';
 
-/** What happened to one result directory (one unit × parallelism index). */
-export interface UnitOutcome {
-  unit: RunUnit;
-  resultsDir: string;
-  analysisDir: string;
-  /** False when interrupted or when the harness could not finish. */
-  complete: boolean;
-  /** Harness return code as written to run_metadata.yaml (0 = ran to the end). */
-  rc: number;
-  /** The ten-metric summary, undefined when the harness produced no records. */
-  summary?: ResultSummary;
-  error?: string;
-}
+export type { UnitOutcome } from '../run/unit.ts';
 
-export interface ExecuteOptions {
-  log: Logger;
-  /** Aborted by Ctrl-C / SIGTERM (the CLI owns the signal handlers). */
-  signal: AbortSignal;
-  /** Aborted by a second Ctrl-C / SIGTERM: cancel in-flight requests now. */
-  cancel?: AbortSignal;
-  /** Live progress sink; absent with --quiet / --json. `label` names the unit running. */
-  progress?: (label: string, p: HarnessProgress) => void;
-  /** Argument string recorded in run_metadata.yaml as harness_args. */
-  args: string;
-  version: string;
-  /**
-   * Re-plan with the real endpoint once the embedded simulator is up (profiles were
-   * rendered with a placeholder URL). Absent: the plan's units are used as they are.
-   */
-  replan?: (endpointUrl: string) => RunPlan;
-}
+/** What a platform's execute is given besides the plan (signals, progress, our command line, env). */
+export type ExecuteOptions = UnitRunOptions;
 
 export interface RunOutcome {
   workDir: string;
@@ -43,8 +16,24 @@ export interface RunOutcome {
   interrupted: boolean;
 }
 
-/** Where a run executes (local process, Kubernetes pods). Registered in src/platform/registry.ts. */
+/**
+ * Where a run executes (this process, Kubernetes pods). Registered in src/platform/registry.ts;
+ * chosen by selectPlatform (src/platform/select.ts) from the config; the CLI names none.
+ */
 export interface Platform {
   readonly kind: 'local' | 'kubernetes';
+  /** One line for `run --dry-run`: where the load runs. */
+  readonly description: string;
+  /**
+   * Everything that can be found wrong before anything starts (no network, nothing written):
+   * runnable harnesses, harness preflight, platform settings. Throws an LlmdbenchError.
+   */
+  check(plan: RunPlan, config: EffectiveConfig, log: Logger): void;
+  /**
+   * Carry out the plan (built once, endpoint bound per target with plan/bind.ts bindEndpoint):
+   * write the work directory, run every unit × parallel index (src/run/unit.ts runUnit where
+   * the harness runs in this process), return every outcome. A signal stops after what runs
+   * has written what finished.
+   */
   execute(plan: RunPlan, opts: ExecuteOptions): Promise<RunOutcome>;
 }

@@ -24,7 +24,7 @@ export interface TemplateInfo {
 export interface CatalogOptions {
   /** Profiles directory; overrides the environment and the built-in one. */
   dir?: string;
-  /** Environment to read `LLMDBENCH_HARNESS_PROFILES_DIR` from (default `process.env`). */
+  /** Environment to read `LLMDBENCH_HARNESS_PROFILES_DIR` from (the CLI passes its environment; none by default). */
   env?: Readonly<Record<string, string | undefined>>;
   /** Base for relative file paths (default `process.cwd()`). */
   cwd?: string;
@@ -38,7 +38,7 @@ const TEMPLATE_SUFFIXES = ['.yaml.in', '.yaml'] as const;
 /** The profiles directory in effect. */
 export function profilesDir(opts: CatalogOptions = {}): string {
   if (opts.dir) return path.resolve(opts.dir);
-  const fromEnv = (opts.env ?? process.env).LLMDBENCH_HARNESS_PROFILES_DIR;
+  const fromEnv = opts.env?.LLMDBENCH_HARNESS_PROFILES_DIR;
   return fromEnv ? path.resolve(fromEnv) : BUILTIN_PROFILES_DIR;
 }
 

@@ -1,10 +1,6 @@
-import type { Command } from '@commander-js/extra-typings';
 
-/** A CLI command: adds itself (name, options, help, action) to the program. */
-export interface CliCommand {
-  readonly name: string;
-  register(program: Command): void;
-}
+export type { CliCommand, CliContext } from './types.ts';
+import type { CliCommand } from './types.ts';
 
 type CommandModule = { command: CliCommand };
 

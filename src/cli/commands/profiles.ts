@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import type { CliCommand } from './index.ts';
+import type { CliCommand } from './types.ts';
 import { listHarnessDirs, listTemplates, profilesDir } from '../../profiles/catalog.ts';
 import type { CatalogOptions } from '../../profiles/catalog.ts';
 
@@ -32,7 +32,7 @@ export const command: CliCommand = {
           '`llmdbench run -l <harness> -w <name>`; see docs/workloads.md for the use-case catalog.',
       )
       .action(async (harness, opts) => {
-        const catalogOpts = opts.profilesDir ? { dir: opts.profilesDir } : {};
+        const catalogOpts = opts.profilesDir ? { dir: opts.profilesDir } : { env: process.env };
         if (opts.harnesses) {
           process.stdout.write(`${(await harnessLines(catalogOpts)).join('\n')}\n`);
           return;

@@ -1,6 +1,6 @@
 /** `llmdbench render`: options and help; the action is in render-action.ts (loaded when it runs). */
 import { Command } from '@commander-js/extra-typings';
-import type { CliCommand } from './index.ts';
+import type { CliCommand } from './types.ts';
 import { addRunShOptions } from '../run-options.ts';
 
 export const command: CliCommand = {

@@ -1,23 +1,28 @@
 /**
- * The `run` command's action: resolve the configuration, plan, check everything that needs no
- * network, execute on the platform, print the final table. Imported by run.ts only when `run` runs.
+ * The `run` command's action: resolve the configuration, plan once, check everything that needs no
+ * network, execute on the selected platform, print the final table. Imported by run.ts only when `run` runs.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CliContext } from './types.ts';
 import { RUN_SH_OPTIONS, runShOptionsToFlags, type RunShOptionValues } from '../run-options.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { createProgressDisplay, type ProgressDisplay } from '../progress/display.ts';
 import { resolveConfig } from '../../config/resolve.ts';
 import type { EffectiveConfig } from '../../config/types.ts';
+import { runtimeEnv } from '../../config/runtime-env.ts';
 import { buildPlan, WORKDIR_PLACEHOLDER } from '../../plan/build.ts';
+import type { BuildPlanOptions } from '../../plan/build.ts';
 import { formatPlan, formatPlanJson } from '../../plan/format.ts';
-import { platforms } from '../../platform/registry.ts';
-import { checkRunnable, preflight } from '../../platform/local/executor.ts';
-import { installInterrupts } from '../../platform/local/signals.ts';
-import { formatFinalTable } from '../../platform/local/table.ts';
-import { analyzeResultDir } from '../../platform/local/analysis.ts';
+import type { RunPlan } from '../../plan/types.ts';
+import { selectPlatform } from '../../platform/select.ts';
+import { installInterrupts } from '../../run/signals.ts';
+import { checkRunnable, preflight } from '../../run/checks.ts';
+import { formatFinalTable } from '../../analysis/table.ts';
+import { reanalyze } from '../../analysis/analyze.ts';
 import type { RunOutcome } from '../../platform/types.ts';
 import { createLogger, type Logger } from '../../util/logger.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
@@ -29,15 +34,18 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(p, 'utf8')) as { version: string }).version;
 }
 
-/** A work directory: the configured one (created if needed), else a new temporary one. */
-function workDirFor(config: EffectiveConfig): { dir: string; created: boolean } {
+/** The work directory's path: the configured one, else a new temporary one (created only once the plan holds). */
+function workDirFor(config: EffectiveConfig): string {
   const configured = config.get('LLMDBENCH_CONTROL_WORK_DIR');
-  if (configured) {
-    const dir = resolve(configured);
-    mkdirSync(dir, { recursive: true });
-    return { dir, created: false };
-  }
-  return { dir: mkdtempSync(join(tmpdir(), 'llmdbench-run-')), created: true };
+  if (configured) return resolve(configured);
+  return join(tmpdir(), `llmdbench-run-${randomBytes(4).toString('hex')}`);
+}
+
+/** Counts buildPlan calls (a test asserts one per invocation). */
+export const planCalls = { count: 0 };
+function planOnce(opts: BuildPlanOptions): RunPlan {
+  planCalls.count++;
+  return buildPlan(opts);
 }
 
 function exitCodeOf(out: RunOutcome): number {
@@ -111,10 +119,12 @@ async function prepareDataset(config: EffectiveConfig, log: Logger, fetch: boole
 }
 
 /** The `run` command's action (loaded only when the command runs, so `--help` stays fast). */
-export async function runAction(opts: RunShOptionValues & { quiet?: boolean; json?: boolean }): Promise<void> {
+export async function runAction(opts: RunShOptionValues & { quiet?: boolean; json?: boolean }, ctx: CliContext): Promise<void> {
   const flags = runShOptionsToFlags(opts);
   const config = await resolveConfig({ flags, env: process.env, cwd: process.cwd() });
+  const env = runtimeEnv(process.env);
   const dryRun = opts.dryRun === true || config.get('LLMDBENCH_CONTROL_DRY_RUN') === '1';
+  const skipRun = config.get('LLMDBENCH_HARNESS_SKIP_RUN') === '1';
   const tty = Boolean(process.stderr.isTTY);
   const display: ProgressDisplay | undefined = opts.quiet || opts.json || dryRun ? undefined : createProgressDisplay({ stream: process.stderr, tty });
   // -v sets LLMDBENCH_CONTROL_VERBOSE, and so can the environment or a scenario.
@@ -123,67 +133,69 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
   const log = createLogger(level, display ? (s) => display.write(s) : (s) => process.stderr.write(s));
 
   for (const w of kubernetesOnlyWarnings(opts)) log.warn(w);
+  const selection = selectPlatform(config);
+
+  // -x: a local path must exist; it is fetched before the plan checks the data (not for -n / -z).
+  await prepareDataset(config, log, !dryRun && !skipRun);
+
+  // The one plan of this invocation: --dry-run prints it, the platform executes it.
+  const workDir = dryRun ? config.get('LLMDBENCH_CONTROL_WORK_DIR') || WORKDIR_PLACEHOLDER : workDirFor(config);
+  const plan = planOnce({ config, cwd: process.cwd(), workDir });
 
   if (dryRun) {
-    // Nothing is contacted or written: the plan only (a local -x must still exist).
-    await prepareDataset(config, log, false);
-    const plan = buildPlan({ config, cwd: process.cwd() });
-    process.stdout.write(opts.json ? formatPlanJson(plan) : formatPlan(plan));
+    // Nothing is contacted or written.
+    if (opts.json) process.stdout.write(formatPlanJson(plan, { executor: selection.platform.kind, reason: selection.reason }));
+    else process.stdout.write(`${formatPlan(plan)}executor: ${selection.platform.kind} (${selection.reason})\n`);
     return;
   }
 
-  // -x: the dataset is in place before the plan checks the data and before the simulator starts
-  // (-z generates no load: a local path is still checked, nothing is fetched).
-  await prepareDataset(config, log, config.get('LLMDBENCH_HARNESS_SKIP_RUN') !== '1');
-
   // Every problem that needs no network is found before anything starts.
-  const probe = buildPlan({ config, cwd: process.cwd(), workDir: config.get('LLMDBENCH_CONTROL_WORK_DIR') || WORKDIR_PLACEHOLDER });
-  checkRunnable(probe);
-  preflight(probe, log);
-  for (const w of probe.warnings ?? []) log.warn(w);
+  // (-z runs no load on any platform: only the harness checks.)
+  if (skipRun) {
+    checkRunnable(plan);
+    preflight(plan, log);
+  } else selection.platform.check(plan, config, log);
+  for (const w of plan.warnings ?? []) log.warn(w);
   const shown = new Set<string>();
-  for (const u of probe.units) {
+  for (const u of plan.units) {
     for (const i of u.issues) {
       const line = formatIssue(i as LocatedIssue, u.profileName);
       if (!shown.has(line)) log.warn(line);
       shown.add(line);
     }
   }
-  for (const n of probe.notes) log.info(`note: ${n}`);
-  for (const u of probe.units) log.debug(`unit: ${u.harness} ${u.profileName} model ${u.model} method ${u.method}${u.treatment ? ` treatment ${u.experimentId}` : ''}`);
+  for (const n of plan.notes) log.info(`note: ${n}`);
+  for (const u of plan.units) log.debug(`unit: ${u.harness} ${u.profileName} model ${u.model} method ${u.method}${u.treatment ? ` treatment ${u.experimentId}` : ''}`);
+  log.debug(`executor: ${selection.platform.kind} (${selection.reason})`);
 
-  const wd = workDirFor(config);
-  log.info(`work directory: ${wd.dir}`);
-  const plan = buildPlan({ config, cwd: process.cwd(), workDir: wd.dir });
-
-  if (config.get('LLMDBENCH_HARNESS_SKIP_RUN') === '1') {
+  if (skipRun) {
     // -z: no load; analyse every result directory the work directory already holds.
-    const summaries = [];
-    const resultsRoot = join(wd.dir, 'results');
-    for (const name of existsSync(resultsRoot) ? readdirSync(resultsRoot).sort() : []) {
-      const analysisDir = join(wd.dir, 'analysis', name);
-      mkdirSync(analysisDir, { recursive: true });
-      const meta = join(resultsRoot, name, 'run_metadata.yaml');
-      const complete = !existsSync(meta) || !/^complete: false$/m.test(readFileSync(meta, 'utf8'));
-      const s = await analyzeResultDir(name, join(resultsRoot, name), analysisDir, complete);
-      if (s) summaries.push(s);
-    }
-    if (summaries.length === 0) log.warn(`-z: no results to analyse under ${resultsRoot}`);
-    process.stdout.write(opts.json ? `${JSON.stringify({ workDir: wd.dir, results: summaries }, null, 2)}\n` : formatFinalTable(summaries));
+    mkdirSync(workDir, { recursive: true });
+    log.info(`work directory: ${workDir}`);
+    const summaries = await reanalyze(workDir, { log });
+    if (summaries.length === 0) log.warn(`-z: no results to analyse under ${join(workDir, 'results')}`);
+    process.stdout.write(opts.json ? `${JSON.stringify({ workDir, results: summaries }, null, 2)}\n` : formatFinalTable(summaries));
     return;
   }
+
+  try {
+    mkdirSync(workDir, { recursive: true });
+  } catch (e) {
+    throw new LlmdbenchError('E_WORKDIR', `cannot create the work directory ${workDir}: ${(e as Error).message}`, { kind: 'environment', cause: e, hint: 'choose a writable directory with --workdir or LLMDBENCH_CONTROL_WORK_DIR' });
+  }
+  log.info(`work directory: ${workDir}`);
 
   const interrupts = installInterrupts(log);
   let out: RunOutcome;
   try {
-    out = await platforms.get('local').execute(plan, {
+    out = await selection.platform.execute(plan, {
       log,
       signal: interrupts.stop,
       cancel: interrupts.cancel,
       ...(display ? { progress: (label, p) => display.update(label, p) } : {}),
-      args: process.argv.slice(2).join(' '),
+      args: ctx.argv.join(' '),
       version: packageVersion(),
-      replan: (endpointUrl) => buildPlan({ config, cwd: process.cwd(), workDir: wd.dir, endpointUrl }),
+      env,
     });
   } finally {
     interrupts.dispose();
@@ -205,5 +217,5 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
     process.stdout.write(`\nresults: ${join(out.workDir, 'results')}\nanalysis: ${join(out.workDir, 'analysis')}\n`);
   }
   if (out.interrupted) log.warn('the run was interrupted: results written so far are kept and marked incomplete');
-  process.exitCode = exitCodeOf(out);
+  ctx.setExitCode(exitCodeOf(out));
 }

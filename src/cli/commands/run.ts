@@ -3,12 +3,12 @@
  * run-action.ts, imported only when the command runs, so `--help` loads none of it.
  */
 import { Command } from '@commander-js/extra-typings';
-import type { CliCommand } from './index.ts';
+import type { CliCommand, CliContext } from './types.ts';
 import { addRunShOptions } from '../run-options.ts';
 
 export const command: CliCommand = {
   name: 'run',
-  register(program: Command): void {
+  register(program: Command, ctx: CliContext): void {
     const cmd = addRunShOptions(
       new Command('run')
         .description(
@@ -18,7 +18,7 @@ export const command: CliCommand = {
         )
         .option('--quiet', 'no progress display and no info logs (warnings, errors and the final table only)')
         .option('--json', 'print the final summary as JSON on stdout (no table, no progress display)'),
-    ).action(async (opts) => (await import('./run-action.ts')).runAction(opts));
+    ).action(async (opts) => (await import('./run-action.ts')).runAction(opts, ctx));
     program.addCommand(cmd as unknown as Command);
   },
 };

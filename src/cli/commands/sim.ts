@@ -1,6 +1,6 @@
 import { Command as PlainCommand, Option } from 'commander';
 import type { Command } from '@commander-js/extra-typings';
-import type { CliCommand } from './index.ts';
+import type { CliCommand } from './types.ts';
 import { KEYS, type KeySpec } from '../../sim/keys.ts';
 import { formatDuration } from '../../sim/duration.ts';
 import { PRESET_NAMES } from '../../sim/presets.ts';

@@ -1,4 +1,4 @@
-import type { ProfileIssue } from '../../harness/types.ts';
+import type { ProfileIssue } from '../../util/issues.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { closest } from '../../util/suggest.ts';
 import type { KeyPath } from './types.ts';

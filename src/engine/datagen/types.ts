@@ -1,4 +1,4 @@
-import type { ProfileIssue } from '../../harness/types.ts';
+import type { ProfileIssue } from '../../util/issues.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';
 import type { ApiKind, RequestSpec } from '../types.ts';

@@ -1,40 +1,71 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { RequestRecord } from '../types.ts';
 
 /**
- * Read a JSONL file of RequestRecords written by RecordWriter. A torn last
- * line (the process died mid-write) is skipped; any other bad line is an error
- * with its line number.
+ * The one reader of records.jsonl (written by RecordWriter). Strict: a line that is not JSON
+ * is never dropped silently: scanRecords reports it with its file and line number and counts
+ * it; readRecords throws on it unless it is the last line (a torn write: the process died
+ * mid-write), which it reports too.
  */
-export async function readRecords(path: string): Promise<RequestRecord[]> {
-  const out: RequestRecord[] = [];
-  for await (const r of iterateRecords(path)) out.push(r);
-  return out;
+
+/** A records.jsonl line that is not a record. */
+export interface BadRecordLine {
+  file: string;
+  /** 1-based line number. */
+  line: number;
+  /** The start of the line (80 characters at most). */
+  text: string;
+  /** True for the file's last non-empty line (a torn write). */
+  last: boolean;
 }
 
-/** Stream the records of a JSONL file one by one. */
-export async function* iterateRecords(path: string): AsyncGenerator<RequestRecord> {
+export interface RecordScan {
+  records: RequestRecord[];
+  /** Every bad line, in file order (empty when the file is clean). */
+  bad: BadRecordLine[];
+}
+
+/** Every record of the file plus every bad line (file and line number). A missing file has none. */
+export async function scanRecords(path: string): Promise<RecordScan> {
+  const records: RequestRecord[] = [];
+  const bad: BadRecordLine[] = [];
+  if (!existsSync(path)) return { records, bad };
   const rl = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   let lineNo = 0;
-  let bad: { line: number; text: string } | undefined;
+  let lastGood = true;
   for await (const line of rl) {
     lineNo++;
     if (line.trim() === '') continue;
-    if (bad) throw badLine(path, bad.line, bad.text);
     try {
-      yield JSON.parse(line) as RequestRecord;
+      records.push(JSON.parse(line) as RequestRecord);
+      lastGood = true;
     } catch {
-      bad = { line: lineNo, text: line };
+      bad.push({ file: path, line: lineNo, text: line.slice(0, 80), last: false });
+      lastGood = false;
     }
   }
-  // A bad final line is a torn write: tolerated.
+  if (!lastGood) bad[bad.length - 1]!.last = true;
+  return { records, bad };
 }
 
-function badLine(path: string, line: number, text: string): LlmdbenchError {
-  return new LlmdbenchError('E_RECORDS_PARSE', `request record is not JSON: ${text.slice(0, 80)}`, {
-    location: { file: path, line },
+/** The records of a file; throws E_RECORDS_PARSE (file, line) on a bad line other than a torn last one. */
+export async function readRecords(path: string): Promise<RequestRecord[]> {
+  const scan = await scanRecords(path);
+  const first = scan.bad.find((b) => !b.last);
+  if (first) throw badLine(first);
+  return scan.records;
+}
+
+/** One line per bad line: `records.jsonl:12: not JSON (torn write) {"id":...`. */
+export function describeBadLine(b: BadRecordLine): string {
+  return `${b.file}:${b.line}: request record is not JSON${b.last ? ' (torn last line: the writer was killed)' : ''}: ${b.text}`;
+}
+
+function badLine(b: BadRecordLine): LlmdbenchError {
+  return new LlmdbenchError('E_RECORDS_PARSE', `request record is not JSON: ${b.text}`, {
+    location: { file: b.file, line: b.line },
     hint: 'the records file is JSONL, one RequestRecord per line; was it edited by hand?',
   });
 }

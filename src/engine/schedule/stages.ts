@@ -1,4 +1,4 @@
-import type { ProfileIssue } from '../../harness/types.ts';
+import type { ProfileIssue } from '../../util/issues.ts';
 import { Rng } from '../../util/rng.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { schedules } from './registry.ts';

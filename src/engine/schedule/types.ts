@@ -1,4 +1,4 @@
-import type { ProfileIssue } from '../../harness/types.ts';
+import type { ProfileIssue } from '../../util/issues.ts';
 import type { Rng } from '../../util/rng.ts';
 import type { StagePlan } from '../types.ts';
 

@@ -7,7 +7,7 @@ import { repoFolderName } from './hf-cache.ts';
 export interface HubDownloadOptions {
   model: string;
   hubDir: string;
-  /** Hub base URL; default $HF_ENDPOINT or https://huggingface.co. */
+  /** Hub base URL; default https://huggingface.co (callers pass HF_ENDPOINT from src/config/runtime-env.ts). */
   endpoint?: string;
   revision?: string;
   /** Sent as a bearer token; never logged or written anywhere. */
@@ -39,7 +39,7 @@ function writeAtomic(file: string, data: Buffer | string): void {
  * later runs (and Python tools) find it offline. Returns the tokenizer.json path.
  */
 export async function downloadFromHub(o: HubDownloadOptions): Promise<string> {
-  const endpoint = (o.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
+  const endpoint = (o.endpoint ?? 'https://huggingface.co').replace(/\/+$/, '');
   const revision = o.revision ?? 'main';
   const timeoutMs = o.timeoutMs ?? 30_000;
   const base = `${endpoint}/${o.model}/resolve/${encodeURIComponent(revision)}`;

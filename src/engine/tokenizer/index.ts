@@ -22,9 +22,11 @@ export interface LoadTokenizerOptions {
   cacheDir?: string;
   /** Try the hub when the cache has no copy. Off by default: runs are offline. */
   allowDownload?: boolean;
+  /** HF_HUB_OFFLINE=1 (read in src/config, passed down): never download. */
+  offline?: boolean;
   /** HF token for gated models (never logged). Default $HF_TOKEN. */
   hfToken?: string;
-  /** Hub base URL (tests point it at a loopback server). Default $HF_ENDPOINT or https://huggingface.co. */
+  /** Hub base URL (tests point it at a loopback server). Default https://huggingface.co (HF_ENDPOINT is read in src/config/runtime-env.ts and passed here). */
   hubEndpoint?: string;
   revision?: string;
   log: Logger;
@@ -95,14 +97,14 @@ export async function loadTokenizer(opts: LoadTokenizerOptions | string): Promis
       return build(cached, model, true, 'hf-cache');
     }
     tried.push(`HF cache ${hub}`);
-    if (o.allowDownload && process.env.HF_HUB_OFFLINE !== '1') {
+    if (o.allowDownload && o.offline !== true) {
       try {
         const file = await downloadFromHub({
           model,
           hubDir: hub,
           endpoint: o.hubEndpoint,
           revision: o.revision,
-          hfToken: o.hfToken ?? process.env.HF_TOKEN,
+          hfToken: o.hfToken,
         });
         o.log.info(`downloaded the tokenizer of ${model} to ${file}`);
         return build(file, model, true, 'download');

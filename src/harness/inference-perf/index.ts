@@ -2,12 +2,14 @@ import type { HarnessPlugin } from '../types.ts';
 import { runSchema } from '../schema-common.ts';
 import { inferencePerfSchema } from './schema.ts';
 import { inferencePerfRules } from './schema-rules.ts';
-import { preflightInferencePerf, runInferencePerf } from './run.ts';
+import { preflightInferencePerf, prepareInferencePerf } from './run.ts';
+import { inferencePerfDefinitions } from '../../metrics/definition-set.ts';
 
 export const inferencePerf: HarnessPlugin = {
   kind: 'inference-perf',
   description: 'inference-perf (default): staged constant/poisson/concurrent load, random/shareGPT/shared-prefix/replay data',
   validate: (doc) => runSchema(inferencePerfSchema, doc, inferencePerfRules),
   preflight: preflightInferencePerf,
-  run: runInferencePerf,
+  prepare: prepareInferencePerf,
+  definitions: inferencePerfDefinitions,
 };

@@ -1,16 +1,15 @@
 /**
- * The inference-perf harness on our engine: take inference-perf's config, map it onto the
- * engine (schedules, data source, API client, tokenizer, timeouts), run it with `runLoad`,
- * stream raw records and per-request entries to disk, then write inference-perf's native
- * files. Prints `Stage <N> - run started/completed/failed` as inference-perf does (llm-d
- * watches for the last `run completed` line).
+ * The inference-perf harness's mapping onto our engine: take inference-perf's config, map it
+ * onto the engine (schedules, data source, API client, tokenizer, timeouts) and hand the load
+ * job to the shared glue (src/harness/common/run-harness.ts), which runs it and streams the raw
+ * records; per-request entries are streamed here, inference-perf's native files written after.
+ * Prints `Stage <N> - run started/completed/failed` as inference-perf does (llm-d watches for
+ * the last `run completed` line).
  */
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
-import type { HarnessPreflightContext, HarnessRunContext, HarnessRunOutcome, ProfileIssue } from '../types.ts';
+import type { HarnessLoad, HarnessPreflightContext, HarnessRunContext, ProfileIssue } from '../types.ts';
 import type { RequestRecord, RequestSpec } from '../../engine/types.ts';
-import { runLoad, type LoadResult, type RequestSource as LoadSource, type RunLoadOptions } from '../../engine/loadgen/index.ts';
+import type { RequestSource as LoadSource } from '../../engine/loadgen/index.ts';
 import { apiClients } from '../../engine/client/api.ts';
 import { assertRunnable, resolveIpConfig, type IpConfig } from './config-map.ts';
 import { planStages, workerSizing } from './load-map.ts';
@@ -23,10 +22,7 @@ import { discoverModel } from './model.ts';
 import { PerRequestWriter, perRequestEntry, writeEffectiveConfig, writeLifecycleFiles, type StageInfo } from './outputs.ts';
 import { healthVerdict } from './health.ts';
 import { measureSweep } from './sweep.ts';
-import { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
 
-/** How long in-flight requests may finish after Ctrl-C / SIGTERM before they are cancelled. */
-const GRACE_MS = 5000;
 /** inference-perf's client default for max_tokens. */
 const CLIENT_DEFAULT_MAX_TOKENS = 30;
 
@@ -34,7 +30,7 @@ const CLIENT_DEFAULT_MAX_TOKENS = 30;
  * Everything that can be known wrong without a target, checked before anything starts (the
  * executor calls it for every unit before the embedded simulator starts): the config is
  * runnable, the load type is supported, the data source needs no network and its section is
- * valid. The same checks run again in runInferencePerf (they are cheap).
+ * valid. The same checks run again in prepareInferencePerf (they are cheap).
  */
 export function preflightInferencePerf(ctx: HarnessPreflightContext): void {
   const cfg: IpConfig = resolveIpConfig(ctx.profile, { cpuCount: availableParallelism() });
@@ -48,7 +44,7 @@ export function preflightInferencePerf(ctx: HarnessPreflightContext): void {
   }
 }
 
-export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessRunOutcome> {
+export async function prepareInferencePerf(ctx: HarnessRunContext): Promise<HarnessLoad> {
   const log = ctx.log;
   const cfg: IpConfig = resolveIpConfig(ctx.profile, { cpuCount: availableParallelism() });
   assertRunnable(cfg, ctx.profileName);
@@ -93,85 +89,44 @@ export async function runInferencePerf(ctx: HarnessRunContext): Promise<HarnessR
     requestedRate: s.requestedRate,
     ...(s.concurrency !== undefined ? { concurrency: s.concurrency } : {}),
   }));
-  const nStages = stagesPlan.length;
-  let currentStage = 0;
-  // The engine counts for the whole run; the display shows this stage's share (earlier stages
-  // sent all they planned before the next began).
-  const done = new Array<number>(nStages).fill(0);
-  const failed = new Array<number>(nStages).fill(0);
-  const sentBefore = (stage: number): number => stagesPlan.slice(0, stage).reduce((a, st) => a + st.planned, 0);
 
-  const loadOptions: RunLoadOptions = {
-    client: { ...clientOpts, keepText: Boolean(perRequest) || source.sessions },
-    stages: stagesPlan.map((s) => s.plan),
-    source: {
-      next: async (i, stage) => {
-        const spec = await loadSource.next(i, stage);
-        if (perRequest) specs.set(i, spec);
-        return spec;
+  return {
+    stages: stagesPlan.map((s) => ({ plan: s.plan, planned: s.planned, requestedRate: s.requestedRate, ...(s.concurrency !== undefined ? { concurrency: s.concurrency } : {}) })),
+    files,
+    engine: {
+      client: { ...clientOpts, keepText: Boolean(perRequest) || source.sessions },
+      source: {
+        next: async (i, stage) => {
+          const spec = await loadSource.next(i, stage);
+          if (perRequest) specs.set(i, spec);
+          return spec;
+        },
+        onResponse: loadSource.onResponse!,
       },
-      onResponse: loadSource.onResponse!,
+      intervalMs: cfg.load.interval * 1000,
+      // inference-perf starts each stage clock 1 s ahead so its worker queues can fill; our
+      // dispatcher prefetches, so 100 ms is enough (offsets and every metric are unchanged).
+      leadMs: 100,
+      workers: sizing.workers,
+      // inference-perf's semaphore: at most num_workers × worker_max_concurrency in flight (open
+      // loop). A due request waits in our executor for a slot, so the wait is schedule lag (as
+      // inference-perf sends it late), never hidden inside TTFT; the pool is sized to the same number.
+      ...(sizing.connections !== undefined ? { maxInFlight: sizing.connections } : {}),
     },
-    intervalMs: cfg.load.interval * 1000,
-    // inference-perf starts each stage clock 1 s ahead so its worker queues can fill; our
-    // dispatcher prefetches, so 100 ms is enough (offsets and every metric are unchanged).
-    leadMs: 100,
-    workers: sizing.workers,
-    // inference-perf's semaphore: at most num_workers × worker_max_concurrency in flight (open
-    // loop). A due request waits in our executor for a slot, so the wait is schedule lag (as
-    // inference-perf sends it late), never hidden inside TTFT; the pool is sized to the same number.
-    ...(sizing.connections !== undefined ? { maxInFlight: sizing.connections } : {}),
-    signal: ctx.signal,
-    ...(ctx.cancel ? { cancelSignal: ctx.cancel } : {}),
-    graceMs: GRACE_MS,
-    recordsPath: join(ctx.resultsDir, RECORDS_FILE),
     onRecord: (rec: RequestRecord) => {
-      done[rec.stage] = (done[rec.stage] ?? 0) + 1;
-      if (rec.error) failed[rec.stage] = (failed[rec.stage] ?? 0) + 1;
-      if (perRequest) {
-        const spec = specs.get(rec.id);
-        specs.delete(rec.id);
-        perRequest.add(perRequestEntry(rec, spec ? client.buildBody(spec, model) : null, perToken));
-      }
+      if (!perRequest) return;
+      const spec = specs.get(rec.id);
+      specs.delete(rec.id);
+      perRequest.add(perRequestEntry(rec, spec ? client.buildBody(spec, model) : null, perToken));
     },
-    onStageStart: (plan) => {
-      currentStage = plan.stage;
-      log.info(`Stage ${plan.stage} - run started`);
-    },
-    onStageEnd: (run) => {
-      log.info(`Stage ${run.stage} - run ${ctx.signal.aborted ? 'failed' : 'completed'}`);
-    },
-    progressIntervalMs: 250,
-    onProgress: (p) => {
-      ctx.progress?.({
-        stage: currentStage,
-        stages: nStages,
-        sent: Math.max(0, p.sent - sentBefore(currentStage)),
-        completed: done[currentStage] ?? 0,
-        failed: failed[currentStage] ?? 0,
-        inFlight: p.inFlight,
-        ...(stagesPlan[currentStage]?.planned !== undefined ? { planned: stagesPlan[currentStage]!.planned } : {}),
-        ...(p.requestedRate !== undefined ? { requestedRate: p.requestedRate } : {}),
-        achievedRate: p.achievedRate,
-        ...(p.ttftP50Ms !== undefined ? { ttftP50Ms: p.ttftP50Ms } : {}),
-        elapsedS: p.stageElapsedMs / 1000,
-      });
-    },
-  };
-  let result: LoadResult;
-  try {
-    result = await runLoad(loadOptions);
-  } finally {
+    onStageStart: (stage) => log.info(`Stage ${stage} - run started`),
+    onStageEnd: (stage, aborted) => log.info(`Stage ${stage} - run ${aborted ? 'failed' : 'completed'}`),
     // Release the data source's timers and close per_request's JSON array even if the engine failed.
-    source.close?.();
-    if (perRequest) await perRequest.close();
-  }
-  if (perRequest) files.push(perRequest.name);
-  files.push(RECORDS_FILE);
-  files.push(...writeLifecycleFiles(ctx.resultsDir, cfg, result.records, stageInfos));
-  const health = healthVerdict(result, sizing);
-  writeFileSync(join(ctx.resultsDir, HEALTH_FILE), `${JSON.stringify(health, null, 2)}\n`);
-  files.push(HEALTH_FILE);
-  for (const n of health.notes as string[]) log.info(`note: ${n}`);
-  return { complete: !result.aborted, files };
+    close: async () => {
+      source.close?.();
+      if (perRequest) await perRequest.close();
+    },
+    writeOutputs: (result) => [...(perRequest ? [perRequest.name] : []), ...writeLifecycleFiles(ctx.resultsDir, cfg, result.records, stageInfos)],
+    health: (result) => healthVerdict(result, sizing),
+  };
 }

@@ -8,13 +8,15 @@ import { loadTokenizer, type LoadedTokenizer } from '../../engine/tokenizer/inde
 import type { HarnessRunContext } from '../types.ts';
 import type { IpConfig } from './config-map.ts';
 
-export async function openTokenizer(cfg: IpConfig, ctx: HarnessRunContext): Promise<LoadedTokenizer> {
+export async function openTokenizer(cfg: IpConfig, ctx: Pick<HarnessRunContext, 'model' | 'config' | 'env' | 'log'>): Promise<LoadedTokenizer> {
   const name = cfg.tokenizer?.pretrained_model_name_or_path ?? cfg.server.model_name ?? ctx.model;
-  const hfToken = cfg.tokenizer?.token ?? process.env.HF_TOKEN ?? ctx.config.get('LLMDBENCH_HF_TOKEN');
+  const hfToken = cfg.tokenizer?.token ?? ctx.env.hfToken ?? ctx.config.get('LLMDBENCH_HF_TOKEN');
   return loadTokenizer({
     model: name,
     log: ctx.log,
-    allowDownload: Boolean(hfToken) && process.env.HF_HUB_OFFLINE !== '1',
+    allowDownload: Boolean(hfToken) && !ctx.env.hfHubOffline,
+    offline: ctx.env.hfHubOffline,
+    ...(ctx.env.hfEndpoint ? { hubEndpoint: ctx.env.hfEndpoint } : {}),
     ...(hfToken ? { hfToken } : {}),
   });
 }

@@ -3,7 +3,7 @@
  * LLMDBENCH_HARNESS_STACK_ENDPOINT_URL, a base URL without path), else our embedded
  * simulator (src/sim) started for the model being benchmarked and stopped afterwards.
  */
-import { LlmdbenchError } from '../../util/errors.ts';
+import { normalizeEndpoint } from '../../config/checks.ts';
 import type { Logger } from '../../util/logger.ts';
 
 export interface Target {
@@ -11,28 +11,6 @@ export interface Target {
   /** True when we started the embedded simulator (and must stop it). */
   embedded: boolean;
   stop(): Promise<void>;
-}
-
-/** Normalise a user endpoint: add http:// when missing, drop a trailing slash; reject a path. */
-export function normalizeEndpoint(raw: string): string {
-  let u = raw.trim();
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) u = `http://${u}`;
-  let parsed: URL;
-  try {
-    parsed = new URL(u);
-  } catch {
-    throw new LlmdbenchError('E_ENDPOINT', `endpoint "${raw}" is not a URL`, { hint: 'pass a base URL such as http://127.0.0.1:8000 (no path)' });
-  }
-  const path = parsed.pathname.replace(/\/+$/, '');
-  if (path === '/v1') {
-    // A common slip: the OpenAI base path. Requests add /v1/... themselves.
-    parsed.pathname = '/';
-  } else if (path !== '') {
-    throw new LlmdbenchError('E_ENDPOINT', `endpoint "${raw}" has a path (${parsed.pathname})`, {
-      hint: 'pass the base URL only, e.g. http://host:8000; llmdbench adds /v1/completions or /v1/chat/completions',
-    });
-  }
-  return parsed.toString().replace(/\/$/, '');
 }
 
 /**

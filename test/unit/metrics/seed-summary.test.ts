@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HEALTH_FILE, RECORDS_FILE } from '../../../src/metrics/seed-summary.ts';
-import * as analysis from '../../../src/platform/local/analysis.ts';
+import * as analysis from '../../../src/analysis/summary.ts';
 
 const src = fileURLToPath(new URL('../../../src/', import.meta.url));
 

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RequestRecord } from '../../../../src/engine/types.ts';
-import { analyzeResultDir, healthDetail, healthWord, RECORDS_FILE, HEALTH_FILE } from '../../../../src/platform/local/analysis.ts';
-import { formatFinalTable } from '../../../../src/platform/local/table.ts';
+import type { RequestRecord } from '../../../src/engine/types.ts';
+import { healthDetail, healthWord, RECORDS_FILE, HEALTH_FILE } from '../../../src/analysis/summary.ts';
+import { analyzeResultDir } from '../../../src/analysis/analyze.ts';
+import { formatFinalTable } from '../../../src/analysis/table.ts';
 
 const base = { worker: 0, api: 'completion' as const, httpStatus: 200 };
 const records: RequestRecord[] = [
@@ -71,4 +72,18 @@ test('summary.txt health block: achieved vs requested per stage, lag percentiles
   assert.equal(lines[3], '  warning: stage 0: schedule lag p99 64.0 ms > 10 ms');
   assert.equal(healthWord({ client_bottleneck: true, cause: 'machine', warnings: [] }), 'BEHIND (CPU starved)');
   assert.equal(healthWord({ client_bottleneck: false, cause: 'none', warnings: [] }), 'ok');
+});
+
+test('analysis: a bad records line is warned with file and line and listed in the summary, the rest analysed', async () => {
+  const res = mkdtempSync(join(tmpdir(), 'res-'));
+  const ana = mkdtempSync(join(tmpdir(), 'ana-'));
+  writeFileSync(join(res, RECORDS_FILE), `${JSON.stringify(records[0])}\ngarbage\n${JSON.stringify(records[1])}\n`);
+  const warned: string[] = [];
+  const log = { debug() {}, info() {}, warn: (m: string) => warned.push(m), error() {} } as unknown as import('../../../src/util/logger.ts').Logger;
+  const s = await analyzeResultDir('r', res, ana, true, { log });
+  assert.equal(s?.requests.total, 2);
+  assert.equal(s?.bad_record_lines?.length, 1);
+  assert.match(s!.bad_record_lines![0]!, /records\.jsonl:2: request record is not JSON: garbage/);
+  assert.equal(warned.length, 1);
+  assert.match(readFileSync(join(ana, 'summary.txt'), 'utf8'), /bad record lines +1/);
 });

@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { deltaString, isoSeconds, scrubArgs, writeRunMetadata } from '../../../../src/platform/local/metadata.ts';
-import { installInterrupts } from '../../../../src/platform/local/signals.ts';
-import { normalizeEndpoint } from '../../../../src/platform/local/target.ts';
-import { createLogger } from '../../../../src/util/logger.ts';
+import { deltaString, isoSeconds, scrubArgs, writeRunMetadata } from '../../../src/analysis/metadata.ts';
+import { installInterrupts } from '../../../src/run/signals.ts';
+import { normalizeEndpoint } from '../../../src/config/checks.ts';
+import { createLogger } from '../../../src/util/logger.ts';
 
 test('run_metadata.yaml carries upstream keys and no secrets', () => {
   const dir = mkdtempSync(join(tmpdir(), 'md-'));

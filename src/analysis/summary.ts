@@ -1,44 +1,34 @@
 /**
- * The analysis step: the seed's ten metrics for one result directory, computed from the raw
- * records (records.jsonl, written by every harness on our engine) by src/metrics' seedMetrics
- * (inference-perf's definitions; token counts from server usage, the ground truth), plus the load-generator health the harness wrote (loadgen_health.json).
- * Writes analysis/<dir>/summary.json and summary.txt.
+ * The summary of one result directory: the seed's ten metrics computed with the producing
+ * harness's metric-definition set (inference-perf's = seedMetrics by default), failures counted
+ * by that set's labels, plus the load-generator health the harness wrote; and its text form.
+ * Pure: reading and writing files is analyze.ts.
  */
-import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { join } from 'node:path';
-import type { RequestRecord } from '../../engine/types.ts';
-import { failureLabel } from '../../harness/inference-perf/lifecycle.ts';
-import { seedMetrics } from '../../metrics/seed.ts';
-import type { Summary } from '../../metrics/stats.ts';
-import { HEALTH_FILE, RECORDS_FILE, type Dist, type LoadgenHealthFile, type ResultSummary } from '../../metrics/seed-summary.ts';
+import type { RequestRecord } from '../engine/types.ts';
+import { inferencePerfDefinitions, type MetricDefinitionSet } from '../metrics/definition-set.ts';
+import type { Summary } from '../metrics/stats.ts';
+import type { Dist, LoadgenHealthFile, ResultSummary } from '../metrics/seed-summary.ts';
 
-export { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
-export type { Dist, LoadgenHealthFile, ResultSummary } from '../../metrics/seed-summary.ts';
-
-export async function readRecords(file: string): Promise<RequestRecord[]> {
-  if (!existsSync(file)) return [];
-  const out: RequestRecord[] = [];
-  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const line of rl) {
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line) as RequestRecord);
-    } catch {
-      // A line cut by a hard kill: everything before it is kept.
-    }
-  }
-  return out;
-}
+export { HEALTH_FILE, RECORDS_FILE } from '../metrics/seed-summary.ts';
+export type { Dist, LoadgenHealthFile, ResultSummary } from '../metrics/seed-summary.ts';
 
 function dist(x: Summary | undefined): Dist | null {
   return x ? { mean: x.mean, p50: x.p50, p90: x.p90, p99: x.p99 } : null;
 }
 
-export function summarizeRecords(name: string, records: readonly RequestRecord[], complete: boolean): ResultSummary {
-  const m = seedMetrics(records);
+export function summarizeRecords(
+  name: string,
+  records: readonly RequestRecord[],
+  complete: boolean,
+  definitions: MetricDefinitionSet = inferencePerfDefinitions,
+): ResultSummary {
+  const m = definitions.summarize(records);
   const byLabel: Record<string, number> = {};
-  for (const r of records) if (r.error) byLabel[failureLabel(r)] = (byLabel[failureLabel(r)] ?? 0) + 1;
+  for (const r of records) {
+    if (!r.error) continue;
+    const label = definitions.failureLabel(r);
+    byLabel[label] = (byLabel[label] ?? 0) + 1;
+  }
   return {
     name,
     complete,
@@ -76,6 +66,9 @@ export function formatSummaryText(s: ResultSummary): string {
     `failure rate               ${f(s.failure_rate * 100)} %${Object.keys(s.failures_by_label).length ? `  (${Object.entries(s.failures_by_label).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`,
     `benchmark duration (s)     ${f(s.benchmark_duration_s)}`,
   ];
+  if (s.bad_record_lines?.length) {
+    lines.push(`bad record lines           ${s.bad_record_lines.length} (not counted in the metrics above)`, ...s.bad_record_lines.map((l) => `  ${l}`));
+  }
   if (s.loadgen_health) {
     lines.push(`load generator             ${healthWord(s.loadgen_health)}`);
     if (s.loadgen_health.verdict) lines.push(`  ${s.loadgen_health.verdict}`);
@@ -129,16 +122,4 @@ export function healthWord(h: LoadgenHealthFile): string {
     default:
       return 'BOTTLENECK (client busy)';
   }
-}
-
-/** Analyse one results directory into its analysis directory. */
-export async function analyzeResultDir(name: string, resultsDir: string, analysisDir: string, complete: boolean): Promise<ResultSummary | undefined> {
-  const records = await readRecords(join(resultsDir, RECORDS_FILE));
-  if (records.length === 0) return undefined;
-  const summary = summarizeRecords(name, records, complete);
-  const hf = join(resultsDir, HEALTH_FILE);
-  if (existsSync(hf)) summary.loadgen_health = JSON.parse(readFileSync(hf, 'utf8')) as LoadgenHealthFile;
-  writeFileSync(join(analysisDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(join(analysisDir, 'summary.txt'), formatSummaryText(summary));
-  return summary;
 }

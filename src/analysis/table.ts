@@ -2,7 +2,7 @@
  * The final table of `llmdbench run`: the seed's ten metrics (rows) for every result
  * directory (columns); distributions as mean / p50 / p90 / p99; units in the row headers.
  */
-import { healthWord, type Dist, type ResultSummary } from './analysis.ts';
+import { healthWord, type Dist, type ResultSummary } from './summary.ts';
 
 type Row = [label: string, value: (s: ResultSummary) => string];
 

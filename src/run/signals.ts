@@ -6,7 +6,7 @@
  * embedded simulator child exits with its parent).
  * The exit code (130) is set by src/cli from the run's outcome.
  */
-import type { Logger } from '../../util/logger.ts';
+import type { Logger } from '../util/logger.ts';
 
 export interface Interrupts {
   /** Aborted on the first SIGINT/SIGTERM. */

@@ -7,13 +7,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
+export const RUN_METADATA_FILE = 'run_metadata.yaml';
+
 export interface RunMetadata {
   /** ISO 8601 UTC, seconds precision (as `date -u +%Y-%m-%dT%H:%M:%SZ`). */
   harness_start: string;
   harness_stop: string;
   /** `PT<seconds>S` as upstream. */
   harness_delta: string;
+  /** As upstream's harness pod writes it: `--config_file <results dir>/<workload>.yaml`. */
   harness_args: string;
+  /** llmdbench addition: our own command line (secrets scrubbed). */
+  llmdbench_args?: string;
   harness_version: string;
   harness_name: string;
   harness_workload: string;
@@ -49,5 +54,8 @@ export function scrubArgs(args: string): string {
 }
 
 export function writeRunMetadata(dir: string, m: RunMetadata): void {
-  writeFileSync(join(dir, 'run_metadata.yaml'), stringify({ ...m, harness_args: scrubArgs(m.harness_args) }));
+  writeFileSync(
+    join(dir, RUN_METADATA_FILE),
+    stringify({ ...m, harness_args: scrubArgs(m.harness_args), ...(m.llmdbench_args !== undefined ? { llmdbench_args: scrubArgs(m.llmdbench_args) } : {}) }),
+  );
 }

@@ -1,0 +1,64 @@
+/**
+ * The analysis step for one result directory (and `-z`: for every result directory a work
+ * directory holds): read records.jsonl with the one strict reader (bad lines reported with file
+ * and line, counted), summarise with the producing harness's definitions, carry the
+ * load-generator health, write analysis/<dir>/summary.json and summary.txt.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describeBadLine, scanRecords } from '../engine/record/reader.ts';
+import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
+import { HEALTH_FILE, RECORDS_FILE, type LoadgenHealthFile, type ResultSummary } from '../metrics/seed-summary.ts';
+import type { Logger } from '../util/logger.ts';
+import { definitionsFor } from './definitions.ts';
+import { RUN_METADATA_FILE } from './metadata.ts';
+import { formatSummaryText, summarizeRecords } from './summary.ts';
+
+export interface AnalyzeOptions {
+  /** The producing harness's definitions; default inference-perf's. */
+  definitions?: MetricDefinitionSet;
+  /** Bad record lines are warned here (they are also listed in the summary). */
+  log?: Logger;
+}
+
+/** Analyse one results directory into its analysis directory; undefined when it holds no records. */
+export async function analyzeResultDir(name: string, resultsDir: string, analysisDir: string, complete: boolean, opts: AnalyzeOptions = {}): Promise<ResultSummary | undefined> {
+  const scan = await scanRecords(join(resultsDir, RECORDS_FILE));
+  const bad = scan.bad.map(describeBadLine);
+  for (const b of bad) opts.log?.warn(b);
+  if (scan.records.length === 0) return undefined;
+  const summary = summarizeRecords(name, scan.records, complete, opts.definitions);
+  if (bad.length > 0) summary.bad_record_lines = bad;
+  const hf = join(resultsDir, HEALTH_FILE);
+  if (existsSync(hf)) summary.loadgen_health = JSON.parse(readFileSync(hf, 'utf8')) as LoadgenHealthFile;
+  mkdirSync(analysisDir, { recursive: true });
+  writeFileSync(join(analysisDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(join(analysisDir, 'summary.txt'), formatSummaryText(summary));
+  return summary;
+}
+
+/** What run_metadata.yaml says about a result directory (absent file: complete, harness unknown). */
+function metadataOf(resultsDir: string): { complete: boolean; harness?: string } {
+  const file = join(resultsDir, RUN_METADATA_FILE);
+  if (!existsSync(file)) return { complete: true };
+  const m = (parse(readFileSync(file, 'utf8')) ?? {}) as { complete?: unknown; harness_name?: unknown };
+  return { complete: m.complete !== false, ...(typeof m.harness_name === 'string' ? { harness: m.harness_name } : {}) };
+}
+
+/**
+ * `-z`: analyse every result directory under `<workDir>/results` into `<workDir>/analysis`,
+ * each with its harness's definitions (from run_metadata.yaml). Returns the summaries in name order.
+ */
+export async function reanalyze(workDir: string, opts: { log?: Logger } = {}): Promise<ResultSummary[]> {
+  const resultsRoot = join(workDir, 'results');
+  const out: ResultSummary[] = [];
+  for (const name of existsSync(resultsRoot) ? readdirSync(resultsRoot).sort() : []) {
+    const dir = join(resultsRoot, name);
+    const meta = metadataOf(dir);
+    mkdirSync(join(workDir, 'analysis', name), { recursive: true });
+    const s = await analyzeResultDir(name, dir, join(workDir, 'analysis', name), meta.complete, { definitions: definitionsFor(meta.harness), ...(opts.log ? { log: opts.log } : {}) });
+    if (s) out.push(s);
+  }
+  return out;
+}

@@ -1,0 +1,132 @@
+/**
+ * One result directory, harness-neutral, the same for every harness and platform that runs the
+ * harness in this process: copy the rendered profile in as `<workload>.yaml`, run the harness
+ * through the shared glue (runHarness), write run_metadata.yaml (harness_args as upstream's pod
+ * writes it, our command line apart), analyse with the harness's definitions, and write the
+ * completion marker LAST, only when the unit finished (a resume skips exactly those).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { definitionsFor } from '../analysis/definitions.ts';
+import { analyzeResultDir } from '../analysis/analyze.ts';
+import { deltaString, isoSeconds, writeRunMetadata } from '../analysis/metadata.ts';
+import type { RuntimeEnv } from '../config/runtime-env.ts';
+import { runHarness } from '../harness/common/run-harness.ts';
+import { harnesses } from '../harness/registry.ts';
+import type { HarnessProgress } from '../harness/types.ts';
+import type { RunUnit } from '../plan/types.ts';
+import { LlmdbenchError } from '../util/errors.ts';
+import type { Logger } from '../util/logger.ts';
+import type { ResultSummary } from '../metrics/seed-summary.ts';
+
+/** Written last into a result directory that finished; its absence means "run it again". */
+export const COMPLETE_MARKER = 'llmdbench_complete.json';
+
+/** What happened to one result directory (one unit × parallelism index). */
+export interface UnitOutcome {
+  unit: RunUnit;
+  resultsDir: string;
+  analysisDir: string;
+  /** False when interrupted or when the harness could not finish. */
+  complete: boolean;
+  /** Harness return code as written to run_metadata.yaml (0 = ran to the end). */
+  rc: number;
+  /** The ten-metric summary, undefined when the harness produced no records. */
+  summary?: ResultSummary;
+  error?: string;
+}
+
+export interface UnitRunOptions {
+  log: Logger;
+  /** Aborted by the first Ctrl-C / SIGTERM. */
+  signal: AbortSignal;
+  /** Aborted by the second: cancel in-flight requests now. */
+  cancel?: AbortSignal;
+  /** Live progress; `label` is the result directory's name. */
+  progress?: (label: string, p: HarnessProgress) => void;
+  /** Our own command line, recorded as `llmdbench_args` in run_metadata.yaml. */
+  args: string;
+  /** llmdbench version, for harness_version. */
+  version: string;
+  /** Environment values read once in src/config. */
+  env: RuntimeEnv;
+}
+
+/** Is this result directory complete (its marker written)? */
+export function isUnitComplete(resultsDir: string): boolean {
+  return existsSync(join(resultsDir, COMPLETE_MARKER));
+}
+
+/**
+ * Run `unit` (endpoint already bound) into its `index`-th result directory against `endpointUrl`.
+ * Faults during the load are data (recorded, counted); a usage/environment error before any
+ * load (bad profile, data needing the network) is thrown.
+ */
+export async function runUnit(unit: RunUnit, index: number, endpointUrl: string, opts: UnitRunOptions): Promise<UnitOutcome> {
+  const resultsDir = unit.resultsDirs[index]!;
+  const analysisDir = unit.analysisDirs[index]!;
+  const name = basename(resultsDir);
+  mkdirSync(resultsDir, { recursive: true });
+  mkdirSync(analysisDir, { recursive: true });
+  const profileCopy = join(resultsDir, unit.profileName);
+  writeFileSync(profileCopy, unit.profileText);
+  const plugin = harnesses.get(unit.harness);
+  const startMs = Date.now();
+  let complete = false;
+  let rc = 1;
+  let error: string | undefined;
+  opts.log.info(`running ${unit.harness} ${unit.profileName} (model ${unit.model}${unit.treatment ? `, treatment ${unit.treatment}` : ''}) -> ${resultsDir}`);
+  try {
+    const out = await runHarness(plugin, {
+      profile: unit.profile,
+      profileText: unit.profileText,
+      profileName: unit.profileName,
+      endpointUrl,
+      model: unit.model,
+      resultsDir,
+      config: unit.config,
+      env: opts.env,
+      signal: opts.signal,
+      ...(opts.cancel ? { cancel: opts.cancel } : {}),
+      log: opts.log,
+      ...(opts.progress ? { progress: (p: HarnessProgress) => opts.progress!(name, p) } : {}),
+    });
+    complete = out.complete && !opts.signal.aborted;
+    rc = complete ? 0 : 1;
+  } catch (e) {
+    if (e instanceof LlmdbenchError && e.kind !== 'internal') throw e;
+    error = e instanceof Error ? e.message : String(e);
+    opts.log.error(`${name}: ${error}`);
+  }
+  const stopMs = Date.now();
+  writeRunMetadata(resultsDir, {
+    harness_start: isoSeconds(startMs),
+    harness_stop: isoSeconds(stopMs),
+    harness_delta: deltaString((stopMs - startMs) / 1000),
+    harness_args: `--config_file ${profileCopy}`,
+    llmdbench_args: opts.args,
+    harness_version: `llmdbench ${opts.version}`,
+    harness_name: unit.harness,
+    harness_workload: unit.profileName,
+    harness_rc: rc,
+    experiment_id: unit.experimentId,
+    model: unit.model,
+    endpoint_url: endpointUrl,
+    namespace: unit.config.get('LLMDBENCH_HARNESS_NAMESPACE') ?? '',
+    description_text: `${unit.model} [${unit.experimentId}]`,
+    description_keywords: '',
+    stack_name: unit.stackName,
+    method: unit.method,
+    treatment: unit.treatment ?? null,
+    complete,
+    duration_seconds: (stopMs - startMs) / 1000,
+  });
+  const summary = await analyzeResultDir(name, resultsDir, analysisDir, complete, { definitions: definitionsFor(unit.harness), log: opts.log });
+  if (summary?.loadgen_health?.client_bottleneck) {
+    const h = summary.loadgen_health;
+    const verdict = h.verdict || 'the load generator itself was the bottleneck; these numbers understate the server';
+    opts.log.warn(`${name}: ${verdict}: ${h.warnings.join('; ')}`);
+  }
+  if (complete) writeFileSync(join(resultsDir, COMPLETE_MARKER), `${JSON.stringify({ complete: true, finished: new Date(stopMs).toISOString() })}\n`);
+  return { unit, resultsDir, analysisDir, complete, rc, ...(summary ? { summary } : {}), ...(error ? { error } : {}) };
+}
