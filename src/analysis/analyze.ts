@@ -20,6 +20,8 @@ export interface AnalyzeOptions {
   definitions?: MetricDefinitionSet;
   /** Bad record lines are warned here (they are also listed in the summary). */
   log?: Logger;
+  /** The attempt this result is (when it took more than one). */
+  attempt?: { number: number; failedAttempts: string[] };
 }
 
 /** Analyse one results directory into its analysis directory; undefined when it holds no records. */
@@ -30,6 +32,7 @@ export async function analyzeResultDir(name: string, resultsDir: string, analysi
   if (scan.records.length === 0) return undefined;
   const summary = summarizeRecords(name, scan.records, complete, opts.definitions);
   if (bad.length > 0) summary.bad_record_lines = bad;
+  if (opts.attempt) summary.attempt = { number: opts.attempt.number, failed_attempts: opts.attempt.failedAttempts };
   const hf = join(resultsDir, HEALTH_FILE);
   if (existsSync(hf)) summary.loadgen_health = JSON.parse(readFileSync(hf, 'utf8')) as LoadgenHealthFile;
   mkdirSync(analysisDir, { recursive: true });

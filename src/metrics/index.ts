@@ -12,6 +12,8 @@ export { seedMetrics } from './seed.ts';
 export type { SeedMetrics } from './seed.ts';
 export { loadgenHealth } from './health.ts';
 export type { HealthThresholds, LoadgenHealthReport, StageHealth } from './health.ts';
+export { sameReadGaps } from './same-read.ts';
+export type { SameReadGaps } from './same-read.ts';
 export { failureLabel } from './failure-label.ts';
 export { inferencePerfDefinitions } from './definition-set.ts';
 export type { MetricDefinitionSet } from './definition-set.ts';

@@ -34,6 +34,8 @@ export interface ResultSummary {
   benchmark_duration_s: number;
   /** records.jsonl lines that were not records (`file:line: ...`), counted, never dropped silently; absent when none. */
   bad_record_lines?: string[];
+  /** Present when this result took more than one attempt (--retries / --resume): the attempt that counted and where the failed ones are kept. */
+  attempt?: { number: number; failed_attempts: string[] };
   /** As the harness wrote it (schedule lag, achieved vs requested, in-flight, event-loop delay...). */
   loadgen_health?: LoadgenHealthFile;
 }

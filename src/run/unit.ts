@@ -5,7 +5,7 @@
  * writes it, our command line apart), analyse with the harness's definitions, and write the
  * completion marker LAST, only when the unit finished (a resume skips exactly those).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { definitionsFor } from '../analysis/definitions.ts';
 import { analyzeResultDir } from '../analysis/analyze.ts';
@@ -14,6 +14,7 @@ import type { RuntimeEnv } from '../config/runtime-env.ts';
 import { runHarness } from '../harness/common/run-harness.ts';
 import { harnesses } from '../harness/registry.ts';
 import type { HarnessProgress } from '../harness/types.ts';
+import type { ServerLogReader } from '../harness/server-log.ts';
 import type { RunUnit } from '../plan/types.ts';
 import { LlmdbenchError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
@@ -34,6 +35,27 @@ export interface UnitOutcome {
   /** The ten-metric summary, undefined when the harness produced no records. */
   summary?: ResultSummary;
   error?: string;
+  /** Under --resume: completed by an earlier run and not run again. */
+  resumed?: boolean;
+}
+
+/** Which attempt of a result directory this is (src/run/attempts.ts). */
+export interface AttemptInfo {
+  /** 1-based. */
+  attempt: number;
+  /** Attempts allowed (1 + retries). */
+  of: number;
+  /** Folders the earlier attempts were moved to. */
+  failedAttempts: string[];
+}
+
+/** The completion marker's content. */
+export interface Completion {
+  complete: true;
+  /** The unit succeeded (ran to the end, no harness error, at least one request succeeded). */
+  ok: boolean;
+  attempt: number;
+  finished: string;
 }
 
 export interface UnitRunOptions {
@@ -50,6 +72,8 @@ export interface UnitRunOptions {
   version: string;
   /** Environment values read once in src/config. */
   env: RuntimeEnv;
+  /** The serving engine's log, when the platform has it (the embedded simulator's start-up log); given to the harness as `serverLog`. */
+  serverLog?: ServerLogReader;
 }
 
 /** Is this result directory complete (its marker written)? */
@@ -57,12 +81,23 @@ export function isUnitComplete(resultsDir: string): boolean {
   return existsSync(join(resultsDir, COMPLETE_MARKER));
 }
 
+/** The completion marker, or undefined when absent or unreadable (a torn marker counts as absent). */
+export function readCompletion(resultsDir: string): Completion | undefined {
+  try {
+    const c = JSON.parse(readFileSync(join(resultsDir, COMPLETE_MARKER), 'utf8')) as Partial<Completion>;
+    // Markers written before `ok` existed: complete meant ran to the end.
+    return c.complete === true ? { complete: true, ok: c.ok !== false, attempt: c.attempt ?? 1, finished: c.finished ?? '' } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Run `unit` (endpoint already bound) into its `index`-th result directory against `endpointUrl`.
  * Faults during the load are data (recorded, counted); a usage/environment error before any
  * load (bad profile, data needing the network) is thrown.
  */
-export async function runUnit(unit: RunUnit, index: number, endpointUrl: string, opts: UnitRunOptions): Promise<UnitOutcome> {
+export async function runUnit(unit: RunUnit, index: number, endpointUrl: string, opts: UnitRunOptions, attempt?: AttemptInfo): Promise<UnitOutcome> {
   const resultsDir = unit.resultsDirs[index]!;
   const analysisDir = unit.analysisDirs[index]!;
   const name = basename(resultsDir);
@@ -89,6 +124,7 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
       signal: opts.signal,
       ...(opts.cancel ? { cancel: opts.cancel } : {}),
       log: opts.log,
+      ...(opts.serverLog ? { serverLog: opts.serverLog } : {}),
       ...(opts.progress ? { progress: (p: HarnessProgress) => opts.progress!(name, p) } : {}),
     });
     complete = out.complete && !opts.signal.aborted;
@@ -120,13 +156,22 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
     treatment: unit.treatment ?? null,
     complete,
     duration_seconds: (stopMs - startMs) / 1000,
+    ...(attempt ? { attempt: attempt.attempt, attempts_allowed: attempt.of, failed_attempts: attempt.failedAttempts } : {}),
   });
-  const summary = await analyzeResultDir(name, resultsDir, analysisDir, complete, { definitions: definitionsFor(unit.harness), log: opts.log });
+  const summary = await analyzeResultDir(name, resultsDir, analysisDir, complete, {
+    definitions: definitionsFor(unit.harness),
+    log: opts.log,
+    ...(attempt && (attempt.attempt > 1 || attempt.failedAttempts.length > 0) ? { attempt: { number: attempt.attempt, failedAttempts: attempt.failedAttempts } } : {}),
+  });
   if (summary?.loadgen_health?.client_bottleneck) {
     const h = summary.loadgen_health;
     const verdict = h.verdict || 'the load generator itself was the bottleneck; these numbers understate the server';
     opts.log.warn(`${name}: ${verdict}: ${h.warnings.join('; ')}`);
   }
-  if (complete) writeFileSync(join(resultsDir, COMPLETE_MARKER), `${JSON.stringify({ complete: true, finished: new Date(stopMs).toISOString() })}\n`);
+  if (complete) {
+    const ok = error === undefined && summary !== undefined && summary.requests.succeeded > 0;
+    const marker: Completion = { complete: true, ok, attempt: attempt?.attempt ?? 1, finished: new Date(stopMs).toISOString() };
+    writeFileSync(join(resultsDir, COMPLETE_MARKER), `${JSON.stringify(marker)}\n`);
+  }
   return { unit, resultsDir, analysisDir, complete, rc, ...(summary ? { summary } : {}), ...(error ? { error } : {}) };
 }

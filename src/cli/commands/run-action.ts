@@ -27,6 +27,7 @@ import type { RunOutcome } from '../../platform/types.ts';
 import { createLogger, type Logger } from '../../util/logger.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { fetchDatasetOnce } from '../../engine/datagen/index.ts';
+import { resumeFlags, writeRunRecord } from '../../run/run-record.ts';
 import { formatIssue, type LocatedIssue } from '../../harness/validate.ts';
 
 function packageVersion(): string {
@@ -119,8 +120,12 @@ async function prepareDataset(config: EffectiveConfig, log: Logger, fetch: boole
 }
 
 /** The `run` command's action (loaded only when the command runs, so `--help` stays fast). */
-export async function runAction(opts: RunShOptionValues & { quiet?: boolean; json?: boolean }, ctx: CliContext): Promise<void> {
-  const flags = runShOptionsToFlags(opts);
+export async function runAction(opts: RunShOptionValues & { quiet?: boolean; json?: boolean; resume?: string }, ctx: CliContext): Promise<void> {
+  const given = runShOptionsToFlags(opts);
+  if (opts.resume && given.LLMDBENCH_CONTROL_WORK_DIR && resolve(given.LLMDBENCH_CONTROL_WORK_DIR) !== resolve(opts.resume)) {
+    throw new LlmdbenchError('E_RESUME', `--resume ${opts.resume} and --workdir ${given.LLMDBENCH_CONTROL_WORK_DIR} name different work directories`, { hint: 'give only --resume <workdir>' });
+  }
+  const flags = opts.resume ? resumeFlags(resolve(opts.resume), given) : given;
   const config = await resolveConfig({ flags, env: process.env, cwd: process.cwd() });
   const env = runtimeEnv(process.env);
   const dryRun = opts.dryRun === true || config.get('LLMDBENCH_CONTROL_DRY_RUN') === '1';
@@ -184,6 +189,7 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
     throw new LlmdbenchError('E_WORKDIR', `cannot create the work directory ${workDir}: ${(e as Error).message}`, { kind: 'environment', cause: e, hint: 'choose a writable directory with --workdir or LLMDBENCH_CONTROL_WORK_DIR' });
   }
   log.info(`work directory: ${workDir}`);
+  writeRunRecord(workDir, { version: packageVersion(), experimentId: config.get('LLMDBENCH_RUN_EXPERIMENT_ID') ?? '', flags });
 
   const interrupts = installInterrupts(log);
   let out: RunOutcome;
@@ -196,6 +202,8 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
       args: ctx.argv.join(' '),
       version: packageVersion(),
       env,
+      retries: Number(config.get('LLMDBENCH_HARNESS_RETRIES') ?? '0'),
+      resume: opts.resume !== undefined,
     });
   } finally {
     interrupts.dispose();
@@ -208,6 +216,7 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
       analysisDir: u.analysisDir,
       complete: u.complete,
       rc: u.rc,
+      ...(u.resumed ? { resumed: true } : {}),
       ...(u.error ? { error: u.error } : {}),
       summary: u.summary ?? null,
     }));

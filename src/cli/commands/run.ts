@@ -17,7 +17,8 @@ export const command: CliCommand = {
             'result directory under the work directory, and print the final table of the ten metrics',
         )
         .option('--quiet', 'no progress display and no info logs (warnings, errors and the final table only)')
-        .option('--json', 'print the final summary as JSON on stdout (no table, no progress display)'),
+        .option('--json', 'print the final summary as JSON on stdout (no table, no progress display)')
+        .option('--resume <workdir>', 'finish an earlier run in <workdir>: result directories it completed are kept, the rest run again (unfinished ones are moved to <workdir>/attempts/); its flags are reused, flags given now win'),
     ).action(async (opts) => (await import('./run-action.ts')).runAction(opts, ctx));
     program.addCommand(cmd as unknown as Command);
   },
