@@ -148,8 +148,9 @@ describe('sim latency model and precise clock', () => {
         lateTtft.push(tr.tokenSentMs[0]! - tr.tokenDueMs[0]!);
       }
       // Parsing 200 requests takes far less than the 100 ms TTFT and their headers left at arrival, so
-      // first tokens leave on time (bound loose for a shared box: client and server share this process).
-      assert.ok(median(lateTtft) < 10, `median first-token lateness ${median(lateTtft).toFixed(2)} ms`);
+      // first tokens leave about on time. A sanity bound only (client and server share this process on
+      // a shared box, where 10 ms stalls happen); the exact clock start is asserted above.
+      assert.ok(median(lateTtft) < 30, `median first-token lateness ${median(lateTtft).toFixed(2)} ms`);
     } finally {
       await burst.close();
     }
