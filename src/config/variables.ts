@@ -110,6 +110,8 @@ export const VARIABLES: readonly VariableSpec[] = [
   // --- run / experiment ---------------------------------------------------------
   v({ name: 'LLMDBENCH_RUN_EXPERIMENT_ID', defaultDoc: 'epoch seconds at start', derive: (_g, c) => String(c.nowS), description: 'Experiment ID (default: epoch seconds at start); treatments append -<treatment>' }),
   v({ name: 'LLMDBENCH_RUN_EXPERIMENT_RESULTS_DIR_PREFIX', default: '/requests', description: 'Results folder prefix inside harness pods' }),
+  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES', default: '3', check: 'positive-int', description: 'In the launcher pod: attempts of the harness and of the analyzer, as upstream' }),
+  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_RETRY_SLEEP_S', default: '30', check: 'non-negative-int', description: 'In the launcher pod: seconds slept after a failed attempt' }),
   v({ name: 'LLMDBENCH_RUN_EXPERIMENT_ANALYZE_LOCALLY', default: '0', check: 'flag01', description: 'Run the analysis on this machine after collection (1)' }),
   v({ name: 'LLMDBENCH_WORKSPACE_DIR', description: 'Upstream alias read into LLMDBENCH_RUN_WORKSPACE_DIR' }),
   v({ name: 'LLMDBENCH_RUN_WORKSPACE_DIR', defaultDoc: '$LLMDBENCH_WORKSPACE_DIR, else /workspace', derive: (g) => g('LLMDBENCH_WORKSPACE_DIR') ?? '/workspace', description: 'Workspace folder in the harness (profiles under <dir>/profiles/<harness>)' }),
@@ -125,6 +127,10 @@ export const VARIABLES: readonly VariableSpec[] = [
   v({ name: 'LLMDBENCH_SIM_PRESET', default: 'realistic-small', description: 'Latency preset of the embedded simulator (local runs without --endpoint): instant (no latency) or realistic-small' }),
   v({ name: 'LLMDBENCH_CONTROL_WAIT_TIMEOUT', default: '900', check: 'non-negative-int', description: 'Seconds to wait for harness pods to become Ready' }),
   v({ name: 'LLMDBENCH_CLUSTER_URL', default: 'auto', description: 'Cluster API URL; auto = current kube context' }),
+  v({ name: 'LLMDBENCH_KUBECONFIG', secret: false, description: 'Kubeconfig file of the Kubernetes executor (a path, not its contents); empty: $KUBECONFIG, ~/.kube/config, else in-cluster' }),
+  v({ name: 'LLMDBENCH_KUBECONTEXT', description: 'Kubeconfig context of the Kubernetes executor; empty: the current context' }),
+  v({ name: 'LLMDBENCH_HARNESS_NO_CLEANUP', default: '0', check: 'flag01', description: 'Keep launcher pods after collecting their results (1)' }),
+  v({ name: 'LLMDBENCH_HARNESS_START_BARRIER_S', default: '3', check: 'non-negative-int', description: 'With -j N on Kubernetes: seconds between the last pod running and the common start time' }),
   v({ name: 'LLMDBENCH_BASE64_CONTEXT_CONTENTS', secret: true, description: 'Path of the minified kubeconfig passed (base64) to the pod; set at run time' }),
   // --- credentials and cluster objects ------------------------------------------
   v({ name: 'LLMDBENCH_HF_TOKEN', secret: true, description: 'Hugging Face token (read from the cluster secret when empty)' }),
