@@ -20,3 +20,4 @@ export {
   type ActiveSample,
 } from './sweep.ts';
 export { parseTraceCsv, traceReplayPlan, traceReplaySchedule, type TraceRow } from './trace.ts';
+export { evenlySpacedSchedule, exponentialSchedule, evenOffsetMs, type BoundedRateStage } from './guidellm.ts';

@@ -4,7 +4,7 @@ import type { RequestRecord } from '../../../src/engine/types.ts';
 import { inferencePerfGroup } from '../../../src/metrics/inference-perf.ts';
 import { seedMetrics } from '../../../src/metrics/seed.ts';
 import { vllmBenchMetrics } from '../../../src/metrics/vllm-bench.ts';
-import { guidellmMetrics } from '../../../src/metrics/guidellm.ts';
+import { guidellmHeadline, guidellmMetrics } from '../../../src/metrics/guidellm.ts';
 
 const base = { stage: 0, worker: 0, api: 'completion' as const, stream: true };
 // Hand-made records (ms); expected values worked out in the comments.
@@ -88,12 +88,15 @@ test('vllm bench: TTFT to the first choices chunk, latency to the last, TPOT (E2
 });
 
 test('guidellm: TPOT includes TTFT and is weighted by output tokens; ITL per request weighted by out−1', () => {
-  const g = guidellmMetrics(R);
+  const g = guidellmHeadline(guidellmMetrics(R));
   assert.equal(g.successful, 3);
   assert.equal(g.errored, 1);
-  close(g.ttftMs.mean, 150);
-  close(g.tpotMs.mean, (32 * 5 + 62.5 * 4) / 9);
-  assert.equal(g.tpotMs.count, 9);
-  close(g.itlMs.mean, (15 * 4 + (50 / 3) * 3) / 7);
+  // GuideLLM counts a request without a first token as TTFT 0 (`time_to_first_token_ms or 0.0`)
+  close(g.ttftMs.mean, (100 + 200 + 0) / 3);
+  // the non-streamed request: (end − start)/out = 200/5 = 40, weight 5
+  close(g.tpotMs.mean, (32 * 5 + 62.5 * 4 + 40 * 5) / 14);
+  assert.equal(g.tpotMs.count, 14);
+  // ITL: the non-streamed request has none, and GuideLLM still adds it as value 0 with weight out − 1 = 4
+  close(g.itlMs.mean, (15 * 4 + (50 / 3) * 3 + 0 * 4) / 11);
   close(g.requestsPerS, 3 / 0.4);
 });

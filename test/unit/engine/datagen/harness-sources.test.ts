@@ -147,3 +147,14 @@ test('dataset: fixed output length and a total-token cap (vllm bench sharegpt fi
   const fixed = await dataSources.get('sharegpt').create({ path: dir, fixed_output_len: 33 }, ctx());
   assert.equal((await fixed.get(0)).maxTokens, 33);
 });
+
+test('guidellm synthetic_text prefix_seed: sources with the same prefix seed share their prefixes, whatever their own seed', async () => {
+  const mk = async (seed: number, prefixSeed: number): Promise<string> => {
+    const src = await dataSources.get('synthetic_text').create({ prompt_tokens: 8, output_tokens: 4, prefix_tokens: 20, prefix_count: 1, prefix_seed: prefixSeed }, { ...ctx({ api: 'chat' }), seed });
+    const spec = await src.get(0);
+    return spec.messages![0]!.content;
+  };
+  const a = await mk(1, 7);
+  assert.equal(await mk(2, 7), a);
+  assert.notEqual(await mk(1, 8), a);
+});
