@@ -6,6 +6,7 @@
  *   1. the analysis step of each generator (analyzeResultDir: streamed summary, reports attempt),
  *   2. the merged summary over both (analyzeMerged: 1,000,000 records),
  *   3. the monitoring summary of 240 simulator /metrics snapshots (an hour at 15 s),
+ *   4. goodput (the reports' only records-reading part; native files are not generated here),
  * and prints each time and the process's peak RSS. BENCH_RECORDS overrides the total.
  */
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeMerged, analyzeResultDir } from '../src/analysis/analyze.ts';
 import { summarizeMetricsDir } from '../src/analysis/monitoring.ts';
+import { writeGoodput } from '../src/analysis/report/goodput-report.ts';
 import { SimMetrics } from '../src/sim/metrics.ts';
 
 const TOTAL = Number(process.env.BENCH_RECORDS ?? 1_000_000);
@@ -89,6 +91,10 @@ async function main(): Promise<void> {
     row(`merged summary (${m?.requests.total.toLocaleString('en')} records)`);
     const mon = summarizeMetricsDir(dirs[0]!);
     row(`monitoring summary alone (${mon?.targets[0]?.snapshots} snapshots)`);
+    // The reports' part that reads records: goodput (reports convert the small native summaries, none here).
+    let good = 0;
+    for (const d of dirs) good += (await writeGoodput(d, join(root, 'analysis', d.split('/').pop()!), { ttft: 200, tpot: 50 }))?.all.good ?? 0;
+    row(`goodput (ttft≤200ms, tpot≤50ms) of both generators (${good.toLocaleString('en')} good)`);
     console.log(`${'phase'.padEnd(92)} wall      CPU (this process, user+sys)`);
     for (const [what, ms, cpuMs] of rows) console.log(`${what.padEnd(92)} ${(ms / 1000).toFixed(2)} s   ${(cpuMs / 1000).toFixed(2)} s`);
     console.log(`peak RSS ${peak()} (heap limit ${(((await import('node:v8')).getHeapStatistics().heap_size_limit) / 2 ** 20).toFixed(0)} MiB)`);

@@ -7,7 +7,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../engine/types.ts';
-import { readRecords } from '../../engine/record/reader.ts';
+import { forEachRecordStrict } from '../../engine/record/reader.ts';
 import { GoodputAccumulator, type Goodput, type Slo } from '../../metrics/slo.ts';
 import { RECORDS_FILE } from '../../metrics/seed-summary.ts';
 
@@ -18,29 +18,43 @@ export interface GoodputReport {
   stages: (Goodput & { stage: number })[];
 }
 
-/** Goodput for the run and per stage; takes any (async) iterable of records. */
-export async function goodputOf(records: AsyncIterable<RequestRecord> | Iterable<RequestRecord>, slo: Slo): Promise<GoodputReport | undefined> {
+/** Goodput for the run and per stage, fed one record at a time (memory: counters only). */
+function goodputCollector(slo: Slo): { add(r: RequestRecord): void; result(): GoodputReport | undefined } {
   const all = new GoodputAccumulator(slo);
   const stages = new Map<number, GoodputAccumulator>();
-  for await (const r of records) {
-    all.add(r);
-    let s = stages.get(r.stage);
-    if (!s) stages.set(r.stage, (s = new GoodputAccumulator(slo)));
-    s.add(r);
-  }
-  const total = all.result();
-  if (total.total === 0) return undefined;
   return {
-    all: total,
-    stages: [...stages.entries()].sort((a, b) => a[0] - b[0]).map(([stage, acc]) => ({ stage, ...acc.result() })),
+    add(r: RequestRecord): void {
+      all.add(r);
+      let s = stages.get(r.stage);
+      if (!s) stages.set(r.stage, (s = new GoodputAccumulator(slo)));
+      s.add(r);
+    },
+    result(): GoodputReport | undefined {
+      const total = all.result();
+      if (total.total === 0) return undefined;
+      return {
+        all: total,
+        stages: [...stages.entries()].sort((a, b) => a[0] - b[0]).map(([stage, acc]) => ({ stage, ...acc.result() })),
+      };
+    },
   };
+}
+
+/** Goodput for the run and per stage; takes any (async) iterable of records. */
+export async function goodputOf(records: AsyncIterable<RequestRecord> | Iterable<RequestRecord>, slo: Slo): Promise<GoodputReport | undefined> {
+  const c = goodputCollector(slo);
+  for await (const r of records) c.add(r);
+  return c.result();
 }
 
 /** Compute and write goodput.json; undefined when there are no records or no SLO. */
 export async function writeGoodput(resultsDir: string, outDir: string, slo: Slo): Promise<GoodputReport | undefined> {
   const file = join(resultsDir, RECORDS_FILE);
   if (Object.keys(slo).length === 0 || !existsSync(file)) return undefined;
-  const g = await goodputOf(await readRecords(file), slo);
+  // Streamed (1M-record runs): never every record in memory.
+  const c = goodputCollector(slo);
+  await forEachRecordStrict(file, (r) => c.add(r));
+  const g = c.result();
   if (g) writeFileSync(join(outDir, GOODPUT_FILE), `${JSON.stringify(g, null, 2)}\n`);
   return g;
 }

@@ -89,6 +89,14 @@ export async function forEachRecord(path: string, sink: (r: RequestRecord) => vo
   if (!lastGood && bad.length > first) bad[bad.length - 1]!.last = true;
 }
 
+/** forEachRecord with readRecords' strictness: throws E_RECORDS_PARSE on a bad line other than a torn last one (after the pass). */
+export async function forEachRecordStrict(path: string, sink: (r: RequestRecord) => void): Promise<void> {
+  const bad: BadRecordLine[] = [];
+  await forEachRecord(path, sink, bad);
+  const first = bad.find((b) => !b.last);
+  if (first) throw badLine(first);
+}
+
 /** The records of a file; throws E_RECORDS_PARSE (file, line) on a bad line other than a torn last one. */
 export async function readRecords(path: string): Promise<RequestRecord[]> {
   const scan = await scanRecords(path);
