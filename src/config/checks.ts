@@ -19,7 +19,38 @@ export function checkValue(check: ValueCheck, value: string): string | undefined
       return /^(true|false)$/i.test(value) ? undefined : 'expected true or false';
     case 'http-base-url':
       return endpointProblem(value);
+    case 'path-name':
+      return pathNameProblem(value);
+    case 'model-list':
+      return modelListProblem(value);
+    case 'sim-preset':
+      return SIM_PRESET_NAMES.includes(value) ? undefined : `expected one of ${SIM_PRESET_NAMES.join(', ')}`;
   }
+}
+
+/** The embedded simulator's presets (src/sim/presets.ts; a sim test keeps the two lists equal). */
+export const SIM_PRESET_NAMES: readonly string[] = ['instant', 'realistic-small'];
+
+/**
+ * What is wrong with a name that becomes one path component (experiment id, stack name,
+ * treatment name), or undefined: no separators, no `..`, not absolute, not empty.
+ */
+export function pathNameProblem(value: string): string | undefined {
+  if (value.length === 0) return 'expected a name, got an empty value';
+  if (/[/\\]/.test(value)) return 'a name that becomes a folder name may not contain / or \\';
+  if (value === '.' || value === '..' || value.includes('..')) return 'a name that becomes a folder name may not contain ..';
+  if (/[\0\n\r\t]/.test(value)) return 'a name that becomes a folder name may not contain control characters';
+  return undefined;
+}
+
+/**
+ * Models are separated by commas (spaces around a comma are fine); a space inside a name would
+ * silently make several models that share one results folder.
+ */
+export function modelListProblem(value: string): string | undefined {
+  const bad = value.split(',').map((m) => m.trim()).filter((m) => /\s/.test(m));
+  if (bad.length > 0) return `model names contain no spaces (got "${bad[0]}"); separate several models with commas`;
+  return undefined;
 }
 
 /** What is wrong with an endpoint base URL (http(s)://host[:port], no path), or undefined. */

@@ -1,3 +1,4 @@
+import type { LlmdbenchError } from '../util/errors.ts';
 import type { EffectiveConfig } from '../config/types.ts';
 import type { RuntimeEnv } from '../config/runtime-env.ts';
 import type { LoadResult, RunLoadOptions } from '../engine/loadgen/types.ts';
@@ -113,6 +114,8 @@ export interface HarnessRunOutcome {
   complete: boolean;
   /** Files written, relative to resultsDir. */
   files: string[];
+  /** A result file could not be written (E_WRITE: path and cause); what fitted was written. */
+  writeError?: LlmdbenchError;
 }
 
 /**

@@ -34,6 +34,8 @@ export interface ResultSummary {
   benchmark_duration_s: number;
   /** records.jsonl lines that were not records (`file:line: ...`), counted, never dropped silently; absent when none. */
   bad_record_lines?: string[];
+  /** `-z`: why the result directory counts as incomplete (no completion marker, torn or missing files); absent when none. */
+  incomplete_reasons?: string[];
   /** As the harness wrote it (schedule lag, achieved vs requested, in-flight, event-loop delay...). */
   loadgen_health?: LoadgenHealthFile;
 }

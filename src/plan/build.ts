@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { configForModel, methodsOf, modelsOf } from '../config/per-model.ts';
-import { stackNameFor } from '../config/model.ts';
+import { modelIdFor, stackNameFor } from '../config/model.ts';
+import { pathNameProblem } from '../config/checks.ts';
 import type { EffectiveConfig, ResolvedConfig } from '../config/types.ts';
 import { loadExperiment } from '../experiments/load.ts';
 import type { Experiment, RunTreatment } from '../experiments/types.ts';
@@ -115,6 +116,7 @@ export function buildPlan(opts: BuildPlanOptions): RunPlan {
 
   const units: RunUnit[] = [];
   const problems: LlmdbenchError[] = [];
+  const stackFor = uniqueStackNames(methods, models);
   const templates = new Map<string, TemplateInfo>();
   const profilesDir = config.get('LLMDBENCH_HARNESS_PROFILES_DIR');
   const templateFor = (name: string): TemplateInfo => {
@@ -150,8 +152,9 @@ export function buildPlan(opts: BuildPlanOptions): RunPlan {
           } else {
             doc = parseLoose(applied.text);
           }
+          if (t) checkPathName(t.name, `treatment name in ${experiment?.file ?? 'the experiment file'}`);
           const eid = experimentIdFor(baseId, t?.name);
-          const stack = cfg.get('LLMDBENCH_HARNESS_STACK_NAME') ?? stackNameFor(method, model);
+          const stack = stackFor(method, model);
           units.push({
             method,
             model,
@@ -178,7 +181,11 @@ export function buildPlan(opts: BuildPlanOptions): RunPlan {
     }
   }
   throwCombined(problems);
-  const warnings = [...(experiment?.warnings ?? []), ...collisions(units)];
+  const clashes = collisions(units);
+  if (clashes.length > 0) {
+    throw new LlmdbenchError('E_RESULTS_COLLIDE', clashes[0]!, { details: clashes.slice(1), hint: 'give each model its own LLMDBENCH_HARNESS_STACK_NAME, or run them separately with different experiment ids' });
+  }
+  const warnings = [...(experiment?.warnings ?? [])];
   return {
     workDir,
     endpointUrl: configuredEndpoint || undefined,
@@ -241,6 +248,34 @@ function throwCombined(problems: LlmdbenchError[]): void {
     kind: first.kind,
     details: [...first.details, ...rest.flatMap((r) => [`${r.code}: ${r.message}`, ...r.details.map((d) => `  ${d}`)])],
   });
+}
+
+/** A name that becomes one folder name: no separators, no `..`, not absolute (E_PATH_NAME otherwise). */
+function checkPathName(value: string, what: string): void {
+  const p = pathNameProblem(value);
+  if (p) throw new LlmdbenchError('E_PATH_NAME', `${what} "${value}": ${p}`, { hint: 'use letters, digits, - and _ only' });
+}
+
+/**
+ * Stack name per (method, model): upstream's derived `<method>-<parameters>-<type>` (as
+ * configForModel sets LLMDBENCH_HARNESS_STACK_NAME). Two models deriving the same name (facebook/opt-125m,
+ * other/opt-125m) would share a results folder: the later ones get `-<model id>` appended, so a
+ * results folder belongs to exactly one unit.
+ */
+function uniqueStackNames(methods: readonly string[], models: readonly string[]): (method: string, model: string) => string {
+  const names = new Map<string, string>();
+  const taken = new Map<string, string>();
+  for (const method of methods) {
+    for (const model of models) {
+      let stack = stackNameFor(method, model);
+      const owner = taken.get(stack);
+      if (owner !== undefined && owner !== model) stack = `${stack}-${modelIdFor(model)}`;
+      if (!taken.has(stack)) taken.set(stack, model);
+      checkPathName(stack, `stack name of ${method}/${model}`);
+      names.set(`${method}\u0000${model}`, stack);
+    }
+  }
+  return (method, model) => names.get(`${method}\u0000${model}`)!;
 }
 
 /** Units that would share a rendered file (with different text) or a results folder. */

@@ -5,10 +5,12 @@
  * writes it, our command line apart), analyse with the harness's definitions, and write the
  * completion marker LAST, only when the unit finished (a resume skips exactly those).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../util/files.ts';
 import { basename, join } from 'node:path';
 import { definitionsFor } from '../analysis/definitions.ts';
 import { analyzeResultDir } from '../analysis/analyze.ts';
+import { COMPLETE_MARKER } from '../analysis/marker.ts';
 import { deltaString, isoSeconds, writeRunMetadata } from '../analysis/metadata.ts';
 import type { RuntimeEnv } from '../config/runtime-env.ts';
 import { runHarness } from '../harness/common/run-harness.ts';
@@ -20,7 +22,7 @@ import type { Logger } from '../util/logger.ts';
 import type { ResultSummary } from '../metrics/seed-summary.ts';
 
 /** Written last into a result directory that finished; its absence means "run it again". */
-export const COMPLETE_MARKER = 'llmdbench_complete.json';
+export { COMPLETE_MARKER };
 
 /** What happened to one result directory (one unit × parallelism index). */
 export interface UnitOutcome {
@@ -34,6 +36,8 @@ export interface UnitOutcome {
   /** The ten-metric summary, undefined when the harness produced no records. */
   summary?: ResultSummary;
   error?: string;
+  /** A result file could not be written (E_WRITE, an environment problem: exit 3). */
+  writeError?: LlmdbenchError;
 }
 
 export interface UnitRunOptions {
@@ -69,12 +73,17 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync(analysisDir, { recursive: true });
   const profileCopy = join(resultsDir, unit.profileName);
-  writeFileSync(profileCopy, unit.profileText);
+  writeFileAtomic(profileCopy, unit.profileText);
   const plugin = harnesses.get(unit.harness);
   const startMs = Date.now();
   let complete = false;
   let rc = 1;
   let error: string | undefined;
+  // The first result file that could not be written (a full disk): the unit is incomplete.
+  let writeError: LlmdbenchError | undefined;
+  const noteWriteError = (e: LlmdbenchError): void => {
+    writeError ??= e;
+  };
   opts.log.info(`running ${unit.harness} ${unit.profileName} (model ${unit.model}${unit.treatment ? `, treatment ${unit.treatment}` : ''}) -> ${resultsDir}`);
   try {
     const out = await runHarness(plugin, {
@@ -91,7 +100,8 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
       log: opts.log,
       ...(opts.progress ? { progress: (p: HarnessProgress) => opts.progress!(name, p) } : {}),
     });
-    complete = out.complete && !opts.signal.aborted;
+    if (out.writeError) noteWriteError(out.writeError);
+    complete = out.complete && !opts.signal.aborted && writeError === undefined;
     rc = complete ? 0 : 1;
   } catch (e) {
     if (e instanceof LlmdbenchError && e.kind !== 'internal') throw e;
@@ -99,7 +109,7 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
     opts.log.error(`${name}: ${error}`);
   }
   const stopMs = Date.now();
-  writeRunMetadata(resultsDir, {
+  const metadata = {
     harness_start: isoSeconds(startMs),
     harness_stop: isoSeconds(stopMs),
     harness_delta: deltaString((stopMs - startMs) / 1000),
@@ -120,13 +130,39 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
     treatment: unit.treatment ?? null,
     complete,
     duration_seconds: (stopMs - startMs) / 1000,
-  });
-  const summary = await analyzeResultDir(name, resultsDir, analysisDir, complete, { definitions: definitionsFor(unit.harness), log: opts.log });
+  };
+  try {
+    writeRunMetadata(resultsDir, metadata);
+  } catch (e) {
+    if (!(e instanceof LlmdbenchError && e.code === 'E_WRITE')) throw e;
+    noteWriteError(e);
+  }
+  const summary = await analyzeResultDir(name, resultsDir, analysisDir, complete, { definitions: definitionsFor(unit.harness), log: opts.log, onWriteError: noteWriteError });
   if (summary?.loadgen_health?.client_bottleneck) {
     const h = summary.loadgen_health;
     const verdict = h.verdict || 'the load generator itself was the bottleneck; these numbers understate the server';
     opts.log.warn(`${name}: ${verdict}: ${h.warnings.join('; ')}`);
   }
-  if (complete) writeFileSync(join(resultsDir, COMPLETE_MARKER), `${JSON.stringify({ complete: true, finished: new Date(stopMs).toISOString() })}\n`);
-  return { unit, resultsDir, analysisDir, complete, rc, ...(summary ? { summary } : {}), ...(error ? { error } : {}) };
+  if (complete && writeError === undefined) {
+    try {
+      writeFileAtomic(join(resultsDir, COMPLETE_MARKER), `${JSON.stringify({ complete: true, finished: new Date(stopMs).toISOString() })}\n`);
+    } catch (e) {
+      noteWriteError(e as LlmdbenchError);
+    }
+  }
+  if (writeError) {
+    complete = false;
+    if (summary) summary.complete = false;
+    opts.log.error(`${name}: ${writeError.message}`);
+  }
+  return {
+    unit,
+    resultsDir,
+    analysisDir,
+    complete,
+    rc,
+    ...(summary ? { summary } : {}),
+    ...(error ? { error } : {}),
+    ...(writeError ? { writeError } : {}),
+  };
 }

@@ -17,12 +17,13 @@ import { formatPlan, formatPlanJson } from '../../plan/format.ts';
 import type { RunPlan } from '../../plan/types.ts';
 import { selectPlatform } from '../../platform/select.ts';
 import { installInterrupts } from '../../run/signals.ts';
-import { checkRunnable, preflight } from '../../run/checks.ts';
+import { checkFreshResults, checkRunnable, preflight } from '../../run/checks.ts';
 import { formatFinalTable } from '../../analysis/table.ts';
 import { reanalyze } from '../../analysis/analyze.ts';
 import type { RunOutcome } from '../../platform/types.ts';
 import { createLogger, type Logger } from '../../util/logger.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
+import { mkdirCause } from '../../util/files.ts';
 import { fetchDatasetOnce } from '../../engine/datagen/index.ts';
 import { formatIssue, type LocatedIssue } from '../../harness/validate.ts';
 
@@ -162,7 +163,11 @@ export const command: CliCommand = {
       if (skipRun) {
         checkRunnable(plan);
         preflight(plan, log);
-      } else selection.platform.check(plan, config, log);
+      } else {
+        selection.platform.check(plan, config, log);
+        // One run, one folder: results of an earlier run are never appended to.
+        checkFreshResults(plan);
+      }
       for (const w of plan.warnings ?? []) log.warn(w);
       const shown = new Set<string>();
       for (const u of plan.units) {
@@ -189,7 +194,7 @@ export const command: CliCommand = {
       try {
         mkdirSync(workDir, { recursive: true });
       } catch (e) {
-        throw new LlmdbenchError('E_WORKDIR', `cannot create the work directory ${workDir}: ${(e as Error).message}`, { kind: 'environment', cause: e, hint: 'choose a writable directory with --workdir or LLMDBENCH_CONTROL_WORK_DIR' });
+        throw new LlmdbenchError('E_WORKDIR', `cannot create the work directory ${workDir}: ${mkdirCause(workDir, e)}`, { kind: 'environment', cause: e, hint: 'choose a writable directory with --workdir or LLMDBENCH_CONTROL_WORK_DIR' });
       }
       log.info(`work directory: ${workDir}`);
 
@@ -225,6 +230,10 @@ export const command: CliCommand = {
         process.stdout.write(`\nresults: ${join(out.workDir, 'results')}\nanalysis: ${join(out.workDir, 'analysis')}\n`);
       }
       if (out.interrupted) log.warn('the run was interrupted: results written so far are kept and marked incomplete');
+      // A result file could not be written (a full disk): the summary above is what fitted;
+      // the error (path and cause) ends the run with exit 3.
+      const writeError = out.units.find((u) => u.writeError)?.writeError;
+      if (writeError) throw writeError;
       ctx.setExitCode(exitCodeOf(out));
     });
     program.addCommand(cmd as unknown as Command);

@@ -5,12 +5,12 @@
  * period, the stage hooks), then lets the harness write its native files and writes
  * loadgen_health.json. Every harness runs through here; none copies it.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoad } from '../../engine/loadgen/run-load.ts';
 import type { LoadResult } from '../../engine/loadgen/types.ts';
 import { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
-import { LlmdbenchError } from '../../util/errors.ts';
+import { isLlmdbenchError, LlmdbenchError } from '../../util/errors.ts';
+import { writeFailure, writeFileAtomic } from '../../util/files.ts';
 import type { HarnessPlugin, HarnessRunContext, HarnessRunOutcome } from '../types.ts';
 import { defaultHealth } from './health.ts';
 import { progressCounter } from './progress.ts';
@@ -33,6 +33,7 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
   const job = await plugin.prepare(ctx);
   const counter = progressCounter(job.stages);
   let result: LoadResult;
+  let closeError: LlmdbenchError | undefined;
   try {
     result = await runLoad({
       ...job.engine,
@@ -54,12 +55,35 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
       ...(ctx.progress ? { onProgress: (p) => ctx.progress!(counter.snapshot(p)) } : {}),
     });
   } finally {
-    await job.close?.();
+    try {
+      await job.close?.();
+    } catch (e) {
+      // A result file the harness streams could not be written: the load result still is.
+      if (!isWriteError(e)) throw e;
+      closeError = e;
+    }
   }
-  const files = [...(job.files ?? []), ...(await job.writeOutputs(result)), RECORDS_FILE];
+  // After a write failure (a full disk) every file is still tried: whatever fits is written.
+  let writeError: LlmdbenchError | undefined = result.writeError ? writeFailure(result.writeError.path, result.writeError.error) : closeError;
+  const files = [...(job.files ?? []), RECORDS_FILE];
+  try {
+    files.push(...(await job.writeOutputs(result)));
+  } catch (e) {
+    if (!isWriteError(e)) throw e;
+    writeError ??= e;
+  }
   const health = job.health ? job.health(result) : defaultHealth(result);
-  writeFileSync(join(ctx.resultsDir, HEALTH_FILE), `${JSON.stringify(health, null, 2)}\n`);
-  files.push(HEALTH_FILE);
+  try {
+    writeFileAtomic(join(ctx.resultsDir, HEALTH_FILE), `${JSON.stringify(health, null, 2)}\n`);
+    files.push(HEALTH_FILE);
+  } catch (e) {
+    writeError ??= writeFailure(join(ctx.resultsDir, HEALTH_FILE), e);
+  }
   for (const n of (health.notes as string[] | undefined) ?? []) ctx.log.info(`note: ${n}`);
-  return { complete: !result.aborted, files };
+  return { complete: !result.aborted && writeError === undefined, files, ...(writeError ? { writeError } : {}) };
+}
+
+/** A failed write of a result file: E_WRITE, or a file-system error code from node:fs. */
+function isWriteError(e: unknown): e is LlmdbenchError {
+  return isLlmdbenchError(e) && e.code === 'E_WRITE';
 }

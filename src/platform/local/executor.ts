@@ -24,7 +24,7 @@ export const localPlatform: Platform = {
     const models = [...new Set(plan.units.map((u) => u.model))];
     let lastUrl = plan.endpointUrl ?? '';
     for (const model of models) {
-      if (opts.signal.aborted) break;
+      if (opts.signal.aborted || units.some((u) => u.writeError)) break;
       const first = plan.units.find((u) => u.model === model);
       const target: Target = await openTarget(plan.endpointUrl, model, opts.log, first?.config.get('LLMDBENCH_SIM_PRESET'));
       lastUrl = target.url;
@@ -44,6 +44,8 @@ export const localPlatform: Platform = {
           // -j N: N identical harness instances at once, each into its own results directory.
           const outs = await Promise.all(unit.resultsDirs.map((_, i) => runUnit(unit, i, target.url, opts)));
           units.push(...outs);
+          // A result file could not be written (a full disk): no further unit would fit either.
+          if (outs.some((o) => o.writeError)) break;
         }
       } finally {
         await target.stop();
