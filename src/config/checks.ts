@@ -44,12 +44,17 @@ export function pathNameProblem(value: string): string | undefined {
 }
 
 /**
- * Models are separated by commas (spaces around a comma are fine); a space inside a name would
- * silently make several models that share one results folder.
+ * Models are separated by commas; upstream loops over words, so `org/a org/b` is two models too.
+ * A space-separated word that is not an `org/name` model id (`-m 'my model name'`) would
+ * silently make several models sharing one results folder: that is refused.
  */
 export function modelListProblem(value: string): string | undefined {
-  const bad = value.split(',').map((m) => m.trim()).filter((m) => /\s/.test(m));
-  if (bad.length > 0) return `model names contain no spaces (got "${bad[0]}"); separate several models with commas`;
+  for (const item of value.split(',').map((m) => m.trim())) {
+    const words = item.split(/\s+/).filter((w) => w.length > 0);
+    if (words.length > 1 && words.some((w) => !w.includes('/'))) {
+      return `"${item}" is not a model name (model names contain no spaces); separate several models with commas`;
+    }
+  }
   return undefined;
 }
 

@@ -7,6 +7,14 @@ import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
 import type { LoadgenHealthFile } from '../metrics/seed-summary.ts';
 import type { Logger } from '../util/logger.ts';
 
+/** One stage as planned: how many requests, at what rate (req/s; undefined for a closed loop). */
+export interface PlannedStageLoad {
+  requests: number;
+  ratePerS?: number;
+  /** Where it comes from, e.g. `load.stages[0]`. */
+  keyPath: string;
+}
+
 /** The harnesses we accept profiles for (directory names under workload/profiles/). */
 export type HarnessKind = 'inference-perf' | 'guidellm' | 'vllm-benchmark' | 'inferencemax' | 'fmperf' | 'nop';
 
@@ -146,6 +154,12 @@ export interface HarnessPlugin {
    * src/harness/common/run-harness.ts) runs it.
    */
   prepare?(ctx: HarnessRunContext): Promise<HarnessLoad>;
+  /**
+   * What the profile plans, per stage, read from the validated document without planning
+   * anything (cheap): the plan-time ceiling (src/plan/ceiling.ts) refuses a plan too big to
+   * hold or a rate the host cannot open connections for, `-n` included. Optional.
+   */
+  plannedLoad?(doc: unknown): PlannedStageLoad[];
   /** The harness's metric-definition set for the summary; default inference-perf's (seedMetrics). */
   readonly definitions?: MetricDefinitionSet;
 }

@@ -23,6 +23,7 @@ import type { Override } from '../profiles/overrides/index.ts';
 import { renderTemplate } from '../profiles/render.ts';
 import { isLlmdbenchError, LlmdbenchError } from '../util/errors.ts';
 import type { RunPlan, RunUnit } from './types.ts';
+import { checkCeilings } from './ceiling.ts';
 
 /** Rendered in place of the endpoint when none is configured: the embedded simulator's URL is only known once it runs. */
 export const SIMULATOR_ENDPOINT_PLACEHOLDER = 'http://embedded-simulator.invalid:8000';
@@ -181,6 +182,7 @@ export function buildPlan(opts: BuildPlanOptions): RunPlan {
     }
   }
   throwCombined(problems);
+  if (opts.validate !== false) checkCeilings(units);
   const clashes = collisions(units);
   if (clashes.length > 0) {
     throw new LlmdbenchError('E_RESULTS_COLLIDE', clashes[0]!, { details: clashes.slice(1), hint: 'give each model its own LLMDBENCH_HARNESS_STACK_NAME, or run them separately with different experiment ids' });

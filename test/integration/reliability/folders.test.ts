@@ -42,7 +42,7 @@ test('-m with a space inside a model name is an error naming the flag, before an
   const r = await runCli(['run', '-n', '--workdir', wd, '-m', 'my model name']);
   assert.equal(r.code, 2, r.stderr);
   assert.match(errorLine(r.stderr), /^error\[E_CONFIG_VALUE\]/);
-  assert.match(r.stderr, /LLMDBENCH_DEPLOY_MODEL_LIST=my model name \(from flag -m\/--models\): model names contain no spaces/);
+  assert.match(r.stderr, /LLMDBENCH_DEPLOY_MODEL_LIST=my model name \(from flag -m\/--models\): "my model name" is not a model name \(model names contain no spaces\)/);
   assert.equal(existsSync(join(wd, 'results')), false);
 });
 
