@@ -27,6 +27,8 @@ export interface AnalyzeOptions {
   incompleteReasons?: string[];
   /** Writing summary.json/txt failed; without it the E_WRITE error is thrown. */
   onWriteError?: (err: LlmdbenchError) => void;
+  /** The attempt this result is (when it took more than one). */
+  attempt?: { number: number; failedAttempts: string[] };
 }
 
 /** Analyse one results directory into its analysis directory; undefined when it holds no records. */
@@ -38,6 +40,7 @@ export async function analyzeResultDir(name: string, resultsDir: string, analysi
   const summary = summarizeRecords(name, scan.records, complete, opts.definitions);
   if (bad.length > 0) summary.bad_record_lines = bad;
   if (opts.incompleteReasons?.length) summary.incomplete_reasons = opts.incompleteReasons;
+  if (opts.attempt) summary.attempt = { number: opts.attempt.number, failed_attempts: opts.attempt.failedAttempts };
   const hf = join(resultsDir, HEALTH_FILE);
   if (existsSync(hf)) summary.loadgen_health = JSON.parse(readFileSync(hf, 'utf8')) as LoadgenHealthFile;
   // A full disk: the summary is still returned (the console shows it); the failure is reported.

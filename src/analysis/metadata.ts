@@ -36,6 +36,10 @@ export interface RunMetadata {
   /** False when interrupted (Ctrl-C / SIGTERM) or the harness could not finish. */
   complete: boolean;
   duration_seconds: number;
+  /** With --retries / --resume: this attempt's number, how many were allowed, where the earlier ones are kept. */
+  attempt?: number;
+  attempts_allowed?: number;
+  failed_attempts?: string[];
 }
 
 export function isoSeconds(epochMs: number): string {

@@ -54,6 +54,7 @@ const dl = (label: string, x: Dist | null): string =>
 export function formatSummaryText(s: ResultSummary): string {
   const lines = [
     `${s.name}${s.complete ? '' : '  (INCOMPLETE: interrupted)'}`,
+    ...(s.attempt ? [`attempt                    ${s.attempt.number}; earlier attempts kept in ${s.attempt.failed_attempts.join(', ') || '-'}`] : []),
     `requests                   total ${s.requests.total}  succeeded ${s.requests.succeeded}  failed ${s.requests.failed}`,
     `output tokens/s            ${f(s.output_tokens_per_s)}`,
     `input tokens/s             ${f(s.input_tokens_per_s)}`,

@@ -35,7 +35,8 @@ export function formatFinalTable(summaries: readonly ResultSummary[]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));
   const line = (r: string[]): string => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ');
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
-  if (summaries.length > 1) out.push('', ...summaries.map((s, i) => `#${i + 1}  ${s.name}`));
-  else out.push('', summaries[0]!.name);
+  const label = (s: ResultSummary): string => `${s.name}${s.attempt ? ` (attempt ${s.attempt.number})` : ''}`;
+  if (summaries.length > 1) out.push('', ...summaries.map((s, i) => `#${i + 1}  ${label(s)}`));
+  else out.push('', label(summaries[0]!));
   return `${out.join('\n')}\n`;
 }

@@ -36,6 +36,7 @@ export interface RunShOptionValues {
   endpointUrl?: string;
   workdir?: string;
   executor?: string;
+  retries?: string;
 }
 
 export interface RunShOptionSpec {
@@ -82,6 +83,7 @@ export const RUN_SH_OPTIONS: readonly RunShOptionSpec[] = [
   { long: 'endpoint', key: 'endpoint', arg: 'URL', variables: ['LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'], check: 'endpoint', description: 'stack base URL http(s)://host:port (no path); default: the embedded simulator' },
   { long: 'endpoint-url', key: 'endpointUrl', arg: 'URL', variables: ['LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'], check: 'endpoint', description: 'alias of --endpoint (upstream\'s Python CLI name)' },
   { long: 'executor', key: 'executor', arg: 'KIND', variables: ['LLMDBENCH_CONTROL_EXECUTOR'], check: 'executor', description: 'where the run executes: local or kubernetes; default: kubernetes when -p or -t was named, else local' },
+  { long: 'retries', key: 'retries', arg: 'N', variables: ['LLMDBENCH_HARNESS_RETRIES'], check: 'non-negative-int', description: 'rerun a failed result directory up to N more times (each failed attempt kept under <workdir>/attempts/)' },
   { long: 'workdir', key: 'workdir', arg: 'DIR', variables: ['LLMDBENCH_CONTROL_WORK_DIR'], description: 'work folder; default: a new one per run' },
 ];
 

@@ -36,6 +36,8 @@ export interface ResultSummary {
   bad_record_lines?: string[];
   /** `-z`: why the result directory counts as incomplete (no completion marker, torn or missing files); absent when none. */
   incomplete_reasons?: string[];
+  /** Present when this result took more than one attempt (--retries / --resume): the attempt that counted and where the failed ones are kept. */
+  attempt?: { number: number; failed_attempts: string[] };
   /** As the harness wrote it (schedule lag, achieved vs requested, in-flight, event-loop delay...). */
   loadgen_health?: LoadgenHealthFile;
 }

@@ -1,12 +1,13 @@
 import type { EffectiveConfig } from '../config/types.ts';
 import type { RunPlan } from '../plan/types.ts';
-import type { UnitOutcome, UnitRunOptions } from '../run/unit.ts';
+import type { AttemptOptions } from '../run/attempts.ts';
+import type { UnitOutcome } from '../run/unit.ts';
 import type { Logger } from '../util/logger.ts';
 
 export type { UnitOutcome } from '../run/unit.ts';
 
-/** What a platform's execute is given besides the plan (signals, progress, our command line, env). */
-export type ExecuteOptions = UnitRunOptions;
+/** What a platform's execute is given besides the plan (signals, progress, our command line, env, retries, resume). */
+export type ExecuteOptions = AttemptOptions;
 
 export interface RunOutcome {
   workDir: string;

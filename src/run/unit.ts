@@ -5,7 +5,7 @@
  * writes it, our command line apart), analyse with the harness's definitions, and write the
  * completion marker LAST, only when the unit finished (a resume skips exactly those).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/files.ts';
 import { basename, join } from 'node:path';
 import { definitionsFor } from '../analysis/definitions.ts';
@@ -36,8 +36,29 @@ export interface UnitOutcome {
   /** The ten-metric summary, undefined when the harness produced no records. */
   summary?: ResultSummary;
   error?: string;
+  /** Under --resume: completed by an earlier run and not run again. */
+  resumed?: boolean;
   /** A result file could not be written (E_WRITE, an environment problem: exit 3). */
   writeError?: LlmdbenchError;
+}
+
+/** Which attempt of a result directory this is (src/run/attempts.ts). */
+export interface AttemptInfo {
+  /** 1-based. */
+  attempt: number;
+  /** Attempts allowed (1 + retries). */
+  of: number;
+  /** Folders the earlier attempts were moved to. */
+  failedAttempts: string[];
+}
+
+/** The completion marker's content. */
+export interface Completion {
+  complete: true;
+  /** The unit succeeded (ran to the end, no harness error, at least one request succeeded). */
+  ok: boolean;
+  attempt: number;
+  finished: string;
 }
 
 export interface UnitRunOptions {
@@ -61,12 +82,23 @@ export function isUnitComplete(resultsDir: string): boolean {
   return existsSync(join(resultsDir, COMPLETE_MARKER));
 }
 
+/** The completion marker, or undefined when absent or unreadable (a torn marker counts as absent). */
+export function readCompletion(resultsDir: string): Completion | undefined {
+  try {
+    const c = JSON.parse(readFileSync(join(resultsDir, COMPLETE_MARKER), 'utf8')) as Partial<Completion>;
+    // Markers written before `ok` existed: complete meant ran to the end.
+    return c.complete === true ? { complete: true, ok: c.ok !== false, attempt: c.attempt ?? 1, finished: c.finished ?? '' } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Run `unit` (endpoint already bound) into its `index`-th result directory against `endpointUrl`.
  * Faults during the load are data (recorded, counted); a usage/environment error before any
  * load (bad profile, data needing the network) is thrown.
  */
-export async function runUnit(unit: RunUnit, index: number, endpointUrl: string, opts: UnitRunOptions): Promise<UnitOutcome> {
+export async function runUnit(unit: RunUnit, index: number, endpointUrl: string, opts: UnitRunOptions, attempt?: AttemptInfo): Promise<UnitOutcome> {
   const resultsDir = unit.resultsDirs[index]!;
   const analysisDir = unit.analysisDirs[index]!;
   const name = basename(resultsDir);
@@ -130,6 +162,7 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
     treatment: unit.treatment ?? null,
     complete,
     duration_seconds: (stopMs - startMs) / 1000,
+    ...(attempt ? { attempt: attempt.attempt, attempts_allowed: attempt.of, failed_attempts: attempt.failedAttempts } : {}),
   };
   try {
     writeRunMetadata(resultsDir, metadata);
@@ -137,15 +170,22 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
     if (!(e instanceof LlmdbenchError && e.code === 'E_WRITE')) throw e;
     noteWriteError(e);
   }
-  const summary = await analyzeResultDir(name, resultsDir, analysisDir, complete, { definitions: definitionsFor(unit.harness), log: opts.log, onWriteError: noteWriteError });
+  const summary = await analyzeResultDir(name, resultsDir, analysisDir, complete, {
+    definitions: definitionsFor(unit.harness),
+    log: opts.log,
+    onWriteError: noteWriteError,
+    ...(attempt && (attempt.attempt > 1 || attempt.failedAttempts.length > 0) ? { attempt: { number: attempt.attempt, failedAttempts: attempt.failedAttempts } } : {}),
+  });
   if (summary?.loadgen_health?.client_bottleneck) {
     const h = summary.loadgen_health;
     const verdict = h.verdict || 'the load generator itself was the bottleneck; these numbers understate the server';
     opts.log.warn(`${name}: ${verdict}: ${h.warnings.join('; ')}`);
   }
   if (complete && writeError === undefined) {
+    const ok = error === undefined && summary !== undefined && summary.requests.succeeded > 0;
+    const marker: Completion = { complete: true, ok, attempt: attempt?.attempt ?? 1, finished: new Date(stopMs).toISOString() };
     try {
-      writeFileAtomic(join(resultsDir, COMPLETE_MARKER), `${JSON.stringify({ complete: true, finished: new Date(stopMs).toISOString() })}\n`);
+      writeFileAtomic(join(resultsDir, COMPLETE_MARKER), `${JSON.stringify(marker)}\n`);
     } catch (e) {
       noteWriteError(e as LlmdbenchError);
     }

@@ -25,6 +25,7 @@ import { createLogger, type Logger } from '../../util/logger.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { mkdirCause } from '../../util/files.ts';
 import { fetchDatasetOnce } from '../../engine/datagen/index.ts';
+import { resumeFlags, writeRunRecord } from '../../run/run-record.ts';
 import { formatIssue, type LocatedIssue } from '../../harness/validate.ts';
 
 function packageVersion(): string {
@@ -127,9 +128,14 @@ export const command: CliCommand = {
             'result directory under the work directory, and print the final table of the ten metrics',
         )
         .option('--quiet', 'no progress display and no info logs (warnings, errors and the final table only)')
-        .option('--json', 'print the final summary as JSON on stdout (no table, no progress display)'),
+        .option('--json', 'print the final summary as JSON on stdout (no table, no progress display)')
+        .option('--resume <workdir>', 'finish an earlier run in <workdir>: result directories it completed are kept, the rest run again (unfinished ones are moved to <workdir>/attempts/); its flags are reused, flags given now win'),
     ).action(async (opts) => {
-      const flags = runShOptionsToFlags(opts);
+      const given = runShOptionsToFlags(opts);
+      if (opts.resume && given.LLMDBENCH_CONTROL_WORK_DIR && resolve(given.LLMDBENCH_CONTROL_WORK_DIR) !== resolve(opts.resume)) {
+        throw new LlmdbenchError('E_RESUME', `--resume ${opts.resume} and --workdir ${given.LLMDBENCH_CONTROL_WORK_DIR} name different work directories`, { hint: 'give only --resume <workdir>' });
+      }
+      const flags = opts.resume ? resumeFlags(resolve(opts.resume), given) : given;
       const config = await resolveConfig({ flags, env: process.env, cwd: process.cwd() });
       const env = runtimeEnv(process.env);
       const dryRun = opts.dryRun === true || config.get('LLMDBENCH_CONTROL_DRY_RUN') === '1';
@@ -165,8 +171,9 @@ export const command: CliCommand = {
         preflight(plan, log);
       } else {
         selection.platform.check(plan, config, log);
-        // One run, one folder: results of an earlier run are never appended to.
-        checkFreshResults(plan);
+        // One run, one folder: results of an earlier run are never appended to (--resume
+        // continues a run on purpose: it keeps complete folders and moves the rest aside).
+        if (opts.resume === undefined) checkFreshResults(plan);
       }
       for (const w of plan.warnings ?? []) log.warn(w);
       const shown = new Set<string>();
@@ -197,6 +204,7 @@ export const command: CliCommand = {
         throw new LlmdbenchError('E_WORKDIR', `cannot create the work directory ${workDir}: ${mkdirCause(workDir, e)}`, { kind: 'environment', cause: e, hint: 'choose a writable directory with --workdir or LLMDBENCH_CONTROL_WORK_DIR' });
       }
       log.info(`work directory: ${workDir}`);
+      writeRunRecord(workDir, { version: packageVersion(), experimentId: config.get('LLMDBENCH_RUN_EXPERIMENT_ID') ?? '', flags });
 
       const interrupts = installInterrupts(log);
       let out: RunOutcome;
@@ -209,6 +217,8 @@ export const command: CliCommand = {
           args: ctx.argv.join(' '),
           version: packageVersion(),
           env,
+          retries: Number(config.get('LLMDBENCH_HARNESS_RETRIES') ?? '0'),
+          resume: opts.resume !== undefined,
         });
       } finally {
         interrupts.dispose();
@@ -221,6 +231,7 @@ export const command: CliCommand = {
           analysisDir: u.analysisDir,
           complete: u.complete,
           rc: u.rc,
+          ...(u.resumed ? { resumed: true } : {}),
           ...(u.error ? { error: u.error } : {}),
           summary: u.summary ?? null,
         }));

@@ -2,12 +2,14 @@
  * The local platform: carries out a RunPlan in this process. For each model it opens the target
  * (the user's endpoint, or the embedded simulator serving that model), binds the model's units
  * to the target's URL (only the endpoint token changes), writes them into the work directory and
- * runs every unit × parallel index with the harness-neutral runUnit (src/run/unit.ts). A signal
+ * runs every unit × parallel index with the harness-neutral runUnitAttempts (src/run/attempts.ts:
+ * runUnit with --retries and --resume). A signal
  * stops the loop after the running unit has written what finished (marked incomplete).
  */
 import { bindEndpoint } from '../../plan/bind.ts';
 import { checkRunnable, preflight } from '../../run/checks.ts';
-import { runUnit, type UnitOutcome } from '../../run/unit.ts';
+import { runUnitAttempts } from '../../run/attempts.ts';
+import type { UnitOutcome } from '../../run/unit.ts';
 import type { Platform, RunOutcome } from '../types.ts';
 import { openTarget, servedModels, type Target } from './target.ts';
 import { prepareWorkDir } from './workdir.ts';
@@ -42,7 +44,7 @@ export const localPlatform: Platform = {
         for (const unit of forModel) {
           if (opts.signal.aborted) break;
           // -j N: N identical harness instances at once, each into its own results directory.
-          const outs = await Promise.all(unit.resultsDirs.map((_, i) => runUnit(unit, i, target.url, opts)));
+          const outs = await Promise.all(unit.resultsDirs.map((_, i) => runUnitAttempts(unit, i, target.url, opts)));
           units.push(...outs);
           // A result file could not be written (a full disk): no further unit would fit either.
           if (outs.some((o) => o.writeError)) break;

@@ -47,9 +47,10 @@ const expected: Array<{ short?: string; long: string; value?: string; sets: Reco
   { long: 'workdir', value: '/tmp/w', sets: { LLMDBENCH_CONTROL_WORK_DIR: '/tmp/w' } },
   { long: 'endpoint-url', value: 'http://127.0.0.1:8001', sets: { LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://127.0.0.1:8001' } },
   { long: 'executor', value: 'local', sets: { LLMDBENCH_CONTROL_EXECUTOR: 'local' } },
+  { long: 'retries', value: '2', sets: { LLMDBENCH_HARNESS_RETRIES: '2' } },
 ];
 
-test('the option table has every run.sh flag plus --endpoint (--endpoint-url), --executor and --workdir', () => {
+test('the option table has every run.sh flag plus --endpoint (--endpoint-url), --executor, --retries and --workdir', () => {
   const table = RUN_SH_OPTIONS.map((o) => `${o.short ?? ''}/${o.long}`).sort();
   assert.deepEqual(table, expected.map((e) => `${e.short ?? ''}/${e.long}`).sort());
 });
