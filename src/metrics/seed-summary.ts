@@ -31,6 +31,8 @@ export interface ResultSummary {
   /** failed / total, 0..1 */
   failure_rate: number;
   failures_by_label: Record<string, number>;
+  /** One example error message per failure label (the first seen); absent when nothing failed. */
+  failure_examples?: Record<string, string>;
   benchmark_duration_s: number;
   /** records.jsonl lines that were not records (`file:line: ...`), counted, never dropped silently; absent when none. */
   bad_record_lines?: string[];

@@ -14,6 +14,8 @@ import { writeFailure, writeFileAtomic } from '../../util/files.ts';
 import type { HarnessPlugin, HarnessRunContext, HarnessRunOutcome } from '../types.ts';
 import { defaultHealth } from './health.ts';
 import { progressCounter } from './progress.ts';
+import { failureWatch } from './failure-watch.ts';
+import { inferencePerfDefinitions } from '../../metrics/definition-set.ts';
 
 /** How long in-flight requests may finish after Ctrl-C / SIGTERM before they are cancelled. */
 export const GRACE_MS = 5000;
@@ -32,6 +34,7 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
   }
   const job = await plugin.prepare(ctx);
   const counter = progressCounter(job.stages);
+  const watch = failureWatch(ctx.log, plugin.definitions?.failureLabel ?? inferencePerfDefinitions.failureLabel);
   let result: LoadResult;
   let closeError: LlmdbenchError | undefined;
   try {
@@ -44,6 +47,7 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
       recordsPath: recordsPath(ctx.resultsDir),
       onRecord: (rec) => {
         counter.record(rec);
+        watch.record(rec);
         job.onRecord?.(rec);
       },
       onStageStart: (plan) => {
@@ -55,6 +59,7 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
       ...(ctx.progress ? { onProgress: (p) => ctx.progress!(counter.snapshot(p)) } : {}),
     });
   } finally {
+    watch.stop();
     try {
       await job.close?.();
     } catch (e) {
