@@ -52,5 +52,11 @@ export async function runSimulator(src: SimSources, log: Logger): Promise<SimSer
   log.info(`sim: ${note}`);
   // A model tokenizer (BPE) is slow on long prompts: those go to a worker thread. The regex one is cheap.
   const offLoop = tokenizer instanceof RegexTokenizer ? undefined : new OffLoopTokenizer(config.model, config.tokenizer, config.forceDummyTokenizer);
-  return startSimServer(config, { log, tokenizer, ...(offLoop ? { offLoop } : {}) });
+  try {
+    return await startSimServer(config, { log, tokenizer, ...(offLoop ? { offLoop } : {}) });
+  } catch (e) {
+    // A busy port: stop the tokenizer worker too, so the process exits at once.
+    await offLoop?.close();
+    throw e;
+  }
 }

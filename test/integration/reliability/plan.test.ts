@@ -39,3 +39,12 @@ test('LLMDBENCH_SIM_PRESET=turbo is refused at -n, before the work directory is 
   assert.match(r.stderr, /LLMDBENCH_SIM_PRESET=turbo \(from the environment\): expected one of instant, realistic-small/);
   assert.equal(existsSync(wd), false);
 });
+
+test('repeated -o flags merge in order, the later winning per key (a second -o no longer drops the first)', async () => {
+  const wd = tmp('rel-o');
+  const r = await runCli(['run', '-n', '--json', '--workdir', wd, '-o', 'rate=3,duration=5', '-o', 'rate=9']);
+  assert.equal(r.code, 0, r.stderr);
+  const text = (JSON.parse(r.stdout) as { units: { profileText: string }[] }).units[0]!.profileText;
+  assert.match(text, /- rate: 9\b/);
+  assert.match(text, /duration: 5\b/);
+});
