@@ -14,6 +14,7 @@ import { pathNameProblem } from '../config/checks.ts';
 import type { EffectiveConfig, ResolvedConfig } from '../config/types.ts';
 import { loadExperiment } from '../experiments/load.ts';
 import type { Experiment, RunTreatment } from '../experiments/types.ts';
+import { workloadHint } from '../experiments/workload-hint.ts';
 import type { HarnessKind } from '../harness/types.ts';
 import { throwOnProfileErrors, validateProfileText } from '../harness/validate.ts';
 import { findTemplate } from '../profiles/catalog.ts';
@@ -181,6 +182,7 @@ export function buildPlan(opts: BuildPlanOptions): RunPlan {
       }
     }
   }
+  if (experiment) throwIfNoTreatmentMatches(problems, experiment, harness, profile);
   throwCombined(problems);
   if (opts.validate !== false) checkCeilings(units);
   const clashes = collisions(units);
@@ -250,6 +252,29 @@ function throwCombined(problems: LlmdbenchError[]): void {
     kind: first.kind,
     details: [...first.details, ...rest.flatMap((r) => [`${r.code}: ${r.message}`, ...r.details.map((d) => `  ${d}`)])],
   });
+}
+
+/**
+ * Every problem is a treatment key matching nothing in the profile: the experiment was written
+ * for another workload. One error naming the experiment file, the profile, and the -l/-w the
+ * file names (its `experiment:` block or usage comment), instead of one block per treatment.
+ */
+function throwIfNoTreatmentMatches(problems: LlmdbenchError[], experiment: Experiment, harness: string, profile: string): void {
+  if (problems.length === 0 || !problems.every((p) => p.code === 'E_OVERRIDE_NO_MATCH' && p.message.includes('from experiment'))) return;
+  const keys = [...new Set(problems.map((p) => /override "([^"]+)"/.exec(p.message)?.[1]).filter((k): k is string => k !== undefined))];
+  const hint = workloadHint(experiment.text);
+  const tryFlags = [hint.harness && hint.harness !== harness ? `-l ${hint.harness}` : '', hint.workload ? `-w ${hint.workload}` : ''].filter((f) => f).join(' ');
+  const first = /from experiment ([^)]+)\)/.exec(problems[0]!.message)?.[1];
+  throw new LlmdbenchError(
+    'E_OVERRIDE_NO_MATCH',
+    `the treatments of experiment ${experiment.file} set ${keys.join(', ')}${first ? ` (first at ${first})` : ''}, which match${keys.length === 1 ? 'es' : ''} nothing in profile ${profile} (harness ${harness})`,
+    {
+      details: problems[0]!.details,
+      hint: tryFlags
+        ? `the experiment file names its workload: try ${tryFlags}`
+        : 'choose the profile the experiment was written for with -w (and its harness with -l)',
+    },
+  );
 }
 
 /** A name that becomes one folder name: no separators, no `..`, not absolute (E_PATH_NAME otherwise). */

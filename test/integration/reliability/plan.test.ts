@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanEnv, runCli, tmp } from '../run/helpers.ts';
+import { cleanEnv, runCli, tmp, upstream } from '../run/helpers.ts';
 import { errorLine } from './helpers.ts';
 
 for (const dry of [true, false]) {
@@ -47,4 +47,13 @@ test('repeated -o flags merge in order, the later winning per key (a second -o n
   const text = (JSON.parse(r.stdout) as { units: { profileText: string }[] }).units[0]!.profileText;
   assert.match(text, /- rate: 9\b/);
   assert.match(text, /duration: 5\b/);
+});
+
+test('an experiment whose treatments match nothing in the chosen profile: one error naming the file, the profile and the -l/-w to try', async () => {
+  const file = join(upstream, 'experiments', 'max-concurrency-sweep.yaml');
+  const r = await runCli(['run', '-n', '--workdir', tmp('rel-exp'), '-e', file]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(errorLine(r.stderr), /^error\[E_OVERRIDE_NO_MATCH\]: the treatments of experiment .*max-concurrency-sweep\.yaml set max-concurrency \(first at .*max-concurrency-sweep\.yaml:23, treatment conc8\), which matches nothing in profile sanity_random\.yaml \(harness inference-perf\)$/);
+  assert.match(r.stderr, /hint: the experiment file names its workload: try -l vllm-benchmark -w random_concurrent\.yaml/);
+  assert.equal(r.stderr.split('\n').filter((l) => /E_OVERRIDE_NO_MATCH/.test(l)).length, 1, 'one error, not a block per treatment');
 });
