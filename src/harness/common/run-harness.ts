@@ -36,7 +36,7 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
   const counter = progressCounter(job.stages);
   const watch = failureWatch(ctx.log, plugin.definitions?.failureLabel ?? inferencePerfDefinitions.failureLabel);
   let result: LoadResult;
-  let closeError: LlmdbenchError | undefined;
+  let closeError: unknown;
   try {
     result = await runLoad({
       ...job.engine,
@@ -60,15 +60,11 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
     });
   } finally {
     watch.stop();
-    try {
-      await job.close?.();
-    } catch (e) {
-      // A result file the harness streams could not be written: the load result still is.
-      if (!isWriteError(e)) throw e;
-      closeError = e;
-    }
+    // A result file the harness streams could not be written: the load result still is.
+    closeError = await closeJob(job);
   }
   // After a write failure (a full disk) every file is still tried: whatever fits is written.
+  if (closeError !== undefined && !isWriteError(closeError)) throw closeError;
   let writeError: LlmdbenchError | undefined = result.writeError ? writeFailure(result.writeError.path, result.writeError.error) : closeError;
   const files = [...(job.files ?? []), RECORDS_FILE];
   try {
@@ -86,6 +82,16 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
   }
   for (const n of (health.notes as string[] | undefined) ?? []) ctx.log.info(`note: ${n}`);
   return { complete: !result.aborted && writeError === undefined, files, ...(writeError ? { writeError } : {}) };
+}
+
+/** Close the harness's job; the error it threw, if any (never throws). */
+async function closeJob(job: { close?: () => void | Promise<void> }): Promise<unknown> {
+  try {
+    await job.close?.();
+    return undefined;
+  } catch (e) {
+    return e;
+  }
 }
 
 /** A failed write of a result file: E_WRITE, or a file-system error code from node:fs. */
