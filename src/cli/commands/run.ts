@@ -40,6 +40,15 @@ function workDirFor(config: EffectiveConfig): string {
   return join(tmpdir(), `llmdbench-run-${randomBytes(4).toString('hex')}`);
 }
 
+/** Create the work directory; an unusable one (under a file, read-only) is exit 3 with the path and the real cause. */
+function ensureWorkDir(workDir: string): void {
+  try {
+    mkdirSync(workDir, { recursive: true });
+  } catch (e) {
+    throw new LlmdbenchError('E_WORKDIR', `cannot create the work directory ${workDir}: ${mkdirCause(workDir, e)}`, { kind: 'environment', cause: e, hint: 'choose a writable directory with --workdir or LLMDBENCH_CONTROL_WORK_DIR' });
+  }
+}
+
 /** Counts buildPlan calls (a test asserts one per invocation). */
 export const planCalls = { count: 0 };
 function planOnce(opts: BuildPlanOptions): RunPlan {
@@ -190,7 +199,7 @@ export const command: CliCommand = {
 
       if (skipRun) {
         // -z: no load; analyse every result directory the work directory already holds.
-        mkdirSync(workDir, { recursive: true });
+        ensureWorkDir(workDir);
         log.info(`work directory: ${workDir}`);
         const summaries = await reanalyze(workDir, { log });
         if (summaries.length === 0) log.warn(`-z: no results to analyse under ${join(workDir, 'results')}`);
@@ -198,11 +207,7 @@ export const command: CliCommand = {
         return;
       }
 
-      try {
-        mkdirSync(workDir, { recursive: true });
-      } catch (e) {
-        throw new LlmdbenchError('E_WORKDIR', `cannot create the work directory ${workDir}: ${mkdirCause(workDir, e)}`, { kind: 'environment', cause: e, hint: 'choose a writable directory with --workdir or LLMDBENCH_CONTROL_WORK_DIR' });
-      }
+      ensureWorkDir(workDir);
       log.info(`work directory: ${workDir}`);
       writeRunRecord(workDir, { version: packageVersion(), experimentId: config.get('LLMDBENCH_RUN_EXPERIMENT_ID') ?? '', flags });
 

@@ -66,13 +66,14 @@ test('a read-only work directory is exit 3 with the path and the cause, before a
   }
 });
 
-test('--workdir under a regular file is exit 3 with the path and the cause (not an internal error)', async () => {
+test('--workdir under a regular file is exit 3 with the path and the cause, for a run and for -z (not an internal error)', async () => {
   const base = tmp('rel-wd-file');
   const file = join(base, 'afile');
   mkdirSync(base, { recursive: true });
   execFileSync('touch', [file]);
-  const r = await runCli(['run', '--workdir', join(file, 'sub'), '-n']);
-  assert.notEqual(r.code, 70, r.stderr);
+  const z = await runCli(['run', '-z', '--workdir', join(file, 'sub')]);
+  assert.equal(z.code, 3, z.stderr);
+  assert.match(errorLine(z.stderr), /^error\[E_WORKDIR\]: cannot create the work directory .*afile\/sub: ENOTDIR/);
   const real = await runCli(['run', '--workdir', join(file, 'sub'), '--endpoint', 'http://127.0.0.1:9', '-o', 'duration=1,rate=1']);
   assert.equal(real.code, 3, real.stderr);
   assert.match(errorLine(real.stderr), /^error\[E_WORKDIR\]: cannot create the work directory .*afile\/sub: ENOTDIR/);
