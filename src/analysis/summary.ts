@@ -107,6 +107,10 @@ export function healthDetail(h: LoadgenHealthFile): string[] {
     `  event-loop delay (ms) p99 ${f(n('eventLoopDelayP99Ms'))} max ${f(n('eventLoopDelayMaxMs'))}; client CPU ${f((n('cpuUtilisation') ?? NaN) * 100, 0)}% of a core` +
       (share !== undefined ? `; waited for a CPU ${f(share * 100, 0)}% of busy time` : ''),
   );
+  const sr = h.sameReadGaps as { gaps?: number; sameRead?: number; share?: number | null } | undefined;
+  if (sr && typeof sr.gaps === 'number' && sr.gaps > 0) {
+    out.push(`  stream events in the same read as the previous one: ${f((sr.share ?? 0) * 100)}% of ${sr.gaps} gaps (${sr.sameRead ?? 0} gaps of exactly 0 ms)`);
+  }
   for (const w of h.warnings) out.push(`  warning: ${w}`);
   return out;
 }

@@ -130,4 +130,27 @@ export interface RequestRecord {
   cachedPromptTokensServer?: number;
   /** The stream ended with `data: [DONE]` (false: EOF without it). */
   doneSeen?: boolean;
+  /** UTF-8 bytes of the request body as sent (inference-perf's `request_size_bytes`). */
+  requestBytes?: number;
+  /**
+   * Streamed responses: content events (entries of chunkTimesMs) that arrived in the same
+   * network read as the content event before them. Every event of one read carries that read's
+   * single timestamp, so each of these is an inter-chunk gap of exactly 0 (docs/metrics.md).
+   */
+  sameReadChunks?: number;
+  /**
+   * The response as received, kept only when the client is asked to (ClientOptions.keepRaw:
+   * inference-perf's per_request file); the harness drops it once that entry is written.
+   */
+  raw?: RawResponse;
+}
+
+/** A response kept verbatim for per-request reports. */
+export interface RawResponse {
+  /** The body text exactly as received (the SSE stream, or the JSON / error body). */
+  body: string;
+  /** The `data:` payload of each content event, 1:1 with chunkTimesMs (streamed responses). */
+  chunks: string[];
+  /** Every `usage` object of the response merged in order, as the server sent it; null when none. */
+  usage: Record<string, unknown> | null;
 }

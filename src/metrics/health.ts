@@ -2,6 +2,7 @@ import type { LoadHealth, StageRun } from '../engine/loadgen/types.ts';
 import type { RequestRecord } from '../engine/types.ts';
 import { summarize, type Summary } from './stats.ts';
 import { maxConcurrent } from '../engine/loadgen/live.ts';
+import { sameReadGaps, type SameReadGaps } from './same-read.ts';
 
 export interface HealthThresholds {
   /** Open-loop schedule lag p99 above this (ms) means the client fell behind. Default 10. */
@@ -71,6 +72,8 @@ export interface LoadgenHealthReport {
   runQueueWaitShare?: number;
   sendingThreads: number;
   gc: { count: number; totalMs: number; maxMs: number };
+  /** Gaps between streamed content events that arrived in one network read (ITL exactly 0 by construction). */
+  sameReadGaps: SameReadGaps;
   /** The load generator fell behind or its timings are skewed (see `cause` for whose fault). */
   clientBottleneck: boolean;
   cause: BottleneckCause;
@@ -202,6 +205,7 @@ export function loadgenHealth(
     ...(waitShare !== undefined ? { runQueueWaitShare: waitShare } : {}),
     sendingThreads,
     gc,
+    sameReadGaps: sameReadGaps(records),
     clientBottleneck: reasons.length > 0,
     cause,
     verdict,

@@ -8,7 +8,7 @@ import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
 import { z } from 'zod';
 import { LlmdbenchError } from '../util/errors.ts';
 import { closest } from '../util/suggest.ts';
-import { KEYS, KEY_BY_NAME, KEY_NAMES, FAILURE_TYPES, type FailureType, type KeySpec } from './keys.ts';
+import { KEYS, KEY_BY_NAME, KEY_NAMES, FAILURE_TYPES, STARTUP_PHASES, type FailureType, type KeySpec } from './keys.ts';
 
 /** The typed, validated configuration the simulator runs on (durations in ms). */
 export interface SimConfig {
@@ -48,6 +48,14 @@ export interface SimConfig {
   tokenizer: string | undefined;
   traceCapacity: number;
   traceFile: string | undefined;
+  /** startup-log: a vLLM-style start-up log file, written while starting (see startup-log.ts). */
+  startupLog: string | undefined;
+  loadFormat: string;
+  modelSizeGiB: number;
+  compileCache: boolean;
+  enableSleepMode: boolean;
+  /** Durations of the start-up phases (ms), in STARTUP_PHASES order. */
+  startupPhasesMs: number[];
   /** Every key (kebab-case) with its effective value, as GET /admin/config shows it. */
   raw: Record<string, unknown>;
 }
@@ -308,6 +316,12 @@ function toSimConfig(raw: Record<string, unknown>): SimConfig {
     tokenizer: g('tokenizer'),
     traceCapacity: g('trace-capacity'),
     traceFile: g('trace-file'),
+    startupLog: g('startup-log'),
+    loadFormat: g('load-format'),
+    modelSizeGiB: g('model-size-gib'),
+    compileCache: g('compile-cache'),
+    enableSleepMode: g('enable-sleep-mode'),
+    startupPhasesMs: STARTUP_PHASES.map((p) => g<number>(p.key)),
     raw,
   };
 }

@@ -15,6 +15,7 @@ import { SimEngine, type Sink } from './engine.ts';
 import { errorBody, injectedFailure, type ApiError } from './errors.ts';
 import type { OffLoopTokenizer } from './offloop.ts';
 import { isApiError, parseRequest, type Endpoint } from './request.ts';
+import { StartupLog } from './startup-log.ts';
 
 export interface SimServer {
   /** e.g. http://127.0.0.1:PORT */
@@ -93,10 +94,17 @@ export interface SimServerOptions {
 export async function startSimServer(config: SimConfig, opts: SimServerOptions): Promise<SimServer> {
   const engine = new SimEngine(config, opts.tokenizer);
   const sockets = new Set<Socket>();
+  // startup-log (set after listen, when the URL is known) and the sleep-mode state.
+  let startup: StartupLog | undefined;
+  let sleeping = false;
 
   const handleGenerate = async (endpoint: Endpoint, req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const arrivalMs = monoMs();
     const c = engine.config;
+    if (sleeping) {
+      req.resume();
+      return sendError(res, { status: 503, message: 'the server is sleeping (POST /wake_up first)' });
+    }
     const text = await readBody(req, c.maxRequestBodyBytes);
     if (text === undefined) return sendError(res, { status: 413, message: `request body larger than max-request-body-size-mb (${c.maxRequestBodyBytes / 1048576} MiB)` });
     let body: unknown;
@@ -202,7 +210,7 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
       case '/health/ready':
       case '/ready':
         if (!only('GET')) return;
-        if (monoMs() - engine.startedMs < engine.config.startupDurationMs) res.writeHead(503).end();
+        if (monoMs() - engine.startedMs < engine.config.startupDurationMs || (startup && !startup.ready)) res.writeHead(503).end();
         else res.writeHead(200).end();
         return;
       case '/metrics':
@@ -219,6 +227,24 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
           }),
         );
         return;
+      case '/sleep':
+      case '/wake_up':
+      case '/is_sleeping': {
+        // vLLM's sleep mode (upstream simulator: enable-sleep-mode); without it the routes do not exist.
+        if (!engine.config.enableSleepMode) break;
+        if (path === '/is_sleeping') {
+          if (only('GET')) sendJson(res, 200, JSON.stringify({ is_sleeping: sleeping }));
+          return;
+        }
+        if (!only('POST')) return;
+        const t0 = performance.now();
+        sleeping = path === '/sleep';
+        const tookS = (performance.now() - t0) / 1000;
+        if (sleeping) startup?.logSleep(engine.config.modelSizeGiB, 0, tookS);
+        else startup?.logWake(tookS);
+        res.writeHead(200).end();
+        return;
+      }
       case '/tokenize':
         if (only('POST')) await handleTokenize(req, res);
         return;
@@ -238,10 +264,9 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
         const last = Math.min(Number(params.get('last') ?? 100) || 100, 100000);
         return sendJson(res, 200, JSON.stringify({ ids: engine.trace.last(last) }));
       }
-      default:
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('404 page not found');
     }
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('404 page not found');
   };
 
   const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, noDelay: true }, (req, res) => {
@@ -274,12 +299,15 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
   });
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  const url = `http://${hostForUrl}:${port}`;
+  if (config.startupLog) startup = new StartupLog(config.startupLog, config, url);
   return {
-    url: `http://${hostForUrl}:${port}`,
+    url,
     port,
     engine,
     offLoop: opts.offLoop,
     close: async () => {
+      startup?.stop();
       await engine.stop();
       await opts.offLoop?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

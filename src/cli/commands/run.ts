@@ -20,6 +20,7 @@ import { installInterrupts } from '../../run/signals.ts';
 import { checkFreshResults, checkRunnable, preflight } from '../../run/checks.ts';
 import { formatFinalTable } from '../../analysis/table.ts';
 import { reanalyze } from '../../analysis/analyze.ts';
+import { reportFiles } from '../../analysis/report/end-of-run.ts';
 import type { RunOutcome } from '../../platform/types.ts';
 import { createLogger, type Logger } from '../../util/logger.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
@@ -72,7 +73,7 @@ export function kubernetesOnlyWarnings(opts: RunShOptionValues): string[] {
     if (o.key === 'output' && value === 'local') continue; // the local run's own behaviour
     const flag = `${o.short ? `-${o.short}/` : ''}--${o.long}${typeof value === 'string' ? ` ${value}` : ''}`;
     const extra = o.key === 'output' && /^(gs|s3):\/\//.test(String(value)) ? ': results are not uploaded, they stay in the local work directory' : '';
-    out.push(`${flag} has no effect on a local run (Kubernetes is not implemented yet)${extra}`);
+    out.push(`${flag} has no effect on a local run (the Kubernetes executor uses it: --executor kubernetes, or name -p/-t)${extra}`);
   }
   return out;
 }
@@ -156,8 +157,8 @@ export const command: CliCommand = {
       const level = verbose ? 'debug' : opts.quiet ? 'warn' : 'info';
       const log = createLogger(level, display ? (s) => display.write(s) : (s) => process.stderr.write(s));
 
-      for (const w of kubernetesOnlyWarnings(opts)) log.warn(w);
       const selection = selectPlatform(config);
+      if (!selection.platform.clusterFlags) for (const w of kubernetesOnlyWarnings(opts)) log.warn(w);
 
       // -x: a local path must exist; it is fetched before the plan checks the data (not for -n / -z).
       await prepareDataset(config, log, !dryRun && !skipRun);
@@ -169,7 +170,12 @@ export const command: CliCommand = {
       if (dryRun) {
         // Nothing is contacted or written.
         if (opts.json) process.stdout.write(formatPlanJson(plan, { executor: selection.platform.kind, reason: selection.reason }));
-        else process.stdout.write(`${formatPlan(plan)}executor: ${selection.platform.kind} (${selection.reason})\n`);
+        else {
+          process.stdout.write(`${formatPlan(plan)}executor: ${selection.platform.kind} (${selection.reason})\n`);
+          // What the platform would create (Kubernetes: every manifest as YAML).
+          const manifests = selection.platform.dryRun?.(plan);
+          if (manifests) process.stdout.write(`\n${manifests}`);
+        }
         return;
       }
 
@@ -201,6 +207,15 @@ export const command: CliCommand = {
         // -z: no load; analyse every result directory the work directory already holds.
         ensureWorkDir(workDir);
         log.info(`work directory: ${workDir}`);
+        // A platform whose results live elsewhere (Kubernetes: the PVC) fetches them first.
+        if (selection.platform.collectOnly) {
+          const interrupts = installInterrupts(log);
+          try {
+            await selection.platform.collectOnly(plan, { log, signal: interrupts.stop, cancel: interrupts.cancel, args: ctx.argv.join(' '), version: packageVersion(), env });
+          } finally {
+            interrupts.dispose();
+          }
+        }
         const summaries = await reanalyze(workDir, { log });
         if (summaries.length === 0) log.warn(`-z: no results to analyse under ${join(workDir, 'results')}`);
         process.stdout.write(opts.json ? `${JSON.stringify({ workDir, results: summaries }, null, 2)}\n` : formatFinalTable(summaries));
@@ -239,11 +254,14 @@ export const command: CliCommand = {
           ...(u.resumed ? { resumed: true } : {}),
           ...(u.error ? { error: u.error } : {}),
           summary: u.summary ?? null,
+          reports: reportFiles(u.analysisDir),
         }));
         process.stdout.write(`${JSON.stringify({ workDir: out.workDir, endpointUrl: out.endpointUrl, interrupted: out.interrupted, results }, null, 2)}\n`);
       } else {
         process.stdout.write(formatFinalTable(summaries));
         process.stdout.write(`\nresults: ${join(out.workDir, 'results')}\nanalysis: ${join(out.workDir, 'analysis')}\n`);
+        const reports = out.units.reduce((n, u) => n + reportFiles(u.analysisDir).length, 0);
+        if (reports > 0) process.stdout.write(`reports: ${reports} llm-d benchmark report files (v0.1, v0.2, v0.2.1) in ${join(out.workDir, 'analysis')}/<run>/\n`);
       }
       if (out.interrupted) log.warn('the run was interrupted: results written so far are kept and marked incomplete');
       // A result file could not be written (a full disk): the summary above is what fitted;

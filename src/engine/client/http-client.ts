@@ -25,6 +25,8 @@ export interface ClientOptions {
   bodyTimeoutMs?: number;
   /** Keep generated text in records. */
   keepText?: boolean;
+  /** Keep the response verbatim in records (`RequestRecord.raw`: body, content-event payloads, usage). */
+  keepRaw?: boolean;
   /** Error bodies are truncated to this many characters. Default 1024. */
   maxErrorBodyChars?: number;
   /** Override an API's path. */
@@ -36,6 +38,8 @@ export interface PreparedRequest {
   spec: RequestSpec;
   path: string;
   body: string;
+  /** UTF-8 byte length of `body`. */
+  bodyBytes: number;
   headers: Record<string, string>;
 }
 
@@ -131,7 +135,8 @@ export function prepareRequest(spec: RequestSpec, opts: ClientOptions): Prepared
   }
   const path = c.basePath + (opts.paths?.[spec.api] ?? api.path);
   const headers = spec.headers ? { ...c.headers, ...spec.headers } : c.headers;
-  return { spec, path, body: JSON.stringify(api.buildBody(spec, opts.model)), headers };
+  const body = JSON.stringify(api.buildBody(spec, opts.model));
+  return { spec, path, body, bodyBytes: Buffer.byteLength(body, 'utf8'), headers };
 }
 
 const STREAM_OPT = { stream: true } as const;
@@ -152,7 +157,15 @@ class RequestHandler implements Dispatcher.DispatchHandler {
   private decoder: TextDecoder | undefined;
   private framer: SseFramer | undefined;
   private readTimeMs = 0;
+  /** Body reads so far, and the read that delivered the last content event (same-read detection). */
+  private reads = 0;
+  private lastContentRead = -1;
+  private sameRead = 0;
   private textParts: string[] | undefined;
+  /** keepRaw: the decoded text of every read, the content events' payloads, the merged usage. */
+  private rawParts: string[] | undefined;
+  private rawChunks: string[] | undefined;
+  private rawUsage: Record<string, unknown> | null = null;
   private raw = '';
   private lastCum = -1;
   private dataEvents = 0;
@@ -183,11 +196,16 @@ class RequestHandler implements Dispatcher.DispatchHandler {
       chunkTimesMs: [],
       chunkTokens: [],
       endAtMs: 0,
+      requestBytes: req.bodyBytes,
     };
     if (spec.maxTokens !== undefined) this.record.maxTokens = spec.maxTokens;
     if (spec.promptTokensClient !== undefined) this.record.promptTokensClient = spec.promptTokensClient;
     if (spec.tags) this.record.tags = spec.tags;
     if (client.opts.keepText || spec.sessionKey !== undefined) this.textParts = [];
+    if (client.opts.keepRaw) {
+      this.rawParts = [];
+      this.rawChunks = [];
+    }
     const t = client.opts.requestTimeoutMs ?? 0;
     if (t > 0) {
       this.timer = setTimeout(() => this.abort(new LabelledAbort('timeout', `request timeout after ${t} ms`)), t);
@@ -219,9 +237,12 @@ class RequestHandler implements Dispatcher.DispatchHandler {
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     this.readTimeMs = monoMs();
+    this.reads++;
     const text = this.decoder!.decode(chunk, STREAM_OPT);
-    if (this.mode === Mode.Stream) this.framer!.push(text);
-    else if (this.mode === Mode.Whole || this.raw.length < this.maxErr()) this.raw += text;
+    if (this.mode === Mode.Stream) {
+      if (this.rawParts) this.rawParts.push(text);
+      this.framer!.push(text);
+    } else if (this.mode === Mode.Whole || this.raw.length < this.maxErr()) this.raw += text;
   }
 
   onResponseEnd(): void {
@@ -230,8 +251,13 @@ class RequestHandler implements Dispatcher.DispatchHandler {
     const tail = this.decoder?.decode() ?? '';
     if (this.mode === Mode.Stream) {
       this.readTimeMs = end;
-      if (tail) this.framer!.push(tail);
+      this.reads++;
+      if (tail) {
+        this.rawParts?.push(tail);
+        this.framer!.push(tail);
+      }
       this.framer!.end();
+      rec.sameReadChunks = this.sameRead;
       if (this.streamError) rec.error = this.streamError;
       else if (this.badJson > 0)
         rec.error = { label: 'malformed_json', message: `${this.badJson} SSE event(s) not JSON: ${this.badJsonSample}` };
@@ -248,6 +274,7 @@ class RequestHandler implements Dispatcher.DispatchHandler {
       rec.error = { label: statusLabel(status), message: `HTTP ${status}: ${this.raw.slice(0, this.maxErr())}` };
     }
     if (this.textParts) rec.outputText = this.textParts.join('');
+    this.keepRaw();
     this.settle(end);
   }
 
@@ -260,7 +287,16 @@ class RequestHandler implements Dispatcher.DispatchHandler {
     const end = monoMs();
     this.record.error = { label: classifyError(err), message: errorMessage(err).slice(0, this.maxErr()) };
     if (this.textParts) this.record.outputText = this.textParts.join('');
+    if (this.mode === Mode.Stream && this.framer) this.record.sameReadChunks = this.sameRead;
+    this.keepRaw();
     this.settle(end);
+  }
+
+  /** keepRaw: attach what was received, verbatim (once, at the end). */
+  private keepRaw(): void {
+    if (!this.rawParts) return;
+    const body = this.mode === Mode.Stream ? this.rawParts.join('') : this.raw;
+    this.record.raw = { body, chunks: this.rawChunks!, usage: this.rawUsage };
   }
 
   private settle(end: number): void {
@@ -319,12 +355,16 @@ class RequestHandler implements Dispatcher.DispatchHandler {
     if (v.text.length > 0) {
       rec.chunkTimesMs.push(t);
       rec.chunkTokens.push(delta < 0 ? 0 : delta);
+      if (this.lastContentRead === this.reads) this.sameRead++;
+      this.lastContentRead = this.reads;
       if (this.textParts) this.textParts.push(v.text);
+      if (this.rawChunks) this.rawChunks.push(data);
     }
   }
 
   private mergeUsage(u: Record<string, unknown>): void {
     const rec = this.record;
+    if (this.rawParts) this.rawUsage = this.rawUsage ? Object.assign(this.rawUsage, u) : { ...u };
     if (typeof u.prompt_tokens === 'number') rec.promptTokensServer = u.prompt_tokens;
     if (typeof u.completion_tokens === 'number') rec.completionTokensServer = u.completion_tokens;
     const d = u.prompt_tokens_details as Record<string, unknown> | null | undefined;

@@ -136,8 +136,14 @@ export class RecordWriter {
   }
 }
 
+/** `raw` (a verbatim response kept for a per-request report) never goes into records.jsonl. */
 function serialise(recs: RequestRecord[]): string {
   let s = '';
-  for (const r of recs) s += JSON.stringify(r) + '\n';
+  for (const r of recs) {
+    if (r.raw) {
+      const { raw: _raw, ...rest } = r;
+      s += JSON.stringify(rest) + '\n';
+    } else s += JSON.stringify(r) + '\n';
+  }
   return s;
 }

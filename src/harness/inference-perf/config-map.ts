@@ -34,7 +34,7 @@ export interface IpSweep {
 export interface IpConfig {
   api: { type: 'completion' | 'chat' | 'anthropic_messages'; streaming: boolean; headers: Record<string, string> | null } & Record<string, unknown>;
   server: { type: string; model_name: string | null; base_url: string; ignore_eos: boolean; api_key: string | null } & Record<string, unknown>;
-  tokenizer: ({ pretrained_model_name_or_path: string | null; trust_remote_code: boolean; token: string | null } & Record<string, unknown>) | null;
+  tokenizer: ({ pretrained_model_name_or_path: string | null; trust_remote_code: boolean | null; token: string | null } & Record<string, unknown>) | null;
   load: {
     type: LoadType;
     interval: number;
@@ -147,7 +147,7 @@ export function resolveIpConfig(doc: unknown, opts: { cpuCount: number; nowMs?: 
     ? {
         ...tokRaw,
         pretrained_model_name_or_path: str(tokRaw.pretrained_model_name_or_path),
-        trust_remote_code: bool(tokRaw.trust_remote_code, false),
+        trust_remote_code: typeof tokRaw.trust_remote_code === 'boolean' ? tokRaw.trust_remote_code : null,
         token: str(tokRaw.token),
       }
     : null;

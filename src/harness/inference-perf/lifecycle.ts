@@ -4,7 +4,11 @@
  *   - times in seconds; summaries {mean,min,max,p0.1,…,median,…,p99.9} with numpy-linear percentiles;
  *   - successes only for latencies, computed only when a request has more than one output timestamp;
  *   - ITL pooled over every consecutive per-token gap (tokens of one chunk share its arrival time);
- *   - throughput = Σ / benchmark_time_seconds where benchmark_time = max(end) − min(start).
+ *   - throughput = Σ / benchmark_time_seconds where benchmark_time = max(end) − min(start);
+ *   - request_size_bytes = UTF-8 bytes of each success's request body (RequestRecord.requestBytes);
+ *   - image/video/audio: v0.6.1's media blocks. We send text only, so `count` summarises one 0
+ *     per success and the per-instance summaries are null (no instances), as v0.6.1 writes them.
+ * Key order and nesting follow v0.6.1's files (../shared/upstream/samples/inference-perf/v0.6.1-run/).
  */
 import type { RequestRecord } from '../../engine/types.ts';
 import { inferencePerfRequest } from '../../metrics/inference-perf.ts';
@@ -105,6 +109,7 @@ export function lifecycleReport(records: readonly RequestRecord[], o: LifecycleO
   const outTokensList = ok.map(outputTokens);
   const sumOr0 = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   const perSec = (x: number): number => (benchS > 0 ? x / benchS : 0);
+  const noMedia = summarize(ok.map(() => 0), pct);
 
   return {
     benchmark_time_seconds: benchS,
@@ -127,7 +132,11 @@ export function lifecycleReport(records: readonly RequestRecord[], o: LifecycleO
         videos_per_sec: 0,
         audios_per_sec: 0,
       },
+      request_size_bytes: requestSizeBytes(ok, pct),
       prompt_len: summarize(ok.map(promptLen), pct),
+      image: { count: noMedia, pixels: null, bytes: null, aspect_ratio: null },
+      video: { count: noMedia, frames: null, pixels: null, bytes: null, aspect_ratio: null },
+      audio: { count: noMedia, seconds: null, bytes: null },
       prompt_tokens: {
         total: promptServerTotal,
         cached: 0,
@@ -142,10 +151,16 @@ export function lifecycleReport(records: readonly RequestRecord[], o: LifecycleO
       count: bad.length,
       request_latency: summarize(bad.map((r) => s(r.endAtMs - r.sentAtMs)), pct),
       prompt_len: summarize(bad.map(promptLen), pct),
-      prompt_tokens: summarize(bad.map(promptLen), pct),
       by_label: byLabel,
     },
   };
+}
+
+/** `request_size_bytes`: the request body's UTF-8 bytes per success (records that carry it). */
+export function requestSizeBytes(ok: readonly RequestRecord[], pct: readonly number[]): Summary {
+  const sizes: number[] = [];
+  for (const r of ok) if (r.requestBytes !== undefined) sizes.push(r.requestBytes);
+  return summarize(sizes, pct);
 }
 
 export type { Summary };

@@ -3,17 +3,24 @@
  * directory with inference-perf's names and fields:
  *   summary_lifecycle_metrics.json, stage_<N>_lifecycle_metrics.json,
  *   per_request_lifecycle_metrics.json (streamed as requests finish), config.yaml.
- * JSON is pretty-printed with indent 2 as inference-perf does.
+ * JSON is written as Python's json.dump(indent=2) does (py-json.ts: float spelling, \u escapes,
+ * no trailing newline), so the files match v0.6.1's byte conventions too.
  */
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import type { RequestRecord } from '../../engine/types.ts';
 import type { LlmdbenchError } from '../../util/errors.ts';
 import { partialPath, writeFailure, writeFileAtomic } from '../../util/files.ts';
 import type { IpConfig } from './config-map.ts';
-import { failureLabel, inputTokens, lifecycleReport, outputLen, outputTimesMs, type LifecycleOptions } from './lifecycle.ts';
+import { configYaml } from './config-dump.ts';
+import { pyJson, type PyJsonOptions } from './py-json.ts';
+
+/** The lifecycle reports' ints; every other number is a Python float. */
+const LIFECYCLE_JSON: PyJsonOptions = { intKeys: new Set(['count', 'token_count_mismatches', 'concurrency']) };
+/** per_request entries: token counts are ints, the server's usage is written as it sent it. */
+const PER_REQUEST_JSON: PyJsonOptions = { intKeys: new Set(['input_tokens', 'output_tokens']), verbatimKeys: new Set(['server_usage']) };
+import { inputTokens, lifecycleReport, outputLen, outputTimesMs, type LifecycleOptions } from './lifecycle.ts';
 
 export interface StageInfo {
   index: number;
@@ -34,7 +41,7 @@ function lifecycleOptions(cfg: IpConfig): Omit<LifecycleOptions, 'stage'> {
 }
 
 function writeJson(dir: string, name: string, value: unknown): string {
-  writeFileAtomic(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
+  writeFileAtomic(join(dir, name), pyJson(value, LIFECYCLE_JSON));
   return name;
 }
 
@@ -69,42 +76,85 @@ export function writeLifecycleFiles(dir: string, cfg: IpConfig, records: readonl
   return files;
 }
 
-/** The effective config, as inference-perf dumps it next to its reports. */
+/** The effective config, as inference-perf v0.6.1 dumps it next to its reports (config-dump.ts). */
 export function writeEffectiveConfig(dir: string, cfg: IpConfig): string {
-  const safe = structuredClone(cfg) as IpConfig;
-  if (safe.server.api_key) safe.server.api_key = '***';
-  if (safe.tokenizer?.token) safe.tokenizer.token = '***';
-  if (safe.api.headers) {
-    for (const k of Object.keys(safe.api.headers)) if (/auth|key|token/i.test(k)) safe.api.headers[k] = '***';
-  }
-  writeFileAtomic(join(dir, 'config.yaml'), stringify(safe));
+  writeFileAtomic(join(dir, 'config.yaml'), configYaml(cfg));
   return 'config.yaml';
 }
 
-/** One per_request entry in inference-perf's shape; times are monotonic seconds. */
+/** v0.6.1's `error_type`: "HTTP Error <code>" for HTTP errors, else the Python exception class it would have raised. */
+export function errorType(r: RequestRecord): string {
+  if (r.httpStatus !== undefined && (r.httpStatus < 200 || r.httpStatus >= 300)) return `HTTP Error ${r.httpStatus}`;
+  switch (r.error?.label) {
+    case 'timeout':
+      return 'TimeoutError';
+    case 'connection_refused':
+      return 'ClientConnectorError';
+    case 'connection_reset':
+      return 'ServerDisconnectedError';
+    case 'malformed_sse':
+    case 'malformed_json':
+      return 'JSONDecodeError';
+    case 'aborted':
+      return 'CancelledError';
+    default:
+      return 'Exception';
+  }
+}
+
+/**
+ * `server_usage` as v0.6.1 keeps it: every `usage` object of the response merged, verbatim
+ * (record.raw). Records without it (raw not kept) fall back to the counts we parsed, in vLLM's
+ * key order, with total_tokens = prompt + completion.
+ */
+function serverUsage(r: RequestRecord): Record<string, unknown> | null {
+  if (r.raw) return r.raw.usage;
+  if (r.promptTokensServer === undefined && r.completionTokensServer === undefined) return null;
+  const u: Record<string, unknown> = {};
+  if (r.promptTokensServer !== undefined) u.prompt_tokens = r.promptTokensServer;
+  if (r.promptTokensServer !== undefined && r.completionTokensServer !== undefined) u.total_tokens = r.promptTokensServer + r.completionTokensServer;
+  if (r.completionTokensServer !== undefined) u.completion_tokens = r.completionTokensServer;
+  if (r.cachedPromptTokensServer !== undefined) u.prompt_tokens_details = { cached_tokens: r.cachedPromptTokensServer };
+  return u;
+}
+
+/**
+ * One per_request entry exactly in v0.6.1's shape; times are monotonic seconds. `response` is the
+ * raw body (the SSE stream as received) and `response_chunks` the content events' JSON payloads,
+ * 1:1 with `chunk_times`, both from `record.raw` (ClientOptions.keepRaw). A streamed success has
+ * StreamedResponseMetrics, a non-streamed one v0.6.1's unary {output_tokens, server_usage}; a
+ * failure has none (null), as inference-perf's process_failure leaves it.
+ */
 export function perRequestEntry(r: RequestRecord, body: unknown, perToken: boolean): Record<string, unknown> {
-  const usage: Record<string, number> = {};
-  if (r.promptTokensServer !== undefined) usage.prompt_tokens = r.promptTokensServer;
-  if (r.completionTokensServer !== undefined) usage.completion_tokens = r.completionTokensServer;
+  const usage = serverUsage(r);
+  let responseMetrics: Record<string, unknown> | null = null;
+  if (!r.error) {
+    responseMetrics =
+      r.stream === false
+        ? { output_tokens: outputLen(r), server_usage: usage }
+        : {
+            output_tokens: outputLen(r),
+            server_usage: usage,
+            response_chunks: r.raw?.chunks ?? [],
+            chunk_times: r.chunkTimesMs.map((t) => t / 1000),
+            output_token_times: outputTimesMs(r, perToken).map((t) => t / 1000),
+          };
+  }
   return {
     start_time: r.sentAtMs / 1000,
     end_time: r.endAtMs / 1000,
-    request: JSON.stringify(body),
-    response: r.outputText ?? '',
+    request: typeof body === 'string' ? body : JSON.stringify(body),
+    response: r.raw?.body ?? r.outputText ?? '',
     info: {
-      request_metrics: { text: { input_tokens: inputTokens(r) } },
-      response_metrics: {
-        output_tokens: outputLen(r),
-        server_usage: Object.keys(usage).length > 0 ? usage : null,
-        chunk_times: r.chunkTimesMs.map((t) => t / 1000),
-        output_token_times: outputTimesMs(r, perToken).map((t) => t / 1000),
-      },
-      extra_info: { stage_id: r.stage, scheduled_time: r.scheduledAtMs / 1000, http_status: r.httpStatus ?? null, finish_reason: r.finishReason ?? null },
+      request_metrics: { text: { input_tokens: inputTokens(r) }, image: null, video: null, audio: null },
+      response_metrics: responseMetrics,
+      extra_info: {},
       lora_adapter: null,
-      labels: r.tags ?? {},
+      // v0.6.1's labels are its own (none for these data types); our grouping tags stay in records.jsonl.
+      labels: {},
       input_tokens: inputTokens(r),
     },
-    error: r.error ? { error_type: failureLabel(r), error_msg: r.error.message } : null,
+    error: r.error ? { error_type: errorType(r), error_msg: r.error.message } : null,
   };
 }
 
@@ -143,14 +193,13 @@ export class PerRequestWriter {
 
   add(entry: Record<string, unknown>): void {
     if (this.error || this.out.destroyed) return;
-    const text = JSON.stringify(entry, null, 2).replace(/\n/g, '\n  ');
-    this.out.write(`${this.n === 0 ? '\n  ' : ',\n  '}${text}`);
+    this.out.write(`${this.n === 0 ? '\n  ' : ',\n  '}${pyJson(entry, PER_REQUEST_JSON, '  ')}`);
     this.n++;
   }
 
   async close(): Promise<void> {
     if (!this.error && !this.out.destroyed) {
-      this.out.end(this.n === 0 ? ']\n' : '\n]\n');
+      this.out.end(this.n === 0 ? ']' : '\n]');
       await Promise.race([once(this.out, 'finish'), once(this.out, 'close')]).catch(() => undefined);
     }
     if (this.error) throw this.error;

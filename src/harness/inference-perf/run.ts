@@ -94,7 +94,8 @@ export async function prepareInferencePerf(ctx: HarnessRunContext): Promise<Harn
     stages: stagesPlan.map((s) => ({ plan: s.plan, planned: s.planned, requestedRate: s.requestedRate, ...(s.concurrency !== undefined ? { concurrency: s.concurrency } : {}) })),
     files,
     engine: {
-      client: { ...clientOpts, keepText: Boolean(perRequest) || source.sessions },
+      // per_request needs each response verbatim (record.raw), dropped once its entry is written.
+      client: { ...clientOpts, keepText: source.sessions, keepRaw: Boolean(perRequest) },
       source: {
         next: async (i, stage) => {
           const spec = await loadSource.next(i, stage);
@@ -118,6 +119,7 @@ export async function prepareInferencePerf(ctx: HarnessRunContext): Promise<Harn
       const spec = specs.get(rec.id);
       specs.delete(rec.id);
       perRequest.add(perRequestEntry(rec, spec ? client.buildBody(spec, model) : null, perToken));
+      delete rec.raw;
     },
     onStageStart: (stage) => log.info(`Stage ${stage} - run started`),
     onStageEnd: (stage, aborted) => log.info(`Stage ${stage} - run ${aborted ? 'failed' : 'completed'}`),

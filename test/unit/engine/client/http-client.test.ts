@@ -142,3 +142,47 @@ test('a server that ignores stream:true and sends one JSON body is read as a who
   assert.equal(r.completionTokensServer, 1);
   assert.equal(r.finishReason, 'stop');
 });
+
+test('events delivered in one read share its stamp and are counted as same-read; keepRaw keeps body, content payloads, usage; request bytes', { timeout: 20_000 }, async () => {
+  const { createServer } = await import('node:http');
+  const ev = (t: string): string => JSON.stringify({ choices: [{ index: 0, text: t, finish_reason: null }] });
+  const usage = { prompt_tokens: 3, total_tokens: 8, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 1 } };
+  // Two writes 40 ms apart: three content events (and a role-less empty one) in the first, two plus usage in the second.
+  const first = `data: ${ev(' a')}\n\ndata: ${ev('')}\n\ndata: ${ev(' b')}\n\ndata: ${ev(' c')}\n\n`;
+  const second = `data: ${ev(' d')}\n\ndata: ${ev(' é')}\n\ndata: ${JSON.stringify({ choices: [], usage })}\n\ndata: [DONE]\n\n`;
+  const received: Buffer[] = [];
+  const srv = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => {
+      received.push(Buffer.concat(parts));
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(first);
+      setTimeout(() => res.end(second), 40);
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as import('node:net').AddressInfo).port;
+  const c = new EngineClient({ baseUrl: `http://127.0.0.1:${port}`, model: 'm', connections: 1, keepRaw: true });
+  const r = await c.sendAsync(spec(undefined, { prompt: 'ünïcode prompt' }), meta);
+  const plain = new EngineClient({ baseUrl: `http://127.0.0.1:${port}`, model: 'm', connections: 1 });
+  const r2 = await plain.sendAsync(spec(undefined), meta);
+  await c.close();
+  await plain.close();
+  await new Promise<void>((res) => srv.close(() => res()));
+  assert.equal(r.error, undefined, JSON.stringify(r.error));
+  const t = r.chunkTimesMs;
+  assert.equal(t.length, 5);
+  assert.ok(t[0] === t[1] && t[1] === t[2] && t[3] === t[4], `stamps ${t.join(', ')}`);
+  assert.ok(t[3]! - t[2]! > 20, 'the second write is a later read');
+  // Gaps b−a, c−b (first read) and é−d (second read) are same-read.
+  assert.equal(r.sameReadChunks, 3);
+  assert.equal(r.requestBytes, received[0]!.length);
+  assert.ok(r.requestBytes! > received[0]!.toString('utf8').length, 'bytes, not characters');
+  assert.equal(r.raw?.body, first + second);
+  assert.deepEqual(r.raw?.chunks, [ev(' a'), ev(' b'), ev(' c'), ev(' d'), ev(' é')]);
+  assert.deepEqual(r.raw?.usage, usage);
+  // Without keepRaw nothing verbatim is kept; the same-read count is always there for streams.
+  assert.equal(r2.raw, undefined);
+  assert.equal(r2.sameReadChunks, 3);
+});

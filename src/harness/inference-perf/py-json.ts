@@ -1,0 +1,57 @@
+/**
+ * JSON text as inference-perf (Python's json.dump, indent 2, ensure_ascii) writes it, so our files
+ * match v0.6.1's byte conventions, not only its keys: numbers that are Python floats are spelled
+ * as Python's repr does (`0.0`, `384.0`, `8.601999979873654e-06`), ints stay ints, and every
+ * non-ASCII character is written as a `\uXXXX` escape. Which numbers are ints is a property of
+ * the key (`count`, token counts); a `verbatim` key keeps its subtree's numbers as given (the
+ * server's usage object).
+ */
+
+export interface PyJsonOptions {
+  /** Keys whose number values are Python ints. */
+  intKeys: ReadonlySet<string>;
+  /** Keys whose whole subtree is written as received (numbers in JS form). */
+  verbatimKeys?: ReadonlySet<string>;
+}
+
+/** Python's repr of a float. */
+export function pyFloat(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  // Both languages print the shortest round-trip digits; Python switches to exponent form below
+  // 1e-4 and from 1e16 (JS: 1e-7 and 1e21), and writes the exponent with at least two digits.
+  const [m, e] = x.toExponential().split('e') as [string, string];
+  const exp = Number(e);
+  if (exp >= -4 && exp < 16) {
+    const s = String(x);
+    return Number.isInteger(x) ? `${s}.0` : s;
+  }
+  return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+}
+
+const NON_ASCII = /[\u0080-\uffff]/g;
+const escape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const str = (s: string): string => JSON.stringify(s).replace(NON_ASCII, escape);
+
+/** `value` as Python's `json.dumps(value, indent=2)`; `indent` is the starting depth's prefix. */
+export function pyJson(value: unknown, o: PyJsonOptions, indent = ''): string {
+  return write(value, o, indent, false, false);
+}
+
+function write(v: unknown, o: PyJsonOptions, ind: string, isInt: boolean, verbatim: boolean): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number') return verbatim || isInt ? (Number.isFinite(v) ? String(v) : 'null') : pyFloat(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'string') return str(v);
+  const inner = `${ind}  `;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    return `[\n${v.map((x) => inner + write(x, o, inner, isInt, verbatim)).join(',\n')}\n${ind}]`;
+  }
+  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+  if (entries.length === 0) return '{}';
+  const parts = entries.map(
+    ([k, x]) => `${inner}${str(k)}: ${write(x, o, inner, o.intKeys.has(k), verbatim || (o.verbatimKeys?.has(k) ?? false))}`,
+  );
+  return `{\n${parts.join(',\n')}\n${ind}}`;
+}
