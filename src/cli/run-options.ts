@@ -152,7 +152,9 @@ export function addRunShOptions<A extends unknown[], O extends Record<string, un
   const c = cmd as unknown as Command;
   for (const o of RUN_SH_OPTIONS) {
     const flags = `${o.short ? `-${o.short}, ` : ''}--${o.long}${o.arg ? ` <${o.arg}>` : ''}`;
-    c.option(flags, helpFor(o));
+    // -o may be given more than once: the lists merge in order (a later key wins, as within one list).
+    if (o.key === 'overrides') c.option(flags, helpFor(o), (v: string, prev: string | undefined) => (prev === undefined ? v : `${prev},${v}`));
+    else c.option(flags, helpFor(o));
   }
   // Commander's own usage errors (missing value, excess arguments) throw to main()
   // instead of calling process.exit: addCommand() does not inherit the program's

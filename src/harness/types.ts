@@ -1,3 +1,4 @@
+import type { LlmdbenchError } from '../util/errors.ts';
 import type { EffectiveConfig } from '../config/types.ts';
 import type { RuntimeEnv } from '../config/runtime-env.ts';
 import type { LoadResult, RunLoadOptions } from '../engine/loadgen/types.ts';
@@ -6,6 +7,14 @@ import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
 import type { LoadgenHealthFile } from '../metrics/seed-summary.ts';
 import type { Logger } from '../util/logger.ts';
 import type { ServerLogReader } from './server-log.ts';
+
+/** One stage as planned: how many requests, at what rate (req/s; undefined for a closed loop). */
+export interface PlannedStageLoad {
+  requests: number;
+  ratePerS?: number;
+  /** Where it comes from, e.g. `load.stages[0]`. */
+  keyPath: string;
+}
 
 /** The harnesses we accept profiles for (directory names under workload/profiles/). */
 export type HarnessKind = 'inference-perf' | 'guidellm' | 'vllm-benchmark' | 'inferencemax' | 'fmperf' | 'nop';
@@ -121,6 +130,8 @@ export interface HarnessRunOutcome {
   complete: boolean;
   /** Files written, relative to resultsDir. */
   files: string[];
+  /** A result file could not be written (E_WRITE: path and cause); what fitted was written. */
+  writeError?: LlmdbenchError;
 }
 
 /**
@@ -156,6 +167,12 @@ export interface HarnessPlugin {
    * src/harness/common/run-harness.ts) runs it.
    */
   prepare?(ctx: HarnessRunContext): Promise<HarnessLoad>;
+  /**
+   * What the profile plans, per stage, read from the validated document without planning
+   * anything (cheap): the plan-time ceiling (src/plan/ceiling.ts) refuses a plan too big to
+   * hold or a rate the host cannot open connections for, `-n` included. Optional.
+   */
+  plannedLoad?(doc: unknown): PlannedStageLoad[];
   /** The harness's metric-definition set for the summary; default inference-perf's (seedMetrics). */
   readonly definitions?: MetricDefinitionSet;
 }
