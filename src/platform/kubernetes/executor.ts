@@ -67,7 +67,8 @@ export const kubernetesPlatform: Platform = {
   check(plan, config, log): void {
     // The launcher runs our CLI (deploy/launcher): the same harness checks as a local run.
     checkRunnable(plan);
-    preflight(plan, log);
+    // The launcher pod hands harnesses that read the server log (nop) the vLLM pod's log (in-pod.ts).
+    preflight(plan, log, { serverLogSupplied: true });
     if (config.get('LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED') === 'true') log.warn('-f (monitoring: stack logs and metrics) is not implemented on Kubernetes yet: ignored');
     const out = config.get('LLMDBENCH_HARNESS_OUTPUT');
     if (out && out !== 'local') log.warn(`-r ${out}: upload is not implemented on Kubernetes yet; results stay in the local work directory`);

@@ -46,6 +46,7 @@ const KINDS: Record<string, { kind: string; apiVersion: string; namespaced: bool
   services: { kind: 'Service', apiVersion: 'v1', namespaced: true },
   events: { kind: 'Event', apiVersion: 'v1', namespaced: true },
   gateways: { kind: 'Gateway', apiVersion: 'gateway.networking.k8s.io/v1', namespaced: true },
+  deployments: { kind: 'Deployment', apiVersion: 'apps/v1', namespaced: true },
 };
 
 type Watch = { resource: string; ns: string; labels: string | null; fields: string | null; res: ServerResponse };
@@ -92,6 +93,11 @@ export class FakeKube {
   seed(obj: KubeObject): void {
     const resource = Object.keys(KINDS).find((r) => KINDS[r]!.kind === obj.kind)!;
     this.put(structuredClone(obj), resource, obj.metadata?.namespace ?? '');
+  }
+
+  /** Set a pod's log (a seeded stack pod's, e.g. the vLLM server's). */
+  setPodLog(ns: string, pod: string, text: string): void {
+    this.logs.set(`${ns}/${pod}`, text);
   }
 
   fault(f: ApiFault): void {
@@ -212,15 +218,15 @@ export class FakeKube {
     const p = u.pathname;
     if (p === '/version') return this.json(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0-fake' });
     if (p === '/api') return this.json(res, 200, { kind: 'APIVersions', versions: ['v1'] });
-    if (p === '/apis') return this.json(res, 200, { kind: 'APIGroupList', groups: [{ name: 'gateway.networking.k8s.io', versions: [{ groupVersion: 'gateway.networking.k8s.io/v1', version: 'v1' }] }] });
-    if (p === '/api/v1' || p === '/apis/gateway.networking.k8s.io/v1') {
-      const core = p === '/api/v1';
+    if (p === '/apis') return this.json(res, 200, { kind: 'APIGroupList', groups: ['gateway.networking.k8s.io', 'apps'].map((name) => ({ name, versions: [{ groupVersion: `${name}/v1`, version: 'v1' }] })) });
+    if (p === '/api/v1' || p === '/apis/gateway.networking.k8s.io/v1' || p === '/apis/apps/v1') {
+      const groupVersion = p === '/api/v1' ? 'v1' : p.slice('/apis/'.length);
       const resources = Object.entries(KINDS)
-        .filter(([, k]) => (k.apiVersion === 'v1') === core)
+        .filter(([, k]) => k.apiVersion === groupVersion)
         .map(([name, k]) => ({ name, kind: k.kind, namespaced: k.namespaced, verbs: ['create', 'get', 'list', 'watch', 'delete'] }));
-      return this.json(res, 200, { kind: 'APIResourceList', groupVersion: core ? 'v1' : 'gateway.networking.k8s.io/v1', resources });
+      return this.json(res, 200, { kind: 'APIResourceList', groupVersion, resources });
     }
-    const m = /^\/(?:api\/v1|apis\/gateway\.networking\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(log))?$/.exec(p);
+    const m = /^\/(?:api\/v1|apis\/gateway\.networking\.k8s\.io\/v1|apis\/apps\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(log))?$/.exec(p);
     let ns = m?.[1] ?? '';
     let resource = m?.[2] ?? '';
     let name = m?.[3];
