@@ -1,7 +1,8 @@
 /**
  * A fake Kubernetes API server on 127.0.0.1 that the real @kubernetes/client-node talks to:
  * discovery, create/get/list/watch/delete for namespaces, pods, PVCs, ConfigMaps, Services,
- * Events and Gateways, Status bodies for 404/409/422/403, pod logs, exec over WebSocket
+ * Events, Gateways and Deployments, Status bodies for 404/409/422/403 (422: validate.ts and the
+ * Kubernetes OpenAPI schemas, openapi.ts), pod logs, exec over WebSocket
  * (exec.ts), a scriptable kubelet (kubelet.ts) and injectable API faults. Every request is
  * logged for assertions. One per test file; `stop()` ends everything it started.
  */
@@ -14,6 +15,7 @@ import type { KubeObject } from '../../../src/platform/kubernetes/cluster.ts';
 import { createExecServer, runExec, type ExecFault, type ExecRecord } from './exec.ts';
 import { hostPathFor, Kubelet } from './kubelet.ts';
 import { matchesFields, matchesLabels } from './selectors.ts';
+import { loadOpenApi, openApiProblems } from './openapi.ts';
 import { validate } from './validate.ts';
 
 export interface RequestRecord {
@@ -148,6 +150,7 @@ export class FakeKube {
   }
 
   async start(): Promise<this> {
+    await loadOpenApi();
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
@@ -255,7 +258,8 @@ export class FakeKube {
       const obj: KubeObject = { ...body!, apiVersion: spec.apiVersion, kind: spec.kind };
       const meta = { ...obj.metadata, namespace: spec.namespaced ? ns : undefined, uid: `uid-${++this.rv}`, creationTimestamp: new Date().toISOString() };
       obj.metadata = meta as unknown as KubeObject['metadata'];
-      const problems = validate(obj);
+      // The semantic checks of validate.ts, then the OpenAPI schema (as a real API server: 422 Invalid).
+      const problems = [...validate(obj), ...openApiProblems(obj)];
       if (problems.length) return this.status(res, 422, 'Invalid', `${spec.kind} "${meta.name}" is invalid: ${problems.join(', ')}`);
       if (this.objects.has(key(meta.name!))) return this.status(res, 409, 'AlreadyExists', `${resource} "${meta.name}" already exists`);
       if (spec.kind === 'PersistentVolumeClaim') obj.status = { phase: 'Bound' };
