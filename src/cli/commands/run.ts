@@ -174,7 +174,7 @@ export const command: CliCommand = {
       if (skipRun) {
         checkRunnable(plan);
         preflight(plan, log);
-      } else selection.platform.check(plan, config, log);
+      } else selection.platform.check(plan, config, log, { resume: opts.resume !== undefined });
       for (const w of plan.warnings ?? []) log.warn(w);
       const shown = new Set<string>();
       for (const u of plan.units) {

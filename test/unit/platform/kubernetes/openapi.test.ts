@@ -29,7 +29,7 @@ function assertValid(obj: { kind?: string; metadata?: { name?: string } }): void
 }
 
 test('PVC (default and named storage class), ConfigMap, access pod, model-check pod', async () => {
-  for (const flags of [{}, { LLMDBENCH_VLLM_COMMON_PVC_STORAGE_CLASS: 'fast-rwx', LLMDBENCH_VLLM_COMMON_PVC_ACCESS_MODE: 'ReadWriteOnce', LLMDBENCH_HARNESS_PVC_SIZE: '1500Mi' }]) {
+  for (const flags of <Array<Record<string, string>>>[{}, { LLMDBENCH_VLLM_COMMON_PVC_STORAGE_CLASS: 'fast-rwx', LLMDBENCH_VLLM_COMMON_PVC_ACCESS_MODE: 'ReadWriteOnce', LLMDBENCH_HARNESS_PVC_SIZE: '1500Mi' }]) {
     const p = await plan(flags);
     const s = kubeSettings(p.units[0]!.config);
     assertValid(pvcManifest(s));
@@ -60,7 +60,7 @@ test('launcher pods: single, -j 3 with the start barrier, -d debug, several harn
 });
 
 test('-n: every printed document is valid against its kind schema', async () => {
-  for (const flags of [{ LLMDBENCH_HARNESS_LOAD_PARALLELISM: '2' }, { LLMDBENCH_HARNESS_DEBUG: '1' }, { LLMDBENCH_HARNESS_NAME: 'nop' }]) {
+  for (const flags of <Array<Record<string, string>>>[{ LLMDBENCH_HARNESS_LOAD_PARALLELISM: '2' }, { LLMDBENCH_HARNESS_DEBUG: '1' }, { LLMDBENCH_HARNESS_NAME: 'nop' }]) {
     const docs = parseAllDocuments(formatDryRun(await plan(flags))).map((d) => d.toJS() as { kind?: string; metadata?: { name?: string } });
     assert.ok(docs.length >= 4, `${docs.length} documents`);
     assert.deepEqual([...new Set(docs.map((d) => d.kind))].sort(), ['ConfigMap', 'PersistentVolumeClaim', 'Pod']);
