@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { runHarness } from '../../../../src/harness/common/run-harness.ts';
 import { nop } from '../../../../src/harness/nop/index.ts';
 import { fileLogReader } from '../../../../src/harness/server-log.ts';
@@ -128,6 +128,12 @@ test('llmdbench harness (nop, in the launcher pod): the vLLM pod log via the API
   assert.equal((parse(readFileSync(join(results, 'result.yaml'), 'utf8')) as Obj)['metrics'][0]['llmdbench']['source'], 'pod stack/vllm-standalone-qwen3-0-6b-7c9d-abcde container vllm-standalone');
   assert.equal(readFileSync(join(results, 'vLLM_Standalone', 'vllm.log'), 'utf8'), readFileSync(FIXTURE, 'utf8'));
   assert.ok(kube.requests.some((q) => q.rbac === 'get pods/log' && q.path.includes('vllm-standalone-qwen3-0-6b-7c9d-abcde')));
+  // least privilege: every call the launcher pod made is granted by rbac.yaml's nop log-reader Role.
+  const roles = parseAllDocuments(readFileSync(join(repoRoot, 'deploy', 'kubernetes', 'rbac.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string }; rules?: Array<{ resources: string[]; verbs: string[] }> });
+  const role = roles.find((r) => r.kind === 'Role' && r.metadata.name === 'llmdbench-nop-log-reader')!;
+  const granted = new Set(role.rules!.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`))));
+  const used = new Set(kube.requests.map((q) => q.rbac).filter((x): x is string => x !== undefined));
+  assert.deepEqual([...used].filter((u) => !granted.has(u)), [], `used: ${[...used].join(', ')}`);
 
   // The same log from the file source, in process.
   const fileResults = join(dir, 'file-results');
