@@ -131,7 +131,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   v({ name: 'LLMDBENCH_CLUSTER_URL', default: 'auto', description: 'Cluster API URL; auto = current kube context' }),
   v({ name: 'LLMDBENCH_KUBECONFIG', secret: false, description: 'Kubeconfig file of the Kubernetes executor (a path, not its contents); empty: $KUBECONFIG, ~/.kube/config, else in-cluster' }),
   v({ name: 'LLMDBENCH_KUBECONTEXT', description: 'Kubeconfig context of the Kubernetes executor; empty: the current context' }),
-  v({ name: 'LLMDBENCH_HARNESS_NO_CLEANUP', default: '0', check: 'flag01', description: 'Keep launcher pods after collecting their results (1)' }),
+  v({ name: 'LLMDBENCH_HARNESS_NO_CLEANUP', default: '0', flag: '--no-cleanup', check: 'flag01', description: 'Keep launcher pods after collecting their results (1)' }),
   v({ name: 'LLMDBENCH_HARNESS_START_BARRIER_S', default: '3', check: 'non-negative-int', description: 'With -j N on Kubernetes: seconds between the last pod running and the common start time' }),
   v({ name: 'LLMDBENCH_BASE64_CONTEXT_CONTENTS', secret: true, description: 'Path of the minified kubeconfig passed (base64) to the pod; set at run time' }),
   // --- credentials and cluster objects ------------------------------------------

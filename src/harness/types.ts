@@ -55,7 +55,10 @@ export interface HarnessRunContext {
 }
 
 /** What a harness's preflight check sees: the rendered profile and the settings, no endpoint yet. */
-export type HarnessPreflightContext = Pick<HarnessRunContext, 'profile' | 'profileName' | 'config' | 'log'>;
+export type HarnessPreflightContext = Pick<HarnessRunContext, 'profile' | 'profileName' | 'config' | 'log'> & {
+  /** The platform will hand the serving engine's log as `serverLog` (Kubernetes: the vLLM pod's, read in the launcher pod). */
+  serverLogSupplied?: boolean;
+};
 
 /** One stage of a harness's load, as the engine runs it and the progress display counts it. */
 export interface HarnessStage {

@@ -22,14 +22,14 @@ export function checkRunnable(plan: RunPlan): void {
  * Every unit's harness preflight: a profile that cannot run (e.g. its data would need the
  * network) fails here. Each distinct profile text is checked once.
  */
-export function preflight(plan: RunPlan, log: Logger): void {
+export function preflight(plan: RunPlan, log: Logger, opts: { serverLogSupplied?: boolean } = {}): void {
   const seen = new Set<string>();
   for (const unit of plan.units) {
     const plugin = harnesses.get(unit.harness);
     const key = `${unit.harness}\0${unit.profileText}`;
     if (!plugin.preflight || seen.has(key)) continue;
     seen.add(key);
-    plugin.preflight({ profile: unit.profile, profileName: unit.profileName, config: unit.config, log });
+    plugin.preflight({ profile: unit.profile, profileName: unit.profileName, config: unit.config, log, ...(opts.serverLogSupplied ? { serverLogSupplied: true } : {}) });
   }
 }
 

@@ -176,7 +176,7 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
     checkRunnable(plan);
     preflight(plan, log);
   } else {
-    selection.platform.check(plan, config, log);
+    selection.platform.check(plan, config, log, { resume: opts.resume !== undefined });
     // One run, one folder: results of an earlier run are never appended to (--resume
     // continues a run on purpose: it keeps complete folders and moves the rest aside).
     if (opts.resume === undefined) checkFreshResults(plan);
