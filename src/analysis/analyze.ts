@@ -5,7 +5,7 @@
  * load-generator health, write analysis/<dir>/summary.json and summary.txt, and the llm-d
  * benchmark reports v0.1/v0.2/v0.2.1 from the harness's native files (report/end-of-run.ts).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { describeBadLine, forEachRecord, type BadRecordLine } from '../engine/record/reader.ts';
@@ -13,8 +13,11 @@ import type { RequestRecord } from '../engine/types.ts';
 import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
 import { HEALTH_FILE, RECORDS_FILE, type LoadgenHealthFile, type ResultSummary } from '../metrics/seed-summary.ts';
 import type { Logger } from '../util/logger.ts';
+import type { LlmdbenchError } from '../util/errors.ts';
+import { writeFailure, writeFileAtomic } from '../util/files.ts';
 import { definitionsFor } from './definitions.ts';
 import { RUN_METADATA_FILE } from './metadata.ts';
+import { COMPLETE_MARKER } from './marker.ts';
 import { METRICS_DIR, monitoringBrief, summarizeMetricsDir, type MonitoringBrief } from './monitoring.ts';
 import { formatSummaryText, summarizeRecordStream } from './summary.ts';
 import { writeRunReports } from './report/end-of-run.ts';
@@ -24,6 +27,10 @@ export interface AnalyzeOptions {
   definitions?: MetricDefinitionSet;
   /** Bad record lines are warned here (they are also listed in the summary). */
   log?: Logger;
+  /** Why the directory is incomplete (-z), written into the summary. */
+  incompleteReasons?: string[];
+  /** Writing summary.json/txt failed; without it the E_WRITE error is thrown. */
+  onWriteError?: (err: LlmdbenchError) => void;
   /** The attempt this result is (when it took more than one). */
   attempt?: { number: number; failedAttempts: string[] };
 }
@@ -42,33 +49,46 @@ export async function analyzeResultDir(name: string, resultsDir: string, analysi
   for (const b of bad) opts.log?.warn(b);
   if (summary.requests.total === 0) return undefined;
   if (bad.length > 0) summary.bad_record_lines = bad;
+  if (opts.incompleteReasons?.length) summary.incomplete_reasons = opts.incompleteReasons;
   if (opts.attempt) summary.attempt = { number: opts.attempt.number, failed_attempts: opts.attempt.failedAttempts };
   const hf = join(resultsDir, HEALTH_FILE);
   if (existsSync(hf)) summary.loadgen_health = JSON.parse(readFileSync(hf, 'utf8')) as LoadgenHealthFile;
   if (monitoring) summary.monitoring = monitoring;
-  writeSummary(analysisDir, summary);
+  writeSummary(analysisDir, summary, opts);
   return summary;
 }
 
 /** -f: summarise the scraped snapshots (writes metrics/processed/*), with the scraper's own warnings. */
 function monitoringOf(resultsDir: string): MonitoringBrief | undefined {
   const rep = join(resultsDir, METRICS_DIR, 'scrape_report.json');
-  const warnings = existsSync(rep) ? ((JSON.parse(readFileSync(rep, 'utf8')) as { warnings?: string[] }).warnings ?? []) : [];
+  let warnings: string[] = [];
+  try {
+    if (existsSync(rep)) warnings = (JSON.parse(readFileSync(rep, 'utf8')) as { warnings?: string[] }).warnings ?? [];
+  } catch {
+    warnings = [`${rep} is not JSON (torn)`];
+  }
   const s = summarizeMetricsDir(resultsDir, warnings);
   return s ? monitoringBrief(s) : undefined;
 }
 
-function writeSummary(analysisDir: string, summary: ResultSummary): void {
-  mkdirSync(analysisDir, { recursive: true });
-  writeFileSync(join(analysisDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(join(analysisDir, 'summary.txt'), formatSummaryText(summary));
+/** summary.json / summary.txt; a full disk: the summary is still returned (the console shows it), the failure reported. */
+function writeSummary(analysisDir: string, summary: ResultSummary, opts: AnalyzeOptions): void {
+  try {
+    mkdirSync(analysisDir, { recursive: true });
+    writeFileAtomic(join(analysisDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileAtomic(join(analysisDir, 'summary.txt'), formatSummaryText(summary));
+  } catch (e) {
+    const err = writeFailure(join(analysisDir, 'summary.json'), e);
+    if (!opts.onWriteError) throw err;
+    opts.onWriteError(err);
+  }
 }
 
 /**
  * `-j N`: one summary over the records of every generator's results directory (streamed, file
  * after file): counts add up, percentiles come from the merged values (never averaged), the
- * throughputs are over the merged span (max end − min start) and, to check, their per-generator
- * sum. Written to `analysisDir`; undefined when no generator produced records.
+ * throughputs are over the merged span (max end − min start). Written to `analysisDir`;
+ * undefined when no generator produced records.
  */
 export async function analyzeMerged(name: string, resultsDirs: readonly string[], analysisDir: string, complete: boolean, opts: AnalyzeOptions = {}): Promise<ResultSummary | undefined> {
   const bad: BadRecordLine[] = [];
@@ -79,15 +99,48 @@ export async function analyzeMerged(name: string, resultsDirs: readonly string[]
   if (summary.requests.total === 0) return undefined;
   if (bad.length > 0) summary.bad_record_lines = bad.map(describeBadLine);
   summary.merged_from = resultsDirs.map((d) => basename(d));
-  writeSummary(analysisDir, summary);
+  writeSummary(analysisDir, summary, opts);
   return summary;
 }
-/** What run_metadata.yaml says about a result directory (absent file: complete, harness unknown). */
-function metadataOf(resultsDir: string): { complete: boolean; harness?: string } {
-  const file = join(resultsDir, RUN_METADATA_FILE);
-  if (!existsSync(file)) return { complete: true };
-  const m = (parse(readFileSync(file, 'utf8')) ?? {}) as { complete?: unknown; harness_name?: unknown };
-  return { complete: m.complete !== false, ...(typeof m.harness_name === 'string' ? { harness: m.harness_name } : {}) };
+
+/** What run_metadata.yaml says about a result directory (the harness that produced it). */
+function harnessOf(resultsDir: string): string | undefined {
+  try {
+    const m = (parse(readFileSync(join(resultsDir, RUN_METADATA_FILE), 'utf8')) ?? {}) as { harness_name?: unknown };
+    return typeof m.harness_name === 'string' ? m.harness_name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `-z`'s verdict on a result directory: complete only with the completion marker (written last,
+ * only when the run finished), run_metadata.yaml saying `complete: true`, every JSON/YAML file
+ * parsing, no leftover temporary (`.*.partial`) file and no torn records line. Returns the
+ * reasons it is incomplete (empty: complete).
+ */
+export function incompleteReasons(resultsDir: string, badRecordLines: number): string[] {
+  const reasons: string[] = [];
+  if (!existsSync(join(resultsDir, COMPLETE_MARKER))) reasons.push(`no ${COMPLETE_MARKER} (the run did not finish)`);
+  if (!existsSync(join(resultsDir, RUN_METADATA_FILE))) reasons.push(`${RUN_METADATA_FILE} is missing`);
+  for (const f of readdirSync(resultsDir).sort()) {
+    const file = join(resultsDir, f);
+    if (/^\..*\.partial$/.test(f)) {
+      reasons.push(`${f}: a file that was being written when the run stopped (torn)`);
+      continue;
+    }
+    try {
+      if (f.endsWith('.json')) JSON.parse(readFileSync(file, 'utf8'));
+      else if (/\.ya?ml$/.test(f)) {
+        const doc = parse(readFileSync(file, 'utf8')) as { complete?: unknown } | null;
+        if (f === RUN_METADATA_FILE && doc?.complete === false) reasons.push(`${RUN_METADATA_FILE} says complete: false`);
+      }
+    } catch (e) {
+      reasons.push(`${f}: torn (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  if (badRecordLines > 0) reasons.push(`${RECORDS_FILE}: ${badRecordLines} bad line(s)`);
+  return reasons;
 }
 
 /**
@@ -99,22 +152,31 @@ export async function reanalyze(workDir: string, opts: { log?: Logger } = {}): P
   const out: ResultSummary[] = [];
   for (const name of existsSync(resultsRoot) ? readdirSync(resultsRoot).sort() : []) {
     const dir = join(resultsRoot, name);
-    const meta = metadataOf(dir);
+    if (!statSync(dir).isDirectory()) continue;
+    // Bad lines counted streaming (never every record in memory).
+    const bad: BadRecordLine[] = [];
+    await forEachRecord(join(dir, RECORDS_FILE), () => undefined, bad);
+    const reasons = incompleteReasons(dir, bad.length);
+    for (const r of reasons) opts.log?.warn(`${name}: incomplete: ${r}`);
     mkdirSync(join(workDir, 'analysis', name), { recursive: true });
-    const s = await analyzeResultDir(name, dir, join(workDir, 'analysis', name), meta.complete, { definitions: definitionsFor(meta.harness), ...(opts.log ? { log: opts.log } : {}) });
+    const s = await analyzeResultDir(name, dir, join(workDir, 'analysis', name), reasons.length === 0, {
+      definitions: definitionsFor(harnessOf(dir)),
+      ...(opts.log ? { log: opts.log } : {}),
+      ...(reasons.length > 0 ? { incompleteReasons: reasons } : {}),
+    });
     if (s) out.push(s);
   }
   // -j N: the generators `<base>_1 … _N` (N ≥ 2) also get their merged summary `<base>_merged`.
   const groups = new Map<string, string[]>();
   for (const name of existsSync(resultsRoot) ? readdirSync(resultsRoot).sort() : []) {
     const m = /^(.*)_\d+$/.exec(name);
-    if (m) groups.set(m[1]!, [...(groups.get(m[1]!) ?? []), name]);
+    if (m && statSync(join(resultsRoot, name)).isDirectory()) groups.set(m[1]!, [...(groups.get(m[1]!) ?? []), name]);
   }
   for (const [base, names] of groups) {
     if (names.length < 2) continue;
     const dirs = names.map((n) => join(resultsRoot, n));
-    const meta = metadataOf(dirs[0]!);
-    const s = await analyzeMerged(`${base}_merged`, dirs, join(workDir, 'analysis', `${base}_merged`), dirs.every((d) => metadataOf(d).complete), { definitions: definitionsFor(meta.harness) });
+    const complete = dirs.every((d) => existsSync(join(d, COMPLETE_MARKER)));
+    const s = await analyzeMerged(`${base}_merged`, dirs, join(workDir, 'analysis', `${base}_merged`), complete, { definitions: definitionsFor(harnessOf(dirs[0]!)) });
     if (s) out.push(s);
   }
   return out;

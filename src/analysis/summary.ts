@@ -56,10 +56,12 @@ export function summarizeRecords(
 ): ResultSummary {
   const m = definitions.summarize(records);
   const byLabel: Record<string, number> = {};
+  const examples: Record<string, string> = {};
   for (const r of records) {
     if (!r.error) continue;
     const label = definitions.failureLabel(r);
     byLabel[label] = (byLabel[label] ?? 0) + 1;
+    examples[label] ??= r.error.message.split('\n')[0]!.slice(0, 200);
   }
   return toResultSummary(name, m, byLabel, complete);
 }
@@ -79,6 +81,7 @@ function toResultSummary(name: string, m: SeedMetrics, byLabel: Record<string, n
     itl_ms: dist(m.itlMs),
     failure_rate: m.failureRate,
     failures_by_label: byLabel,
+    ...(Object.keys(examples).length > 0 ? { failure_examples: examples } : {}),
     benchmark_duration_s: m.benchmarkDurationS,
   };
 }

@@ -25,7 +25,13 @@ export async function mergeGenerators(unit: RunUnit, outs: readonly UnitOutcome[
   const name = mergedName(unit.resultsDirs[0]!);
   const analysisDir = join(dirname(unit.analysisDirs[0]!), name);
   const complete = outs.length === unit.resultsDirs.length && outs.every((o) => o.complete);
-  const s = await analyzeMerged(name, unit.resultsDirs, analysisDir, complete, { definitions: definitionsFor(unit.harness), log });
-  if (s) log.info(`merged ${unit.resultsDirs.length} load generators -> ${analysisDir}`);
-  return s;
+  try {
+    const s = await analyzeMerged(name, unit.resultsDirs, analysisDir, complete, { definitions: definitionsFor(unit.harness), log });
+    if (s) log.info(`merged ${unit.resultsDirs.length} load generators -> ${analysisDir}`);
+    return s;
+  } catch (e) {
+    // The generators' own results stand; a merged summary that cannot be written is a warning.
+    log.warn(`could not write the merged summary ${analysisDir}: ${(e as Error).message}`);
+    return undefined;
+  }
 }
