@@ -38,14 +38,16 @@ export async function summarizeRecordStream(
     return summarizeRecords(name, all, complete, definitions);
   }
   const byLabel: Record<string, number> = {};
+  const examples: Record<string, string> = {};
   await source((r) => {
     acc.add(r);
     if (r.error) {
       const label = definitions.failureLabel(r);
       byLabel[label] = (byLabel[label] ?? 0) + 1;
+      examples[label] ??= r.error.message.split('\n')[0]!.slice(0, 200);
     }
   });
-  return toResultSummary(name, acc.result(), byLabel, complete);
+  return toResultSummary(name, acc.result(), byLabel, examples, complete);
 }
 
 export function summarizeRecords(
@@ -63,10 +65,10 @@ export function summarizeRecords(
     byLabel[label] = (byLabel[label] ?? 0) + 1;
     examples[label] ??= r.error.message.split('\n')[0]!.slice(0, 200);
   }
-  return toResultSummary(name, m, byLabel, complete);
+  return toResultSummary(name, m, byLabel, examples, complete);
 }
 
-function toResultSummary(name: string, m: SeedMetrics, byLabel: Record<string, number>, complete: boolean): ResultSummary {
+function toResultSummary(name: string, m: SeedMetrics, byLabel: Record<string, number>, examples: Record<string, string>, complete: boolean): ResultSummary {
   return {
     name,
     complete,

@@ -5,7 +5,7 @@
  * writes it, our command line apart), analyse with the harness's definitions, and write the
  * completion marker LAST, only when the unit finished (a resume skips exactly those).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/files.ts';
 import { basename, join } from 'node:path';
 import { definitionsFor } from '../analysis/definitions.ts';
