@@ -26,3 +26,8 @@ export { goodput, GoodputAccumulator, parseSlo, sloFromInferencePerf, sloFromVll
 export type { Goodput, Slo, SloMetric } from './slo.ts';
 export { seedDistributions } from './seed-distributions.ts';
 export type { SeedDistributions } from './seed-distributions.ts';
+export { vllmBenchDefinitions, vllmSeedMetrics } from './vllm-bench-definitions.ts';
+export { lmbenchDefinitions, lmbenchSeedMetrics } from './lmbench-definitions.ts';
+export { lmbenchRow, lmbenchSummary, lmbenchDerived } from './lmbench.ts';
+export type { LmbenchRow, LmbenchSummary } from './lmbench.ts';
+export { isWarmup, measured, PHASE_TAG } from './warmup.ts';
