@@ -5,9 +5,9 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { normalizeEndpoint } from '../../config/checks.ts';
-import type { Logger } from '../../util/logger.ts';
+import { createLogger, type Logger } from '../../util/logger.ts';
 
 export interface Target {
   url: string;
@@ -42,13 +42,33 @@ export interface TargetOptions {
   simConfig?: Record<string, unknown>;
 }
 
+/**
+ * Loads the model's tokenizer into the process-wide cache (engine/tokenizer keeps it per file), so
+ * the harness's own request for it is free. Only when it is local (a path, the HF cache, the
+ * shipped Llama-3 one): no download, no building of a fallback the harness may not want.
+ */
+async function warmTokenizer(model: string): Promise<void> {
+  try {
+    const { findInHubCache, hubCacheDir, isLlama3Family, loadTokenizer } = await import('../../engine/tokenizer/index.ts');
+    if (!isAbsolute(model) && !isLlama3Family(model) && findInHubCache(model, hubCacheDir()) === undefined) return;
+    await loadTokenizer({ model, log: createLogger('silent') });
+  } catch {
+    // the harness loads it again and reports any problem itself
+  }
+}
+
 export async function openTarget(endpointUrl: string | undefined, model: string, log: Logger, preset?: string, opts: TargetOptions = {}): Promise<Target> {
   if (endpointUrl) return { url: normalizeEndpoint(endpointUrl), embedded: false, stop: async () => {} };
   const { startEmbeddedSimulator } = await import('../../sim/embedded.ts');
   const logDir = opts.serverLog ? mkdtempSync(join(tmpdir(), 'llmdbench-sim-log-')) : undefined;
   const logFile = logDir ? join(logDir, 'vllm.log') : undefined;
   const config = { ...(opts.simConfig ?? {}), ...(logFile ? { 'startup-log': logFile } : {}) };
-  const sim = await startEmbeddedSimulator({ model, log, ...(preset ? { preset } : {}), config });
+  const starting = startEmbeddedSimulator({ model, log, ...(preset ? { preset } : {}), config });
+  starting.catch(() => {}); // awaited below; not an unhandled rejection while the tokenizer loads
+  // The child boots (and loads its tokenizer) on another core meanwhile: the first request then
+  // does not wait for two tokenizer loads one after the other.
+  await warmTokenizer(model);
+  const sim = await starting;
   log.info(`embedded simulator serving ${model} at ${sim.url}${logFile ? ` (start-up log ${logFile})` : ''}`);
   let stopped = false;
   return {

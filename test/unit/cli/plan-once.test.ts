@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { main } from '../../../src/cli/index.ts';
-import { planCalls } from '../../../src/cli/commands/run.ts';
+import { planCalls } from '../../../src/cli/commands/run-action.ts';
 
 /** Run main() with no inherited LLMDBENCH_* variables and stdout captured. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string }> {
