@@ -114,6 +114,9 @@ export async function run(options: BenchmarkOptions & RunControl = {}): Promise<
     return { workDir: p.workDir, endpointUrl: '', interrupted: false, ok: summaries.length > 0, units: summaries.map((s) => ({ resultsDir: join(p.workDir, 'results', s.name), analysisDir: join(p.workDir, 'analysis', s.name), complete: s.complete, rc: s.complete ? 0 : 1, resumed: false, summary: s })) };
   }
   const out = await executeRun(p, hooks);
+  // A result file could not be written (a full disk): what fitted is on disk; the error says where and why.
+  const writeError = out.units.find((u) => u.writeError)?.writeError;
+  if (writeError) throw writeError;
   const units = out.units.map((u) => ({
     resultsDir: u.resultsDir,
     analysisDir: u.analysisDir,

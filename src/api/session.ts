@@ -16,12 +16,13 @@ import { buildPlan, WORKDIR_PLACEHOLDER, type BuildPlanOptions } from '../plan/b
 import type { RunPlan } from '../plan/types.ts';
 import { selectPlatform, type PlatformSelection } from '../platform/select.ts';
 import type { ExecuteOptions, RunOutcome } from '../platform/types.ts';
-import { checkRunnable, preflight } from '../run/checks.ts';
+import { checkFreshResults, checkRunnable, preflight } from '../run/checks.ts';
 import { resumeFlags, writeRunRecord } from '../run/run-record.ts';
 import { reanalyze } from '../analysis/analyze.ts';
 import type { ResultSummary } from '../metrics/seed-summary.ts';
 import { formatIssue, type LocatedIssue } from '../harness/validate.ts';
 import { LlmdbenchError } from '../util/errors.ts';
+import { mkdirCause } from '../util/files.ts';
 import type { Logger } from '../util/logger.ts';
 import { prepareDataset } from './dataset.ts';
 import { packageVersion } from './version.ts';
@@ -103,7 +104,12 @@ export function checkRun(p: PlannedRun, log: Logger): void {
   if (p.skipRun) {
     checkRunnable(p.plan);
     preflight(p.plan, log);
-  } else p.selection.platform.check(p.plan, p.config, log);
+  } else {
+    p.selection.platform.check(p.plan, p.config, log, { resume: p.resume !== undefined });
+    // One run, one folder: results of an earlier run are never appended to (--resume
+    // continues a run on purpose: it keeps complete folders and moves the rest aside).
+    if (p.resume === undefined) checkFreshResults(p.plan);
+  }
   for (const w of p.plan.warnings ?? []) log.warn(w);
   const shown = new Set<string>();
   for (const u of p.plan.units) {
@@ -125,7 +131,7 @@ function makeWorkDir(workDir: string): void {
   try {
     mkdirSync(workDir, { recursive: true });
   } catch (e) {
-    throw new LlmdbenchError('E_WORKDIR', `cannot create the work directory ${workDir}: ${(e as Error).message}`, { kind: 'environment', cause: e, hint: 'choose a writable directory with --workdir or LLMDBENCH_CONTROL_WORK_DIR' });
+    throw new LlmdbenchError('E_WORKDIR', `cannot create the work directory ${workDir}: ${mkdirCause(workDir, e)}`, { kind: 'environment', cause: e, hint: 'choose a writable directory with --workdir or LLMDBENCH_CONTROL_WORK_DIR' });
   }
 }
 

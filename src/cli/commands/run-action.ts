@@ -117,5 +117,9 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
     if (reports > 0) process.stdout.write(`reports: ${reports} llm-d benchmark report files (v0.1, v0.2, v0.2.1) in ${join(out.workDir, 'analysis')}/<run>/\n`);
   }
   if (out.interrupted) log.warn('the run was interrupted: results written so far are kept and marked incomplete');
+  // A result file could not be written (a full disk): the summary above is what fitted;
+  // the error (path and cause) ends the run with exit 3.
+  const writeError = out.units.find((u) => u.writeError)?.writeError;
+  if (writeError) throw writeError;
   ctx.setExitCode(exitCodeOf(out));
 }
