@@ -35,7 +35,7 @@ export interface BenchmarkOptions {
   executor?: 'local' | 'kubernetes';
   /** Any other LLMDBENCH_* value, as a flag would set it. */
   settings?: Readonly<Record<string, string>>;
-  /** The environment the settings are resolved in; default process.env. */
+  /** The environment the settings are resolved in; default: this process's. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Base for relative paths; default process.cwd(). */
   cwd?: string;
