@@ -2,9 +2,9 @@
  * The analysis step for one result directory (and `-z`: for every result directory a work
  * directory holds): read records.jsonl with the one strict reader (bad lines reported with file
  * and line, counted), summarise with the producing harness's definitions, carry the
- * load-generator health, write analysis/<dir>/summary.json and summary.txt.
+ * load-generator health, then run every reporter (summary.json/.txt, plots, report.html, ...).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describeBadLine, scanRecords } from '../engine/record/reader.ts';
@@ -13,7 +13,8 @@ import { HEALTH_FILE, RECORDS_FILE, type LoadgenHealthFile, type ResultSummary }
 import type { Logger } from '../util/logger.ts';
 import { definitionsFor } from './definitions.ts';
 import { RUN_METADATA_FILE } from './metadata.ts';
-import { formatSummaryText, summarizeRecords } from './summary.ts';
+import { reportResult } from './reporters/registry.ts';
+import { summarizeRecords } from './summary.ts';
 
 export interface AnalyzeOptions {
   /** The producing harness's definitions; default inference-perf's. */
@@ -35,9 +36,8 @@ export async function analyzeResultDir(name: string, resultsDir: string, analysi
   if (opts.attempt) summary.attempt = { number: opts.attempt.number, failed_attempts: opts.attempt.failedAttempts };
   const hf = join(resultsDir, HEALTH_FILE);
   if (existsSync(hf)) summary.loadgen_health = JSON.parse(readFileSync(hf, 'utf8')) as LoadgenHealthFile;
-  mkdirSync(analysisDir, { recursive: true });
-  writeFileSync(join(analysisDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(join(analysisDir, 'summary.txt'), formatSummaryText(summary));
+  // The reporters (reporters/registry.ts) write summary.json/.txt, the plots, report.html...
+  await reportResult({ name, resultsDir, analysisDir, summary, ...(opts.log ? { log: opts.log } : {}) });
   return summary;
 }
 

@@ -20,6 +20,8 @@ import { installInterrupts } from '../../run/signals.ts';
 import { checkRunnable, preflight } from '../../run/checks.ts';
 import { formatFinalTable } from '../../analysis/table.ts';
 import { reanalyze } from '../../analysis/analyze.ts';
+import { reportWorkDir } from '../../analysis/reporters/registry.ts';
+import type { WorkDirResult } from '../../analysis/reporters/types.ts';
 import type { RunOutcome } from '../../platform/types.ts';
 import { createLogger, type Logger } from '../../util/logger.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
@@ -33,6 +35,12 @@ function packageVersion(): string {
 }
 
 /** The work directory's path: the configured one, else a new temporary one (created only once the plan holds). */
+/** The work directory's reports (plots, report.html...); the HTML report's path when written. */
+async function workDirReport(workDir: string, results: WorkDirResult[], log: Logger): Promise<string | undefined> {
+  const files = await reportWorkDir({ workDir, results, log });
+  return files.html?.[0];
+}
+
 function workDirFor(config: EffectiveConfig): string {
   const configured = config.get('LLMDBENCH_CONTROL_WORK_DIR');
   if (configured) return resolve(configured);
@@ -188,7 +196,8 @@ export const command: CliCommand = {
         log.info(`work directory: ${workDir}`);
         const summaries = await reanalyze(workDir, { log });
         if (summaries.length === 0) log.warn(`-z: no results to analyse under ${join(workDir, 'results')}`);
-        process.stdout.write(opts.json ? `${JSON.stringify({ workDir, results: summaries }, null, 2)}\n` : formatFinalTable(summaries));
+        const report = await workDirReport(workDir, summaries.map((s) => ({ summary: s, resultsDir: join(workDir, 'results', s.name), analysisDir: join(workDir, 'analysis', s.name) })), log);
+        process.stdout.write(opts.json ? `${JSON.stringify({ workDir, results: summaries, ...(report ? { report } : {}) }, null, 2)}\n` : formatFinalTable(summaries) + (report ? `\nreport: ${report}\n` : ''));
         return;
       }
 
@@ -219,6 +228,7 @@ export const command: CliCommand = {
         display?.stop();
       }
       const summaries = out.units.flatMap((u) => (u.summary ? [u.summary] : []));
+      const report = await workDirReport(out.workDir, out.units.flatMap((u) => (u.summary ? [{ summary: u.summary, resultsDir: u.resultsDir, analysisDir: u.analysisDir }] : [])), log);
       if (opts.json) {
         const results = out.units.map((u) => ({
           resultsDir: u.resultsDir,
@@ -229,10 +239,10 @@ export const command: CliCommand = {
           ...(u.error ? { error: u.error } : {}),
           summary: u.summary ?? null,
         }));
-        process.stdout.write(`${JSON.stringify({ workDir: out.workDir, endpointUrl: out.endpointUrl, interrupted: out.interrupted, results }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ workDir: out.workDir, endpointUrl: out.endpointUrl, interrupted: out.interrupted, results, ...(report ? { report } : {}) }, null, 2)}\n`);
       } else {
         process.stdout.write(formatFinalTable(summaries));
-        process.stdout.write(`\nresults: ${join(out.workDir, 'results')}\nanalysis: ${join(out.workDir, 'analysis')}\n`);
+        process.stdout.write(`\nresults: ${join(out.workDir, 'results')}\nanalysis: ${join(out.workDir, 'analysis')}\n${report ? `report: ${report}\n` : ''}`);
       }
       if (out.interrupted) log.warn('the run was interrupted: results written so far are kept and marked incomplete');
       ctx.setExitCode(exitCodeOf(out));
