@@ -18,7 +18,7 @@ th:first-child,td:first-child{text-align:left}
 thead th{background:#f0f0f0;position:sticky;top:0}
 .scroll{overflow-x:auto}
 figure{margin:1em 0;background:#fff;border:1px solid #ddd;padding:8px}
-figure svg{width:100%;height:auto;display:block}
+figure svg{width:100%;height:auto;max-height:85vh;display:block}
 figcaption{font-size:.9em;color:#555;margin-top:4px}
 pre{background:#fff;border:1px solid #ddd;padding:8px;overflow-x:auto;font-size:.85em}
 .ok{color:#1a7f37;font-weight:bold}.bad{color:#c62828;font-weight:bold}

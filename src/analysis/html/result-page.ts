@@ -40,7 +40,7 @@ export function resultPage(s: ResultSummary, resultsDir: string, plots: InlinePl
     ['complete', s.complete ? 'yes' : 'NO (interrupted)'],
   ];
   const sections: Section[] = [
-    { id: 'run', title: 'Run', html: table(['', ''], facts.map(([k, v]) => [esc(k), esc(v)])) },
+    { id: 'run', title: 'Run', html: table(['', 'value'], facts.map(([k, v]) => [esc(k), esc(v)])) },
     { id: 'summary', title: 'Summary', html: metricsTable([s], ['value']) },
     {
       id: 'plots',

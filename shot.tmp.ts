@@ -1,0 +1,11 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const p = await b.newPage({ viewport: { width: 1280, height: 900 } });
+const errs: string[] = [];
+p.on('console', (m) => { if (m.type() === 'error') errs.push(m.text()); });
+p.on('pageerror', (e) => errs.push(String(e)));
+await p.goto('file://' + process.argv[2]);
+const ys = process.argv.slice(4).map(Number);
+for (const [i, y] of ys.entries()) await p.screenshot({ path: `${process.argv[3]}-${i}.png`, clip: { x: 0, y, width: 1280, height: 900 }, fullPage: true });
+console.log('errors', errs);
+await b.close();
