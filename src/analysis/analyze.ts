@@ -21,6 +21,8 @@ export interface AnalyzeOptions {
   definitions?: MetricDefinitionSet;
   /** Bad record lines are warned here (they are also listed in the summary). */
   log?: Logger;
+  /** Interrupted: write the summary only, skip the slow reporters (plots, HTML). */
+  quick?: boolean;
   /** The attempt this result is (when it took more than one). */
   attempt?: { number: number; failedAttempts: string[] };
 }
@@ -37,7 +39,7 @@ export async function analyzeResultDir(name: string, resultsDir: string, analysi
   const hf = join(resultsDir, HEALTH_FILE);
   if (existsSync(hf)) summary.loadgen_health = JSON.parse(readFileSync(hf, 'utf8')) as LoadgenHealthFile;
   // The reporters (reporters/registry.ts) write summary.json/.txt, the plots, report.html...
-  await reportResult({ name, resultsDir, analysisDir, summary, ...(opts.log ? { log: opts.log } : {}) });
+  await reportResult({ name, resultsDir, analysisDir, summary, ...(opts.log ? { log: opts.log } : {}) }, { quick: opts.quick === true });
   return summary;
 }
 

@@ -25,6 +25,7 @@ function inlinePlots(dir: string, types: ReadonlyArray<PlotType<never>>): Inline
 
 export const htmlReporter: Reporter = {
   kind: 'html',
+  slow: true,
   description: 'report.html: one self-contained page per result directory and per work directory (configuration, summary, plots, load-generator health, notes)',
   forResult(ctx) {
     const f = join(ctx.analysisDir, HTML_REPORT_FILE);

@@ -27,6 +27,7 @@ function requestedRates(resultsDir: string): Record<number, number> {
 
 export const plotsReporter: Reporter = {
   kind: 'plots',
+  slow: true,
   description: 'plots (SVG + PNG): latency histograms and CDFs, timeline, token rate, per-stage latency vs throughput; per work directory throughput vs latency',
   async forResult(ctx) {
     const data = await collectPlotData(ctx.name, join(ctx.resultsDir, RECORDS_FILE), requestedRates(ctx.resultsDir));

@@ -17,9 +17,16 @@ export const reporters = new Registry<string, Reporter>('reporter').register(sum
 /** What the reporters wrote, by kind. */
 export type ReportFiles = Record<string, string[]>;
 
-async function runAll(ctx: { log?: ResultReportContext['log'] }, label: string, call: (r: Reporter) => Promise<string[]> | string[] | undefined): Promise<ReportFiles> {
+/** Options of a reporting pass. */
+export interface ReportOptions {
+  /** Skip the slow reporters (plots, HTML): the run was interrupted and should exit now. */
+  quick?: boolean;
+}
+
+async function runAll(ctx: { log?: ResultReportContext['log'] }, label: string, o: ReportOptions, call: (r: Reporter) => Promise<string[]> | string[] | undefined): Promise<ReportFiles> {
   const out: ReportFiles = {};
   for (const r of reporters.all()) {
+    if (o.quick && r.slow) continue;
     try {
       const files = await call(r);
       if (files) out[r.kind] = files;
@@ -32,15 +39,15 @@ async function runAll(ctx: { log?: ResultReportContext['log'] }, label: string, 
 }
 
 /** Every reporter's files for one result directory. */
-export function reportResult(ctx: ResultReportContext): Promise<ReportFiles> {
+export function reportResult(ctx: ResultReportContext, o: ReportOptions = {}): Promise<ReportFiles> {
   mkdirSync(ctx.analysisDir, { recursive: true });
-  return runAll(ctx, ctx.name, (r) => r.forResult?.(ctx));
+  return runAll(ctx, ctx.name, o, (r) => r.forResult?.(ctx));
 }
 
 /** Every reporter's files for a work directory (after all its results were analysed). */
-export function reportWorkDir(ctx: Omit<WorkDirReportContext, 'analysisRoot'>): Promise<ReportFiles> {
+export function reportWorkDir(ctx: Omit<WorkDirReportContext, 'analysisRoot'>, o: ReportOptions = {}): Promise<ReportFiles> {
   const analysisRoot = join(ctx.workDir, 'analysis');
   mkdirSync(analysisRoot, { recursive: true });
   const full: WorkDirReportContext = { ...ctx, analysisRoot };
-  return runAll(ctx, ctx.workDir, (r) => r.forWorkDir?.(full));
+  return runAll(ctx, ctx.workDir, o, (r) => r.forWorkDir?.(full));
 }

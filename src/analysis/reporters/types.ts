@@ -37,6 +37,8 @@ export interface Reporter {
   description: string;
   /** A failure of a required reporter fails the analysis; any other is warned and skipped. */
   required?: boolean;
+  /** Takes seconds (plots, HTML): skipped when the run was interrupted, so Ctrl-C exits fast; `-z` draws them later. */
+  slow?: boolean;
   /** Write this reporter's files for one result directory; returns the paths written. */
   forResult?(ctx: ResultReportContext): Promise<string[]> | string[];
   /** Write this reporter's files for the work directory; returns the paths written. */

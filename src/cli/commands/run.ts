@@ -36,7 +36,11 @@ function packageVersion(): string {
 
 /** The work directory's path: the configured one, else a new temporary one (created only once the plan holds). */
 /** The work directory's reports (plots, report.html...); the HTML report's path when written. */
-async function workDirReport(workDir: string, results: WorkDirResult[], log: Logger): Promise<string | undefined> {
+async function workDirReport(workDir: string, results: WorkDirResult[], log: Logger, interrupted = false): Promise<string | undefined> {
+  if (interrupted) {
+    log.info(`plots and HTML report skipped (interrupted): \`llmdbench run -z --workdir ${workDir}\` draws them`);
+    return undefined;
+  }
   const files = await reportWorkDir({ workDir, results, log });
   return files.html?.[0];
 }
@@ -228,7 +232,7 @@ export const command: CliCommand = {
         display?.stop();
       }
       const summaries = out.units.flatMap((u) => (u.summary ? [u.summary] : []));
-      const report = await workDirReport(out.workDir, out.units.flatMap((u) => (u.summary ? [{ summary: u.summary, resultsDir: u.resultsDir, analysisDir: u.analysisDir }] : [])), log);
+      const report = await workDirReport(out.workDir, out.units.flatMap((u) => (u.summary ? [{ summary: u.summary, resultsDir: u.resultsDir, analysisDir: u.analysisDir }] : [])), log, out.interrupted);
       if (opts.json) {
         const results = out.units.map((u) => ({
           resultsDir: u.resultsDir,
