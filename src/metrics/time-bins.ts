@@ -13,7 +13,7 @@ type Field = (typeof FIELDS)[number];
 
 /** One bin of the finished series; rates per second, latencies in ms. */
 export interface TimeBin {
-  /** Bin start, seconds from the first send. */
+  /** Bin start, seconds from the start of the bin holding the first send (bins sit on a grid of their width). */
   tS: number;
   widthS: number;
   requestsPerS: number;
@@ -112,7 +112,7 @@ export class TimeBins {
       const ttftN = sum('ttftN');
       const e2eN = sum('e2eN');
       out.push({
-        tS: Math.max(0, (this.start(g) - this.firstSent) / 1000),
+        tS: (this.start(g) - this.start(first)) / 1000,
         widthS: width / 1000,
         requestsPerS: sum('sent') * per,
         completionsPerS: sum('done') * per,

@@ -22,6 +22,11 @@ export function timelinePlot(d: PlotData): VlSpec | undefined {
     { t: b.tS, v: b.completionsPerS, s: 'completed' },
     ...(b.failuresPerS > 0 ? [{ t: b.tS, v: b.failuresPerS, s: 'failed' }] : []),
   ]);
+  // Step series end where the last bin ends, not where it starts.
+  const last = d.timeline[d.timeline.length - 1]!;
+  const end = last.tS + last.widthS;
+  rates.push({ t: end, v: last.requestsPerS, s: 'sent' }, { t: end, v: last.completionsPerS, s: 'completed' });
+  const inFlight = [...d.timeline.map((b) => ({ t: b.tS, v: b.inFlight })), { t: end, v: last.inFlight }];
   const line = { type: 'line', strokeWidth: 2.5, point: d.timeline.length <= 60 };
   return {
     title: { text: 'Latency, requests in flight and request rate over time', subtitle: [d.name, `${w < 1 ? `${Math.round(w * 1000)} ms` : `${w} s`} bins; latency by the time a request was sent`] },
@@ -36,7 +41,7 @@ export function timelinePlot(d: PlotData): VlSpec | undefined {
       {
         ...size,
         title: 'requests in flight',
-        data: { values: d.timeline.map((b) => ({ t: b.tS, v: b.inFlight })) },
+        data: { values: inFlight },
         mark: { type: 'area', interpolate: 'step-after', color: '#72b7b2', opacity: 0.8 },
         encoding: { x: X, y: { field: 'v', type: 'quantitative', title: 'in flight (requests)' } },
       },
@@ -44,7 +49,7 @@ export function timelinePlot(d: PlotData): VlSpec | undefined {
         ...size,
         title: 'request rate (req/s)',
         data: { values: rates },
-        mark: { ...line, interpolate: 'step-after' },
+        mark: { ...line, interpolate: 'step-after', point: false },
         encoding: { x: X, y: { field: 'v', type: 'quantitative', title: 'requests/s' }, color: { field: 's', type: 'nominal', title: null, scale: { domain: ['sent', 'completed', 'failed'], range: ['#4c78a8', '#54a24b', '#e45756'] } } },
       },
     ],

@@ -9,7 +9,8 @@ export function tokenRatePlot(d: PlotData): VlSpec | undefined {
   return {
     title: { text: 'Output token rate over time', subtitle: [d.name, `${w < 1 ? `${Math.round(w * 1000)} ms` : `${w} s`} bins; tokens counted when their chunk arrived`] },
     ...WIDE,
-    data: { values: d.timeline.map((b) => ({ t: b.tS, v: b.outputTokensPerS })) },
+    // The last step ends where its bin ends.
+    data: { values: [...d.timeline.map((b) => ({ t: b.tS, v: b.outputTokensPerS })), { t: d.timeline.at(-1)!.tS + w, v: d.timeline.at(-1)!.outputTokensPerS }] },
     mark: { type: 'area', interpolate: 'step-after', color: '#4c78a8', opacity: 0.85, line: { color: '#2d4f73' } },
     encoding: {
       x: { field: 't', type: 'quantitative', title: 'time since the first request (s)' },
