@@ -71,8 +71,8 @@ const q = (h: LogHistogram, p: number): number | undefined => (h.count ? h.quant
 function reduce(h: LogHistogram): DistPlotData | undefined {
   if (!h.count) return undefined;
   const cdf = h.cdf();
-  // Keep the CDF small: at most ~400 points, always the first and last.
-  const step = Math.max(1, Math.ceil(cdf.length / 400));
+  // Keep the CDF small: at most ~200 points, always the first and last.
+  const step = Math.max(1, Math.ceil(cdf.length / 200));
   const thin = cdf.filter((_, i) => i % step === 0 || i === cdf.length - 1);
   return { count: h.count, mean: h.mean, p50: h.quantile(0.5), p90: h.quantile(0.9), p99: h.quantile(0.99), histogram: h.linearBins(40, h.quantile(0.999)), cdf: thin };
 }

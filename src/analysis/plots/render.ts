@@ -1,9 +1,10 @@
 /**
  * Vega-Lite spec -> SVG (vega's headless renderer: no DOM, no browser) -> PNG (resvg), with one
- * theme for every plot: large fonts (legible on a slide), light grid. vega, vega-lite and resvg
- * are imported on first use so commands that draw nothing do not pay for loading them.
+ * theme for every plot: large fonts (legible on a slide), light grid. vega, vega-lite (libs.ts)
+ * and resvg are loaded on first use so commands that draw nothing do not pay for loading them.
  */
 import { findFont } from './fonts.ts';
+import { loadVega, type VegaLite } from './libs.ts';
 
 /** A Vega-Lite spec (kept loose: vega-lite's own types are very wide). */
 export type VlSpec = Record<string, unknown>;
@@ -21,15 +22,12 @@ export const THEME = {
   padding: 16,
 };
 
-type Vega = typeof import('vega');
-type VegaLite = typeof import('vega-lite');
 type Resvg = typeof import('@resvg/resvg-js');
-let libs: Promise<[Vega, VegaLite, Resvg]> | undefined;
-const load = (): Promise<[Vega, VegaLite, Resvg]> => (libs ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]));
+let resvgLib: Promise<Resvg> | undefined;
 
 /** The spec as SVG text. */
 export async function renderSvg(spec: VlSpec): Promise<string> {
-  const [vega, vl] = await load();
+  const { vega, vl } = loadVega();
   const full = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', ...spec, config: { ...THEME, ...((spec.config as object | undefined) ?? {}) } };
   const compiled = vl.compile(full as unknown as Parameters<VegaLite['compile']>[0]).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
@@ -42,7 +40,7 @@ export async function renderSvg(spec: VlSpec): Promise<string> {
 
 /** SVG text -> PNG bytes (scale 1.5: crisp on a slide, small on disk), drawn on a libuv worker thread. */
 export async function svgToPng(svg: string, scale = 1.5): Promise<Uint8Array> {
-  const [, , resvg] = await load();
+  const resvg = await (resvgLib ??= import('@resvg/resvg-js'));
   const font = findFont();
   const img = await resvg.renderAsync(svg, {
     fitTo: { mode: 'zoom', value: scale },
