@@ -83,7 +83,7 @@ async function client(url: string, concurrency: number): Promise<void> {
         while ((i = pending.indexOf('\n\n')) >= 0) {
           const ev = pending.slice(0, i);
           pending = pending.slice(i + 2);
-          if (!ev.includes('"finish_reason":null')) continue; // finish chunk, [DONE]
+          if (!ev.includes('"choices":[{')) continue; // [DONE] (the last token's chunk carries finish_reason, as vLLM)
           n++;
           if (at >= wStart && at < wEnd) r.tokens++;
           if (measured && at < wEnd) {

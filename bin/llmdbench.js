@@ -1,7 +1,18 @@
 #!/usr/bin/env node
-// The CLI runs from TypeScript sources through tsx: no build step, so a fresh
-// clone works right after `npm ci`.
-import { register } from 'tsx/esm/api';
+// Starts the CLI from compiled JavaScript (dist/, built by `npm ci` / `npm pack` through the
+// `prepare` script) when that build matches the sources exactly (bin/dist-stamp.js), else from the
+// TypeScript sources through tsx — so a fresh clone works right after `npm ci` either way and a
+// stale build is never used. NODE_LLMDBENCH_FROM_SOURCES=1 forces the sources (scripts/run-tests.mjs sets it;
+// not an LLMDBENCH_* name: those are configuration, listed by `llmdbench config` and stripped by tests).
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
+import { distIsFresh } from './dist-stamp.js';
 
-register();
-await import('../src/cli/index.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+if (process.env.NODE_LLMDBENCH_FROM_SOURCES !== '1' && distIsFresh(root)) {
+  await import('../dist/cli/index.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/index.ts');
+}

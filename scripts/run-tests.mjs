@@ -35,7 +35,8 @@ const res = spawnSync(
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
     ...files,
   ],
-  { stdio: 'inherit', env: { ...process.env, NO_COLOR: '1' } },
+  // CLI children spawned by tests run from the TypeScript sources too, never from dist/ (bin/llmdbench.js).
+  { stdio: 'inherit', env: { ...process.env, NO_COLOR: '1', NODE_LLMDBENCH_FROM_SOURCES: '1' } },
 );
 const tap = readFileSync(tapFile, 'utf8');
 const count = (key) => Number(tap.match(new RegExp(`^# ${key} (\\d+)$`, 'm'))?.[1] ?? 0);

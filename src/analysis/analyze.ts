@@ -2,7 +2,9 @@
  * The analysis step for one result directory (and `-z`: for every result directory a work
  * directory holds): read records.jsonl with the one strict reader (bad lines reported with file
  * and line, counted), summarise with the producing harness's definitions, carry the
- * load-generator health, then run every reporter (summary.json/.txt, plots, report.html, ...).
+ * load-generator health, then run every reporter (summary.json/.txt, plots, report.html, ...);
+ * and the llm-d benchmark reports v0.1/v0.2/v0.2.1 from the harness's native files
+ * (report/end-of-run.ts; these need no records, so they run first, outside the reporter list).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { definitionsFor } from './definitions.ts';
 import { RUN_METADATA_FILE } from './metadata.ts';
 import { reportResult } from './reporters/registry.ts';
 import { summarizeRecords } from './summary.ts';
+import { writeRunReports } from './report/end-of-run.ts';
 
 export interface AnalyzeOptions {
   /** The producing harness's definitions; default inference-perf's. */
@@ -29,6 +32,9 @@ export interface AnalyzeOptions {
 
 /** Analyse one results directory into its analysis directory; undefined when it holds no records. */
 export async function analyzeResultDir(name: string, resultsDir: string, analysisDir: string, complete: boolean, opts: AnalyzeOptions = {}): Promise<ResultSummary | undefined> {
+  // llm-d benchmark reports from the harness's native files (records or not).
+  mkdirSync(analysisDir, { recursive: true });
+  await writeRunReports(resultsDir, analysisDir, opts.log);
   const scan = await scanRecords(join(resultsDir, RECORDS_FILE));
   const bad = scan.bad.map(describeBadLine);
   for (const b of bad) opts.log?.warn(b);

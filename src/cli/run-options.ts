@@ -35,6 +35,7 @@ export interface RunShOptionValues {
   endpoint?: string;
   endpointUrl?: string;
   workdir?: string;
+  vllmLog?: string;
   executor?: string;
   retries?: string;
 }
@@ -81,6 +82,7 @@ export const RUN_SH_OPTIONS: readonly RunShOptionSpec[] = [
   { short: 'q', long: 'serviceaccount', key: 'serviceaccount', arg: 'NAME', variables: ['LLMDBENCH_VLLM_COMMON_SERVICE_ACCOUNT'], kubernetesOnly: true, description: 'service account of the harness pods' },
   { short: 'u', long: 'wva', key: 'wva', variables: ['LLMDBENCH_WVA_ENABLED'], kubernetesOnly: true, description: 'enable the workload variant autoscaler' },
   { long: 'endpoint', key: 'endpoint', arg: 'URL', variables: ['LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'], check: 'endpoint', description: 'stack base URL http(s)://host:port (no path); default: the embedded simulator' },
+  { long: 'vllm-log', key: 'vllmLog', arg: 'FILE|URL|-', variables: ['LLMDBENCH_HARNESS_NOP_VLLM_LOG'], description: 'nop harness: the vLLM log to analyse (a file, an http(s) URL, or - for stdin); default: the embedded simulator\'s start-up log' },
   { long: 'endpoint-url', key: 'endpointUrl', arg: 'URL', variables: ['LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'], check: 'endpoint', description: 'alias of --endpoint (upstream\'s Python CLI name)' },
   { long: 'executor', key: 'executor', arg: 'KIND', variables: ['LLMDBENCH_CONTROL_EXECUTOR'], check: 'executor', description: 'where the run executes: local or kubernetes; default: kubernetes when -p or -t was named, else local' },
   { long: 'retries', key: 'retries', arg: 'N', variables: ['LLMDBENCH_HARNESS_RETRIES'], check: 'non-negative-int', description: 'rerun a failed result directory up to N more times (each failed attempt kept under <workdir>/attempts/)' },

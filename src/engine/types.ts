@@ -47,7 +47,7 @@ export interface RequestSpec {
  * or `durationMs` has passed.
  */
 export type StagePlan =
-  | {
+  | ({
       kind: 'open';
       stage: number;
       /** Intended send offsets from the stage start, ascending. */
@@ -55,14 +55,40 @@ export type StagePlan =
       /** Requested rate (req/s) for achieved-vs-requested reporting. */
       requestedRate: number;
       durationMs: number;
-    }
-  | {
+    } & StageLimits)
+  | ({
       kind: 'closed';
       stage: number;
       concurrency: number;
       maxRequests?: number;
       durationMs?: number;
-    };
+    } & StageLimits);
+
+/**
+ * Optional hard limits of a stage (GuideLLM's constraints). Without them a stage ends when
+ * every request it sent has finished.
+ */
+export interface StageLimits {
+  /**
+   * `durationMs` is a hard limit: when it passes, sending stops and requests still in flight
+   * are cancelled (recorded with error label 'aborted', their partial stream kept).
+   */
+  hardDeadline?: boolean;
+  /** Stop the stage (no more sends, in-flight cancelled) once this many of its requests failed (cancellations not counted). */
+  maxErrors?: number;
+  /** A harness's own stop rule (e.g. GuideLLM's over-saturation): a reason to stop ends the stage like maxErrors. */
+  stopRule?: StageStopRule;
+}
+
+/**
+ * Asked by the dispatcher (main thread, never per chunk): after each finished request of the stage,
+ * and at each health sample (every `healthSampleMs`, default 1 s) with the stage's elapsed time and
+ * requests in flight. Return a reason to end the stage now, else undefined.
+ */
+export interface StageStopRule {
+  record?(rec: RequestRecord): string | undefined;
+  sample?(elapsedMs: number, inFlight: number): string | undefined;
+}
 
 /** Why a request failed, as a stable label counted in the failure rate. */
 export type ErrorLabel =

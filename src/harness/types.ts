@@ -5,6 +5,7 @@ import type { RequestRecord, StagePlan } from '../engine/types.ts';
 import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
 import type { LoadgenHealthFile } from '../metrics/seed-summary.ts';
 import type { Logger } from '../util/logger.ts';
+import type { ServerLogReader } from './server-log.ts';
 
 /** The harnesses we accept profiles for (directory names under workload/profiles/). */
 export type HarnessKind = 'inference-perf' | 'guidellm' | 'vllm-benchmark' | 'inferencemax' | 'fmperf' | 'nop';
@@ -35,6 +36,11 @@ export interface HarnessRunContext {
    */
   cancel?: AbortSignal;
   log: Logger;
+  /**
+   * The serving engine's log when the platform has it, for harnesses with `wantsServerLog`:
+   * the embedded simulator's start-up log (local), the vLLM pod's log (Kubernetes). Optional.
+   */
+  serverLog?: ServerLogReader;
   /** Live progress (optional): called every ~250 ms and at stage boundaries. */
   progress?: (p: HarnessProgress) => void;
 }
@@ -67,8 +73,10 @@ export type HarnessEngineOptions = Omit<
  * done by the shared glue around it.
  */
 export interface HarnessLoad {
+  /** Empty for a harness that sends no load (nop): runHarness then skips the engine, records.jsonl and loadgen_health.json. */
   stages: HarnessStage[];
-  engine: HarnessEngineOptions;
+  /** Required when `stages` is not empty. */
+  engine?: HarnessEngineOptions;
   /** Files the harness already wrote into resultsDir (e.g. its effective config), relative names. */
   files?: string[];
   /** Every finished record, in completion order (after the shared progress counting). */
@@ -136,6 +144,11 @@ export interface HarnessPlugin {
    * the network, an unsupported load type. Throws an LlmdbenchError. Optional.
    */
   preflight?(ctx: HarnessPreflightContext): void;
+  /**
+   * The harness reads the serving engine's log (nop): the local platform then has the embedded
+   * simulator write a vLLM-style start-up log and passes a reader of it as `serverLog`. Optional.
+   */
+  readonly wantsServerLog?: boolean;
   /**
    * The mapping onto the engine for one result directory: open the data source, tokenizer and
    * model, plan the stages, and return the load job with its native-output writer (see

@@ -1,7 +1,7 @@
 /**
  * A streaming histogram with logarithmic buckets (each 1 % wider than the one before), so a
  * latency distribution of any number of requests is kept in fixed memory and its quantiles,
- * CDF and a linear re-binning come out within 1 % of the exact values (docs/metrics.md §8).
+ * CDF and a linear re-binning come out within 1 % of the exact values (docs/metrics.md §10).
  * Pure data structure: the plots bin records into it one at a time, never holding them all.
  */
 

@@ -3,7 +3,7 @@
  * not be in order): requests sent, completed and failed, output tokens received, mean TTFT and
  * E2E latency of the requests sent in each bin, and the time-averaged number of requests in
  * flight. Bins start 100 ms wide and double in width whenever the run would need more than
- * `maxBins`, so a run of any length and size stays bounded (docs/metrics.md §8).
+ * `maxBins`, so a run of any length and size stays bounded (docs/metrics.md §10).
  */
 import type { RequestRecord } from '../engine/types.ts';
 import { outputTokens } from './tokens.ts';

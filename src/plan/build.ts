@@ -15,7 +15,7 @@ import { loadExperiment } from '../experiments/load.ts';
 import type { Experiment, RunTreatment } from '../experiments/types.ts';
 import type { HarnessKind } from '../harness/types.ts';
 import { throwOnProfileErrors, validateProfileText } from '../harness/validate.ts';
-import { findTemplate } from '../profiles/catalog.ts';
+import { findTemplate, listTemplates } from '../profiles/catalog.ts';
 import type { TemplateInfo } from '../profiles/catalog.ts';
 import { applyOverrides, parseOverrides } from '../profiles/overrides/index.ts';
 import type { Override } from '../profiles/overrides/index.ts';
@@ -93,7 +93,13 @@ export function buildPlan(opts: BuildPlanOptions): RunPlan {
   const endpoint = configuredEndpoint || SIMULATOR_ENDPOINT_PLACEHOLDER;
   const workDir = opts.workDir ?? (config.get('LLMDBENCH_CONTROL_WORK_DIR') || WORKDIR_PLACEHOLDER);
   const harness = opts.harness ?? required(config, 'LLMDBENCH_HARNESS_NAME');
-  const profile = opts.profile ?? required(config, 'LLMDBENCH_HARNESS_EXPERIMENT_PROFILE');
+  let profile = opts.profile ?? required(config, 'LLMDBENCH_HARNESS_EXPERIMENT_PROFILE');
+  // The default profile (sanity_random) does not exist for every harness: one with a single
+  // profile (nop) then runs that one, so `run -l nop` needs no -w.
+  if (opts.profile === undefined && config.entries().find((e) => e.name === 'LLMDBENCH_HARNESS_EXPERIMENT_PROFILE')?.source === 'default') {
+    const own = listTemplates(harness, { dir: config.get('LLMDBENCH_HARNESS_PROFILES_DIR'), cwd });
+    if (own.length === 1 && !own.some((t) => t.name === profile.replace(/\.yaml$/, ''))) profile = own[0]!.name;
+  }
   const baseId = required(config, 'LLMDBENCH_RUN_EXPERIMENT_ID');
   const parallelism = Number(config.get('LLMDBENCH_HARNESS_LOAD_PARALLELISM') ?? '1');
   if (!Number.isInteger(parallelism) || parallelism < 1) {

@@ -37,4 +37,13 @@ export interface Platform {
    * has written what finished.
    */
   execute(plan: RunPlan, opts: ExecuteOptions): Promise<RunOutcome>;
+  /** True when the cluster flags (-k -s -q -d -g -f -r -u) mean something here (else run warns they are ignored). */
+  readonly clusterFlags?: boolean;
+  /** `run -n`: what this platform would create, printed after the plan (nothing contacted). Optional. */
+  dryRun?(plan: RunPlan): string;
+  /**
+   * `run -z`: fetch results this platform already produced elsewhere (e.g. on a PVC) into the
+   * work directory, before the re-analysis. Optional: without it -z analyses what is local.
+   */
+  collectOnly?(plan: RunPlan, opts: ExecuteOptions): Promise<RunOutcome>;
 }

@@ -14,6 +14,7 @@ import type { RuntimeEnv } from '../config/runtime-env.ts';
 import { runHarness } from '../harness/common/run-harness.ts';
 import { harnesses } from '../harness/registry.ts';
 import type { HarnessProgress } from '../harness/types.ts';
+import type { ServerLogReader } from '../harness/server-log.ts';
 import type { RunUnit } from '../plan/types.ts';
 import { LlmdbenchError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
@@ -71,6 +72,8 @@ export interface UnitRunOptions {
   version: string;
   /** Environment values read once in src/config. */
   env: RuntimeEnv;
+  /** The serving engine's log, when the platform has it (the embedded simulator's start-up log); given to the harness as `serverLog`. */
+  serverLog?: ServerLogReader;
 }
 
 /** Is this result directory complete (its marker written)? */
@@ -121,6 +124,7 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
       signal: opts.signal,
       ...(opts.cancel ? { cancel: opts.cancel } : {}),
       log: opts.log,
+      ...(opts.serverLog ? { serverLog: opts.serverLog } : {}),
       ...(opts.progress ? { progress: (p: HarnessProgress) => opts.progress!(name, p) } : {}),
     });
     complete = out.complete && !opts.signal.aborted;

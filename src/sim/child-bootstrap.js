@@ -1,6 +1,14 @@
-// Child-process entry for the embedded simulator: registers tsx (resolved from
-// this file, so it works from any working directory), then runs child.ts.
-import { register } from 'tsx/esm/api';
+// Child-process entry for the embedded simulator. Next to compiled JavaScript (dist/sim/, where the
+// build copies this file) it runs child.js directly; next to the TypeScript sources it registers tsx
+// (resolved from this file, so it works from any working directory), then runs child.ts.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, URL } from 'node:url';
 
-register();
-await import('./child.ts');
+const compiled = new URL('./child.js', import.meta.url);
+if (existsSync(fileURLToPath(compiled))) {
+  await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./child.ts');
+}

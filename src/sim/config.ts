@@ -8,7 +8,10 @@ import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
 import { z } from 'zod';
 import { LlmdbenchError } from '../util/errors.ts';
 import { closest } from '../util/suggest.ts';
-import { KEYS, KEY_BY_NAME, KEY_NAMES, FAILURE_TYPES, type FailureType, type KeySpec } from './keys.ts';
+import { KEYS, KEY_BY_NAME, KEY_NAMES, FAILURE_TYPES, STARTUP_PHASES, type FailureType, type KeySpec } from './keys.ts';
+import { formatDuration, parseDuration } from './duration.ts';
+
+export { parseDuration, formatDuration } from './duration.ts';
 
 /** The typed, validated configuration the simulator runs on (durations in ms). */
 export interface SimConfig {
@@ -48,36 +51,16 @@ export interface SimConfig {
   tokenizer: string | undefined;
   traceCapacity: number;
   traceFile: string | undefined;
+  /** startup-log: a vLLM-style start-up log file, written while starting (see startup-log.ts). */
+  startupLog: string | undefined;
+  loadFormat: string;
+  modelSizeGiB: number;
+  compileCache: boolean;
+  enableSleepMode: boolean;
+  /** Durations of the start-up phases (ms), in STARTUP_PHASES order. */
+  startupPhasesMs: number[];
   /** Every key (kebab-case) with its effective value, as GET /admin/config shows it. */
   raw: Record<string, unknown>;
-}
-
-const GO_DURATION = /^([0-9]*\.?[0-9]+)(ns|us|µs|μs|ms|s|m|h)/;
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
-
-/** Go duration string ("100ms", "1.5s", "750us", "1m30s") or a plain number of ms → ms. */
-export function parseDuration(v: unknown): number | string {
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : `must be a non-negative duration, got ${v}`;
-  if (typeof v !== 'string') return `must be a duration like "100ms", got ${JSON.stringify(v)}`;
-  let s = v.trim();
-  if (/^[0-9]*\.?[0-9]+$/.test(s)) return Number(s);
-  if (s === '') return 'must be a duration like "100ms", got ""';
-  let total = 0;
-  while (s.length > 0) {
-    const m = GO_DURATION.exec(s);
-    if (!m) return `must be a duration like "100ms", "1.5s" or "750us", got "${v}"`;
-    total += Number(m[1]) * (UNIT_MS[m[2] as string] ?? 0);
-    s = s.slice(m[0].length);
-  }
-  return total;
-}
-
-/** ms → a Go-style duration string that parseDuration reads back exactly. */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  if (Number.isInteger(ms)) return `${ms}ms`;
-  const us = ms * 1000;
-  return Number.isInteger(Math.round(us * 1000) / 1000) ? `${Math.round(us * 1000) / 1000}us` : `${ms}ms`;
 }
 
 function bool(v: unknown): boolean | string {
@@ -308,6 +291,12 @@ function toSimConfig(raw: Record<string, unknown>): SimConfig {
     tokenizer: g('tokenizer'),
     traceCapacity: g('trace-capacity'),
     traceFile: g('trace-file'),
+    startupLog: g('startup-log'),
+    loadFormat: g('load-format'),
+    modelSizeGiB: g('model-size-gib'),
+    compileCache: g('compile-cache'),
+    enableSleepMode: g('enable-sleep-mode'),
+    startupPhasesMs: STARTUP_PHASES.map((p) => g<number>(p.key)),
     raw,
   };
 }

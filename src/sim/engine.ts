@@ -16,12 +16,21 @@ import { Rng } from './rng.ts';
 import { chooseLength, TextPool, type Piece } from './text.ts';
 import { Ticker, type Timed } from './ticker.ts';
 import { RegexTokenizer } from './tokenizer.ts';
+import { StreamFrames, type StreamShape } from './frames.ts';
 import { TraceStore, type RequestTrace } from './trace.ts';
 
-/** Where a response goes. Streams send status + headers with their first content (upstream HEAD behaviour). */
+/**
+ * Where a response goes. A stream's status and headers leave when it takes a slot (its admission
+ * errors are known by then), so the first token is a bare write; other responses send them with the body.
+ */
 export interface Sink {
-  head(status: number, headers: Record<string, string>): void;
-  write(s: string): void;
+  /** Sets status and headers; `flush`: send them now (else with the first body bytes). */
+  head(status: number, headers: Record<string, string>, flush?: boolean): void;
+  /** After head(): body bytes given to writeBytes must be HTTP/1.1 chunk-framed. */
+  readonly chunked: boolean;
+  /** Stream bytes, already framed (see frames.ts). */
+  writeBytes(b: Uint8Array): void;
+  /** Ends the response; `s` (unframed text) is written first. */
   end(s?: string): void;
   readonly closed: boolean;
 }
@@ -44,7 +53,10 @@ class Job implements Timed {
   promptIds: number[] | undefined;
   pre = '';
   post = '';
+  /** `post` of the last token's chunk: it carries finish_reason (vLLM's order). */
+  postLast = '';
   headJson = '';
+  frames: StreamFrames | undefined;
   trace: RequestTrace | undefined;
 
   constructor(
@@ -115,8 +127,9 @@ export class SimEngine {
       return { status: 429, message: 'Failed to enqueue request, waiting requests queue is full' };
     }
     let promptIds = req.promptIds;
-    if (!promptIds && c.enableKvCache) promptIds = this.tokenizer.encode(req.promptText);
-    const promptTokens = promptIds ? promptIds.length : this.tokenizer.count(req.promptText);
+    const special = { addSpecialTokens: req.addSpecialTokens };
+    if (!promptIds && c.enableKvCache) promptIds = this.tokenizer.encode(req.promptText, special);
+    const promptTokens = promptIds ? promptIds.length : this.tokenizer.count(req.promptText, special);
     const id = `${req.endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${requestId ?? this.rng.hex32()}`;
     const headers: Record<string, string> = { ...this.podHeaders };
     if (requestId !== undefined) headers['x-request-id'] = requestId;
@@ -129,12 +142,19 @@ export class SimEngine {
         tokenDueMs: [], tokenSentMs: [], endMs: undefined, status: 200, clientClosed: false,
       };
     }
+    if (this.queue.length === 0 && this.running < c.maxNumSeqs && !this.pumping) {
+      // A free slot was waiting: the simulated engine has had the request since it arrived. Our own
+      // body parsing and tokenizing (a burst of hundreds of requests queues up on one loop) must not
+      // delay its first token, so the clock starts at arrival, not now.
+      this.start(job, Math.min(arrivalMs, monoMs()));
+      return undefined;
+    }
     this.queue.push(job);
     this.pump();
     return undefined;
   }
 
-  /** Moves queued requests into free slots (FIFO). */
+  /** Moves queued requests into free slots (FIFO); their clock starts when the slot frees. */
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
@@ -163,6 +183,7 @@ export class SimEngine {
       if (thr > 0 && job.cached / Math.max(job.promptTokens, 1) < thr) {
         job.hashes = [];
         job.finish = 'cache_threshold';
+        this.prepareChunks(job);
         this.complete(job);
         return;
       }
@@ -194,6 +215,12 @@ export class SimEngine {
       this.complete(job);
       return;
     }
+    if (req.stream && !job.sink.closed) {
+      // Like vLLM (whose streaming response starts before the first token): headers now, off the
+      // ticker's path, so a burst of first tokens costs one socket write each.
+      job.headSent = true;
+      job.sink.head(200, { ...SSE_HEADERS, ...job.extraHeaders }, true);
+    }
     this.ticker.schedule(job, now + job.ttft);
   }
 
@@ -207,30 +234,43 @@ export class SimEngine {
     const chat = job.req.endpoint === 'chat';
     job.headJson = `{"id":${JSON.stringify(job.id)},"object":"${chat ? 'chat.completion.chunk' : 'text_completion'}","created":${job.created},"model":${this.modelJson}`;
     job.pre = chat ? `data: ${job.headJson},"choices":[{"index":0,"delta":{"content":"` : `data: ${job.headJson},"choices":[{"index":0,"text":"`;
-    job.post = chat ? '"},"logprobs":null,"finish_reason":null}]' : '","logprobs":null,"finish_reason":null}]';
+    // vLLM's chunk shapes (model_dump_json(exclude_unset=True)): completions always carry stop_reason;
+    // chat only on the finishing chunk. finish_reason rides on the last token's chunk.
+    const fin = `"finish_reason":"${job.finish}","stop_reason":null}]`;
+    job.post = chat ? '"},"logprobs":null,"finish_reason":null}]' : '","logprobs":null,"finish_reason":null,"stop_reason":null}]';
+    job.postLast = chat ? `"},"logprobs":null,${fin}` : `","logprobs":null,${fin}`;
   }
 
   private usageJson(job: Job, completion: number): string {
     return `{"prompt_tokens":${job.promptTokens},"total_tokens":${job.promptTokens + completion},"completion_tokens":${completion},"prompt_tokens_details":{"cached_tokens":${job.cached}}}`;
   }
 
+  /** The whole event sequence of a stream, rendered window by window into framed bytes (frames.ts). */
+  private shape(job: Job): StreamShape {
+    const req = job.req;
+    const cont = req.continuousUsage;
+    const role = `data: ${job.headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]${cont ? `,"usage":${this.usageJson(job, 0)}` : ''}}\n\n`;
+    const usage = req.includeUsage ? `data: ${job.headJson},"choices":[],"usage":${this.usageJson(job, job.pieces.length)}}\n\n` : '';
+    return {
+      pieces: job.pieces,
+      pre: job.pre,
+      post: job.post,
+      postLast: job.postLast,
+      first: req.endpoint === 'chat' ? role : '',
+      usage: cont ? (k) => `,"usage":${this.usageJson(job, k)}` : undefined,
+      tail: `${usage}data: [DONE]\n\n`,
+      chunked: job.sink.chunked,
+    };
+  }
+
   /** Called by the ticker when a job's next token is due: emits every due token in one write. */
   tick(job: Job, now: number): void {
     const req = job.req;
     const n = job.pieces.length;
-    const cont = req.continuousUsage;
-    let out = '';
-    if (job.emitted === 0) {
-      job.firstMs = now;
-      if (req.stream && req.endpoint === 'chat') {
-        out += `data: ${job.headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]${cont ? `,"usage":${this.usageJson(job, 0)}` : ''}}\n\n`;
-      }
-    }
+    if (job.emitted === 0) job.firstMs = now;
     const tr = job.trace;
     for (;;) {
-      const p = job.pieces[job.emitted] as Piece;
       job.emitted++;
-      if (req.stream) out += `${job.pre}${p.json}${job.post}${cont ? `,"usage":${this.usageJson(job, job.emitted)}` : ''}}\n\n`;
       if (tr) tr.tokenDueMs.push(job.due);
       if (job.emitted >= n) break;
       const d = itlMs(this.config, this.rng, this.running);
@@ -239,24 +279,31 @@ export class SimEngine {
       job.due += d;
       if (job.due > now) break;
     }
-    if (job.emitted >= n) {
-      this.complete(job, out);
-      return;
-    }
     if (req.stream && !job.sink.closed) {
       if (!job.headSent) {
         job.headSent = true;
         job.sink.head(200, { ...SSE_HEADERS, ...job.extraHeaders });
       }
+      job.frames ??= new StreamFrames(this.shape(job));
+      const bytes = job.frames.take(job.emitted);
       const sent = monoMs();
-      job.sink.write(out);
+      job.sink.writeBytes(bytes);
       if (tr) while (tr.tokenSentMs.length < job.emitted) tr.tokenSentMs.push(sent);
+    }
+    if (job.emitted >= n) {
+      this.complete(job);
+      return;
     }
     this.ticker.schedule(job, job.due);
   }
 
-  /** Final write (streams: last tokens + finish chunk + usage + [DONE]; else the whole JSON body), then free the slot. */
-  private complete(job: Job, out = ''): void {
+  /**
+   * Ends the response (streams with tokens: their last write, in tick(), already carried the finish
+   * reason, usage chunk and [DONE]; without tokens: a finish chunk, usage, [DONE]; else the whole JSON
+   * body), then frees the slot.
+   */
+  private complete(job: Job): void {
+    let out = '';
     const req = job.req;
     const chat = req.endpoint === 'chat';
     const n = job.emitted;
@@ -267,11 +314,14 @@ export class SimEngine {
     if (!clientClosed) {
       if (req.stream) {
         if (!job.headSent) sink.head(200, { ...SSE_HEADERS, ...job.extraHeaders });
-        if (n === 0 && chat) out += `data: ${job.headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`;
-        const fin = chat ? `"delta":{}` : `"text":""`;
-        out += `data: ${job.headJson},"choices":[{"index":0,${fin},"logprobs":null,"finish_reason":"${job.finish}"}]${req.continuousUsage ? `,"usage":${usage}` : ''}}\n\n`;
-        if (req.includeUsage) out += `data: ${job.headJson},"choices":[],"usage":${usage}}\n\n`;
-        out += 'data: [DONE]\n\n';
+        if (n === 0) {
+          // No token to carry finish_reason (cache_threshold): a chunk of its own, as vLLM's empty final output.
+          if (chat) out += `data: ${job.headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`;
+          const fin = chat ? `"delta":{}` : `"text":""`;
+          out += `data: ${job.headJson},"choices":[{"index":0,${fin},"logprobs":null,"finish_reason":"${job.finish}","stop_reason":null}]${req.continuousUsage ? `,"usage":${usage}` : ''}}\n\n`;
+          if (req.includeUsage) out += `data: ${job.headJson},"choices":[],"usage":${usage}}\n\n`;
+          out += 'data: [DONE]\n\n';
+        }
       } else {
         const text = job.pieces.map((p) => p.json).join('');
         const choice = chat

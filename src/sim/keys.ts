@@ -34,6 +34,22 @@ export const FAILURE_TYPES = [
 ] as const;
 export type FailureType = (typeof FAILURE_TYPES)[number];
 
+/** vLLM --load-format values (upstream nop's LoadFormat enum without `unknown`). */
+export const SIM_LOAD_FORMATS = ['auto', 'pt', 'safetensors', 'npcache', 'dummy', 'tensorizer', 'sharded_state', 'gguf', 'bitsandbytes', 'mistral', 'runai_streamer', 'runai_streamer_sharded', 'fastsafetensors'] as const;
+
+/** The start-up phases of startup-log, in order, with their keys and default durations (ms). */
+export const STARTUP_PHASES = [
+  { key: 'log-phase-detect-platform', title: 'Detect Platform', defMs: 50 },
+  { key: 'log-phase-imports', title: 'LLM Imports', defMs: 300 },
+  { key: 'log-phase-model-info', title: 'Get Model Info', defMs: 120 },
+  { key: 'log-phase-worker-init', title: 'Worker Initialization', defMs: 200 },
+  { key: 'log-phase-model-loading', title: 'Model Loading', defMs: 600 },
+  { key: 'log-phase-dynamo', title: 'Dynamo', defMs: 250 },
+  { key: 'log-phase-inductor', title: 'Inductor', defMs: 350 },
+  { key: 'log-phase-cuda-graphs', title: 'CUDA Graph Capture', defMs: 300 },
+  { key: 'log-phase-api-server', title: 'API Server Starts', defMs: 30 },
+] as const;
+
 const I = 'implemented' as const;
 const X = 'ignored' as const;
 const E = 'extension' as const;
@@ -52,7 +68,7 @@ export const KEYS: readonly KeySpec[] = [
   { key: 'startup-duration', type: 'duration', def: 0, effect: I, help: '/health/ready answers 503 until this long after start' },
   { key: 'enable-request-id-headers', type: 'bool', def: false, effect: I, help: 'honour and echo X-Request-Id' },
   { key: 'log-http', type: 'bool', def: false, effect: X, help: 'log every request (accepted, no effect)' },
-  { key: 'enable-sleep-mode', type: 'bool', def: false, negatable: true, effect: X, help: '/sleep and /wake_up (accepted, no effect)' },
+  { key: 'enable-sleep-mode', type: 'bool', def: false, negatable: true, effect: I, help: 'serve POST /sleep, POST /wake_up, GET /is_sleeping (generation answers 503 while asleep); logged in startup-log' },
   { key: 'data-parallel-size', type: 'int', def: 1, min: 1, max: 8, effect: X, help: 'data-parallel ranks (accepted; only 1 is simulated)' },
   { key: 'data-parallel-rank', type: 'int', def: -1, min: -1, max: 7, effect: X, help: 'run one rank (accepted, no effect)' },
   { key: 'ssl-certfile', type: 'string', def: undefined, effect: X, help: 'TLS certificate (accepted, no effect: plain HTTP only)' },
@@ -129,6 +145,11 @@ export const KEYS: readonly KeySpec[] = [
   { key: 'whole-ms-delays', type: 'bool', def: false, effect: E, admin: true, help: 'truncate means, std-devs and samples to whole ms exactly like upstream (default: sub-ms precise)' },
   { key: 'tokenizer', type: 'string', def: undefined, effect: E, help: "tokenizer (HF id or tokenizer.json path) for token counts; default: the model's own when found locally, else the built-in regex tokenizer" },
   { key: 'trace-capacity', type: 'int', def: 10000, min: 0, effect: E, help: 'requests whose chunk send times are kept for GET /admin/trace (0 = off)' },
+  { key: 'startup-log', type: 'string', def: undefined, effect: E, help: 'write a vLLM-style start-up log (DEBUG, ms timestamps, process tags) to this file while starting; /health/ready answers 503 until the logged start-up ends' },
+  { key: 'load-format', type: 'enum', def: 'auto', values: SIM_LOAD_FORMATS, effect: E, help: 'vLLM --load-format named in startup-log' },
+  { key: 'model-size-gib', type: 'float', def: 2.3, min: 0, effect: E, help: 'model weights size printed in startup-log ("Model loading took X GiB") and freed by /sleep' },
+  { key: 'compile-cache', type: 'bool', def: false, effect: E, help: 'startup-log: compiled graphs loaded from the cache (else compiled)' },
+  ...STARTUP_PHASES.map((p) => ({ key: p.key, type: 'duration' as const, def: p.defMs, effect: E, help: `startup-log: duration of the "${p.title}" phase` })),
   { key: 'trace-file', type: 'string', def: undefined, effect: E, help: 'append one JSON line per finished request with its chunk send times (CLOCK_MONOTONIC ms)' },
 ];
 

@@ -7,12 +7,9 @@
  * worker is still loading or if it failed, are tokenized inline.
  */
 import { Worker } from 'node:worker_threads';
+import { workerBoot } from '../util/worker-boot.ts';
 
-const BOOT = `(async () => {
-  const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});
-  register();
-  await import(${JSON.stringify(new URL('./tokenize-worker.ts', import.meta.url).href)});
-})().catch((e) => { setImmediate(() => { throw e; }); });`;
+const BOOT = workerBoot(import.meta.url, './tokenize-worker.ts');
 
 /** Prompts at least this long (characters) are tokenized on the worker. */
 export const OFF_LOOP_MIN_CHARS = 2000;
@@ -51,12 +48,12 @@ export class OffLoopTokenizer {
   }
 
   /** Token ids, or undefined when the caller should tokenize inline (short prompt, worker not ready or failed). */
-  encode(text: string): Promise<number[] | undefined> | undefined {
+  encode(text: string, addSpecialTokens = true): Promise<number[] | undefined> | undefined {
     if (!this.ready || this.broken || text.length < OFF_LOOP_MIN_CHARS) return undefined;
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, { resolve });
-      this.worker.postMessage({ id, text });
+      this.worker.postMessage({ id, text, addSpecialTokens });
     });
   }
 

@@ -20,11 +20,22 @@ export interface ParsedRequest {
   promptText: string;
   /** Token-id prompts are used as-is; also set when the server tokenized promptText off the loop (offloop.ts). */
   promptIds: number[] | undefined;
+  /** Whether promptText is encoded with the tokenizer's special tokens (BOS): vLLM's `add_special_tokens` (completions default true, chat false). */
+  addSpecialTokens: boolean;
+  /** Chat: the messages as the model's chat template reads them (text parts joined by "\n"). */
+  messages: ChatMessage[] | undefined;
   /** What echo mode returns: completions: the prompt; chat: the last message's content. */
   echoText: string;
   remotePrefill: boolean;
   remoteDecode: boolean;
   cacheHitThreshold: number | undefined;
+}
+
+/** One chat message for a chat template (vLLM's "string" content format). */
+export interface ChatMessage {
+  role: string;
+  content: string;
+  [k: string]: unknown;
 }
 
 const bad = (message: string, param: string | null = null): ApiError => ({ status: 400, message, param });
@@ -38,6 +49,15 @@ function contentText(content: unknown): string | undefined {
     if (p && p['type'] === 'text' && typeof p['text'] === 'string') parts.push(p['text']);
     else if (p && p['type'] === 'image_url') parts.push(`image: ${JSON.stringify((p['image_url'] as Record<string, unknown> | undefined)?.['url'] ?? '')}`);
   }
+  return parts.join('\n');
+}
+
+/** Content as vLLM hands it to a string-format chat template: the text parts joined by newlines. */
+function templateText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  const parts: string[] = [];
+  for (const p of content as Array<Record<string, unknown>>) if (p && p['type'] === 'text' && typeof p['text'] === 'string') parts.push(p['text']);
   return parts.join('\n');
 }
 
@@ -68,6 +88,8 @@ export function parseRequest(endpoint: Endpoint, body: unknown): ParsedRequest |
   const kv = (typeof b['kv_transfer_params'] === 'object' && b['kv_transfer_params'] !== null ? b['kv_transfer_params'] : {}) as Record<string, unknown>;
   const remoteDecode = kv['do_remote_decode'] === true;
   if (stream && remoteDecode) return bad('Prefill does not support streaming');
+  const ast = b['add_special_tokens'];
+  if (ast !== undefined && ast !== null && typeof ast !== 'boolean') return bad('Failed to read and parse request body, add_special_tokens must be a boolean', 'add_special_tokens');
   const cht = b['cache_hit_threshold'];
   const common = {
     endpoint,
@@ -86,6 +108,7 @@ export function parseRequest(endpoint: Endpoint, body: unknown): ParsedRequest |
     if (!Array.isArray(msgs) || msgs.length === 0) return bad("Invalid request: 'messages' must be a non-empty array.", 'messages');
     let text = '';
     let last = '';
+    const messages: ChatMessage[] = [];
     for (const m of msgs as unknown[]) {
       if (typeof m !== 'object' || m === null || typeof (m as Record<string, unknown>)['role'] !== 'string') return bad("Invalid request: every message needs a 'role'.", 'messages');
       const mm = m as Record<string, unknown>;
@@ -94,22 +117,24 @@ export function parseRequest(endpoint: Endpoint, body: unknown): ParsedRequest |
       const toolId = typeof mm['tool_call_id'] === 'string' ? `(${mm['tool_call_id']})` : '';
       text += `### ${mm['role'] as string}${toolId}: ${c}\n`;
       last = c;
+      messages.push({ ...mm, role: mm['role'] as string, content: templateText(mm['content']) });
     }
-    return { ...common, promptText: text, promptIds: undefined, echoText: last };
+    return { ...common, addSpecialTokens: ast === true, messages, promptText: text, promptIds: undefined, echoText: last };
   }
   const p = b['prompt'];
+  const compl = { ...common, addSpecialTokens: ast !== false, messages: undefined };
   if (typeof p === 'string') {
     if (p === '') return bad('prompt must not be empty', 'prompt');
-    return { ...common, promptText: p, promptIds: undefined, echoText: p };
+    return { ...compl, promptText: p, promptIds: undefined, echoText: p };
   }
   if (Array.isArray(p)) {
     if (p.length === 0) return bad('prompt array must contain at least one prompt', 'prompt');
-    if (p.every((x) => typeof x === 'number' && Number.isInteger(x))) return { ...common, promptText: '', promptIds: p as number[], echoText: (p as number[]).join(',') };
+    if (p.every((x) => typeof x === 'number' && Number.isInteger(x))) return { ...compl, promptText: '', promptIds: p as number[], echoText: (p as number[]).join(',') };
     if (p.length > 1) return bad('more than one prompt per request is not supported by llmdbench sim (send one)', 'prompt');
     const one = p[0];
-    if (typeof one === 'string' && one !== '') return { ...common, promptText: one, promptIds: undefined, echoText: one };
+    if (typeof one === 'string' && one !== '') return { ...compl, promptText: one, promptIds: undefined, echoText: one };
     if (Array.isArray(one) && one.length > 0 && one.every((x) => typeof x === 'number' && Number.isInteger(x))) {
-      return { ...common, promptText: '', promptIds: one as number[], echoText: (one as number[]).join(',') };
+      return { ...compl, promptText: '', promptIds: one as number[], echoText: (one as number[]).join(',') };
     }
     return bad('prompt array element must be a non-empty string or token-id array', 'prompt');
   }

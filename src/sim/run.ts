@@ -11,6 +11,7 @@ import { PRESETS, PRESET_NAMES } from './presets.ts';
 import { startSimServer, type SimServer } from './server.ts';
 import { loadSimTokenizer, RegexTokenizer } from './tokenizer.ts';
 import { OffLoopTokenizer } from './offloop.ts';
+import { loadChatTemplate } from './chat-template.ts';
 
 export interface SimSources {
   /** Path of a YAML file with llm-d-inference-sim keys. */
@@ -52,5 +53,7 @@ export async function runSimulator(src: SimSources, log: Logger): Promise<SimSer
   log.info(`sim: ${note}`);
   // A model tokenizer (BPE) is slow on long prompts: those go to a worker thread. The regex one is cheap.
   const offLoop = tokenizer instanceof RegexTokenizer ? undefined : new OffLoopTokenizer(config.model, config.tokenizer, config.forceDummyTokenizer);
-  return startSimServer(config, { log, tokenizer, ...(offLoop ? { offLoop } : {}) });
+  const chatTemplate = loadChatTemplate(tokenizer);
+  log.info(`sim: chat prompts: ${chatTemplate ? `the model's chat template (${chatTemplate.source})` : "llm-d-inference-sim's \"### role: content\" rendering (no chat template for this tokenizer)"}`);
+  return startSimServer(config, { log, tokenizer, ...(offLoop ? { offLoop } : {}), ...(chatTemplate ? { chatTemplate } : {}) });
 }

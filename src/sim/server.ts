@@ -15,6 +15,9 @@ import { SimEngine, type Sink } from './engine.ts';
 import { errorBody, injectedFailure, type ApiError } from './errors.ts';
 import type { OffLoopTokenizer } from './offloop.ts';
 import { isApiError, parseRequest, type Endpoint } from './request.ts';
+import type { ChatTemplate } from './chat-template.ts';
+import { applyChatTemplate, detokenize, tokenize } from './tokenize-api.ts';
+import { StartupLog } from './startup-log.ts';
 
 export interface SimServer {
   /** e.g. http://127.0.0.1:PORT */
@@ -26,33 +29,51 @@ export interface SimServer {
 }
 
 /**
- * Adapts a node:http response. After the first write (headers + first chunk,
- * through node), stream chunks are framed here and written straight to the
- * socket: node's per-write chunked-encoding path costs ~40 % more CPU per
- * token. node still writes the terminating chunk in end(), so keep-alive and
- * its response bookkeeping stay intact.
+ * Adapts a node:http response. node writes the status line and headers
+ * (flushHeaders: at once when the engine asks, else corked together with the
+ * first bytes so they leave in one segment) and, in end(), the terminating chunk, so keep-alive and its response
+ * bookkeeping stay intact. Stream bytes in between are pre-framed by the engine
+ * (frames.ts) and go straight to the socket: node's per-write chunked-encoding
+ * path costs ~40 % more CPU per token.
  */
 class HttpSink implements Sink {
-  private direct: Socket | undefined;
+  private flushed = false;
   constructor(private readonly res: ServerResponse) {}
-  head(status: number, headers: Record<string, string>): void {
+  head(status: number, headers: Record<string, string>, flush = false): void {
     this.res.writeHead(status, headers);
+    if (flush) {
+      this.res.flushHeaders();
+      this.flushed = true;
+    }
   }
-  write(s: string): void {
-    if (this.direct) {
-      this.direct.write(`${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n`);
+  get chunked(): boolean {
+    // set by writeHead: HTTP/1.1 without content-length (HTTP/1.0 clients get a close-delimited body)
+    return (this.res as unknown as { chunkedEncoding?: boolean }).chunkedEncoding === true;
+  }
+  writeBytes(b: Uint8Array): void {
+    const sock = this.res.socket;
+    if (!sock) return;
+    if (this.flushed) {
+      sock.write(b);
       return;
     }
-    this.res.write(s);
-    const sock = this.res.socket;
-    if (sock && this.res.getHeader('content-length') === undefined && !this.res.hasHeader('transfer-encoding')) this.direct = sock;
+    this.flushed = true;
+    sock.cork();
+    this.res.flushHeaders();
+    sock.write(b);
+    sock.uncork();
   }
   end(s?: string): void {
-    if (this.direct && s) this.direct.write(`${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n`);
-    this.res.end(this.direct ? undefined : s);
+    if (!this.flushed || !s) {
+      this.res.end(s);
+      return;
+    }
+    const sock = this.res.socket;
+    if (sock) sock.write(this.chunked ? `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n` : s);
+    this.res.end();
   }
   get closed(): boolean {
-    return this.res.destroyed || this.res.writableEnded || this.direct?.destroyed === true;
+    return this.res.destroyed || this.res.writableEnded || this.res.socket?.destroyed === true;
   }
 }
 
@@ -64,6 +85,8 @@ function sendJson(res: ServerResponse, status: number, body: string): void {
 function sendError(res: ServerResponse, e: ApiError): void {
   sendJson(res, e.status, errorBody(e));
 }
+
+const afterIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
@@ -88,17 +111,29 @@ export interface SimServerOptions {
   tokenizer?: Tokenizer;
   /** Tokenizes long prompts on a worker thread (the same tokenizer as `tokenizer`); closed with the server. */
   offLoop?: OffLoopTokenizer;
+  /** The model's chat template: chat prompts are rendered with it before counting (else upstream's `### role:` text). */
+  chatTemplate?: ChatTemplate;
 }
 
 export async function startSimServer(config: SimConfig, opts: SimServerOptions): Promise<SimServer> {
   const engine = new SimEngine(config, opts.tokenizer);
   const sockets = new Set<Socket>();
+  // startup-log (set after listen, when the URL is known) and the sleep-mode state.
+  let startup: StartupLog | undefined;
+  let sleeping = false;
 
   const handleGenerate = async (endpoint: Endpoint, req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const arrivalMs = monoMs();
     const c = engine.config;
+    if (sleeping) {
+      req.resume();
+      return sendError(res, { status: 503, message: 'the server is sleeping (POST /wake_up first)' });
+    }
     const text = await readBody(req, c.maxRequestBodyBytes);
     if (text === undefined) return sendError(res, { status: 413, message: `request body larger than max-request-body-size-mb (${c.maxRequestBodyBytes / 1048576} MiB)` });
+    // Parse and tokenize in the check phase, after every request that arrived in this poll phase has
+    // been stamped: in a burst, the last request's arrival is then not delayed by the others' parsing.
+    await afterIo();
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -121,8 +156,10 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
     }
     const parsed = parseRequest(endpoint, body);
     if (isApiError(parsed)) return sendError(res, parsed);
+    const tplErr = applyChatTemplate(parsed, opts.chatTemplate);
+    if (tplErr) return sendError(res, tplErr);
     if (parsed.promptIds === undefined) {
-      const ids = await opts.offLoop?.encode(parsed.promptText);
+      const ids = await opts.offLoop?.encode(parsed.promptText, parsed.addSpecialTokens);
       if (ids) parsed.promptIds = ids;
     }
     const rid = c.enableRequestIdHeaders && typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined;
@@ -130,24 +167,22 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
     if (err) sendError(res, err);
   };
 
-  const handleTokenize = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handleTokenize = async (req: IncomingMessage, res: ServerResponse, op: typeof tokenize): Promise<void> => {
     const c = engine.config;
     const text = await readBody(req, c.maxRequestBodyBytes);
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(text ?? '') as Record<string, unknown>;
-      if (typeof body !== 'object' || body === null) throw new Error('the body must be a JSON object');
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('the body must be a JSON object');
     } catch (e) {
       return sendError(res, { status: 400, message: `Failed to read and parse request body, ${(e as Error).message}` });
     }
     if (typeof body['model'] === 'string' && !c.servedModelNames.includes(body['model'])) {
       return sendError(res, { status: 404, message: `The model \`${body['model']}\` does not exist.`, param: 'model' });
     }
-    if (body['prompt'] !== undefined && body['messages'] !== undefined) return sendError(res, { status: 400, message: 'Either prompt or messages may be given, not both' });
-    const parsed = parseRequest(body['messages'] !== undefined ? 'chat' : 'completion', { ...body, model: engine.servedName });
-    if (isApiError(parsed)) return sendError(res, parsed);
-    const tokens = parsed.promptIds ?? engine.tokenizer.encode(parsed.promptText);
-    sendJson(res, 200, JSON.stringify({ max_model_len: c.maxModelLen, count: tokens.length, tokens, token_strs: null }));
+    const out = op(body, { tokenizer: engine.tokenizer, chatTemplate: opts.chatTemplate, servedName: engine.servedName, maxModelLen: c.maxModelLen });
+    if (typeof out !== 'string') return sendError(res, out);
+    sendJson(res, 200, out);
   };
 
   const handleAdmin = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -202,7 +237,7 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
       case '/health/ready':
       case '/ready':
         if (!only('GET')) return;
-        if (monoMs() - engine.startedMs < engine.config.startupDurationMs) res.writeHead(503).end();
+        if (monoMs() - engine.startedMs < engine.config.startupDurationMs || (startup && !startup.ready)) res.writeHead(503).end();
         else res.writeHead(200).end();
         return;
       case '/metrics':
@@ -219,8 +254,29 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
           }),
         );
         return;
+      case '/sleep':
+      case '/wake_up':
+      case '/is_sleeping': {
+        // vLLM's sleep mode (upstream simulator: enable-sleep-mode); without it the routes do not exist.
+        if (!engine.config.enableSleepMode) break;
+        if (path === '/is_sleeping') {
+          if (only('GET')) sendJson(res, 200, JSON.stringify({ is_sleeping: sleeping }));
+          return;
+        }
+        if (!only('POST')) return;
+        const t0 = performance.now();
+        sleeping = path === '/sleep';
+        const tookS = (performance.now() - t0) / 1000;
+        if (sleeping) startup?.logSleep(engine.config.modelSizeGiB, 0, tookS);
+        else startup?.logWake(tookS);
+        res.writeHead(200).end();
+        return;
+      }
       case '/tokenize':
-        if (only('POST')) await handleTokenize(req, res);
+        if (only('POST')) await handleTokenize(req, res, tokenize);
+        return;
+      case '/detokenize':
+        if (only('POST')) await handleTokenize(req, res, detokenize);
         return;
       case '/admin/config':
         if (m !== 'GET' && m !== 'POST') return void only('GET');
@@ -238,10 +294,9 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
         const last = Math.min(Number(params.get('last') ?? 100) || 100, 100000);
         return sendJson(res, 200, JSON.stringify({ ids: engine.trace.last(last) }));
       }
-      default:
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('404 page not found');
     }
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('404 page not found');
   };
 
   const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, noDelay: true }, (req, res) => {
@@ -274,12 +329,15 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
   });
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  const url = `http://${hostForUrl}:${port}`;
+  if (config.startupLog) startup = new StartupLog(config.startupLog, config, url);
   return {
-    url: `http://${hostForUrl}:${port}`,
+    url,
     port,
     engine,
     offLoop: opts.offLoop,
     close: async () => {
+      startup?.stop();
       await engine.stop();
       await opts.offLoop?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -10,9 +10,9 @@ const port = parentPort;
 if (!port) throw new Error('tokenize-worker.ts must run in a worker thread');
 const { model, spec, forceDummy } = workerData as { model: string; spec: string | undefined; forceDummy: boolean };
 const { tokenizer } = await loadSimTokenizer(model, spec, forceDummy);
-port.on('message', (m: { id: number; text: string }) => {
+port.on('message', (m: { id: number; text: string; addSpecialTokens: boolean }) => {
   try {
-    port.postMessage({ id: m.id, ids: tokenizer.encode(m.text) });
+    port.postMessage({ id: m.id, ids: tokenizer.encode(m.text, { addSpecialTokens: m.addSpecialTokens }) });
   } catch (e) {
     port.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) });
   }

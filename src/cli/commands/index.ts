@@ -15,6 +15,10 @@ const modules: Array<() => Promise<CommandModule>> = [
   () => import('./sim.ts'),
   () => import('./profiles.ts'),
   () => import('./render.ts'),
+  () => import('./analyze.ts'),
+  () => import('./report.ts'),
+  () => import('./compare.ts'),
+  () => import('./harness.ts'),
 ];
 
 export async function loadCommands(): Promise<CliCommand[]> {

@@ -2,7 +2,7 @@ import { Command as PlainCommand, Option } from 'commander';
 import type { Command } from '@commander-js/extra-typings';
 import type { CliCommand } from './types.ts';
 import { KEYS, type KeySpec } from '../../sim/keys.ts';
-import { formatDuration } from '../../sim/config.ts';
+import { formatDuration } from '../../sim/duration.ts';
 import { PRESET_NAMES } from '../../sim/presets.ts';
 import { createLogger, type LogLevel } from '../../util/logger.ts';
 
@@ -31,7 +31,7 @@ flags or in the --config YAML file; precedence: flags > SIM_MODEL > --config >
 our extensions. Keys marked "(accepted, no effect)" are accepted so a config
 moves unchanged between this simulator and a llm-d-inference-sim pod.
 
-Endpoints: POST /v1/completions, /v1/chat/completions, /tokenize;
+Endpoints: POST /v1/completions, /v1/chat/completions, /tokenize, /detokenize;
 GET /v1/models, /health, /health/ready, /metrics, /admin/trace?id=<id>;
 GET/POST /admin/config. See docs/simulator.md.`;
 

@@ -31,6 +31,10 @@ export interface ResponseInfo {
   text?: string;
   /** Completion tokens when known (server usage): spares the source a client-side count on the event loop. */
   tokens?: number;
+  /** When the request was due, sent and finished (monotonic ms), for sources whose next turn depends on it. */
+  scheduledAtMs?: number;
+  sentAtMs?: number;
+  endAtMs?: number;
 }
 
 /**

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { RequestRecord } from '../types.ts';
 import type { ExecutorEvents, ExecutorOptions, Job } from './executor.ts';
 import type { ThreadHealth } from './health.ts';
+import { workerBoot } from '../../util/worker-boot.ts';
 
 export type ToWorker =
   | { t: 'stage'; mode: 'open' | 'closed'; slots: number; since: number }
@@ -17,13 +18,9 @@ export type FromWorker =
   | { t: 'closed'; health: ThreadHealth }
   | { t: 'ready' };
 
-// Worker threads do not inherit tsx's loader on Node 20: a tiny eval'd script
-// registers tsx (resolved from this package, so any cwd works), then loads worker.ts.
-const BOOT = `(async () => {
-  const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});
-  register();
-  await import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)});
-})().catch((e) => { setImmediate(() => { throw e; }); });`;
+// Worker threads do not inherit tsx's loader on Node 20: the eval'd boot script registers tsx
+// when running from sources (util/worker-boot.ts), then loads worker.ts (or dist's worker.js).
+const BOOT = workerBoot(import.meta.url, './worker.ts');
 
 /**
  * The main thread's handle on an Executor running in a worker thread. Jobs

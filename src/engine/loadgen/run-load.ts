@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { clockAnchor, monoMs } from '../../util/clock.ts';
 import type { ClientOptions } from '../client/http-client.ts';
 import { RecordWriter } from '../record/writer.ts';
-import type { RequestRecord, StagePlan } from '../types.ts';
+import type { RequestRecord, StagePlan, StageStopRule } from '../types.ts';
 import { Executor, type ExecutorEvents, type Job } from './executor.ts';
 import { CpuMeter, ThreadMonitor, type ThreadHealth } from './health.ts';
 import { RemoteExecutor } from './remote-executor.ts';
@@ -181,6 +181,10 @@ class Coordinator {
     if (st && rec.stage === st.run.stage) {
       st.outstanding--;
       st.run.completed++;
+      if (rec.error && rec.error.label !== 'aborted') st.errors++;
+      if (st.maxErrors !== undefined && st.errors >= st.maxErrors) st.stopNow(`stage stopped after ${st.errors} errors (max_errors)`);
+      const why = st.stopRule?.record?.(rec);
+      if (why) st.stopNow(why);
       st.onDone(rec.worker);
     }
   }
@@ -214,10 +218,24 @@ class Coordinator {
     let nextSubmit = 0;
     let unready = 0;
     let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    let deadlineTimer: NodeJS.Timeout | undefined;
     return new Promise<StageRun>((resolve) => {
       const st: StageState = {
         run,
         outstanding: 0,
+        errors: 0,
+        ...(plan.maxErrors !== undefined ? { maxErrors: plan.maxErrors } : {}),
+        ...(plan.stopRule ? { stopRule: plan.stopRule } : {}),
+        stopNow: (why) => {
+          if (stopped) return;
+          stopped = true;
+          if (timer) clearTimeout(timer);
+          if (deadlineTimer) clearTimeout(deadlineTimer);
+          for (const x of this.execs) x.stopStage();
+          for (const x of this.execs) x.abortInFlight(why);
+          check();
+        },
         onDone: () => check(),
         onAbort: () => {
           if (timer) clearTimeout(timer);
@@ -227,16 +245,18 @@ class Coordinator {
       };
       this.cur = st;
       const check = (): void => {
-        const sendingDone = this.aborted || (nextSubmit >= n && unready === 0);
+        const sendingDone = this.aborted || stopped || (nextSubmit >= n && unready === 0);
         if (sendingDone && st.outstanding === 0 && this.cur === st) {
+          if (deadlineTimer) clearTimeout(deadlineTimer);
           this.cur = undefined;
           run.endMs = monoMs();
           resolve(run);
         }
       };
+      if (plan.hardDeadline) deadlineTimer = setTimeout(() => st.stopNow('cancelled at the stage duration limit'), Math.max(0, startMs + plan.durationMs - monoMs()));
       const pump = (): void => {
         timer = undefined;
-        if (this.aborted) return check();
+        if (this.aborted || stopped) return check();
         while (nextFetch < n && nextFetch - nextSubmit < prefetch) entries[nextFetch++] = this.feed.fetch(plan.stage);
         const now = monoMs();
         while (nextSubmit < n) {
@@ -256,7 +276,7 @@ class Coordinator {
             e.onReady = () => {
               unready--;
               if (e.skip) check();
-              else if (!this.aborted) this.submit(exec, e, deadline);
+              else if (!this.aborted && !stopped) this.submit(exec, e, deadline);
               else this.feed.release(e);
               check();
             };
@@ -300,6 +320,15 @@ class Coordinator {
       const st: StageState = {
         run,
         outstanding: 0,
+        errors: 0,
+        ...(plan.maxErrors !== undefined ? { maxErrors: plan.maxErrors } : {}),
+        ...(plan.stopRule ? { stopRule: plan.stopRule } : {}),
+        stopNow: (why) => {
+          const first = !stopped;
+          stop();
+          if (first) for (const x of this.execs) x.abortInFlight(why);
+          check();
+        },
         onDone: (exec) => {
           if (exec >= 0 && exec < E) outstanding[exec] = Math.max(0, outstanding[exec]! - 1);
           fill();
@@ -356,7 +385,10 @@ class Coordinator {
           if (!progress) return;
         }
       };
-      if (plan.durationMs !== undefined) stopTimer = setTimeout(stop, Math.max(0, startMs + plan.durationMs - monoMs()));
+      if (plan.durationMs !== undefined) {
+        const atEnd = plan.hardDeadline ? (): void => st.stopNow('cancelled at the stage duration limit') : stop;
+        stopTimer = setTimeout(atEnd, Math.max(0, startMs + plan.durationMs - monoMs()));
+      }
       fill();
       check();
     });
@@ -452,6 +484,11 @@ class Coordinator {
   }
 
   private sample(): void {
+    const st = this.cur;
+    if (st?.stopRule?.sample) {
+      const why = st.stopRule.sample(monoMs() - st.run.startMs, this.inFlightNow());
+      if (why) st.stopNow(why);
+    }
     this.samples.push({
       tMs: monoMs() - this.startMs,
       inFlight: this.inFlightNow(),
@@ -467,6 +504,12 @@ interface StageState {
   run: StageRun;
   /** Submitted to an executor and not yet completed or dropped. */
   outstanding: number;
+  /** Failed requests of this stage (cancellations not counted), for `maxErrors`. */
+  errors: number;
+  maxErrors?: number;
+  stopRule?: StageStopRule;
+  /** End the stage now: stop sending, cancel what is in flight (hard deadline, maxErrors). */
+  stopNow(why: string): void;
   onDone(exec: number): void;
   onAbort(): void;
 }

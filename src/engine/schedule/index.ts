@@ -20,3 +20,5 @@ export {
   type ActiveSample,
 } from './sweep.ts';
 export { parseTraceCsv, traceReplayPlan, traceReplaySchedule, type TraceRow } from './trace.ts';
+export { evenlySpacedSchedule, exponentialSchedule, evenOffsetMs, type BoundedRateStage } from './guidellm.ts';
+export { multiRoundQaSchedule, planMultiRoundQa, type MultiRoundQaStage, type MrqTurn } from './multi-round-qa.ts';

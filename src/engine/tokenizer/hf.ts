@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { Tokenizer as HfCore } from '@huggingface/tokenizers';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { Tokenizer } from './types.ts';
+import { loadCachedCore, saveCachedCore } from './fast-load.ts';
 
 /** Where a loaded tokenizer came from. */
 export type TokenizerSource = 'path' | 'hf-cache' | 'download' | 'shipped';
@@ -63,8 +64,20 @@ export interface HfCoreBundle {
   numSpecialTokensToAdd: number;
 }
 
-/** Build the @huggingface/tokenizers object for a tokenizer.json (the expensive step: ~0.7 s for Llama-3). */
-export function buildCore(file: string, patch?: (json: Record<string, unknown>) => void): HfCoreBundle {
+/**
+ * Build the @huggingface/tokenizers object for a tokenizer.json (the expensive step: 1–4 s for
+ * Llama-3), or read it back from the fast-load cache (fast-load.ts). `variant` names the patch, so
+ * differently patched builds of one file are kept apart.
+ */
+export function buildCore(file: string, patch?: (json: Record<string, unknown>) => void, variant = 'file'): HfCoreBundle {
+  const cached = loadCachedCore(file, variant);
+  if (cached) return cached;
+  const bundle = buildFresh(file, patch);
+  saveCachedCore(file, variant, bundle.json, bundle.config, bundle);
+  return { core: bundle.core, specialIds: bundle.specialIds, vocabSize: bundle.vocabSize, numSpecialTokensToAdd: bundle.numSpecialTokensToAdd };
+}
+
+function buildFresh(file: string, patch?: (json: Record<string, unknown>) => void): HfCoreBundle & { json: Record<string, unknown>; config: Record<string, unknown> } {
   const { json, config } = readTokenizerFiles(file);
   if (patch) patch(json);
   let core: HfCore;
@@ -88,7 +101,7 @@ export function buildCore(file: string, patch?: (json: Record<string, unknown>) 
     if (Array.isArray(vocab)) maxId = Math.max(maxId, vocab.length - 1);
     else for (const id of Object.values(vocab as Record<string, number>)) if (id > maxId) maxId = id;
   }
-  return { core, specialIds: special, vocabSize: maxId + 1, numSpecialTokensToAdd: core.encode('', { add_special_tokens: true }).ids.length };
+  return { core, specialIds: special, vocabSize: maxId + 1, numSpecialTokensToAdd: core.encode('', { add_special_tokens: true }).ids.length, json, config };
 }
 
 /** Wraps @huggingface/tokenizers (pure JS, ids identical to HF Rust). */

@@ -51,6 +51,7 @@ function build(file: string, name: string, exact: boolean, source: TokenizerSour
             if (variant === '3.1') patchLlama31Names(json);
           }
         : undefined,
+      variant ? `shipped-llama-${variant}` : 'file',
     );
     cores.set(coreKey, bundle);
   }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { runLoad } from '../../engine/loadgen/run-load.ts';
 import type { LoadResult } from '../../engine/loadgen/types.ts';
 import { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
+import { clockAnchor } from '../../util/clock.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { HarnessPlugin, HarnessRunContext, HarnessRunOutcome } from '../types.ts';
 import { defaultHealth } from './health.ts';
@@ -25,12 +26,33 @@ export { HEALTH_FILE, RECORDS_FILE };
 /** records.jsonl of a result directory. */
 export const recordsPath = (resultsDir: string): string => join(resultsDir, RECORDS_FILE);
 
+/** The LoadResult of a harness that sent nothing. */
+export function noLoadResult(aborted: boolean): LoadResult {
+  const now = Date.now();
+  return {
+    records: [],
+    stages: [],
+    health: { threads: [], cpu: { userMs: 0, systemMs: 0, wallMs: 0, utilisation: 0, cores: 0 }, maxInFlight: 0, samples: [], workers: 0 },
+    aborted,
+    clock: clockAnchor(),
+    startMs: now,
+    endMs: now,
+  };
+}
+
 /** Run `plugin` for one result directory. Throws E_HARNESS_NOT_RUNNABLE for a harness without `prepare`. */
 export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext): Promise<HarnessRunOutcome> {
   if (!plugin.prepare) {
     throw new LlmdbenchError('E_HARNESS_NOT_RUNNABLE', `harness "${plugin.kind}" cannot run yet in llmdbench`, { hint: 'choose another harness with -l' });
   }
   const job = await plugin.prepare(ctx);
+  if (job.stages.length === 0) {
+    // A harness that sends no load (nop): no engine, no records.jsonl, no loadgen_health.json.
+    await job.close?.();
+    const files = [...(job.files ?? []), ...(await job.writeOutputs(noLoadResult(ctx.signal.aborted)))];
+    return { complete: !ctx.signal.aborted, files };
+  }
+  if (!job.engine) throw new LlmdbenchError('E_HARNESS_NO_ENGINE', `harness "${plugin.kind}" planned stages but no engine options`, { kind: 'internal' });
   const counter = progressCounter(job.stages);
   let result: LoadResult;
   try {

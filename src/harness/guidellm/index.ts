@@ -4,22 +4,14 @@
  * dialect is detected from the top-level keys and reported.
  */
 import type { HarnessPlugin, ProfileIssue } from '../types.ts';
-import { error, isRec, runSchema } from '../schema-common.ts';
+import { error, runSchema } from '../schema-common.ts';
 import { guidellmScenarioSchema, scenarioRules } from './schema-scenario.ts';
-import { guidellmLegacySchema, LEGACY_KEYS, legacyRules } from './schema-legacy.ts';
+import { guidellmLegacySchema, legacyRules } from './schema-legacy.ts';
+import { preflightGuidellm, prepareGuidellm } from './run.ts';
+import { guidellmDefinitions } from '../../metrics/guidellm-definitions.ts';
+import { detectDialect as detect, LEGACY_DIALECT, SCENARIO_DIALECT } from './dialect.ts';
 
-export const SCENARIO_DIALECT = 'v0.7 scenario';
-export const LEGACY_DIALECT = 'legacy flat form';
-const SCENARIO_KEYS = ['metadata', 'spec', 'benchmarks'];
-
-function detect(doc: unknown): { dialect: string; mixed: string[] } {
-  if (!isRec(doc)) return { dialect: SCENARIO_DIALECT, mixed: [] };
-  const keys = Object.keys(doc);
-  const scen = keys.some((k) => SCENARIO_KEYS.includes(k));
-  const legacy = keys.filter((k) => LEGACY_KEYS.includes(k));
-  if (scen) return { dialect: SCENARIO_DIALECT, mixed: legacy };
-  return { dialect: legacy.length > 0 ? LEGACY_DIALECT : SCENARIO_DIALECT, mixed: [] };
-}
+export { LEGACY_DIALECT, SCENARIO_DIALECT };
 
 function validate(doc: unknown): ProfileIssue[] {
   const { dialect, mixed } = detect(doc);
@@ -38,4 +30,7 @@ export const guidellm: HarnessPlugin = {
   description: 'GuideLLM: v0.7 scenarios (spec/benchmarks) or the legacy flat form; concurrent, constant, poisson, sweep profiles',
   validate,
   dialect: (doc) => detect(doc).dialect,
+  preflight: preflightGuidellm,
+  prepare: prepareGuidellm,
+  definitions: guidellmDefinitions,
 };

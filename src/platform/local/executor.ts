@@ -6,13 +6,32 @@
  * runUnit with --retries and --resume). A signal
  * stops the loop after the running unit has written what finished (marked incomplete).
  */
+import { harnesses } from '../../harness/registry.ts';
+import { fileLogReader } from '../../harness/server-log.ts';
 import { bindEndpoint } from '../../plan/bind.ts';
+import type { RunPlan } from '../../plan/types.ts';
 import { checkRunnable, preflight } from '../../run/checks.ts';
 import { runUnitAttempts } from '../../run/attempts.ts';
 import type { UnitOutcome } from '../../run/unit.ts';
 import type { Platform, RunOutcome } from '../types.ts';
-import { openTarget, servedModels, type Target } from './target.ts';
+import { SIM_LOAD_FORMATS } from '../../sim/keys.ts';
+import { openTarget, servedModels, type Target, type TargetOptions } from './target.ts';
 import { prepareWorkDir } from './workdir.ts';
+
+/**
+ * What the embedded simulator must provide for this model's units: a start-up log when a
+ * harness reads the server log (nop), with the stack's load format and sleep mode.
+ */
+function targetOptions(plan: RunPlan, model: string): TargetOptions {
+  const units = plan.units.filter((u) => u.model === model);
+  if (!units.some((u) => harnesses.get(u.harness).wantsServerLog)) return {};
+  const c = units[0]!.config;
+  const simConfig: Record<string, unknown> = {};
+  const format = c.get('LLMDBENCH_VLLM_COMMON_VLLM_LOAD_FORMAT');
+  if (format && (SIM_LOAD_FORMATS as readonly string[]).includes(format)) simConfig['load-format'] = format;
+  if (c.get('LLMDBENCH_VLLM_COMMON_ENABLE_SLEEP_MODE') === 'true') simConfig['enable-sleep-mode'] = true;
+  return { serverLog: true, simConfig };
+}
 
 export const localPlatform: Platform = {
   kind: 'local',
@@ -28,7 +47,9 @@ export const localPlatform: Platform = {
     for (const model of models) {
       if (opts.signal.aborted) break;
       const first = plan.units.find((u) => u.model === model);
-      const target: Target = await openTarget(plan.endpointUrl, model, opts.log, first?.config.get('LLMDBENCH_SIM_PRESET'));
+      const target: Target = await openTarget(plan.endpointUrl, model, opts.log, first?.config.get('LLMDBENCH_SIM_PRESET'), targetOptions(plan, model));
+      // The server log the platform has (the simulator's start-up log) goes to the harnesses that read it.
+      const unitOpts = target.logFile ? { ...opts, serverLog: fileLogReader(target.logFile) } : opts;
       lastUrl = target.url;
       if (!target.embedded) {
         // Upstream fails when the stack serves another model; we warn (requests will say 404).
@@ -44,7 +65,7 @@ export const localPlatform: Platform = {
         for (const unit of forModel) {
           if (opts.signal.aborted) break;
           // -j N: N identical harness instances at once, each into its own results directory.
-          const outs = await Promise.all(unit.resultsDirs.map((_, i) => runUnitAttempts(unit, i, target.url, opts)));
+          const outs = await Promise.all(unit.resultsDirs.map((_, i) => runUnitAttempts(unit, i, target.url, unitOpts)));
           units.push(...outs);
         }
       } finally {

@@ -68,3 +68,20 @@ test('llmdbench profiles --help: argument and options', () => {
   const h = help(['profiles']);
   for (const o of ['[harness]', '--json', '--harnesses', '--profiles-dir <dir>', 'docs/workloads.md']) assert.ok(h.includes(o), o);
 });
+
+test('compiled dist/ (when built and fresh) prints the same help as the TypeScript sources', async (t) => {
+  // @ts-expect-error: plain JavaScript module of the launcher (no types)
+  const { distIsFresh } = (await import('../../../bin/dist-stamp.js')) as { distIsFresh: (root: string) => boolean };
+  if (!distIsFresh(repoRoot)) {
+    t.skip('no fresh dist/ here (built by `npm ci` / `npm run build`)');
+    return;
+  }
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('LLMDBENCH_') && k !== 'NODE_LLMDBENCH_FROM_SOURCES') env[k] = v;
+  for (const args of [['--help'], ['run', '--help'], ['sim', '--help']]) {
+    const compiled = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+    const sources = spawnSync(process.execPath, [bin, ...args], { env: { ...env, NODE_LLMDBENCH_FROM_SOURCES: '1' }, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(compiled.status, 0, compiled.stderr);
+    assert.equal(compiled.stdout, sources.stdout, args.join(' '));
+  }
+});

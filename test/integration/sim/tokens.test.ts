@@ -6,6 +6,12 @@ import { createLogger } from '../../../src/util/logger.ts';
 import { RegexTokenizer } from '../../../src/sim/tokenizer.ts';
 import { post } from './helpers.ts';
 
+/** Llama-3 Instruct's chat template output, written out by hand (BOS, headers, trimmed content, eot, generation prompt). */
+function llama3Chat(msgs: Array<[string, string]>): string {
+  const body = msgs.map(([role, content]) => `<|start_header_id|>${role}<|end_header_id|>\n\n${content.trim()}<|eot_id|>`).join('');
+  return `<|begin_of_text|>${body}<|start_header_id|>assistant<|end_header_id|>\n\n`;
+}
+
 describe('sim token counts agree with the load generator tokenizer', () => {
   it('uses the model tokenizer (shipped Llama-3) for usage when it is available', async () => {
     const model = 'meta-llama/Llama-3.1-8B-Instruct';
@@ -34,13 +40,13 @@ describe('sim token counts agree with the load generator tokenizer', () => {
       assert.ok(off.isReady, 'the worker loaded its tokenizer');
       const tok = await loadTokenizer({ model, log: createLogger('silent') });
       const long = 'Benchmarks tell the truth only when the ruler is straight. '.repeat(80);
-      for (const [path, body, text] of [
-        ['/v1/completions', { model, prompt: long, max_tokens: 2 }, long],
-        ['/v1/chat/completions', { model, messages: [{ role: 'user', content: long }], max_tokens: 2 }, `### user: ${long}\n`],
+      for (const [path, body, text, special] of [
+        ['/v1/completions', { model, prompt: long, max_tokens: 2 }, long, true],
+        ['/v1/chat/completions', { model, messages: [{ role: 'user', content: long }], max_tokens: 2 }, llama3Chat([['user', long]]), false],
       ] as const) {
         const r = await post(`${sim.url}${path}`, body);
         assert.equal(r.status, 200, r.body);
-        assert.equal((JSON.parse(r.body) as { usage: { prompt_tokens: number } }).usage.prompt_tokens, tok.count(text), path);
+        assert.equal((JSON.parse(r.body) as { usage: { prompt_tokens: number } }).usage.prompt_tokens, tok.count(text, { addSpecialTokens: special }), path);
       }
       assert.equal(off.encoded, 2, 'both long prompts went to the worker');
       const short = await post(`${sim.url}/v1/completions`, { model, prompt: 'short prompt', max_tokens: 1 });
@@ -80,6 +86,69 @@ describe('sim token counts agree with the load generator tokenizer', () => {
     try {
       const r = await post(`${sim.url}/v1/completions`, { model: 'someorg/unknown-model', prompt: '### user: Hello!\n', max_tokens: 1 });
       assert.equal((JSON.parse(r.body) as { usage: { prompt_tokens: number } }).usage.prompt_tokens, 7);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('chat prompts are counted with the Llama-3 chat template; /tokenize honours add_special_tokens; /detokenize inverts it', async () => {
+    const model = 'meta-llama/Meta-Llama-3-8B-Instruct';
+    const sim = await runSimulator({ overrides: { model, port: 0 } }, createLogger('error'));
+    try {
+      const tok = await loadTokenizer({ model, log: createLogger('silent') });
+      const msgs: Array<[string, string]> = [['system', 'You are terse. '], ['user', 'Benchmarks tell the truth only when the ruler is straight.']];
+      const messages = msgs.map(([role, content]) => ({ role, content }));
+      const rendered = llama3Chat(msgs);
+      const expected = tok.encode(rendered, { addSpecialTokens: false });
+      assert.equal(expected[0], 128000, 'BOS once, from the template');
+      assert.equal(expected.filter((id) => id === 128000).length, 1);
+      for (const stream of [false, true]) {
+        const r = await post(`${sim.url}/v1/chat/completions`, { model, messages, max_tokens: 2, stream, stream_options: { include_usage: true } });
+        assert.equal(r.status, 200, r.body);
+        const usageBody = stream ? (r.events.at(-2)?.data ?? '') : r.body;
+        assert.equal((JSON.parse(usageBody) as { usage: { prompt_tokens: number } }).usage.prompt_tokens, expected.length, `stream ${stream}`);
+      }
+      type Tok = { count: number; max_model_len: number; tokens: number[]; token_strs: string[] | null };
+      const tk = async (body: Record<string, unknown>): Promise<Tok> => {
+        const r = await post(`${sim.url}/tokenize`, { model, ...body });
+        assert.equal(r.status, 200, r.body);
+        return JSON.parse(r.body) as Tok;
+      };
+      // chat: add_generation_prompt defaults to true, add_special_tokens to false (the template writes BOS)
+      assert.deepEqual((await tk({ messages })).tokens, expected);
+      assert.deepEqual((await tk({ messages, add_special_tokens: true })).tokens, [128000, ...expected], 'add_special_tokens adds BOS on top of the template');
+      assert.equal((await post(`${sim.url}/tokenize`, { model, messages, add_generation_prompt: true, continue_final_message: true })).status, 400);
+      // completions: add_special_tokens defaults to true (BOS), false gives the bare text
+      const text = 'Hello, world!';
+      const withBos = await tk({ prompt: text });
+      assert.deepEqual(withBos.tokens, tok.encode(text));
+      assert.equal(withBos.tokens[0], 128000);
+      const bare = await tk({ prompt: text, add_special_tokens: false });
+      assert.deepEqual(bare.tokens, tok.encode(text, { addSpecialTokens: false }));
+      assert.equal(bare.count, withBos.count - 1);
+      assert.deepEqual(Object.keys(bare), ['count', 'max_model_len', 'tokens', 'token_strs'], "vLLM's TokenizeResponse fields");
+      assert.equal(bare.token_strs, null);
+      const strs = await tk({ prompt: text, add_special_tokens: false, return_token_strs: true });
+      assert.deepEqual(strs.token_strs, ['Hello', ',', 'Ġworld', '!']);
+      // /detokenize: vLLM's {tokens} -> {prompt}, special tokens kept
+      const d = await post(`${sim.url}/detokenize`, { model, tokens: withBos.tokens });
+      assert.equal(d.status, 200, d.body);
+      assert.deepEqual(JSON.parse(d.body), { prompt: `<|begin_of_text|>${text}` });
+      assert.equal((await post(`${sim.url}/detokenize`, { model, tokens: ['x'] })).status, 400);
+      assert.equal((await post(`${sim.url}/detokenize`, { model, tokens: [1e9] })).status, 400);
+      assert.equal((await post(`${sim.url}/detokenize`, { model: 'other', tokens: [1] })).status, 404);
+      assert.equal((await post(`${sim.url}/tokenize`, { model, prompt: text, add_special_tokens: 'no' })).status, 400);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('without a chat template, chat prompts keep upstream\'s "### role: content" rendering', async () => {
+    const sim = await runSimulator({ overrides: { model: 'someorg/unknown-model', port: 0 } }, createLogger('error'));
+    try {
+      const r = await post(`${sim.url}/tokenize`, { messages: [{ role: 'user', content: 'Hello!' }] });
+      // "### user: Hello!\n" with the regex tokenizer: #,#,# ,user,: ,Hello,!\n
+      assert.equal((JSON.parse(r.body) as { count: number }).count, 7);
     } finally {
       await sim.close();
     }

@@ -19,13 +19,13 @@ describe('sim wire format', () => {
   });
   after(() => sim.close());
 
-  it('streams chat: role chunk first, one chunk per token, finish chunk, usage only when asked, [DONE]', async () => {
+  it("streams chat as vLLM: role chunk, one chunk per token with finish_reason on the last token's chunk, usage only when asked, [DONE]", async () => {
     const r = await post(`${sim.url}/v1/chat/completions`, chatBody({ stream: true, max_tokens: 4, stream_options: { include_usage: true } }));
     assert.equal(r.status, 200);
     assert.match(String(r.headers['content-type']), /text\/event-stream/);
     assert.equal(r.events.at(-1)?.data, '[DONE]');
     const chunks = r.events.slice(0, -1).map((e) => JSON.parse(e.data) as Chunk);
-    assert.equal(chunks.length, 1 + 4 + 1 + 1);
+    assert.equal(chunks.length, 1 + 4 + 1);
     for (const c of chunks) {
       assert.equal(c.object, 'chat.completion.chunk');
       assert.equal(c.id, chunks[0]?.id);
@@ -38,16 +38,16 @@ describe('sim wire format', () => {
     for (const c of chunks.slice(1, 5)) {
       assert.equal(typeof c.choices[0]?.delta?.['content'], 'string');
       assert.ok((c.choices[0]?.delta?.['content'] as string).length > 0);
-      assert.equal(c.choices[0]?.finish_reason, null);
       assert.equal(c.usage, undefined);
     }
-    assert.deepEqual(chunks[5]?.choices[0]?.delta, {});
-    assert.equal(chunks[5]?.choices[0]?.finish_reason, 'length');
-    assert.deepEqual(chunks[6]?.choices, []);
-    assert.equal(chunks[6]?.usage?.completion_tokens, 4);
-    assert.equal(chunks[6]?.usage?.total_tokens, (chunks[6]?.usage?.prompt_tokens ?? 0) + 4);
+    assert.deepEqual(chunks.slice(1, 5).map((c) => c.choices[0]?.finish_reason), [null, null, null, 'length']);
+    assert.equal((chunks[4]?.choices[0] as Record<string, unknown>)['stop_reason'], null, 'the finishing chunk carries stop_reason, as vLLM');
+    assert.equal('stop_reason' in (chunks[1]?.choices[0] ?? {}), false, 'chat token chunks have no stop_reason (exclude_unset)');
+    assert.deepEqual(chunks[5]?.choices, []);
+    assert.equal(chunks[5]?.usage?.completion_tokens, 4);
+    assert.equal(chunks[5]?.usage?.total_tokens, (chunks[5]?.usage?.prompt_tokens ?? 0) + 4);
     // upstream's regex tokenizer: "### user: Hello there, how are you?\n" = #,#,# ,user,: ,Hello ,there,, ,how ,are ,you,?\n
-    assert.equal(chunks[6]?.usage?.prompt_tokens, 12);
+    assert.equal(chunks[5]?.usage?.prompt_tokens, 12);
   });
 
   it('streams completions without a usage chunk unless include_usage', async () => {
@@ -55,22 +55,23 @@ describe('sim wire format', () => {
     assert.equal(r.status, 200);
     assert.equal(r.events.at(-1)?.data, '[DONE]');
     const chunks = r.events.slice(0, -1).map((e) => JSON.parse(e.data) as Chunk);
-    assert.equal(chunks.length, 3 + 1);
+    assert.equal(chunks.length, 3, 'one chunk per token, no separate finish chunk');
     for (const c of chunks) {
       assert.equal(c.object, 'text_completion');
       assert.match(c.id, /^cmpl-/);
       assert.equal(c.usage, undefined);
       assert.equal(c.choices.length, 1);
+      assert.equal((c.choices[0] as Record<string, unknown>)['stop_reason'], null);
     }
-    assert.equal(chunks[3]?.choices[0]?.text, '');
-    assert.equal(chunks[3]?.choices[0]?.finish_reason, 'length');
-    assert.ok(chunks.slice(0, 3).every((c) => typeof c.choices[0]?.text === 'string' && c.choices[0].text.length > 0));
+    assert.deepEqual(chunks.map((c) => c.choices[0]?.finish_reason), [null, null, 'length']);
+    assert.ok(chunks.every((c) => typeof c.choices[0]?.text === 'string' && c.choices[0].text.length > 0));
   });
 
   it('continuous_usage_stats puts cumulative usage on every chunk', async () => {
     const r = await post(`${sim.url}/v1/chat/completions`, chatBody({ stream: true, max_tokens: 3, stream_options: { include_usage: true, continuous_usage_stats: true } }));
     const chunks = r.events.slice(0, -1).map((e) => JSON.parse(e.data) as Chunk);
-    assert.deepEqual(chunks.map((c) => c.usage?.completion_tokens), [0, 1, 2, 3, 3, 3]);
+    assert.deepEqual(chunks.map((c) => c.usage?.completion_tokens), [0, 1, 2, 3, 3]);
+    assert.equal(chunks[3]?.choices[0]?.finish_reason, 'length');
   });
 
   it('answers non-streaming chat and completions with usage', async () => {
@@ -127,7 +128,7 @@ describe('sim wire format', () => {
       assert.equal(j.choices[0]?.text, 'The quick brown fox jumps over the lazy dog.');
       assert.equal(j.choices[0]?.finish_reason, 'stop');
       const c = await post(`${echo.url}/v1/chat/completions`, chatBody({ stream: true, max_tokens: 100 }));
-      const text = c.events.slice(1, -2).map((e) => (JSON.parse(e.data) as Chunk).choices[0]?.delta?.['content']).join('');
+      const text = c.events.slice(1, -1).map((e) => (JSON.parse(e.data) as Chunk).choices[0]?.delta?.['content']).join('');
       assert.equal(text, 'Hello there, how are you?');
     } finally {
       await echo.close();
@@ -161,5 +162,38 @@ describe('sim wire format', () => {
     } finally {
       await slow.close();
     }
+  });
+
+  it('long streams (several pre-framed windows) with continuous usage: every token once, in order, cumulative usage', async () => {
+    const r = await post(`${sim.url}/v1/chat/completions`, chatBody({ stream: true, max_tokens: 150, stream_options: { include_usage: true, continuous_usage_stats: true } }));
+    assert.equal(r.status, 200);
+    const chunks = r.events.slice(0, -1).map((e) => JSON.parse(e.data) as Chunk);
+    assert.equal(chunks.length, 1 + 150 + 1);
+    assert.deepEqual(chunks.slice(0, -1).map((c) => c.usage?.completion_tokens), [...Array(151).keys()]);
+    assert.deepEqual(chunks.slice(1, -1).map((c) => c.choices[0]?.finish_reason), [...new Array<null>(149).fill(null), 'length']);
+    assert.equal(r.events.at(-1)?.data, '[DONE]');
+  });
+
+  it('an HTTP/1.0 client gets a close-delimited (unframed) stream', async () => {
+    const { connect } = await import('node:net');
+    const body = JSON.stringify(completionBody({ stream: true, max_tokens: 3 }));
+    const raw = await new Promise<string>((resolve, reject) => {
+      const s = connect(sim.port, '127.0.0.1', () => {
+        s.write(`POST /v1/completions HTTP/1.0\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      });
+      let out = '';
+      s.setEncoding('utf8');
+      s.on('data', (d: string) => (out += d));
+      s.on('end', () => resolve(out));
+      s.on('error', reject);
+    });
+    const [head, payload] = raw.split('\r\n\r\n', 2) as [string, string];
+    assert.match(head, /^HTTP\/1\.1 200/);
+    assert.doesNotMatch(head, /transfer-encoding/i);
+    const events = payload.split('\n\n').filter((e) => e !== '');
+    assert.equal(events.length, 3 + 1);
+    assert.ok(events.every((e) => e.startsWith('data: ')), payload);
+    assert.deepEqual(events.slice(0, 3).map((e) => (JSON.parse(e.slice(6)) as Chunk).choices[0]?.finish_reason), [null, null, 'length']);
+    assert.equal(events[3], 'data: [DONE]');
   });
 });

@@ -4,12 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { main } from '../../../src/cli/index.ts';
-import { planCalls } from '../../../src/cli/commands/run.ts';
+import { planCalls } from '../../../src/cli/commands/run-action.ts';
 
 /** Run main() with no inherited LLMDBENCH_* variables and stdout captured. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string }> {
@@ -43,9 +43,13 @@ test('run --dry-run builds the plan once and says which executor and why', async
   assert.match(k.stdout, /^executor: kubernetes \(a namespace \(-p\) was named by flag/m);
 });
 
-test('choosing Kubernetes (not built yet) is a usage error naming --executor local; --executor local runs here', async () => {
-  const r = await cli(['run', '-t', 'standalone', '--quiet', '--workdir', mkdtempSync(join(tmpdir(), 'once-k8s-'))]);
-  assert.equal(r.code, 2);
+test('choosing Kubernetes with no reachable cluster is an environment error (exit 3); LLMDBENCH_CLIOVERRIDE_* acts as --executor', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'once-k8s-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  // a loopback port nothing listens on (refused at once)
+  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:9", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
+  const r = await cli(['run', '-t', 'standalone', '--quiet', '--workdir', dir], { LLMDBENCH_KUBECONFIG: kubeconfig });
+  assert.equal(r.code, 3);
   const env = await cli(['run', '-n', '--json', '--workdir', mkdtempSync(join(tmpdir(), 'once-env-'))], { LLMDBENCH_CLIOVERRIDE_CONTROL_EXECUTOR: 'kubernetes' });
   assert.equal((JSON.parse(env.stdout) as { executor: string }).executor, 'kubernetes', 'LLMDBENCH_CLIOVERRIDE_* acts as the flag');
 });

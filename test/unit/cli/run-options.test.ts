@@ -45,12 +45,13 @@ const expected: Array<{ short?: string; long: string; value?: string; sets: Reco
   { short: 'p', long: 'namespace', value: 'ns', sets: { LLMDBENCH_VLLM_COMMON_NAMESPACE: 'ns', LLMDBENCH_HARNESS_NAMESPACE: 'ns', LLMDBENCH_WVA_NAMESPACE: 'ns' } },
   { long: 'endpoint', value: 'http://127.0.0.1:8000', sets: { LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://127.0.0.1:8000' } },
   { long: 'workdir', value: '/tmp/w', sets: { LLMDBENCH_CONTROL_WORK_DIR: '/tmp/w' } },
+  { long: 'vllm-log', value: '/tmp/vllm.log', sets: { LLMDBENCH_HARNESS_NOP_VLLM_LOG: '/tmp/vllm.log' } },
   { long: 'endpoint-url', value: 'http://127.0.0.1:8001', sets: { LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://127.0.0.1:8001' } },
   { long: 'executor', value: 'local', sets: { LLMDBENCH_CONTROL_EXECUTOR: 'local' } },
   { long: 'retries', value: '2', sets: { LLMDBENCH_HARNESS_RETRIES: '2' } },
 ];
 
-test('the option table has every run.sh flag plus --endpoint (--endpoint-url), --executor, --retries and --workdir', () => {
+test('the option table has every run.sh flag plus --endpoint (--endpoint-url), --executor, --retries, --workdir and --vllm-log', () => {
   const table = RUN_SH_OPTIONS.map((o) => `${o.short ?? ''}/${o.long}`).sort();
   assert.deepEqual(table, expected.map((e) => `${e.short ?? ''}/${e.long}`).sort());
 });

@@ -4,7 +4,7 @@ import type { RequestRecord } from '../../../src/engine/types.ts';
 import { inferencePerfGroup } from '../../../src/metrics/inference-perf.ts';
 import { seedMetrics } from '../../../src/metrics/seed.ts';
 import { vllmBenchMetrics } from '../../../src/metrics/vllm-bench.ts';
-import { guidellmMetrics } from '../../../src/metrics/guidellm.ts';
+import { guidellmHeadline, guidellmMetrics } from '../../../src/metrics/guidellm.ts';
 
 const base = { stage: 0, worker: 0, api: 'completion' as const, stream: true };
 // Hand-made records (ms); expected values worked out in the comments.
@@ -73,27 +73,29 @@ test('seed metrics: the ten metrics in ms / per second', () => {
   assert.equal(seedMetrics([]).failureRate, 0);
 });
 
-test('vllm bench: TTFT to the first choices chunk, latency to the last, TPOT (E2EL−TTFT)/(out−1)', () => {
+test('vllm bench: TTFT to the first choices chunk, latency to the last, TPOT (E2EL−TTFT)/(out−1); non-streamed: TTFT = latency', () => {
   const v = vllmBenchMetrics(R);
   assert.equal(v.completed, 3);
   assert.equal(v.failed, 1);
   close(v.durationS, 0.4);
-  close(v.ttftMs!.mean, (100 + 190) / 2);
-  close(v.e2elMs!.mean, (160 + 250 + 200) / 3);
-  close(v.tpotMs!.mean, (15 + 20) / 2);
-  assert.equal(v.itlMs!.count, 5);
-  close(v.itlMs!.max, 50);
-  close(v.itlMs!.min, 10);
+  close(v.ttftMs.mean, (100 + 190 + 200) / 3);
+  close(v.e2elMs.mean, (160 + 250 + 200) / 3);
+  // the non-streamed request has out 5 > 1 and TTFT = latency: TPOT 0
+  close(v.tpotMs.mean, (15 + 20 + 0) / 3);
+  close(v.itlMs.percentiles[0]![1], 49.2); // p99 of [10,10,20,30,50]
   close(v.outputThroughput, 14 / 0.4);
 });
 
 test('guidellm: TPOT includes TTFT and is weighted by output tokens; ITL per request weighted by out−1', () => {
-  const g = guidellmMetrics(R);
+  const g = guidellmHeadline(guidellmMetrics(R));
   assert.equal(g.successful, 3);
   assert.equal(g.errored, 1);
-  close(g.ttftMs.mean, 150);
-  close(g.tpotMs.mean, (32 * 5 + 62.5 * 4) / 9);
-  assert.equal(g.tpotMs.count, 9);
-  close(g.itlMs.mean, (15 * 4 + (50 / 3) * 3) / 7);
+  // GuideLLM counts a request without a first token as TTFT 0 (`time_to_first_token_ms or 0.0`)
+  close(g.ttftMs.mean, (100 + 200 + 0) / 3);
+  // the non-streamed request: (end − start)/out = 200/5 = 40, weight 5
+  close(g.tpotMs.mean, (32 * 5 + 62.5 * 4 + 40 * 5) / 14);
+  assert.equal(g.tpotMs.count, 14);
+  // ITL: the non-streamed request has none, and GuideLLM still adds it as value 0 with weight out − 1 = 4
+  close(g.itlMs.mean, (15 * 4 + (50 / 3) * 3 + 0 * 4) / 11);
   close(g.requestsPerS, 3 / 0.4);
 });

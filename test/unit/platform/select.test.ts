@@ -25,12 +25,13 @@ test('selectPlatform: local by default; kubernetes when -p or -t is named by fla
   assert.equal((await kindOf({}, { LLMDBENCH_CONTROL_EXECUTOR: 'kubernetes' })).kind, 'kubernetes');
 });
 
-test('the Kubernetes platform is not built: a usage error naming --executor local', async () => {
+test('the Kubernetes platform is registered: its check is the harness checks, it prints manifests for -n', async () => {
   const c = await resolveConfig({ flags: { LLMDBENCH_CONTROL_EXECUTOR: 'kubernetes' }, env: {}, cwd: process.cwd() });
   const s = selectPlatform(c);
-  const e = throwsCode(() => s.platform.check({ workDir: 'w', endpointUrl: undefined, units: [], notes: [] }, c, {} as never), 'E_PLATFORM_NOT_BUILT');
-  assert.match(e.hint ?? '', /--executor local/);
-  assert.equal(e.kind, 'usage');
+  assert.equal(s.platform.kind, 'kubernetes');
+  s.platform.check({ workDir: 'w', endpointUrl: undefined, units: [], notes: [] }, c, {} as never);
+  assert.equal(typeof s.platform.dryRun, 'function');
+  assert.equal(typeof s.platform.collectOnly, 'function');
 });
 
 test('LLMDBENCH_CONTROL_EXECUTOR values other than local/kubernetes are refused', async () => {

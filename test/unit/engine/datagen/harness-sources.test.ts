@@ -135,6 +135,54 @@ test('fmperf multi_round_qa: first turn with system prompt and user context, his
   assert.match(c0.prompt as string, /^USER: Hi, here's some system prompt: .*\nASSISTANT:$/s);
 });
 
+test('fmperf multi_round_qa with planned turns: each user\'s questions chained, the steady-state first question carries the context', async () => {
+  const turns = [
+    { user: 5, question: 3, first: true },
+    { user: 6, question: 1, first: true },
+    { user: 5, question: 4, first: false },
+  ];
+  const src = await dataSources.get('multi_round_qa').create({ system_prompt: 1, chat_history: 1, answer_len: 4, turns }, ctx({ api: 'chat' }));
+  const a = await src.get(0);
+  assert.equal(a.messages?.[0]?.content, `Hi, here's some system prompt: hi For user 5, here are some other context: hi .${mrqQuestion(3)}`);
+  assert.equal(src.sessionKeyOf?.(2), src.sessionKeyOf?.(0));
+  assert.notEqual(src.sessionKeyOf?.(1), src.sessionKeyOf?.(0));
+  const b = await src.get(1);
+  assert.deepEqual(b.headers, { 'x-user-id': '6' });
+  let released = false;
+  const c = Promise.resolve(src.get(2)).then((x) => ((released = true), x));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(released, false, "user 5's next question waits for its previous answer");
+  src.onResponse?.(a, { ok: true, text: 'ANSWER' });
+  const cs = await c;
+  assert.deepEqual(cs.messages?.map((m) => m.content), [a.messages?.[0]?.content, 'ANSWER', mrqQuestion(4)]);
+  assert.deepEqual([cs.tags?.user, cs.tags?.question, cs.maxTokens], [5, 4, 4]);
+  src.close?.();
+});
+
+test('fmperf multi_round_qa planned turns: a late user\'s next question waits gap_s after its late send (LMBenchmark), an on-time one does not', async () => {
+  const turns = [
+    { user: 1, question: 1, first: true },
+    { user: 1, question: 2, first: false },
+    { user: 1, question: 3, first: false },
+  ];
+  const src = await dataSources.get('multi_round_qa').create({ system_prompt: 0, chat_history: 0, answer_len: 2, turns, gap_s: 0.2 }, ctx({ api: 'chat' }));
+  const q1 = await src.get(0);
+  // on time (sent 5 ms after plan): the plan holds, q2 is released at once
+  const t0 = Date.now();
+  const q2p = Promise.resolve(src.get(1));
+  src.onResponse?.(q1, { ok: true, text: 'a', scheduledAtMs: 1000, sentAtMs: 1005, endAtMs: 1300 });
+  const q2 = await q2p;
+  assert.ok(Date.now() - t0 < 50, 'on schedule: no wait');
+  // late (sent 150 ms after plan, answered 50 ms later): q3 waits until 200 ms after that send → 150 ms
+  const t1 = Date.now();
+  const q3p = Promise.resolve(src.get(2));
+  src.onResponse?.(q2, { ok: true, text: 'b', scheduledAtMs: 2000, sentAtMs: 2150, endAtMs: 2200 });
+  await q3p;
+  const waited = Date.now() - t1;
+  assert.ok(waited >= 140 && waited < 400, `waited ${waited} ms`);
+  src.close?.();
+});
+
 test('dataset: fixed output length and a total-token cap (vllm bench sharegpt filters)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmdbench-ds2-'));
   const long = Array.from({ length: 400 }, () => 'word').join(' ');
@@ -146,4 +194,15 @@ test('dataset: fixed output length and a total-token cap (vllm bench sharegpt fi
   assert.equal((await capped.get(0)).prompt, 'short prompt here');
   const fixed = await dataSources.get('sharegpt').create({ path: dir, fixed_output_len: 33 }, ctx());
   assert.equal((await fixed.get(0)).maxTokens, 33);
+});
+
+test('guidellm synthetic_text prefix_seed: sources with the same prefix seed share their prefixes, whatever their own seed', async () => {
+  const mk = async (seed: number, prefixSeed: number): Promise<string> => {
+    const src = await dataSources.get('synthetic_text').create({ prompt_tokens: 8, output_tokens: 4, prefix_tokens: 20, prefix_count: 1, prefix_seed: prefixSeed }, { ...ctx({ api: 'chat' }), seed });
+    const spec = await src.get(0);
+    return spec.messages![0]!.content;
+  };
+  const a = await mk(1, 7);
+  assert.equal(await mk(2, 7), a);
+  assert.notEqual(await mk(1, 8), a);
 });

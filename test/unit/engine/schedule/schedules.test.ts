@@ -133,7 +133,7 @@ test('multi-stage: one plan per stage, independent per-stage streams, interval p
   ]);
   assert.throws(() => planStages('constant', [{ rate: 0, duration: 5 }, { rate: 1 }], { seed: 1 }), (e: Error & { details?: string[] }) => e.details?.length === 1);
   assert.equal(validateStages('constnt', [])[0]?.message, 'unknown load type "constnt"');
-  assert.deepEqual(schedules.kinds().sort(), ['concurrent', 'constant', 'even', 'gamma', 'poisson', 'trace_replay']);
+  assert.deepEqual(schedules.kinds().sort(), ['concurrent', 'constant', 'even', 'evenly-spaced', 'exponential', 'gamma', 'multi_round_qa', 'poisson', 'trace_replay']);
 });
 
 test('trace_replay: offsets from an AzurePublicDataset CSV', () => {

@@ -1,0 +1,66 @@
+// Is dist/ compiled from exactly the sources here? The build (scripts/build.mjs) writes
+// dist/.build-stamp.json: per-tree file count, total size, newest mtime and a content hash of src/
+// and the tsconfig files. The check re-reads the cheap numbers first (a few ms); only when they differ
+// (an edit, a checkout, or an npm-packed tree whose mtimes were normalised) does it hash the contents.
+// A stale or partial build is never used: the caller then runs the TypeScript sources.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json'];
+
+function files(root) {
+  const out = [];
+  const walk = (rel) => {
+    const abs = join(root, rel);
+    if (!existsSync(abs)) return;
+    if (!statSync(abs).isDirectory()) {
+      out.push(rel);
+      return;
+    }
+    for (const name of readdirSync(abs).sort()) walk(join(rel, name));
+  };
+  for (const i of INPUTS) walk(i);
+  return out;
+}
+
+/** Cheap numbers of the inputs: count, total size, newest mtime. */
+export function quickStamp(root) {
+  let size = 0;
+  let mtimeMs = 0;
+  const list = files(root);
+  for (const f of list) {
+    const s = statSync(join(root, f));
+    size += s.size;
+    if (s.mtimeMs > mtimeMs) mtimeMs = s.mtimeMs;
+  }
+  return { count: list.length, size, mtimeMs };
+}
+
+/** Content hash of the inputs (paths and bytes). */
+export function contentHash(root) {
+  const h = createHash('sha256');
+  for (const f of files(root)) {
+    h.update(f.split('\\').join('/'));
+    h.update('\0');
+    h.update(readFileSync(join(root, f)));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+export const STAMP_FILE = join('dist', '.build-stamp.json');
+
+/** True when dist/ holds a complete build of exactly these sources. */
+export function distIsFresh(root) {
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(join(root, STAMP_FILE), 'utf8'));
+  } catch {
+    return false;
+  }
+  if (!existsSync(join(root, 'dist', 'cli', 'index.js'))) return false;
+  const q = quickStamp(root);
+  if (q.count === stamp.count && q.size === stamp.size && q.mtimeMs === stamp.mtimeMs) return true;
+  return q.count === stamp.count && q.size === stamp.size && contentHash(root) === stamp.hash;
+}

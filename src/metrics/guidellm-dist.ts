@@ -1,0 +1,226 @@
+/**
+ * GuideLLM's distribution summaries (its `DistributionSummary` / `StatusDistributionSummary`),
+ * re-implemented so our guidellm report carries the numbers GuideLLM itself would print:
+ *  - values → a weighted empirical PMF (sorted, equal values merged, zero weights dropped);
+ *    mean and population variance under the weights; percentile p = the first value whose
+ *    cumulative probability reaches p (numpy searchsorted 'left': nearest rank, no
+ *    interpolation); mode = the most probable value; count = round(Σ weights) unless given;
+ *    total_sum = mean × count; empty → all zeros.
+ *  - rates from event times: events inside the window plus zero-weight sentinels at its ends,
+ *    times within 0.1 ms merged, each event's local duration = half the gaps to its
+ *    neighbours, its rate = weight / duration weighted by the duration (so the mean is
+ *    Σ weights / window).
+ *  - concurrency from intervals: the time-weighted distribution of the in-flight count.
+ * Times are in seconds (GuideLLM's epoch seconds) so rates come out per second.
+ * See docs/metrics.md §6.
+ */
+
+export interface GlPercentiles {
+  p001: number;
+  p01: number;
+  p05: number;
+  p10: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+}
+
+export interface GlDistribution {
+  mean: number;
+  median: number;
+  mode: number;
+  variance: number;
+  std_dev: number;
+  min: number;
+  max: number;
+  count: number;
+  total_sum: number;
+  percentiles: GlPercentiles;
+  pdf: null;
+}
+
+export interface GlStatusDistribution {
+  successful: GlDistribution;
+  errored: GlDistribution;
+  incomplete: GlDistribution;
+  total: GlDistribution;
+}
+
+const PCTS: [keyof GlPercentiles, number][] = [
+  ['p001', 0.001], ['p01', 0.01], ['p05', 0.05], ['p10', 0.1], ['p25', 0.25], ['p50', 0.5],
+  ['p75', 0.75], ['p90', 0.9], ['p95', 0.95], ['p99', 0.99], ['p999', 0.999],
+];
+
+/** A value with its weight. */
+export type Weighted = readonly [value: number, weight: number];
+
+function empty(count = 0): GlDistribution {
+  const percentiles = Object.fromEntries(PCTS.map(([k]) => [k, 0])) as unknown as GlPercentiles;
+  return { mean: 0, median: 0, mode: 0, variance: 0, std_dev: 0, min: 0, max: 0, count, total_sum: 0, percentiles, pdf: null };
+}
+
+/** DistributionSummary.from_values: plain numbers have weight 1. */
+export function glFromValues(input: readonly (number | Weighted)[], count?: number): GlDistribution {
+  if (input.length === 0) return empty(0);
+  const pairs: [number, number][] = input.map((x) => (typeof x === 'number' ? [x, 1] : [x[0], x[1]]));
+  let wSum = 0;
+  for (const p of pairs) wSum += p[1];
+  const n = count ?? Math.round(wSum);
+  pairs.sort((a, b) => a[0] - b[0]);
+  // merge equal values, drop zero weights
+  const vals: number[] = [];
+  const ws: number[] = [];
+  for (const [v, w] of pairs) {
+    if (vals.length > 0 && vals[vals.length - 1] === v) ws[ws.length - 1]! += w;
+    else {
+      vals.push(v);
+      ws.push(w);
+    }
+  }
+  const fv: number[] = [];
+  let fw: number[] = [];
+  for (let i = 0; i < vals.length; i++) {
+    if (ws[i]! > 0) {
+      fv.push(vals[i]!);
+      fw.push(ws[i]!);
+    }
+  }
+  let total = fw.reduce((a, b) => a + b, 0);
+  if (total <= 1e-6) {
+    fw = fv.map(() => 1);
+    total = fw.length;
+  }
+  if (fv.length === 0) return empty(n);
+  const prob = fw.map((w) => w / total);
+  let mean = 0;
+  for (let i = 0; i < fv.length; i++) mean += fv[i]! * prob[i]!;
+  let variance = 0;
+  let modeI = 0;
+  for (let i = 0; i < fv.length; i++) {
+    variance += (fv[i]! - mean) ** 2 * prob[i]!;
+    if (prob[i]! > prob[modeI]!) modeI = i;
+  }
+  const cdf: number[] = [];
+  let c = 0;
+  for (const p of prob) cdf.push((c += p));
+  const at = (p: number): number => {
+    // numpy searchsorted(cdf, p, side='left'): first index with cdf[i] >= p
+    let i = 0;
+    while (i < cdf.length - 1 && cdf[i]! < p) i++;
+    return fv[i]!;
+  };
+  const percentiles = Object.fromEntries(PCTS.map(([k, p]) => [k, at(p)])) as unknown as GlPercentiles;
+  return {
+    mean,
+    median: percentiles.p50,
+    mode: fv[modeI]!,
+    variance,
+    std_dev: Math.sqrt(variance),
+    min: fv[0]!,
+    max: fv[fv.length - 1]!,
+    count: n,
+    total_sum: mean * n,
+    percentiles,
+    pdf: null,
+  };
+}
+
+/** Sorted (time, weight) pairs: equal times summed, then chains within `threshold` merged onto their first time. */
+function mergeTimes(sorted: [number, number][], threshold: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [t, w] of sorted) {
+    const last = out[out.length - 1];
+    if (last && last[0] === t) last[1] += w;
+    else out.push([t, w]);
+  }
+  if (threshold <= 0) return out;
+  const merged: [number, number][] = [];
+  let i = 0;
+  while (i < out.length) {
+    const start = out[i]!;
+    let w = start[1];
+    let j = i + 1;
+    // GuideLLM merges a group starting at a time with everything within threshold of it
+    while (j < out.length && out[j]![0] <= start[0] + threshold && out[j]![0] - out[j - 1]![0] <= threshold) w += out[j++]![1];
+    merged.push([start[0], w]);
+    i = j;
+  }
+  return merged;
+}
+
+/** DistributionSummary.rate_distribution_from_timings (times in seconds). */
+export function glRateFromTimings(events: readonly Weighted[], startS?: number, endS?: number, threshold = 1e-4): GlDistribution {
+  let ev: [number, number][] = events.map((e) => [e[0], e[1]]);
+  if (startS !== undefined) ev = [[startS, 0], ...ev.filter((e) => e[0] >= startS)];
+  if (endS !== undefined) ev = [...ev.filter((e) => e[0] <= endS), [endS, 0]];
+  ev.sort((a, b) => a[0] - b[0]);
+  const wt = mergeTimes(ev, threshold);
+  if (wt.length <= 1) return glFromValues([], wt.length);
+  const n = wt.length;
+  const mids: number[] = [];
+  for (let i = 0; i < n - 1; i++) mids.push((wt[i]![0] + wt[i + 1]![0]) / 2);
+  const durations: number[] = new Array<number>(n);
+  durations[0] = mids[0]! - wt[0]![0];
+  for (let i = 1; i < n - 1; i++) durations[i] = mids[i]! - mids[i - 1]!;
+  durations[n - 1] = Math.max(1e-6, wt[n - 1]![0] - mids[n - 2]!);
+  let occ = 0;
+  const pairs: Weighted[] = wt.map(([, w], i) => {
+    occ += w;
+    return [w / durations[i]!, durations[i]!] as const;
+  });
+  return glFromValues(pairs, Math.round(occ));
+}
+
+/** DistributionSummary.concurrency_distribution_from_timings (intervals [start, end, weight] in seconds). */
+export function glConcurrencyFromTimings(intervals: readonly (readonly [number, number, number])[], startS?: number, endS?: number, threshold = 1e-4): GlDistribution {
+  let iv = intervals.slice();
+  if (startS !== undefined) iv = iv.filter((x) => x[1] >= startS);
+  if (endS !== undefined) iv = iv.filter((x) => x[0] <= endS);
+  const count = iv.length;
+  const deltas: [number, number][] = [...iv.map((x): [number, number] => [x[0], x[2]]), ...iv.map((x): [number, number] => [x[1], -x[2]])];
+  deltas.sort((a, b) => a[0] - b[0]);
+  let wt = mergeTimes(deltas, threshold);
+  if (startS !== undefined && wt.length > 0) {
+    let k = 0;
+    while (k < wt.length && wt[k]![0] < startS) k++;
+    const prior = wt.slice(0, k).reduce((a, b) => a + b[1], 0);
+    wt = [[startS, prior], ...wt.slice(k)];
+  }
+  if (endS !== undefined && wt.length > 0) {
+    let k = 0;
+    while (k < wt.length && wt[k]![0] <= endS) k++;
+    wt = [...wt.slice(0, k), [endS, 0]];
+  }
+  const conc: number[] = [];
+  let c = 0;
+  for (const [, d] of wt) conc.push(Math.max(0, (c += d)));
+  if (conc.length <= 1) return glFromValues(count === 0 ? [] : [conc[0]!]);
+  const pairs: Weighted[] = [];
+  let any = false;
+  for (let i = 0; i < conc.length - 1; i++) {
+    const d = Math.max(0, wt[i + 1]![0] - wt[i]![0]);
+    if (d > 0) any = true;
+    pairs.push([conc[i]!, d]);
+  }
+  return any ? glFromValues(pairs, count) : glFromValues([], count);
+}
+
+/** One metric per status; `total` is computed over all three together. */
+export interface ByStatus<T> {
+  successful: T[];
+  errored: T[];
+  incomplete: T[];
+}
+
+export function glStatus<T>(by: ByStatus<T>, f: (xs: T[]) => GlDistribution): GlStatusDistribution {
+  return {
+    successful: f(by.successful),
+    errored: f(by.errored),
+    incomplete: f(by.incomplete),
+    total: f([...by.successful, ...by.incomplete, ...by.errored]),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The launcher pod's side of the contract (`llmdbench harness`, the equivalent of upstream's
+ * llm-d-benchmark.sh): from the variables the pod spec sets and the mounted profile
+ * (`<workspace>/profiles/<harness>/<workload>`), wait for the start barrier (-j N), then run the
+ * unit exactly as a local run does (src/run/unit.ts: harness, run_metadata.yaml, analysis,
+ * completion marker) into LLMDBENCH_RUN_EXPERIMENT_RESULTS_DIR with the analysis in its
+ * `analysis/` folder (upstream's layout, which the copy-back routes). A failed attempt is retried
+ * up to LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES times (upstream's rule). Exit code: harness
+ * failed (0/1) + analysis missing (0/1).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EffectiveConfig } from '../../config/types.ts';
+import { harnesses } from '../../harness/registry.ts';
+import { throwOnProfileErrors, validateProfileText } from '../../harness/validate.ts';
+import type { RunUnit } from '../../plan/types.ts';
+import { runUnit, type UnitRunOptions } from '../../run/unit.ts';
+import { LlmdbenchError } from '../../util/errors.ts';
+import type { Logger } from '../../util/logger.ts';
+
+export interface InPodOptions extends UnitRunOptions {
+  config: EffectiveConfig;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((r) => {
+    const t = setTimeout(r, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+  });
+
+function need(c: EffectiveConfig, name: string): string {
+  const v = c.get(name);
+  if (!v) throw new LlmdbenchError('E_POD_ENV', `${name} is not set: llmdbench harness runs inside a launcher pod, whose spec sets it`, { kind: 'usage', hint: 'see docs/kubernetes.md ("The launcher image and the pod contract")' });
+  return v;
+}
+
+/** Wait until the barrier file exists (bounded), then until the time it holds. */
+async function startBarrier(path: string, timeoutS: number, log: Logger, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + timeoutS * 1000;
+  if (!existsSync(path)) log.info(`waiting for the start barrier ${path}`);
+  while (!existsSync(path)) {
+    if (Date.now() > deadline || signal.aborted) throw new LlmdbenchError('E_POD_BARRIER', `start barrier ${path} did not appear within ${timeoutS} s`, { kind: 'environment' });
+    await sleep(200, signal);
+  }
+  const at = Number(readFileSync(path, 'utf8').trim());
+  if (Number.isFinite(at) && at > Date.now()) {
+    log.info(`start barrier: load starts at ${new Date(at).toISOString()}`);
+    await sleep(at - Date.now(), signal);
+  }
+}
+
+/** The run unit the pod's variables describe (one result directory). */
+export function podUnit(c: EffectiveConfig): RunUnit {
+  const harness = need(c, 'LLMDBENCH_HARNESS_NAME');
+  harnesses.get(harness);
+  let workload = need(c, 'LLMDBENCH_RUN_EXPERIMENT_HARNESS_WORKLOAD_NAME');
+  if (!/\.ya?ml$/.test(workload)) workload += '.yaml';
+  const workspace = c.get('LLMDBENCH_RUN_WORKSPACE_DIR') ?? '/workspace';
+  const resultsDir = c.get('LLMDBENCH_RUN_EXPERIMENT_RESULTS_DIR') ?? need(c, 'LLMDBENCH_CONTROL_WORK_DIR');
+  const endpointUrl = need(c, 'LLMDBENCH_HARNESS_STACK_ENDPOINT_URL');
+  const model = need(c, 'LLMDBENCH_DEPLOY_CURRENT_MODEL');
+  const profilePath = join(workspace, 'profiles', harness, workload);
+  if (!existsSync(profilePath)) throw new LlmdbenchError('E_POD_PROFILE', `profile ${profilePath} not found (is the ${harness}-profiles ConfigMap mounted?)`, { kind: 'environment' });
+  const profileText = readFileSync(profilePath, 'utf8');
+  const validation = validateProfileText(harness, profileText, profilePath);
+  const issues = throwOnProfileErrors(validation, harness, profilePath);
+  const treatment = c.get('LLMDBENCH_RUN_EXPERIMENT_TREATMENT');
+  void endpointUrl;
+  return {
+    method: c.get('LLMDBENCH_DEPLOY_METHODS') ?? '',
+    model,
+    harness: harness as RunUnit['harness'],
+    ...(treatment ? { treatment } : {}),
+    experimentId: c.get('LLMDBENCH_RUN_EXPERIMENT_ID') ?? '',
+    stackName: c.get('LLMDBENCH_HARNESS_STACK_NAME') ?? '',
+    profileName: workload,
+    profileText,
+    profile: validation.doc,
+    issues,
+    renderedPath: profilePath,
+    resultsDirs: [resultsDir],
+    analysisDirs: [join(resultsDir, 'analysis')],
+    config: c,
+  };
+}
+
+export async function runInPod(o: InPodOptions): Promise<number> {
+  const c = o.config;
+  const unit = podUnit(c);
+  const plugin = harnesses.get(unit.harness);
+  if (!plugin.prepare) throw new LlmdbenchError('E_HARNESS_NOT_RUNNABLE', `harness "${unit.harness}" cannot run yet in llmdbench`, { kind: 'usage' });
+  plugin.preflight?.({ profile: unit.profile, profileName: unit.profileName, config: c, log: o.log });
+  for (const w of unit.issues) o.log.warn(`${unit.renderedPath}: ${w.message}`);
+  const barrier = c.get('LLMDBENCH_RUN_EXPERIMENT_START_BARRIER');
+  if (barrier) await startBarrier(barrier, Number(c.get('LLMDBENCH_CONTROL_WAIT_TIMEOUT') ?? 900), o.log, o.signal);
+  const url = need(c, 'LLMDBENCH_HARNESS_STACK_ENDPOINT_URL');
+  const tries = Number(c.get('LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES') ?? 3);
+  const sleepS = Number(c.get('LLMDBENCH_RUN_EXPERIMENT_RETRY_SLEEP_S') ?? 30);
+  for (let i = 1; ; i++) {
+    const out = await runUnit(unit, 0, url, o);
+    if (out.complete || o.signal.aborted || i >= tries) return (out.rc === 0 ? 0 : 1) + (out.summary ? 0 : 1);
+    o.log.error(`harness attempt ${i}/${tries} did not complete${out.error ? `: ${out.error}` : ''}; retrying in ${sleepS} s`);
+    await sleep(sleepS * 1000, o.signal);
+  }
+}

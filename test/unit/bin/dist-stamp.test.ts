@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// @ts-expect-error: plain JavaScript module of the launcher (no types)
+import { contentHash, distIsFresh, quickStamp, STAMP_FILE } from '../../../bin/dist-stamp.js';
+
+type Stamp = (root: string) => { count: number; size: number; mtimeMs: number };
+
+/** A tree with sources, tsconfig files and a "built" dist/ stamped as scripts/build.mjs stamps it. */
+function tree(): string {
+  const root = mkdtempSync(join(tmpdir(), 'llmdbench-stamp-'));
+  mkdirSync(join(root, 'src', 'cli'), { recursive: true });
+  writeFileSync(join(root, 'src', 'cli', 'index.ts'), 'export const a = 1;\n');
+  writeFileSync(join(root, 'src', 'data.txt'), 'poem\n');
+  writeFileSync(join(root, 'tsconfig.json'), '{}\n');
+  writeFileSync(join(root, 'tsconfig.build.json'), '{}\n');
+  mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
+  writeFileSync(join(root, 'dist', 'cli', 'index.js'), 'export const a = 1;\n');
+  writeFileSync(join(root, STAMP_FILE as string), JSON.stringify({ ...(quickStamp as Stamp)(root), hash: (contentHash as (r: string) => string)(root) }));
+  return root;
+}
+
+test('dist-stamp: a build of exactly these sources is used; any change to the sources makes it stale', () => {
+  const fresh = distIsFresh as (root: string) => boolean;
+  const cases: Array<[string, (root: string) => void, boolean]> = [
+    ['untouched', () => {}, true],
+    ['same bytes, new mtime (checkout, npm-packed tree): content hash decides', (r) => utimesSync(join(r, 'src', 'cli', 'index.ts'), new Date(), new Date(Date.now() + 5000)), true],
+    ['edited, same size', (r) => writeFileSync(join(r, 'src', 'cli', 'index.ts'), 'export const a = 2;\n'), false],
+    ['edited, other size', (r) => writeFileSync(join(r, 'src', 'cli', 'index.ts'), 'export const a = 10;\n'), false],
+    ['a file added', (r) => writeFileSync(join(r, 'src', 'new.ts'), ''), false],
+    ['a file removed', (r) => rmSync(join(r, 'src', 'data.txt')), false],
+    ['tsconfig changed', (r) => writeFileSync(join(r, 'tsconfig.build.json'), '{ }\n'), false],
+    ['no stamp (build failed or still running)', (r) => rmSync(join(r, STAMP_FILE as string)), false],
+    ['stamp but no compiled entry', (r) => rmSync(join(r, 'dist', 'cli', 'index.js')), false],
+  ];
+  for (const [name, change, want] of cases) {
+    const root = tree();
+    try {
+      change(root);
+      assert.equal(fresh(root), want, name);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+});
