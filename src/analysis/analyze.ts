@@ -6,15 +6,18 @@
  * and the llm-d benchmark reports v0.1/v0.2/v0.2.1 from the harness's native files
  * (report/end-of-run.ts; these need no records, so they run first, outside the reporter list).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describeBadLine, scanRecords } from '../engine/record/reader.ts';
 import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
 import { HEALTH_FILE, RECORDS_FILE, type LoadgenHealthFile, type ResultSummary } from '../metrics/seed-summary.ts';
 import type { Logger } from '../util/logger.ts';
+import type { LlmdbenchError } from '../util/errors.ts';
+import { writeFailure } from '../util/files.ts';
 import { definitionsFor } from './definitions.ts';
 import { RUN_METADATA_FILE } from './metadata.ts';
+import { COMPLETE_MARKER } from './marker.ts';
 import { reportResult } from './reporters/registry.ts';
 import { summarizeRecords } from './summary.ts';
 import { writeRunReports } from './report/end-of-run.ts';
@@ -26,6 +29,10 @@ export interface AnalyzeOptions {
   log?: Logger;
   /** Interrupted: write the summary only, skip the slow reporters (plots, HTML). */
   quick?: boolean;
+  /** Why the directory is incomplete (-z), written into the summary. */
+  incompleteReasons?: string[];
+  /** Writing summary.json/txt failed; without it the E_WRITE error is thrown. */
+  onWriteError?: (err: LlmdbenchError) => void;
   /** The attempt this result is (when it took more than one). */
   attempt?: { number: number; failedAttempts: string[] };
 }
@@ -41,20 +48,61 @@ export async function analyzeResultDir(name: string, resultsDir: string, analysi
   if (scan.records.length === 0) return undefined;
   const summary = summarizeRecords(name, scan.records, complete, opts.definitions);
   if (bad.length > 0) summary.bad_record_lines = bad;
+  if (opts.incompleteReasons?.length) summary.incomplete_reasons = opts.incompleteReasons;
   if (opts.attempt) summary.attempt = { number: opts.attempt.number, failed_attempts: opts.attempt.failedAttempts };
   const hf = join(resultsDir, HEALTH_FILE);
   if (existsSync(hf)) summary.loadgen_health = JSON.parse(readFileSync(hf, 'utf8')) as LoadgenHealthFile;
   // The reporters (reporters/registry.ts) write summary.json/.txt, the plots, report.html...
-  await reportResult({ name, resultsDir, analysisDir, summary, ...(opts.log ? { log: opts.log } : {}) }, { quick: opts.quick === true });
+  // A full disk: the summary is still returned (the console shows it); the failure is reported.
+  // Only the required summary reporter throws; the others warn and are skipped.
+  try {
+    await reportResult({ name, resultsDir, analysisDir, summary, ...(opts.log ? { log: opts.log } : {}) }, { quick: opts.quick === true });
+  } catch (e) {
+    const err = writeFailure(join(analysisDir, 'summary.json'), e);
+    if (!opts.onWriteError) throw err;
+    opts.onWriteError(err);
+  }
   return summary;
 }
 
-/** What run_metadata.yaml says about a result directory (absent file: complete, harness unknown). */
-function metadataOf(resultsDir: string): { complete: boolean; harness?: string } {
-  const file = join(resultsDir, RUN_METADATA_FILE);
-  if (!existsSync(file)) return { complete: true };
-  const m = (parse(readFileSync(file, 'utf8')) ?? {}) as { complete?: unknown; harness_name?: unknown };
-  return { complete: m.complete !== false, ...(typeof m.harness_name === 'string' ? { harness: m.harness_name } : {}) };
+/** What run_metadata.yaml says about a result directory (the harness that produced it). */
+function harnessOf(resultsDir: string): string | undefined {
+  try {
+    const m = (parse(readFileSync(join(resultsDir, RUN_METADATA_FILE), 'utf8')) ?? {}) as { harness_name?: unknown };
+    return typeof m.harness_name === 'string' ? m.harness_name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `-z`'s verdict on a result directory: complete only with the completion marker (written last,
+ * only when the run finished), run_metadata.yaml saying `complete: true`, every JSON/YAML file
+ * parsing, no leftover temporary (`.*.partial`) file and no torn records line. Returns the
+ * reasons it is incomplete (empty: complete).
+ */
+export function incompleteReasons(resultsDir: string, badRecordLines: number): string[] {
+  const reasons: string[] = [];
+  if (!existsSync(join(resultsDir, COMPLETE_MARKER))) reasons.push(`no ${COMPLETE_MARKER} (the run did not finish)`);
+  if (!existsSync(join(resultsDir, RUN_METADATA_FILE))) reasons.push(`${RUN_METADATA_FILE} is missing`);
+  for (const f of readdirSync(resultsDir).sort()) {
+    const file = join(resultsDir, f);
+    if (/^\..*\.partial$/.test(f)) {
+      reasons.push(`${f}: a file that was being written when the run stopped (torn)`);
+      continue;
+    }
+    try {
+      if (f.endsWith('.json')) JSON.parse(readFileSync(file, 'utf8'));
+      else if (/\.ya?ml$/.test(f)) {
+        const doc = parse(readFileSync(file, 'utf8')) as { complete?: unknown } | null;
+        if (f === RUN_METADATA_FILE && doc?.complete === false) reasons.push(`${RUN_METADATA_FILE} says complete: false`);
+      }
+    } catch (e) {
+      reasons.push(`${f}: torn (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  if (badRecordLines > 0) reasons.push(`${RECORDS_FILE}: ${badRecordLines} bad line(s)`);
+  return reasons;
 }
 
 /**
@@ -66,9 +114,16 @@ export async function reanalyze(workDir: string, opts: { log?: Logger } = {}): P
   const out: ResultSummary[] = [];
   for (const name of existsSync(resultsRoot) ? readdirSync(resultsRoot).sort() : []) {
     const dir = join(resultsRoot, name);
-    const meta = metadataOf(dir);
+    if (!statSync(dir).isDirectory()) continue;
+    const scan = await scanRecords(join(dir, RECORDS_FILE));
+    const reasons = incompleteReasons(dir, scan.bad.length);
+    for (const r of reasons) opts.log?.warn(`${name}: incomplete: ${r}`);
     mkdirSync(join(workDir, 'analysis', name), { recursive: true });
-    const s = await analyzeResultDir(name, dir, join(workDir, 'analysis', name), meta.complete, { definitions: definitionsFor(meta.harness), ...(opts.log ? { log: opts.log } : {}) });
+    const s = await analyzeResultDir(name, dir, join(workDir, 'analysis', name), reasons.length === 0, {
+      definitions: definitionsFor(harnessOf(dir)),
+      ...(opts.log ? { log: opts.log } : {}),
+      ...(reasons.length > 0 ? { incompleteReasons: reasons } : {}),
+    });
     if (s) out.push(s);
   }
   return out;

@@ -3,7 +3,7 @@
  * results directory (llm-d-benchmark-run.md §6) and the report converters read.
  * Never holds secrets: only the names below.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/files.ts';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
@@ -58,7 +58,7 @@ export function scrubArgs(args: string): string {
 }
 
 export function writeRunMetadata(dir: string, m: RunMetadata): void {
-  writeFileSync(
+  writeFileAtomic(
     join(dir, RUN_METADATA_FILE),
     stringify({ ...m, harness_args: scrubArgs(m.harness_args), ...(m.llmdbench_args !== undefined ? { llmdbench_args: scrubArgs(m.llmdbench_args) } : {}) }),
   );

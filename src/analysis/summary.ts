@@ -24,10 +24,12 @@ export function summarizeRecords(
 ): ResultSummary {
   const m = definitions.summarize(records);
   const byLabel: Record<string, number> = {};
+  const examples: Record<string, string> = {};
   for (const r of records) {
     if (!r.error) continue;
     const label = definitions.failureLabel(r);
     byLabel[label] = (byLabel[label] ?? 0) + 1;
+    examples[label] ??= r.error.message.split('\n')[0]!.slice(0, 200);
   }
   return {
     name,
@@ -43,6 +45,7 @@ export function summarizeRecords(
     itl_ms: dist(m.itlMs),
     failure_rate: m.failureRate,
     failures_by_label: byLabel,
+    ...(Object.keys(examples).length > 0 ? { failure_examples: examples } : {}),
     benchmark_duration_s: m.benchmarkDurationS,
   };
 }

@@ -38,5 +38,25 @@ export function formatFinalTable(summaries: readonly ResultSummary[]): string {
   const label = (s: ResultSummary): string => `${s.name}${s.attempt ? ` (attempt ${s.attempt.number})` : ''}`;
   if (summaries.length > 1) out.push('', ...summaries.map((s, i) => `#${i + 1}  ${label(s)}`));
   else out.push('', label(summaries[0]!));
+  out.push(...failureLines(summaries));
   return `${out.join('\n')}\n`;
+}
+
+/** How many failure labels the table lists per result directory. */
+export const TOP_FAILURE_LABELS = 5;
+
+/** The top failure labels of each result, with counts and one example message each. */
+function failureLines(summaries: readonly ResultSummary[]): string[] {
+  const out: string[] = [];
+  summaries.forEach((s, i) => {
+    const labels = Object.entries(s.failures_by_label).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    if (labels.length === 0) return;
+    out.push('', `failures${summaries.length > 1 ? ` #${i + 1}` : ''} (${s.requests.failed} of ${s.requests.total}):`);
+    for (const [l, c] of labels.slice(0, TOP_FAILURE_LABELS)) {
+      const ex = s.failure_examples?.[l];
+      out.push(`  ${l}  ${c}${ex ? `  e.g. "${ex}"` : ''}`);
+    }
+    if (labels.length > TOP_FAILURE_LABELS) out.push(`  ... ${labels.length - TOP_FAILURE_LABELS} more label(s): see summary.txt`);
+  });
+  return out;
 }

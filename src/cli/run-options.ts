@@ -1,4 +1,4 @@
-import type { Command } from '@commander-js/extra-typings';
+import { Option, type Command } from '@commander-js/extra-typings';
 import { LlmdbenchError } from '../util/errors.ts';
 import { closestN } from '../util/suggest.ts';
 import { checkValue, endpointProblem, normalizeEndpoint } from '../config/checks.ts';
@@ -38,6 +38,7 @@ export interface RunShOptionValues {
   vllmLog?: string;
   executor?: string;
   retries?: string;
+  noCleanup?: boolean;
 }
 
 export interface RunShOptionSpec {
@@ -79,6 +80,7 @@ export const RUN_SH_OPTIONS: readonly RunShOptionSpec[] = [
   { short: 's', long: 'wait', key: 'wait', arg: 'SECONDS', variables: ['LLMDBENCH_HARNESS_WAIT_TIMEOUT'], check: 'non-negative-int', kubernetesOnly: true, description: 'seconds to wait for the harness pods; 0 = do not wait' },
   { short: 'g', long: 'envvarspod', key: 'envvarspod', arg: 'LIST', variables: ['LLMDBENCH_HARNESS_ENVVARS_TO_YAML'], kubernetesOnly: true, description: 'names or prefixes of extra variables passed to the harness pod' },
   { short: 'd', long: 'debug', key: 'debug', variables: ['LLMDBENCH_HARNESS_DEBUG'], kubernetesOnly: true, description: 'debug: harness pods sleep instead of running' },
+  { long: 'no-cleanup', key: 'noCleanup', variables: ['LLMDBENCH_HARNESS_NO_CLEANUP'], kubernetesOnly: true, description: 'keep the launcher pods after their results are collected (to look inside; delete them with kubectl later)' },
   { short: 'q', long: 'serviceaccount', key: 'serviceaccount', arg: 'NAME', variables: ['LLMDBENCH_VLLM_COMMON_SERVICE_ACCOUNT'], kubernetesOnly: true, description: 'service account of the harness pods' },
   { short: 'u', long: 'wva', key: 'wva', variables: ['LLMDBENCH_WVA_ENABLED'], kubernetesOnly: true, description: 'enable the workload variant autoscaler' },
   { long: 'endpoint', key: 'endpoint', arg: 'URL', variables: ['LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'], check: 'endpoint', description: 'stack base URL http(s)://host:port (no path); default: the embedded simulator' },
@@ -152,7 +154,12 @@ export function addRunShOptions<A extends unknown[], O extends Record<string, un
   const c = cmd as unknown as Command;
   for (const o of RUN_SH_OPTIONS) {
     const flags = `${o.short ? `-${o.short}, ` : ''}--${o.long}${o.arg ? ` <${o.arg}>` : ''}`;
-    c.option(flags, helpFor(o));
+    const opt = new Option(flags, helpFor(o));
+    // `--no-cleanup` is a flag of its own (sets a variable), not Commander's negation of `--cleanup`.
+    if (o.long.startsWith('no-')) opt.negate = false;
+    // -o may be given more than once: the lists merge in order (a later key wins, as within one list).
+    if (o.key === 'overrides') opt.argParser((v: string, prev: string | undefined) => (prev === undefined ? v : `${prev},${v}`));
+    c.addOption(opt);
   }
   // Commander's own usage errors (missing value, excess arguments) throw to main()
   // instead of calling process.exit: addCommand() does not inherit the program's

@@ -19,7 +19,43 @@ export function checkValue(check: ValueCheck, value: string): string | undefined
       return /^(true|false)$/i.test(value) ? undefined : 'expected true or false';
     case 'http-base-url':
       return endpointProblem(value);
+    case 'path-name':
+      return pathNameProblem(value);
+    case 'model-list':
+      return modelListProblem(value);
+    case 'sim-preset':
+      return SIM_PRESET_NAMES.includes(value) ? undefined : `expected one of ${SIM_PRESET_NAMES.join(', ')}`;
   }
+}
+
+/** The embedded simulator's presets (src/sim/presets.ts; a sim test keeps the two lists equal). */
+export const SIM_PRESET_NAMES: readonly string[] = ['instant', 'realistic-small'];
+
+/**
+ * What is wrong with a name that becomes one path component (experiment id, stack name,
+ * treatment name), or undefined: no separators, no `..`, not absolute, not empty.
+ */
+export function pathNameProblem(value: string): string | undefined {
+  if (value.length === 0) return 'expected a name, got an empty value';
+  if (/[/\\]/.test(value)) return 'a name that becomes a folder name may not contain / or \\';
+  if (value === '.' || value === '..' || value.includes('..')) return 'a name that becomes a folder name may not contain ..';
+  if (/[\0\n\r\t]/.test(value)) return 'a name that becomes a folder name may not contain control characters';
+  return undefined;
+}
+
+/**
+ * Models are separated by commas; upstream loops over words, so `org/a org/b` is two models too.
+ * A space-separated word that is not an `org/name` model id (`-m 'my model name'`) would
+ * silently make several models sharing one results folder: that is refused.
+ */
+export function modelListProblem(value: string): string | undefined {
+  for (const item of value.split(',').map((m) => m.trim())) {
+    const words = item.split(/\s+/).filter((w) => w.length > 0);
+    if (words.length > 1 && words.some((w) => !w.includes('/'))) {
+      return `"${item}" is not a model name (model names contain no spaces); separate several models with commas`;
+    }
+  }
+  return undefined;
 }
 
 /** What is wrong with an endpoint base URL (http(s)://host[:port], no path), or undefined. */

@@ -108,7 +108,7 @@ export async function resolveConfig(opts: ResolveOptions = {}): Promise<Resolved
     const cv = values.get(spec.name);
     if (!spec.check || !cv || cv.value === '') continue;
     const p = checkValue(spec.check, cv.value);
-    if (p) problems.push(`${spec.name}=${cv.value} (from ${describeSource(cv.source, scenarioPath)}): ${p}`);
+    if (p) problems.push(`${spec.name}=${cv.value} (from ${cv.source === 'flag' && spec.flag ? `flag ${spec.flag}` : describeSource(cv.source, scenarioPath)}): ${p}`);
     else if (spec.check === 'http-base-url') set(values, spec.name, normalizeEndpoint(cv.value), cv.source);
   }
   if (problems.length > 0) {

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
  */
 
 /** What the run phase checks about a value (whatever its source). */
-export type ValueCheck = 'positive-int' | 'non-negative-int' | 'flag01' | 'bool' | 'http-base-url';
+export type ValueCheck = 'positive-int' | 'non-negative-int' | 'flag01' | 'bool' | 'http-base-url' | 'path-name' | 'model-list' | 'sim-preset';
 
 export interface DefaultContext {
   /** The llmdbench package root (holds `workload/`, maybe `scenarios/`). */
@@ -65,7 +65,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   // --- what to run against ---------------------------------------------------
   v({ name: 'LLMDBENCH_DEPLOY_SCENARIO', flag: '-c/--scenario', description: 'Scenario file (bash export lines) sourced before flags apply; empty means none' }),
   v({ name: 'LLMDBENCH_SCENARIOS_DIR', defaultDoc: './scenarios, then <package>/scenarios (those that exist)', default: defaultScenariosPath, description: 'Where scenario names are looked up (`:`-separated); default ./scenarios, then <package>/scenarios' }),
-  v({ name: 'LLMDBENCH_DEPLOY_MODEL_LIST', default: 'meta-llama/Llama-3.2-1B-Instruct', flag: '-m/--models', description: 'Comma-separated models; the run loops over them' }),
+  v({ name: 'LLMDBENCH_DEPLOY_MODEL_LIST', default: 'meta-llama/Llama-3.2-1B-Instruct', flag: '-m/--models', check: 'model-list', description: 'Comma-separated models; the run loops over them' }),
   v({ name: 'LLMDBENCH_DEPLOY_METHODS', default: 'modelservice', flag: '-t/--methods', description: 'Comma-separated methods: standalone, modelservice, or a service/pod name pattern' }),
   v({ name: 'LLMDBENCH_CONTROL_ENVIRONMENT_TYPE_STANDALONE_ACTIVE', defaultDoc: 'from LLMDBENCH_DEPLOY_METHODS', derive: (g) => (methodList(g('LLMDBENCH_DEPLOY_METHODS')).includes('standalone') ? '1' : '0'), description: '1 when the methods include standalone' }),
   v({ name: 'LLMDBENCH_CONTROL_ENVIRONMENT_TYPE_MODELSERVICE_ACTIVE', defaultDoc: 'from LLMDBENCH_DEPLOY_METHODS', derive: (g) => (methodList(g('LLMDBENCH_DEPLOY_METHODS')).includes('modelservice') ? '1' : '0'), description: '1 when the methods include modelservice' }),
@@ -108,7 +108,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   v({ name: 'LLMDBENCH_VLLM_MODELSERVICE_GAIE_EPP_VERBOSITY', default: '4', description: 'Endpoint picker log verbosity (log capture with -f)' }),
   v({ name: 'LLMDBENCH_VLLM_MODELSERVICE_GAIE_PLUGINS_CONFIGFILE', default: 'default-plugins.yaml', description: 'GAIE plugins preset file passed to the pod' }),
   // --- run / experiment ---------------------------------------------------------
-  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_ID', defaultDoc: 'epoch seconds at start', derive: (_g, c) => String(c.nowS), description: 'Experiment ID (default: epoch seconds at start); treatments append -<treatment>' }),
+  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_ID', check: 'path-name', defaultDoc: 'epoch seconds at start', derive: (_g, c) => String(c.nowS), description: 'Experiment ID (default: epoch seconds at start); treatments append -<treatment>' }),
   v({ name: 'LLMDBENCH_RUN_EXPERIMENT_RESULTS_DIR_PREFIX', default: '/requests', description: 'Results folder prefix inside harness pods' }),
   v({ name: 'LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES', default: '3', check: 'positive-int', description: 'In the launcher pod: attempts of the harness and of the analyzer, as upstream' }),
   v({ name: 'LLMDBENCH_RUN_EXPERIMENT_RETRY_SLEEP_S', default: '30', check: 'non-negative-int', description: 'In the launcher pod: seconds slept after a failed attempt' }),
@@ -124,12 +124,14 @@ export const VARIABLES: readonly VariableSpec[] = [
   v({ name: 'LLMDBENCH_CONTROL_EXECUTOR', flag: '--executor', description: 'Where the run executes: local (this process) or kubernetes; empty: kubernetes when a namespace (-p) or method (-t) was named by flag, scenario or environment, else local' }),
   v({ name: 'LLMDBENCH_HARNESS_RETRIES', default: '0', flag: '--retries', check: 'non-negative-int', description: 'Rerun a failed result directory (harness error, or no request succeeded) up to N more times; each failed attempt is kept under <workdir>/attempts/' }),
   v({ name: 'LLMDBENCH_CONTROL_VERBOSE', default: '0', flag: '-v/--verbose', check: 'flag01', description: 'Verbose output (1)' }),
-  v({ name: 'LLMDBENCH_SIM_PRESET', default: 'realistic-small', description: 'Latency preset of the embedded simulator (local runs without --endpoint): instant (no latency) or realistic-small' }),
+  v({ name: 'LLMDBENCH_RUN_MAX_REQUESTS', default: '10000000', check: 'positive-int', description: 'Plan-time ceiling: most requests one result directory may plan (a bigger plan is refused, -n included)' }),
+  v({ name: 'LLMDBENCH_RUN_MAX_RATE', default: '20000', check: 'positive-int', description: 'Plan-time ceiling: highest open-loop rate (req/s) a stage may ask for (past it the host cannot open connections fast enough)' }),
+  v({ name: 'LLMDBENCH_SIM_PRESET', default: 'realistic-small', check: 'sim-preset', description: 'Latency preset of the embedded simulator (local runs without --endpoint): instant (no latency) or realistic-small' }),
   v({ name: 'LLMDBENCH_CONTROL_WAIT_TIMEOUT', default: '900', check: 'non-negative-int', description: 'Seconds to wait for harness pods to become Ready' }),
   v({ name: 'LLMDBENCH_CLUSTER_URL', default: 'auto', description: 'Cluster API URL; auto = current kube context' }),
   v({ name: 'LLMDBENCH_KUBECONFIG', secret: false, description: 'Kubeconfig file of the Kubernetes executor (a path, not its contents); empty: $KUBECONFIG, ~/.kube/config, else in-cluster' }),
   v({ name: 'LLMDBENCH_KUBECONTEXT', description: 'Kubeconfig context of the Kubernetes executor; empty: the current context' }),
-  v({ name: 'LLMDBENCH_HARNESS_NO_CLEANUP', default: '0', check: 'flag01', description: 'Keep launcher pods after collecting their results (1)' }),
+  v({ name: 'LLMDBENCH_HARNESS_NO_CLEANUP', default: '0', flag: '--no-cleanup', check: 'flag01', description: 'Keep launcher pods after collecting their results (1)' }),
   v({ name: 'LLMDBENCH_HARNESS_START_BARRIER_S', default: '3', check: 'non-negative-int', description: 'With -j N on Kubernetes: seconds between the last pod running and the common start time' }),
   v({ name: 'LLMDBENCH_BASE64_CONTEXT_CONTENTS', secret: true, description: 'Path of the minified kubeconfig passed (base64) to the pod; set at run time' }),
   // --- credentials and cluster objects ------------------------------------------
@@ -148,7 +150,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   v({ name: 'LLMDBENCH_DEPLOY_CURRENT_MODELID', description: 'Model id: part after `:`, `/` and `.` as `-`, lowercased (set per model)' }),
   v({ name: 'LLMDBENCH_DEPLOY_CURRENT_MAX_MODEL_LEN', description: 'Maximum context length of the current model (set per model from LLMDBENCH_VLLM_COMMON_MAX_MODEL_LEN unless set)' }),
   v({ name: 'LLMDBENCH_DEPLOY_CURRENT_TOKENIZER', secret: false, description: 'Tokenizer of the current model (set per model)' }),
-  v({ name: 'LLMDBENCH_HARNESS_STACK_NAME', description: 'Stack name <method>-<parameters>-<type>, e.g. llm-d-1b-instruct (set per model)' }),
+  v({ name: 'LLMDBENCH_HARNESS_STACK_NAME', check: 'path-name', description: 'Stack name <method>-<parameters>-<type>, e.g. llm-d-1b-instruct (set per model)' }),
   v({ name: 'LLMDBENCH_HARNESS_STACK_TYPE', description: 'llm-d (modelservice) or vllm-prod (standalone/other) (set per method)' }),
   v({ name: 'LLMDBENCH_CONTROL_ENV_VAR_LIST_TO_POD', description: 'Regex of variables passed to the harness pod (set per method)' }),
 ];

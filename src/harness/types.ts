@@ -1,3 +1,4 @@
+import type { LlmdbenchError } from '../util/errors.ts';
 import type { EffectiveConfig } from '../config/types.ts';
 import type { RuntimeEnv } from '../config/runtime-env.ts';
 import type { LoadResult, RunLoadOptions } from '../engine/loadgen/types.ts';
@@ -6,6 +7,14 @@ import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
 import type { LoadgenHealthFile } from '../metrics/seed-summary.ts';
 import type { Logger } from '../util/logger.ts';
 import type { ServerLogReader } from './server-log.ts';
+
+/** One stage as planned: how many requests, at what rate (req/s; undefined for a closed loop). */
+export interface PlannedStageLoad {
+  requests: number;
+  ratePerS?: number;
+  /** Where it comes from, e.g. `load.stages[0]`. */
+  keyPath: string;
+}
 
 /** The harnesses we accept profiles for (directory names under workload/profiles/). */
 export type HarnessKind = 'inference-perf' | 'guidellm' | 'vllm-benchmark' | 'inferencemax' | 'fmperf' | 'nop';
@@ -46,7 +55,10 @@ export interface HarnessRunContext {
 }
 
 /** What a harness's preflight check sees: the rendered profile and the settings, no endpoint yet. */
-export type HarnessPreflightContext = Pick<HarnessRunContext, 'profile' | 'profileName' | 'config' | 'log'>;
+export type HarnessPreflightContext = Pick<HarnessRunContext, 'profile' | 'profileName' | 'config' | 'log'> & {
+  /** The platform will hand the serving engine's log as `serverLog` (Kubernetes: the vLLM pod's, read in the launcher pod). */
+  serverLogSupplied?: boolean;
+};
 
 /** One stage of a harness's load, as the engine runs it and the progress display counts it. */
 export interface HarnessStage {
@@ -121,6 +133,8 @@ export interface HarnessRunOutcome {
   complete: boolean;
   /** Files written, relative to resultsDir. */
   files: string[];
+  /** A result file could not be written (E_WRITE: path and cause); what fitted was written. */
+  writeError?: LlmdbenchError;
 }
 
 /**
@@ -156,6 +170,12 @@ export interface HarnessPlugin {
    * src/harness/common/run-harness.ts) runs it.
    */
   prepare?(ctx: HarnessRunContext): Promise<HarnessLoad>;
+  /**
+   * What the profile plans, per stage, read from the validated document without planning
+   * anything (cheap): the plan-time ceiling (src/plan/ceiling.ts) refuses a plan too big to
+   * hold or a rate the host cannot open connections for, `-n` included. Optional.
+   */
+  plannedLoad?(doc: unknown): PlannedStageLoad[];
   /** The harness's metric-definition set for the summary; default inference-perf's (seedMetrics). */
   readonly definitions?: MetricDefinitionSet;
 }

@@ -31,9 +31,13 @@ export interface ResultSummary {
   /** failed / total, 0..1 */
   failure_rate: number;
   failures_by_label: Record<string, number>;
+  /** One example error message per failure label (the first seen); absent when nothing failed. */
+  failure_examples?: Record<string, string>;
   benchmark_duration_s: number;
   /** records.jsonl lines that were not records (`file:line: ...`), counted, never dropped silently; absent when none. */
   bad_record_lines?: string[];
+  /** `-z`: why the result directory counts as incomplete (no completion marker, torn or missing files); absent when none. */
+  incomplete_reasons?: string[];
   /** Present when this result took more than one attempt (--retries / --resume): the attempt that counted and where the failed ones are kept. */
   attempt?: { number: number; failed_attempts: string[] };
   /** As the harness wrote it (schedule lag, achieved vs requested, in-flight, event-loop delay...). */

@@ -9,10 +9,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { configForModel, methodsOf, modelsOf } from '../config/per-model.ts';
-import { stackNameFor } from '../config/model.ts';
+import { modelIdFor, stackNameFor } from '../config/model.ts';
+import { pathNameProblem } from '../config/checks.ts';
 import type { EffectiveConfig, ResolvedConfig } from '../config/types.ts';
 import { loadExperiment } from '../experiments/load.ts';
 import type { Experiment, RunTreatment } from '../experiments/types.ts';
+import { workloadHint } from '../experiments/workload-hint.ts';
 import type { HarnessKind } from '../harness/types.ts';
 import { throwOnProfileErrors, validateProfileText } from '../harness/validate.ts';
 import { findTemplate, listTemplates } from '../profiles/catalog.ts';
@@ -22,6 +24,7 @@ import type { Override } from '../profiles/overrides/index.ts';
 import { renderTemplate } from '../profiles/render.ts';
 import { isLlmdbenchError, LlmdbenchError } from '../util/errors.ts';
 import type { RunPlan, RunUnit } from './types.ts';
+import { checkCeilings } from './ceiling.ts';
 
 /** Rendered in place of the endpoint when none is configured: the embedded simulator's URL is only known once it runs. */
 export const SIMULATOR_ENDPOINT_PLACEHOLDER = 'http://embedded-simulator.invalid:8000';
@@ -121,6 +124,7 @@ export function buildPlan(opts: BuildPlanOptions): RunPlan {
 
   const units: RunUnit[] = [];
   const problems: LlmdbenchError[] = [];
+  const stackFor = uniqueStackNames(methods, models);
   const templates = new Map<string, TemplateInfo>();
   const profilesDir = config.get('LLMDBENCH_HARNESS_PROFILES_DIR');
   const templateFor = (name: string): TemplateInfo => {
@@ -156,8 +160,9 @@ export function buildPlan(opts: BuildPlanOptions): RunPlan {
           } else {
             doc = parseLoose(applied.text);
           }
+          if (t) checkPathName(t.name, `treatment name in ${experiment?.file ?? 'the experiment file'}`);
           const eid = experimentIdFor(baseId, t?.name);
-          const stack = cfg.get('LLMDBENCH_HARNESS_STACK_NAME') ?? stackNameFor(method, model);
+          const stack = stackFor(method, model);
           units.push({
             method,
             model,
@@ -183,8 +188,14 @@ export function buildPlan(opts: BuildPlanOptions): RunPlan {
       }
     }
   }
+  if (experiment) throwIfNoTreatmentMatches(problems, experiment, harness, profile);
   throwCombined(problems);
-  const warnings = [...(experiment?.warnings ?? []), ...collisions(units)];
+  if (opts.validate !== false) checkCeilings(units);
+  const clashes = collisions(units);
+  if (clashes.length > 0) {
+    throw new LlmdbenchError('E_RESULTS_COLLIDE', clashes[0]!, { details: clashes.slice(1), hint: 'give each model its own LLMDBENCH_HARNESS_STACK_NAME, or run them separately with different experiment ids' });
+  }
+  const warnings = [...(experiment?.warnings ?? [])];
   return {
     workDir,
     endpointUrl: configuredEndpoint || undefined,
@@ -247,6 +258,57 @@ function throwCombined(problems: LlmdbenchError[]): void {
     kind: first.kind,
     details: [...first.details, ...rest.flatMap((r) => [`${r.code}: ${r.message}`, ...r.details.map((d) => `  ${d}`)])],
   });
+}
+
+/**
+ * Every problem is a treatment key matching nothing in the profile: the experiment was written
+ * for another workload. One error naming the experiment file, the profile, and the -l/-w the
+ * file names (its `experiment:` block or usage comment), instead of one block per treatment.
+ */
+function throwIfNoTreatmentMatches(problems: LlmdbenchError[], experiment: Experiment, harness: string, profile: string): void {
+  if (problems.length === 0 || !problems.every((p) => p.code === 'E_OVERRIDE_NO_MATCH' && p.message.includes('from experiment'))) return;
+  const keys = [...new Set(problems.map((p) => /override "([^"]+)"/.exec(p.message)?.[1]).filter((k): k is string => k !== undefined))];
+  const hint = workloadHint(experiment.text);
+  const tryFlags = [hint.harness && hint.harness !== harness ? `-l ${hint.harness}` : '', hint.workload ? `-w ${hint.workload}` : ''].filter((f) => f).join(' ');
+  const first = /from experiment ([^)]+)\)/.exec(problems[0]!.message)?.[1];
+  throw new LlmdbenchError(
+    'E_OVERRIDE_NO_MATCH',
+    `the treatments of experiment ${experiment.file} set ${keys.join(', ')}${first ? ` (first at ${first})` : ''}, which match${keys.length === 1 ? 'es' : ''} nothing in profile ${profile} (harness ${harness})`,
+    {
+      details: problems[0]!.details,
+      hint: tryFlags
+        ? `the experiment file names its workload: try ${tryFlags}`
+        : 'choose the profile the experiment was written for with -w (and its harness with -l)',
+    },
+  );
+}
+
+/** A name that becomes one folder name: no separators, no `..`, not absolute (E_PATH_NAME otherwise). */
+function checkPathName(value: string, what: string): void {
+  const p = pathNameProblem(value);
+  if (p) throw new LlmdbenchError('E_PATH_NAME', `${what} "${value}": ${p}`, { hint: 'use letters, digits, - and _ only' });
+}
+
+/**
+ * Stack name per (method, model): upstream's derived `<method>-<parameters>-<type>` (as
+ * configForModel sets LLMDBENCH_HARNESS_STACK_NAME). Two models deriving the same name (facebook/opt-125m,
+ * other/opt-125m) would share a results folder: the later ones get `-<model id>` appended, so a
+ * results folder belongs to exactly one unit.
+ */
+function uniqueStackNames(methods: readonly string[], models: readonly string[]): (method: string, model: string) => string {
+  const names = new Map<string, string>();
+  const taken = new Map<string, string>();
+  for (const method of methods) {
+    for (const model of models) {
+      let stack = stackNameFor(method, model);
+      const owner = taken.get(stack);
+      if (owner !== undefined && owner !== model) stack = `${stack}-${modelIdFor(model)}`;
+      if (!taken.has(stack)) taken.set(stack, model);
+      checkPathName(stack, `stack name of ${method}/${model}`);
+      names.set(`${method}\u0000${model}`, stack);
+    }
+  }
+  return (method, model) => names.get(`${method}\u0000${model}`)!;
 }
 
 /** Units that would share a rendered file (with different text) or a results folder. */

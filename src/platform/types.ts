@@ -27,9 +27,9 @@ export interface Platform {
   readonly description: string;
   /**
    * Everything that can be found wrong before anything starts (no network, nothing written):
-   * runnable harnesses, harness preflight, platform settings. Throws an LlmdbenchError.
+   * runnable harnesses, harness preflight, platform settings (and whether it can `--resume`). Throws an LlmdbenchError.
    */
-  check(plan: RunPlan, config: EffectiveConfig, log: Logger): void;
+  check(plan: RunPlan, config: EffectiveConfig, log: Logger, opts?: { resume?: boolean }): void;
   /**
    * Carry out the plan (built once, endpoint bound per target with plan/bind.ts bindEndpoint):
    * write the work directory, run every unit × parallel index (src/run/unit.ts runUnit where

@@ -4,7 +4,8 @@
  * Written once when a run starts, never rewritten by a resume. Flag values that look secret
  * (an `-o server.api_key=...`) are not stored: a resume must be given them again.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/files.ts';
 import { join } from 'node:path';
 import { LlmdbenchError } from '../util/errors.ts';
 
@@ -33,7 +34,7 @@ export function writeRunRecord(workDir: string, r: Omit<RunRecord, 'withheld' | 
     else flags[k] = v;
   }
   const rec: RunRecord = { ...r, started: new Date().toISOString(), flags, withheld };
-  writeFileSync(file, `${JSON.stringify(rec, null, 2)}\n`);
+  writeFileAtomic(file, `${JSON.stringify(rec, null, 2)}\n`);
 }
 
 /**

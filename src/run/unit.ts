@@ -5,10 +5,12 @@
  * writes it, our command line apart), analyse with the harness's definitions, and write the
  * completion marker LAST, only when the unit finished (a resume skips exactly those).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/files.ts';
 import { basename, join } from 'node:path';
 import { definitionsFor } from '../analysis/definitions.ts';
 import { analyzeResultDir } from '../analysis/analyze.ts';
+import { COMPLETE_MARKER } from '../analysis/marker.ts';
 import { deltaString, isoSeconds, writeRunMetadata } from '../analysis/metadata.ts';
 import type { RuntimeEnv } from '../config/runtime-env.ts';
 import { runHarness } from '../harness/common/run-harness.ts';
@@ -21,7 +23,7 @@ import type { Logger } from '../util/logger.ts';
 import type { ResultSummary } from '../metrics/seed-summary.ts';
 
 /** Written last into a result directory that finished; its absence means "run it again". */
-export const COMPLETE_MARKER = 'llmdbench_complete.json';
+export { COMPLETE_MARKER };
 
 /** What happened to one result directory (one unit × parallelism index). */
 export interface UnitOutcome {
@@ -37,6 +39,8 @@ export interface UnitOutcome {
   error?: string;
   /** Under --resume: completed by an earlier run and not run again. */
   resumed?: boolean;
+  /** A result file could not be written (E_WRITE, an environment problem: exit 3). */
+  writeError?: LlmdbenchError;
 }
 
 /** Which attempt of a result directory this is (src/run/attempts.ts). */
@@ -104,12 +108,17 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync(analysisDir, { recursive: true });
   const profileCopy = join(resultsDir, unit.profileName);
-  writeFileSync(profileCopy, unit.profileText);
+  writeFileAtomic(profileCopy, unit.profileText);
   const plugin = harnesses.get(unit.harness);
   const startMs = Date.now();
   let complete = false;
   let rc = 1;
   let error: string | undefined;
+  // The first result file that could not be written (a full disk): the unit is incomplete.
+  let writeError: LlmdbenchError | undefined;
+  const noteWriteError = (e: LlmdbenchError): void => {
+    writeError ??= e;
+  };
   opts.log.info(`running ${unit.harness} ${unit.profileName} (model ${unit.model}${unit.treatment ? `, treatment ${unit.treatment}` : ''}) -> ${resultsDir}`);
   try {
     const out = await runHarness(plugin, {
@@ -127,7 +136,8 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
       ...(opts.serverLog ? { serverLog: opts.serverLog } : {}),
       ...(opts.progress ? { progress: (p: HarnessProgress) => opts.progress!(name, p) } : {}),
     });
-    complete = out.complete && !opts.signal.aborted;
+    if (out.writeError) noteWriteError(out.writeError);
+    complete = out.complete && !opts.signal.aborted && writeError === undefined;
     rc = complete ? 0 : 1;
   } catch (e) {
     if (e instanceof LlmdbenchError && e.kind !== 'internal') throw e;
@@ -135,7 +145,7 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
     opts.log.error(`${name}: ${error}`);
   }
   const stopMs = Date.now();
-  writeRunMetadata(resultsDir, {
+  const metadata = {
     harness_start: isoSeconds(startMs),
     harness_stop: isoSeconds(stopMs),
     harness_delta: deltaString((stopMs - startMs) / 1000),
@@ -157,12 +167,19 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
     complete,
     duration_seconds: (stopMs - startMs) / 1000,
     ...(attempt ? { attempt: attempt.attempt, attempts_allowed: attempt.of, failed_attempts: attempt.failedAttempts } : {}),
-  });
+  };
+  try {
+    writeRunMetadata(resultsDir, metadata);
+  } catch (e) {
+    if (!(e instanceof LlmdbenchError && e.code === 'E_WRITE')) throw e;
+    noteWriteError(e);
+  }
   const summary = await analyzeResultDir(name, resultsDir, analysisDir, complete, {
     definitions: definitionsFor(unit.harness),
     log: opts.log,
     // Interrupted: exit fast with the summary; `-z` draws the plots and the HTML report later.
     quick: opts.signal.aborted,
+    onWriteError: noteWriteError,
     ...(attempt && (attempt.attempt > 1 || attempt.failedAttempts.length > 0) ? { attempt: { number: attempt.attempt, failedAttempts: attempt.failedAttempts } } : {}),
   });
   if (summary?.loadgen_health?.client_bottleneck) {
@@ -170,10 +187,28 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
     const verdict = h.verdict || 'the load generator itself was the bottleneck; these numbers understate the server';
     opts.log.warn(`${name}: ${verdict}: ${h.warnings.join('; ')}`);
   }
-  if (complete) {
+  if (complete && writeError === undefined) {
     const ok = error === undefined && summary !== undefined && summary.requests.succeeded > 0;
     const marker: Completion = { complete: true, ok, attempt: attempt?.attempt ?? 1, finished: new Date(stopMs).toISOString() };
-    writeFileSync(join(resultsDir, COMPLETE_MARKER), `${JSON.stringify(marker)}\n`);
+    try {
+      writeFileAtomic(join(resultsDir, COMPLETE_MARKER), `${JSON.stringify(marker)}\n`);
+    } catch (e) {
+      noteWriteError(e as LlmdbenchError);
+    }
   }
-  return { unit, resultsDir, analysisDir, complete, rc, ...(summary ? { summary } : {}), ...(error ? { error } : {}) };
+  if (writeError) {
+    complete = false;
+    if (summary) summary.complete = false;
+    opts.log.error(`${name}: ${writeError.message}`);
+  }
+  return {
+    unit,
+    resultsDir,
+    analysisDir,
+    complete,
+    rc,
+    ...(summary ? { summary } : {}),
+    ...(error ? { error } : {}),
+    ...(writeError ? { writeError } : {}),
+  };
 }

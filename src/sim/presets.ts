@@ -3,8 +3,12 @@
  * docs/simulator.md; `llmdbench run` uses `realistic-small` for the embedded target.
  */
 export const PRESETS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
-  /** Upstream defaults: every latency 0 (instant responses), as llm-d-benchmark's CI runs the sim. */
-  instant: {},
+  /**
+   * Upstream defaults: every latency 0 (instant responses), as llm-d-benchmark's CI runs the sim,
+   * but with a realistic context window (128k, a current model's) instead of upstream's 1,024
+   * tokens, which would fail every long-prompt profile; a --config file or flag still sets it.
+   */
+  instant: { 'max-model-len': 131072 },
   /**
    * A small (~1–8B) model on one modern GPU: TTFT = 20 ms + 0.1 ms per uncached
    * prompt token (± 2 ms), ITL 15 ms ± 1.5 ms, 256 slots, up to 1.5× slower

@@ -55,5 +55,11 @@ export async function runSimulator(src: SimSources, log: Logger): Promise<SimSer
   const offLoop = tokenizer instanceof RegexTokenizer ? undefined : new OffLoopTokenizer(config.model, config.tokenizer, config.forceDummyTokenizer);
   const chatTemplate = loadChatTemplate(tokenizer);
   log.info(`sim: chat prompts: ${chatTemplate ? `the model's chat template (${chatTemplate.source})` : "llm-d-inference-sim's \"### role: content\" rendering (no chat template for this tokenizer)"}`);
-  return startSimServer(config, { log, tokenizer, ...(offLoop ? { offLoop } : {}), ...(chatTemplate ? { chatTemplate } : {}) });
+  try {
+    return await startSimServer(config, { log, tokenizer, ...(offLoop ? { offLoop } : {}), ...(chatTemplate ? { chatTemplate } : {}) });
+  } catch (e) {
+    // A busy port: stop the tokenizer worker too, so the process exits at once.
+    await offLoop?.close();
+    throw e;
+  }
 }

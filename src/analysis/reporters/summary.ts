@@ -1,6 +1,6 @@
 /** The `summary` reporter: analysis/<dir>/summary.json and summary.txt (the ten metrics, health). */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../util/files.ts';
 import { formatSummaryText } from '../summary.ts';
 import type { Reporter } from './types.ts';
 
@@ -11,8 +11,8 @@ export const summaryReporter: Reporter = {
   forResult(ctx) {
     const json = join(ctx.analysisDir, 'summary.json');
     const txt = join(ctx.analysisDir, 'summary.txt');
-    writeFileSync(json, `${JSON.stringify(ctx.summary, null, 2)}\n`);
-    writeFileSync(txt, formatSummaryText(ctx.summary));
+    writeFileAtomic(json, `${JSON.stringify(ctx.summary, null, 2)}\n`);
+    writeFileAtomic(txt, formatSummaryText(ctx.summary));
     return [json, txt];
   },
 };

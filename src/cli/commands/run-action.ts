@@ -20,7 +20,7 @@ import { formatPlan, formatPlanJson } from '../../plan/format.ts';
 import type { RunPlan } from '../../plan/types.ts';
 import { selectPlatform } from '../../platform/select.ts';
 import { installInterrupts } from '../../run/signals.ts';
-import { checkRunnable, preflight } from '../../run/checks.ts';
+import { checkFreshResults, checkRunnable, preflight } from '../../run/checks.ts';
 import { formatFinalTable } from '../../analysis/table.ts';
 import { reanalyze } from '../../analysis/analyze.ts';
 import { reportFiles } from '../../analysis/report/end-of-run.ts';
@@ -29,6 +29,7 @@ import type { WorkDirResult } from '../../analysis/reporters/types.ts';
 import type { RunOutcome } from '../../platform/types.ts';
 import { createLogger, type Logger } from '../../util/logger.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
+import { mkdirCause } from '../../util/files.ts';
 import { fetchDatasetOnce } from '../../engine/datagen/index.ts';
 import { resumeFlags, writeRunRecord } from '../../run/run-record.ts';
 import { formatIssue, type LocatedIssue } from '../../harness/validate.ts';
@@ -133,6 +134,15 @@ async function prepareDataset(config: EffectiveConfig, log: Logger, fetch: boole
 }
 
 /** The `run` command's action (loaded only when the command runs, so `--help` stays fast). */
+/** Create the work directory; an unusable one (under a file, read-only) is exit 3 with the path and the real cause. */
+function ensureWorkDir(workDir: string): void {
+  try {
+    mkdirSync(workDir, { recursive: true });
+  } catch (e) {
+    throw new LlmdbenchError('E_WORKDIR', `cannot create the work directory ${workDir}: ${mkdirCause(workDir, e)}`, { kind: 'environment', cause: e, hint: 'choose a writable directory with --workdir or LLMDBENCH_CONTROL_WORK_DIR' });
+  }
+}
+
 export async function runAction(opts: RunShOptionValues & { quiet?: boolean; json?: boolean; resume?: string }, ctx: CliContext): Promise<void> {
   const given = runShOptionsToFlags(opts);
   if (opts.resume && given.LLMDBENCH_CONTROL_WORK_DIR && resolve(given.LLMDBENCH_CONTROL_WORK_DIR) !== resolve(opts.resume)) {
@@ -177,7 +187,12 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
   if (skipRun) {
     checkRunnable(plan);
     preflight(plan, log);
-  } else selection.platform.check(plan, config, log);
+  } else {
+    selection.platform.check(plan, config, log, { resume: opts.resume !== undefined });
+    // One run, one folder: results of an earlier run are never appended to (--resume
+    // continues a run on purpose: it keeps complete folders and moves the rest aside).
+    if (opts.resume === undefined) checkFreshResults(plan);
+  }
   for (const w of plan.warnings ?? []) log.warn(w);
   const shown = new Set<string>();
   for (const u of plan.units) {
@@ -193,7 +208,7 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
 
   if (skipRun) {
     // -z: no load; analyse every result directory the work directory already holds.
-    mkdirSync(workDir, { recursive: true });
+    ensureWorkDir(workDir);
     log.info(`work directory: ${workDir}`);
     // A platform whose results live elsewhere (Kubernetes: the PVC) fetches them first.
     if (selection.platform.collectOnly) {
@@ -211,11 +226,7 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
     return;
   }
 
-  try {
-    mkdirSync(workDir, { recursive: true });
-  } catch (e) {
-    throw new LlmdbenchError('E_WORKDIR', `cannot create the work directory ${workDir}: ${(e as Error).message}`, { kind: 'environment', cause: e, hint: 'choose a writable directory with --workdir or LLMDBENCH_CONTROL_WORK_DIR' });
-  }
+  ensureWorkDir(workDir);
   log.info(`work directory: ${workDir}`);
   writeRunRecord(workDir, { version: packageVersion(), experimentId: config.get('LLMDBENCH_RUN_EXPERIMENT_ID') ?? '', flags });
 
@@ -259,5 +270,9 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
     if (report) process.stdout.write(`report: ${report}\n`);
   }
   if (out.interrupted) log.warn('the run was interrupted: results written so far are kept and marked incomplete');
+  // A result file could not be written (a full disk): the summary above is what fitted;
+  // the error (path and cause) ends the run with exit 3.
+  const writeError = out.units.find((u) => u.writeError)?.writeError;
+  if (writeError) throw writeError;
   ctx.setExitCode(exitCodeOf(out));
 }

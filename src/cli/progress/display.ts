@@ -28,10 +28,14 @@ export function formatProgressLine(label: string, p: HarnessProgress): string {
   const sent = p.planned !== undefined ? `${p.sent}/${p.planned}` : String(p.sent);
   const rate = p.requestedRate !== undefined ? `${fmtRate(p.achievedRate)}/${fmtRate(p.requestedRate)} req/s` : `${fmtRate(p.achievedRate)} req/s`;
   const ttft = p.ttftP50Ms !== undefined ? `${p.ttftP50Ms.toFixed(1)} ms` : '-';
+  // Everything planned is sent and the stage waits for its last (long) responses: the achieved
+  // rate only falls from here on, which reads as a slow server; say what is happening instead.
+  const draining = p.planned !== undefined && p.sent >= p.planned && p.inFlight > 0;
+  const load = draining ? `draining: ${p.inFlight} in flight` : `in flight ${p.inFlight}  rate ${rate}`;
   // The label (a long results-directory name) goes last so a narrow terminal cuts it, not the numbers.
   return (
     `stage ${p.stage + 1}/${p.stages}  sent ${sent}  ok ${p.completed - p.failed}  failed ${p.failed}  ` +
-    `in flight ${p.inFlight}  rate ${rate}  TTFT p50 ${ttft}  ${p.elapsedS.toFixed(1)} s  ${label}`
+    `${load}  TTFT p50 ${ttft}  ${p.elapsedS.toFixed(1)} s  ${label}`
   );
 }
 

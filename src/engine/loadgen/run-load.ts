@@ -45,6 +45,7 @@ class Coordinator {
   private failed = 0;
   private aborted = false;
   private fatal: unknown;
+  private writeError: NodeJS.ErrnoException | undefined;
   private startMs = 0;
   private cur: StageState | undefined;
   private readonly abortWaiters = new Set<() => void>();
@@ -64,7 +65,15 @@ class Coordinator {
     }
     const connections = Math.ceil((opts.client.connections ?? planned) / nExec);
     this.clientOpts = { ...opts.client, connections: Math.max(1, connections) };
-    if (opts.recordsPath) this.writer = new RecordWriter(opts.recordsPath);
+    if (opts.recordsPath) {
+      // A failed records write (a full disk) stops the load at once: what finished stays written.
+      this.writer = new RecordWriter(opts.recordsPath, {
+        onError: (err) => {
+          this.writeError = err;
+          this.cancelNow('cancelled: writing the records failed');
+        },
+      });
+    }
     this.feed = new RequestFeed(opts.source, this.clientOpts, (err) => this.fail(err));
   }
 
@@ -123,6 +132,7 @@ class Coordinator {
         workers: this.nWorkers,
       },
       aborted: this.aborted,
+      ...(this.writeError ? { writeError: { path: this.opts.recordsPath!, error: this.writeError } } : {}),
       clock: anchor,
       startMs: this.startMs,
       endMs: monoMs(),
@@ -417,10 +427,10 @@ class Coordinator {
   }
 
   /** Second interrupt: stop dispatching (if not already) and cancel in-flight requests now. */
-  private cancelNow(): void {
+  private cancelNow(why = 'cancelled by a second interrupt before the grace period ended'): void {
     this.abort();
     if (this.graceTimer) clearTimeout(this.graceTimer);
-    for (const x of this.execs) x.abortInFlight('cancelled by a second interrupt before the grace period ended');
+    for (const x of this.execs) x.abortInFlight(why);
   }
 
   private fail(err: unknown): void {

@@ -119,6 +119,8 @@ export interface LoadResult {
   health: LoadHealth;
   /** Stopped by the signal (records of finished requests are all there). */
   aborted: boolean;
+  /** Writing records.jsonl failed (the load was stopped; the file ends with a whole line). */
+  writeError?: { path: string; error: NodeJS.ErrnoException };
   clock: ClockAnchor;
   startMs: number;
   endMs: number;

@@ -5,16 +5,18 @@
  * period, the stage hooks), then lets the harness write its native files and writes
  * loadgen_health.json. Every harness runs through here; none copies it.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoad } from '../../engine/loadgen/run-load.ts';
 import type { LoadResult } from '../../engine/loadgen/types.ts';
 import { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
 import { clockAnchor } from '../../util/clock.ts';
-import { LlmdbenchError } from '../../util/errors.ts';
+import { isLlmdbenchError, LlmdbenchError } from '../../util/errors.ts';
+import { writeFailure, writeFileAtomic } from '../../util/files.ts';
 import type { HarnessPlugin, HarnessRunContext, HarnessRunOutcome } from '../types.ts';
 import { defaultHealth } from './health.ts';
 import { progressCounter } from './progress.ts';
+import { failureWatch } from './failure-watch.ts';
+import { inferencePerfDefinitions } from '../../metrics/definition-set.ts';
 
 /** How long in-flight requests may finish after Ctrl-C / SIGTERM before they are cancelled. */
 export const GRACE_MS = 5000;
@@ -54,7 +56,9 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
   }
   if (!job.engine) throw new LlmdbenchError('E_HARNESS_NO_ENGINE', `harness "${plugin.kind}" planned stages but no engine options`, { kind: 'internal' });
   const counter = progressCounter(job.stages);
+  const watch = failureWatch(ctx.log, plugin.definitions?.failureLabel ?? inferencePerfDefinitions.failureLabel);
   let result: LoadResult;
+  let closeError: unknown;
   try {
     result = await runLoad({
       ...job.engine,
@@ -65,6 +69,7 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
       recordsPath: recordsPath(ctx.resultsDir),
       onRecord: (rec) => {
         counter.record(rec);
+        watch.record(rec);
         job.onRecord?.(rec);
       },
       onStageStart: (plan) => {
@@ -76,12 +81,42 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
       ...(ctx.progress ? { onProgress: (p) => ctx.progress!(counter.snapshot(p)) } : {}),
     });
   } finally {
-    await job.close?.();
+    watch.stop();
+    // A result file the harness streams could not be written: the load result still is.
+    closeError = await closeJob(job);
   }
-  const files = [...(job.files ?? []), ...(await job.writeOutputs(result)), RECORDS_FILE];
+  // After a write failure (a full disk) every file is still tried: whatever fits is written.
+  if (closeError !== undefined && !isWriteError(closeError)) throw closeError;
+  let writeError: LlmdbenchError | undefined = result.writeError ? writeFailure(result.writeError.path, result.writeError.error) : closeError;
+  const files = [...(job.files ?? []), RECORDS_FILE];
+  try {
+    files.push(...(await job.writeOutputs(result)));
+  } catch (e) {
+    if (!isWriteError(e)) throw e;
+    writeError ??= e;
+  }
   const health = job.health ? job.health(result) : defaultHealth(result);
-  writeFileSync(join(ctx.resultsDir, HEALTH_FILE), `${JSON.stringify(health, null, 2)}\n`);
-  files.push(HEALTH_FILE);
+  try {
+    writeFileAtomic(join(ctx.resultsDir, HEALTH_FILE), `${JSON.stringify(health, null, 2)}\n`);
+    files.push(HEALTH_FILE);
+  } catch (e) {
+    writeError ??= writeFailure(join(ctx.resultsDir, HEALTH_FILE), e);
+  }
   for (const n of (health.notes as string[] | undefined) ?? []) ctx.log.info(`note: ${n}`);
-  return { complete: !result.aborted, files };
+  return { complete: !result.aborted && writeError === undefined, files, ...(writeError ? { writeError } : {}) };
+}
+
+/** Close the harness's job; the error it threw, if any (never throws). */
+async function closeJob(job: { close?: () => void | Promise<void> }): Promise<unknown> {
+  try {
+    await job.close?.();
+    return undefined;
+  } catch (e) {
+    return e;
+  }
+}
+
+/** A failed write of a result file: E_WRITE, or a file-system error code from node:fs. */
+function isWriteError(e: unknown): e is LlmdbenchError {
+  return isLlmdbenchError(e) && e.code === 'E_WRITE';
 }

@@ -7,7 +7,7 @@
  * in records.jsonl, left out of every metric. The shared glue runs the load.
  */
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../util/files.ts';
 import type { HarnessLoad, HarnessPreflightContext, HarnessRunContext } from '../types.ts';
 import type { RequestSpec } from '../../engine/types.ts';
 import type { DataSourceContext, RequestSource } from '../../engine/datagen/index.ts';
@@ -105,7 +105,7 @@ function writeCsvs(ctx: HarnessRunContext, phases: readonly Phase[], result: Loa
     const rows = recs.filter((r) => r.endAtMs <= cutoff).map((r) => lmbenchRow(r, result.clock)).filter((r): r is LmbenchRow => r !== undefined);
     const pending = recs.filter((r) => r.endAtMs > cutoff || r.error?.label === 'aborted').length;
     const name = p.run.csvName(p.qpsText);
-    writeFileSync(join(ctx.resultsDir, name), lmbenchCsv(rows, p.run.userColumns, p.kind === 'measured' ? p.run.rounds : Infinity));
+    writeFileAtomic(join(ctx.resultsDir, name), lmbenchCsv(rows, p.run.userColumns, p.kind === 'measured' ? p.run.rounds : Infinity));
     files.push(name);
     const startS = toEpochMs(result.clock, run.startMs) / 1000;
     const endS = rows.length ? Math.max(...rows.map((r) => r.finish_time)) : startS;
@@ -115,6 +115,6 @@ function writeCsvs(ctx: HarnessRunContext, phases: readonly Phase[], result: Loa
       ctx.log.info(l);
     }
   });
-  writeFileSync(join(ctx.resultsDir, 'stdout.log'), `${consoleLines.join('\n')}\n`);
+  writeFileAtomic(join(ctx.resultsDir, 'stdout.log'), `${consoleLines.join('\n')}\n`);
   return [...files, 'stdout.log'];
 }

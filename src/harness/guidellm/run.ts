@@ -7,7 +7,7 @@
  * measured before its rates exist: `prepare` runs them itself (as inference-perf's sweep pre-stage),
  * appending to the same records.jsonl, and the glue runs the rest.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../util/files.ts';
 import { join } from 'node:path';
 import type { HarnessLoad, HarnessPreflightContext, HarnessRunContext } from '../types.ts';
 import type { RequestRecord, RequestSpec, StageStopRule } from '../../engine/types.ts';
@@ -194,7 +194,7 @@ export async function prepareGuidellm(ctx: HarnessRunContext): Promise<HarnessLo
       const runs = [...preRuns];
       for (const st of strategies) if (result.stages.some((s) => s.stage === st.plan.stage)) runs.push(strategyRun(c, st, result, src.inputSize));
       const benchmarks = runs.map((r) => benchmarkEntry(r, cfg, model));
-      writeFileSync(join(ctx.resultsDir, REPORT_FILE), `${JSON.stringify(reportObject(cfg, benchmarks, 'llmdbench'), null, 2)}\n`);
+      writeFileAtomic(join(ctx.resultsDir, REPORT_FILE), `${JSON.stringify(reportObject(cfg, benchmarks, 'llmdbench'), null, 2)}\n`);
       const text = consoleSummary(
         benchmarks.map((b) => ({
           strategy: String((b.config as { strategy: { type_: string } }).strategy.type_),
@@ -207,7 +207,7 @@ export async function prepareGuidellm(ctx: HarnessRunContext): Promise<HarnessLo
         })),
       );
       for (const line of text.split('\n')) say(line);
-      writeFileSync(join(ctx.resultsDir, STDOUT_FILE), `${consoleLines.join('\n')}\n`);
+      writeFileAtomic(join(ctx.resultsDir, STDOUT_FILE), `${consoleLines.join('\n')}\n`);
       return [REPORT_FILE, STDOUT_FILE];
     },
     health: (result) => mergedHealth([...preResults, result]),

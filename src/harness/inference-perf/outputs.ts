@@ -6,10 +6,12 @@
  * JSON is written as Python's json.dump(indent=2) does (py-json.ts: float spelling, \u escapes,
  * no trailing newline), so the files match v0.6.1's byte conventions too.
  */
-import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../engine/types.ts';
+import type { LlmdbenchError } from '../../util/errors.ts';
+import { partialPath, writeFailure, writeFileAtomic } from '../../util/files.ts';
 import type { IpConfig } from './config-map.ts';
 import { configYaml } from './config-dump.ts';
 import { pyJson, type PyJsonOptions } from './py-json.ts';
@@ -39,32 +41,44 @@ function lifecycleOptions(cfg: IpConfig): Omit<LifecycleOptions, 'stage'> {
 }
 
 function writeJson(dir: string, name: string, value: unknown): string {
-  writeFileSync(join(dir, name), pyJson(value, LIFECYCLE_JSON));
+  writeFileAtomic(join(dir, name), pyJson(value, LIFECYCLE_JSON));
   return name;
 }
 
-/** Write the summary and per-stage lifecycle files; returns the file names written. */
+/**
+ * Write the summary and per-stage lifecycle files; returns the file names written. Each file is
+ * tried even when one fails (a full disk: what fits is written); the first E_WRITE is thrown last.
+ */
 export function writeLifecycleFiles(dir: string, cfg: IpConfig, records: readonly RequestRecord[], stages: readonly StageInfo[]): string[] {
   const rl = cfg.report.request_lifecycle;
   const base = lifecycleOptions(cfg);
   const files: string[] = [];
+  let failure: unknown;
+  const attempt = (write: () => string): void => {
+    try {
+      files.push(write());
+    } catch (e) {
+      failure ??= e;
+    }
+  };
   if (rl.summary && records.length > 0) {
-    files.push(writeJson(dir, fileName(cfg, 'summary_lifecycle_metrics.json'), lifecycleReport(records, base)));
+    attempt(() => writeJson(dir, fileName(cfg, 'summary_lifecycle_metrics.json'), lifecycleReport(records, base)));
   }
   if (rl.per_stage) {
     for (const st of stages) {
       const rs = records.filter((r) => r.stage === st.index);
       if (rs.length === 0) continue;
       const stage = st.concurrency !== undefined ? { requestedRate: st.requestedRate, concurrency: st.concurrency } : { requestedRate: st.requestedRate };
-      files.push(writeJson(dir, fileName(cfg, `stage_${st.index}_lifecycle_metrics.json`), lifecycleReport(rs, { ...base, stage })));
+      attempt(() => writeJson(dir, fileName(cfg, `stage_${st.index}_lifecycle_metrics.json`), lifecycleReport(rs, { ...base, stage })));
     }
   }
+  if (failure !== undefined) throw failure;
   return files;
 }
 
 /** The effective config, as inference-perf v0.6.1 dumps it next to its reports (config-dump.ts). */
 export function writeEffectiveConfig(dir: string, cfg: IpConfig): string {
-  writeFileSync(join(dir, 'config.yaml'), configYaml(cfg));
+  writeFileAtomic(join(dir, 'config.yaml'), configYaml(cfg));
   return 'config.yaml';
 }
 
@@ -147,25 +161,52 @@ export function perRequestEntry(r: RequestRecord, body: unknown, perToken: boole
 /**
  * per_request_lifecycle_metrics.json written incrementally (a JSON array), so a long run
  * never holds every prompt and response in memory and an interrupted run keeps what finished.
+ * It is streamed under a temporary name and renamed when closed, so a killed run never leaves
+ * a truncated JSON under inference-perf's name. A write error (a full disk) stops the file:
+ * the temporary one is removed (freeing its space) and `close()` throws E_WRITE.
  */
 export class PerRequestWriter {
   private readonly out: WriteStream;
+  private readonly path: string;
+  private readonly tmp: string;
   private n = 0;
+  private error: LlmdbenchError | undefined;
   readonly name: string;
 
   constructor(dir: string, cfg: IpConfig) {
     this.name = fileName(cfg, 'per_request_lifecycle_metrics.json');
-    this.out = createWriteStream(join(dir, this.name));
+    this.path = join(dir, this.name);
+    this.tmp = partialPath(this.path);
+    this.out = createWriteStream(this.tmp);
+    this.out.on('error', (e) => {
+      this.error ??= writeFailure(this.path, e);
+      this.out.destroy();
+      rmSync(this.tmp, { force: true });
+    });
     this.out.write('[');
   }
 
+  /** No write error so far. */
+  get ok(): boolean {
+    return this.error === undefined;
+  }
+
   add(entry: Record<string, unknown>): void {
+    if (this.error || this.out.destroyed) return;
     this.out.write(`${this.n === 0 ? '\n  ' : ',\n  '}${pyJson(entry, PER_REQUEST_JSON, '  ')}`);
     this.n++;
   }
 
   async close(): Promise<void> {
-    this.out.end(this.n === 0 ? ']' : '\n]');
-    await once(this.out, 'finish');
+    if (!this.error && !this.out.destroyed) {
+      this.out.end(this.n === 0 ? ']' : '\n]');
+      await Promise.race([once(this.out, 'finish'), once(this.out, 'close')]).catch(() => undefined);
+    }
+    if (this.error) throw this.error;
+    try {
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      throw writeFailure(this.path, e);
+    }
   }
 }

@@ -128,7 +128,7 @@ export async function prepareInferencePerf(ctx: HarnessRunContext): Promise<Harn
       source.close?.();
       if (perRequest) await perRequest.close();
     },
-    writeOutputs: (result) => [...(perRequest ? [perRequest.name] : []), ...writeLifecycleFiles(ctx.resultsDir, cfg, result.records, stageInfos)],
+    writeOutputs: (result) => [...(perRequest?.ok ? [perRequest.name] : []), ...writeLifecycleFiles(ctx.resultsDir, cfg, result.records, stageInfos)],
     health: (result) => healthVerdict(result, sizing),
   };
 }

@@ -23,9 +23,9 @@ export const VLLM_LOG_VAR = 'LLMDBENCH_HARNESS_NOP_VLLM_LOG';
 export function preflightNop(ctx: HarnessPreflightContext): void {
   const spec = ctx.config.get(VLLM_LOG_VAR);
   if (spec && spec !== '-' && !/^https?:\/\//i.test(spec)) checkLogFile(spec);
-  if (!spec && ctx.config.get('LLMDBENCH_HARNESS_STACK_ENDPOINT_URL')) {
+  if (!spec && !ctx.serverLogSupplied && ctx.config.get('LLMDBENCH_HARNESS_STACK_ENDPOINT_URL')) {
     throw new LlmdbenchError('E_NOP_LOG', 'the nop harness needs the vLLM server log of the stack it measures', {
-      hint: 'pass --vllm-log FILE, --vllm-log http://…/log, or --vllm-log - (stdin); Kubernetes pod logs come with the Kubernetes platform',
+      hint: 'pass --vllm-log FILE, --vllm-log http://…/log, or --vllm-log - (stdin); on Kubernetes (--executor kubernetes) the launcher pod reads the vLLM pod\'s log',
     });
   }
 }
@@ -34,7 +34,7 @@ function chooseSource(ctx: HarnessRunContext): VllmLogSource {
   const spec = ctx.config.get(VLLM_LOG_VAR);
   if (spec) return sourceFromSpec(spec);
   if (ctx.serverLog) return ctx.serverLog;
-  throw new LlmdbenchError('E_NOP_LOG', 'no vLLM log to analyse', { hint: 'pass --vllm-log FILE|URL|-' });
+  throw new LlmdbenchError('E_NOP_LOG', `no vLLM log to analyse for ${ctx.endpointUrl}`, { hint: 'pass --vllm-log FILE|URL|-; on Kubernetes the vLLM pod behind the endpoint must be found (service -> deployment -> pod, see docs/nop.md)' });
 }
 
 async function readLog(src: VllmLogSource, notes: string[], signal: AbortSignal): Promise<Buffer> {

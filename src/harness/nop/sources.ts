@@ -1,8 +1,9 @@
 /**
  * Where the vLLM log comes from: a local file, stdin (`-`), a URL (plain HTTP GET), or — on
- * Kubernetes — the standalone vLLM pod's log. The pod-log source is an interface here: the
- * Kubernetes platform supplies it (service → deployment → pod as spec §5.2, ClusterIP lookup
- * as §5.8) through the cluster client its executor uses; it is not built yet.
+ * Kubernetes — the standalone vLLM pod's log. The pod-log access is an interface here (a harness
+ * does not import the platform): the Kubernetes platform implements it
+ * (src/platform/kubernetes/vllm-pod.ts: service → deployment → pod as spec §5.2, ClusterIP lookup
+ * as §5.8) over the cluster client its executor uses, and hands `podLogSource(...)` as `serverLog`.
  */
 import { existsSync, statSync } from 'node:fs';
 import { LlmdbenchError } from '../../util/errors.ts';
@@ -12,7 +13,7 @@ import { fileLogReader, type ServerLogReader } from '../server-log.ts';
 export type VllmLogSource = ServerLogReader;
 
 /**
- * What the Kubernetes platform will need to build its `serverLog` reader (with podLogSource):
+ * What the Kubernetes platform implements to build its `serverLog` reader (with podLogSource):
  * the pod behind the stack endpoint and its log.
  */
 export interface KubernetesPodLogAccess {

@@ -9,7 +9,7 @@
  * loadgen_health.json.
  */
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../util/files.ts';
 import type { HarnessLoad, HarnessPreflightContext, HarnessRunContext } from '../types.ts';
 import type { RequestSpec } from '../../engine/types.ts';
 import type { RequestSource } from '../../engine/datagen/index.ts';
@@ -119,8 +119,8 @@ export async function prepareVllmBench(ctx: HarnessRunContext): Promise<HarnessL
       for (const l of consoleBlock(a, m).trimEnd().split('\n')) say(l);
       const date = vllmDate(new Date());
       const name = resultFileName(a, model, date);
-      writeFileSync(join(ctx.resultsDir, name), resultJsonText(vllmResult(a, m, { date, modelId: model, tokenizerId })));
-      writeFileSync(join(ctx.resultsDir, 'stdout.log'), `${consoleLines.join('\n')}\n`);
+      writeFileAtomic(join(ctx.resultsDir, name), resultJsonText(vllmResult(a, m, { date, modelId: model, tokenizerId })));
+      writeFileAtomic(join(ctx.resultsDir, 'stdout.log'), `${consoleLines.join('\n')}\n`);
       return [name, 'stdout.log'];
     },
     health: (result) => health(result, a),

@@ -18,6 +18,7 @@ const RESOURCE: Record<KubeKind, string> = {
   Service: 'services',
   Event: 'events',
   Gateway: 'gateways.gateway.networking.k8s.io',
+  Deployment: 'deployments.apps',
 };
 
 function toApiError(e: unknown, verb: string, resource: string, namespace: string): Error {
@@ -80,6 +81,7 @@ function collector(): { stream: Writable; text: () => string } {
 export function connect(kc: k8s.KubeConfig): Cluster {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const apps = kc.makeApiClient(k8s.AppsV1Api);
   const server = kc.getCurrentCluster()?.server ?? '?';
   const gw = { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways' };
 
@@ -129,6 +131,8 @@ export function connect(kc: k8s.KubeConfig): Cluster {
               return (await core.readNamespacedService({ name, namespace })) as KubeObject;
             case 'Gateway':
               return (await custom.getNamespacedCustomObject({ ...gw, namespace, name })) as KubeObject;
+            case 'Deployment':
+              return (await apps.readNamespacedDeployment({ name, namespace })) as KubeObject;
             default:
               throw new LlmdbenchError('E_K8S_KIND', `llmdbench does not read single ${kind} objects`, { kind: 'internal' });
           }

@@ -4,7 +4,9 @@
  * namespace, make sure the results PVC exists; per method: the endpoint (explicit, else
  * discovered) and the plan re-rendered for it; per model: the `<harness>-profiles` ConfigMap;
  * per unit: launch.ts. The data-access pod is created on first need and deleted at the end.
- * `-n` prints the manifests (dry-run.ts) and contacts nothing.
+ * `-n` prints the manifests (dry-run.ts) and contacts nothing. `-m auto` adopts the served model
+ * (adopt-model.ts); `-r gs://…|s3://…` uploads what was collected (upload.ts); --retries and
+ * --resume are refused (the pod retries itself; -z collects later).
  */
 import { bindEndpoint } from '../../plan/bind.ts';
 import type { RunPlan, RunUnit } from '../../plan/types.ts';
@@ -16,6 +18,8 @@ import { openAccessPod, type AccessPod } from './access.ts';
 import { KubeApiError, type Cluster } from './cluster.ts';
 import { discoverEndpoint } from './discovery.ts';
 import { servedModelsInCluster } from './model-check.ts';
+import { adoptServedModel, AUTO_MODEL } from './adopt-model.ts';
+import { uploaderFor, uploadResults } from './upload.ts';
 import { formatDryRun } from './dry-run.ts';
 import { createFresh, runUnit } from './launch.ts';
 import { profilesConfigMap, pvcManifest } from './manifests.ts';
@@ -46,17 +50,38 @@ async function ensurePvc(cluster: Cluster, s: KubeSettings, log: ExecuteOptions[
   log.info(`created PVC ${s.pvcName} (${s.pvcSize}, ${s.accessMode}${s.storageClass !== 'default' ? `, class ${s.storageClass}` : ''})`);
 }
 
-/** Upstream fails on a model mismatch; like the local executor we warn (requests would 404). */
-async function checkServedModels(cluster: Cluster, s: KubeSettings, url: string, units: RunUnit[], opts: ExecuteOptions): Promise<void> {
+/**
+ * The served models (asked from inside the cluster). Upstream fails on a mismatch; like the local
+ * executor we warn (requests would 404). `-m auto` is adopted by the caller (adopt-model.ts).
+ */
+async function checkServedModels(cluster: Cluster, s: KubeSettings, url: string, units: RunUnit[], opts: ExecuteOptions): Promise<string[] | undefined> {
   const served = await servedModelsInCluster(cluster, s, url, opts.signal);
   if (served === undefined) {
     opts.log.warn(`${url}/v1/models did not answer from inside the cluster; is the stack up? (the run goes on, failures are counted)`);
-    return;
+    return undefined;
   }
   opts.log.info(`${url} serves ${served.join(', ') || 'no model'}`);
   for (const model of new Set(units.map((u) => u.model))) {
-    if (model === 'auto') opts.log.warn(`-m auto: the stack serves ${served.join(', ')}; adopting it is not implemented on Kubernetes yet, pass -m ${served[0] ?? '<model>'}`);
-    else if (served.length > 0 && !served.includes(model)) opts.log.warn(`${url} serves ${served.join(', ')}, not ${model}; pass the served model with -m`);
+    if (model !== AUTO_MODEL && served.length > 0 && !served.includes(model)) opts.log.warn(`${url} serves ${served.join(', ')}, not ${model}; pass the served model with -m`);
+  }
+  return served;
+}
+
+/**
+ * --retries / --resume are the local executor's (src/run/attempts.ts): on Kubernetes a failed
+ * attempt is retried inside the launcher pod (LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES, upstream's
+ * rule) and a cut run is finished with -z. Refused before anything starts rather than ignored.
+ */
+function refuseAttempts(retries: number | undefined, resume: boolean | undefined): void {
+  if (retries !== undefined && retries > 0) {
+    throw new LlmdbenchError('E_K8S_RETRIES', `--retries ${retries} is not supported by the Kubernetes executor`, {
+      hint: 'the launcher pod retries a failed harness run itself: set LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES (default 3, upstream\'s rule); or run with --executor local',
+    });
+  }
+  if (resume) {
+    throw new LlmdbenchError('E_K8S_RESUME', '--resume is not supported by the Kubernetes executor', {
+      hint: 'collect what the pods wrote to the PVC with -z (same --workdir and LLMDBENCH_RUN_EXPERIMENT_ID), or start a new run',
+    });
   }
 }
 
@@ -64,13 +89,15 @@ export const kubernetesPlatform: Platform = {
   kind: 'kubernetes',
   description: 'kubernetes: launcher pods in the harness namespace, results copied back from the PVC',
   clusterFlags: true,
-  check(plan, config, log): void {
+  check(plan, config, log, opts = {}): void {
     // The launcher runs our CLI (deploy/launcher): the same harness checks as a local run.
     checkRunnable(plan);
-    preflight(plan, log);
+    // The launcher pod hands harnesses that read the server log (nop) the vLLM pod's log (in-pod.ts).
+    preflight(plan, log, { serverLogSupplied: true });
     if (config.get('LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED') === 'true') log.warn('-f (monitoring: stack logs and metrics) is not implemented on Kubernetes yet: ignored');
-    const out = config.get('LLMDBENCH_HARNESS_OUTPUT');
-    if (out && out !== 'local') log.warn(`-r ${out}: upload is not implemented on Kubernetes yet; results stay in the local work directory`);
+    // -r gs://…|s3://…: the matching cloud CLI must be on PATH before anything starts.
+    uploaderFor(config.get('LLMDBENCH_HARNESS_OUTPUT'));
+    refuseAttempts(Number(config.get('LLMDBENCH_HARNESS_RETRIES') ?? '0'), opts.resume);
   },
   dryRun(plan: RunPlan): string {
     return formatDryRun(plan);
@@ -81,6 +108,8 @@ export const kubernetesPlatform: Platform = {
     const first = plan.units[0];
     if (!first) return { workDir: plan.workDir, endpointUrl: '', units: [], interrupted: false };
     const s = kubeSettings(first.config);
+    refuseAttempts(opts.retries, opts.resume);
+    const upload = s.dryRun ? undefined : uploaderFor(first.config.get('LLMDBENCH_HARNESS_OUTPUT'));
     if (s.dryRun) {
       // `run -n` prints dryRun(plan) and never executes; a direct caller gets nothing contacted either.
       opts.log.info(formatDryRun(plan));
@@ -115,7 +144,10 @@ export const kubernetesPlatform: Platform = {
         }
         if (url) units = units.map((u) => bindEndpoint(u, url!));
         lastUrl = url ?? lastUrl;
-        if (url && !s.skip && !s.debug) await checkServedModels(cluster, s, url, units, opts);
+        if (url && !s.skip && !s.debug) {
+          const served = await checkServedModels(cluster, s, url, units, opts);
+          units = adoptServedModel(units, served, { method, endpointUrl: url, workDir: plan.workDir, log: opts.log });
+        } else if (units.some((u) => u.model === AUTO_MODEL)) opts.log.warn('-m auto: the served model is not asked with -d or -z; the results keep the name "auto"');
         for (const model of [...new Set(units.map((u) => u.model))]) {
           const forModel = units.filter((u) => u.model === model);
           prepareWorkDir(plan, forModel);
@@ -135,6 +167,11 @@ export const kubernetesPlatform: Platform = {
       }
     } finally {
       await access?.release();
+    }
+    // -r: upload what was collected (not with -d / -s 0: nothing was).
+    if (upload && !s.debug && s.waitTimeoutS !== 0) {
+      const failed = await uploadResults(upload, outcomes, opts.log, opts.cancel);
+      if (failed > 0) opts.log.error(`${failed} upload(s) to ${upload.dest} failed; the results are in ${plan.workDir}`);
     }
     return { workDir: plan.workDir, endpointUrl: lastUrl, units: outcomes, interrupted: opts.signal.aborted };
   },

@@ -6,17 +6,23 @@
  * completion marker) into LLMDBENCH_RUN_EXPERIMENT_RESULTS_DIR with the analysis in its
  * `analysis/` folder (upstream's layout, which the copy-back routes). A failed attempt is retried
  * up to LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES times (upstream's rule). Exit code: harness
- * failed (0/1) + analysis missing (0/1).
+ * failed (0/1) + analysis missing (0/1). A harness that reads the serving engine's log (nop) gets
+ * the vLLM pod's log, found from the endpoint through the pod's service account (vllm-pod.ts),
+ * as upstream's nop does in its launcher pod.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EffectiveConfig } from '../../config/types.ts';
+import { recordsPath } from '../../harness/common/run-harness.ts';
 import { harnesses } from '../../harness/registry.ts';
 import { throwOnProfileErrors, validateProfileText } from '../../harness/validate.ts';
 import type { RunUnit } from '../../plan/types.ts';
 import { runUnit, type UnitRunOptions } from '../../run/unit.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { Logger } from '../../util/logger.ts';
+import type { ServerLogReader } from '../../harness/server-log.ts';
+import { podLogSource } from '../../harness/nop/sources.ts';
+import { vllmPodLogAccess } from './vllm-pod.ts';
 
 export interface InPodOptions extends UnitRunOptions {
   config: EffectiveConfig;
@@ -84,12 +90,36 @@ export function podUnit(c: EffectiveConfig): RunUnit {
   };
 }
 
+/**
+ * The vLLM pod's log behind `url`, through the in-pod service account (or LLMDBENCH_KUBECONFIG):
+ * undefined, with a warning saying why, when it cannot be found or read.
+ */
+async function vllmPodLog(c: EffectiveConfig, url: string, log: Logger): Promise<ServerLogReader | undefined> {
+  try {
+    const { connect, loadKubeConfig } = await import('./client.ts');
+    const cluster = connect(loadKubeConfig(c.get('LLMDBENCH_KUBECONFIG'), c.get('LLMDBENCH_KUBECONTEXT')));
+    const access = vllmPodLogAccess(cluster, c.get('LLMDBENCH_VLLM_COMMON_NAMESPACE') ?? c.get('LLMDBENCH_HARNESS_NAMESPACE') ?? 'default');
+    const pod = await access.findVllmPod(url);
+    if (!pod) {
+      log.warn(`no vLLM pod found behind ${url} (Service -> Deployment app selector -> pod)`);
+      return undefined;
+    }
+    log.info(`vLLM log: pod ${pod.namespace}/${pod.pod} container ${pod.container} (${pod.image})`);
+    return podLogSource(access, pod);
+  } catch (e) {
+    log.warn(`cannot find the vLLM pod behind ${url}: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
 export async function runInPod(o: InPodOptions): Promise<number> {
   const c = o.config;
   const unit = podUnit(c);
   const plugin = harnesses.get(unit.harness);
   if (!plugin.prepare) throw new LlmdbenchError('E_HARNESS_NOT_RUNNABLE', `harness "${unit.harness}" cannot run yet in llmdbench`, { kind: 'usage' });
-  plugin.preflight?.({ profile: unit.profile, profileName: unit.profileName, config: c, log: o.log });
+  const serverLog = plugin.wantsServerLog && !o.serverLog ? await vllmPodLog(c, need(c, 'LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'), o.log) : o.serverLog;
+  const opts: UnitRunOptions = serverLog ? { ...o, serverLog } : o;
+  plugin.preflight?.({ profile: unit.profile, profileName: unit.profileName, config: c, log: o.log, ...(serverLog ? { serverLogSupplied: true } : {}) });
   for (const w of unit.issues) o.log.warn(`${unit.renderedPath}: ${w.message}`);
   const barrier = c.get('LLMDBENCH_RUN_EXPERIMENT_START_BARRIER');
   if (barrier) await startBarrier(barrier, Number(c.get('LLMDBENCH_CONTROL_WAIT_TIMEOUT') ?? 900), o.log, o.signal);
@@ -97,8 +127,10 @@ export async function runInPod(o: InPodOptions): Promise<number> {
   const tries = Number(c.get('LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES') ?? 3);
   const sleepS = Number(c.get('LLMDBENCH_RUN_EXPERIMENT_RETRY_SLEEP_S') ?? 30);
   for (let i = 1; ; i++) {
-    const out = await runUnit(unit, 0, url, o);
-    if (out.complete || o.signal.aborted || i >= tries) return (out.rc === 0 ? 0 : 1) + (out.summary ? 0 : 1);
+    const out = await runUnit(unit, 0, url, opts);
+    // The analyzer failed when there were records to summarise and no summary (a harness that sends no load, nop, has none).
+    const analysisFailed = !out.summary && existsSync(recordsPath(out.resultsDir));
+    if (out.complete || o.signal.aborted || i >= tries) return (out.rc === 0 ? 0 : 1) + (analysisFailed ? 1 : 0);
     o.log.error(`harness attempt ${i}/${tries} did not complete${out.error ? `: ${out.error}` : ''}; retrying in ${sleepS} s`);
     await sleep(sleepS * 1000, o.signal);
   }

@@ -45,7 +45,7 @@ export const localPlatform: Platform = {
     const models = [...new Set(plan.units.map((u) => u.model))];
     let lastUrl = plan.endpointUrl ?? '';
     for (const model of models) {
-      if (opts.signal.aborted) break;
+      if (opts.signal.aborted || units.some((u) => u.writeError)) break;
       const first = plan.units.find((u) => u.model === model);
       const target: Target = await openTarget(plan.endpointUrl, model, opts.log, first?.config.get('LLMDBENCH_SIM_PRESET'), targetOptions(plan, model));
       // The server log the platform has (the simulator's start-up log) goes to the harnesses that read it.
@@ -67,6 +67,8 @@ export const localPlatform: Platform = {
           // -j N: N identical harness instances at once, each into its own results directory.
           const outs = await Promise.all(unit.resultsDirs.map((_, i) => runUnitAttempts(unit, i, target.url, unitOpts)));
           units.push(...outs);
+          // A result file could not be written (a full disk): no further unit would fit either.
+          if (outs.some((o) => o.writeError)) break;
         }
       } finally {
         await target.stop();

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import type { RunPlan, RunUnit } from '../../plan/types.ts';
 import { writePlan } from '../../plan/write.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
+import { mkdirCause } from '../../util/files.ts';
 
 /**
  * Create the work directory's folders, write the rendered profiles of `units` (one model
@@ -15,13 +16,20 @@ import { LlmdbenchError } from '../../util/errors.ts';
  * model) and create their results and analysis folders.
  */
 export function prepareWorkDir(plan: RunPlan, units: readonly RunUnit[] = plan.units): void {
+  let dir = plan.workDir;
   try {
     for (const sub of ['workload/profiles', 'workload/experiments', 'results', 'analysis', 'setup/commands', 'environment']) {
-      mkdirSync(`${plan.workDir}/${sub}`, { recursive: true });
+      dir = `${plan.workDir}/${sub}`;
+      mkdirSync(dir, { recursive: true });
     }
-    for (const u of units) for (const d of [...u.resultsDirs, ...u.analysisDirs]) mkdirSync(d, { recursive: true });
+    for (const u of units) {
+      for (const d of [...u.resultsDirs, ...u.analysisDirs]) {
+        dir = d;
+        mkdirSync(d, { recursive: true });
+      }
+    }
   } catch (e) {
-    throw new LlmdbenchError('E_WORKDIR', `cannot prepare the work directory ${plan.workDir}: ${(e as Error).message}`, {
+    throw new LlmdbenchError('E_WORKDIR', `cannot prepare the work directory ${plan.workDir}: ${mkdirCause(dir, e)}`, {
       kind: 'environment',
       hint: 'choose a writable directory with --workdir or LLMDBENCH_CONTROL_WORK_DIR',
       cause: e,

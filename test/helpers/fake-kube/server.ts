@@ -1,7 +1,8 @@
 /**
  * A fake Kubernetes API server on 127.0.0.1 that the real @kubernetes/client-node talks to:
  * discovery, create/get/list/watch/delete for namespaces, pods, PVCs, ConfigMaps, Services,
- * Events and Gateways, Status bodies for 404/409/422/403, pod logs, exec over WebSocket
+ * Events, Gateways and Deployments, Status bodies for 404/409/422/403 (422: validate.ts and the
+ * Kubernetes OpenAPI schemas, openapi.ts), pod logs, exec over WebSocket
  * (exec.ts), a scriptable kubelet (kubelet.ts) and injectable API faults. Every request is
  * logged for assertions. One per test file; `stop()` ends everything it started.
  */
@@ -14,6 +15,7 @@ import type { KubeObject } from '../../../src/platform/kubernetes/cluster.ts';
 import { createExecServer, runExec, type ExecFault, type ExecRecord } from './exec.ts';
 import { hostPathFor, Kubelet } from './kubelet.ts';
 import { matchesFields, matchesLabels } from './selectors.ts';
+import { loadOpenApi, openApiProblems } from './openapi.ts';
 import { validate } from './validate.ts';
 
 export interface RequestRecord {
@@ -46,6 +48,7 @@ const KINDS: Record<string, { kind: string; apiVersion: string; namespaced: bool
   services: { kind: 'Service', apiVersion: 'v1', namespaced: true },
   events: { kind: 'Event', apiVersion: 'v1', namespaced: true },
   gateways: { kind: 'Gateway', apiVersion: 'gateway.networking.k8s.io/v1', namespaced: true },
+  deployments: { kind: 'Deployment', apiVersion: 'apps/v1', namespaced: true },
 };
 
 type Watch = { resource: string; ns: string; labels: string | null; fields: string | null; res: ServerResponse };
@@ -92,6 +95,11 @@ export class FakeKube {
   seed(obj: KubeObject): void {
     const resource = Object.keys(KINDS).find((r) => KINDS[r]!.kind === obj.kind)!;
     this.put(structuredClone(obj), resource, obj.metadata?.namespace ?? '');
+  }
+
+  /** Set a pod's log (a seeded stack pod's, e.g. the vLLM server's). */
+  setPodLog(ns: string, pod: string, text: string): void {
+    this.logs.set(`${ns}/${pod}`, text);
   }
 
   fault(f: ApiFault): void {
@@ -142,6 +150,7 @@ export class FakeKube {
   }
 
   async start(): Promise<this> {
+    await loadOpenApi();
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
@@ -212,15 +221,15 @@ export class FakeKube {
     const p = u.pathname;
     if (p === '/version') return this.json(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0-fake' });
     if (p === '/api') return this.json(res, 200, { kind: 'APIVersions', versions: ['v1'] });
-    if (p === '/apis') return this.json(res, 200, { kind: 'APIGroupList', groups: [{ name: 'gateway.networking.k8s.io', versions: [{ groupVersion: 'gateway.networking.k8s.io/v1', version: 'v1' }] }] });
-    if (p === '/api/v1' || p === '/apis/gateway.networking.k8s.io/v1') {
-      const core = p === '/api/v1';
+    if (p === '/apis') return this.json(res, 200, { kind: 'APIGroupList', groups: ['gateway.networking.k8s.io', 'apps'].map((name) => ({ name, versions: [{ groupVersion: `${name}/v1`, version: 'v1' }] })) });
+    if (p === '/api/v1' || p === '/apis/gateway.networking.k8s.io/v1' || p === '/apis/apps/v1') {
+      const groupVersion = p === '/api/v1' ? 'v1' : p.slice('/apis/'.length);
       const resources = Object.entries(KINDS)
-        .filter(([, k]) => (k.apiVersion === 'v1') === core)
+        .filter(([, k]) => k.apiVersion === groupVersion)
         .map(([name, k]) => ({ name, kind: k.kind, namespaced: k.namespaced, verbs: ['create', 'get', 'list', 'watch', 'delete'] }));
-      return this.json(res, 200, { kind: 'APIResourceList', groupVersion: core ? 'v1' : 'gateway.networking.k8s.io/v1', resources });
+      return this.json(res, 200, { kind: 'APIResourceList', groupVersion, resources });
     }
-    const m = /^\/(?:api\/v1|apis\/gateway\.networking\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(log))?$/.exec(p);
+    const m = /^\/(?:api\/v1|apis\/gateway\.networking\.k8s\.io\/v1|apis\/apps\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(log))?$/.exec(p);
     let ns = m?.[1] ?? '';
     let resource = m?.[2] ?? '';
     let name = m?.[3];
@@ -249,7 +258,8 @@ export class FakeKube {
       const obj: KubeObject = { ...body!, apiVersion: spec.apiVersion, kind: spec.kind };
       const meta = { ...obj.metadata, namespace: spec.namespaced ? ns : undefined, uid: `uid-${++this.rv}`, creationTimestamp: new Date().toISOString() };
       obj.metadata = meta as unknown as KubeObject['metadata'];
-      const problems = validate(obj);
+      // The semantic checks of validate.ts, then the OpenAPI schema (as a real API server: 422 Invalid).
+      const problems = [...validate(obj), ...openApiProblems(obj)];
       if (problems.length) return this.status(res, 422, 'Invalid', `${spec.kind} "${meta.name}" is invalid: ${problems.join(', ')}`);
       if (this.objects.has(key(meta.name!))) return this.status(res, 409, 'AlreadyExists', `${resource} "${meta.name}" already exists`);
       if (spec.kind === 'PersistentVolumeClaim') obj.status = { phase: 'Bound' };

@@ -28,14 +28,6 @@ test('run -n prints the plan and contacts nothing', async () => {
   }
 });
 
-test('run with a harness that cannot run yet fails before anything starts', async () => {
-  const wd = tmp('run-nohook');
-  const r = await runCli(['run', '--workdir', wd, '-l', 'fmperf', '-w', 'sanity_short-input'], { env: cleanEnv() });
-  assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /E_HARNESS_NOT_RUNNABLE/);
-  assert.deepEqual(readdirSync(wd), []);
-});
-
 test('run: a profile whose data needs the network is a clear error before any load', async () => {
   const wd = tmp('run-net');
   const r = await runCli(['run', '--workdir', wd, '-w', 'chatbot_sharegpt', '--json'], { env: cleanEnv({ LLMDBENCH_RUN_DATASET_DIR: wd }) });

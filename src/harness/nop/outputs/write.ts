@@ -3,7 +3,8 @@
  * result.yaml, <engine>/vllm.log, <engine>/categories.log, benchmark_report/result.yaml and
  * analysis/result.txt (the nop analyzer runs inside the harness, as upstream's does).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../../../util/files.ts';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { analysisText } from './analysis-txt.ts';
@@ -17,7 +18,7 @@ export function writeNopOutputs(dir: string, r: NopRunResult): string[] {
   const put = (rel: string, data: string | Buffer): void => {
     const abs = join(dir, rel);
     mkdirSync(join(abs, '..'), { recursive: true });
-    writeFileSync(abs, data);
+    writeFileAtomic(abs, data);
     files.push(rel);
   };
   for (const e of r.engines) {

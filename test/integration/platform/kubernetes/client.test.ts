@@ -43,6 +43,12 @@ test('create, get, 409 on a duplicate, 404 as undefined, delete', async () => {
 
 test('422 names the invalid field; 403 names the missing permission', async () => {
   await assert.rejects(cluster.create(pod('Bad_Name')), (e: unknown) => e instanceof KubeApiError && e.status === 422 && /metadata\.name/.test(e.message));
+  // The OpenAPI schema (kubernetes-models): a port given as a string where an integer is required.
+  await assert.rejects(
+    cluster.create(pod('p-bad-port', { containers: [{ name: 'c', image: 'busybox', ports: [{ containerPort: 'http' }] }] })),
+    (e: unknown) => e instanceof KubeApiError && e.status === 422 && e.reason === 'Invalid' && /containerPort/.test(e.message),
+  );
+  assert.equal(await cluster.get('Pod', 'ns1', 'p-bad-port'), undefined, 'nothing created');
   kube.forbid('create', 'configmaps');
   await assert.rejects(
     cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'ns1' }, data: {} }),

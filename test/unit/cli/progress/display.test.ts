@@ -50,3 +50,10 @@ test('TTY: redraws in place and keeps log lines above the live line', () => {
   assert.ok(out().includes('warning: x\n'));
   assert.ok(!out().includes('\n\r'));
 });
+
+test('a stage that has sent everything it planned shows "draining: N in flight", not a falling rate', () => {
+  const line = formatProgressLine('run1', { ...p, sent: 30, completed: 26, inFlight: 4, achievedRate: 0.57, requestedRate: 4 });
+  assert.match(line, /failed 1 {2}draining: 4 in flight {2}TTFT/);
+  assert.doesNotMatch(line, /req\/s/);
+  assert.doesNotMatch(formatProgressLine('run1', { ...p, sent: 30, completed: 30, inFlight: 0 }), /draining/);
+});
