@@ -108,11 +108,13 @@ export function incompleteReasons(resultsDir: string, badRecordLines: number): s
 /**
  * `-z`: analyse every result directory under `<workDir>/results` into `<workDir>/analysis`,
  * each with its harness's definitions (from run_metadata.yaml). Returns the summaries in name order.
+ * `names`: only these result directories.
  */
-export async function reanalyze(workDir: string, opts: { log?: Logger } = {}): Promise<ResultSummary[]> {
+export async function reanalyze(workDir: string, opts: { log?: Logger; names?: readonly string[] } = {}): Promise<ResultSummary[]> {
   const resultsRoot = join(workDir, 'results');
   const out: ResultSummary[] = [];
-  for (const name of existsSync(resultsRoot) ? readdirSync(resultsRoot).sort() : []) {
+  const names = opts.names ?? (existsSync(resultsRoot) ? readdirSync(resultsRoot).sort() : []);
+  for (const name of names) {
     const dir = join(resultsRoot, name);
     if (!statSync(dir).isDirectory()) continue;
     const scan = await scanRecords(join(dir, RECORDS_FILE));

@@ -1,7 +1,7 @@
 /**
  * The layer rules of docs/architecture.md, read from the import graph of src/ (static and
  * dynamic imports, type imports included):
- *   cli > platform > run > plan > analysis > harness > metrics/engine/sim/profiles/experiments/config > util
+ *   cli > api > platform > run > plan > analysis > harness > metrics/engine/sim/profiles/experiments/config > util
  * nothing imports upward; engine imports nothing above util; metrics imports no harness;
  * harness imports no platform; no import cycle between files.
  */
@@ -15,18 +15,19 @@ const src = fileURLToPath(new URL('../../src/', import.meta.url));
 
 const TIERS: Record<string, number> = {
   cli: 0,
-  platform: 1,
-  run: 2,
-  plan: 3,
-  analysis: 4,
-  harness: 5,
-  metrics: 6,
-  engine: 6,
-  sim: 6,
-  profiles: 6,
-  experiments: 6,
-  config: 6,
-  util: 7,
+  api: 1,
+  platform: 2,
+  run: 3,
+  plan: 4,
+  analysis: 5,
+  harness: 6,
+  metrics: 7,
+  engine: 7,
+  sim: 7,
+  profiles: 7,
+  experiments: 7,
+  config: 7,
+  util: 8,
 };
 
 function files(dir: string): string[] {
@@ -68,7 +69,7 @@ test('every folder of src/ has a layer', () => {
   for (const f of folders) assert.ok(f in TIERS, `src/${f}/ has no layer in this test and docs/architecture.md`);
 });
 
-test('nothing imports upward (cli > platform > run > plan > analysis > harness > metrics/engine/sim/profiles/experiments/config > util)', () => {
+test('nothing imports upward (cli > api > platform > run > plan > analysis > harness > metrics/engine/sim/profiles/experiments/config > util)', () => {
   const bad: string[] = [];
   for (const [f, deps] of g) {
     const from = TIERS[top(f)];
@@ -114,11 +115,11 @@ test('process.exitCode is set only in src/cli/index.ts', () => {
   assert.deepEqual(bad, ['cli/index.ts']);
 });
 
-test('the environment is read in src/config/ (and handed over by src/cli/) only', () => {
+test('the environment is read in src/config/ (and handed over by the entry points, src/cli/ and the library src/api/library.ts) only', () => {
   // Known exceptions, each its own process or a documented default: the simulator (`llmdbench sim`
   // and the child `run` starts read their own environment) and the HF cache location (HF_HOME /
   // HF_HUB_CACHE, a default parameter of hubCacheDir).
-  const allowed = new Set(['engine/tokenizer/hf-cache.ts', 'sim/child.ts', 'sim/config.ts', 'sim/embedded.ts', 'sim/engine.ts']);
+  const allowed = new Set(['api/library.ts', 'engine/tokenizer/hf-cache.ts', 'sim/child.ts', 'sim/config.ts', 'sim/embedded.ts', 'sim/engine.ts']);
   const bad = files(src)
     .map((f) => relative(src, f))
     .filter((f) => !['config', 'cli'].includes(top(f)) && !allowed.has(f) && /process\.env\b/.test(readFileSync(join(src, f), 'utf8')));
