@@ -125,7 +125,9 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
     }));
     process.stdout.write(`${JSON.stringify({ workDir: out.workDir, endpointUrl: out.endpointUrl, interrupted: out.interrupted, results, ...(report ? { report } : {}) }, null, 2)}\n`);
   } else {
-    process.stdout.write(formatFinalTable(summaries));
+    // A harness that sends no load (nop) has no request metrics: say so instead of "no results".
+    const noLoad = summaries.length === 0 && out.units.length > 0 && out.units.every((u) => u.rc === 0 && u.error === undefined);
+    process.stdout.write(noLoad ? 'no request metrics: this harness sends no load (its results are printed above and kept in the results folder)\n' : formatFinalTable(summaries));
     process.stdout.write(`\nresults: ${join(out.workDir, 'results')}\nanalysis: ${join(out.workDir, 'analysis')}\n`);
     const reports = out.units.reduce((n, u) => n + reportFiles(u.analysisDir).length, 0);
     if (reports > 0) process.stdout.write(`reports: ${reports} llm-d benchmark report files (v0.1, v0.2, v0.2.1) in ${join(out.workDir, 'analysis')}/<run>/\n`);
