@@ -14,12 +14,13 @@ import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
 import { HEALTH_FILE, RECORDS_FILE, type LoadgenHealthFile, type ResultSummary } from '../metrics/seed-summary.ts';
 import type { Logger } from '../util/logger.ts';
 import type { LlmdbenchError } from '../util/errors.ts';
-import { writeFailure, writeFileAtomic } from '../util/files.ts';
+import { writeFailure } from '../util/files.ts';
 import { definitionsFor } from './definitions.ts';
 import { RUN_METADATA_FILE } from './metadata.ts';
 import { COMPLETE_MARKER } from './marker.ts';
 import { METRICS_DIR, monitoringBrief, summarizeMetricsDir, type MonitoringBrief } from './monitoring.ts';
-import { formatSummaryText, summarizeRecordStream } from './summary.ts';
+import { reportResult } from './reporters/registry.ts';
+import { summarizeRecordStream } from './summary.ts';
 import { writeRunReports } from './report/end-of-run.ts';
 
 export interface AnalyzeOptions {
@@ -27,6 +28,8 @@ export interface AnalyzeOptions {
   definitions?: MetricDefinitionSet;
   /** Bad record lines are warned here (they are also listed in the summary). */
   log?: Logger;
+  /** Interrupted: write the summary only, skip the slow reporters (plots, HTML). */
+  quick?: boolean;
   /** Why the directory is incomplete (-z), written into the summary. */
   incompleteReasons?: string[];
   /** Writing summary.json/txt failed; without it the E_WRITE error is thrown. */
@@ -54,7 +57,8 @@ export async function analyzeResultDir(name: string, resultsDir: string, analysi
   const hf = join(resultsDir, HEALTH_FILE);
   if (existsSync(hf)) summary.loadgen_health = JSON.parse(readFileSync(hf, 'utf8')) as LoadgenHealthFile;
   if (monitoring) summary.monitoring = monitoring;
-  writeSummary(analysisDir, summary, opts);
+  // The reporters (reporters/registry.ts) write summary.json/.txt, the plots, report.html...
+  await writeReports(name, resultsDir, analysisDir, summary, opts);
   return summary;
 }
 
@@ -71,12 +75,13 @@ function monitoringOf(resultsDir: string): MonitoringBrief | undefined {
   return s ? monitoringBrief(s) : undefined;
 }
 
-/** summary.json / summary.txt; a full disk: the summary is still returned (the console shows it), the failure reported. */
-function writeSummary(analysisDir: string, summary: ResultSummary, opts: AnalyzeOptions): void {
+/**
+ * Every reporter for one result. A full disk: the summary is still returned (the console shows
+ * it), the failure reported. Only the required summary reporter throws; the others warn and are skipped.
+ */
+async function writeReports(name: string, resultsDir: string, analysisDir: string, summary: ResultSummary, opts: AnalyzeOptions): Promise<void> {
   try {
-    mkdirSync(analysisDir, { recursive: true });
-    writeFileAtomic(join(analysisDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    writeFileAtomic(join(analysisDir, 'summary.txt'), formatSummaryText(summary));
+    await reportResult({ name, resultsDir, analysisDir, summary, ...(opts.log ? { log: opts.log } : {}) }, { quick: opts.quick === true });
   } catch (e) {
     const err = writeFailure(join(analysisDir, 'summary.json'), e);
     if (!opts.onWriteError) throw err;
@@ -99,7 +104,8 @@ export async function analyzeMerged(name: string, resultsDirs: readonly string[]
   if (summary.requests.total === 0) return undefined;
   if (bad.length > 0) summary.bad_record_lines = bad.map(describeBadLine);
   summary.merged_from = resultsDirs.map((d) => basename(d));
-  writeSummary(analysisDir, summary, opts);
+  // The merged result has no records file of its own: its summary only (each generator has its plots).
+  await writeReports(name, analysisDir, analysisDir, summary, { ...opts, quick: true });
   return summary;
 }
 

@@ -203,6 +203,8 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
   const summary = await analyzeResultDir(name, resultsDir, analysisDir, complete, {
     definitions: definitionsFor(unit.harness),
     log: opts.log,
+    // Interrupted: exit fast with the summary; `-z` draws the plots and the HTML report later.
+    quick: opts.signal.aborted,
     onWriteError: noteWriteError,
     ...(attempt && (attempt.attempt > 1 || attempt.failedAttempts.length > 0) ? { attempt: { number: attempt.attempt, failedAttempts: attempt.failedAttempts } } : {}),
   });

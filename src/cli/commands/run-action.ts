@@ -14,9 +14,21 @@ import { installInterrupts } from '../../run/signals.ts';
 import { formatFinalTable } from '../../analysis/table.ts';
 import { reportFiles } from '../../analysis/report/end-of-run.ts';
 import type { RunOutcome } from '../../platform/types.ts';
-import { createLogger } from '../../util/logger.ts';
+import { createLogger, type Logger } from '../../util/logger.ts';
+import { reportWorkDir } from '../../analysis/reporters/registry.ts';
+import type { WorkDirResult } from '../../analysis/reporters/types.ts';
 
 export { planCalls } from '../../api/session.ts';
+
+/** The work directory's reports (plots, report.html...); the HTML report's path when written. */
+async function workDirReport(workDir: string, results: WorkDirResult[], log: Logger, interrupted = false): Promise<string | undefined> {
+  if (interrupted) {
+    log.info(`plots and HTML report skipped (interrupted): \`llmdbench run -z --workdir ${workDir}\` draws them`);
+    return undefined;
+  }
+  const files = await reportWorkDir({ workDir, results, log });
+  return files.html?.[0];
+}
 
 function exitCodeOf(out: RunOutcome): number {
   if (out.interrupted) return ExitCode.aborted;
@@ -79,7 +91,8 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
       interrupts.dispose();
     }
     if (summaries.length === 0) log.warn(`-z: no results to analyse under ${join(workDir, 'results')}`);
-    process.stdout.write(opts.json ? `${JSON.stringify({ workDir, results: summaries }, null, 2)}\n` : formatFinalTable(summaries));
+    const report = await workDirReport(workDir, summaries.map((s) => ({ summary: s, resultsDir: join(workDir, 'results', s.name), analysisDir: join(workDir, 'analysis', s.name) })), log);
+    process.stdout.write(opts.json ? `${JSON.stringify({ workDir, results: summaries, ...(report ? { report } : {}) }, null, 2)}\n` : formatFinalTable(summaries) + (report ? `\nreport: ${report}\n` : ''));
     return;
   }
 
@@ -99,6 +112,7 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
   }
   // -j N: each unit's merged summary is one more column, after the generators' own.
   const summaries = [...out.units.flatMap((u) => (u.summary ? [u.summary] : [])), ...(out.merged ?? [])];
+  const report = await workDirReport(out.workDir, out.units.flatMap((u) => (u.summary ? [{ summary: u.summary, resultsDir: u.resultsDir, analysisDir: u.analysisDir }] : [])), log, out.interrupted);
   if (opts.json) {
     const results = out.units.map((u) => ({
       resultsDir: u.resultsDir,
@@ -110,7 +124,7 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
       summary: u.summary ?? null,
       reports: reportFiles(u.analysisDir),
     }));
-    process.stdout.write(`${JSON.stringify({ workDir: out.workDir, endpointUrl: out.endpointUrl, interrupted: out.interrupted, results, merged: out.merged ?? [] }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ workDir: out.workDir, endpointUrl: out.endpointUrl, interrupted: out.interrupted, results, merged: out.merged ?? [], ...(report ? { report } : {}) }, null, 2)}\n`);
   } else {
     // A harness that sends no load (nop) has no request metrics: say so instead of "no results".
     const noLoad = summaries.length === 0 && out.units.length > 0 && out.units.every((u) => u.rc === 0 && u.error === undefined);
@@ -118,6 +132,7 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
     process.stdout.write(`\nresults: ${join(out.workDir, 'results')}\nanalysis: ${join(out.workDir, 'analysis')}\n`);
     const reports = out.units.reduce((n, u) => n + reportFiles(u.analysisDir).length, 0);
     if (reports > 0) process.stdout.write(`reports: ${reports} llm-d benchmark report files (v0.1, v0.2, v0.2.1) in ${join(out.workDir, 'analysis')}/<run>/\n`);
+    if (report) process.stdout.write(`report: ${report}\n`);
   }
   if (out.interrupted) log.warn('the run was interrupted: results written so far are kept and marked incomplete');
   // A result file could not be written (a full disk): the summary above is what fitted;

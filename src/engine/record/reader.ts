@@ -30,24 +30,36 @@ export interface RecordScan {
 /** Every record of the file plus every bad line (file and line number). A missing file has none. */
 export async function scanRecords(path: string): Promise<RecordScan> {
   const records: RequestRecord[] = [];
+  const bad = await streamRecords(path, (r) => void records.push(r));
+  return { records, bad };
+}
+
+/**
+ * Each record of the file handed to `onRecord` as it is read (nothing kept: memory stays
+ * bounded however many records there are); returns every bad line. A missing file has none.
+ */
+export async function streamRecords(path: string, onRecord: (r: RequestRecord) => void): Promise<BadRecordLine[]> {
   const bad: BadRecordLine[] = [];
-  if (!existsSync(path)) return { records, bad };
+  if (!existsSync(path)) return bad;
   const rl = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   let lineNo = 0;
   let lastGood = true;
   for await (const line of rl) {
     lineNo++;
     if (line.trim() === '') continue;
+    let rec: RequestRecord;
     try {
-      records.push(JSON.parse(line) as RequestRecord);
+      rec = JSON.parse(line) as RequestRecord;
       lastGood = true;
     } catch {
       bad.push({ file: path, line: lineNo, text: line.slice(0, 80), last: false });
       lastGood = false;
+      continue;
     }
+    onRecord(rec);
   }
   if (!lastGood) bad[bad.length - 1]!.last = true;
-  return { records, bad };
+  return bad;
 }
 
 /**

@@ -72,9 +72,9 @@ export function tmp(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `llmdbench-${prefix}-`));
 }
 
-/** The single results (or analysis) directory of a one-unit run. */
+/** The single results (or analysis) directory of a one-unit run (the work dir's own plots/ and report aside). */
 export function onlyDir(workDir: string, kind: 'results' | 'analysis'): string {
-  const dirs = readdirSync(join(workDir, kind));
+  const dirs = readdirSync(join(workDir, kind), { withFileTypes: true }).filter((d) => d.isDirectory() && !(kind === 'analysis' && d.name === 'plots')).map((d) => d.name);
   if (dirs.length !== 1) throw new Error(`expected one ${kind} dir in ${workDir}, got ${dirs.join(', ')}`);
   return join(workDir, kind, dirs[0]!);
 }

@@ -1,0 +1,133 @@
+/**
+ * One streaming pass over records.jsonl into everything the plots draw: latency histograms
+ * (TTFT, ITL, TPOT, E2E; inference-perf definitions, ms), the time series and per-stage
+ * points. Records are binned as they are read, never held, so a million records fit in a few
+ * MB. The result (`PlotData`) is small, serialisable, and saved as plot_data.json so the work
+ * directory's report can draw its curves without reading the records again.
+ */
+import { streamRecords } from '../../engine/record/reader.ts';
+import { inferencePerfRequest } from '../../metrics/inference-perf.ts';
+import { LogHistogram } from '../../metrics/log-histogram.ts';
+import { TimeBins, type TimeBin } from '../../metrics/time-bins.ts';
+
+export const PLOT_DATA_FILE = 'plot_data.json';
+/** Time series drawn with at most this many bins, each at least this wide (rates from 100 ms bins are mostly noise). */
+const TIMELINE_BINS = 120;
+const TIMELINE_MIN_BIN_MS = 500;
+
+export const LATENCY_METRICS = ['ttft', 'itl', 'tpot', 'e2e'] as const;
+export type LatencyMetric = (typeof LATENCY_METRICS)[number];
+
+/** A latency distribution, reduced for drawing (ms). */
+export interface DistPlotData {
+  count: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  /** [bin start, bin end, count], equal width, min..p99.9 (the last bin holds the tail). */
+  histogram: Array<[number, number, number]>;
+  /** [value, cumulative share], ascending. */
+  cdf: Array<[number, number]>;
+}
+
+/** One stage's operating point (inference-perf definitions: rates over max(end) − min(send)). */
+export interface StagePoint {
+  stage: number;
+  requests: number;
+  failed: number;
+  requestedRate?: number;
+  requestsPerS: number;
+  outputTokensPerS: number;
+  ttftP50Ms?: number;
+  ttftP90Ms?: number;
+  e2eP50Ms?: number;
+  e2eP90Ms?: number;
+  itlP50Ms?: number;
+  tpotP50Ms?: number;
+}
+
+export interface PlotData {
+  name: string;
+  requests: number;
+  dists: Partial<Record<LatencyMetric, DistPlotData>>;
+  timeline: TimeBin[];
+  stages: StagePoint[];
+}
+
+interface StageAcc {
+  n: number;
+  failed: number;
+  minSent: number;
+  maxEnd: number;
+  okOutTokens: number;
+  ok: number;
+  h: Record<LatencyMetric, LogHistogram>;
+}
+
+const hists = (): Record<LatencyMetric, LogHistogram> => ({ ttft: new LogHistogram(), itl: new LogHistogram(), tpot: new LogHistogram(), e2e: new LogHistogram() });
+const q = (h: LogHistogram, p: number): number | undefined => (h.count ? h.quantile(p) : undefined);
+
+function reduce(h: LogHistogram): DistPlotData | undefined {
+  if (!h.count) return undefined;
+  const cdf = h.cdf();
+  // Keep the CDF small: at most ~200 points, always the first and last.
+  const step = Math.max(1, Math.ceil(cdf.length / 200));
+  const thin = cdf.filter((_, i) => i % step === 0 || i === cdf.length - 1);
+  return { count: h.count, mean: h.mean, p50: h.quantile(0.5), p90: h.quantile(0.9), p99: h.quantile(0.99), histogram: h.linearBins(40, h.quantile(0.999)), cdf: thin };
+}
+
+/** Stream `recordsPath` into the plot data; `requestedRates[stage]` from loadgen_health.json when known. */
+export async function collectPlotData(name: string, recordsPath: string, requestedRates: Record<number, number> = {}): Promise<PlotData> {
+  const all = hists();
+  const stages = new Map<number, StageAcc>();
+  const bins = new TimeBins();
+  let requests = 0;
+  await streamRecords(recordsPath, (r) => {
+    requests++;
+    let st = stages.get(r.stage);
+    if (!st) stages.set(r.stage, (st = { n: 0, failed: 0, minSent: Infinity, maxEnd: -Infinity, okOutTokens: 0, ok: 0, h: hists() }));
+    st.n++;
+    st.minSent = Math.min(st.minSent, r.sentAtMs);
+    st.maxEnd = Math.max(st.maxEnd, r.endAtMs);
+    if (r.error) {
+      st.failed++;
+      bins.add(r);
+      return;
+    }
+    const m = inferencePerfRequest(r);
+    const ttftMs = m.ttftS === undefined ? undefined : m.ttftS * 1000;
+    bins.add(r, ttftMs);
+    st.ok++;
+    st.okOutTokens += m.outputTokens;
+    for (const h of [all, st.h]) {
+      h.e2e.add(m.latencyS * 1000);
+      if (ttftMs !== undefined) h.ttft.add(ttftMs);
+      if (m.tpotS !== undefined) h.tpot.add(m.tpotS * 1000);
+      if (m.itlS) for (const x of m.itlS) h.itl.add(x * 1000);
+    }
+  });
+  const dists: PlotData['dists'] = {};
+  for (const k of LATENCY_METRICS) {
+    const d = reduce(all[k]);
+    if (d) dists[k] = d;
+  }
+  const points: StagePoint[] = [...stages.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([stage, s]) => {
+      const spanS = Math.max(s.maxEnd - s.minSent, 0) / 1000;
+      const p: StagePoint = { stage, requests: s.n, failed: s.failed, requestsPerS: spanS > 0 ? s.ok / spanS : 0, outputTokensPerS: spanS > 0 ? s.okOutTokens / spanS : 0 };
+      if (requestedRates[stage] !== undefined) p.requestedRate = requestedRates[stage];
+      const set = (k: keyof StagePoint, v: number | undefined): void => {
+        if (v !== undefined) (p as unknown as Record<string, number>)[k] = v;
+      };
+      set('ttftP50Ms', q(s.h.ttft, 0.5));
+      set('ttftP90Ms', q(s.h.ttft, 0.9));
+      set('e2eP50Ms', q(s.h.e2e, 0.5));
+      set('e2eP90Ms', q(s.h.e2e, 0.9));
+      set('itlP50Ms', q(s.h.itl, 0.5));
+      set('tpotP50Ms', q(s.h.tpot, 0.5));
+      return p;
+    });
+  return { name, requests, dists, timeline: bins.bins(TIMELINE_BINS, TIMELINE_MIN_BIN_MS), stages: points };
+}

@@ -1,0 +1,44 @@
+/**
+ * The `html` reporter: analysis/<dir>/report.html per result and analysis/report.html per work
+ * directory, self-contained (the plots inlined as SVG from the `plots` reporter's files).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RUN_PLOTS, WORKDIR_PLOTS, type PlotType } from '../plots/index.ts';
+import type { InlinePlot } from '../html/result-page.ts';
+import { resultPage } from '../html/result-page.ts';
+import { workDirPage } from '../html/workdir-page.ts';
+import { PLOTS_DIR } from './plots.ts';
+import type { Reporter } from './types.ts';
+
+export const HTML_REPORT_FILE = 'report.html';
+
+/** The plots of `types` found in `<dir>/plots/`, in report order. */
+function inlinePlots(dir: string, types: ReadonlyArray<PlotType<never>>): InlinePlot[] {
+  return types.flatMap((t) => {
+    const svg = join(dir, PLOTS_DIR, `${t.kind}.svg`);
+    if (!existsSync(svg)) return [];
+    const png = join(dir, PLOTS_DIR, `${t.kind}.png`);
+    return [{ kind: t.kind, title: t.title, svg: readFileSync(svg, 'utf8'), ...(existsSync(png) ? { pngHref: `${PLOTS_DIR}/${t.kind}.png` } : {}) }];
+  });
+}
+
+export const htmlReporter: Reporter = {
+  kind: 'html',
+  slow: true,
+  description: 'report.html: one self-contained page per result directory and per work directory (configuration, summary, plots, load-generator health, notes)',
+  forResult(ctx) {
+    const f = join(ctx.analysisDir, HTML_REPORT_FILE);
+    writeFileSync(f, resultPage(ctx.summary, ctx.resultsDir, inlinePlots(ctx.analysisDir, RUN_PLOTS as ReadonlyArray<PlotType<never>>)));
+    return [f];
+  },
+  forWorkDir(ctx) {
+    const f = join(ctx.analysisRoot, HTML_REPORT_FILE);
+    const own = (r: { analysisDir: string }): string | undefined => {
+      const p = join(r.analysisDir, HTML_REPORT_FILE);
+      return existsSync(p) ? p : undefined;
+    };
+    writeFileSync(f, workDirPage(ctx.workDir, ctx.analysisRoot, ctx.results, inlinePlots(ctx.analysisRoot, WORKDIR_PLOTS as ReadonlyArray<PlotType<never>>), own));
+    return [f];
+  },
+};

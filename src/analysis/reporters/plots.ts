@@ -1,0 +1,51 @@
+/**
+ * The `plots` reporter: per result, stream records.jsonl once into plot_data.json and draw every
+ * run plot (analysis/<dir>/plots/<kind>.svg + .png); per work directory, the throughput-vs-latency
+ * curves of all results from their plot_data.json (analysis/plots/).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
+import { collectPlotData, drawPlots, PLOT_DATA_FILE, RUN_PLOTS, WORKDIR_PLOTS, type PlotData, type Series } from '../plots/index.ts';
+import type { Reporter } from './types.ts';
+
+export const PLOTS_DIR = 'plots';
+
+/** Requested rate per stage from loadgen_health.json, when the harness wrote one. */
+function requestedRates(resultsDir: string): Record<number, number> {
+  const f = join(resultsDir, HEALTH_FILE);
+  if (!existsSync(f)) return {};
+  try {
+    const h = JSON.parse(readFileSync(f, 'utf8')) as { stages?: Array<{ stage?: number; requestedRate?: number }> };
+    const out: Record<number, number> = {};
+    for (const s of h.stages ?? []) if (typeof s.stage === 'number' && typeof s.requestedRate === 'number') out[s.stage] = s.requestedRate;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+export const plotsReporter: Reporter = {
+  kind: 'plots',
+  slow: true,
+  description: 'plots (SVG + PNG): latency histograms and CDFs, timeline, token rate, per-stage latency vs throughput; per work directory throughput vs latency',
+  async forResult(ctx) {
+    const data = await collectPlotData(ctx.name, join(ctx.resultsDir, RECORDS_FILE), requestedRates(ctx.resultsDir));
+    const dataPath = join(ctx.analysisDir, PLOT_DATA_FILE);
+    writeFileSync(dataPath, `${JSON.stringify(data)}\n`);
+    const drawn = await drawPlots(RUN_PLOTS, data, join(ctx.analysisDir, PLOTS_DIR));
+    return [dataPath, ...drawn.flatMap((p) => [p.svgPath, ...(p.pngPath ? [p.pngPath] : [])])];
+  },
+  async forWorkDir(ctx) {
+    const series: Series[] = [];
+    for (const r of ctx.results) {
+      const f = join(r.analysisDir, PLOT_DATA_FILE);
+      if (!existsSync(f)) continue;
+      const d = JSON.parse(readFileSync(f, 'utf8')) as PlotData;
+      series.push({ label: r.summary.name, points: d.stages });
+    }
+    if (!series.length) return [];
+    const drawn = await drawPlots(WORKDIR_PLOTS, series, join(ctx.analysisRoot, PLOTS_DIR));
+    return drawn.flatMap((p) => [p.svgPath, ...(p.pngPath ? [p.pngPath] : [])]);
+  },
+};

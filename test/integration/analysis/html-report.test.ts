@@ -1,0 +1,107 @@
+/**
+ * The HTML reports in a real headless browser (the system Chromium driven by playwright-core):
+ * `llmdbench run` against the embedded simulator leaves report.html per result and per work
+ * directory; each opens from file:// with no console error, no network request, the summary's
+ * numbers, and every plot visible (non-zero size, inside the viewport once scrolled to). `-z`
+ * writes them again.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_MISSING, findChromium, underCi } from '../../helpers/chromium.ts';
+import { onlyDir, readJson, runCli, tmp } from '../run/helpers.ts';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface PageCheck {
+  errors: string[];
+  external: string[];
+  plots: Array<{ kind: string; width: number; height: number; inView: boolean }>;
+  text: string;
+}
+
+async function openReport(browser: Browser, file: string): Promise<PageCheck> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  const external: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // Self-contained: anything but the file itself is a failure (and is not fetched).
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file://') && url.endsWith('.html')) return route.continue();
+    external.push(url);
+    return route.abort();
+  });
+  await page.goto(`file://${file}`, { waitUntil: 'load' });
+  const plots: PageCheck['plots'] = [];
+  const figs = page.locator('figure.plot');
+  for (let i = 0; i < (await figs.count()); i++) {
+    const svg = figs.nth(i).locator('svg').first();
+    await svg.scrollIntoViewIfNeeded();
+    const r = await svg.evaluate((el) => {
+      const b = el.getBoundingClientRect();
+      return { kind: el.closest('figure')?.getAttribute('data-plot') ?? '', width: b.width, height: b.height, top: b.top, bottom: b.bottom, vh: (globalThis as unknown as { innerHeight: number }).innerHeight };
+    });
+    // Every plot fits the viewport (the report caps a plot at 85 % of the window's height).
+    plots.push({ kind: r.kind, width: r.width, height: r.height, inView: r.top >= -0.5 && r.bottom <= r.vh + 0.5 });
+  }
+  const text = await page.locator('body').innerText();
+  await page.close();
+  return { errors, external, plots, text };
+}
+
+test('HTML reports of a run open in headless Chromium with every plot visible, no errors, no network', async (t) => {
+  const exe = findChromium();
+  if (!exe) {
+    if (underCi()) assert.fail(`${CHROMIUM_MISSING} (CI=true: a browser test must not skip)`);
+    t.skip(CHROMIUM_MISSING);
+    return;
+  }
+  const wd = tmp('html-report');
+  const r = await runCli(['run', '--workdir', wd, '-o', 'duration=3,rate=5']);
+  assert.equal(r.code, 0, r.stderr);
+  const wdReport = join(wd, 'analysis', 'report.html');
+  assert.ok(r.stdout.includes(`report: ${wdReport}`), `the run prints where the HTML is:\n${r.stdout}`);
+  const ana = onlyDir(wd, 'analysis');
+  const resultReport = join(ana, 'report.html');
+  assert.ok(existsSync(resultReport));
+  const sum: J = readJson(join(ana, 'summary.json'));
+
+  const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox'] });
+  try {
+    const res = await openReport(browser, resultReport);
+    assert.deepEqual(res.errors, [], 'no console errors');
+    assert.deepEqual(res.external, [], 'nothing fetched');
+    assert.deepEqual(res.plots.map((p) => p.kind), ['latency-histograms', 'latency-cdfs', 'timeline', 'token-rate', 'stage-latency']);
+    for (const p of res.plots) {
+      assert.ok(p.width > 300 && p.height > 150, `${p.kind} has a size: ${p.width}x${p.height}`);
+      assert.ok(p.inView, `${p.kind} is in the viewport after scrolling to it`);
+    }
+    // The summary table carries the summary's numbers; the configuration is the rendered profile.
+    assert.ok(res.text.includes(sum.ttft_ms.p50.toFixed(2)), 'TTFT p50 in the table');
+    assert.ok(res.text.includes(sum.output_tokens_per_s.toFixed(2)), 'output tokens/s in the table');
+    assert.match(res.text, /Load-generator health/);
+    assert.match(res.text, /sanity_random\.yaml/);
+
+    const wdp = await openReport(browser, wdReport);
+    assert.deepEqual(wdp.errors, []);
+    assert.deepEqual(wdp.external, []);
+    assert.deepEqual(wdp.plots.map((p) => p.kind), ['throughput-latency']);
+    assert.ok(wdp.plots[0]!.width > 300 && wdp.plots[0]!.height > 150 && wdp.plots[0]!.inView);
+    assert.ok(wdp.text.includes(sum.name), 'the work-dir report names its result');
+  } finally {
+    await browser.close();
+  }
+
+  // -z writes the reports again from the records.
+  rmSync(resultReport);
+  rmSync(wdReport);
+  const z = await runCli(['run', '-z', '--workdir', wd]);
+  assert.equal(z.code, 0, z.stderr);
+  assert.ok(existsSync(resultReport) && existsSync(wdReport), '-z rewrote both reports');
+  assert.ok(z.stdout.includes(`report: ${wdReport}`));
+  assert.ok(readFileSync(resultReport, 'utf8').includes('<svg'), 'plots inlined');
+});
