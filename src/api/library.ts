@@ -13,7 +13,7 @@ import type { RunPlan } from '../plan/types.ts';
 import type { ProfileIssue } from '../util/issues.ts';
 import { createLogger, type LogLevel } from '../util/logger.ts';
 import { optionsToFlags, type BenchmarkOptions } from './options.ts';
-import { checkRun, collectAndReanalyze, executeRun, planRun, resolveSettings } from './session.ts';
+import { checkRun, collectAndReanalyze, executeRun, planRun, resolveSettings, workDirReport } from './session.ts';
 
 export interface PlanResult {
   plan: RunPlan;
@@ -66,6 +66,8 @@ export interface RunResult {
   interrupted: boolean;
   /** Every unit ran to the end without a harness error and had at least one successful request. */
   ok: boolean;
+  /** The work directory's HTML report (absent when interrupted). */
+  report?: string;
   units: UnitResult[];
 }
 
@@ -127,7 +129,8 @@ export async function run(options: BenchmarkOptions & RunControl = {}): Promise<
     summary: u.summary ?? null,
   }));
   const ok = !out.interrupted && units.every((u) => u.rc === 0 && u.error === undefined && (u.summary?.requests.succeeded ?? 0) > 0);
-  return { workDir: out.workDir, endpointUrl: out.endpointUrl, interrupted: out.interrupted, ok, units };
+  const report = await workDirReport(out.workDir, out.units.flatMap((u) => (u.summary ? [{ summary: u.summary, resultsDir: u.resultsDir, analysisDir: u.analysisDir }] : [])), log, out.interrupted);
+  return { workDir: out.workDir, endpointUrl: out.endpointUrl, interrupted: out.interrupted, ok, units, ...(report ? { report } : {}) };
 }
 
 /**

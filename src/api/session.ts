@@ -19,6 +19,8 @@ import type { ExecuteOptions, RunOutcome } from '../platform/types.ts';
 import { checkFreshResults, checkRunnable, preflight } from '../run/checks.ts';
 import { resumeFlags, writeRunRecord } from '../run/run-record.ts';
 import { reanalyze } from '../analysis/analyze.ts';
+import { reportWorkDir } from '../analysis/reporters/registry.ts';
+import type { WorkDirResult } from '../analysis/reporters/types.ts';
 import type { ResultSummary } from '../metrics/seed-summary.ts';
 import { formatIssue, type LocatedIssue } from '../harness/validate.ts';
 import { LlmdbenchError } from '../util/errors.ts';
@@ -155,4 +157,14 @@ export async function collectAndReanalyze(p: PlannedRun, hooks: RunHooks): Promi
   hooks.log.info(`work directory: ${p.workDir}`);
   if (p.selection.platform.collectOnly) await p.selection.platform.collectOnly(p.plan, { ...hooks, version: packageVersion(), env: p.env });
   return reanalyze(p.workDir, { log: hooks.log });
+}
+
+/** The work directory's own reports (report.html over every result, the Pareto plot); skipped when interrupted (-z draws them). Returns the HTML path. */
+export async function workDirReport(workDir: string, results: WorkDirResult[], log: Logger, interrupted = false): Promise<string | undefined> {
+  if (interrupted) {
+    log.info(`plots and HTML report skipped (interrupted): \`llmdbench run -z --workdir ${workDir}\` draws them`);
+    return undefined;
+  }
+  const files = await reportWorkDir({ workDir, results, log });
+  return files.html?.[0];
 }

@@ -8,28 +8,17 @@ import type { CliContext } from './types.ts';
 import { RUN_SH_OPTIONS, runShOptionsToFlags, type RunShOptionValues } from '../run-options.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { createProgressDisplay, type ProgressDisplay } from '../progress/display.ts';
-import { checkRun, collectAndReanalyze, executeRun, planRun, resolveSettings } from '../../api/session.ts';
+import { checkRun, collectAndReanalyze, executeRun, planRun, resolveSettings, workDirReport } from '../../api/session.ts';
 import { formatPlan, formatPlanJson } from '../../plan/format.ts';
 import { installInterrupts } from '../../run/signals.ts';
 import { formatFinalTable } from '../../analysis/table.ts';
 import { reportFiles } from '../../analysis/report/end-of-run.ts';
 import type { RunOutcome } from '../../platform/types.ts';
 import { createLogger, type Logger } from '../../util/logger.ts';
-import { reportWorkDir } from '../../analysis/reporters/registry.ts';
-import type { WorkDirResult } from '../../analysis/reporters/types.ts';
 
 export { planCalls } from '../../api/session.ts';
 
 /** The work directory's reports (plots, report.html...); the HTML report's path when written. */
-async function workDirReport(workDir: string, results: WorkDirResult[], log: Logger, interrupted = false): Promise<string | undefined> {
-  if (interrupted) {
-    log.info(`plots and HTML report skipped (interrupted): \`llmdbench run -z --workdir ${workDir}\` draws them`);
-    return undefined;
-  }
-  const files = await reportWorkDir({ workDir, results, log });
-  return files.html?.[0];
-}
-
 function exitCodeOf(out: RunOutcome): number {
   if (out.interrupted) return ExitCode.aborted;
   const bad = out.units.some((u) => u.rc !== 0 || u.error !== undefined || (u.summary !== undefined && u.summary.requests.succeeded === 0));
