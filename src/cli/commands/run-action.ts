@@ -14,7 +14,7 @@ import { installInterrupts } from '../../run/signals.ts';
 import { formatFinalTable } from '../../analysis/table.ts';
 import { reportFiles } from '../../analysis/report/end-of-run.ts';
 import type { RunOutcome } from '../../platform/types.ts';
-import { createLogger, type Logger } from '../../util/logger.ts';
+import { createLogger } from '../../util/logger.ts';
 
 export { planCalls } from '../../api/session.ts';
 
