@@ -14,19 +14,9 @@ import { observabilitySection } from '../metrics/observability.ts';
 export const METRICS_DIR = 'metrics';
 const RAW_RE = /^(.+)_(\d+)_metrics\.txt$/;
 
-/** Short form kept in summary.json and printed in summary.txt. */
-export interface MonitoringBrief {
-  targets: number;
-  snapshots: number;
-  /** Mean over the snapshots of a few headline gauges (summed over targets' means), when scraped. */
-  kv_cache_usage_pct_mean?: number;
-  kv_cache_usage_pct_max?: number;
-  running_requests_mean?: number;
-  running_requests_max?: number;
-  waiting_requests_mean?: number;
-  waiting_requests_max?: number;
-  warnings: string[];
-}
+/** Short form kept in summary.json and printed in summary.txt (one definition, in the summary's types). */
+export type { MonitoringBrief } from '../metrics/seed-summary.ts';
+import type { MonitoringBrief } from '../metrics/seed-summary.ts';
 
 /** Raw snapshot files of a results directory, grouped per target in time order. */
 function rawFiles(resultsDir: string): { target: string; tsMs: number; file: string }[] {

@@ -45,17 +45,7 @@ export interface ResultSummary {
   /** -j N merged summary: the generators' result directories it combines. */
   merged_from?: string[];
   /** -f: headline numbers of the scraped server metrics (full summary in <results>/metrics/processed/). */
-  monitoring?: {
-    targets: number;
-    snapshots: number;
-    kv_cache_usage_pct_mean?: number;
-    kv_cache_usage_pct_max?: number;
-    running_requests_mean?: number;
-    running_requests_max?: number;
-    waiting_requests_mean?: number;
-    waiting_requests_max?: number;
-    warnings: string[];
-  };
+  monitoring?: MonitoringBrief;
 }
 
 /** loadgen_health.json: F1's health numbers plus our verdict. */
@@ -68,4 +58,18 @@ export interface LoadgenHealthFile {
   verdict?: string;
   warnings: string[];
   [k: string]: unknown;
+}
+
+/** -f: the scraped server metrics' headline numbers (the analysis step computes them, src/analysis/monitoring.ts). */
+export interface MonitoringBrief {
+  targets: number;
+  snapshots: number;
+  /** Mean over the snapshots of a few headline gauges (summed over targets' means), when scraped. */
+  kv_cache_usage_pct_mean?: number;
+  kv_cache_usage_pct_max?: number;
+  running_requests_mean?: number;
+  running_requests_max?: number;
+  waiting_requests_mean?: number;
+  waiting_requests_max?: number;
+  warnings: string[];
 }

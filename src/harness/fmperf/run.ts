@@ -17,7 +17,7 @@ import { PHASE_TAG } from '../../metrics/warmup.ts';
 import { toEpochMs } from '../../util/clock.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { openModelTokenizer } from '../common/tokenizer.ts';
-import { discoverModel } from '../inference-perf/model.ts';
+import { discoverModel } from '../common/model.ts';
 import { resolveFmperf, scenarioRun, SHAREGPT_RUN_PROMPTS, type FmperfConfig } from './config-map.ts';
 import { planPhases, type Phase } from './load-map.ts';
 import { engineWarmupSpec, openMrq, openSharegpt, sharegptPath } from './data-map.ts';

@@ -15,7 +15,7 @@ import { runLoad, type LoadResult, type RequestSource } from '../../engine/loadg
 import { loadTokenizer, type LoadedTokenizer } from '../../engine/tokenizer/index.ts';
 import { RECORDS_FILE } from '../../metrics/seed-summary.ts';
 import { guidellmHeadline } from '../../metrics/guidellm.ts';
-import { discoverModel } from '../inference-perf/model.ts';
+import { discoverModel } from '../common/model.ts';
 import { resolveGlConfig, type GlConfig } from './config-map.ts';
 import { planStrategies, planStrategy, sweepRates, unenforcedNotes, type GlStrategy } from './load-map.ts';
 import { checkData, openSource, type GlSource } from './data-map.ts';

@@ -18,7 +18,7 @@ import { dataSources } from '../../engine/datagen/index.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { createLogger } from '../../util/logger.ts';
 import { openTokenizer } from './tokenizer-map.ts';
-import { discoverModel } from './model.ts';
+import { discoverModel } from '../common/model.ts';
 import { PerRequestWriter, perRequestEntry, writeEffectiveConfig, writeLifecycleFiles, type StageInfo } from './outputs.ts';
 import { healthVerdict } from './health.ts';
 import { measureSweep } from './sweep.ts';

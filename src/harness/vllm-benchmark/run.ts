@@ -19,7 +19,7 @@ import { PHASE_TAG } from '../../metrics/warmup.ts';
 import type { LoadgenHealthFile } from '../../metrics/seed-summary.ts';
 import { defaultHealth } from '../common/health.ts';
 import { openModelTokenizer } from '../common/tokenizer.ts';
-import { discoverModel } from '../inference-perf/model.ts';
+import { discoverModel } from '../common/model.ts';
 import { assertRunnable, CHAT_BACKENDS, resolveVllmArgs, type VllmArgs } from './config-map.ts';
 import { maxInFlight, planTraffic } from './load-map.ts';
 import { checkVllmData, mapVllmData, openVllmData } from './data-map.ts';

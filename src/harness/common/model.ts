@@ -1,6 +1,7 @@
 /**
- * `server.model_name: null` → as inference-perf, ask the server (`GET /v1/models`, data[0].id);
- * falls back to the run's model when the server does not say.
+ * The served model when a profile names none (inference-perf `server.model_name: null`, and the
+ * other harnesses on our engine): ask the server (`GET /v1/models`, data[0].id); falls back to the
+ * run's model when the server does not say. Shared by every harness, so none imports another.
  */
 import { request } from 'undici';
 import type { Logger } from '../../util/logger.ts';
