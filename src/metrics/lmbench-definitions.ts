@@ -8,7 +8,7 @@ import type { RequestRecord } from '../engine/types.ts';
 import type { MetricDefinitionSet } from './definition-set.ts';
 import { failureLabel } from './failure-label.ts';
 import type { SeedMetrics } from './seed.ts';
-import { summarize } from './stats.ts';
+import { seedFromSeries } from './seed-series.ts';
 import { inputTokens, outputTokens } from './tokens.ts';
 import { measured } from './warmup.ts';
 
@@ -37,22 +37,7 @@ export function lmbenchSeedMetrics(all: readonly RequestRecord[]): SeedMetrics {
     lat.push(l);
     if (out > 1) tpot.push((l - t) / (out - 1));
   }
-  const durationS = records.length ? (end - start) / 1000 : 0;
-  const per = (x: number): number => (durationS > 0 ? x / durationS : 0);
-  return {
-    outputTokensPerS: per(outTot),
-    inputTokensPerS: per(inTot),
-    requestsPerS: per(ok),
-    ttftMs: summarize(ttft),
-    tpotMs: summarize(tpot),
-    requestLatencyMs: summarize(lat),
-    ntpotMs: undefined,
-    itlMs: summarize(tpot),
-    failureRate: records.length ? (records.length - ok) / records.length : 0,
-    benchmarkDurationS: durationS,
-    requests: records.length,
-    failures: records.length - ok,
-  };
+  return seedFromSeries({ ttftMs: ttft, tpotMs: tpot, requestLatencyMs: lat, itlMs: tpot, total: records.length, ok, inputTokens: inTot, outputTokens: outTot, startMs: start, endMs: end });
 }
 
 export const lmbenchDefinitions: MetricDefinitionSet = {

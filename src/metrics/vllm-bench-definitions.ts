@@ -8,7 +8,7 @@ import type { RequestRecord } from '../engine/types.ts';
 import type { MetricDefinitionSet } from './definition-set.ts';
 import { failureLabel } from './failure-label.ts';
 import type { SeedMetrics } from './seed.ts';
-import { summarize } from './stats.ts';
+import { seedFromSeries } from './seed-series.ts';
 import { inputTokens } from './tokens.ts';
 import { choiceTimes, vllmOutputTokens, vllmSuccess } from './vllm-bench.ts';
 import { measured } from './warmup.ts';
@@ -40,22 +40,7 @@ export function vllmSeedMetrics(all: readonly RequestRecord[]): SeedMetrics {
     if (out > 1) tpot.push((e2el - first) / (out - 1));
     for (let i = 1; i < t.length; i++) itl.push(t[i]! - t[i - 1]!);
   }
-  const durationS = records.length ? (end - start) / 1000 : 0;
-  const per = (x: number): number => (durationS > 0 ? x / durationS : 0);
-  return {
-    outputTokensPerS: per(outTot),
-    inputTokensPerS: per(inTot),
-    requestsPerS: per(ok),
-    ttftMs: summarize(ttft),
-    tpotMs: summarize(tpot),
-    requestLatencyMs: summarize(lat),
-    ntpotMs: undefined,
-    itlMs: summarize(itl),
-    failureRate: records.length ? (records.length - ok) / records.length : 0,
-    benchmarkDurationS: durationS,
-    requests: records.length,
-    failures: records.length - ok,
-  };
+  return seedFromSeries({ ttftMs: ttft, tpotMs: tpot, requestLatencyMs: lat, itlMs: itl, total: records.length, ok, inputTokens: inTot, outputTokens: outTot, startMs: start, endMs: end });
 }
 
 export const vllmBenchDefinitions: MetricDefinitionSet = {
