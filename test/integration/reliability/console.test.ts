@@ -32,7 +32,11 @@ test('a server failing 44 % of requests from the middle of the run on: a warning
     assert.equal(r.code, 0, r.stderr);
     const warnings = r.stderr.split('\n').filter((l) => /requests failed \(\d+ %\), mostly/.test(l));
     assert.ok(warnings.length >= 1, r.stderr);
-    assert.match(warnings[0]!, /^warn(ing)?\b.*of the last \d+ requests failed \((3\d|4\d|5\d) %\), mostly 500 - Internal Server Error \(\d+\), e\.g\. "HTTP 500: boom"/);
+    // Every warning names the label and an example; the interval that straddles request 30 may
+    // read lower (e.g. 5 of 45), but one interval wholly after it reads about 4 of 9 (44 %).
+    for (const w of warnings) assert.match(w, /^warn(ing)?\b.*of the last \d+ requests failed \(\d+ %\), mostly 500 - Internal Server Error \(\d+\), e\.g\. "HTTP 500: boom"/);
+    const shares = warnings.map((w) => Number(/failed \((\d+) %\)/.exec(w)![1]));
+    assert.ok(shares.some((s) => s >= 30 && s < 60), `no interval near 44 %: ${shares.join(', ')} %\n${r.stderr}`);
     assert.match(r.stdout, /^failures \(\d+ of 100\):$/m);
   } finally {
     await truth.close();
