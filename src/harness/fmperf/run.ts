@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/files.ts';
 import type { HarnessLoad, HarnessPreflightContext, HarnessRunContext } from '../types.ts';
-import type { RequestSpec } from '../../engine/types.ts';
+import type { RequestRecord, RequestSpec } from '../../engine/types.ts';
 import type { DataSourceContext, RequestSource } from '../../engine/datagen/index.ts';
 import type { LoadResult } from '../../engine/loadgen/index.ts';
 import { lmbenchRow, lmbenchSummary, type LmbenchRow } from '../../metrics/lmbench.ts';
@@ -70,6 +70,7 @@ export async function prepareFmperf(ctx: HarnessRunContext): Promise<HarnessLoad
     }
     return tag(spec);
   };
+  const measured: RequestRecord[] = [];
   return {
     stages: phases.map((p) => ({ plan: p.plan, planned: p.plan.kind === 'open' ? p.plan.offsetsMs.length : 0, ...(Number.isFinite(p.qps) && p.kind === 'measured' ? { requestedRate: p.qps } : {}) })),
     engine: {
@@ -88,19 +89,23 @@ export async function prepareFmperf(ctx: HarnessRunContext): Promise<HarnessLoad
     close: () => {
       for (const s of new Set(sources)) s?.close?.();
     },
-    writeOutputs: (result) => writeCsvs(ctx, phases, result),
+    // Rows of the measured runs' CSVs: the measured stages' records are held until the end.
+    onRecord: (rec) => {
+      if (phases[rec.stage]?.kind === 'measured') measured.push(rec);
+    },
+    writeOutputs: (result) => writeCsvs(ctx, phases, result, measured),
   };
 }
 
 /** Per measured run: the CSV, the line llm-d looks for and the summary block; stdout.log. */
-function writeCsvs(ctx: HarnessRunContext, phases: readonly Phase[], result: LoadResult): string[] {
+function writeCsvs(ctx: HarnessRunContext, phases: readonly Phase[], result: LoadResult, records: readonly RequestRecord[]): string[] {
   const files: string[] = [];
   const consoleLines: string[] = [];
   phases.forEach((p, k) => {
     if (p.kind !== 'measured') return;
     const run = result.stages.find((s) => s.stage === k);
     if (!run) return;
-    const recs = result.records.filter((r) => r.stage === k);
+    const recs = records.filter((r) => r.stage === k);
     const cutoff = p.cutoffMs !== undefined ? run.startMs + p.cutoffMs : Infinity;
     const rows = recs.filter((r) => r.endAtMs <= cutoff).map((r) => lmbenchRow(r, result.clock)).filter((r): r is LmbenchRow => r !== undefined);
     const pending = recs.filter((r) => r.endAtMs > cutoff || r.error?.label === 'aborted').length;

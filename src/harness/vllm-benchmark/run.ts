@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/files.ts';
 import type { HarnessLoad, HarnessPreflightContext, HarnessRunContext } from '../types.ts';
-import type { RequestSpec } from '../../engine/types.ts';
+import type { RequestRecord, RequestSpec } from '../../engine/types.ts';
 import type { RequestSource } from '../../engine/datagen/index.ts';
 import type { LoadResult } from '../../engine/loadgen/index.ts';
 import { vllmBenchMetrics } from '../../metrics/vllm-bench.ts';
@@ -81,6 +81,7 @@ export async function prepareVllmBench(ctx: HarnessRunContext): Promise<HarnessL
     planned: plan.kind === 'open' ? plan.offsetsMs.length : 0,
     ...(plan.kind === 'open' && Number.isFinite(plan.requestedRate) ? { requestedRate: plan.requestedRate } : {}),
   });
+  const mainRecords: RequestRecord[] = [];
   return {
     stages: [stage(warmPlan), stage(mainPlan)],
     engine: {
@@ -109,11 +110,16 @@ export async function prepareVllmBench(ctx: HarnessRunContext): Promise<HarnessL
       warm.close?.();
       main.close?.();
     },
+    // vLLM's result JSON lists per-request values (latencies, queue_times, …): the main
+    // stage's records are held here until writeOutputs (not yet streamed).
+    onRecord: (rec) => {
+      if (rec.stage === MAIN_STAGE) mainRecords.push(rec);
+    },
     writeOutputs: (result) => {
       const run = result.stages.find((s) => s.stage === MAIN_STAGE);
       if (!run) return [];
       const m = vllmBenchMetrics(
-        result.records.filter((r) => r.stage === MAIN_STAGE),
+        mainRecords,
         { percentiles: a.metric_percentiles, goodput: a.goodput, windowMs: { startMs: run.startMs, endMs: run.endMs } },
       );
       for (const l of consoleBlock(a, m).trimEnd().split('\n')) say(l);
