@@ -35,6 +35,7 @@ const median = (a: number[]): number => sorted(a)[a.length >> 1]!;
 test('open loop: every request sent at or after its absolute deadline; no drift after a stall; lateness recorded', { timeout: 20_000 }, async () => {
   let stalled = false;
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [open(0, 60, 10)],
     leadMs: 50,
@@ -69,6 +70,7 @@ test('closed loop keeps exactly N requests in flight', { timeout: 20_000 }, asyn
   const s = await startTruthServer({ ttftMs: 15, itlMs: 3, chunks: 5 });
   try {
     const r = await runLoad({
+      keepRecords: true,
       client: { baseUrl: s.url, model: 'm' },
       stages: [{ kind: 'closed', stage: 0, concurrency: 5, maxRequests: 60 }],
       leadMs: 10,
@@ -99,6 +101,7 @@ test('closed loop keeps exactly N requests in flight', { timeout: 20_000 }, asyn
 
 test('closed loop with a duration stops, and unsent queued jobs are dropped, not recorded', { timeout: 20_000 }, async () => {
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [{ kind: 'closed', stage: 0, concurrency: 3, durationMs: 300 }],
     leadMs: 10,
@@ -114,6 +117,7 @@ test('closed loop with a duration stops, and unsent queued jobs are dropped, not
 test('stages run in order with the interval between them; async source; progress', { timeout: 20_000 }, async () => {
   const progress: number[] = [];
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [open(0, 10, 5), { kind: 'closed', stage: 1, concurrency: 2, maxRequests: 6 }],
     intervalMs: 150,
@@ -134,6 +138,7 @@ test('faults are data: a mixed run records every failure class and carries on', 
   const faults = [undefined, { kind: 'status', status: 429 }, { kind: 'status', status: 500 }, { kind: 'reset', afterChunks: 1 }, { kind: 'malformed_sse' }, { kind: 'stall', afterChunks: 1 }];
   let failed = 0;
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm', requestTimeoutMs: 200 },
     stages: [open(0, 24, 5)],
     leadMs: 10,
@@ -153,6 +158,7 @@ test('abort mid-run: dispatch stops, finished records kept (and on disk), in-fli
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 400);
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [open(0, 100, 20), open(1, 10, 10)],
     leadMs: 10,
@@ -177,6 +183,7 @@ test('sessions: turns of one session never overlap; onResponse sees each answer 
   const seen: number[] = [];
   const turnsDone = new Map<string, number>();
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [{ kind: 'closed', stage: 0, concurrency: 4, maxRequests: 12 }],
     leadMs: 10,
@@ -199,6 +206,7 @@ test('sessions: turns of one session never overlap; onResponse sees each answer 
 
 test('worker threads: deterministic share of the schedule, records come back, health per thread', { timeout: 20_000 }, async () => {
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [open(0, 40, 5), { kind: 'closed', stage: 1, concurrency: 4, maxRequests: 20 }],
     leadMs: 50,
@@ -217,13 +225,14 @@ test('worker threads: deterministic share of the schedule, records come back, he
 
 test('an invalid plan is rejected before anything is sent', { timeout: 20_000 }, async () => {
   await assert.rejects(
-    runLoad({ client: { baseUrl: server.url, model: 'm' }, stages: [{ kind: 'closed', stage: 0, concurrency: 2 }], source: { next: () => spec() } }),
+    runLoad({ keepRecords: true, client: { baseUrl: server.url, model: 'm' }, stages: [{ kind: 'closed', stage: 0, concurrency: 2 }], source: { next: () => spec() } }),
     /invalid load plan/,
   );
 });
 
 test('a finite source: null ends a closed stage early and leaves an open-loop slot empty', { timeout: 20_000 }, async () => {
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [{ kind: 'closed', stage: 0, concurrency: 3, maxRequests: 100 }, open(1, 10, 5)],
     leadMs: 10,
@@ -236,6 +245,7 @@ test('a finite source: null ends a closed stage early and leaves an open-loop sl
 
 test('sessions continue across stages: turns prefetched by a stopped closed stage are given back', { timeout: 20_000 }, async () => {
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [{ kind: 'closed', stage: 0, concurrency: 3, durationMs: 100 }, { kind: 'closed', stage: 1, concurrency: 2, maxRequests: 4 }],
     leadMs: 10,
@@ -250,6 +260,7 @@ test('open loop with maxInFlight: never more in flight; the wait shows as schedu
   const s = await startTruthServer({ ttftMs: 20, itlMs: 5, chunks: 4 });
   try {
     const r = await runLoad({
+      keepRecords: true,
       client: { baseUrl: s.url, model: 'm' },
       stages: [open(0, 30, 2)],
       leadMs: 10,
@@ -273,6 +284,7 @@ test('open loop with maxInFlight: never more in flight; the wait shows as schedu
 test('abort with worker threads: finished records kept, in-flight aborted after the grace period', { timeout: 20_000 }, async () => {
   const ac = new AbortController();
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [{ kind: 'closed', stage: 0, concurrency: 4, durationMs: 10_000 }],
     leadMs: 10,
@@ -294,6 +306,7 @@ test('maxInFlight caps open stages only: a closed stage above the cap still gets
   const s = await startTruthServer({ ttftMs: 60, itlMs: 3, chunks: 3 });
   try {
     const r = await runLoad({
+      keepRecords: true,
       client: { baseUrl: s.url, model: 'm' },
       stages: [
         { kind: 'open', stage: 0, offsetsMs: Float64Array.from([0, 1, 2, 3, 4, 5]), requestedRate: 1000, durationMs: 5 },
@@ -325,6 +338,7 @@ for (const workers of [0, 2]) {
     const cancel = new AbortController();
     const t0 = { ms: 0 };
     const r = await runLoad({
+      keepRecords: true,
       client: { baseUrl: server.url, model: 'm' },
       stages: [{ kind: 'closed', stage: 0, concurrency: 4, durationMs: 10_000 }],
       leadMs: 10,
