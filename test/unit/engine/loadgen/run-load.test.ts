@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoad } from '../../../../src/engine/loadgen/index.ts';
+import { maxConcurrent, runLoad } from '../../../../src/engine/loadgen/index.ts';
+import { collectGarbageNow } from '../../../../src/engine/loadgen/gc.ts';
+import { loadgenHealth } from '../../../../src/metrics/health.ts';
 import { readRecords } from '../../../../src/engine/record/reader.ts';
 import type { RequestRecord, RequestSpec, StagePlan } from '../../../../src/engine/types.ts';
 import { startTruthServer, type TruthServer } from '../../../helpers/truth-server.ts';
@@ -365,3 +367,45 @@ for (const workers of [0, 2]) {
     assert.ok(aborted.every((x) => /second interrupt/.test(x.error!.message)), aborted.map((x) => x.error!.message).join('; '));
   });
 }
+
+test('by default no finished record is kept: the result holds numeric columns only, and the health they give equals the records\'', { timeout: 20_000 }, async () => {
+  const seen: RequestRecord[] = [];
+  const refs: WeakRef<RequestRecord>[] = [];
+  const times: [number, number][] = [];
+  const plan: StagePlan[] = [open(0, 40, 2), { kind: 'closed', stage: 1, concurrency: 5, maxRequests: 40 }];
+  const r = await runLoad({
+    client: { baseUrl: server.url, model: 'm' },
+    stages: plan,
+    leadMs: 10,
+    source: { next: () => spec() },
+    onRecord: (rec) => {
+      if (rec.stage === 0) seen.push(rec);
+      else {
+        refs.push(new WeakRef(rec));
+        times.push([rec.sentAtMs, rec.endAtMs]);
+      }
+    },
+  });
+  assert.equal(r.records.length, 0);
+  assert.equal(r.columns.count, 80);
+  assert.equal(refs.length, 40);
+  // Stage 1's records were referenced only by the engine while in flight: once collected, none survives.
+  const ms = collectGarbageNow();
+  if (ms !== undefined) {
+    await new Promise((res) => setImmediate(res));
+    collectGarbageNow();
+    assert.equal(refs.filter((w) => w.deref() !== undefined).length, 0, 'records kept after they finished');
+  }
+  // Stage 0: the columns hold exactly the records' times, so health reads the same from either.
+  const c = r.columns.stage(0)!;
+  assert.deepEqual([...c.sentAtMs.view()], seen.map((x) => x.sentAtMs));
+  assert.deepEqual([...c.endAtMs.view()], seen.map((x) => x.endAtMs));
+  assert.deepEqual([...c.scheduledAtMs.view()], seen.map((x) => x.scheduledAtMs));
+  const fromRecords = loadgenHealth(seen, [r.stages[0]!], r.health);
+  const fromColumns = loadgenHealth(r.columns, [r.stages[0]!], r.health);
+  assert.deepEqual(fromColumns.stages, fromRecords.stages);
+  // The peak in flight, from the columns, is the exact sweep over every record's [sent, end).
+  const all = [...seen, ...times.map(([sentAtMs, endAtMs]) => ({ ...seen[0]!, sentAtMs, endAtMs }))];
+  assert.equal(r.health.maxInFlight, maxConcurrent(all));
+  assert.ok(r.health.maxInFlight >= 5);
+});
