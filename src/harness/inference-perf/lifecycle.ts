@@ -88,7 +88,7 @@ export class LifecycleAccumulator {
   private mismatches = 0;
   private promptServerTotal = 0;
   private outTokensTotal = 0;
-  private readonly c = {
+  private c = {
     schedule: new F64Buffer(),
     latency: new F64Buffer(),
     ntpot: new F64Buffer(),
@@ -152,6 +152,9 @@ export class LifecycleAccumulator {
   static merge(parts: readonly LifecycleAccumulator[], labels: LabelTally, o: LifecycleAccumulator['o']): LifecycleAccumulator {
     const out = new LifecycleAccumulator(o);
     out.labels = labels;
+    // One stage (the usual run): share its columns rather than copy them (report sorts them in
+    // place; the stage's own report then sorts sorted columns: the same values).
+    if (parts.length === 1) out.c = parts[0]!.c;
     for (const p of parts) {
       out.n += p.n;
       out.nOk += p.nOk;
@@ -164,7 +167,7 @@ export class LifecycleAccumulator {
       out.mismatches += p.mismatches;
       out.promptServerTotal += p.promptServerTotal;
       out.outTokensTotal += p.outTokensTotal;
-      for (const k of Object.keys(out.c) as (keyof LifecycleAccumulator['c'])[]) for (const v of p.c[k].view()) out.c[k].push(v);
+      if (parts.length > 1) for (const k of Object.keys(out.c) as (keyof LifecycleAccumulator['c'])[]) for (const v of p.c[k].view()) out.c[k].push(v);
     }
     return out;
   }
