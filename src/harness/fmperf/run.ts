@@ -13,6 +13,7 @@ import type { RequestRecord, RequestSpec } from '../../engine/types.ts';
 import type { DataSourceContext, RequestSource } from '../../engine/datagen/index.ts';
 import type { LoadResult } from '../../engine/loadgen/index.ts';
 import { lmbenchRow, lmbenchSummary, type LmbenchRow } from '../../metrics/lmbench.ts';
+import { inputTokens, outputTokens } from '../../metrics/tokens.ts';
 import { PHASE_TAG } from '../../metrics/warmup.ts';
 import { toEpochMs } from '../../util/clock.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
@@ -89,9 +90,9 @@ export async function prepareFmperf(ctx: HarnessRunContext): Promise<HarnessLoad
     close: () => {
       for (const s of new Set(sources)) s?.close?.();
     },
-    // Rows of the measured runs' CSVs: the measured stages' records are held until the end.
+    // Rows of the measured runs' CSVs: per measured request only what a row needs (slim), never the record.
     onRecord: (rec) => {
-      if (phases[rec.stage]?.kind === 'measured') measured.push(rec);
+      if (phases[rec.stage]?.kind === 'measured') measured.push(slim(rec));
     },
     writeOutputs: (result) => writeCsvs(ctx, phases, result, measured),
   };
@@ -122,4 +123,33 @@ function writeCsvs(ctx: HarnessRunContext, phases: readonly Phase[], result: Loa
   });
   writeFileAtomic(join(ctx.resultsDir, 'stdout.log'), `${consoleLines.join('\n')}\n`);
   return [...files, 'stdout.log'];
+}
+
+/**
+ * What lmbenchRow and the pending count read of a record — its times, first chunk, token counts,
+ * user/question tags and error label — so a long run holds ~200 bytes per measured request
+ * instead of the record (the CSV rows are built at the end: their epoch times need the run's clock).
+ */
+function slim(r: RequestRecord): RequestRecord {
+  const first = r.chunkTimesMs[0];
+  const user = r.tags?.user;
+  const question = r.tags?.question;
+  const tags: Record<string, number> = {};
+  if (typeof user === 'number') tags.user = user;
+  if (typeof question === 'number') tags.question = question;
+  return {
+    id: r.id,
+    stage: r.stage,
+    worker: r.worker,
+    api: r.api,
+    scheduledAtMs: r.scheduledAtMs,
+    sentAtMs: r.sentAtMs,
+    endAtMs: r.endAtMs,
+    chunkTimesMs: first !== undefined ? [first] : [],
+    chunkTokens: [],
+    promptTokensServer: inputTokens(r),
+    completionTokensServer: outputTokens(r),
+    ...(user !== undefined || question !== undefined ? { tags } : {}),
+    ...(r.error ? { error: { label: r.error.label, message: '' } } : {}),
+  };
 }
