@@ -15,6 +15,7 @@ import type { RequestRecord, RequestSpec } from '../../engine/types.ts';
 import type { RequestSource } from '../../engine/datagen/index.ts';
 import type { LoadResult } from '../../engine/loadgen/index.ts';
 import { vllmBenchMetrics } from '../../metrics/vllm-bench.ts';
+import { inputTokens, outputTokens } from '../../metrics/tokens.ts';
 import { PHASE_TAG } from '../../metrics/warmup.ts';
 import type { LoadgenHealthFile } from '../../metrics/seed-summary.ts';
 import { defaultHealth } from '../common/health.ts';
@@ -110,10 +111,10 @@ export async function prepareVllmBench(ctx: HarnessRunContext): Promise<HarnessL
       warm.close?.();
       main.close?.();
     },
-    // vLLM's result JSON lists per-request values (latencies, queue_times, …): the main
-    // stage's records are held here until writeOutputs (not yet streamed).
+    // vLLM's result JSON lists per-request values (latencies, queue_times, …): a slim copy of each
+    // main-stage request (what vLLM's definitions read) is held until writeOutputs.
     onRecord: (rec) => {
-      if (rec.stage === MAIN_STAGE) mainRecords.push(rec);
+      if (rec.stage === MAIN_STAGE) mainRecords.push(slim(rec));
     },
     writeOutputs: (result) => {
       const run = result.stages.find((s) => s.stage === MAIN_STAGE);
@@ -143,4 +144,32 @@ function health(result: LoadResult, a: VllmArgs): LoadgenHealthFile {
   const h = defaultHealth(result, cap !== undefined ? { value: cap, name: 'max-concurrency', hint: 'the wait is reported as client_queue_time' } : undefined);
   if (h.cause !== 'in-flight-cap') return h;
   return { ...h, client_bottleneck: false, clientBottleneck: false, cause: 'none', verdict: '', warnings: [], notes: [`requests waited for one of the ${cap} --max-concurrency slots (vLLM's semaphore, by design): see client_queue_time`] };
+}
+
+/**
+ * The fields src/metrics' vllmBenchMetrics reads — times, chunk times (ITL), choice-chunk marks,
+ * token counts (the output count resolved as outputTokens does), the error — and nothing else
+ * (no per-chunk token list, tags or text), for the records held until the result JSON is written.
+ */
+function slim(r: RequestRecord): RequestRecord {
+  const out: RequestRecord = {
+    id: r.id,
+    stage: r.stage,
+    worker: r.worker,
+    api: r.api,
+    scheduledAtMs: r.scheduledAtMs,
+    sentAtMs: r.sentAtMs,
+    endAtMs: r.endAtMs,
+    chunkTimesMs: r.chunkTimesMs,
+    chunkTokens: [],
+    promptTokensServer: inputTokens(r),
+    completionTokensServer: outputTokens(r),
+  };
+  if (r.stream !== undefined) out.stream = r.stream;
+  if (r.completionTokensClient !== undefined) out.completionTokensClient = r.completionTokensClient;
+  if (r.firstChoiceAtMs !== undefined) out.firstChoiceAtMs = r.firstChoiceAtMs;
+  if (r.lastChoiceAtMs !== undefined) out.lastChoiceAtMs = r.lastChoiceAtMs;
+  if (r.choiceEventCount !== undefined) out.choiceEventCount = r.choiceEventCount;
+  if (r.error) out.error = r.error;
+  return out;
 }
