@@ -11,6 +11,7 @@ import { monoMs } from '../../util/clock.ts';
 import type { RequestRecord } from '../types.ts';
 import type { ApiClient, ChunkView } from './api.ts';
 import { classifyError, errorMessage, statusLabel } from './errors.ts';
+import { SameShape } from './same-shape.ts';
 import { SseByteFramer } from './sse-bytes.ts';
 import type { ResponseSink } from './transport.ts';
 
@@ -47,6 +48,7 @@ export class Recorder implements ResponseSink {
   private streamError: { label: ReturnType<typeof statusLabel>; message: string } | undefined;
   private settled = false;
   private readonly view: ChunkView = { text: '', hasChoices: false, finishReason: undefined };
+  private shape: SameShape = NO_SHAPE;
 
   constructor(
     readonly record: RequestRecord,
@@ -74,7 +76,10 @@ export class Recorder implements ResponseSink {
     if (status < 200 || status >= 300) this.mode = Mode.Error;
     // A server that ignores `stream: true` answers with one JSON body: read it as such.
     else if (!rec.stream || (contentType !== undefined && contentType.includes('application/json'))) this.mode = Mode.Whole;
-    else this.framer = new SseByteFramer((d) => this.onEvent(d));
+    else {
+      this.framer = new SseByteFramer((b, s, e) => this.onEvent(b, s, e));
+      this.shape = new SameShape(this.api.contentKey);
+    }
   }
 
   onData(buf: Buffer, start: number, end: number, atMs: number): void {
@@ -136,12 +141,24 @@ export class Recorder implements ResponseSink {
     return new TextDecoder().decode(this.bytes.subarray(0, this.bytesLen));
   }
 
-  private onEvent(data: string): void {
+  private onEvent(b: Buffer, s: number, e: number): void {
     this.dataEvents++;
-    if (data === '[DONE]') {
+    const v = this.view;
+    const vs = this.shape.match(b, s, e);
+    if (vs >= 0) {
+      // Same shape as the last token chunk: only the content text differs (same-shape.ts).
+      const ve = this.shape.valueEnd;
+      v.hasChoices = true;
+      v.finishReason = this.shape.finishReason;
+      v.text = this.textParts || this.rawChunks ? b.toString('utf8', vs, ve) : ve > vs ? NONEMPTY : '';
+      this.onChoice(v, -1, b, s, e);
+      return;
+    }
+    if (e - s === 6 && b[s] === 91 && b.toString('latin1', s, e) === '[DONE]') {
       this.record.doneSeen = true;
       return;
     }
+    const data = b.toString('utf8', s, e);
     let obj: Record<string, unknown>;
     try {
       obj = JSON.parse(data) as Record<string, unknown>;
@@ -153,18 +170,24 @@ export class Recorder implements ResponseSink {
       if (this.badJson++ === 0) this.badJsonSample = data.slice(0, 200);
       return;
     }
-    const t = this.readTimeMs;
-    const rec = this.record;
-    if (obj.error !== undefined && obj.error !== null && this.streamError === undefined) this.streamError = inStreamError(obj.error);
+    const hasError = obj.error !== undefined && obj.error !== null;
+    if (hasError && this.streamError === undefined) this.streamError = inStreamError(obj.error);
     let cum = -1;
     const usage = obj.usage as Record<string, unknown> | null | undefined;
     if (usage && typeof usage === 'object') {
       this.mergeUsage(usage);
       if (typeof usage.completion_tokens === 'number') cum = usage.completion_tokens;
     }
-    const v = this.view;
     this.api.readChunk(obj, v);
+    this.shape.learn(b, s, e, v.hasChoices && v.text.length > 0 && !hasError && usage == null, v.finishReason);
     if (!v.hasChoices) return;
+    this.onChoice(v, cum, b, s, e);
+  }
+
+  /** An event with a non-empty `choices` array; `cum` = the server's cumulative completion tokens, or -1. */
+  private onChoice(v: ChunkView, cum: number, b: Buffer, s: number, e: number): void {
+    const t = this.readTimeMs;
+    const rec = this.record;
     rec.choiceEventCount = (rec.choiceEventCount ?? 0) + 1;
     if (rec.firstChoiceAtMs === undefined) rec.firstChoiceAtMs = t;
     rec.lastChoiceAtMs = t;
@@ -180,7 +203,7 @@ export class Recorder implements ResponseSink {
       if (this.lastContentReadMs === t) this.sameRead++;
       this.lastContentReadMs = t;
       if (this.textParts) this.textParts.push(v.text);
-      if (this.rawChunks) this.rawChunks.push(data);
+      if (this.rawChunks) this.rawChunks.push(b.toString('utf8', s, e));
     }
   }
 
@@ -214,6 +237,10 @@ export class Recorder implements ResponseSink {
     if (this.textParts) this.textParts.push(w.text);
   }
 }
+
+/** A non-empty stand-in for content text nobody keeps (only its non-emptiness counts). */
+const NONEMPTY = ' ';
+const NO_SHAPE = new SameShape('text');
 
 /** An `{"error": ...}` payload after HTTP 200 (vLLM streaming errors). */
 function inStreamError(e: unknown): { label: ReturnType<typeof statusLabel>; message: string } {

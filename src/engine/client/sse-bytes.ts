@@ -1,8 +1,9 @@
 /**
- * Server-sent-events framing straight from the response bytes (no per-read
- * string decoding): lines are found with Buffer.indexOf, and only a `data:`
- * line's value is decoded (UTF-8, once, when the line is complete — a line end
- * never falls inside a multibyte character, so nothing is split). Same rules as
+ * Server-sent-events framing straight from the response bytes (no string
+ * decoding at all): lines are found with Buffer.indexOf, and an event's data
+ * (its `data:` values joined with '\n') is handed over as bytes in a buffer
+ * the framer reuses — the consumer decodes only what it needs (a line end never
+ * falls inside a multibyte character, so nothing is split). Same rules as
  * the text framer `SseFramer` (sse.ts): LF, CRLF or CR line ends (a CR ending
  * one read and an LF starting the next are one line end), blank line ends an
  * event, `data:` lines joined with '\n', comments and event/id/retry ignored,
@@ -15,13 +16,16 @@
 export class SseByteFramer {
   private carry: Buffer = EMPTY;
   private carryLen = 0;
-  private data: string | null = null;
+  /** The current event's data bytes (reused); dataLen < 0: no data line yet. */
+  private data: Buffer = Buffer.allocUnsafe(512);
+  private dataLen = -1;
   private pendingCR = false;
   private atStart = true;
   /** Lines that were neither blank, comment, nor a known field. */
   strayLines = 0;
 
-  constructor(private readonly onEvent: (data: string) => void) {}
+  /** `onEvent(buf, start, end)`: the event's data bytes; `buf` is reused after the call returns. */
+  constructor(private readonly onEvent: (buf: Buffer, start: number, end: number) => void) {}
 
   /** Feed bytes `buf[start, end)` (any split). `buf` may be reused by the caller after this returns. */
   push(buf: Buffer, start = 0, end = buf.length): void {
@@ -120,10 +124,25 @@ export class SseByteFramer {
   }
 
   private dispatch(): void {
-    if (this.data === null) return;
-    const d = this.data;
-    this.data = null;
-    this.onEvent(d);
+    if (this.dataLen < 0) return;
+    const n = this.dataLen;
+    this.dataLen = -1;
+    this.onEvent(this.data, 0, n);
+  }
+
+  /** Add one `data:` value (bytes `s[a, b)`) to the event. */
+  private addData(s: Buffer, a: number, b: number): void {
+    const sep = this.dataLen >= 0 ? 1 : 0;
+    const at = this.dataLen < 0 ? 0 : this.dataLen;
+    const need = at + sep + (b - a);
+    if (need > this.data.length) {
+      const next = Buffer.allocUnsafe(need * 2);
+      if (at > 0) this.data.copy(next, 0, 0, at);
+      this.data = next;
+    }
+    if (sep) this.data[at] = 10;
+    if (b > a) s.copy(this.data, at + sep, a, b);
+    this.dataLen = need;
   }
 
   private line(s: Buffer, a: number, b: number): void {
@@ -132,14 +151,13 @@ export class SseByteFramer {
     if (c0 === 100 /* d */ && b - a >= 4 && s[a + 1] === 97 && s[a + 2] === 116 && s[a + 3] === 97) {
       let v = a + 4;
       if (v === b) {
-        this.data = this.data === null ? '' : this.data + '\n';
+        this.addData(s, v, v);
         return;
       }
       if (s[v] === 58) {
         v++;
-        if (s[v] === 32) v++;
-        const value = s.toString('utf8', v, b);
-        this.data = this.data === null ? value : this.data + '\n' + value;
+        if (v < b && s[v] === 32) v++;
+        this.addData(s, v, b);
         return;
       }
     }
