@@ -72,7 +72,7 @@ async function refServer(env: Record<string, string>): Promise<{ url: string; st
 }
 
 /** One `llmdbench run` (inference-perf, closed loop 256, n requests) pinned to CPU 1: its CPU ms and events. */
-async function ourRun(url: string, n: number, dir: string): Promise<{ cpuMs: number; events: number; ok: number; failed: number }> {
+async function ourRun(url: string, n: number, dir: string): Promise<{ cpuMs: number; loadCpuMs: number; events: number; ok: number; failed: number }> {
   const profile = join(dir, `p${n}.yaml`);
   writeFileSync(
     profile,
@@ -95,9 +95,13 @@ async function ourRun(url: string, n: number, dir: string): Promise<{ cpuMs: num
   let events = 0;
   let ok = 0;
   let failed = 0;
+  let first = Infinity;
+  let last = -Infinity;
   for (const line of readFileSync(res, 'utf8').split('\n')) {
     if (!line) continue;
     const x = JSON.parse(line) as RequestRecord;
+    first = Math.min(first, x.scheduledAtMs);
+    last = Math.max(last, x.endAtMs);
     if (x.error) {
       failed++;
       continue;
@@ -106,8 +110,11 @@ async function ourRun(url: string, n: number, dir: string): Promise<{ cpuMs: num
     // Every data event but [DONE]: the choice events (tokens + finish) and the usage event, as drive_undici counts.
     events += (x.choiceEventCount ?? 0) + (x.completionTokensServer !== undefined ? 1 : 0);
   }
+  // The load phase alone: the run's own CPU share while it sent (loadgen_health.json) × its span.
+  const health = JSON.parse(readFileSync(join(dirname(res), 'loadgen_health.json'), 'utf8')) as { cpuUtilisation: number };
+  const loadCpuMs = health.cpuUtilisation * (last - first);
   rmSync(wd, { recursive: true, force: true });
-  return { cpuMs, events, ok, failed };
+  return { cpuMs, loadCpuMs, events, ok, failed };
 }
 
 export async function cpuPerEvent(): Promise<void> {
@@ -132,11 +139,13 @@ export async function cpuPerEvent(): Promise<void> {
     const a = await ourRun(srv.url, small, dir);
     const b = await ourRun(srv.url, big, dir);
     const ourUs = ((b.cpuMs - a.cpuMs) * 1000) / (b.events - a.events);
+    const loadUs = (b.loadCpuMs * 1000) / b.events;
     out(
-      `cpu llmdbench run (inference-perf, C=256, per_request on; marginal ${big} − ${small} requests): ` +
+      `cpu llmdbench run (inference-perf, C=256, per_request on; whole process, marginal ${big} − ${small} requests, analysis and reports included): ` +
         `${f(b.cpuMs / 1000)} s − ${f(a.cpuMs / 1000)} s CPU for ${b.events - a.events} events → ${f(ourUs)} µs/event ` +
         `(failed ${a.failed + b.failed}); ratio ours / bare undici = ${f(ourUs / refUs)} (target ≤ 0.70)${hasTaskset ? '' : ' [not pinned: no taskset]'}`,
     );
+    out(`cpu llmdbench run, load phase only (${big} requests; run's CPU share × its span, records and per-request outputs included): ${f(loadUs)} µs/event; ratio ours / bare undici = ${f(loadUs / refUs)}`);
     // Transport alone, in this process (not pinned): EngineClient per transport on the same server.
     for (const transport of ['h1', 'undici'] as const) {
       const client = new EngineClient({ baseUrl: srv.url, model: 'm', connections: 256, transport });

@@ -39,15 +39,15 @@ export class H1Parser {
   private trailerLineEmpty = true;
   /** The server allows the connection to be reused after this response. */
   keepAlive = true;
-  /** `Keep-Alive: timeout=N` from the server, ms (0: none). */
-  keepAliveHintMs = 0;
+  /** `Keep-Alive: timeout=N` from the server, ms (-1: none sent). */
+  keepAliveHintMs = -1;
   sink: ResponseSink | undefined;
 
   reset(sink: ResponseSink): void {
     this.s = S.Head;
     this.headLen = 0;
     this.keepAlive = true;
-    this.keepAliveHintMs = 0;
+    this.keepAliveHintMs = -1;
     this.sink = sink;
   }
 

@@ -67,11 +67,18 @@ class H1Conn {
   }
 
   private write(job: Job): void {
+    let bytes: string;
+    try {
+      bytes = this.pool.head(job.req) + job.req.body;
+    } catch (err) {
+      this.drop(err);
+      return;
+    }
     this.parser.reset(job.sink);
     const now = monoMs();
     this.lastMs = now;
     job.sink.onSent(now);
-    this.socket.write(this.pool.head(job.req) + job.req.body);
+    this.socket.write(bytes);
   }
 
   private onRead(n: number, buf: Buffer): boolean {
@@ -176,23 +183,33 @@ class H1Pool implements TransportPool {
   head(req: WireRequest): string {
     let h = this.headCache.get(req.headers);
     if (h === undefined) {
-      h = `host: ${this.hostHeader}\r\nconnection: keep-alive\r\n`;
+      let host = this.hostHeader;
+      h = '';
       for (const [k, v] of Object.entries(req.headers)) {
-        if (/[\r\n]/.test(k) || /[\r\n]/.test(v)) throw new Error(`header ${JSON.stringify(k)} contains a line break`);
-        h += `${k}: ${v}\r\n`;
+        if (/[\r\n:]/.test(k) || /[\r\n]/.test(v)) throw new Error(`header ${JSON.stringify(k)} contains a line break or colon`);
+        const lk = k.toLowerCase();
+        if (lk === 'host') host = v;
+        // Framing and connection headers are ours to write (one request per connection, exact length).
+        else if (lk !== 'content-length' && lk !== 'transfer-encoding' && lk !== 'connection') h += `${k}: ${v}\r\n`;
       }
+      h = `host: ${host}\r\nconnection: keep-alive\r\n${h}`;
       this.headCache.set(req.headers, h);
     }
     return `POST ${req.path} HTTP/1.1\r\n${h}content-length: ${Buffer.byteLength(req.body)}\r\n\r\n`;
   }
 
   release(c: H1Conn, hintMs: number): void {
+    if (this.closing) {
+      c.drop(undefined);
+      return;
+    }
     const next = this.nextQueued();
     if (next) {
       c.start(next);
       return;
     }
-    c.idleUntilMs = monoMs() + (hintMs > 0 ? Math.max(0, hintMs - 1000) : DEFAULT_IDLE_MS);
+    // Reuse only well inside the server's advertised keep-alive (1 s margin, as undici).
+    c.idleUntilMs = monoMs() + (hintMs >= 0 ? Math.max(0, hintMs - 1000) : DEFAULT_IDLE_MS);
     this.idle.push(c);
   }
 
