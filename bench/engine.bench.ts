@@ -137,7 +137,7 @@ async function capacity(s: Srv): Promise<void> {
   }
 }
 
-/** dispatch() (what EngineClient uses) vs request() + for-await, same framing and parsing, same load. */
+/** undici request() + for-await vs EngineClient on undici dispatch() and on the lean h1 transport, same load. */
 async function transport(s: Srv): Promise<void> {
   const { Pool } = await import('undici');
   const { TextDecoder } = await import('node:util');
@@ -173,14 +173,16 @@ async function transport(s: Srv): Promise<void> {
     }
   });
   await pool.close();
-  const client = new EngineClient({ baseUrl: s.fast, model: 'm', connections: C });
-  await measure('undici Pool.dispatch() (EngineClient)', async (until, count) => {
-    while (monoMs() < until) {
-      const r = await client.sendAsync({ api: 'completion', prompt: 'a b c d', stream: true, headers: { 'x-bench': '64,0' } }, { id: 0, stage: 0, worker: 0, scheduledAtMs: 0 });
-      count(r.chunkTimesMs.length);
-    }
-  });
-  await client.close();
+  for (const kind of ['undici', 'h1'] as const) {
+    const client = new EngineClient({ baseUrl: s.fast, model: 'm', connections: C, transport: kind });
+    await measure(kind === 'undici' ? 'undici Pool.dispatch() (EngineClient, transport undici)' : 'node:net lean HTTP/1.1 (EngineClient, transport h1, the default for http)', async (until, count) => {
+      while (monoMs() < until) {
+        const r = await client.sendAsync({ api: 'completion', prompt: 'a b c d', stream: true, headers: { 'x-bench': '64,0' } }, { id: 0, stage: 0, worker: 0, scheduledAtMs: 0 });
+        count(r.chunkTimesMs.length);
+      }
+    });
+    await client.close();
+  }
 }
 
 async function openStreams(s: Srv): Promise<void> {
