@@ -4,7 +4,8 @@
  * content-length, or until the connection closes. Body bytes go to the sink as
  * slices of the read buffer (no copies) with the read's one stamp. 1xx interim
  * responses are skipped. Malformed framing throws (the connection is dropped
- * and the request fails).
+ * and the request fails). The parser never calls `onEnd`: it reports `done`
+ * and the connection ends the sink once it has freed itself for the next request.
  */
 import type { ResponseSink } from './transport.ts';
 
@@ -42,6 +43,8 @@ export class H1Parser {
   /** `Keep-Alive: timeout=N` from the server, ms (-1: none sent). */
   keepAliveHintMs = -1;
   sink: ResponseSink | undefined;
+  /** Stamp of the read that completed the response (valid when `done`). */
+  endAtMs = 0;
 
   reset(sink: ResponseSink): void {
     this.s = S.Head;
@@ -156,9 +159,10 @@ export class H1Parser {
     } else this.s = S.Data;
   }
 
+  /** The response is complete; the caller ends the sink (after it has freed the connection). */
   private complete(p: number, atMs: number): number {
     this.s = S.Done;
-    this.sink!.onEnd(atMs);
+    this.endAtMs = atMs;
     return p;
   }
 

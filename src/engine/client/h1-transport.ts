@@ -94,8 +94,10 @@ class H1Conn {
       if (this.parser.done) {
         job.ended = true;
         this.job = undefined;
+        // Free the connection first, so a request sent from the completion callback can reuse it.
         if (used < n || !this.parser.keepAlive) this.drop(undefined);
         else this.pool.release(this, this.parser.keepAliveHintMs);
+        job.sink.onEnd(at);
       }
     } catch (err) {
       this.drop(err);
@@ -108,6 +110,9 @@ class H1Conn {
     if (job && this.parser.eof(monoMs())) {
       job.ended = true;
       this.job = undefined;
+      this.drop(undefined);
+      job.sink.onEnd(this.parser.endAtMs);
+      return;
     }
     this.drop(sockErr('other side closed'));
   }

@@ -73,3 +73,31 @@ test('h1: an idle connection the server closed is not reused; a header with a li
     await new Promise<void>((r) => srv.close(() => r()));
   }
 });
+
+test('h1: a request sent from the previous one\'s completion callback reuses its connection', { timeout: 20_000 }, async () => {
+  let connections = 0;
+  const srv = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'text/event-stream' }).end('data: {"choices":[{"text":"x"}]}\n\ndata: [DONE]\n\n'));
+  });
+  srv.on('connection', () => connections++);
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const c = new EngineClient({ baseUrl: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, model: 'm', connections: 4 });
+  try {
+    const errors = await new Promise<(string | undefined)[]>((resolve) => {
+      const out: (string | undefined)[] = [];
+      const next = (): void =>
+        c.send(c.prepare(spec()), meta, (r) => {
+          out.push(r.error?.message);
+          if (out.length < 5) next();
+          else resolve(out);
+        });
+      next();
+    });
+    assert.deepEqual(errors, [undefined, undefined, undefined, undefined, undefined]);
+    assert.equal(connections, 1);
+  } finally {
+    await c.close();
+    await new Promise<void>((r) => srv.close(() => r()));
+  }
+});
