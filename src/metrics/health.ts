@@ -52,7 +52,7 @@ export interface StageHealth {
   concurrency?: number;
   /** sent − scheduled, ms. */
   scheduleLagMs?: Summary;
-  /** writtenAt − sent: TCP connect and connection-pool waits inside the client, ms. */
+  /** sent − dispatched: TCP connect and connection-pool waits inside the client, ms. */
   socketWaitMs?: Summary;
   /** Requests sent more than 1 ms / 10 ms late. */
   lateOver1Ms: number;
