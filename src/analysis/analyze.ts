@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { describeBadLine, forEachRecord, type BadRecordLine } from '../engine/record/reader.ts';
-import type { RequestRecord } from '../engine/types.ts';
 import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
 import { HEALTH_FILE, RECORDS_FILE, type LoadgenHealthFile, type ResultSummary } from '../metrics/seed-summary.ts';
 import type { Logger } from '../util/logger.ts';
