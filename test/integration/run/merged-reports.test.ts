@@ -1,0 +1,53 @@
+/**
+ * `llmdbench run -j 2` against the embedded simulator: two generators (processes of one kernel:
+ * one monotonic clock) and, next to their own reports, one merged llm-d benchmark report per
+ * stage in v0.1, v0.2 and v0.2.1 that validates and whose request count is the sum of the
+ * generators' reports; `-z` and `llmdbench analyze <workdir>` write it again.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { readJson, runCli, tmp } from './helpers.ts';
+import { schemaErrors } from '../../helpers/report-schema.ts';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const V02 = 'benchmark_report_v0.2,_stage_0_lifecycle_metrics.json.yaml';
+const FILES: [string, string][] = [['0.1', 'benchmark_report,_stage_0_lifecycle_metrics.json.yaml'], ['0.2', V02], ['0.2.1', 'benchmark_report_v0.2.1,_stage_0_lifecycle_metrics.json.yaml']];
+const readYaml = (f: string): J => parse(readFileSync(f, 'utf8')) as J;
+
+test('run -j 2: merged reports exist, validate, and count the sum of the generators\' reports; -z and analyze rewrite them', async () => {
+  const wd = tmp('run-j2-reports');
+  const r = await runCli(['run', '-j', '2', '--workdir', wd, '-o', 'duration=2,rate=10']);
+  assert.equal(r.code, 0, r.stderr);
+  const names = readdirSync(join(wd, 'analysis')).filter((n) => n.startsWith('inference-perf_')).sort();
+  const merged = names.find((n) => n.endsWith('_merged'))!;
+  assert.ok(merged, names.join(' '));
+  const gens = names.filter((n) => n !== merged);
+  assert.equal(gens.length, 2);
+  const dir = join(wd, 'analysis', merged);
+  for (const [v, f] of FILES) assert.equal(schemaErrors(v, readYaml(join(dir, f))), '', `${f} (v${v})`);
+  const total = (d: string): number => readYaml(join(wd, 'analysis', d, V02)).results.request_performance.aggregate.requests.total as number;
+  const sum = gens.map(total).reduce((a, b) => a + b, 0);
+  assert.ok(sum >= 30, `both generators sent load (${sum})`);
+  assert.equal(total(merged), sum);
+  assert.equal(readYaml(join(dir, FILES[0]![1])).metrics.requests.total, sum);
+  const m: J = readJson(join(dir, 'merge.json'));
+  assert.equal(m.clock_alignment, 'shared-monotonic');
+  assert.equal(m.windows_overlap, true);
+  assert.ok(m.start_skew_s < 1, String(m.start_skew_s));
+  assert.equal(readJson<J>(join(dir, 'summary.json')).merge.clock_alignment, 'shared-monotonic');
+  // -z writes them again from the results.
+  for (const [, f] of FILES) rmSync(join(dir, f));
+  const z = await runCli(['run', '-z', '--workdir', wd]);
+  assert.equal(z.code, 0, z.stderr);
+  assert.equal(total(merged), sum);
+  // So does llmdbench analyze of the work dir.
+  for (const [, f] of FILES) rmSync(join(dir, f));
+  const a = await runCli(['analyze', wd]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.match(a.stdout, /merged 2 load generators: 3 reports in/);
+  for (const [, f] of FILES) assert.ok(existsSync(join(dir, f)), f);
+  assert.equal(total(merged), sum);
+});
