@@ -78,6 +78,7 @@ test('merged reports across pods on different clocks: counts add up, percentiles
   assert.equal(s.merge?.clock_alignment, 'wall-clock');
   assert.ok(Math.abs(s.merge!.start_skew_s - 0.03) < 1e-9, String(s.merge!.start_skew_s));
   assert.equal(s.merge!.windows_overlap, true);
+  assert.match(readFileSync(join(out, 'summary.txt'), 'utf8'), /generator start skew\s+0\.030 s \(clocks wall-clock; windows overlap\)/);
   // Unaligned, the span would be ~9000 s; aligned: first send 1000 (pod 1), last end 3100 + 500 on pod 1's clock.
   assert.ok(Math.abs(s.benchmark_duration_s - 2.6) < 1e-9, String(s.benchmark_duration_s));
   const v02 = parse(readFileSync(join(out, 'benchmark_report_v0.2,_stage_0_lifecycle_metrics.json.yaml'), 'utf8'));
