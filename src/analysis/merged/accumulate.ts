@@ -1,14 +1,14 @@
 /**
  * The merged report's numbers, one record at a time (memory: 8 bytes per value, never records):
  * per stage (stage i of every generator together) the counts, the per-request values of the
- * inference-perf definitions (docs/metrics.md §3) concatenated across generators — percentiles
+ * producing harness's definitions (per-request.ts) concatenated across generators — percentiles
  * are taken over these, never averaged — and the stage's window on the merged time base; per
  * generator its own window (for the start skew and overlap check). Warm-up requests are left out.
  */
 import type { RequestRecord } from '../../engine/types.ts';
 import { F64Buffer } from '../../metrics/f64-buffer.ts';
-import { inferencePerfRequest } from '../../metrics/inference-perf.ts';
 import { isWarmup } from '../../metrics/warmup.ts';
+import type { PerRequestDefinitions } from './per-request.ts';
 
 /** One stage over every generator. Latencies in s, lengths in tokens. */
 export class StageValues {
@@ -28,25 +28,25 @@ export class StageValues {
   /** Requests of this stage per generator index. */
   readonly perGenerator = new Map<number, number>();
 
-  add(r: RequestRecord, generator: number): void {
+  add(r: RequestRecord, generator: number, defs: PerRequestDefinitions): void {
     this.total++;
     this.perGenerator.set(generator, (this.perGenerator.get(generator) ?? 0) + 1);
     if (r.sentAtMs < this.minSentMs) this.minSentMs = r.sentAtMs;
     if (r.endAtMs > this.maxEndMs) this.maxEndMs = r.endAtMs;
-    if (r.error) {
+    const m = defs.values(r);
+    if (!m.ok) {
       this.failures++;
       return;
     }
-    const m = inferencePerfRequest(r);
     this.inputTokens += m.inputTokens;
     this.outputTokens += m.outputTokens;
-    this.latencyS.push(m.latencyS);
-    this.ntpotS.push(m.ntpotS);
     this.inputLen.push(m.inputTokens);
     this.outputLen.push(m.outputTokens);
+    if (m.latencyS !== undefined) this.latencyS.push(m.latencyS);
+    if (m.ntpotS !== undefined) this.ntpotS.push(m.ntpotS);
     if (m.ttftS !== undefined) this.ttftS.push(m.ttftS);
     if (m.tpotS !== undefined) this.tpotS.push(m.tpotS);
-    if (m.itlS) for (const x of m.itlS) this.itlS.push(x);
+    for (const x of m.itlS) this.itlS.push(x);
   }
 
   /** The stage's window on the merged base (max end − min send), seconds. */
@@ -67,7 +67,7 @@ export class MergeAccumulator {
   readonly stages = new Map<number, StageValues>();
   readonly windows: GeneratorWindow[];
 
-  constructor(generators: number) {
+  constructor(generators: number, private readonly defs: PerRequestDefinitions) {
     this.windows = Array.from({ length: generators }, () => ({ requests: 0, firstSentMs: Infinity, lastEndMs: -Infinity }));
   }
 
@@ -79,6 +79,6 @@ export class MergeAccumulator {
     if (r.endAtMs > w.lastEndMs) w.lastEndMs = r.endAtMs;
     let s = this.stages.get(r.stage);
     if (!s) this.stages.set(r.stage, (s = new StageValues()));
-    s.add(r, generator);
+    s.add(r, generator, this.defs);
   }
 }

@@ -22,6 +22,7 @@ import { MergeAccumulator } from './accumulate.ts';
 import { describeMerge, mergeBrief } from './brief.ts';
 import { alignClocks, type Alignment } from './clock.ts';
 import { mergedCommon } from './common.ts';
+import { perRequestFor } from './per-request.ts';
 import { shiftRecord } from './shift.ts';
 
 export const MERGE_FILE = 'merge.json';
@@ -40,7 +41,8 @@ export interface Merge {
 
 export function openMerge(resultsDirs: readonly string[]): Merge {
   const alignment = alignClocks(resultsDirs);
-  const acc = new MergeAccumulator(resultsDirs.length);
+  const kind = harnessName(resultsDirs[0]!) ?? detectHarness(resultsDirs[0]!)?.converter.kind;
+  const acc = new MergeAccumulator(resultsDirs.length, perRequestFor(kind));
   return {
     resultsDirs,
     alignment,
@@ -61,7 +63,7 @@ export function openMerge(resultsDirs: readonly string[]): Merge {
       writeFileSync(join(analysisDir, MERGE_FILE), `${JSON.stringify(brief, null, 2)}\n`);
       if (acc.stages.size === 0) return [];
       const templates = templatesOf(resultsDirs, o.log);
-      const harness = templates.find((t) => t)?.[0]?.harness ?? harnessName(resultsDirs[0]!) ?? 'inference-perf';
+      const harness = templates.find((t) => t)?.[0]?.harness ?? kind ?? 'inference-perf';
       const description = describeMerge(brief);
       const commons: CommonReport[] = [];
       for (const [stage, values] of [...acc.stages.entries()].sort((a, b) => a[0] - b[0])) {

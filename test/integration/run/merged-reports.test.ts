@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readJson, runCli, tmp } from './helpers.ts';
@@ -33,6 +33,11 @@ test('run -j 2: merged reports exist, validate, and count the sum of the generat
   assert.ok(sum >= 30, `both generators sent load (${sum})`);
   assert.equal(total(merged), sum);
   assert.equal(readYaml(join(dir, FILES[0]![1])).metrics.requests.total, sum);
+  // Same definitions as the generators' own reports: the merged mean is their count-weighted mean.
+  const agg = (d: string): J => readYaml(join(wd, 'analysis', d, V02)).results.request_performance.aggregate;
+  const ok = (a: J): number => a.requests.total - (a.requests.failures ?? 0);
+  const weighted = gens.map((g) => agg(g).latency.request_latency.mean * ok(agg(g))).reduce((a, b) => a + b, 0) / gens.map((g) => ok(agg(g))).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(agg(merged).latency.request_latency.mean - weighted) < 1e-9, `${agg(merged).latency.request_latency.mean} vs ${weighted}`);
   const m: J = readJson(join(dir, 'merge.json'));
   assert.equal(m.clock_alignment, 'shared-monotonic');
   assert.equal(m.windows_overlap, true);
@@ -50,4 +55,29 @@ test('run -j 2: merged reports exist, validate, and count the sum of the generat
   assert.match(a.stdout, /merged 2 load generators: 3 reports in/);
   for (const [, f] of FILES) assert.ok(existsSync(join(dir, f)), f);
   assert.equal(total(merged), sum);
+});
+
+test('run -l vllm-benchmark -j 2: the merged report uses vllm bench\'s definitions (its TTFT mean is the generators\' count-weighted mean, in ms)', async () => {
+  const wd = tmp('run-j2-vllm');
+  const profile = join(wd, 'vb.yaml');
+  mkdirSync(wd, { recursive: true });
+  writeFileSync(profile, 'executable: benchmark_serving.py\nbackend: vllm\ndataset-name: random\nrandom-input-len: 20\nrandom-output-len: 8\nnum-prompts: 12\nrequest-rate: 20\npercentile-metrics: "ttft,tpot,itl,e2el"\nmetric-percentiles: "50,90"\n');
+  const r = await runCli(['run', '-j', '2', '--workdir', wd, '-l', 'vllm-benchmark', '-w', profile]);
+  assert.equal(r.code, 0, r.stderr);
+  const names = readdirSync(join(wd, 'analysis')).filter((n) => n.startsWith('vllm-benchmark_')).sort();
+  const merged = names.find((n) => n.endsWith('_merged'))!;
+  assert.ok(merged, names.join(' '));
+  const reports = (d: string): string[] => readdirSync(join(wd, 'analysis', d)).filter((f) => f.startsWith('benchmark_report_v0.2,_')).sort();
+  const gens = names.filter((n) => n !== merged);
+  assert.deepEqual(reports(merged), reports(gens[0]!));
+  const agg = (d: string): J => readYaml(join(wd, 'analysis', d, reports(d)[0]!)).results.request_performance.aggregate;
+  for (const [v, f] of [['0.1', 'benchmark_report,_'], ['0.2', 'benchmark_report_v0.2,_'], ['0.2.1', 'benchmark_report_v0.2.1,_']] as const) {
+    const file = readdirSync(join(wd, 'analysis', merged)).find((x) => x.startsWith(f) && (v !== '0.2' || !x.startsWith('benchmark_report_v0.2.1')))!;
+    assert.equal(schemaErrors(v, readYaml(join(wd, 'analysis', merged, file))), '', file);
+  }
+  const ok = (a: J): number => a.requests.total - (a.requests.failures ?? 0);
+  assert.equal(agg(merged).requests.total, gens.map((g) => agg(g).requests.total).reduce((a, b) => a + b, 0));
+  assert.equal(agg(merged).latency.time_to_first_token.units, 'ms');
+  const weighted = gens.map((g) => agg(g).latency.time_to_first_token.mean * ok(agg(g))).reduce((a, b) => a + b, 0) / gens.map((g) => ok(agg(g))).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(agg(merged).latency.time_to_first_token.mean - weighted) < 1e-6, `${agg(merged).latency.time_to_first_token.mean} vs ${weighted}`);
 });
