@@ -3,10 +3,10 @@
  * on its own node's monotonic clock (unrelated bases) and its clock anchor; after copy-back the
  * executor writes one merged summary and merged llm-d benchmark reports into
  * <workdir>/analysis/<harness>_<eid>_<stack>_merged/: counts are the sum, percentiles those of the
- * concatenated values (computed by hand here), the window aligned on wall clock.
+ * concatenated values (computed by hand here), the window aligned on wall clock; `-z` writes it again.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
@@ -77,4 +77,11 @@ test('-j 3: the copied-back results of three pods on three clocks are merged int
   assert.equal(v02.scenario.load.standardized.parallelism, 3);
   assert.equal(v02.run.time.start, new Date(E + 5).toISOString());
   assert.match(r.lines.join('\n'), /merged 3 load generators ->/);
+  // -z: collected again from the PVC, the merged report is written again.
+  rmSync(mergedDir, { recursive: true });
+  const z = await runOnFake(kube, { LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://stack:80', LLMDBENCH_HARNESS_LOAD_PARALLELISM: '3', LLMDBENCH_HARNESS_SKIP_RUN: '1' }, { workDir: r.workDir });
+  assert.equal(z.error, undefined, z.error?.stack);
+  const again = parse(readFileSync(join(mergedDir, 'benchmark_report_v0.2,_stage_0_lifecycle_metrics.json.yaml'), 'utf8'));
+  assert.equal(again.results.request_performance.aggregate.requests.total, 6);
+  assert.equal(again.results.request_performance.aggregate.latency.time_to_first_token.p90, agg.latency.time_to_first_token.p90);
 });
