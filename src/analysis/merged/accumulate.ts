@@ -25,12 +25,9 @@ export class StageValues {
   readonly latencyS = new F64Buffer();
   readonly inputLen = new F64Buffer();
   readonly outputLen = new F64Buffer();
-  /** Requests of this stage per generator index. */
-  readonly perGenerator = new Map<number, number>();
 
-  add(r: RequestRecord, generator: number, defs: PerRequestDefinitions): void {
+  add(r: RequestRecord, defs: PerRequestDefinitions): void {
     this.total++;
-    this.perGenerator.set(generator, (this.perGenerator.get(generator) ?? 0) + 1);
     if (r.sentAtMs < this.minSentMs) this.minSentMs = r.sentAtMs;
     if (r.endAtMs > this.maxEndMs) this.maxEndMs = r.endAtMs;
     const m = defs.values(r);
@@ -79,6 +76,6 @@ export class MergeAccumulator {
     if (r.endAtMs > w.lastEndMs) w.lastEndMs = r.endAtMs;
     let s = this.stages.get(r.stage);
     if (!s) this.stages.set(r.stage, (s = new StageValues()));
-    s.add(r, generator, this.defs);
+    s.add(r, this.defs);
   }
 }

@@ -14,6 +14,7 @@ import type { RequestRecord } from '../../engine/types.ts';
 import { RECORDS_FILE, type MergeBrief } from '../../metrics/seed-summary.ts';
 import type { Logger } from '../../util/logger.ts';
 import { deltaString, RUN_METADATA_FILE } from '../metadata.ts';
+import { REPORT_INDEX_FILE } from '../report/analyze.ts';
 import { readRunContext } from '../report/context.ts';
 import { detectHarness, renderAll, type RenderedReport } from '../report/convert.ts';
 import { reportYaml } from '../report/files.ts';
@@ -26,7 +27,6 @@ import { perRequestFor } from './per-request.ts';
 import { shiftRecord } from './shift.ts';
 
 export const MERGE_FILE = 'merge.json';
-export const MERGED_INDEX_FILE = 'reports.json';
 
 export interface Merge {
   readonly resultsDirs: readonly string[];
@@ -86,7 +86,7 @@ export function openMerge(resultsDirs: readonly string[]): Merge {
         writeFileSync(f, reportYaml(r.report));
         files.push(f);
       }
-      writeFileSync(join(analysisDir, MERGED_INDEX_FILE), `${JSON.stringify(indexOf(harness, resultsDirs.length, rendered), null, 2)}\n`);
+      writeFileSync(join(analysisDir, REPORT_INDEX_FILE), `${JSON.stringify(indexOf(harness, resultsDirs.length, rendered), null, 2)}\n`);
       return files;
     },
   };
