@@ -14,6 +14,8 @@ import type { PerRequestDefinitions } from './per-request.ts';
 export class StageValues {
   total = 0;
   failures = 0;
+  /** Neither success nor failure under the harness's definitions (GuideLLM's cancelled requests). */
+  incomplete = 0;
   minSentMs = Infinity;
   maxEndMs = -Infinity;
   inputTokens = 0;
@@ -32,7 +34,8 @@ export class StageValues {
     if (r.endAtMs > this.maxEndMs) this.maxEndMs = r.endAtMs;
     const m = defs.values(r);
     if (!m.ok) {
-      this.failures++;
+      if (m.incomplete) this.incomplete++;
+      else this.failures++;
       return;
     }
     this.inputTokens += m.inputTokens;

@@ -47,7 +47,7 @@ export function mergedCommon(m: MergedStageInput): CommonReport {
   const t = m.template;
   const windowS = v.windowS();
   const per = (x: number): number => (windowS > 0 ? x / windowS : 0);
-  const ok = v.total - v.failures;
+  const ok = v.total - v.failures - v.incomplete;
   const time =
     m.epochOffsetMs !== undefined && v.total > 0
       ? { start: iso(v.minSentMs + m.epochOffsetMs), end: iso(v.maxEndMs + m.epochOffsetMs), duration: deltaString(windowS) }
@@ -55,6 +55,7 @@ export function mergedCommon(m: MergedStageInput): CommonReport {
   const requests = {
     total: v.total,
     failures: v.failures,
+    ...(v.incomplete > 0 || (t?.requests.incomplete ?? null) !== null ? { incomplete: v.incomplete } : {}),
     inputLength: fromValues(v.inputLen.view(), 'count'),
     outputLength: fromValues(v.outputLen.view(), 'count'),
   };

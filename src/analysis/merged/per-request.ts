@@ -12,8 +12,10 @@ import { choiceTimes, vllmOutputTokens, vllmSuccess } from '../../metrics/vllm-b
 import { Registry } from '../../util/registry.ts';
 
 export interface RequestValues {
-  /** Counted as a success by this harness (else a failure: no other value is used). */
+  /** Counted as a success by this harness (else a failure, or incomplete: no other value is used). */
   ok: boolean;
+  /** Not a success and not a failure either: cut off (GuideLLM's `incomplete`: cancelled at a limit). */
+  incomplete?: boolean;
   latencyS?: number;
   ttftS?: number;
   tpotS?: number;
@@ -30,6 +32,7 @@ export interface PerRequestDefinitions {
 }
 
 const FAILED: RequestValues = { ok: false, itlS: [], inputTokens: 0, outputTokens: 0 };
+const INCOMPLETE: RequestValues = { ...FAILED, incomplete: true };
 
 const inferencePerf: PerRequestDefinitions = {
   kind: 'inference-perf',
@@ -52,9 +55,10 @@ function vllmValues(r: RequestRecord): RequestValues {
   return { ok: true, latencyS: e2el, ttftS: ttft, ...(out > 1 ? { tpotS: (e2el - ttft) / (out - 1) } : {}), itlS: itl, inputTokens: inputTokens(r), outputTokens: out };
 }
 
-/** GuideLLM: per-request TTFT, TPOT = (last − start)/out, ITL = one mean gap per request. */
+/** GuideLLM: per-request TTFT, TPOT = (last − start)/out, ITL = one mean gap per request; cancelled = incomplete. */
 function guidellmValues(r: RequestRecord): RequestValues {
   const q = glRequest(r);
+  if (q.status === 'incomplete') return INCOMPLETE;
   if (q.status !== 'successful') return FAILED;
   return {
     ok: true,

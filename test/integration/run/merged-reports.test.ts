@@ -81,3 +81,41 @@ test('run -l vllm-benchmark -j 2: the merged report uses vllm bench\'s definitio
   const weighted = gens.map((g) => agg(g).latency.time_to_first_token.mean * ok(agg(g))).reduce((a, b) => a + b, 0) / gens.map((g) => ok(agg(g))).reduce((a, b) => a + b, 0);
   assert.ok(Math.abs(agg(merged).latency.time_to_first_token.mean - weighted) < 1e-6, `${agg(merged).latency.time_to_first_token.mean} vs ${weighted}`);
 });
+
+test('run -l guidellm -j 2: the merged report (GuideLLM file names, ms) validates and uses GuideLLM\'s definitions (TTFT and ITL means are the generators\' count-weighted means)', async () => {
+  const wd = tmp('run-j2-guidellm');
+  mkdirSync(wd, { recursive: true });
+  const profile = join(wd, 'gl.yaml');
+  // The embedded simulator serves the default model.
+  writeFileSync(profile, `spec:
+  backend:
+    kind: openai_http
+    target: http://unused.invalid:1
+    model: meta-llama/Llama-3.2-1B-Instruct
+    request_format: /v1/completions
+  profile: {kind: constant, rate: 5}
+  constraints:
+    - kind: max_duration
+      seconds: 2
+  data:
+    - kind: synthetic_text
+      prompt_tokens: 30
+      output_tokens: 8
+`);
+  const r = await runCli(['run', '-j', '2', '--workdir', wd, '-l', 'guidellm', '-w', profile]);
+  assert.equal(r.code, 0, r.stderr);
+  const names = readdirSync(join(wd, 'analysis')).filter((n) => n.startsWith('guidellm_')).sort();
+  const merged = names.find((n) => n.endsWith('_merged'))!;
+  assert.ok(merged, names.join(' '));
+  const gens = names.filter((n) => n !== merged);
+  const file = (v: string): string => `${v === '0.1' ? 'benchmark_report' : `benchmark_report_v${v}`},_results.json_0.yaml`;
+  for (const v of ['0.1', '0.2', '0.2.1']) assert.equal(schemaErrors(v, readYaml(join(wd, 'analysis', merged, file(v)))), '', file(v));
+  const agg = (d: string): J => readYaml(join(wd, 'analysis', d, file('0.2'))).results.request_performance.aggregate;
+  const ok = (a: J): number => a.requests.total - (a.requests.failures ?? 0) - (a.requests.incomplete ?? 0);
+  for (const k of ['total', 'failures', 'incomplete']) assert.equal(agg(merged).requests[k], gens.map((g) => agg(g).requests[k] as number).reduce((a, b) => a + b, 0), k);
+  for (const k of ['time_to_first_token', 'inter_token_latency']) {
+    assert.equal(agg(merged).latency[k].units, agg(gens[0]!).latency[k].units, k);
+    const weighted = gens.map((g) => agg(g).latency[k].mean * ok(agg(g))).reduce((a, b) => a + b, 0) / gens.map((g) => ok(agg(g))).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(agg(merged).latency[k].mean - weighted) < 1e-6, `${k}: ${agg(merged).latency[k].mean} vs ${weighted}`);
+  }
+});
