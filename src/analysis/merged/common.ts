@@ -16,6 +16,8 @@ export interface MergedStageInput {
   values: StageValues;
   /** A generator's report of this stage (undefined: the generators wrote no native file the converters read). */
   template?: CommonReport;
+  /** Another stage's template, when this stage has none: the harness's report flags (versions) come from it. */
+  like?: CommonReport;
   /** Harness kind when there is no template (run_metadata.yaml `harness_name`). */
   harness: string;
   /** Epoch ms = merged-base ms + this; undefined when no clock anchor was recorded. */
@@ -64,8 +66,12 @@ export function mergedCommon(m: MergedStageInput): CommonReport {
   const base: CommonReport = t
     ? { ...t }
     : {
-        harness: m.harness,
+        harness: m.like?.harness ?? m.harness,
+        // One file per stage: `benchmark_report…,_records.jsonl_<stage>.yaml`.
         nativeFile: 'records.jsonl',
+        index: m.stage,
+        ...(m.like?.v01Only ? { v01Only: true } : {}),
+        ...(m.like?.v02Only ? { v02Only: true } : {}),
         v01Time: { duration: 0 },
         load: { stage: m.stage, source: 'unknown', inputSeqLen: { distribution: 'other', value: requests.inputLength?.mean ?? 0 } },
         native: {},

@@ -66,12 +66,16 @@ export function openMerge(resultsDirs: readonly string[]): Merge {
       const harness = templates.find((t) => t)?.[0]?.harness ?? kind ?? 'inference-perf';
       const description = describeMerge(brief);
       const commons: CommonReport[] = [];
+      const stages = [...acc.stages.keys()].sort((a, b) => a - b);
+      // Without a template of its own, a stage still reads as this harness's (versions, tool name).
+      const like = templates.find((t) => t?.length)?.[0];
       for (const [stage, values] of [...acc.stages.entries()].sort((a, b) => a[0] - b[0])) {
         commons.push(
           mergedCommon({
             stage,
             values,
-            template: templateFor(templates, stage, acc.stages.size === 1),
+            template: templateFor(templates, stage, stages),
+            ...(like ? { like } : {}),
             harness,
             ...(alignment.epochOffsetMs !== undefined ? { epochOffsetMs: alignment.epochOffsetMs } : {}),
             description,
@@ -111,15 +115,17 @@ function templatesOf(resultsDirs: readonly string[], log?: Logger): (CommonRepor
 }
 
 /**
- * The first generator's report of `stage`; when the records hold one stage only and the harness
- * wrote one report (whatever stage number it gives it), that one.
+ * The first generator's report of `stage`; else, when a generator wrote exactly one report per
+ * stage the records hold, the report at the same position (harnesses whose native files number
+ * their stages otherwise: fmperf's CSVs by qps while its records also count warm-up stages).
  */
-function templateFor(templates: readonly (CommonReport[] | undefined)[], stage: number, single: boolean): CommonReport | undefined {
+function templateFor(templates: readonly (CommonReport[] | undefined)[], stage: number, stages: readonly number[]): CommonReport | undefined {
   for (const t of templates) {
     const hit = t?.find((c) => c.load.stage === stage);
     if (hit) return hit;
   }
-  return single ? templates.find((t) => t && t.length === 1)?.[0] : undefined;
+  const same = templates.find((t) => t && t.length === stages.length);
+  return same ? [...same].sort((a, b) => a.load.stage - b.load.stage)[stages.indexOf(stage)] : undefined;
 }
 
 function harnessName(resultsDir: string): string | undefined {

@@ -104,7 +104,7 @@ test('merged reports across pods on different clocks: counts add up, percentiles
   assert.equal(v01.metrics.requests.total, 6);
   assert.ok(Math.abs(v01.metrics.throughput.output_tokens_per_sec - 60 / 0.7) < 1e-9);
   // Stage 1: 2 + 1 requests merged, their own report (the generators' stage-1 native file is absent: records name it).
-  const st1 = parse(readFileSync(join(out, 'benchmark_report_v0.2,_records.jsonl.yaml'), 'utf8'));
+  const st1 = parse(readFileSync(join(out, 'benchmark_report_v0.2,_records.jsonl_1.yaml'), 'utf8'));
   assert.equal(schemaErrors('0.2', st1), '');
   assert.equal(st1.results.request_performance.aggregate.requests.total, 3);
   assert.equal(st1.scenario.load.standardized.stage, 1);
