@@ -4,14 +4,16 @@
  * merged time base, into the report accumulator and the caller's sink (the merged summary of
  * analysis/analyze.ts analyzeMerged); then `writeReports` writes the merged llm-d benchmark
  * reports (v0.1, v0.2, v0.2.1 through report/convert.ts renderAll, one per stage, the same file
- * names as a generator's), `reports.json` and `merge.json` into the merged analysis folder.
+ * names as a generator's), `reports.json` and `merge.json` into the merged analysis folder
+ * (each file written atomically: a cut run leaves the old file or the new one, never half).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { forEachRecord, type BadRecordLine } from '../../engine/record/reader.ts';
 import type { RequestRecord } from '../../engine/types.ts';
 import { RECORDS_FILE, type MergeBrief } from '../../metrics/seed-summary.ts';
+import { writeFileAtomic } from '../../util/files.ts';
 import type { Logger } from '../../util/logger.ts';
 import { deltaString, RUN_METADATA_FILE } from '../metadata.ts';
 import { REPORT_INDEX_FILE } from '../report/analyze.ts';
@@ -60,7 +62,7 @@ export function openMerge(resultsDirs: readonly string[]): Merge {
     writeReports(analysisDir, o = {}) {
       const brief = mergeBrief(resultsDirs, acc.windows, alignment);
       mkdirSync(analysisDir, { recursive: true });
-      writeFileSync(join(analysisDir, MERGE_FILE), `${JSON.stringify(brief, null, 2)}\n`);
+      writeFileAtomic(join(analysisDir, MERGE_FILE), `${JSON.stringify(brief, null, 2)}\n`);
       if (acc.stages.size === 0) return [];
       const templates = templatesOf(resultsDirs, o.log);
       const harness = templates.find((t) => t)?.[0]?.harness ?? kind ?? 'inference-perf';
@@ -87,10 +89,10 @@ export function openMerge(resultsDirs: readonly string[]): Merge {
       const files: string[] = [];
       for (const r of rendered) {
         const f = join(analysisDir, r.fileName);
-        writeFileSync(f, reportYaml(r.report));
+        writeFileAtomic(f, reportYaml(r.report));
         files.push(f);
       }
-      writeFileSync(join(analysisDir, REPORT_INDEX_FILE), `${JSON.stringify(indexOf(harness, resultsDirs.length, rendered), null, 2)}\n`);
+      writeFileAtomic(join(analysisDir, REPORT_INDEX_FILE), `${JSON.stringify(indexOf(harness, resultsDirs.length, rendered), null, 2)}\n`);
       return files;
     },
   };
