@@ -52,7 +52,7 @@ export interface StageHealth {
   concurrency?: number;
   /** sent − scheduled, ms. */
   scheduleLagMs?: Summary;
-  /** writtenAt − sent: TCP connect and connection-pool waits inside the client, ms. */
+  /** sent − dispatched: TCP connect and connection-pool waits inside the client, ms. */
   socketWaitMs?: Summary;
   /** Requests sent more than 1 ms / 10 ms late. */
   lateOver1Ms: number;
@@ -101,7 +101,7 @@ export function loadgenHealth(
     const n = c?.length ?? 0;
     const sent = c?.sentAtMs.view() ?? new Float64Array(0);
     const sched = c?.scheduledAtMs.view() ?? new Float64Array(0);
-    const written = c?.writtenAtMs.view() ?? new Float64Array(0);
+    const dispatched = c?.dispatchedAtMs.view() ?? new Float64Array(0);
     const lags = new Float64Array(n);
     const waits: number[] = [];
     let minS = Infinity;
@@ -111,11 +111,12 @@ export function loadgenHealth(
     let late1 = 0;
     let late10 = 0;
     for (let i = 0; i < n; i++) {
-      const lag = sent[i]! - sched[i]!;
+      // Lag to when send was called (the transport's socket wait is reported apart).
+      const lag = (Number.isNaN(dispatched[i]!) ? sent[i]! : dispatched[i]!) - sched[i]!;
       lags[i] = lag;
       if (lag > 1) late1++;
       if (lag > 10) late10++;
-      if (!Number.isNaN(written[i]!)) waits.push(written[i]! - sent[i]!);
+      if (!Number.isNaN(dispatched[i]!)) waits.push(sent[i]! - dispatched[i]!);
       minS = Math.min(minS, sent[i]!);
       maxS = Math.max(maxS, sent[i]!);
       minQ = Math.min(minQ, sched[i]!);

@@ -1,6 +1,6 @@
 /**
  * What the load generator keeps of a finished request instead of the record itself: the four
- * times its health report needs (scheduled, sent, written, end), in growable Float64Arrays per
+ * times its health report needs (scheduled, dispatched, sent, end), in growable Float64Arrays per
  * stage — 32 bytes a request where the record object was ~7 KB — plus the same-read counters.
  * runLoad fills one as requests finish (the records themselves are streamed to records.jsonl);
  * src/metrics' loadgenHealth reads it. Exact: the peak in flight and the lag percentiles are
@@ -30,8 +30,8 @@ class Column {
 export class StageColumns {
   readonly scheduledAtMs = new Column();
   readonly sentAtMs = new Column();
-  /** NaN when the record has no writtenAtMs. */
-  readonly writtenAtMs = new Column();
+  /** NaN when the record has no dispatchedAtMs. */
+  readonly dispatchedAtMs = new Column();
   readonly endAtMs = new Column();
   get length(): number {
     return this.sentAtMs.length;
@@ -39,7 +39,7 @@ export class StageColumns {
   add(r: RequestRecord): void {
     this.scheduledAtMs.push(r.scheduledAtMs);
     this.sentAtMs.push(r.sentAtMs);
-    this.writtenAtMs.push(r.writtenAtMs ?? NaN);
+    this.dispatchedAtMs.push(r.dispatchedAtMs ?? NaN);
     this.endAtMs.push(r.endAtMs);
   }
 }
@@ -95,7 +95,7 @@ export class RecordColumns {
       for (const [k, s] of c.stages) {
         let o = out.stages.get(k);
         if (!o) out.stages.set(k, (o = new StageColumns()));
-        for (const col of ['scheduledAtMs', 'sentAtMs', 'writtenAtMs', 'endAtMs'] as const) for (const v of s[col].view()) o[col].push(v);
+        for (const col of ['scheduledAtMs', 'sentAtMs', 'dispatchedAtMs', 'endAtMs'] as const) for (const v of s[col].view()) o[col].push(v);
       }
     }
     return out;
