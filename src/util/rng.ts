@@ -63,6 +63,14 @@ export class Rng {
     return r;
   }
 
+  /** A copy at this stream's current position: both yield the same numbers from here on (lazy schedules re-draw from it). */
+  clone(): Rng {
+    const r = Rng.fromState(this.a, this.b, this.c, this.d);
+    r.spareNormal = this.spareNormal;
+    (r as { seed: number }).seed = this.seed;
+    return r;
+  }
+
   /** An independent stream derived from this stream's seed and a label (does not advance this one). */
   fork(label: string | number): Rng {
     const h = typeof label === 'number' ? label >>> 0 : hashString(label);
