@@ -10,21 +10,28 @@ import type { Arrivals, StagePlan } from '../types.ts';
 
 type OpenPlan = Extract<StagePlan, { kind: 'open' }>;
 
-/** Arrivals from an iterator factory; `count` is a number or computed once (memoised) on first read. */
-export function lazyArrivals(count: number | (() => number), iterate: () => Iterator<number>): Arrivals {
+/**
+ * Arrivals from an iterator factory; `count` is a number or computed once (memoised) on first
+ * read. `source` describes the sequence as plain data (schedule, parameters, the stream's start
+ * state): it is the only enumerable field, so two plans of the same sequence compare equal.
+ */
+export function lazyArrivals(source: Record<string, unknown>, count: number | (() => number), iterate: () => Iterator<number>): Arrivals {
   let n = typeof count === 'number' ? count : undefined;
-  return {
-    get count() {
+  const a = { source };
+  Object.defineProperty(a, 'count', {
+    enumerable: false,
+    get: () => {
       if (n === undefined) n = (count as () => number)();
       return n;
     },
-    [Symbol.iterator]: iterate,
-  };
+  });
+  Object.defineProperty(a, Symbol.iterator, { enumerable: false, value: iterate });
+  return a as unknown as Arrivals;
 }
 
 /** Arrivals over offsets already in memory (trace files, hand-made plans). */
 export function arrayArrivals(offsetsMs: Float64Array): Arrivals {
-  return { count: offsetsMs.length, [Symbol.iterator]: () => offsetsMs[Symbol.iterator]() };
+  return lazyArrivals({ offsetsMs }, offsetsMs.length, () => offsetsMs[Symbol.iterator]());
 }
 
 /** Every offset drawn into memory (tests, small plans). */

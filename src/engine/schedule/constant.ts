@@ -55,7 +55,7 @@ export const evenSchedule: SchedulePlugin<RateStage> = {
   validate: (s, at = []) => checkRateStage(s, at, 'even'),
   plan(s, index): StagePlan {
     const n = stageCount(s.rate, s.duration);
-    const arrivals = lazyArrivals(n, () => {
+    const arrivals = lazyArrivals({ rule: 'even', n, rate: s.rate }, n, () => {
       let i = 0;
       return { next: () => (i < n ? { done: false, value: (i++ * 1000) / s.rate } : { done: true, value: undefined }) };
     });

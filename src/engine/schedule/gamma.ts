@@ -52,7 +52,7 @@ export const gammaSchedule: SchedulePlugin<GammaStage> = {
     const rate = s.rate === 'inf' ? Infinity : s.rate;
     const ramp = s.ramp_up_strategy;
     if (!ramp && !Number.isFinite(rate)) {
-      const zeros = lazyArrivals(n, () => {
+      const zeros = lazyArrivals({ rule: 'at-once', n }, n, () => {
         let i = 0;
         return { next: (): IteratorResult<number> => (i++ < n ? { done: false, value: 0 } : { done: true, value: undefined }) };
       });
@@ -83,7 +83,7 @@ export const gammaSchedule: SchedulePlugin<GammaStage> = {
     };
     const rescale = !ramp && (s.rescale ?? true) && n > 0;
     const spanMs = (n / rate) * 1000;
-    const arrivals = lazyArrivals(n, () => {
+    const arrivals = lazyArrivals({ rule: 'gamma', stage: { ...s }, rng: base }, n, () => {
       if (!rescale) return raw();
       const k = spanMs / (lastOf(raw()) as number);
       const it = raw();

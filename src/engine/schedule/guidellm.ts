@@ -49,7 +49,7 @@ function check(stage: unknown, at: KeyPath) {
  * The arrivals `next` gives (a fresh generator per iterator), kept while below the duration and
  * the count. The count with a duration is known only by drawing: one pass, on first read.
  */
-function bounded(s: BoundedRateStage, index: number, makeNext: () => (k: number) => number): StagePlan {
+function bounded(s: BoundedRateStage, index: number, source: Record<string, unknown>, makeNext: () => (k: number) => number): StagePlan {
   const limitMs = s.duration !== undefined ? s.duration * 1000 : Infinity;
   const maxN = Math.min(s.count ?? MAX_ARRIVALS, MAX_ARRIVALS);
   const iterate = (): Iterator<number> => {
@@ -68,7 +68,7 @@ function bounded(s: BoundedRateStage, index: number, makeNext: () => (k: number)
       },
     };
   };
-  const arrivals = lazyArrivals(s.duration === undefined ? maxN : () => countOf(iterate()), iterate);
+  const arrivals = lazyArrivals({ ...source, stage: { ...s } }, s.duration === undefined ? maxN : () => countOf(iterate()), iterate);
   const durationMs = s.duration !== undefined ? s.duration * 1000 : (lastOf(iterate()) ?? 0);
   return openPlan({ stage: index, arrivals, requestedRate: s.rate, durationMs, ...(s.duration !== undefined ? { hardDeadline: true } : {}) });
 }
@@ -85,7 +85,7 @@ export const evenlySpacedSchedule: SchedulePlugin<BoundedRateStage> = {
   kind: 'evenly-spaced',
   description: 'GuideLLM constant: request k at k/rate (linear ramp-up optional), bounded by duration and/or count',
   validate: (s, at = []) => check(s, at),
-  plan: (s, index) => bounded(s, index, () => (k) => evenOffsetMs(k, s.rate, s.rampup ?? 0)),
+  plan: (s, index) => bounded(s, index, { rule: 'evenly-spaced' }, () => (k) => evenOffsetMs(k, s.rate, s.rampup ?? 0)),
 };
 
 export const exponentialSchedule: SchedulePlugin<BoundedRateStage> = {
@@ -94,7 +94,7 @@ export const exponentialSchedule: SchedulePlugin<BoundedRateStage> = {
   validate: (s, at = []) => check(s, at),
   plan(s, index, rng: Rng) {
     const base = rng.clone();
-    return bounded(s, index, () => {
+    return bounded(s, index, { rule: 'exponential', rng: base }, () => {
       const r = base.clone();
       let t = 0;
       return (k) => (k === 0 ? 0 : (t += r.exponential(s.rate) * 1000));

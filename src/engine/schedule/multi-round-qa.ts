@@ -116,6 +116,6 @@ export const multiRoundQaSchedule: SchedulePlugin<MultiRoundQaStage> = {
       const g = multiRoundQaTurns(s);
       return { next: (): IteratorResult<number> => { const r = g.next(); return r.done ? { done: true, value: undefined } : { done: false, value: r.value.offsetMs }; } };
     };
-    return openPlan({ stage: index, arrivals: lazyArrivals(() => countOf(iterate()), iterate), requestedRate: s.qps, durationMs: s.duration * 1000 });
+    return openPlan({ stage: index, arrivals: lazyArrivals({ rule: 'multi_round_qa', stage: { ...s } }, () => countOf(iterate()), iterate), requestedRate: s.qps, durationMs: s.duration * 1000 });
   },
 };

@@ -28,7 +28,7 @@ export function rescaledExponentialOffsets(n: number, spanMs: number, rng: Rng, 
  */
 export function rescaledExponentialArrivals(n: number, spanMs: number, rng: Rng): Arrivals {
   const base = rng.clone();
-  return lazyArrivals(n, () => {
+  return lazyArrivals({ rule: 'rescaled-exponential', n, spanMs, rng: base }, n, () => {
     const first = base.clone();
     let sum = 0;
     for (let i = 0; i < n; i++) sum += first.exponential(1);

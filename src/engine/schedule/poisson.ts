@@ -23,7 +23,7 @@ export const poissonSchedule: SchedulePlugin<RateStage> = {
     // bounded: the expected number of seconds is ~duration; cap generously (never reached in practice)
     const maxSeconds = Math.max(60, Math.ceil(s.duration * 100 + 1000));
     const base = rng.clone();
-    const arrivals = lazyArrivals(n, () => {
+    const arrivals = lazyArrivals({ rule: 'poisson', n, rate: s.rate, maxSeconds, rng: base }, n, () => {
       const r = base.clone();
       let filled = 0;
       let sec = 0;
