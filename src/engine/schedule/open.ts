@@ -30,8 +30,7 @@ export function rescaledExponentialArrivals(n: number, spanMs: number, rng: Rng)
   const base = rng.clone();
   return lazyArrivals({ rule: 'rescaled-exponential', n, spanMs, rng: base }, n, () => {
     const first = base.clone();
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += first.exponential(1);
+    const sum = first.sumExponentials(n);
     const k = spanMs / sum;
     const r = base.clone();
     let i = 0;
