@@ -143,6 +143,9 @@ function makeAccept(cfg: DatasetConfig, ctx: DataSourceContext) {
  * message (max_tokens from `default_max_tokens`). Requests cycle through the
  * accepted entries in file order (or shuffled once with `shuffle`).
  */
+/** Entries read and tokenized before the run starts (the rest: as they are needed). */
+export const DATASET_WARM_ENTRIES = 1024;
+
 export function datasetPlugin(kind: string, description: string): DataSourcePlugin<DatasetConfig> {
   return {
     kind,
@@ -213,8 +216,10 @@ export function datasetPlugin(kind: string, description: string): DataSourcePlug
           if (consider(text, reader.index - 1)) return true;
         }
       };
-      // tokenize the entries the run will need now, not on the event loop while sending
-      const want = Math.min(ctx.totalCount ?? 0, 100_000);
+      // tokenize the first entries now, not on the event loop while the first requests go out;
+      // the rest are read and tokenized as the dispatcher prefetches them (a bounded lookahead,
+      // so a plan of millions of requests starts at once)
+      const want = Math.min(ctx.totalCount ?? 0, DATASET_WARM_ENTRIES);
       while (!exhausted && accepted.length < want) pull();
       const noneError = () =>
         new LlmdbenchError('E_DATASET_EMPTY', `no usable entry in ${file}${bad ? ` (${bad} unparsable)` : ''}`, {
