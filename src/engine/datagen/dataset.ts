@@ -4,7 +4,7 @@ import { LlmdbenchError } from '../../util/errors.ts';
 import { Rng } from '../../util/rng.ts';
 import type { ChatMessage, RequestSpec } from '../types.ts';
 import { Checker, throwIfErrors } from './check.ts';
-import { specFor } from './common.ts';
+import { PlanningYield, specFor } from './common.ts';
 import { checkDistribution, type DistributionConfig } from './distribution.ts';
 import { JsonElementReader } from './json-stream.ts';
 import type { DataSourceContext, DataSourcePlugin, KeyPath, RequestSource } from './types.ts';
@@ -183,9 +183,11 @@ export function datasetPlugin(kind: string, description: string): DataSourcePlug
       // are shuffled with the seed, and entries are then read and tokenized lazily in that order
       let order: { start: number; end: number; index: number }[] | undefined;
       let cursor = 0;
+      const step = new PlanningYield(ctx.signal, `reading ${file}`);
       if (cfg.shuffle) {
         order = [];
         for (;;) {
+          await step.tick();
           let more: boolean;
           try {
             more = reader.skip();
@@ -220,7 +222,10 @@ export function datasetPlugin(kind: string, description: string): DataSourcePlug
       // the rest are read and tokenized as the dispatcher prefetches them (a bounded lookahead,
       // so a plan of millions of requests starts at once)
       const want = Math.min(ctx.totalCount ?? 0, DATASET_WARM_ENTRIES);
-      while (!exhausted && accepted.length < want) pull();
+      while (!exhausted && accepted.length < want) {
+        await step.tick();
+        pull();
+      }
       const noneError = () =>
         new LlmdbenchError('E_DATASET_EMPTY', `no usable entry in ${file}${bad ? ` (${bad} unparsable)` : ''}`, {
           kind: 'usage',
