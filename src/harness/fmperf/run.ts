@@ -42,7 +42,7 @@ export async function prepareFmperf(ctx: HarnessRunContext): Promise<HarnessLoad
   const model = c.model ?? (await discoverModel(ctx.endpointUrl, ctx.model, log));
   const tokenizer = await openModelTokenizer(model, ctx);
   const api = c.useChat ? 'chat' : 'completion';
-  const dctx: DataSourceContext = { tokenizer, seed: 0, api, stream: true, log };
+  const dctx: DataSourceContext = { tokenizer, seed: 0, api, stream: true, log, signal: ctx.signal };
   const runs = c.scenarios.map((s) => scenarioRun(c, s));
   let sharegpt: { source: RequestSource; count: number } | undefined;
   if (c.scenarios.includes('sharegpt')) {

@@ -67,8 +67,8 @@ export async function prepareVllmBench(ctx: HarnessRunContext): Promise<HarnessL
   const tokenizerId = a.tokenizer ?? model;
   const tokenizer = await openModelTokenizer(tokenizerId, ctx);
   // The warm-up is a separate `vllm bench serve` in llm-d (its own seed); ours is seed + 1.
-  const warm: RequestSource = await openVllmData(mapped, a, { tokenizer, seed: a.seed + 1, log, count: WARMUP_PROMPTS });
-  const main: RequestSource = await openVllmData(mapped, a, { tokenizer, seed: a.seed, log, count: a.num_prompts });
+  const warm: RequestSource = await openVllmData(mapped, a, { tokenizer, seed: a.seed + 1, log, count: WARMUP_PROMPTS, signal: ctx.signal });
+  const main: RequestSource = await openVllmData(mapped, a, { tokenizer, seed: a.seed, log, count: a.num_prompts, signal: ctx.signal });
   const warmPlan = planTraffic(a, WARMUP_PROMPTS, a.seed + 1);
   const mainPlan = withPlan(planTraffic(a, a.num_prompts, a.seed), { stage: MAIN_STAGE });
   const cap = maxInFlight(a);
