@@ -183,6 +183,13 @@ export function loadgenHealth(
     else if (judged) starved = true;
     reasons.push(`GC pause ${gc.maxMs.toFixed(1)} ms > ${t.gcMaxMs} ms${gcIsOurs ? '' : ' (wall time, inflated by waiting for a CPU)'}`);
   }
+  // Event-loop stalls judged once for their thread (engine/loadgen/gc-ledger.ts): one of our own
+  // work over the GC threshold is evidence our client was busy, one spent waiting for a CPU that
+  // the machine starved it; every load sharing the thread reads the same judgement.
+  const stallOwnMs = Math.max(0, ...health.threads.map((x) => x.stalls?.ownMaxMs ?? 0));
+  const stallStarvedMs = Math.max(0, ...health.threads.map((x) => x.stalls?.starvedMaxMs ?? 0));
+  if (stallOwnMs > t.gcMaxMs) busy = true;
+  if (stallStarvedMs > t.gcMaxMs) starved = true;
   if (heavyWait) reasons.push(`a client thread waited for a CPU ${(waitFraction! * 100).toFixed(0)}% of the run (other processes or a CPU limit)`);
   let cause: BottleneckCause = 'none';
   if (reasons.length > 0) cause = busy && starved ? 'client+machine' : busy ? 'client' : capped ? 'in-flight-cap' : starved ? 'machine' : 'unknown';

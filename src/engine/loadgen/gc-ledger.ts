@@ -15,6 +15,8 @@ import { threadSchedStat } from './sched-stat.ts';
 /** A pause is "waiting for a CPU" when the thread waited more than this share of the time it had work around it. */
 export const STARVED_SHARE = 0.25;
 const SAMPLE_MS = 100;
+/** The sampler firing this much late is an event-loop stall (judged like a pause). */
+export const STALL_MS = 50;
 /** Pauses kept while any load runs on the thread (a run of hours has some thousands). */
 const MAX_PAUSES = 1_000_000;
 
@@ -40,12 +42,17 @@ class GcLedger {
   private timer: NodeJS.Timeout | undefined;
   private samples: Sample[] = [];
   pauses: JudgedPause[] = [];
+  /** Event-loop stalls (the 100 ms sampler late by more than STALL_MS), judged the same way over the stall itself. */
+  stalls: JudgedPause[] = [];
+  private lastTickMs = 0;
 
   attach(): void {
     if (this.refs++ > 0) return;
     this.pauses = [];
+    this.stalls = [];
     this.samples = [];
     this.sample();
+    this.lastTickMs = 0;
     this.timer = setInterval(() => this.sample(), SAMPLE_MS);
     this.timer.unref();
     this.obs = new PerformanceObserver((list) => {
@@ -63,9 +70,20 @@ class GcLedger {
   }
 
   private sample(): void {
+    const now = performance.now();
+    const late = this.lastTickMs > 0 ? now - this.lastTickMs - SAMPLE_MS : 0;
+    this.lastTickMs = now;
     const s = threadSchedStat();
+    if (late > STALL_MS && this.stalls.length < MAX_PAUSES) {
+      // the stall is the time since the previous sample: did the thread run or wait for a CPU then?
+      const prev = this.samples[this.samples.length - 1];
+      const dw = s && prev ? s.waitMs - prev.waitMs : 0;
+      const dr = s && prev ? s.runMs - prev.runMs : 0;
+      const waitShare = dw + dr > 0 ? dw / (dw + dr) : 0;
+      this.stalls.push({ atMs: now - late, ms: late, starved: waitShare > STARVED_SHARE, ...(s && prev ? { waitShare } : {}) });
+    }
     if (!s) return;
-    this.samples.push({ tMs: performance.now(), ...s });
+    this.samples.push({ tMs: now, ...s });
     if (this.samples.length > 64) this.samples.splice(0, this.samples.length - 32);
   }
 

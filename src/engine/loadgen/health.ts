@@ -20,6 +20,11 @@ export interface ThreadHealth {
    * thread (src/engine/loadgen/gc-ledger.ts), so every load sharing the thread agrees.
    */
   gc: { count: number; totalMs: number; maxMs: number; p99Ms: number; ownMaxMs?: number; starvedMaxMs?: number };
+  /**
+   * Event-loop stalls over 50 ms (the thread's shared sampler fired that late), each judged once
+   * for the thread like a GC pause: our own work, or mostly waiting for a CPU.
+   */
+  stalls?: { count: number; ownMaxMs: number; starvedMaxMs: number };
   /** Requests this thread had in flight at once, at most. */
   maxInFlight: number;
   /** Time this thread was runnable but had no CPU (Linux), ms. */
@@ -59,6 +64,8 @@ export class ThreadMonitor {
     const g = mine.map((p) => p.ms).sort((a, b) => a - b);
     const own = mine.filter((p) => !p.starved).reduce((m, p) => Math.max(m, p.ms), 0);
     const starved = mine.filter((p) => p.starved).reduce((m, p) => Math.max(m, p.ms), 0);
+    const stalls = gcLedger.stalls.filter((p) => p.atMs >= this.startPerfMs && p.atMs <= this.endPerfMs!);
+    const maxOf = (xs: typeof stalls): number => xs.reduce((m, p) => Math.max(m, p.ms), 0);
     const n = this.hist.count;
     const w = threadSchedStat();
     const s0 = this.startSched;
@@ -78,6 +85,7 @@ export class ThreadMonitor {
         ownMaxMs: own,
         starvedMaxMs: starved,
       },
+      stalls: { count: stalls.length, ownMaxMs: maxOf(stalls.filter((p) => !p.starved)), starvedMaxMs: maxOf(stalls.filter((p) => p.starved)) },
       maxInFlight,
     };
   }

@@ -48,3 +48,21 @@ for (const pauseStarved of [true, false]) {
     }
   });
 }
+
+test('-j 2 in one process: an event-loop stall judged once (our own work) makes both loads blame the client, whatever their windows', () => {
+  const withStall = (h: LoadHealth, own: boolean): LoadHealth => ({
+    ...h,
+    threads: [{ ...h.threads[0]!, gc: { count: 0, totalMs: 0, maxMs: 0, p99Ms: 0, ownMaxMs: 0, starvedMaxMs: 0 }, eventLoopDelayMs: { mean: 2, p50: 0, p99: 30, max: 150 }, stalls: { count: 1, ownMaxMs: own ? 150 : 0, starvedMaxMs: own ? 0 : 150 } }],
+  });
+  for (const own of [true, false]) {
+    const a = loadgenHealth(recs, [stage], withStall(view(false, 200, 300), own));
+    const b = loadgenHealth(recs, [stage], withStall(view(false, 400, 20), own));
+    if (own) {
+      assert.ok(a.cause === 'client' || a.cause === 'client+machine', a.verdict);
+      assert.ok(b.cause === 'client' || b.cause === 'client+machine', b.verdict);
+    } else {
+      assert.equal(a.cause, 'machine', a.verdict);
+      assert.equal(b.cause, 'machine', b.verdict);
+    }
+  }
+});
