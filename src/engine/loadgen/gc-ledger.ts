@@ -8,6 +8,8 @@
  * records every pause with the thread's run-queue wait share around it (Linux schedstat:
  * sampled every 100 ms, and read again when the pause is reported), judged against
  * STARVED_SHARE once; every ThreadMonitor of the thread reads the same judged pauses.
+ * Event-loop stalls are kept the same way: the sampler firing more than STALL_MS late is a stall,
+ * judged by the wait share over the stall itself.
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { threadSchedStat } from './sched-stat.ts';
