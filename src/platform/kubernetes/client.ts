@@ -200,7 +200,7 @@ export function connect(kc: k8s.KubeConfig): Cluster {
 
     async logs(namespace, pod, opts = {}) {
       return call('get', 'Pod', namespace, () =>
-        core.readNamespacedPodLog({ name: pod, namespace, ...(opts.container ? { container: opts.container } : {}), ...(opts.tailLines ? { tailLines: opts.tailLines } : {}) }),
+        core.readNamespacedPodLog({ name: pod, namespace, ...(opts.container ? { container: opts.container } : {}), ...(opts.tailLines ? { tailLines: opts.tailLines } : {}), ...(opts.limitBytes ? { limitBytes: opts.limitBytes } : {}) }),
       ).catch((e: unknown) => {
         if (e instanceof KubeApiError && e.status === 403) throw new KubeApiError(403, e.reason, 'get', 'pods/log', namespace, '');
         throw e;

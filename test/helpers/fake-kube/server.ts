@@ -252,7 +252,10 @@ export class FakeKube {
       const tail = Number(u.searchParams.get('tailLines') ?? 0);
       res.writeHead(200, { 'content-type': 'text/plain' });
       const lines = text.split('\n').filter(Boolean);
-      return void res.end(tail > 0 && lines.length ? `${lines.slice(-tail).join('\n')}\n` : text);
+      const out = Buffer.from(tail > 0 && lines.length ? `${lines.slice(-tail).join('\n')}\n` : text);
+      // limitBytes: the first N bytes, as the API server (after tailLines).
+      const limit = Number(u.searchParams.get('limitBytes') ?? 0);
+      return void res.end(limit > 0 ? out.subarray(0, limit) : out);
     }
     if (method === 'POST') {
       const obj: KubeObject = { ...body!, apiVersion: spec.apiVersion, kind: spec.kind };
