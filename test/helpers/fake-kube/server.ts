@@ -118,9 +118,13 @@ export class FakeKube {
     return n;
   }
 
-  /** Refuse a verb on a resource (e.g. `create`, `pods`) with 403 as RBAC would. */
-  forbid(verb: string, resource: string): void {
-    this.forbidden.add(`${verb} ${resource}`);
+  /** Refuse a verb on a resource (e.g. `create`, `pods`) with 403 as RBAC would; in one namespace only when given. */
+  forbid(verb: string, resource: string, namespace?: string): void {
+    this.forbidden.add(`${verb} ${resource}${namespace ? ` ${namespace}` : ''}`);
+  }
+
+  unforbid(verb: string, resource: string, namespace?: string): void {
+    this.forbidden.delete(`${verb} ${resource}${namespace ? ` ${namespace}` : ''}`);
   }
 
   all(kind: string, ns?: string): KubeObject[] {
@@ -241,7 +245,7 @@ export class FakeKube {
     const verb = method === 'POST' ? 'create' : method === 'DELETE' ? 'delete' : u.searchParams.get('watch') === 'true' ? 'watch' : name ? 'get' : 'list';
     const sub = m?.[4] ? `${resource}/log` : resource;
     this.requests[this.requests.length - 1]!.rbac = `${verb} ${sub}`;
-    if (this.forbidden.has(`${verb} ${sub}`)) {
+    if (this.forbidden.has(`${verb} ${sub}`) || this.forbidden.has(`${verb} ${sub} ${ns}`)) {
       return this.status(res, 403, 'Forbidden', `${sub} is forbidden: User "system:serviceaccount:ns1:bench" cannot ${verb} resource "${sub}" in API group "" in the namespace "${ns}"`, { kind: sub });
     }
     if (spec.namespaced && ns && !this.objects.has(`namespaces//${ns}`)) return this.status(res, 404, 'NotFound', `namespaces "${ns}" not found`);
