@@ -122,3 +122,25 @@ test('--resume after a partial -j 3 run: only the incomplete pod is launched; co
   assert.equal(readFileSync(join(pvc(), 'attempts', dirs[2]!, 'attempt-1', 'who.txt'), 'utf8'), 'first run, pod 3\n');
   assert.equal(kube.all('Pod', 'ns1').length, 0, 'nothing left running');
 });
+
+test('--retries 2 with a pod that always fails: three attempts, the last at the upstream name, two kept aside, exit 1; -s 0 is never retried', async () => {
+  kube.kubelet.script(/launcher/, { kind: 'complete', exitCode: 1, runMs: 20, files: { 'who.txt': 'a failing attempt\n', 'run_metadata.yaml': 'harness_rc: 1\n' } });
+  const wd = workdir();
+  const from = kube.requests.length;
+  const r = await startCli(['run', '-p', 'ns1', '--endpoint', sim.url, '--retries', '2', '--workdir', wd], { env: env('1711800003'), timeoutMs: 120_000 }).done;
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(launchersCreated(from).length, 3);
+  const [name] = readdirSync(join(wd, 'results'));
+  assert.deepEqual(readdirSync(join(wd, 'attempts', name!)).sort(), ['attempt-1', 'attempt-2']);
+  assert.deepEqual(readdirSync(join(pvc(), 'attempts', name!)).sort(), ['attempt-1', 'attempt-2']);
+  assert.ok(existsSync(join(wd, 'results', name!, 'who.txt')), 'the last attempt is at the upstream name');
+  assert.equal(kube.all('Pod', 'ns1').length, 0);
+  // -s 0: launched and left running; nothing is waited for, so nothing is retried
+  kube.kubelet.reset();
+  kube.kubelet.script(/launcher/, { kind: 'run' });
+  const from0 = kube.requests.length;
+  const r0 = await startCli(['run', '-p', 'ns1', '--endpoint', sim.url, '--retries', '2', '-s', '0', '--workdir', workdir()], { env: env('1711800004'), timeoutMs: 120_000 }).done;
+  assert.equal(r0.code, 0, r0.stderr);
+  assert.equal(launchersCreated(from0).length, 1);
+  for (const p of kube.all('Pod', 'ns1')) await fetch(`${kube.url}/api/v1/namespaces/ns1/pods/${p.metadata!.name}`, { method: 'DELETE' });
+});
