@@ -14,7 +14,8 @@ import { after, before, beforeEach, test } from 'node:test';
 import { startEmbeddedSimulator, type EmbeddedSim } from '../../../../src/sim/embedded.ts';
 import { createLogger } from '../../../../src/util/logger.ts';
 import { startFakeKube, type FakeKube } from '../../../helpers/fake-kube/server.ts';
-import { cleanEnv, startCli } from '../../run/helpers.ts';
+import { parseAllDocuments } from 'yaml';
+import { cleanEnv, repoRoot, startCli } from '../../run/helpers.ts';
 import { inPodProcess } from './pod-process.ts';
 
 const MODEL = 'meta-llama/Llama-3.2-1B-Instruct';
@@ -83,6 +84,11 @@ test('--retries 1: the pod that failed is recreated with the same name; attempt 
   assert.equal(summary.attempt?.number, 2);
   assert.deepEqual(summary.attempt?.failed_attempts, [join(wd, 'attempts', name!, 'attempt-1')]);
   assert.equal(kube.all('Pod', 'ns1').length, 0, 'nothing left running');
+  // retrying needs nothing beyond deploy/kubernetes/rbac.yaml's runner Role
+  const role = parseAllDocuments(readFileSync(join(repoRoot, 'deploy', 'kubernetes', 'rbac.yaml'), 'utf8'))[0]!.toJS() as { rules: Array<{ resources: string[]; verbs: string[] }> };
+  const granted = new Set(role.rules.flatMap((x) => x.resources.flatMap((res) => x.verbs.map((v) => `${v} ${res}`))));
+  const used = new Set(kube.requests.slice(from).map((q) => q.rbac).filter((x): x is string => x !== undefined && x !== 'get namespaces'));
+  assert.deepEqual([...used].filter((u) => !granted.has(u)), [], [...used].join(', '));
 });
 
 const ok = (extra: Record<string, string> = {}) => ({

@@ -11,10 +11,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { startEmbeddedSimulator, type EmbeddedSim } from '../../../../src/sim/embedded.ts';
 import { createLogger } from '../../../../src/util/logger.ts';
 import { startFakeKube, type FakeKube } from '../../../helpers/fake-kube/server.ts';
+import { repoRoot } from '../../run/helpers.ts';
 import { runOnFake } from './helpers.ts';
 import { inPodProcess } from './pod-process.ts';
 
@@ -118,10 +119,17 @@ test('-f: serving pods scraped from the launcher pod, copied back, analysed into
     assert.doesNotMatch(text, /hf_abcdefgh|sk-secretsecret123|hf_configured/, f);
   }
   assert.match(serving, /token=\*\*\* should not leak/);
-  // least privilege: in the stack namespace only list pods/services and get pods/log; never a proxy
-  const stackRbac = new Set(kube.requests.slice(first).filter((q) => q.path.includes('/namespaces/stack/')).map((q) => q.rbac));
+  // least privilege: in the stack namespace only list pods/services and get pods/log; never a proxy;
+  // every call granted by deploy/kubernetes/rbac.yaml (the runner Role in ns1, the stack-reader Role in the stack namespace)
+  const made = kube.requests.slice(first);
+  const stackRbac = new Set(made.filter((q) => q.path.includes('/namespaces/stack/')).map((q) => q.rbac));
   assert.deepEqual([...stackRbac].sort(), ['get pods/log', 'list pods', 'list services']);
   assert.ok(!kube.requests.some((q) => q.path.includes('/proxy')));
+  const roles = parseAllDocuments(readFileSync(join(repoRoot, 'deploy', 'kubernetes', 'rbac.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string }; rules?: Array<{ resources: string[]; verbs: string[] }> });
+  const granted = (name: string) => new Set(roles.find((x) => x.kind === 'Role' && x.metadata.name === name)!.rules!.flatMap((x) => x.resources.flatMap((res) => x.verbs.map((v) => `${v} ${res}`))));
+  const notGranted = (ns: string, role: string) => [...new Set(made.filter((q) => q.path.includes(`/namespaces/${ns}/`) && q.rbac !== undefined).map((q) => q.rbac!))].filter((x) => !granted(role).has(x));
+  assert.deepEqual(notGranted('stack', 'llmdbench-stack-reader'), []);
+  assert.deepEqual(notGranted('ns1', 'llmdbench-runner'), []);
   // the launcher pod was deleted after its log was read
   assert.equal(kube.all('Pod', 'ns1').filter((p) => p.metadata?.labels?.function === 'load_generator').length, 0);
 });
