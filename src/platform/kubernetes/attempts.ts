@@ -111,7 +111,7 @@ export async function runUnitAttempts(ctx: UnitContext, unit: RunUnit, policy: A
   }
   for (let attempt = 1; todo.length > 0; attempt++) {
     const attempts = new Map(todo.map((i) => [i, { number: attempt, failedAttempts: [...failed.get(i)!] }]));
-    const outs = await runUnit(ctx, unit, { indices: todo, attempts });
+    const outs = await runUnit(ctx, unit, { indices: todo, attempts, attemptsAllowed: policy.retries + 1 });
     const next: number[] = [];
     for (const o of outs) {
       const i = unit.resultsDirs.indexOf(o.resultsDir);

@@ -137,8 +137,12 @@ export async function runInPod(o: InPodOptions): Promise<number> {
   const url = need(c, 'LLMDBENCH_HARNESS_STACK_ENDPOINT_URL');
   const tries = Number(c.get('LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES') ?? 3);
   const sleepS = Number(c.get('LLMDBENCH_RUN_EXPERIMENT_RETRY_SLEEP_S') ?? 30);
+  // --retries on the user's side: which attempt this pod is (run_metadata.yaml and the marker say it).
+  const attempt = Number(c.get('LLMDBENCH_RUN_EXPERIMENT_ATTEMPT'));
+  const allowed = Number(c.get('LLMDBENCH_RUN_EXPERIMENT_ATTEMPTS_ALLOWED'));
+  const info = Number.isInteger(attempt) && attempt >= 1 && Number.isInteger(allowed) && allowed >= attempt ? { attempt, of: allowed, failedAttempts: [] } : undefined;
   for (let i = 1; ; i++) {
-    const out = await runUnit(unit, 0, url, opts);
+    const out = await runUnit(unit, 0, url, opts, info);
     // The analyzer failed when there were records to summarise and no summary (a harness that sends no load, nop, has none).
     const analysisFailed = !out.summary && existsSync(recordsPath(out.resultsDir));
     if (out.complete || o.signal.aborted || i >= tries) return (out.rc === 0 ? 0 : 1) + (analysisFailed ? 1 : 0);

@@ -44,6 +44,15 @@ export interface UnitSelection {
   indices?: readonly number[];
   /** Per index: the attempt number and the folders earlier attempts were moved to. */
   attempts?: ReadonlyMap<number, { number: number; failedAttempts: string[] }>;
+  /** 1 + --retries: with the attempt number, told to the pod (its run_metadata.yaml and marker name them). */
+  attemptsAllowed?: number;
+}
+
+/** The pod's attempt variables (one number per call: a retry round reruns its pods together). */
+function attemptEnv(sel: UnitSelection): Record<string, string> {
+  const first = sel.attempts?.values().next().value;
+  if (!first || !sel.attemptsAllowed) return {};
+  return { LLMDBENCH_RUN_EXPERIMENT_ATTEMPT: String(first.number), LLMDBENCH_RUN_EXPERIMENT_ATTEMPTS_ALLOWED: String(sel.attemptsAllowed) };
 }
 
 /** Delete (if there) and create, retrying while a deleted namesake is still terminating. */
@@ -109,7 +118,7 @@ export async function runUnit(ctx: UnitContext, unit: RunUnit, sel: UnitSelectio
   const barrier = n > 1 ? `${s.resultsPrefix}/.llmdbench-start-${unit.experimentId}-${unit.stackName}` : undefined;
   const monitoring = s.debug ? undefined : await startUnitMonitoring(ctx.cluster, s, unit, ctx.endpointUrl, ctx.endpointSource, ctx.log);
   const allPods = Array.from({ length: n }, (_, i) =>
-    launcherPod({ settings: s, unit, index: i + 1, of: n, endpointUrl: ctx.endpointUrl, harnesses: ctx.harnesses, ...(barrier ? { startBarrier: barrier } : {}), ...(monitoring ? { extraEnv: monitoring.env } : {}) }),
+    launcherPod({ settings: s, unit, index: i + 1, of: n, endpointUrl: ctx.endpointUrl, harnesses: ctx.harnesses, ...(barrier ? { startBarrier: barrier } : {}), extraEnv: { ...monitoring?.env, ...attemptEnv(sel) } }),
   );
   // Names by result index; only the selected pods are created (a retry reruns the failed ones).
   const allNames = allPods.map((p) => p.metadata!.name!);

@@ -70,12 +70,19 @@ test('--retries 1: the pod that failed is recreated with the same name; attempt 
   const r = await startCli(['run', '-p', 'ns1', '--endpoint', sim.url, '--retries', '1', '--workdir', wd, '-o', 'duration=2,rate=5'], { env: env('1711800001'), timeoutMs: 240_000 }).done;
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(launchersCreated(from), ['llmdbench-inference-perf-launcher-1-of-1', 'llmdbench-inference-perf-launcher-1-of-1']);
+  // each pod is told which attempt it is
+  const attemptEnv = kube.requests
+    .slice(from)
+    .filter((q) => q.method === 'POST' && q.body?.metadata?.labels?.function === 'load_generator')
+    .map((q) => Object.fromEntries((q.body!.spec as { containers: Array<{ env: Array<{ name: string; value?: string }> }> }).containers[0]!.env.filter((e) => /_ATTEMPT/.test(e.name)).map((e) => [e.name, e.value])));
+  assert.deepEqual(attemptEnv, [1, 2].map((k) => ({ LLMDBENCH_RUN_EXPERIMENT_ATTEMPT: String(k), LLMDBENCH_RUN_EXPERIMENT_ATTEMPTS_ALLOWED: '2' })));
   const [name] = readdirSync(join(wd, 'results'));
   assert.match(r.stderr, new RegExp(`${name}: attempt 1 of 2 failed: pod llmdbench-inference-perf-launcher-1-of-1 failed \\(Error, exit code 1\\); retrying; kept in .*attempts/${name}/attempt-1 and /requests/attempts/${name}/attempt-1 on PVC workload-pvc`));
   // attempt 2 is at the upstream name, complete; attempt 1 aside, whole, locally and on the PVC
   const res = join(wd, 'results', name!);
   assert.ok(!existsSync(join(res, 'partial.txt')), 'attempt 1 does not leak into attempt 2');
-  assert.equal(JSON.parse(readFileSync(join(res, 'llmdbench_complete.json'), 'utf8')).ok, true);
+  assert.deepEqual(JSON.parse(readFileSync(join(res, 'llmdbench_complete.json'), 'utf8')), { complete: true, ok: true, attempt: 2, finished: JSON.parse(readFileSync(join(res, 'llmdbench_complete.json'), 'utf8')).finished });
+  assert.match(readFileSync(join(res, 'run_metadata.yaml'), 'utf8'), /^attempt: 2\nattempts_allowed: 2\n/m);
   assert.equal(readFileSync(join(wd, 'attempts', name!, 'attempt-1', 'results', 'partial.txt'), 'utf8'), 'attempt 1 was here\n');
   assert.equal(readFileSync(join(pvc(), 'attempts', name!, 'attempt-1', 'partial.txt'), 'utf8'), 'attempt 1 was here\n');
   assert.ok(!existsSync(join(pvc(), name!, 'partial.txt')));
