@@ -5,8 +5,8 @@
  * PVC (`<prefix>/attempts/<name>/attempt-k`) and locally (`<workdir>/attempts/<name>/attempt-k`,
  * the same k), so no two attempts share a folder and nothing is deleted — then the pod deleted
  * and recreated with the same name (only the failed ones: the others keep their results).
- * `--resume` keeps result directories complete locally or on the PVC (those are copied back,
- * not rerun) and reruns the others after moving what they hold aside. Pods that cannot start
+ * `--resume` keeps result directories complete on the PVC (copied back — only what is missing —
+ * and verified, not rerun) or locally, and reruns the others after moving what they hold aside. Pods that cannot start
  * (image, scheduling) are not retried: that is configuration, not chance.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -92,16 +92,18 @@ export async function runUnitAttempts(ctx: UnitContext, unit: RunUnit, policy: A
     for (const i of all) {
       const name = basename(unit.resultsDirs[i]!);
       const local = readCompletion(unit.resultsDirs[i]!);
+      // The PVC is the source of truth while it holds the directory: a copy cut after the marker
+      // arrived is completed (only missing files are fetched) and verified.
+      const remote = await remoteCompletion(ctx, podResultsDir(s, unit, i + 1));
+      if (remote?.ok) {
+        ctx.log.info(local?.ok ? `${name}: complete from an earlier run (${COMPLETE_MARKER}), not rerun; its copy is checked against PVC ${s.pvcName}` : `${name}: complete on PVC ${s.pvcName} from an earlier run, copied back, not rerun`);
+        onPvc.push(i);
+        continue;
+      }
       if (local?.ok) {
         ctx.log.info(`${name}: complete from an earlier run (${COMPLETE_MARKER}), not rerun`);
         const summary = storedSummary(unit.analysisDirs[i]!);
         done.set(i, { unit, resultsDir: unit.resultsDirs[i]!, analysisDir: unit.analysisDirs[i]!, complete: true, rc: 0, resumed: true, ...(summary ? { summary } : {}) });
-        continue;
-      }
-      const remote = await remoteCompletion(ctx, podResultsDir(s, unit, i + 1));
-      if (remote?.ok) {
-        ctx.log.info(`${name}: complete on PVC ${s.pvcName} from an earlier run, copied back, not rerun`);
-        onPvc.push(i);
         continue;
       }
       await setAside(i, `${local || remote ? 'failed' : 'unfinished'} in an earlier run, running it again`);

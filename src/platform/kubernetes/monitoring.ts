@@ -62,7 +62,12 @@ export async function startUnitMonitoring(cluster: Cluster, s: KubeSettings, uni
       } catch {
         /* keep the pods found at the start */
       }
-      await captureStackLogs({ cluster, config: unit.config, stackNamespace: s.stackNamespace, harnessNamespace: s.namespace, serving, launchers, resultsDirs, log });
+      try {
+        await captureStackLogs({ cluster, config: unit.config, stackNamespace: s.stackNamespace, harnessNamespace: s.namespace, serving, launchers, resultsDirs, log });
+      } catch (e) {
+        // Monitoring never fails a unit whose load ran.
+        log.warn(`-f: logs not captured: ${(e as Error).message}`);
+      }
     },
   };
 }

@@ -3,8 +3,8 @@
  * a launcher pod that fails once is deleted and recreated with the same name, its partial
  * results moved aside on the PVC and locally (attempt-1), the second attempt (our in-pod
  * command, run for real against the simulator) counts, exit 0; `--resume` after a partial
- * `-j 3` run launches only the pod whose results are incomplete, copies back the one complete
- * on the PVC only, keeps the one complete locally, and moves the failed attempt aside.
+ * `-j 3` run launches only the pod whose results are incomplete, copies back the ones complete
+ * on the PVC (completing a cut copy), and moves the failed attempt aside.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -104,18 +104,23 @@ const ok = (extra: Record<string, string> = {}) => ({
   files: { 'stdout.log': 'ran\n', 'run_metadata.yaml': 'harness_rc: 0\n', 'llmdbench_complete.json': '{"complete":true,"ok":true,"attempt":1,"finished":"2026-12-02T08:00:00.000Z"}\n', ...extra },
 });
 
-test('--resume after a partial -j 3 run: only the incomplete pod is launched; complete results kept (locally) or copied back (PVC); the failed attempt moved aside', async () => {
-  kube.kubelet.script(/launcher-1-of-3/, ok({ 'who.txt': 'first run, pod 1\n' }));
-  kube.kubelet.script(/launcher-2-of-3/, ok({ 'who.txt': 'first run, pod 2\n' }));
-  kube.kubelet.script(/launcher-3-of-3/, { kind: 'complete', exitCode: 1, runMs: 20, files: { 'who.txt': 'first run, pod 3\n', 'run_metadata.yaml': 'harness_rc: 1\n' } });
+test('--resume after a partial -j 4 run: only the incomplete pod is launched; complete results copied back from the PVC (a cut copy completed), or kept when the PVC no longer has them; the failed attempt moved aside', async () => {
+  kube.kubelet.script(/launcher-1-of-4/, ok({ 'who.txt': 'first run, pod 1\n' }));
+  kube.kubelet.script(/launcher-2-of-4/, ok({ 'who.txt': 'first run, pod 2\n' }));
+  kube.kubelet.script(/launcher-4-of-4/, ok({ 'who.txt': 'first run, pod 4\n' }));
+  kube.kubelet.script(/launcher-3-of-4/, { kind: 'complete', exitCode: 1, runMs: 20, files: { 'who.txt': 'first run, pod 3\n', 'run_metadata.yaml': 'harness_rc: 1\n' } });
   const wd = workdir();
-  const first = await startCli(['run', '-p', 'ns1', '-j', '3', '--endpoint', sim.url, '--workdir', wd], { env: env('1711800002'), timeoutMs: 120_000 }).done;
+  const first = await startCli(['run', '-p', 'ns1', '-j', '4', '--endpoint', sim.url, '--workdir', wd], { env: env('1711800002'), timeoutMs: 120_000 }).done;
   assert.equal(first.code, 1, first.stderr);
   const dirs = readdirSync(join(wd, 'results')).sort();
-  assert.equal(dirs.length, 3);
+  assert.equal(dirs.length, 4);
   // pod 2's copy never made it home (as if the run was cut before its copy-back)
   rmSync(join(wd, 'results', dirs[1]!), { recursive: true });
   rmSync(join(wd, 'analysis', dirs[1]!), { recursive: true });
+  // pod 1's copy was cut after its marker arrived: a file is missing locally
+  rmSync(join(wd, 'results', dirs[0]!, 'who.txt'));
+  // pod 4's directory is gone from the PVC (cleaned up): its local copy is what there is
+  rmSync(join(pvc(), dirs[3]!), { recursive: true });
 
   kube.kubelet.reset();
   kube.kubelet.script(/model-check/, { kind: 'complete', log: `{"data":[{"id":"${MODEL}"}]}\n` });
@@ -123,14 +128,16 @@ test('--resume after a partial -j 3 run: only the incomplete pod is launched; co
   const from = kube.requests.length;
   const r = await startCli(['run', '--resume', wd], { env: env('1711800002'), timeoutMs: 120_000 }).done;
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(launchersCreated(from), ['llmdbench-inference-perf-launcher-3-of-3']);
-  assert.match(r.stderr, new RegExp(`${dirs[0]}: complete from an earlier run \\(llmdbench_complete\\.json\\), not rerun`));
+  assert.deepEqual(launchersCreated(from), ['llmdbench-inference-perf-launcher-3-of-4']);
+  assert.match(r.stderr, new RegExp(`${dirs[0]}: complete from an earlier run \\(llmdbench_complete\\.json\\), not rerun; its copy is checked against PVC workload-pvc`));
   assert.match(r.stderr, new RegExp(`${dirs[1]}: complete on PVC workload-pvc from an earlier run, copied back, not rerun`));
+  assert.match(r.stderr, new RegExp(`${dirs[3]}: complete from an earlier run \\(llmdbench_complete\\.json\\), not rerun\n`));
   assert.match(r.stderr, new RegExp(`${dirs[2]}: unfinished in an earlier run, running it again; kept in .*attempts/${dirs[2]}/attempt-1`));
   const who = (d: string) => readFileSync(join(wd, 'results', d, 'who.txt'), 'utf8');
   assert.equal(who(dirs[0]!), 'first run, pod 1\n');
   assert.equal(who(dirs[1]!), 'first run, pod 2\n');
   assert.equal(who(dirs[2]!), 'resumed run\n');
+  assert.equal(who(dirs[3]!), 'first run, pod 4\n');
   assert.equal(readFileSync(join(wd, 'attempts', dirs[2]!, 'attempt-1', 'results', 'who.txt'), 'utf8'), 'first run, pod 3\n');
   assert.equal(readFileSync(join(pvc(), 'attempts', dirs[2]!, 'attempt-1', 'who.txt'), 'utf8'), 'first run, pod 3\n');
   assert.equal(kube.all('Pod', 'ns1').length, 0, 'nothing left running');
