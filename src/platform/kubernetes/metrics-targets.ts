@@ -12,7 +12,7 @@ import type { ServingPod } from './serving-pods.ts';
 
 export const METRICS_TARGETS_VAR = 'LLMDBENCH_RUN_EXPERIMENT_METRICS_TARGETS';
 
-/** The variables the launcher pod gets under -f (the catalog's VLLM_* names are not in the pod's regex). */
+/** The variables the launcher pod gets under -f (set whatever the method's variable list passes: a name-matched method's list has no VLLM_COMMON_*). */
 export function monitoringEnv(pods: readonly ServingPod[], path: string, intervalS: string): Record<string, string> {
   const p = path.startsWith('/') ? path : `/${path}`;
   const targets = pods.map((x) => `${x.name}=http://${x.ip.includes(':') ? `[${x.ip}]` : x.ip}:${x.metricsPort}${p}`).join(',');

@@ -72,7 +72,7 @@ test('-f: serving pods scraped from the launcher pod, copied back, analysed into
   assert.equal(r.error, undefined, `${r.error?.stack}\n${r.lines.join('\n')}`);
   const log = r.lines.join('\n');
   assert.match(log, /-f: scraping vllm-sim-decode-0 \(127\.0\.0\.1:\d+\), vllm-sim-decode-1 \(127\.0\.0\.1:\d+\) every 1 s from the launcher pod \(found by Service\/vllm-sim selector app=vllm-sim\)/);
-  // the pod spec: the targets by env, the scrape switched on (the pod's regex would not pass VLLM_* names)
+  // the pod spec: the targets by env, the scrape switched on whatever the method's variable list passes
   const podBody = kube.requests.find((q) => q.method === 'POST' && q.body?.metadata?.name === 'llmdbench-inference-perf-launcher-1-of-1')!.body!;
   const env = new Map((podBody.spec as { containers: Array<{ env: Array<{ name: string; value?: string }> }> }).containers[0]!.env.map((e) => [e.name, e.value]));
   assert.equal(env.get('LLMDBENCH_RUN_EXPERIMENT_METRICS_TARGETS'), `vllm-sim-decode-0=http://127.0.0.1:${port}/metrics,vllm-sim-decode-1=http://127.0.0.1:${port}/metrics`);

@@ -1,10 +1,13 @@
 /**
  * -f's pure parts: the scrape targets handed to the launcher pod and read back there, the
- * masking of secrets in captured logs, the pod status table.
+ * masking of secrets in captured logs, the pod status table, what -n shows.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { V1Pod } from '@kubernetes/client-node';
 import { resolveConfig } from '../../../../src/config/resolve.ts';
+import { buildPlan } from '../../../../src/plan/build.ts';
+import { dryRunManifests } from '../../../../src/platform/kubernetes/dry-run.ts';
 import { monitoringEnv, parseMetricsTargets } from '../../../../src/platform/kubernetes/metrics-targets.ts';
 import { podStatusTable, redactor } from '../../../../src/platform/kubernetes/stack-logs.ts';
 
@@ -52,4 +55,23 @@ test('pod status: kubectl get pods -o wide columns (ready, waiting reason, resta
     ['epp', '0/1', 'ImagePullBackOff', '0', '<none>', '<none>'],
     [''],
   ]);
+});
+
+test('-n with -f: each launcher pod shows the scrape switch, interval and path (targets are found at run time); without -f no targets', async () => {
+  const envOf = async (flags: Record<string, string>) => {
+    const config = await resolveConfig({ flags: { LLMDBENCH_CONTROL_WORK_DIR: '/w', LLMDBENCH_VLLM_COMMON_NAMESPACE: 'ns1', ...flags }, env: {}, cwd: process.cwd(), nowS: 1711800000 });
+    const plan = buildPlan({ config, cwd: process.cwd(), workDir: '/w', endpointUrl: 'http://stack.ns1.svc.cluster.local:80' });
+    const pods = dryRunManifests(plan).filter((d) => (d as V1Pod).metadata?.labels?.function === 'load_generator') as V1Pod[];
+    return pods.map((p) => Object.fromEntries((p.spec!.containers[0]!.env ?? []).filter((e) => /METRICS|MONITORING/.test(e.name)).map((e) => [e.name, e.value])));
+  };
+  assert.deepEqual(await envOf({ LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED: 'true', LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_INTERVAL: '5', LLMDBENCH_HARNESS_LOAD_PARALLELISM: '2' }), [1, 2].map(() => ({
+    LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED: 'true',
+    LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_INTERVAL: '5',
+    LLMDBENCH_VLLM_MONITORING_METRICS_PATH: '/metrics',
+  })));
+  // without -f: whatever the method's variable list passes (standalone: the switch, off), never targets
+  const off = await envOf({ LLMDBENCH_DEPLOY_METHODS: 'standalone' });
+  assert.equal(off.length, 1);
+  assert.equal(off[0]!.LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED, 'false');
+  assert.equal(off[0]!.LLMDBENCH_RUN_EXPERIMENT_METRICS_TARGETS, undefined);
 });
