@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import type { V1ObjectMeta } from '@kubernetes/client-node';
 import { LlmdbenchError } from '../../util/errors.ts';
 
-export type KubeKind = 'Namespace' | 'Pod' | 'PersistentVolumeClaim' | 'ConfigMap' | 'Service' | 'Event' | 'Gateway' | 'Deployment';
+export type KubeKind = 'Namespace' | 'Pod' | 'PersistentVolumeClaim' | 'ConfigMap' | 'Service' | 'Event' | 'Gateway' | 'Deployment' | 'InferencePool';
 
 export interface KubeObject {
   apiVersion?: string;

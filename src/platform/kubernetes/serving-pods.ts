@@ -3,7 +3,9 @@
  * machine with `list pods` / `list services` in the stack namespace (no pods/proxy, no
  * cluster-wide right). A Service endpoint (discovered, or named by the endpoint's host or
  * ClusterIP) gives its selector, and the selector the pods; a Pod endpoint is itself; a
- * Gateway (modelservice), or anything else, falls back to upstream's collect_metrics.sh order:
+ * Gateway (modelservice) gives the pods its namespace's InferencePools select (when the
+ * Inference Extension CRD is there and may be listed); else, or for anything else, upstream's
+ * collect_metrics.sh order:
  * `llm-d.ai/inferenceServing=true`, then `stood-up-via=standalone`, then a name containing
  * LLMDBENCH_METRICS_POD_PATTERN (default `decode`). Only Running pods with an IP count. The
  * metrics port of each pod: LLMDBENCH_VLLM_COMMON_METRICS_PORT when set (upstream), else its
@@ -105,6 +107,34 @@ export interface ServingPods {
   via: string;
 }
 
+type PoolSpec = { selector?: { matchLabels?: Record<string, string> } | Record<string, string>; targetPorts?: Array<{ number?: number }>; targetPortNumber?: number };
+
+/**
+ * A Gateway's backing pods: the InferencePools of the namespace (Gateway API Inference
+ * Extension, v1 `spec.selector.matchLabels` / v1alpha2 `spec.selector`) and the pods they
+ * select. Undefined when there is no pool, the CRD is absent or listing it is not allowed.
+ */
+async function poolPods(cluster: Cluster, q: ServingPodQuery): Promise<ServingPods | undefined> {
+  let pools: KubeObject[];
+  try {
+    pools = await cluster.list('InferencePool', q.namespace);
+  } catch {
+    return undefined;
+  }
+  const pods: ServingPod[] = [];
+  const names: string[] = [];
+  for (const pool of pools) {
+    const spec = (pool.spec ?? {}) as PoolSpec;
+    const sel = spec.selector && 'matchLabels' in spec.selector && typeof spec.selector.matchLabels === 'object' ? spec.selector.matchLabels : (spec.selector as Record<string, string> | undefined);
+    if (!sel || Object.keys(sel).length === 0) continue;
+    const labelSelector = Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',');
+    const port = spec.targetPorts?.[0]?.number ?? spec.targetPortNumber;
+    for (const p of toServing(await cluster.list('Pod', q.namespace, { labelSelector }), q, port)) if (!pods.some((x) => x.name === p.name)) pods.push(p);
+    names.push(`InferencePool/${pool.metadata?.name} selector ${labelSelector}`);
+  }
+  return pods.length > 0 ? { pods, via: names.join(', ') } : undefined;
+}
+
 export async function findServingPods(cluster: Cluster, q: ServingPodQuery): Promise<ServingPods> {
   if (q.endpointSource?.startsWith('Pod/')) {
     const name = q.endpointSource.slice('Pod/'.length);
@@ -119,6 +149,10 @@ export async function findServingPods(cluster: Cluster, q: ServingPodQuery): Pro
       const pods = toServing(await cluster.list('Pod', svc.metadata?.namespace ?? q.namespace, { labelSelector }), q, targetPortOf(svc, q.endpointUrl));
       if (pods.length) return { pods, via: `Service/${svc.metadata?.name} selector ${labelSelector}` };
     }
+  }
+  if (q.endpointSource?.startsWith('Gateway/')) {
+    const fromPools = await poolPods(cluster, q);
+    if (fromPools) return fromPools;
   }
   for (const labelSelector of ['llm-d.ai/inferenceServing=true', 'stood-up-via=standalone']) {
     const pods = toServing(await cluster.list('Pod', q.namespace, { labelSelector }), q);

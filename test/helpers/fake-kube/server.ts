@@ -1,7 +1,7 @@
 /**
  * A fake Kubernetes API server on 127.0.0.1 that the real @kubernetes/client-node talks to:
  * discovery, create/get/list/watch/delete for namespaces, pods, PVCs, ConfigMaps, Services,
- * Events, Gateways and Deployments, Status bodies for 404/409/422/403 (422: validate.ts and the
+ * Events, Gateways, Deployments and InferencePools, Status bodies for 404/409/422/403 (422: validate.ts and the
  * Kubernetes OpenAPI schemas, openapi.ts), pod logs, exec over WebSocket
  * (exec.ts), a scriptable kubelet (kubelet.ts) and injectable API faults. Every request is
  * logged for assertions. One per test file; `stop()` ends everything it started.
@@ -49,6 +49,7 @@ const KINDS: Record<string, { kind: string; apiVersion: string; namespaced: bool
   events: { kind: 'Event', apiVersion: 'v1', namespaced: true },
   gateways: { kind: 'Gateway', apiVersion: 'gateway.networking.k8s.io/v1', namespaced: true },
   deployments: { kind: 'Deployment', apiVersion: 'apps/v1', namespaced: true },
+  inferencepools: { kind: 'InferencePool', apiVersion: 'inference.networking.k8s.io/v1', namespaced: true },
 };
 
 type Watch = { resource: string; ns: string; labels: string | null; fields: string | null; res: ServerResponse };
@@ -225,15 +226,15 @@ export class FakeKube {
     const p = u.pathname;
     if (p === '/version') return this.json(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0-fake' });
     if (p === '/api') return this.json(res, 200, { kind: 'APIVersions', versions: ['v1'] });
-    if (p === '/apis') return this.json(res, 200, { kind: 'APIGroupList', groups: ['gateway.networking.k8s.io', 'apps'].map((name) => ({ name, versions: [{ groupVersion: `${name}/v1`, version: 'v1' }] })) });
-    if (p === '/api/v1' || p === '/apis/gateway.networking.k8s.io/v1' || p === '/apis/apps/v1') {
+    if (p === '/apis') return this.json(res, 200, { kind: 'APIGroupList', groups: ['gateway.networking.k8s.io', 'apps', 'inference.networking.k8s.io'].map((name) => ({ name, versions: [{ groupVersion: `${name}/v1`, version: 'v1' }] })) });
+    if (p === '/api/v1' || p === '/apis/gateway.networking.k8s.io/v1' || p === '/apis/apps/v1' || p === '/apis/inference.networking.k8s.io/v1') {
       const groupVersion = p === '/api/v1' ? 'v1' : p.slice('/apis/'.length);
       const resources = Object.entries(KINDS)
         .filter(([, k]) => k.apiVersion === groupVersion)
         .map(([name, k]) => ({ name, kind: k.kind, namespaced: k.namespaced, verbs: ['create', 'get', 'list', 'watch', 'delete'] }));
       return this.json(res, 200, { kind: 'APIResourceList', groupVersion, resources });
     }
-    const m = /^\/(?:api\/v1|apis\/gateway\.networking\.k8s\.io\/v1|apis\/apps\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(log))?$/.exec(p);
+    const m = /^\/(?:api\/v1|apis\/gateway\.networking\.k8s\.io\/v1|apis\/apps\/v1|apis\/inference\.networking\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(log))?$/.exec(p);
     let ns = m?.[1] ?? '';
     let resource = m?.[2] ?? '';
     let name = m?.[3];
