@@ -12,6 +12,8 @@
 import { bindEndpoint } from '../../plan/bind.ts';
 import type { RunPlan, RunUnit } from '../../plan/types.ts';
 import { checkRunnable, preflight } from '../../run/checks.ts';
+import { mergeGenerators } from '../../run/merged.ts';
+import type { ResultSummary } from '../../metrics/seed-summary.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { prepareWorkDir } from '../local/workdir.ts';
 import type { ExecuteOptions, Platform, RunOutcome, UnitOutcome } from '../types.ts';
@@ -114,6 +116,7 @@ export const kubernetesPlatform: Platform = {
     // Not bound to the first Ctrl-C: after it, results are still collected (a second one cancels).
     const getAccess = async () => (access ??= await openAccessPod(cluster, s, opts.cancel));
     const outcomes: UnitOutcome[] = [];
+    const merged: ResultSummary[] = [];
     let lastUrl = s.endpointUrl ?? '';
     try {
       for (const method of [...new Set(plan.units.map((u) => u.method))]) {
@@ -146,7 +149,13 @@ export const kubernetesPlatform: Platform = {
             if (opts.signal.aborted) break;
             opts.log.info(`unit ${unit.harness} ${unit.profileName} model ${model}${unit.treatment ? ` treatment ${unit.treatment}` : ''} x${unit.resultsDirs.length}`);
             const ctx = { cluster, settings: s, log: opts.log, signal: opts.signal, endpointUrl: url ?? '', ...(source ? { endpointSource: source } : {}), harnesses, access: getAccess };
-            outcomes.push(...(await runUnitAttempts(ctx, unit, { retries: Math.max(0, opts.retries ?? 0), resume: opts.resume === true })));
+            const outs = await runUnitAttempts(ctx, unit, { retries: Math.max(0, opts.retries ?? 0), resume: opts.resume === true });
+            outcomes.push(...outs);
+            // -j N: the pods' copied-back results merged into one summary and report (run/merged.ts).
+            if (!s.debug && s.waitTimeoutS !== 0) {
+              const m = await mergeGenerators(unit, outs, opts.log);
+              if (m) merged.push(m);
+            }
           }
         }
       }
@@ -158,6 +167,6 @@ export const kubernetesPlatform: Platform = {
       const failed = await uploadResults(upload, outcomes, opts.log, opts.cancel);
       if (failed > 0) opts.log.error(`${failed} upload(s) to ${upload.dest} failed; the results are in ${plan.workDir}`);
     }
-    return { workDir: plan.workDir, endpointUrl: lastUrl, units: outcomes, interrupted: opts.signal.aborted };
+    return { workDir: plan.workDir, endpointUrl: lastUrl, units: outcomes, merged, interrupted: opts.signal.aborted };
   },
 };
