@@ -51,14 +51,14 @@ export const command: CliCommand = {
     cmd.addOption(new Option('-v, --v <level>', "upstream's klog verbosity (accepted, no effect; see --log-level)"));
     cmd.addHelpText('after', AFTER);
     cmd.action(async (opts: Record<string, unknown>) => {
-      const { runSimulator } = await import('../../sim/run.ts');
+      const { serveSimulator } = await import('../../sim/run.ts');
       const log = createLogger(opts['logLevel'] as LogLevel);
       const overrides: Record<string, unknown> = {};
       for (const k of KEYS) {
         const v = opts[camel(k.key)];
         if (v !== undefined) overrides[k.key] = v === true && k.type === 'bool' ? true : v;
       }
-      const server = await runSimulator({ configFile: opts['config'] as string | undefined, preset: opts['preset'] as string | undefined, overrides }, log);
+      const server = await serveSimulator({ configFile: opts['config'] as string | undefined, preset: opts['preset'] as string | undefined, overrides }, log);
       process.stdout.write(`llmdbench sim listening on ${server.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
@@ -68,6 +68,13 @@ export const command: CliCommand = {
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        // workers > 1: a shard died and the rest were stopped (the error is logged): exit non-zero.
+        void server.failed.then(() => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          process.exitCode = 3;
+          resolve();
+        });
       });
     });
     (program as unknown as PlainCommand).addCommand(cmd);
