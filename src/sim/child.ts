@@ -9,14 +9,14 @@
  */
 import cluster from 'node:cluster';
 import { formatError, isLlmdbenchError } from '../util/errors.ts';
-import { createLogger } from '../util/logger.ts';
+import { createLogger, type LogLevel } from '../util/logger.ts';
 import { runSimulator, serveSimulator, type SimSources } from './run.ts';
 
 const shardEnv = cluster.isWorker ? /^(\d+)\/(\d+)$/.exec(process.env['LLMDBENCH_SIM_SHARD'] ?? '') : null;
 const shard = shardEnv ? { index: Number(shardEnv[1]), count: Number(shardEnv[2]) } : undefined;
-const level = (process.env['LLMDBENCH_SIM_LOG_LEVEL'] as 'info' | undefined) ?? 'info';
+const level = (process.env['LLMDBENCH_SIM_LOG_LEVEL'] as LogLevel | undefined) ?? 'info';
 // Shards after the first say only what goes wrong (the first one's notes stand for all).
-const log = createLogger(shard && shard.index > 0 ? 'warn' : level);
+const log = createLogger(shard && shard.index > 0 && (level === 'debug' || level === 'info') ? 'warn' : level);
 try {
   const src = JSON.parse(process.env['LLMDBENCH_SIM_SOURCES'] ?? '{}') as SimSources;
   const server = shard ? await runSimulator(src, log, shard) : await serveSimulator(src, log);

@@ -72,7 +72,7 @@ export async function startCluster(src: SimSources, config: SimConfig, log: Logg
 
   const listening: Array<Promise<number>> = [];
   for (let i = 0; i < n; i++) {
-    const w = cluster.fork({ LLMDBENCH_SIM_SOURCES: JSON.stringify(sources), LLMDBENCH_SIM_SHARD: `${i}/${n}` });
+    const w = cluster.fork({ LLMDBENCH_SIM_SOURCES: JSON.stringify(sources), LLMDBENCH_SIM_SHARD: `${i}/${n}`, LLMDBENCH_SIM_LOG_LEVEL: log.level });
     workers.push(w);
     w.on('message', (m: unknown) => {
       if (isShardMsg(m)) onMessage(w, m);
