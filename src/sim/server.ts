@@ -95,8 +95,9 @@ const afterIo = (): Promise<void> => new Promise((resolve) => setImmediate(resol
  * Every request handled in one poll phase was already in its socket when epoll returned, so
  * that first stamp is at or after each one's true arrival; stamping each as node reaches it
  * would make the last of a burst of 200 "arrive" after the HTTP parsing of the 199 before it
- * (~10 ms), and its TTFT would be that much long. (Only when libuv gets 1,024 ready sockets at
- * once does it poll again within the phase; those then read up to the phase's length early.)
+ * (~10 ms), and its TTFT would be that much long. Limits: past 1,024 ready sockets libuv polls
+ * again within the phase, and a pipelined request node parses after a response ends (outside the
+ * poll phase) can share the next phase's stamp; both may then read up to one phase early.
  */
 let phaseMs = -1;
 const endPhase = (): void => {
