@@ -164,6 +164,9 @@ function runqueueWaitNs(pid: number): number {
 
 /** CPUs for the simulator (its shards) and the client: the simulator on the first ones, the client on the next. */
 function cpuPlan(workers: number): { sim: string; client: string } {
+  // SIM_BENCH_SIM_CPUS / SIM_BENCH_CLIENT_CPUS (taskset lists) override the plan, e.g. on a 2-core box.
+  const env = process.env;
+  if (env['SIM_BENCH_SIM_CPUS'] && env['SIM_BENCH_CLIENT_CPUS']) return { sim: env['SIM_BENCH_SIM_CPUS'], client: env['SIM_BENCH_CLIENT_CPUS'] };
   const n = cpus().length;
   const simCpus = Math.max(1, Math.min(workers, n - 1));
   return { sim: simCpus === 1 ? '0' : `0-${simCpus - 1}`, client: String(simCpus) };

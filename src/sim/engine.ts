@@ -106,6 +106,8 @@ export class SimEngine {
   private readonly uncounted: Job[] = [];
   private draining: NodeJS.Immediate | undefined;
   private stopped = false;
+  /** Counts a prompt on another thread (server.ts: the off-loop tokenizer), or undefined: count here. */
+  offCount: ((text: string, addSpecialTokens: boolean) => Promise<number | undefined> | undefined) | undefined;
   /** Moving average of one deferred count's duration, ms. */
   private countCostMs = 0;
   private readonly queue: Job[] = [];
@@ -169,8 +171,15 @@ export class SimEngine {
     job.promptIds = promptIds;
     if (deferred) {
       job.fitsBound = true;
-      this.uncounted.push(job);
-      this.draining ??= setImmediate(this.drainCounts);
+      // On the tokenizer thread when there is one (a model tokenizer), else between clock turns.
+      const off = this.offCount?.(req.promptText, req.addSpecialTokens);
+      if (off) {
+        void off.then((n) => {
+          if (job.pt >= 0) return;
+          if (n !== undefined) job.pt = n;
+          else this.deferCount(job);
+        });
+      } else this.deferCount(job);
     }
     if (this.trace.enabled) {
       job.trace = {
@@ -258,6 +267,9 @@ export class SimEngine {
       // ticker's path, so a burst of first tokens costs one socket write each.
       job.headSent = true;
       job.sink.head(200, { ...SSE_HEADERS, ...job.extraHeaders }, true);
+      // The first window's bytes too: when a burst's first tokens fall due together, each costs a write.
+      job.frames = new StreamFrames(this.shape(job));
+      job.frames.prime();
     }
     this.ticker.schedule(job, now + job.ttft);
   }
@@ -415,6 +427,11 @@ export class SimEngine {
     this.running--;
     if (job.hashes.length > 0) this.kv.release(job.hashes);
     this.pump();
+  }
+
+  private deferCount(job: Job): void {
+    this.uncounted.push(job);
+    this.draining ??= setImmediate(this.drainCounts);
   }
 
   /** The prompt's token count (deferred counts: Job.promptTokens). */

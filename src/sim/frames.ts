@@ -39,6 +39,11 @@ export class StreamFrames {
 
   constructor(private readonly s: StreamShape) {}
 
+  /** Renders the first window now (before the first token is due), so its write is only a write. */
+  prime(): void {
+    if (this.ends.length === 0 && this.s.pieces.length > 0) this.render(0);
+  }
+
   /** The bytes of tokens [done, upTo) — for the last token including the tail. */
   take(upTo: number): Buffer {
     let out: Buffer | undefined;

@@ -152,6 +152,8 @@ interface ShardMetrics {
 export async function startSimServer(config: SimConfig, opts: SimServerOptions): Promise<SimServer> {
   const shard = opts.shard;
   const engine = new SimEngine(shard ? shardConfig(config, shard) : config, opts.tokenizer);
+  const offLoop = opts.offLoop;
+  if (offLoop) engine.offCount = (text, special) => offLoop.count(text, special);
   const sockets = new Set<Socket>();
   // startup-log (set after listen, when the URL is known) and the sleep-mode state.
   let startup: StartupLog | undefined;
