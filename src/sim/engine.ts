@@ -81,8 +81,11 @@ class Job implements Timed {
     this.pt = promptTokens;
   }
 
+  /** Booking of a finished request that waits for its deferred count (metrics, trace). */
+  onCounted: (() => void) | undefined;
+
   get promptTokens(): number {
-    if (this.pt < 0) this.pt = this.engine.countPrompt(this.req);
+    if (this.pt < 0) this.engine.counted(this, this.engine.countPrompt(this.req));
     return this.pt;
   }
 
@@ -104,6 +107,8 @@ export class SimEngine {
   private pumping = false;
   /** Jobs whose prompt is not counted yet, oldest first (counted between clock turns: drainCounts). */
   private readonly uncounted: Job[] = [];
+  /** Finished requests whose prompt count (metrics, trace) is still deferred. */
+  private readonly unbooked = new Set<Job>();
   private draining: NodeJS.Immediate | undefined;
   private stopped = false;
   /** Counts a prompt on another thread (server.ts: the off-loop tokenizer), or undefined: count here. */
@@ -176,7 +181,7 @@ export class SimEngine {
       if (off) {
         void off.then((n) => {
           if (job.pt >= 0) return;
-          if (n !== undefined) job.pt = n;
+          if (n !== undefined) this.counted(job, n);
           else this.deferCount(job);
         });
       } else this.deferCount(job);
@@ -357,7 +362,6 @@ export class SimEngine {
     const req = job.req;
     const chat = req.endpoint === 'chat';
     const n = job.emitted;
-    const usage = this.usageJson(job, n);
     const sink = job.sink;
     const tr = job.trace;
     const clientClosed = sink.closed;
@@ -365,6 +369,7 @@ export class SimEngine {
       if (req.stream) {
         if (!job.headSent) sink.head(200, { ...SSE_HEADERS, ...job.extraHeaders });
         if (n === 0) {
+          const usage = this.usageJson(job, n);
           // No token to carry finish_reason (cache_threshold): a chunk of its own, as vLLM's empty final output.
           if (chat) out += `data: ${job.headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`;
           const fin = chat ? `"delta":{}` : `"text":""`;
@@ -373,6 +378,7 @@ export class SimEngine {
           out += 'data: [DONE]\n\n';
         }
       } else {
+        const usage = this.usageJson(job, n);
         const text = job.pieces.map((p) => p.json).join('');
         const choice = chat
           ? `{"index":0,"message":{"role":"assistant","content":"${text}"},"logprobs":null,"finish_reason":"${job.finish}"}`
@@ -387,7 +393,6 @@ export class SimEngine {
     }
     const end = monoMs();
     const m = this.metrics;
-    m.promptTokens += job.promptTokens;
     m.generationTokens += n;
     m.addSuccess(job.finish);
     m.ttft.observe(job.ttft / 1000);
@@ -397,14 +402,26 @@ export class SimEngine {
     m.prefill.observe(((n > 0 ? job.firstMs : end) - job.startMs) / 1000);
     m.decode.observe((n > 0 ? end - job.firstMs : 0) / 1000);
     if (n > 1) m.reqTpot.observe((end - job.firstMs) / (n - 1) / 1000);
-    m.observeRequest(job.promptTokens, n, req.maxTokens);
+    m.observeRequest(n, req.maxTokens);
     if (tr) {
-      tr.promptTokens = job.promptTokens;
       tr.completionTokens = n;
       tr.finishReason = job.finish;
       tr.endMs = end;
       tr.clientClosed = clientClosed;
-      this.trace.finish(tr);
+    }
+    // The prompt's part waits for a deferred count (a stream's wire did not need it): no tokenizing
+    // here, on the clock's path, when a burst's streams end together.
+    const book = (): void => {
+      m.observePrompt(job.promptTokens);
+      if (tr) {
+        tr.promptTokens = job.promptTokens;
+        this.trace.finish(tr);
+      }
+    };
+    if (job.pt >= 0) book();
+    else {
+      job.onCounted = book;
+      this.unbooked.add(job);
     }
     this.release(job);
   }
@@ -427,6 +444,22 @@ export class SimEngine {
     this.running--;
     if (job.hashes.length > 0) this.kv.release(job.hashes);
     this.pump();
+  }
+
+  /** A deferred count is known: books the request if it already finished. */
+  counted(job: Job, n: number): void {
+    if (job.pt >= 0) return;
+    job.pt = n;
+    const book = job.onCounted;
+    if (!book) return;
+    job.onCounted = undefined;
+    this.unbooked.delete(job);
+    book();
+  }
+
+  /** Counts every finished request still waiting for its count (before /metrics, traces, stop). */
+  flushCounts(): void {
+    for (const job of [...this.unbooked]) void job.promptTokens;
   }
 
   private deferCount(job: Job): void {
@@ -456,7 +489,7 @@ export class SimEngine {
     const now = monoMs();
     if (this.ticker.msToNext(now) > Math.max(COUNT_GAP_MS, 1.5 * this.countCostMs) || now - job.arrivalMs > COUNT_WAIT_MAX_MS) {
       this.uncounted.shift();
-      job.pt = this.countPrompt(job.req);
+      this.counted(job, this.countPrompt(job.req));
       this.countCostMs += 0.2 * (monoMs() - now - this.countCostMs);
     }
     if (this.uncounted.length > 0) this.draining = setImmediate(this.drainCounts);
@@ -464,6 +497,7 @@ export class SimEngine {
 
   /** Stops the scheduling loop (in-flight streams are left to the server to close). */
   async stop(): Promise<void> {
+    this.flushCounts();
     this.stopped = true;
     if (this.draining) clearImmediate(this.draining);
     this.ticker.stop();

@@ -112,13 +112,18 @@ export class SimMetrics {
     });
   }
 
+  /** A finished request's prompt (booked once its count is known: engine.ts defers counts). */
+  observePrompt(promptTokens: number): void {
+    this.promptTokens += promptTokens;
+    this.reqPrompt.observe(promptTokens);
+  }
+
   addSuccess(finishReason: string): void {
     this.success.set(finishReason, (this.success.get(finishReason) ?? 0) + 1);
   }
 
   /** Per finished request (n is always 1 here, so the max over sequences is the request's own count). */
-  observeRequest(promptTokens: number, generated: number, maxTokens: number | undefined): void {
-    this.reqPrompt.observe(promptTokens);
+  observeRequest(generated: number, maxTokens: number | undefined): void {
     this.reqGen.observe(generated);
     this.reqMaxGen.observe(generated);
     this.reqN.observe(1);

@@ -170,6 +170,7 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
   const answer = (op: ShardOp, arg: unknown): unknown => {
     switch (op) {
       case 'metrics':
+        engine.flushCounts();
         return { m: engine.metrics.snapshot(), running: engine.running, waiting: engine.waiting, kvUsed: engine.config.enableKvCache ? engine.kv.usage() * engine.kv.capacity : 0 } satisfies ShardMetrics;
       case 'admin':
         return applyAdmin(arg) ?? null;
@@ -177,14 +178,17 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
         sleeping = arg === true;
         return null;
       case 'trace':
+        engine.flushCounts();
         return engine.trace.get(String(arg)) ?? null;
       case 'trace-last':
+        engine.flushCounts();
         return engine.trace.lastEnded(Number(arg));
     }
   };
   const peers: ShardPeers | undefined = shard && shard.count > 1 ? new IpcPeers(shard, answer) : undefined;
 
   const renderMetrics = async (): Promise<string> => {
+    engine.flushCounts();
     const c = engine.config;
     const g = { blockSize: c.blockSize, numBlocks: Number(c.raw['kv-cache-size']), maxLoras: Number(c.raw['max-loras'] ?? 1) };
     if (!peers) return engine.metrics.render(engine.servedName, { ...g, running: engine.running, waiting: engine.waiting, kvUsage: c.enableKvCache ? engine.kv.usage() : 0 });
@@ -362,6 +366,7 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
       case '/admin/trace': {
         if (!only('GET')) return;
         const params = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+        engine.flushCounts();
         const id = params.get('id');
         if (id) {
           const t = engine.trace.get(id) ?? (peers ? ((await peers.all('trace', id)).find((x) => x !== null) as ReturnType<typeof engine.trace.get>) : undefined);
