@@ -31,7 +31,12 @@ try {
   process.on('SIGTERM', () => shutdown());
   process.on('SIGINT', () => shutdown());
   process.on('disconnect', () => shutdown());
-  if ('failed' in server) void server.failed.then(() => shutdown(3));
+  if ('failed' in server) {
+    void server.failed.then((e) => {
+      log.error(e.message);
+      shutdown(3);
+    });
+  }
 } catch (e) {
   process.stderr.write(`${isLlmdbenchError(e) ? formatError(e) : String(e)}\n`);
   process.exit(isLlmdbenchError(e) && e.kind === 'usage' ? 2 : 3);

@@ -87,7 +87,6 @@ export async function startCluster(src: SimSources, config: SimConfig, log: Logg
       if (stopping || !up) return;
       // A shard gone means a part of the connections would be refused: stop the rest, loudly.
       const e = new LlmdbenchError('E_SIM_WORKER', `simulator shard ${i + 1}/${n} (pid ${w.process.pid}) exited unexpectedly (${signal ?? `code ${code}`}); stopping the simulator`, { kind: 'environment' });
-      log.error(e.message);
       void stopAll().then(() => fail(e));
     });
   }

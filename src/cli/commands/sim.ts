@@ -60,7 +60,7 @@ export const command: CliCommand = {
       }
       const server = await serveSimulator({ configFile: opts['config'] as string | undefined, preset: opts['preset'] as string | undefined, overrides }, log);
       process.stdout.write(`llmdbench sim listening on ${server.url}\n`);
-      await new Promise<void>((resolve) => {
+      await new Promise<void>((resolve, reject) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
@@ -68,12 +68,11 @@ export const command: CliCommand = {
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
-        // workers > 1: a shard died and the rest were stopped (the error is logged): exit non-zero.
-        void server.failed.then(() => {
+        // workers > 1: a shard died and the rest were stopped: the error ends the command.
+        void server.failed.then((e) => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          process.exitCode = 3;
-          resolve();
+          reject(e);
         });
       });
     });

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { serveSimulator, type SimService } from '../../../src/sim/run.ts';
+import { startEmbeddedSimulator } from '../../../src/sim/embedded.ts';
 import { createLogger } from '../../../src/util/logger.ts';
 import { monoMs } from '../../../src/util/clock.ts';
 import { parseProm } from './helpers.ts';
@@ -137,8 +139,23 @@ describe('simulator --workers', () => {
     await assert.rejects(serveSimulator({ overrides: { model: 'm', port: 0, workers: 2, 'startup-log': '/dev/null' } }, createLogger('error')), /startup-log needs workers: 1/);
   });
 
-  for (const how of ['SIGTERM', 'SIGINT', 'SIGKILL'] as const) {
-    it(`llmdbench sim --workers 2: no shard left after ${how} of the primary`, async () => {
+  it('the embedded simulator with workers: 2 serves from both shards and stop() leaves none', async (t) => {
+    const sim = await startEmbeddedSimulator({ model: 'm', preset: 'instant', log: createLogger('error'), config: { workers: 2, 'max-num-seqs': 2, 'time-to-first-token': '150ms' } });
+    const kids = `/proc/${sim.pid}/task/${sim.pid}/children`;
+    const shards = existsSync(kids) ? readFileSync(kids, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number) : [];
+    try {
+      if (!existsSync(kids)) t.diagnostic('no /proc children file: shard pids not checked');
+      else assert.equal(shards.length, 2, `the primary's children: ${shards.join(', ')}`);
+      const rs = await Promise.all([0, 1].map(() => fresh(sim.url, '/v1/completions', { model: 'm', prompt: 'hi', max_tokens: 2, ignore_eos: true, stream: true })));
+      for (const r of rs) assert.ok(r.status === 200 && r.firstMs - r.sentMs < 250, `one slot per shard, no queueing: ${(r.firstMs - r.sentMs).toFixed(1)} ms`);
+    } finally {
+      await sim.stop();
+    }
+    assert.ok(await gone([sim.pid, ...shards]), 'primary and shards gone after stop()');
+  });
+
+  for (const how of ['SIGTERM', 'SIGINT', 'SIGKILL', 'shard'] as const) {
+    it(how === 'shard' ? 'llmdbench sim --workers 2: a shard that dies stops the simulator (exit 3), the other shard too' : `llmdbench sim --workers 2: no shard left after ${how} of the primary`, async () => {
       const p = spawn(process.execPath, [bin, 'sim', '--model', 'm', '--port', '0', '--workers', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
@@ -152,9 +169,11 @@ describe('simulator --workers', () => {
         assert.ok(url, `${out}\n${err}`);
         assert.equal(pids.length, 2, err);
         assert.equal((await fresh(url, '/v1/completions', { model: 'm', prompt: 'hi', max_tokens: 2 })).status, 200);
-        p.kill(how);
+        if (how === 'shard') process.kill(pids[0] as number, 'SIGKILL');
+        else p.kill(how);
         const code = await exited;
-        if (how !== 'SIGKILL') assert.equal(code, 0, err);
+        if (how === 'shard') assert.match(err, /shard 1\/2 .* exited unexpectedly/);
+        if (how !== 'SIGKILL') assert.equal(code, how === 'shard' ? 3 : 0, err);
         assert.ok(await gone(pids), `shards ${pids.join(', ')} still alive after ${how}`);
       } finally {
         p.kill('SIGKILL');
