@@ -135,6 +135,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   v({ name: 'LLMDBENCH_RUN_MAX_REQUESTS', default: '10000000', check: 'positive-int', description: 'Plan-time ceiling: most requests one result directory may plan (a bigger plan is refused, -n included)' }),
   v({ name: 'LLMDBENCH_RUN_MAX_RATE', default: '20000', check: 'positive-int', description: 'Plan-time ceiling: highest open-loop rate (req/s) a stage may ask for (past it the host cannot open connections fast enough)' }),
   v({ name: 'LLMDBENCH_SIM_PRESET', default: 'realistic-small', check: 'sim-preset', description: 'Latency preset of the embedded simulator (local runs without --endpoint): instant (no latency) or realistic-small' }),
+  v({ name: 'LLMDBENCH_SIM_WORKERS', default: '1', check: 'positive-int', description: 'Processes of the embedded simulator (its --workers: slots and KV cache split across them); ignored for nop, which reads the start-up log of one process' }),
   v({ name: 'LLMDBENCH_CONTROL_WAIT_TIMEOUT', default: '900', check: 'non-negative-int', description: 'Seconds to wait for harness pods to become Ready' }),
   v({ name: 'LLMDBENCH_CLUSTER_URL', default: 'auto', description: 'Cluster API URL; auto = current kube context' }),
   v({ name: 'LLMDBENCH_KUBECONFIG', secret: false, description: 'Kubeconfig file of the Kubernetes executor (a path, not its contents); empty: $KUBECONFIG, ~/.kube/config, else in-cluster' }),
