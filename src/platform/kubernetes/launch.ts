@@ -13,6 +13,7 @@ import type { RunUnit } from '../../plan/types.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { Logger } from '../../util/logger.ts';
 import { analyzeResultDir } from '../../analysis/analyze.ts';
+import { sloOption } from '../../analysis/slo-option.ts';
 import { definitionsFor } from '../../analysis/definitions.ts';
 import type { UnitOutcome } from '../types.ts';
 import type { AccessPod } from './access.ts';
@@ -79,7 +80,7 @@ async function collectAll(ctx: UnitContext, unit: RunUnit, states: ReadonlyMap<s
     if (st?.kind === 'failed') error ??= `pod ${names[i]} failed (${st.reason ?? 'Error'}${st.exitCode !== undefined ? `, exit code ${st.exitCode}` : ''})`;
     const rc = harnessRc(resultsDir) ?? st?.exitCode ?? (st?.kind === 'succeeded' ? 0 : 1);
     const complete = error === undefined && rc === 0 && (states === undefined || st?.kind === 'succeeded');
-    const summary = await analyzeResultDir(basename(resultsDir), resultsDir, analysisDir, complete, { definitions: definitionsFor(unit.harness), log: ctx.log });
+    const summary = await analyzeResultDir(basename(resultsDir), resultsDir, analysisDir, complete, { definitions: definitionsFor(unit.harness), log: ctx.log, ...sloOption(unit.config) });
     out.push({ unit, resultsDir, analysisDir, complete, rc, ...(summary ? { summary } : {}), ...(error ? { error } : {}) });
   }
   return out;
