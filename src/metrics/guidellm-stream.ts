@@ -20,8 +20,8 @@ import type { RecordAccumulator } from './seed-stream.ts';
 import type { Summary } from './stats.ts';
 import type { GlDistribution } from './guidellm-dist.ts';
 
-/** Rate events kept per rate (two Float64 each: 32 MB at most per rate). */
-export const RATE_EVENT_CAP = 2_000_000;
+/** Rate events kept per rate (exact GuideLLM rates up to here; GuideLLM's own computation over them allocates ~0.5 KB per event). */
+export const RATE_EVENT_CAP = 250_000;
 
 /** One rate's events (kept up to the cap) and its running Σ weights and time extremes. */
 class RateEvents {
