@@ -5,6 +5,7 @@ import { inferencePerfDefinitions, type MetricDefinitionSet } from '../../../src
 import { guidellmDefinitions } from '../../../src/metrics/guidellm-definitions.ts';
 import { GuidellmAccumulator } from '../../../src/metrics/guidellm-stream.ts';
 import { lmbenchDefinitions } from '../../../src/metrics/lmbench-definitions.ts';
+import { goodput, sloValuesMs, type Slo } from '../../../src/metrics/slo.ts';
 import { vllmBenchDefinitions } from '../../../src/metrics/vllm-bench-definitions.ts';
 import { createRng } from '../../../src/util/rng.ts';
 import { randomRecords } from './seed-stream.test.ts';
@@ -76,4 +77,22 @@ test('guidellm: past the rate-event cap the rates are Σ weights / span, within 
     assert.ok(Math.abs(got[k] - want[k]) <= 1e-5 * want[k], `${k}: ${got[k]} vs ${want[k]}`);
   }
   close({ ...got, outputTokensPerS: 0, inputTokensPerS: 0, requestsPerS: 0 }, { ...want, outputTokensPerS: 0, inputTokensPerS: 0, requestsPerS: 0 }, 1e-12);
+});
+
+test('goodput: the streaming accumulator bounds each request by its sloValuesMs (every SLO metric, bounds at the medians)', () => {
+  const recs = mixedRecords(2000, 11);
+  const keys = ['ttft', 'tpot', 'itl', 'ntpot', 'e2el'] as const;
+  const vals = recs.filter((r) => !r.error).map((r) => sloValuesMs(r));
+  const median = (k: (typeof keys)[number]): number => {
+    const xs = vals.flatMap((v) => (v[k] === undefined ? [] : [v[k]])).sort((a, b) => a - b);
+    return xs[Math.floor(xs.length / 2)]!;
+  };
+  for (const set of [['ttft'], ['tpot', 'itl'], ['ntpot', 'e2el'], keys] as const) {
+    const slo: Slo = Object.fromEntries(set.map((k) => [k, median(k)]));
+    let good = 0;
+    for (const v of vals) if (set.every((k) => v[k] !== undefined && v[k] <= slo[k]!)) good++;
+    const g = goodput(recs, slo);
+    assert.equal(g.good, good, set.join(','));
+    assert.ok(good > 0 && good < vals.length, `${set.join(',')}: bounds at the medians split the requests (${good})`);
+  }
 });
