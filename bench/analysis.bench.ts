@@ -123,11 +123,19 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'llmdbench-bench-analysis-'));
   try {
     const file = join(root, 'records.jsonl');
-    let t = performance.now();
+    const t = performance.now();
     writeRecords(file, TOTAL);
     const bytes = statSync(file).size;
     console.log(`generated ${TOTAL.toLocaleString('en')} records (${CHUNKS} chunks each, ${STAGES.length} stages, ${(bytes / 2 ** 20).toFixed(0)} MiB of JSONL) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    const rows: [string, ChildResult][] = [['record reader alone (read + JSON.parse per line)', spawnChild(['--reader', file])]];
+    const what = (h: string): string => `${h}: summary + goodput + every plot + report.html${h === 'inference-perf' ? ' + -f monitoring' : ''}`;
+    const w = Math.max(48, ...HARNESSES.map((h) => what(h).length));
+    // Each row as soon as it is measured (a slow machine still shows the finished ones).
+    console.log(`${'analysis of the same records'.padEnd(w)}  records      wall      CPU   peak RSS  files  target`);
+    const print = (label: string, r: ChildResult): void => {
+      const target = r.files === 0 ? 'floor' : r.cpuMs < 10_000 && r.wallMs < 10_000 ? '< 10 s: met' : '< 10 s: NOT met';
+      console.log(`${label.padEnd(w)}  ${r.requests.toLocaleString('en').padStart(9)}  ${(r.wallMs / 1000).toFixed(2).padStart(6)} s  ${(r.cpuMs / 1000).toFixed(2).padStart(5)} s  ${mib(r.maxRssKiB).padStart(8)}  ${String(r.files).padStart(5)}  ${target}`);
+    };
+    print('record reader alone (read + JSON.parse per line)', spawnChild(['--reader', file]));
     for (const harness of HARNESSES) {
       const workDir = join(root, harness);
       const name = `${harness}_bench_stack`;
@@ -137,14 +145,7 @@ async function main(): Promise<void> {
       writeFileSync(join(resultsDir, 'run_metadata.yaml'), `harness_name: ${harness}\ncomplete: true\n`);
       writeFileSync(join(resultsDir, 'loadgen_health.json'), JSON.stringify({ client_bottleneck: false, warnings: [], stages: STAGES.map((rate, stage) => ({ stage, kind: 'open', requestedRate: rate })) }));
       if (harness === 'inference-perf') await writeSnapshots(resultsDir, 240);
-      t = performance.now();
-      rows.push([`${harness}: summary + goodput + every plot + report.html${harness === 'inference-perf' ? ' + -f monitoring' : ''}`, spawnChild(['--child', workDir, name, harness])]);
-    }
-    const w = Math.max(...rows.map((r) => r[0].length));
-    console.log(`${'analysis of the same records'.padEnd(w)}  records      wall      CPU   peak RSS  files  target`);
-    for (const [what, r] of rows) {
-      const target = r.files === 0 ? 'floor' : r.cpuMs < 10_000 && r.wallMs < 10_000 ? '< 10 s: met' : '< 10 s: NOT met';
-      console.log(`${what.padEnd(w)}  ${r.requests.toLocaleString('en').padStart(9)}  ${(r.wallMs / 1000).toFixed(2).padStart(6)} s  ${(r.cpuMs / 1000).toFixed(2).padStart(5)} s  ${mib(r.maxRssKiB).padStart(8)}  ${String(r.files).padStart(5)}  ${target}`);
+      print(what(harness), spawnChild(['--child', workDir, name, harness]));
     }
     console.log(`memory bound: records streamed (1 MiB reads, one record at a time); per-request numbers in Float64Array columns (≈ ${((TOTAL * (CHUNKS + 4) * 8) / 2 ** 20).toFixed(0)} MiB of values for ${TOTAL.toLocaleString('en')} requests × ${CHUNKS} chunks), never the records or the file's text`);
   } finally {
