@@ -14,7 +14,7 @@
 import type { RequestRecord } from '../engine/types.ts';
 import { F64Buffer } from './f64-buffer.ts';
 import { glFromValues, glRateFromTimings, type Weighted } from './guidellm-dist.ts';
-import { glRequest, outputTimings, promptTiming } from './guidellm.ts';
+import { glRequest, outputTimings, promptTiming, type GlRequest } from './guidellm.ts';
 import type { SeedMetrics } from './seed.ts';
 import type { RecordAccumulator } from './seed-stream.ts';
 import type { Summary } from './stats.ts';
@@ -43,6 +43,16 @@ class RateEvents {
     this.t.push(time);
     this.w.push(weight);
   }
+  /** Events are still kept (the exact rate is still possible). */
+  get exact(): boolean {
+    return this.t !== undefined;
+  }
+  /** `count` events of `weight` each between `first` and `last` (past the cap: only the sum and the ends matter). */
+  addSpan(first: number, last: number, weight: number, count: number): void {
+    this.sumW += weight * count;
+    if (first < this.min) this.min = first;
+    if (last > this.max) this.max = last;
+  }
   /** The mean of GuideLLM's rate distribution (window: zero-weight sentinels at its ends, as GuideLLM). */
   mean(window?: { startS: number; endS: number }): number {
     if (this.t && this.w) {
@@ -68,6 +78,18 @@ const pairs = (v: Float64Array, w: Float64Array): Weighted[] => {
   for (let i = 0; i < v.length; i++) out[i] = [v[i]!, w[i]!];
   return out;
 };
+
+/** outputTimings(q) into a rate past its cap, without building the ~32 events per request. */
+function outputSpan(q: GlRequest, rate: RateEvents): void {
+  const per = q.iterTokensPerIteration;
+  if (q.firstTokenS === undefined || q.lastTokenS === undefined || per === undefined || q.tokenIterations <= 1) {
+    if (q.firstTokenS === undefined || q.lastTokenS === undefined || q.tokenIterations <= 1) rate.add(q.lastTokenS ?? q.endS, q.outputTokens ?? 0);
+    else rate.add(q.firstTokenS, q.outputTokens ? 1 : 0);
+    return;
+  }
+  rate.add(q.firstTokenS, q.outputTokens ? 1 : 0);
+  rate.addSpan(q.firstTokenS, q.lastTokenS, per, q.tokenIterations - 1);
+}
 
 export class GuidellmAccumulator implements RecordAccumulator {
   private counts = { successful: 0, errored: 0, incomplete: 0 };
@@ -104,7 +126,8 @@ export class GuidellmAccumulator implements RecordAccumulator {
     this.reqRate.add(q.endS, 1);
     const p = promptTiming(q);
     this.promptRate.add(p[0], p[1]);
-    for (const [t, w] of outputTimings(q)) this.outRate.add(t, w);
+    if (this.outRate.exact) for (const [t, w] of outputTimings(q)) this.outRate.add(t, w);
+    else outputSpan(q, this.outRate);
   }
 
   result(): SeedMetrics {
