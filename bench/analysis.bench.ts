@@ -41,7 +41,7 @@ function writeRecords(file: string, n: number): void {
     const times: number[] = [];
     let t = sent + 40 + rnd() * 60 + stage * 20;
     for (let j = 0; j < CHUNKS; j++) times.push(Math.round((t += 8 + rnd() * 20) * 1e6) / 1e6);
-    const base = { id: i, stage, worker: 0, api: 'completion', stream: true, scheduledAtMs: scheduled, sentAtMs: sent, writtenAtMs: sent + 0.05, headersAtMs: sent + 1 };
+    const base = { id: i, stage, worker: 0, api: 'completion', stream: true, scheduledAtMs: scheduled, sentAtMs: sent, dispatchedAtMs: sent - 0.1, headersAtMs: sent + 1 };
     const r =
       rnd() < 0.01
         ? { ...base, chunkTimesMs: [], chunkTokens: [], endAtMs: sent + 5, httpStatus: 500, error: { label: 'http_5xx', message: 'HTTP 500: Internal Server Error' } }

@@ -28,6 +28,7 @@ import { readRunContext } from './report/context.ts';
 import { writeRunReports } from './report/end-of-run.ts';
 import { formatGoodput, writeGoodputFile } from './report/goodput-report.ts';
 import { sloFromProfile } from './report/slo-source.ts';
+import { openMerge, writeMergedReports } from './merged/index.ts';
 
 export interface AnalyzeOptions {
   /** The producing harness's definitions; default inference-perf's. */
@@ -126,13 +127,17 @@ async function writeReports(name: string, resultsDir: string, analysisDir: strin
  * undefined when no generator produced records.
  */
 export async function analyzeMerged(name: string, resultsDirs: readonly string[], analysisDir: string, complete: boolean, opts: AnalyzeOptions = {}): Promise<ResultSummary | undefined> {
-  // One pass over every generator's records, file after file (goodput over the merged records too).
+  // One pass: records shifted onto one time base (merged/clock.ts) into the summary, goodput and the merged reports.
   const slo = { ...(resultsDirs[0] ? profileSlo(resultsDirs[0]) : {}), ...(opts.slo ?? {}) };
-  const pass = await recordsPass(name, resultsDirs.map((d) => join(d, RECORDS_FILE)), complete, { ...(opts.definitions ? { definitions: opts.definitions } : {}), slo });
+  const merge = openMerge(resultsDirs);
+  const pass = await recordsPass(name, (sink, bad) => merge.records(sink, bad), complete, { ...(opts.definitions ? { definitions: opts.definitions } : {}), slo });
   const summary = pass.summary;
   if (summary.requests.total === 0) return undefined;
   if (pass.bad.length > 0) summary.bad_record_lines = pass.bad.map(describeBadLine);
   summary.merged_from = resultsDirs.map((d) => basename(d));
+  summary.merge = merge.brief();
+  for (const w of summary.merge.warnings) opts.log?.warn(`${name}: ${w}`);
+  writeMergedReports(merge, analysisDir, opts.log);
   if (pass.goodput) {
     mkdirSync(analysisDir, { recursive: true });
     writeGoodputFile(analysisDir, pass.goodput);

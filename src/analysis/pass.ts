@@ -37,7 +37,10 @@ export function summaryGoodput(g: Goodput): SummaryGoodput {
   return { slo_ms: { ...g.slo } as Record<string, number>, good: g.good, total: g.total, share: g.share, requests_per_s: g.ratePerS, attainment: { ...g.attainment } as Record<string, number> };
 }
 
-export async function recordsPass(name: string, files: readonly string[], complete: boolean, o: PassOptions = {}): Promise<PassResult> {
+/** Records files read in order, or a source that streams records itself (the `-j` merge: records shifted onto one clock), reporting bad lines into `bad`. */
+export type PassSource = readonly string[] | ((sink: (r: RequestRecord) => void, bad: BadRecordLine[]) => Promise<void>);
+
+export async function recordsPass(name: string, source: PassSource, complete: boolean, o: PassOptions = {}): Promise<PassResult> {
   const bad: BadRecordLine[] = [];
   const good = o.slo && Object.keys(o.slo).length > 0 ? goodputCollector(o.slo) : undefined;
   const plots = o.plots ? plotDataCollector(name, o.plots.requestedRates) : undefined;
@@ -52,7 +55,8 @@ export async function recordsPass(name: string, files: readonly string[], comple
               plots?.add(r);
             }
           : sink;
-      for (const f of files) await forEachRecord(f, each, bad);
+      if (typeof source === 'function') await source(each, bad);
+      else for (const f of source) await forEachRecord(f, each, bad);
     },
     complete,
     o.definitions,

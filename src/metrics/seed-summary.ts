@@ -46,6 +46,8 @@ export interface ResultSummary {
   merged_from?: string[];
   /** Goodput under the SLOs (`--slo` over the profile's own), from the same pass over the records; absent without SLOs. */
   goodput?: SummaryGoodput;
+  /** -j N merged summary: how the generators' clocks were aligned, their start skew and overlap (analysis/merged/). */
+  merge?: MergeBrief;
   /** -f: headline numbers of the scraped server metrics (full summary in <results>/metrics/processed/). */
   monitoring?: MonitoringBrief;
 }
@@ -73,6 +75,8 @@ export interface LoadgenHealthFile {
   /** One sentence saying what happened and whose fault it was (empty when healthy). */
   verdict?: string;
   warnings: string[];
+  /** The run's clock anchor (monotonic and epoch ms read together) and its monotonic clock's domain (util/clock.ts clockDomain): -j N merges align on it. */
+  clock?: { mono_ms: number; epoch_ms: number; domain: string };
   [k: string]: unknown;
 }
 
@@ -87,5 +91,17 @@ export interface MonitoringBrief {
   running_requests_max?: number;
   waiting_requests_mean?: number;
   waiting_requests_max?: number;
+  warnings: string[];
+}
+
+/** -j N: how the generators' records were put on one time base (src/analysis/merged/clock.ts). */
+export interface MergeBrief {
+  /** `shared-monotonic` (one kernel's CLOCK_MONOTONIC), `wall-clock` (each generator's anchor; NTP-synchronised nodes assumed) or `assumed-shared` (no anchors recorded). */
+  clock_alignment: 'shared-monotonic' | 'wall-clock' | 'assumed-shared';
+  /** Latest minus earliest first send among the generators, seconds. */
+  start_skew_s: number;
+  /** Every generator's load window [first send, last end] overlaps every other's. */
+  windows_overlap: boolean;
+  generators: { name: string; requests: number; first_send_s: number; last_end_s: number }[];
   warnings: string[];
 }
