@@ -1,5 +1,6 @@
 /**
- * The `plots` reporter: per result, stream records.jsonl once into plot_data.json and draw every
+ * The `plots` reporter: per result, the plot data of the analysis step's single pass over
+ * records.jsonl (or, called alone, its own pass) into plot_data.json and draw every
  * run plot (analysis/<dir>/plots/<kind>.svg + .png); per work directory, the throughput-vs-latency
  * curves of all results from their plot_data.json (analysis/plots/).
  */
@@ -12,7 +13,7 @@ import type { Reporter } from './types.ts';
 export const PLOTS_DIR = 'plots';
 
 /** Requested rate per stage from loadgen_health.json, when the harness wrote one. */
-function requestedRates(resultsDir: string): Record<number, number> {
+export function requestedRates(resultsDir: string): Record<number, number> {
   const f = join(resultsDir, HEALTH_FILE);
   if (!existsSync(f)) return {};
   try {
@@ -30,7 +31,7 @@ export const plotsReporter: Reporter = {
   slow: true,
   description: 'plots (SVG + PNG): latency histograms and CDFs, timeline, token rate, per-stage latency vs throughput; per work directory throughput vs latency',
   async forResult(ctx) {
-    const data = await collectPlotData(ctx.name, join(ctx.resultsDir, RECORDS_FILE), requestedRates(ctx.resultsDir));
+    const data = ctx.plotData ?? await collectPlotData(ctx.name, join(ctx.resultsDir, RECORDS_FILE), requestedRates(ctx.resultsDir));
     const dataPath = join(ctx.analysisDir, PLOT_DATA_FILE);
     writeFileSync(dataPath, `${JSON.stringify(data)}\n`);
     const drawn = await drawPlots(RUN_PLOTS, data, join(ctx.analysisDir, PLOTS_DIR));
