@@ -11,7 +11,8 @@
  * tpot≤50ms and the plot data; then summary.json/txt, goodput.json, every plot as SVG + PNG,
  * report.html; then the work directory's report) and prints the child's wall time, CPU time
  * (user+sys) and peak RSS next to the target. Also times the record reader alone (read + JSON.parse
- * per line) on the same file, the floor of any analysis. BENCH_RECORDS overrides the count.
+ * per line) on the same file, the floor of any analysis. BENCH_RECORDS overrides the count;
+ * BENCH_CPU_PROF=<dir> writes each child's V8 CPU profile (.cpuprofile) into <dir>.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -114,7 +115,9 @@ async function readerOnly(file: string): Promise<void> {
 }
 
 function spawnChild(args: string[]): ChildResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  // BENCH_CPU_PROF=<dir>: each child writes a V8 CPU profile there (NODE_OPTIONS may not carry --cpu-prof).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const r = spawnSync(process.execPath, [...prof, '--import', 'tsx', fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`child ${args.join(' ')} failed (${r.status})`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
 }

@@ -129,6 +129,101 @@ export function glFromValues(input: readonly (number | Weighted)[], count?: numb
   };
 }
 
+/**
+ * glFromValues over numeric columns (values, and weights or 1 each), for the streaming analysis's
+ * millions of values: the same numbers (same stable order, same sums in the same order), without a
+ * [value, weight] pair per value. Unweighted values sort natively (Float64Array.prototype.sort:
+ * equal values are interchangeable); weighted ones sort an index by value, ties by position (a
+ * stable sort, so equal values' weights are summed in arrival order, as glFromValues does). The
+ * columns are not modified.
+ */
+export function glFromColumns(values: Float64Array, weights?: Float64Array, count?: number): GlDistribution {
+  const len = values.length;
+  if (len === 0) return empty(0);
+  let wSum = 0;
+  if (weights) for (let i = 0; i < len; i++) wSum += weights[i]!;
+  else wSum = len;
+  const n = count ?? Math.round(wSum);
+  // merge equal values (sorted), drop zero weights
+  const fv = new Float64Array(len);
+  const fw = new Float64Array(len);
+  let m = 0;
+  if (!weights) {
+    const sorted = values.slice().sort();
+    for (let i = 0; i < len; i++) {
+      const v = sorted[i]!;
+      if (m > 0 && fv[m - 1] === v) fw[m - 1]!++;
+      else {
+        fv[m] = v;
+        fw[m++] = 1;
+      }
+    }
+  } else {
+    const idx = new Uint32Array(len);
+    for (let i = 0; i < len; i++) idx[i] = i;
+    idx.sort((a, b) => values[a]! - values[b]! || a - b);
+    // merged groups first (weights summed in order), zero-weight groups dropped after
+    let g = -1;
+    for (let i = 0; i < len; i++) {
+      const j = idx[i]!;
+      const v = values[j]!;
+      if (g >= 0 && fv[g] === v) fw[g]! += weights[j]!;
+      else {
+        fv[++g] = v;
+        fw[g] = weights[j]!;
+      }
+    }
+    for (let i = 0; i <= g; i++) {
+      if (fw[i]! > 0) {
+        fv[m] = fv[i]!;
+        fw[m++] = fw[i]!;
+      }
+    }
+  }
+  if (m === 0) return empty(n);
+  let total = 0;
+  for (let i = 0; i < m; i++) total += fw[i]!;
+  if (total <= 1e-6) {
+    fw.fill(1, 0, m);
+    total = m;
+  }
+  let mean = 0;
+  for (let i = 0; i < m; i++) mean += fv[i]! * (fw[i]! / total);
+  let variance = 0;
+  let modeI = 0;
+  let modeP = fw[0]! / total;
+  for (let i = 0; i < m; i++) {
+    const p = fw[i]! / total;
+    variance += (fv[i]! - mean) ** 2 * p;
+    if (p > modeP) {
+      modeI = i;
+      modeP = p;
+    }
+  }
+  // numpy searchsorted(cdf, p, side='left') for ascending p: one forward walk over the cumulative sums
+  const pct: Record<string, number> = {};
+  let i = 0;
+  let c = fw[0]! / total;
+  for (const [k, p] of PCTS) {
+    while (i < m - 1 && c < p) c += fw[++i]! / total;
+    pct[k] = fv[i]!;
+  }
+  const percentiles = pct as unknown as GlPercentiles;
+  return {
+    mean,
+    median: percentiles.p50,
+    mode: fv[modeI]!,
+    variance,
+    std_dev: Math.sqrt(variance),
+    min: fv[0]!,
+    max: fv[m - 1]!,
+    count: n,
+    total_sum: mean * n,
+    percentiles,
+    pdf: null,
+  };
+}
+
 /** Sorted (time, weight) pairs: equal times summed, then chains within `threshold` merged onto their first time. */
 function mergeTimes(sorted: [number, number][], threshold: number): [number, number][] {
   const out: [number, number][] = [];
@@ -173,6 +268,79 @@ export function glRateFromTimings(events: readonly Weighted[], startS?: number, 
     return [w / durations[i]!, durations[i]!] as const;
   });
   return glFromValues(pairs, Math.round(occ));
+}
+
+/**
+ * glRateFromTimings over numeric columns (event times in seconds and their weights): the same
+ * numbers without a pair per event — events filtered to the window with the same sentinels, sorted
+ * stably by an index (ties by position), equal times summed and chains merged as mergeTimes does.
+ */
+export function glRateFromColumns(times: Float64Array, weights: Float64Array, startS?: number, endS?: number, threshold = 1e-4): GlDistribution {
+  const cap = times.length + 2;
+  const t = new Float64Array(cap);
+  const w = new Float64Array(cap);
+  let k = 0;
+  if (startS !== undefined && (endS === undefined || startS <= endS)) {
+    t[k] = startS;
+    w[k++] = 0;
+  }
+  for (let i = 0; i < times.length; i++) {
+    const x = times[i]!;
+    if ((startS !== undefined && !(x >= startS)) || (endS !== undefined && !(x <= endS))) continue;
+    t[k] = x;
+    w[k++] = weights[i]!;
+  }
+  if (endS !== undefined) {
+    t[k] = endS;
+    w[k++] = 0;
+  }
+  const idx = new Uint32Array(k);
+  for (let i = 0; i < k; i++) idx[i] = i;
+  idx.sort((a, b) => t[a]! - t[b]! || a - b);
+  // equal times summed
+  const ut = new Float64Array(k);
+  const uw = new Float64Array(k);
+  let u = 0;
+  for (let i = 0; i < k; i++) {
+    const j = idx[i]!;
+    if (u > 0 && ut[u - 1] === t[j]) uw[u - 1]! += w[j]!;
+    else {
+      ut[u] = t[j]!;
+      uw[u++] = w[j]!;
+    }
+  }
+  // chains within threshold merged onto their first time (in place: the write index never passes the read index)
+  let n = u;
+  if (threshold > 0) {
+    n = 0;
+    let i = 0;
+    while (i < u) {
+      const st = ut[i]!;
+      let sw = uw[i]!;
+      let j = i + 1;
+      while (j < u && ut[j]! <= st + threshold && ut[j]! - ut[j - 1]! <= threshold) sw += uw[j++]!;
+      ut[n] = st;
+      uw[n++] = sw;
+      i = j;
+    }
+  }
+  if (n <= 1) return glFromValues([], n);
+  const dur = new Float64Array(n);
+  let prevMid = (ut[0]! + ut[1]!) / 2;
+  dur[0] = prevMid - ut[0]!;
+  for (let i = 1; i < n - 1; i++) {
+    const mid = (ut[i]! + ut[i + 1]!) / 2;
+    dur[i] = mid - prevMid;
+    prevMid = mid;
+  }
+  dur[n - 1] = Math.max(1e-6, ut[n - 1]! - prevMid);
+  const rate = new Float64Array(n);
+  let occ = 0;
+  for (let i = 0; i < n; i++) {
+    occ += uw[i]!;
+    rate[i] = uw[i]! / dur[i]!;
+  }
+  return glFromColumns(rate, dur, Math.round(occ));
 }
 
 /** DistributionSummary.concurrency_distribution_from_timings (intervals [start, end, weight] in seconds). */

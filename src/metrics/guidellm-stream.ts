@@ -2,10 +2,10 @@
  * guidellmSeedMetrics (GuideLLM's definitions, ./guidellm-definitions.ts) one record at a time,
  * for the streaming analysis of guidellm result directories: per successful request a few numbers
  * in F64Buffer columns (TTFT, TPOT and ITL with their token weights, latency), never the records.
- * The latency distributions are GuideLLM's exactly (glFromValues over the same values in the same
- * order). The three rates (requests, prompt and output tokens per second) are GuideLLM's rate
+ * The latency distributions are GuideLLM's exactly (glFromColumns: glFromValues's numbers over the
+ * same values in the same order, without a [value, weight] pair per value). The three rates (requests, prompt and output tokens per second) are GuideLLM's rate
  * distributions over event times: their events are kept while there are at most RATE_EVENT_CAP
- * of them (then exactly GuideLLM's glRateFromTimings); past that — a long run: ~32 output
+ * of them (then exactly GuideLLM's glRateFromTimings, over the columns: glRateFromColumns); past that — a long run: ~32 output
  * events per request — the mean is computed as the rate distribution's mean is by construction,
  * Σ weights / (last event − first event), without GuideLLM's merging of events < 0.1 ms apart at
  * the window's end (a difference of at most 0.1 ms of the window: docs/metrics.md §6).
@@ -13,7 +13,7 @@
  */
 import type { RequestRecord } from '../engine/types.ts';
 import { F64Buffer } from './f64-buffer.ts';
-import { glFromValues, glRateFromTimings, type Weighted } from './guidellm-dist.ts';
+import { glFromColumns, glRateFromColumns } from './guidellm-dist.ts';
 import { glRequest, outputTimings, promptTiming, type GlRequest } from './guidellm.ts';
 import type { SeedMetrics } from './seed.ts';
 import type { RecordAccumulator } from './seed-stream.ts';
@@ -56,11 +56,7 @@ class RateEvents {
   /** The mean of GuideLLM's rate distribution (window: zero-weight sentinels at its ends, as GuideLLM). */
   mean(window?: { startS: number; endS: number }): number {
     if (this.t && this.w) {
-      const ev: Weighted[] = [];
-      const t = this.t.view();
-      const w = this.w.view();
-      for (let i = 0; i < t.length; i++) ev.push([t[i]!, w[i]!]);
-      return glRateFromTimings(ev, window?.startS, window?.endS).mean;
+      return glRateFromColumns(this.t.view(), this.w.view(), window?.startS, window?.endS).mean;
     }
     const span = window ? window.endS - window.startS : this.max - this.min;
     return span > 0 ? this.sumW / span : 0;
@@ -72,12 +68,6 @@ export function glSummary(d: GlDistribution, k = 1): Summary | undefined {
   if (d.count === 0) return undefined;
   return { count: d.count, mean: d.mean * k, min: d.min * k, max: d.max * k, std: d.std_dev * k, p50: d.median * k, p90: d.percentiles.p90 * k, p95: d.percentiles.p95 * k, p99: d.percentiles.p99 * k };
 }
-
-const pairs = (v: Float64Array, w: Float64Array): Weighted[] => {
-  const out: Weighted[] = new Array<Weighted>(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = [v[i]!, w[i]!];
-  return out;
-};
 
 /** outputTimings(q) into a rate past its cap, without building the ~32 events per request. */
 function outputSpan(q: GlRequest, rate: RateEvents): void {
@@ -140,10 +130,10 @@ export class GuidellmAccumulator implements RecordAccumulator {
       outputTokensPerS: ok ? this.outRate.mean() : 0,
       inputTokensPerS: ok ? this.promptRate.mean() : 0,
       requestsPerS: ok ? this.reqRate.mean(window) : 0,
-      ttftMs: glSummary(glFromValues(Array.from(this.ttft.view()))),
-      tpotMs: glSummary(glFromValues(pairs(this.tpot.view(), this.tpotW.view()))),
-      requestLatencyMs: glSummary(glFromValues(Array.from(this.lat.view())), 1000),
-      itlMs: glSummary(glFromValues(pairs(this.itl.view(), this.itlW.view()))),
+      ttftMs: glSummary(glFromColumns(this.ttft.view())),
+      tpotMs: glSummary(glFromColumns(this.tpot.view(), this.tpotW.view())),
+      requestLatencyMs: glSummary(glFromColumns(this.lat.view()), 1000),
+      itlMs: glSummary(glFromColumns(this.itl.view(), this.itlW.view())),
       failureRate: total ? failures / total : 0,
       benchmarkDurationS: total ? (this.end - this.start) / 1000 : 0,
       requests: total,
