@@ -130,11 +130,74 @@ export function glFromValues(input: readonly (number | Weighted)[], count?: numb
 }
 
 /**
+ * Sorts `v` ascending carrying `w` along, stably (equal values keep their order), in place: a
+ * bottom-up merge sort over typed arrays (insertion-sorted runs of 16), no comparator call per
+ * comparison and no object per value. Replaces sorting [value, weight] pairs with a comparator.
+ */
+export function sortPairsStable(v: Float64Array, w: Float64Array): void {
+  const n = v.length;
+  const RUN = 16;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(n, lo + RUN);
+    for (let i = lo + 1; i < hi; i++) {
+      const x = v[i]!;
+      const y = w[i]!;
+      let j = i - 1;
+      while (j >= lo && v[j]! > x) {
+        v[j + 1] = v[j]!;
+        w[j + 1] = w[j]!;
+        j--;
+      }
+      v[j + 1] = x;
+      w[j + 1] = y;
+    }
+  }
+  if (n <= RUN) return;
+  let sv = v;
+  let sw = w;
+  let dv = new Float64Array(n);
+  let dw = new Float64Array(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(n, lo + width);
+      const hi = Math.min(n, lo + 2 * width);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        // `<=`: the left run's equal values first (stable)
+        if (sv[i]! <= sv[j]!) {
+          dv[k] = sv[i]!;
+          dw[k++] = sw[i++]!;
+        } else {
+          dv[k] = sv[j]!;
+          dw[k++] = sw[j++]!;
+        }
+      }
+      while (i < mid) {
+        dv[k] = sv[i]!;
+        dw[k++] = sw[i++]!;
+      }
+      while (j < hi) {
+        dv[k] = sv[j]!;
+        dw[k++] = sw[j++]!;
+      }
+    }
+    [sv, dv] = [dv, sv];
+    [sw, dw] = [dw, sw];
+  }
+  if (sv !== v) {
+    v.set(sv);
+    w.set(sw);
+  }
+}
+
+/**
  * glFromValues over numeric columns (values, and weights or 1 each), for the streaming analysis's
  * millions of values: the same numbers (same stable order, same sums in the same order), without a
  * [value, weight] pair per value. Unweighted values sort natively (Float64Array.prototype.sort:
- * equal values are interchangeable); weighted ones sort an index by value, ties by position (a
- * stable sort, so equal values' weights are summed in arrival order, as glFromValues does). The
+ * equal values are interchangeable); weighted ones sort values and weights together, stably
+ * (sortPairsStable: equal values' weights are summed in arrival order, as glFromValues does). The
  * columns are not modified.
  */
 export function glFromColumns(values: Float64Array, weights?: Float64Array, count?: number): GlDistribution {
@@ -159,18 +222,17 @@ export function glFromColumns(values: Float64Array, weights?: Float64Array, coun
       }
     }
   } else {
-    const idx = new Uint32Array(len);
-    for (let i = 0; i < len; i++) idx[i] = i;
-    idx.sort((a, b) => values[a]! - values[b]! || a - b);
+    const sv = values.slice();
+    const sw = weights.slice();
+    sortPairsStable(sv, sw);
     // merged groups first (weights summed in order), zero-weight groups dropped after
     let g = -1;
     for (let i = 0; i < len; i++) {
-      const j = idx[i]!;
-      const v = values[j]!;
-      if (g >= 0 && fv[g] === v) fw[g]! += weights[j]!;
+      const v = sv[i]!;
+      if (g >= 0 && fv[g] === v) fw[g]! += sw[i]!;
       else {
         fv[++g] = v;
-        fw[g] = weights[j]!;
+        fw[g] = sw[i]!;
       }
     }
     for (let i = 0; i <= g; i++) {
@@ -273,7 +335,7 @@ export function glRateFromTimings(events: readonly Weighted[], startS?: number, 
 /**
  * glRateFromTimings over numeric columns (event times in seconds and their weights): the same
  * numbers without a pair per event — events filtered to the window with the same sentinels, sorted
- * stably by an index (ties by position), equal times summed and chains merged as mergeTimes does.
+ * stably (sortPairsStable), equal times summed and chains merged as mergeTimes does.
  */
 export function glRateFromColumns(times: Float64Array, weights: Float64Array, startS?: number, endS?: number, threshold = 1e-4): GlDistribution {
   const cap = times.length + 2;
@@ -294,19 +356,20 @@ export function glRateFromColumns(times: Float64Array, weights: Float64Array, st
     t[k] = endS;
     w[k++] = 0;
   }
-  const idx = new Uint32Array(k);
-  for (let i = 0; i < k; i++) idx[i] = i;
-  idx.sort((a, b) => t[a]! - t[b]! || a - b);
-  // equal times summed
-  const ut = new Float64Array(k);
-  const uw = new Float64Array(k);
+  const st = t.subarray(0, k);
+  const sw = w.subarray(0, k);
+  sortPairsStable(st, sw);
+  // equal times summed (in place: the write index never passes the read index)
+  const ut = st;
+  const uw = sw;
   let u = 0;
   for (let i = 0; i < k; i++) {
-    const j = idx[i]!;
-    if (u > 0 && ut[u - 1] === t[j]) uw[u - 1]! += w[j]!;
+    const x = st[i]!;
+    const y = sw[i]!;
+    if (u > 0 && ut[u - 1] === x) uw[u - 1]! += y;
     else {
-      ut[u] = t[j]!;
-      uw[u++] = w[j]!;
+      ut[u] = x;
+      uw[u++] = y;
     }
   }
   // chains within threshold merged onto their first time (in place: the write index never passes the read index)
@@ -315,12 +378,12 @@ export function glRateFromColumns(times: Float64Array, weights: Float64Array, st
     n = 0;
     let i = 0;
     while (i < u) {
-      const st = ut[i]!;
-      let sw = uw[i]!;
+      const first = ut[i]!;
+      let sum = uw[i]!;
       let j = i + 1;
-      while (j < u && ut[j]! <= st + threshold && ut[j]! - ut[j - 1]! <= threshold) sw += uw[j++]!;
-      ut[n] = st;
-      uw[n++] = sw;
+      while (j < u && ut[j]! <= first + threshold && ut[j]! - ut[j - 1]! <= threshold) sum += uw[j++]!;
+      ut[n] = first;
+      uw[n++] = sum;
       i = j;
     }
   }

@@ -67,13 +67,13 @@ export function glStatusOf(r: RequestRecord): GlStatusName {
 
 /** GuideLLM's computed per-request fields for one record. */
 export function glRequest(r: RequestRecord, epochOffsetMs = 0): GlRequest {
-  const s = (ms: number): number => (ms + epochOffsetMs) / 1000;
+  // (ms + offset) / 1000 written out: no closure per record (the analysis calls this a million times)
   const status = glStatusOf(r);
   const iters = r.chunkTimesMs.length;
-  const startS = s(r.sentAtMs);
-  const endS = s(r.endAtMs);
-  const firstTokenS = iters > 0 ? s(r.chunkTimesMs[0]!) : undefined;
-  const lastTokenS = iters > 0 ? s(r.chunkTimesMs[iters - 1]!) : undefined;
+  const startS = (r.sentAtMs + epochOffsetMs) / 1000;
+  const endS = (r.endAtMs + epochOffsetMs) / 1000;
+  const firstTokenS = iters > 0 ? (r.chunkTimesMs[0]! + epochOffsetMs) / 1000 : undefined;
+  const lastTokenS = iters > 0 ? (r.chunkTimesMs[iters - 1]! + epochOffsetMs) / 1000 : undefined;
   const outputTokens = r.completionTokensServer ?? (iters > 0 ? iters : undefined);
   const promptTokens = r.promptTokensServer ?? r.promptTokensClient;
   const totalTokens = promptTokens === undefined && outputTokens === undefined ? undefined : (promptTokens ?? 0) + (outputTokens ?? 0);
