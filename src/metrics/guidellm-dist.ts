@@ -153,10 +153,10 @@ export function sortPairsStable(v: Float64Array, w: Float64Array): void {
     }
   }
   if (n <= RUN) return;
-  let sv = v;
-  let sw = w;
-  let dv = new Float64Array(n);
-  let dw = new Float64Array(n);
+  let sv: Float64Array = v;
+  let sw: Float64Array = w;
+  let dv: Float64Array = new Float64Array(n);
+  let dw: Float64Array = new Float64Array(n);
   for (let width = RUN; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {
       const mid = Math.min(n, lo + width);

@@ -57,7 +57,8 @@ export interface InferencePerfGroup {
 }
 
 /** Per-request metrics for one successful record (inference-perf §2.6). */
-export function inferencePerfRequest(r: RequestRecord, o: InferencePerfOptions = {}): InferencePerfRequest {
+/** `withItl` false: no itlS array (callers that walk the gaps themselves, one record at a time). */
+export function inferencePerfRequest(r: RequestRecord, o: InferencePerfOptions = {}, withItl = true): InferencePerfRequest {
   const latencyMs = r.endAtMs - r.sentAtMs;
   const out = outputTokens(r, o.outputTokens);
   const m: InferencePerfRequest = {
@@ -73,9 +74,11 @@ export function inferencePerfRequest(r: RequestRecord, o: InferencePerfOptions =
     const last = times[times.length - 1]!;
     m.ttftS = (first - r.sentAtMs) / 1000;
     if (out > 1) m.tpotS = (last - first) / 1000 / (out - 1);
-    const itl: number[] = [];
-    for (let i = 1; i < times.length; i++) itl.push((times[i]! - times[i - 1]!) / 1000);
-    m.itlS = itl;
+    if (withItl) {
+      const itl: number[] = [];
+      for (let i = 1; i < times.length; i++) itl.push((times[i]! - times[i - 1]!) / 1000);
+      m.itlS = itl;
+    }
   }
   return m;
 }

@@ -62,10 +62,17 @@ export function summarizeBySelection(s: Float64Array): Summary | undefined {
     ranks.add(Math.floor(h));
     ranks.add(Math.min(n - 1, Math.floor(h) + 1));
   }
-  let from = 0;
+  let prev = -1;
   for (const k of [...ranks].sort((a, b) => a - b)) {
-    select(s, k, from, n - 1);
-    from = k; // everything right of k is ≥ a[k]: the next rank lies in [k, n)
+    if (prev >= 0 && k === prev + 1) {
+      // everything right of prev is ≥ a[prev]: the next order statistic is the smallest of them (a scan, not a partition)
+      let m = k;
+      for (let i = k + 1; i < n; i++) if (s[i]! < s[m]!) m = i;
+      const t = s[k]!;
+      s[k] = s[m]!;
+      s[m] = t;
+    } else select(s, k, Math.max(prev, 0), n - 1);
+    prev = k; // everything right of k is ≥ a[k]: the next rank lies in [k, n)
   }
   const pct = (p: number): number => {
     const h = (n - 1) * (p / 100);

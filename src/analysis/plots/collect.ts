@@ -108,7 +108,7 @@ export function plotDataCollector(name: string, requestedRates: Record<number, n
       bins.add(r);
       return;
     }
-    const m = inferencePerfRequest(r);
+    const m = inferencePerfRequest(r, {}, false);
     const ttftMs = m.ttftS === undefined ? undefined : m.ttftS * 1000;
     bins.add(r, ttftMs);
     st.ok++;
@@ -118,7 +118,9 @@ export function plotDataCollector(name: string, requestedRates: Record<number, n
     h.e2e.add(m.latencyS * 1000);
     if (ttftMs !== undefined) h.ttft.add(ttftMs);
     if (m.tpotS !== undefined) h.tpot.add(m.tpotS * 1000);
-    if (m.itlS) for (const x of m.itlS) h.itl.add(x * 1000);
+    // inferencePerfRequest's ITL gaps (per-chunk times), without its array per record
+    const t = r.chunkTimesMs;
+    if (t.length > 1) for (let i = 1; i < t.length; i++) h.itl.add(((t[i]! - t[i - 1]!) / 1000) * 1000);
   };
   let done: PlotData | undefined;
   return {
