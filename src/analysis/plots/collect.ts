@@ -9,6 +9,7 @@ import { streamRecords } from '../../engine/record/reader.ts';
 import { inferencePerfRequest } from '../../metrics/inference-perf.ts';
 import { LogHistogram } from '../../metrics/log-histogram.ts';
 import { TimeBins, type TimeBin } from '../../metrics/time-bins.ts';
+import type { ServerPlotData } from './server-series.ts';
 
 export const PLOT_DATA_FILE = 'plot_data.json';
 /** Time series drawn with at most this many bins, each at least this wide (rates from 100 ms bins are mostly noise). */
@@ -52,7 +53,11 @@ export interface PlotData {
   requests: number;
   dists: Partial<Record<LatencyMetric, DistPlotData>>;
   timeline: TimeBin[];
+  /** Where the timeline's t = 0 lies on the records' clock (monotonic ms), to align other series with it. */
+  originMs?: number;
   stages: StagePoint[];
+  /** -f: the server's metrics over time on the timeline's axis (added by the plots reporter, server-series.ts). */
+  server?: ServerPlotData;
 }
 
 interface StageAcc {
@@ -129,5 +134,6 @@ export async function collectPlotData(name: string, recordsPath: string, request
       set('tpotP50Ms', q(s.h.tpot, 0.5));
       return p;
     });
-  return { name, requests, dists, timeline: bins.bins(TIMELINE_BINS, TIMELINE_MIN_BIN_MS), stages: points };
+  const origin = bins.originMs();
+  return { name, requests, dists, timeline: bins.bins(TIMELINE_BINS, TIMELINE_MIN_BIN_MS), ...(Number.isFinite(origin) ? { originMs: origin } : {}), stages: points };
 }

@@ -11,6 +11,7 @@ import { latencyHistograms } from './histograms.ts';
 import { paretoPlot } from './pareto.ts';
 import type { Series } from './operating-points.ts';
 import { renderSvg, svgToPng, type VlSpec } from './render.ts';
+import { serverMetricsPlot } from './server-metrics.ts';
 import { stageLatencyPlot } from './stage-latency.ts';
 import { timelinePlot } from './timeline.ts';
 import { tokenRatePlot } from './token-rate.ts';
@@ -27,6 +28,7 @@ export const RUN_PLOTS: ReadonlyArray<PlotType<PlotData>> = [
   { kind: 'latency-histograms', title: 'Latency distributions', spec: latencyHistograms },
   { kind: 'latency-cdfs', title: 'Latency CDFs', spec: latencyCdfs },
   { kind: 'timeline', title: 'Latency, in-flight requests and request rate over time', spec: timelinePlot },
+  { kind: 'server-metrics', title: 'Server metrics over time (-f: KV cache, running and waiting requests…) under the request rate', spec: serverMetricsPlot },
   { kind: 'token-rate', title: 'Output token rate over time', spec: tokenRatePlot },
   { kind: 'stage-latency', title: 'Per-stage latency vs throughput', spec: stageLatencyPlot },
 ];

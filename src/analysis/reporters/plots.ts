@@ -1,36 +1,47 @@
 /**
  * The `plots` reporter: per result, stream records.jsonl once into plot_data.json and draw every
- * run plot (analysis/<dir>/plots/<kind>.svg + .png); per work directory, the throughput-vs-latency
+ * run plot (analysis/<dir>/plots/<kind>.svg + .png; with -f the scraped server metrics too); per work directory, the throughput-vs-latency
  * curves of all results from their plot_data.json (analysis/plots/).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
 import { collectPlotData, drawPlots, PLOT_DATA_FILE, RUN_PLOTS, WORKDIR_PLOTS, type PlotData, type Series } from '../plots/index.ts';
+import { clockOf, serverDataFor } from '../plots/server-data.ts';
 import type { Reporter } from './types.ts';
 
 export const PLOTS_DIR = 'plots';
 
-/** Requested rate per stage from loadgen_health.json, when the harness wrote one. */
-function requestedRates(resultsDir: string): Record<number, number> {
+/** loadgen_health.json, parsed, when the harness wrote one. */
+function readHealth(resultsDir: string): unknown {
   const f = join(resultsDir, HEALTH_FILE);
-  if (!existsSync(f)) return {};
+  if (!existsSync(f)) return undefined;
   try {
-    const h = JSON.parse(readFileSync(f, 'utf8')) as { stages?: Array<{ stage?: number; requestedRate?: number }> };
-    const out: Record<number, number> = {};
-    for (const s of h.stages ?? []) if (typeof s.stage === 'number' && typeof s.requestedRate === 'number') out[s.stage] = s.requestedRate;
-    return out;
+    return JSON.parse(readFileSync(f, 'utf8'));
   } catch {
-    return {};
+    return undefined;
   }
+}
+
+/** Requested rate per stage from the health file. */
+function requestedRates(health: unknown): Record<number, number> {
+  const out: Record<number, number> = {};
+  for (const s of (health as { stages?: Array<{ stage?: number; requestedRate?: number }> } | undefined)?.stages ?? []) {
+    if (typeof s.stage === 'number' && typeof s.requestedRate === 'number') out[s.stage] = s.requestedRate;
+  }
+  return out;
 }
 
 export const plotsReporter: Reporter = {
   kind: 'plots',
   slow: true,
-  description: 'plots (SVG + PNG): latency histograms and CDFs, timeline, token rate, per-stage latency vs throughput; per work directory throughput vs latency',
+  description: 'plots (SVG + PNG): latency histograms and CDFs, timeline, server metrics over time (-f), token rate, per-stage latency vs throughput; per work directory throughput vs latency',
   async forResult(ctx) {
-    const data = await collectPlotData(ctx.name, join(ctx.resultsDir, RECORDS_FILE), requestedRates(ctx.resultsDir));
+    const health = readHealth(ctx.resultsDir);
+    const data = await collectPlotData(ctx.name, join(ctx.resultsDir, RECORDS_FILE), requestedRates(health));
+    // -f: the server's metrics on the same time axis (server-metrics plot).
+    const server = serverDataFor(ctx.resultsDir, data, clockOf(health));
+    if (server) data.server = server;
     const dataPath = join(ctx.analysisDir, PLOT_DATA_FILE);
     writeFileSync(dataPath, `${JSON.stringify(data)}\n`);
     const drawn = await drawPlots(RUN_PLOTS, data, join(ctx.analysisDir, PLOTS_DIR));

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { runLoad } from '../../engine/loadgen/run-load.ts';
 import type { LoadResult } from '../../engine/loadgen/types.ts';
-import { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
+import { HEALTH_FILE, RECORDS_FILE, type LoadgenHealthFile } from '../../metrics/seed-summary.ts';
 import { clockAnchor } from '../../util/clock.ts';
 import { isLlmdbenchError, LlmdbenchError } from '../../util/errors.ts';
 import { writeFailure, writeFileAtomic } from '../../util/files.ts';
@@ -95,7 +95,8 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
     if (!isWriteError(e)) throw e;
     writeError ??= e;
   }
-  const health = job.health ? job.health(result) : defaultHealth(result);
+  // With the clock anchor: the records' monotonic times map to wall time (server metrics of -f are plotted against them).
+  const health: LoadgenHealthFile = { ...(job.health ? job.health(result) : defaultHealth(result)), clock: result.clock };
   try {
     writeFileAtomic(join(ctx.resultsDir, HEALTH_FILE), `${JSON.stringify(health, null, 2)}\n`);
     files.push(HEALTH_FILE);
