@@ -6,6 +6,7 @@
  * directory's report can draw its curves without reading the records again.
  */
 import { streamRecords } from '../../engine/record/reader.ts';
+import type { RequestRecord } from '../../engine/types.ts';
 import { inferencePerfRequest } from '../../metrics/inference-perf.ts';
 import { LogHistogram } from '../../metrics/log-histogram.ts';
 import { TimeBins, type TimeBin } from '../../metrics/time-bins.ts';
@@ -82,13 +83,16 @@ function reduce(h: LogHistogram): DistPlotData | undefined {
   return { count: h.count, mean: h.mean, p50: h.quantile(0.5), p90: h.quantile(0.9), p99: h.quantile(0.99), histogram: h.linearBins(40, h.quantile(0.999)), cdf: thin };
 }
 
-/** Stream `recordsPath` into the plot data; `requestedRates[stage]` from loadgen_health.json when known. */
-export async function collectPlotData(name: string, recordsPath: string, requestedRates: Record<number, number> = {}): Promise<PlotData> {
+/**
+ * Stream `recordsPath` into the plot data; `requestedRates[stage]` from loadgen_health.json when
+ * known. Several files (compare: every results directory of a run) pool their distributions.
+ */
+export async function collectPlotData(name: string, recordsPath: string | readonly string[], requestedRates: Record<number, number> = {}): Promise<PlotData> {
   const all = hists();
   const stages = new Map<number, StageAcc>();
   const bins = new TimeBins();
   let requests = 0;
-  await streamRecords(recordsPath, (r) => {
+  const onRecord = (r: RequestRecord): void => {
     requests++;
     let st = stages.get(r.stage);
     if (!st) stages.set(r.stage, (st = { n: 0, failed: 0, minSent: Infinity, maxEnd: -Infinity, okOutTokens: 0, ok: 0, h: hists() }));
@@ -111,7 +115,8 @@ export async function collectPlotData(name: string, recordsPath: string, request
       if (m.tpotS !== undefined) h.tpot.add(m.tpotS * 1000);
       if (m.itlS) for (const x of m.itlS) h.itl.add(x * 1000);
     }
-  });
+  };
+  for (const f of typeof recordsPath === 'string' ? [recordsPath] : recordsPath) await streamRecords(f, onRecord);
   const dists: PlotData['dists'] = {};
   for (const k of LATENCY_METRICS) {
     const d = reduce(all[k]);
