@@ -6,6 +6,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { latencyCdfs } from './cdfs.ts';
+import { compareCdfs, type CompareData } from './compare-cdfs.ts';
+import { compareThroughput } from './compare-throughput.ts';
 import type { PlotData } from './collect.ts';
 import { latencyHistograms } from './histograms.ts';
 import { paretoPlot } from './pareto.ts';
@@ -35,6 +37,12 @@ export const RUN_PLOTS: ReadonlyArray<PlotType<PlotData>> = [
 
 /** Per work directory. */
 export const WORKDIR_PLOTS: ReadonlyArray<PlotType<Series[]>> = [{ kind: 'throughput-latency', title: 'Throughput vs latency (all results)', spec: paretoPlot }];
+
+/** `llmdbench compare`: the runs overlaid. */
+export const COMPARE_PLOTS: ReadonlyArray<PlotType<CompareData>> = [
+  { kind: 'compare-cdfs', title: 'Latency CDFs, one line per run', spec: compareCdfs },
+  { kind: 'compare-throughput-latency', title: 'Throughput vs latency, one curve per run', spec: compareThroughput },
+];
 
 /** A drawn plot: files written and the SVG text (inlined by the HTML report). */
 export interface DrawnPlot {
@@ -72,5 +80,5 @@ export async function drawPlots<D>(types: ReadonlyArray<PlotType<D>>, data: D, d
   return out;
 }
 
-export type { PlotData, Series };
+export type { CompareData, PlotData, Series };
 export { collectPlotData, PLOT_DATA_FILE } from './collect.ts';
