@@ -13,9 +13,15 @@ import { TimeBins, type TimeBin } from '../../metrics/time-bins.ts';
 import type { ServerPlotData } from './server-series.ts';
 
 export const PLOT_DATA_FILE = 'plot_data.json';
-/** Time series drawn with at most this many bins, each at least this wide (rates from 100 ms bins are mostly noise). */
+/**
+ * Time series drawn with at most this many bins, each at least this wide (rates from 100 ms bins
+ * are mostly noise) and wide enough to hold this many sends on average: at a low rate, bins
+ * narrower than the gap between sends alternate 0 / 2× the rate and leave the latency line as
+ * isolated points (bins without a send have no latency: a gap).
+ */
 const TIMELINE_BINS = 120;
 const TIMELINE_MIN_BIN_MS = 500;
+const TIMELINE_SENDS_PER_BIN = 2;
 
 export const LATENCY_METRICS = ['ttft', 'itl', 'tpot', 'e2e'] as const;
 export type LatencyMetric = (typeof LATENCY_METRICS)[number];
@@ -140,5 +146,7 @@ export async function collectPlotData(name: string, recordsPath: string | readon
       return p;
     });
   const origin = bins.originMs();
-  return { name, requests, dists, timeline: bins.bins(TIMELINE_BINS, TIMELINE_MIN_BIN_MS), ...(Number.isFinite(origin) ? { originMs: origin } : {}), stages: points };
+  const spanMs = Math.max(...[...stages.values()].map((s) => s.maxEnd)) - Math.min(...[...stages.values()].map((s) => s.minSent));
+  const minBinMs = Math.max(TIMELINE_MIN_BIN_MS, requests > 0 && spanMs > 0 ? (TIMELINE_SENDS_PER_BIN * spanMs) / requests : 0);
+  return { name, requests, dists, timeline: bins.bins(TIMELINE_BINS, minBinMs), ...(Number.isFinite(origin) ? { originMs: origin } : {}), stages: points };
 }

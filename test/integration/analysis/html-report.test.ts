@@ -3,14 +3,15 @@
  * `llmdbench run` against the embedded simulator leaves report.html per result and per work
  * directory; each opens from file:// with no console error, no network request, the summary's
  * numbers, and every plot visible (non-zero size, inside the viewport once scrolled to), the
- * server-metrics plot of `-f` included. `-z` writes them again.
+ * server-metrics plot of `-f` included; `compare`'s compare.html likewise. `-z` writes them again.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_MISSING, findChromium, underCi } from '../../helpers/chromium.ts';
+import { SAMPLES } from '../../helpers/report-schema.ts';
 import { cleanEnv, onlyDir, readJson, runCli, tmp } from '../run/helpers.ts';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -93,6 +94,19 @@ test('HTML reports of a run open in headless Chromium with every plot visible, n
     assert.deepEqual(wdp.plots.map((p) => p.kind), ['throughput-latency', 'server-metrics']);
     for (const p of wdp.plots) assert.ok(p.width > 300 && p.height > 150 && p.inView, `${p.kind}: ${p.width}x${p.height}, in view ${p.inView}`);
     assert.ok(wdp.text.includes(sum.name), 'the work-dir report names its result');
+
+    // compare.html: this run against GuideLLM's sample (records vs report percentiles), same checks.
+    const g = tmp('html-compare-guidellm');
+    cpSync(join(SAMPLES, 'guidellm', 'real-run-against-sim', 'benchmarks.json'), join(g, 'benchmarks.json'));
+    const out = join(tmp('html-compare'), 'out');
+    const c = await runCli(['compare', wd, g, '--out', out]);
+    assert.equal(c.code, 0, c.stderr);
+    const cmp = await openReport(browser, join(out, 'compare.html'));
+    assert.deepEqual(cmp.errors, []);
+    assert.deepEqual(cmp.external, []);
+    assert.deepEqual(cmp.plots.map((p) => p.kind), ['compare-cdfs', 'compare-throughput-latency']);
+    for (const p of cmp.plots) assert.ok(p.width > 300 && p.height > 150 && p.inView, `${p.kind}: ${p.width}x${p.height}, in view ${p.inView}`);
+    assert.match(cmp.text, /TTFT p90 \(ms\)/);
   } finally {
     await browser.close();
   }
