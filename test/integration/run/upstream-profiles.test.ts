@@ -88,7 +88,7 @@ test(`every upstream inference-perf profile (${files.length}) runs shortened and
     const wd = tmp(`run-up${g}`);
     const exp = join(wd, 'upstream.yaml');
     writeFileSync(exp, stringify({ treatments: half.map((f) => ({ name: nameOf(f), profile: f })) }));
-    const r = await runCli(['run', '--quiet', '--workdir', wd, '--endpoint', sim.url, '-e', exp, '-o', spec], { env: env(wd), timeoutMs: 150_000 });
+    const r = await runCli(['run', '--quiet', '--workdir', wd, '--endpoint', sim.url, '-e', exp, '-o', spec], { env: env(wd), timeoutMs: 240_000 });
     return { wd, r, half, spec };
   };
   // Two CLI processes at a time.
@@ -126,6 +126,10 @@ test(`every upstream inference-perf profile (${files.length}) runs shortened and
         continue;
       }
       const res = join(wd, 'results', dir);
+      if (!existsSync(join(res, 'config.yaml'))) {
+        problems.push(`${tag}: config.yaml missing (run rc ${r.code}): ${r.stderr.slice(-600)}`);
+        continue;
+      }
       const cfg = parse(readFileSync(join(res, 'config.yaml'), 'utf8')) as J;
       const stages: J[] = cfg.load.stages;
       if (!(stages.length <= 2 && stages.every((st) => st.duration === 1 || st.num_requests <= 3))) problems.push(`${tag}: -o did not shorten load.stages: ${JSON.stringify(stages)}`);

@@ -58,11 +58,11 @@ test('open loop: every request sent at or after its absolute deadline; no drift 
   }
   const lags = r.records.map((x) => x.sentAtMs - x.scheduledAtMs);
   assert.ok(Math.max(...lags) > 100, 'the stall shows up as schedule lag');
-  // Loose: a loaded CI box can delay timers by several ms.
-  assert.ok(median(lags) < 20, `median lag ${median(lags)}`);
-  // After the stall the schedule catches up: the last requests are on time again.
+  // After the stall the schedule catches up: the last requests are back near their deadlines.
+  // A drifting loop would carry the whole 150 ms into them; half of it is the bound, so a CPU-starved
+  // CI box (timers late by tens of ms) does not fail the test but drift still does.
   const tail = r.records.filter((x) => x.id >= 50).map((x) => x.sentAtMs - x.scheduledAtMs);
-  assert.ok(median(tail) < 20, `tail lag ${median(tail)}`);
+  assert.ok(median(tail) < 75, `tail lag ${median(tail)} (all: median ${median(lags)})`);
 });
 
 test('closed loop keeps exactly N requests in flight', { timeout: 20_000 }, async () => {
