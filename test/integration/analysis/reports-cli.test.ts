@@ -115,6 +115,23 @@ test('report convert: upstream samples, -w/-b/-i, refuses to overwrite, clear er
   r = await runCli(['compare', d, join(SAMPLES, 'guidellm', 'real-run-against-sim')]);
   assert.equal(r.code, 3);
   assert.match(r.stderr, /E_COMPARE_EMPTY/);
+  // compare of two Python tools' outputs (no records): overlay CDFs through their reports' percentiles.
+  const pair = [join(SAMPLES, 'guidellm', 'real-run-against-sim'), join(SAMPLES, 'vllm-benchmark', 'real-run-against-sim')];
+  const cmpOut = join(d, 'cmp');
+  r = await runCli(['compare', ...pair, '--out', cmpOut, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as Obj[]).length, 2, 'stdout stays JSON; where the plots are goes to stderr');
+  assert.match(r.stderr, /report: .*compare\.html/);
+  const cd = JSON.parse(readFileSync(join(cmpOut, 'compare_data.json'), 'utf8')) as Obj;
+  assert.deepEqual(cd['runs'].map((x: Obj) => x.dists.ttft.from), ['report', 'report']);
+  assert.ok(existsSync(join(cmpOut, 'compare-cdfs.png')) && existsSync(join(cmpOut, 'compare-throughput-latency.svg')));
+  r = await runCli(['compare', ...pair, '--no-plots']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout + r.stderr, /plots: /);
+  writeFileSync(join(d, 'a-file'), '');
+  r = await runCli(['compare', ...pair, '--out', join(d, 'a-file')]);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /E_COMPARE_OUT.*is a file, not a directory/);
   r = await runCli(['report', 'convert', join(SAMPLES, 'vllm-benchmark', 'real-run-against-sim', 'console.txt')]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /E_REPORT_UNKNOWN_NATIVE/);
