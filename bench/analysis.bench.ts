@@ -36,7 +36,7 @@ function writeRecords(file: string, n: number, seed: number): void {
     const failed = rnd() < 0.01;
     const r = failed
       ? { id: i, stage: 0, worker: 0, api: 'completion', stream: true, scheduledAtMs: sent, sentAtMs: sent, chunkTimesMs: [], chunkTokens: [], endAtMs: sent + 5, httpStatus: 500, error: { label: 'http_5xx', message: 'Internal Server Error' } }
-      : { id: i, stage: 0, worker: 0, api: 'completion', stream: true, scheduledAtMs: sent - rnd(), sentAtMs: sent, writtenAtMs: sent + 0.1, headersAtMs: sent + 1, chunkTimesMs: times, chunkTokens: times.map(() => 1), endAtMs: times[times.length - 1]! + 0.5, httpStatus: 200, finishReason: 'length', promptTokensServer: 100 + Math.floor(rnd() * 900), completionTokensServer: CHUNKS, maxTokens: CHUNKS, doneSeen: true, requestBytes: 2000 };
+      : { id: i, stage: 0, worker: 0, api: 'completion', stream: true, scheduledAtMs: sent - rnd(), sentAtMs: sent, dispatchedAtMs: sent - 0.1, headersAtMs: sent + 1, chunkTimesMs: times, chunkTokens: times.map(() => 1), endAtMs: times[times.length - 1]! + 0.5, httpStatus: 200, finishReason: 'length', promptTokensServer: 100 + Math.floor(rnd() * 900), completionTokensServer: CHUNKS, maxTokens: CHUNKS, doneSeen: true, requestBytes: 2000 };
     block.push(JSON.stringify(r));
     if (block.length === 10_000) {
       writeSync(fd, `${block.join('\n')}\n`);

@@ -7,8 +7,10 @@
  *   2. concurrent open streams one process holds, and its RSS
  *   3. dispatch lateness at 500 req/s open loop
  *   4. TTFT/ITL measured by the engine minus the ground-truth server's send times, 1,000 streams
- * Bounded: about 1.5–2 minutes in total. BENCH_QUICK=1 shortens every phase;
- * BENCH_PHASES=streams,transport,capacity,lateness,accuracy picks phases.
+ *   5. client phases of issue 13 (engine-client.ts): cpu (CPU µs/event, ours vs bare undici, same
+ *      run), gaps (client-added chunk-gap error, 256 streams × 20 ms), curl (TTFT/E2E vs curl)
+ * Bounded: about 3–4 minutes in total. BENCH_QUICK=1 shortens every phase;
+ * BENCH_PHASES=streams,transport,capacity,lateness,accuracy,cpu,gaps,curl picks phases.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type ServerResponse } from 'node:http';
@@ -18,6 +20,7 @@ import { monoMs } from '../src/util/clock.ts';
 import { runLoad, type LoadResult } from '../src/engine/loadgen/index.ts';
 import type { RequestSpec, StagePlan } from '../src/engine/types.ts';
 import { percentile } from '../src/metrics/stats.ts';
+import { cpuPerEvent, curlVsOurs, gapError } from './engine-client.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 
@@ -134,7 +137,7 @@ async function capacity(s: Srv): Promise<void> {
   }
 }
 
-/** dispatch() (what EngineClient uses) vs request() + for-await, same framing and parsing, same load. */
+/** undici request() + for-await vs EngineClient on undici dispatch() and on the lean h1 transport, same load. */
 async function transport(s: Srv): Promise<void> {
   const { Pool } = await import('undici');
   const { TextDecoder } = await import('node:util');
@@ -170,14 +173,16 @@ async function transport(s: Srv): Promise<void> {
     }
   });
   await pool.close();
-  const client = new EngineClient({ baseUrl: s.fast, model: 'm', connections: C });
-  await measure('undici Pool.dispatch() (EngineClient)', async (until, count) => {
-    while (monoMs() < until) {
-      const r = await client.sendAsync({ api: 'completion', prompt: 'a b c d', stream: true, headers: { 'x-bench': '64,0' } }, { id: 0, stage: 0, worker: 0, scheduledAtMs: 0 });
-      count(r.chunkTimesMs.length);
-    }
-  });
-  await client.close();
+  for (const kind of ['undici', 'h1'] as const) {
+    const client = new EngineClient({ baseUrl: s.fast, model: 'm', connections: C, transport: kind });
+    await measure(kind === 'undici' ? 'undici Pool.dispatch() (EngineClient, transport undici)' : 'node:net lean HTTP/1.1 (EngineClient, transport h1, the default for http)', async (until, count) => {
+      while (monoMs() < until) {
+        const r = await client.sendAsync({ api: 'completion', prompt: 'a b c d', stream: true, headers: { 'x-bench': '64,0' } }, { id: 0, stage: 0, worker: 0, scheduledAtMs: 0 });
+        count(r.chunkTimesMs.length);
+      }
+    });
+    await client.close();
+  }
 }
 
 async function openStreams(s: Srv): Promise<void> {
@@ -283,6 +288,9 @@ async function main(): Promise<void> {
       ['capacity', capacity],
       ['lateness', lateness],
       ['accuracy', accuracy],
+      ['curl', curlVsOurs],
+      ['gaps', gapError],
+      ['cpu', cpuPerEvent],
     ];
     const only = process.env.BENCH_PHASES?.split(',');
     for (const [name, fn] of phases) if (!only || only.includes(name)) await fn(s);

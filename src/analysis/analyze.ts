@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { describeBadLine, forEachRecord, type BadRecordLine } from '../engine/record/reader.ts';
-import type { RequestRecord } from '../engine/types.ts';
 import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
 import { HEALTH_FILE, RECORDS_FILE, type LoadgenHealthFile, type ResultSummary } from '../metrics/seed-summary.ts';
 import type { Logger } from '../util/logger.ts';
@@ -22,6 +21,7 @@ import { METRICS_DIR, monitoringBrief, summarizeMetricsDir, type MonitoringBrief
 import { reportResult } from './reporters/registry.ts';
 import { summarizeRecordStream } from './summary.ts';
 import { writeRunReports } from './report/end-of-run.ts';
+import { openMerge, writeMergedReports } from './merged/index.ts';
 
 export interface AnalyzeOptions {
   /** The producing harness's definitions; default inference-perf's. */
@@ -97,13 +97,15 @@ async function writeReports(name: string, resultsDir: string, analysisDir: strin
  */
 export async function analyzeMerged(name: string, resultsDirs: readonly string[], analysisDir: string, complete: boolean, opts: AnalyzeOptions = {}): Promise<ResultSummary | undefined> {
   const bad: BadRecordLine[] = [];
-  const all = async (sink: (r: RequestRecord) => void): Promise<void> => {
-    for (const d of resultsDirs) await forEachRecord(join(d, RECORDS_FILE), sink, bad);
-  };
-  const summary = await summarizeRecordStream(name, all, complete, opts.definitions);
+  // One pass: records shifted onto one time base (merged/clock.ts) into the summary and the merged reports.
+  const merge = openMerge(resultsDirs);
+  const summary = await summarizeRecordStream(name, (sink) => merge.records(sink, bad), complete, opts.definitions);
   if (summary.requests.total === 0) return undefined;
   if (bad.length > 0) summary.bad_record_lines = bad.map(describeBadLine);
   summary.merged_from = resultsDirs.map((d) => basename(d));
+  summary.merge = merge.brief();
+  for (const w of summary.merge.warnings) opts.log?.warn(`${name}: ${w}`);
+  writeMergedReports(merge, analysisDir, opts.log);
   // The merged result has no records file of its own: its summary only (each generator has its plots).
   await writeReports(name, analysisDir, analysisDir, summary, { ...opts, quick: true });
   return summary;

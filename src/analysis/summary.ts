@@ -109,6 +109,7 @@ export function formatSummaryText(s: ResultSummary): string {
     `benchmark duration (s)     ${f(s.benchmark_duration_s)}`,
   ];
   if (s.merged_from) lines.push(`merged from                ${s.merged_from.length} load generators: ${s.merged_from.join(', ')}`);
+  if (s.merge) lines.push(`generator start skew       ${s.merge.start_skew_s.toFixed(3)} s (clocks ${s.merge.clock_alignment}; windows ${s.merge.windows_overlap ? 'overlap' : 'DO NOT overlap'})`);
   if (s.monitoring) {
     const m = s.monitoring;
     lines.push(

@@ -115,13 +115,17 @@ export interface RequestRecord {
   stream?: boolean;
   /** Intended send time (open loop) or the time a slot became free (closed loop). */
   scheduledAtMs: number;
-  /** Just before the request was written to the socket. */
-  sentAtMs: number;
   /**
-   * The request was handed to a connected socket (after any pool queueing and
-   * TCP connect). `writtenAtMs − sentAtMs` shows connection setup / pool waits.
+   * `send` was called: the request was handed to the HTTP transport. `sentAtMs − dispatchedAtMs`
+   * is the client's own wait before the wire (connection-pool queueing, TCP connect, event loop).
    */
-  writtenAtMs?: number;
+  dispatchedAtMs?: number;
+  /**
+   * Just before the request's bytes were written to a connected socket (the request start of every
+   * metric: TTFT, E2E, start times). A request that never reached a socket (refused, aborted while
+   * queued) has `sentAtMs = dispatchedAtMs`.
+   */
+  sentAtMs: number;
   /** Response headers received. */
   headersAtMs?: number;
   /** Arrival time of each content-bearing SSE event (role-only / usage-only / empty events excluded). */

@@ -52,7 +52,7 @@ export interface StageHealth {
   concurrency?: number;
   /** sent − scheduled, ms. */
   scheduleLagMs?: Summary;
-  /** writtenAt − sent: TCP connect and connection-pool waits inside the client, ms. */
+  /** sent − dispatched: TCP connect and connection-pool waits inside the client, ms. */
   socketWaitMs?: Summary;
   /** Requests sent more than 1 ms / 10 ms late. */
   lateOver1Ms: number;
@@ -102,7 +102,7 @@ export function loadgenHealth(
   const out: StageHealth[] = [];
   for (const st of stages) {
     const recs = byStage.get(st.stage) ?? [];
-    const lags = recs.map((r) => r.sentAtMs - r.scheduledAtMs);
+    const lags = recs.map((r) => (r.dispatchedAtMs ?? r.sentAtMs) - r.scheduledAtMs);
     let minS = Infinity;
     let maxS = -Infinity;
     let minQ = Infinity;
@@ -120,7 +120,7 @@ export function loadgenHealth(
       kind: st.kind,
       achievedRate: span > 0 ? recs.length / span : 0,
       scheduleLagMs: summarize(lags),
-      socketWaitMs: summarize(recs.filter((r) => r.writtenAtMs !== undefined).map((r) => r.writtenAtMs! - r.sentAtMs)),
+      socketWaitMs: summarize(recs.filter((r) => r.dispatchedAtMs !== undefined).map((r) => r.sentAtMs - r.dispatchedAtMs!)),
       lateOver1Ms: lags.filter((x) => x > 1).length,
       lateOver10Ms: lags.filter((x) => x > 10).length,
       maxInFlight: maxConcurrent(recs),

@@ -44,6 +44,8 @@ export interface ResultSummary {
   loadgen_health?: LoadgenHealthFile;
   /** -j N merged summary: the generators' result directories it combines. */
   merged_from?: string[];
+  /** -j N merged summary: how the generators' clocks were aligned, their start skew and overlap (analysis/merged/). */
+  merge?: MergeBrief;
   /** -f: headline numbers of the scraped server metrics (full summary in <results>/metrics/processed/). */
   monitoring?: MonitoringBrief;
 }
@@ -57,6 +59,8 @@ export interface LoadgenHealthFile {
   /** One sentence saying what happened and whose fault it was (empty when healthy). */
   verdict?: string;
   warnings: string[];
+  /** The run's clock anchor (monotonic and epoch ms read together) and its monotonic clock's domain (util/clock.ts clockDomain): -j N merges align on it. */
+  clock?: { mono_ms: number; epoch_ms: number; domain: string };
   [k: string]: unknown;
 }
 
@@ -71,5 +75,17 @@ export interface MonitoringBrief {
   running_requests_max?: number;
   waiting_requests_mean?: number;
   waiting_requests_max?: number;
+  warnings: string[];
+}
+
+/** -j N: how the generators' records were put on one time base (src/analysis/merged/clock.ts). */
+export interface MergeBrief {
+  /** `shared-monotonic` (one kernel's CLOCK_MONOTONIC), `wall-clock` (each generator's anchor; NTP-synchronised nodes assumed) or `assumed-shared` (no anchors recorded). */
+  clock_alignment: 'shared-monotonic' | 'wall-clock' | 'assumed-shared';
+  /** Latest minus earliest first send among the generators, seconds. */
+  start_skew_s: number;
+  /** Every generator's load window [first send, last end] overlaps every other's. */
+  windows_overlap: boolean;
+  generators: { name: string; requests: number; first_send_s: number; last_end_s: number }[];
   warnings: string[];
 }

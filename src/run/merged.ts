@@ -1,23 +1,22 @@
 /**
- * `-j N`: after the N load generators of one unit finished, one merged summary over all their
+ * `-j N`: after the N load generators of one unit finished, one merged summary and merged llm-d
+ * benchmark reports (analysis/merged/) over all their
  * records (analysis/analyze.ts analyzeMerged: counts add up, percentiles from the merged values,
  * never averaged) into `<workdir>/analysis/<harness>_<eid>_<stack>_merged/` — the generators'
  * folders are `..._1 … _N`, so `_merged` sorts next to them and cannot collide with an index.
  * Harness-neutral and platform-neutral: any platform that brings the N results directories home
  * calls it.
  */
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { analyzeMerged } from '../analysis/analyze.ts';
 import { definitionsFor } from '../analysis/definitions.ts';
+import { mergedName } from '../analysis/merged/index.ts';
 import type { ResultSummary } from '../metrics/seed-summary.ts';
 import type { RunUnit } from '../plan/types.ts';
 import type { Logger } from '../util/logger.ts';
 import type { UnitOutcome } from './unit.ts';
 
-/** `<harness>_<eid>_<stack>_1` → `<harness>_<eid>_<stack>_merged`. */
-export function mergedName(firstResultsDir: string): string {
-  return basename(firstResultsDir).replace(/_\d+$/, '') + '_merged';
-}
+export { mergedName };
 
 /** The merged summary of a unit run with parallelism > 1 (undefined for -j 1 or no records). */
 export async function mergeGenerators(unit: RunUnit, outs: readonly UnitOutcome[], log: Logger): Promise<ResultSummary | undefined> {

@@ -9,6 +9,9 @@ export function monoMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+
 /** A pairing of the monotonic clock with wall time, stored with results to convert. */
 export interface ClockAnchor {
   monoMs: number;
@@ -22,4 +25,20 @@ export function clockAnchor(): ClockAnchor {
 /** Wall-clock epoch ms for a monotonic reading, given an anchor taken in the same run. */
 export function toEpochMs(anchor: ClockAnchor, mono: number): number {
   return anchor.epochMs + (mono - anchor.monoMs);
+}
+
+/**
+ * Which monotonic clock a reading belongs to: CLOCK_MONOTONIC is one per kernel, so every
+ * process and container of one boot shares it (`boot:<boot_id>` on Linux, else `host:<name>`).
+ * Two results with the same domain compare monotonic readings directly; others only through
+ * their wall-clock anchors (-j N merges, src/analysis/merged/clock.ts).
+ */
+export function clockDomain(): string {
+  try {
+    const id = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    if (id) return `boot:${id}`;
+  } catch {
+    // not Linux, or /proc not mounted
+  }
+  return `host:${hostname()}`;
 }

@@ -9,6 +9,21 @@ import { readRunContext } from './context.ts';
 import { sloFromProfile } from './slo-source.ts';
 import type { ReportVersion } from './types.ts';
 import type { Slo } from '../../metrics/slo.ts';
+import { mergeGroups, openMerge } from '../merged/index.ts';
+
+/** Merged reports for every -j N group among `dirs`; one line each. */
+async function writeMergedGroups(dirs: readonly string[], versions?: readonly ReportVersion[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const g of mergeGroups(dirs)) {
+    const merge = openMerge(g.dirs);
+    await merge.records(() => undefined, []);
+    const files = merge.writeReports(g.analysisDir, versions ? { versions } : {});
+    const b = merge.brief();
+    lines.push(`merged ${g.dirs.length} load generators: ${files.length} reports in ${g.analysisDir} (clocks ${b.clock_alignment}, start skew ${b.start_skew_s.toFixed(3)} s)`);
+    for (const w of b.warnings) lines.push(`  warning: ${w}`);
+  }
+  return lines;
+}
 
 export interface AnalyzeAllOptions {
   versions?: readonly ReportVersion[];
@@ -44,5 +59,7 @@ export async function analyzeAll(dir: string, o: AnalyzeAllOptions = {}): Promis
       if (g.stages.length > 1) for (const s of g.stages) lines.push(`    stage ${s.stage}: ${(s.share * 100).toFixed(1)} %, ${s.ratePerS.toFixed(3)} req/s`);
     }
   }
+  // -j N: the generators `<base>_1 … _N` of a work dir also get their merged reports (analysis/merged/).
+  if (o.outDir === undefined || dirs.length > 1) lines.push(...(await writeMergedGroups(dirs, o.versions)));
   return { dirs: out, text: `${lines.join('\n')}\n`, failed };
 }

@@ -121,6 +121,8 @@ export interface CommonReport {
   v01Only?: boolean;
   /** v0.1 has no WorkloadGenerator value for this harness (fmperf): v0.2 / v0.2.1 only. */
   v02Only?: boolean;
+  /** v0.2 `scenario.load.metadata.description` (-j N merged reports: what was merged, clock skew). */
+  loadDescription?: string;
 }
 
 /** Run-level facts, from run_metadata.yaml and the configuration (all optional). */

@@ -88,7 +88,7 @@ export function toV02(c: CommonReport, ctx: RunContext, version: Exclude<ReportV
     run,
     scenario: {
       load: {
-        metadata: { schema_version: '0.0.1', cfg_id: cfgId(c, ctx) },
+        metadata: { schema_version: '0.0.1', cfg_id: cfgId(c, ctx), description: c.loadDescription },
         standardized: {
           tool: c.harness,
           tool_version: ctx.harnessVersion ?? '',

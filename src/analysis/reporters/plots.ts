@@ -7,7 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
 import { collectPlotData, drawPlots, PLOT_DATA_FILE, RUN_PLOTS, WORKDIR_PLOTS, type PlotData, type Series } from '../plots/index.ts';
-import { clockOf, serverDataFor } from '../plots/server-data.ts';
+import { readClockAnchor } from '../merged/clock.ts';
+import { serverDataFor } from '../plots/server-data.ts';
 import type { Reporter } from './types.ts';
 
 export const PLOTS_DIR = 'plots';
@@ -40,7 +41,7 @@ export const plotsReporter: Reporter = {
     const health = readHealth(ctx.resultsDir);
     const data = await collectPlotData(ctx.name, join(ctx.resultsDir, RECORDS_FILE), requestedRates(health));
     // -f: the server's metrics on the same time axis (server-metrics plot).
-    const server = serverDataFor(ctx.resultsDir, data, clockOf(health));
+    const server = serverDataFor(ctx.resultsDir, data, readClockAnchor(ctx.resultsDir));
     if (server) data.server = server;
     const dataPath = join(ctx.analysisDir, PLOT_DATA_FILE);
     writeFileSync(dataPath, `${JSON.stringify(data)}\n`);

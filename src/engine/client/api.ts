@@ -18,6 +18,8 @@ export interface ApiClient {
   readonly kind: ApiKind;
   /** Path under the base URL, e.g. `/v1/completions`. */
   readonly path: string;
+  /** The JSON key holding a streamed chunk's content text (`text`, or `content` under `delta`): the recorder's same-shape fast path (recorder.ts). */
+  readonly contentKey: string;
   buildBody(spec: RequestSpec, model: string): Record<string, unknown>;
   /** Fill `out` from one parsed chunk object. */
   readChunk(chunk: Record<string, unknown>, out: ChunkView): void;
@@ -50,6 +52,7 @@ function finish(c: Record<string, unknown>): string | undefined {
 export const completionClient: ApiClient = {
   kind: 'completion',
   path: '/v1/completions',
+  contentKey: 'text',
   buildBody(spec, model) {
     return commonBody(spec, model, { prompt: spec.prompt ?? '' });
   },
@@ -68,6 +71,7 @@ export const completionClient: ApiClient = {
 export const chatClient: ApiClient = {
   kind: 'chat',
   path: '/v1/chat/completions',
+  contentKey: 'content',
   buildBody(spec, model) {
     return commonBody(spec, model, { messages: spec.messages ?? [{ role: 'user', content: spec.prompt ?? '' }] });
   },

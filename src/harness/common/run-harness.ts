@@ -8,8 +8,8 @@
 import { join } from 'node:path';
 import { runLoad } from '../../engine/loadgen/run-load.ts';
 import type { LoadResult } from '../../engine/loadgen/types.ts';
-import { HEALTH_FILE, RECORDS_FILE, type LoadgenHealthFile } from '../../metrics/seed-summary.ts';
-import { clockAnchor } from '../../util/clock.ts';
+import { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
+import { clockAnchor, clockDomain } from '../../util/clock.ts';
 import { isLlmdbenchError, LlmdbenchError } from '../../util/errors.ts';
 import { writeFailure, writeFileAtomic } from '../../util/files.ts';
 import type { HarnessPlugin, HarnessRunContext, HarnessRunOutcome } from '../types.ts';
@@ -95,10 +95,11 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
     if (!isWriteError(e)) throw e;
     writeError ??= e;
   }
-  // With the clock anchor: the records' monotonic times map to wall time (server metrics of -f are plotted against them).
-  const health: LoadgenHealthFile = { ...(job.health ? job.health(result) : defaultHealth(result)), clock: result.clock };
+  const health = job.health ? job.health(result) : defaultHealth(result);
   try {
-    writeFileAtomic(join(ctx.resultsDir, HEALTH_FILE), `${JSON.stringify(health, null, 2)}\n`);
+    // The run's clock anchor: -j N merges align generators (pods on other nodes) on it.
+    const clock = { mono_ms: result.clock.monoMs, epoch_ms: result.clock.epochMs, domain: clockDomain() };
+    writeFileAtomic(join(ctx.resultsDir, HEALTH_FILE), `${JSON.stringify({ ...health, clock }, null, 2)}\n`);
     files.push(HEALTH_FILE);
   } catch (e) {
     writeError ??= writeFailure(join(ctx.resultsDir, HEALTH_FILE), e);

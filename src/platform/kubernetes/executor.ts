@@ -11,6 +11,8 @@
 import { bindEndpoint } from '../../plan/bind.ts';
 import type { RunPlan, RunUnit } from '../../plan/types.ts';
 import { checkRunnable, preflight } from '../../run/checks.ts';
+import { mergeGenerators } from '../../run/merged.ts';
+import type { ResultSummary } from '../../metrics/seed-summary.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { prepareWorkDir } from '../local/workdir.ts';
 import type { ExecuteOptions, Platform, RunOutcome, UnitOutcome } from '../types.ts';
@@ -132,6 +134,7 @@ export const kubernetesPlatform: Platform = {
     // Not bound to the first Ctrl-C: after it, results are still collected (a second one cancels).
     const getAccess = async () => (access ??= await openAccessPod(cluster, s, opts.cancel));
     const outcomes: UnitOutcome[] = [];
+    const merged: ResultSummary[] = [];
     let lastUrl = s.endpointUrl ?? '';
     try {
       for (const method of [...new Set(plan.units.map((u) => u.method))]) {
@@ -161,7 +164,13 @@ export const kubernetesPlatform: Platform = {
           for (const unit of forModel) {
             if (opts.signal.aborted) break;
             opts.log.info(`unit ${unit.harness} ${unit.profileName} model ${model}${unit.treatment ? ` treatment ${unit.treatment}` : ''} x${unit.resultsDirs.length}`);
-            outcomes.push(...(await runUnit({ cluster, settings: s, log: opts.log, signal: opts.signal, endpointUrl: url ?? '', harnesses, access: getAccess }, unit)));
+            const outs = await runUnit({ cluster, settings: s, log: opts.log, signal: opts.signal, endpointUrl: url ?? '', harnesses, access: getAccess }, unit);
+            outcomes.push(...outs);
+            // -j N: the pods' copied-back results merged into one summary and report (run/merged.ts).
+            if (!s.debug && s.waitTimeoutS !== 0) {
+              const m = await mergeGenerators(unit, outs, opts.log);
+              if (m) merged.push(m);
+            }
           }
         }
       }
@@ -173,6 +182,6 @@ export const kubernetesPlatform: Platform = {
       const failed = await uploadResults(upload, outcomes, opts.log, opts.cancel);
       if (failed > 0) opts.log.error(`${failed} upload(s) to ${upload.dest} failed; the results are in ${plan.workDir}`);
     }
-    return { workDir: plan.workDir, endpointUrl: lastUrl, units: outcomes, interrupted: opts.signal.aborted };
+    return { workDir: plan.workDir, endpointUrl: lastUrl, units: outcomes, merged, interrupted: opts.signal.aborted };
   },
 };

@@ -115,15 +115,18 @@ test('abortAll records in-flight requests as aborted', { timeout: 20_000 }, asyn
   assert.ok(recs.every((r) => r.chunkTimesMs.length === 1));
 });
 
-test('a pool smaller than the load makes the wait visible: writtenAt − sent', { timeout: 20_000 }, async () => {
-  const c = new EngineClient({ baseUrl: server.url, model: 'm', connections: 1 });
-  const [a, b] = await Promise.all([c.sendAsync(spec(undefined), meta), c.sendAsync(spec(undefined), meta)]);
-  await c.close();
-  assert.ok(a.writtenAtMs! >= a.sentAtMs && a.writtenAtMs! <= a.headersAtMs!);
-  // The second request waited for the only connection until the first finished.
-  assert.ok(b.writtenAtMs! >= a.endAtMs - 0.5, `${b.writtenAtMs} vs ${a.endAtMs}`);
-  assert.ok(b.writtenAtMs! - b.sentAtMs > 5);
-});
+for (const transport of ['h1', 'undici'] as const) {
+  test(`${transport}: a pool smaller than the load makes the wait visible: sent − dispatched`, { timeout: 20_000 }, async () => {
+    const c = new EngineClient({ baseUrl: server.url, model: 'm', connections: 1, transport });
+    assert.equal(c.transport, transport);
+    const [a, b] = await Promise.all([c.sendAsync(spec(undefined), meta), c.sendAsync(spec(undefined), meta)]);
+    await c.close();
+    assert.ok(a.sentAtMs >= a.dispatchedAtMs! && a.sentAtMs <= a.headersAtMs!);
+    // The second request waited for the only connection until the first finished.
+    assert.ok(b.sentAtMs >= a.endAtMs - 0.5, `${b.sentAtMs} vs ${a.endAtMs}`);
+    assert.ok(b.sentAtMs - b.dispatchedAtMs! > 5);
+  });
+}
 
 test('a server that ignores stream:true and sends one JSON body is read as a whole response', { timeout: 20_000 }, async () => {
   const { createServer } = await import('node:http');

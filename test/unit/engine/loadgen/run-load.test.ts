@@ -264,7 +264,7 @@ test('open loop with maxInFlight: never more in flight; the wait shows as schedu
     // Latency is measured from the actual send, so it stays near the server's ~35 ms.
     const lat = r.records.map((x) => x.endAtMs - x.sentAtMs);
     assert.ok(median(lat) < 80, `median latency ${median(lat)}`);
-    assert.ok(r.records.every((x) => x.writtenAtMs! - x.sentAtMs < 20), 'no hidden pool queueing');
+    assert.ok(r.records.every((x) => x.sentAtMs - x.dispatchedAtMs! < 20), 'no hidden pool queueing');
   } finally {
     await s.close();
   }
@@ -308,9 +308,9 @@ test('maxInFlight caps open stages only: a closed stage above the cap still gets
     // Open stage: 2 at a time; the rest waited for a slot (schedule lag), not inside the pool.
     assert.equal(Math.max(...open.map((x) => x.sentAtMs - x.scheduledAtMs)) > 60, true);
     const closed = r.records.filter((x) => x.stage === 1);
-    // Closed stage: 4 at once at the server, and nobody waited for a socket (writtenAt − sent small).
+    // Closed stage: 4 at once at the server, and nobody waited for a socket (sent − dispatched small).
     assert.equal(s.maxActive(), 4);
-    const waits = closed.filter((x) => x.writtenAtMs !== undefined).map((x) => x.writtenAtMs! - x.sentAtMs);
+    const waits = closed.filter((x) => x.dispatchedAtMs !== undefined).map((x) => x.sentAtMs - x.dispatchedAtMs!);
     assert.ok(median(waits) < 30, `socket waits ${waits.map((w) => w.toFixed(1)).join(',')}`);
     const ttfts = closed.map((x) => x.chunkTimesMs[0]! - x.sentAtMs);
     assert.ok(Math.max(...ttfts) < 60 + 45, `closed TTFT ${ttfts.map((w) => w.toFixed(1)).join(',')}`);

@@ -1,0 +1,253 @@
+/**
+ * Client benchmarks of issue 13 (phases of engine.bench.ts; results in docs/performance.md):
+ *   cpu   CPU µs per streamed event: bare undici (`drive_undici.mjs`) vs the full `llmdbench run`
+ *         path (inference-perf, records and native outputs), same reference server (`server.mjs`,
+ *         RAW=1, 256 streams × 64 tokens), server on CPU 0, clients on CPU 1, in the same run.
+ *         Ours is marginal: (CPU of a long run − CPU of a short run) / (events − events), so
+ *         start-up and the fixed part of the analysis cancel.
+ *   gaps  client-added chunk-gap error at 256 streams × 20 ms: each gap we observed minus the
+ *         ground-truth server's own gap between the same two writes (same run).
+ *   curl  TTFT/E2E client overhead ours vs curl on the same ground-truth server at low load.
+ * The reference scripts live beside the repository (`../shared/bench/`, or BENCH_REF_DIR).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EngineClient } from '../src/engine/client/http-client.ts';
+import { runLoad } from '../src/engine/loadgen/index.ts';
+import type { RequestRecord } from '../src/engine/types.ts';
+import { percentile } from '../src/metrics/stats.ts';
+import { startTruthChild } from '../test/helpers/truth-child.ts';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const refDir = process.env.BENCH_REF_DIR ?? join(repo, '..', 'shared', 'bench');
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+const f = (x: number, d = 2): string => x.toFixed(d);
+const out = (s: string): boolean => process.stdout.write(`${s}\n`);
+
+/** `cmd` pinned to one CPU when taskset exists. */
+function pinned(cpu: number, cmd: string[]): string[] {
+  return hasTaskset ? ['taskset', '-c', String(cpu), ...cmd] : cmd;
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const p = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return p;
+}
+
+function run(cmd: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const p = spawn(cmd[0]!, cmd.slice(1), { cwd: repo, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('close', (code) => res({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** CPU ms of this process's reaped children (Linux /proc/self/stat cutime + cstime). */
+function childCpuMs(): number {
+  const s = readFileSync('/proc/self/stat', 'utf8');
+  const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+}
+
+async function refServer(env: Record<string, string>): Promise<{ url: string; stop: () => void }> {
+  const port = await freePort();
+  const cmd = pinned(0, [process.execPath, join(refDir, 'server.mjs')]);
+  const p = spawn(cmd[0]!, cmd.slice(1), {
+    env: { ...process.env, PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((r) => p.stdout!.once('data', () => r()));
+  return { url: `http://127.0.0.1:${port}`, stop: () => void p.kill('SIGTERM') };
+}
+
+/** One `llmdbench run` (inference-perf, closed loop 256, n requests) pinned to CPU 1: its CPU ms and events. */
+async function ourRun(url: string, n: number, dir: string): Promise<{ cpuMs: number; loadCpuMs: number; events: number; ok: number; failed: number }> {
+  const profile = join(dir, `p${n}.yaml`);
+  writeFileSync(
+    profile,
+    [
+      'load: {type: concurrent, stages: [{concurrency_level: 256, num_requests: ' + n + '}]}',
+      'api: {type: completion, streaming: true}',
+      `server: {type: vllm, model_name: m, base_url: '${url}', ignore_eos: true}`,
+      'tokenizer: {pretrained_model_name_or_path: m}',
+      'data: {type: random, input_distribution: {min: 10, max: 20, mean: 15, std_dev: 2, total_count: 100}, output_distribution: {min: 64, max: 64, mean: 64, std_dev: 0, total_count: 100}}',
+      'report: {request_lifecycle: {summary: true, per_stage: true, per_request: true}}',
+      '',
+    ].join('\n'),
+  );
+  const wd = join(dir, `w${n}`);
+  const c0 = childCpuMs();
+  const r = await run(pinned(1, [process.execPath, join(repo, 'bin', 'llmdbench.js'), 'run', '--workdir', wd, '-w', profile, '--endpoint', url, '-m', 'm', '--quiet']));
+  const cpuMs = childCpuMs() - c0;
+  if (r.code !== 0) throw new Error(`llmdbench run exited ${r.code}: ${r.stderr.slice(-2000)}`);
+  const res = spawnSync('find', [join(wd, 'results'), '-name', 'records.jsonl']).stdout.toString().trim().split('\n')[0]!;
+  let events = 0;
+  let ok = 0;
+  let failed = 0;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const line of readFileSync(res, 'utf8').split('\n')) {
+    if (!line) continue;
+    const x = JSON.parse(line) as RequestRecord;
+    first = Math.min(first, x.scheduledAtMs);
+    last = Math.max(last, x.endAtMs);
+    if (x.error) {
+      failed++;
+      continue;
+    }
+    ok++;
+    // Every data event but [DONE]: the choice events (tokens + finish) and the usage event, as drive_undici counts.
+    events += (x.choiceEventCount ?? 0) + (x.completionTokensServer !== undefined ? 1 : 0);
+  }
+  // The load phase alone: the run's own CPU share while it sent (loadgen_health.json) × its span.
+  const health = JSON.parse(readFileSync(join(dirname(res), 'loadgen_health.json'), 'utf8')) as { cpuUtilisation: number };
+  const loadCpuMs = health.cpuUtilisation * (last - first);
+  rmSync(wd, { recursive: true, force: true });
+  return { cpuMs, loadCpuMs, events, ok, failed };
+}
+
+export async function cpuPerEvent(): Promise<void> {
+  if (!existsSync(join(refDir, 'server.mjs')) || !existsSync(join(refDir, 'drive_undici.mjs'))) {
+    out(`cpu: SKIPPED — reference server.mjs / drive_undici.mjs not found in ${refDir} (set BENCH_REF_DIR)`);
+    return;
+  }
+  if (!existsSync('/proc/self/stat')) {
+    out('cpu: SKIPPED — needs Linux /proc for child CPU times');
+    return;
+  }
+  const srv = await refServer({ RAW: '1' });
+  const dir = mkdtempSync(join(tmpdir(), 'llmdbench-bench-cpu-'));
+  try {
+    const T = QUICK ? 5 : 12;
+    const d = await run(pinned(1, [process.execPath, join(refDir, 'drive_undici.mjs'), '--url', srv.url, '-c', '256', '-t', String(T), '-w', '2']));
+    const ref = JSON.parse(d.stdout.trim().split('\n').pop()!) as { events_per_s: number; cpu_pct: number; failed: number };
+    const refUs = (ref.cpu_pct / 100 / ref.events_per_s) * 1e6;
+    out(`cpu bare undici (drive_undici.mjs, C=256, ${T} s): ${f(ref.events_per_s, 0)} events/s, CPU ${f(ref.cpu_pct, 0)}% → ${f(refUs)} µs/event, failed ${ref.failed}`);
+    const small = QUICK ? 256 : 512;
+    const big = QUICK ? 2048 : 12_288;
+    const a = await ourRun(srv.url, small, dir);
+    const b = await ourRun(srv.url, big, dir);
+    const ourUs = ((b.cpuMs - a.cpuMs) * 1000) / (b.events - a.events);
+    const loadUs = (b.loadCpuMs * 1000) / b.events;
+    out(
+      `cpu llmdbench run (inference-perf, C=256, per_request on; whole process, marginal ${big} − ${small} requests, analysis and reports included): ` +
+        `${f(b.cpuMs / 1000)} s − ${f(a.cpuMs / 1000)} s CPU for ${b.events - a.events} events → ${f(ourUs)} µs/event ` +
+        `(failed ${a.failed + b.failed}); ratio ours / bare undici = ${f(ourUs / refUs)} (target ≤ 0.70)${hasTaskset ? '' : ' [not pinned: no taskset]'}`,
+    );
+    out(`cpu llmdbench run, load phase only (${big} requests; run's CPU share × its span, records and per-request outputs included): ${f(loadUs)} µs/event; ratio ours / bare undici = ${f(loadUs / refUs)}`);
+    // Transport alone, in this process (not pinned): EngineClient per transport on the same server.
+    for (const transport of ['h1', 'undici'] as const) {
+      const client = new EngineClient({ baseUrl: srv.url, model: 'm', connections: 256, transport });
+      const until = performance.now() + (QUICK ? 2000 : 5000);
+      let events = 0;
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: 256 }, async () => {
+          while (performance.now() < until) {
+            const r = await client.sendAsync({ api: 'completion', prompt: 'a b c d', stream: true }, { id: 0, stage: 0, worker: 0, scheduledAtMs: 0 });
+            if (!r.error) events += (r.choiceEventCount ?? 0) + 1;
+          }
+        }),
+      );
+      const c = process.cpuUsage(c0);
+      const wall = (performance.now() - t0) / 1000;
+      await client.close();
+      out(`cpu EngineClient only (${transport}, this process, not pinned): ${f(events / wall, 0)} events/s, ${f((c.user + c.system) / events)} µs/event`);
+    }
+  } finally {
+    srv.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function gapError(): Promise<void> {
+  const streams = 256;
+  const chunks = QUICK ? 40 : 100;
+  const server = await startTruthChild({ ttftMs: 20, itlMs: 20, chunks, tokenText: ' tok' });
+  try {
+    for (const transport of ['h1', 'undici'] as const) {
+      const r = await runLoad({
+        client: { baseUrl: server.url, model: 'm', transport },
+        stages: [{ kind: 'closed', stage: 0, concurrency: streams, maxRequests: streams * 2 }],
+        leadMs: 200,
+        source: { next: (i) => ({ api: 'completion', prompt: 'a b c', maxTokens: chunks, stream: true, headers: { 'x-request-id': `${transport}-${i}` } }) },
+      });
+      const log = await server.log();
+      const added: number[] = [];
+      const own: number[] = [];
+      const seen: number[] = [];
+      for (const x of r.records) {
+        const w = log.get(`${transport}-${x.id}`)?.chunkWriteMs;
+        if (x.error || !w || w.length !== x.chunkTimesMs.length) continue;
+        for (let i = 1; i < w.length; i++) {
+          const cg = x.chunkTimesMs[i]! - x.chunkTimesMs[i - 1]!;
+          const sg = w[i]! - w[i - 1]!;
+          added.push(cg - sg);
+          own.push(sg - 20);
+          seen.push(cg - 20);
+        }
+      }
+      const abs = added.map(Math.abs);
+      out(
+        `gaps ${streams} streams × ${chunks} chunks × 20 ms (${transport}): client-added gap error (client gap − server gap) ` +
+          `p50 ${f(percentile(added, 50), 3)} p99 ${f(percentile(added, 99), 3)} ms, |·| p99 ${f(percentile(abs, 99), 3)} ms (target < 1 ms); ` +
+          `observed gap error p99 ${f(percentile(seen, 99), 3)} ms, server's own write-gap error p99 ${f(percentile(own, 99), 3)} ms; ${added.length} gaps`,
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function curlVsOurs(): Promise<void> {
+  if (spawnSync('curl', ['--version']).status !== 0) {
+    out('curl: SKIPPED — curl is not installed');
+    return;
+  }
+  const n = QUICK ? 15 : 40;
+  const server = await startTruthChild({ ttftMs: 15, itlMs: 3, chunks: 4, tokenText: ' tok' });
+  const body = JSON.stringify({ model: 'm', prompt: 'one two three', max_tokens: 4, stream: true, stream_options: { include_usage: true } });
+  const med = (a: number[]): number => percentile(a, 50);
+  try {
+    for (const transport of ['h1', 'undici'] as const) {
+      const client = new EngineClient({ baseUrl: server.url, model: 'm', connections: 1, transport });
+      const spec = (id: string) => ({ api: 'completion' as const, prompt: 'one two three', maxTokens: 4, stream: true, headers: { 'x-request-id': id } });
+      await client.sendAsync(spec(`b-${transport}-warm`), { id: 0, stage: 0, worker: 0, scheduledAtMs: 0 });
+      const ours: [string, RequestRecord][] = [];
+      const theirs: [string, number[]][] = [];
+      for (let i = 0; i < n; i++) {
+        const cid = `b-${transport}-curl-${i}`;
+        const c = await run(['curl', '-sS', '-N', '-o', '/dev/null', '-w', '%{time_pretransfer} %{time_starttransfer} %{time_total}', '-H', 'content-type: application/json', '-H', `x-request-id: ${cid}`, '--data-binary', body, `${server.url}/v1/completions`]);
+        theirs.push([cid, c.stdout.trim().split(' ').map((x) => Number(x) * 1000)]);
+        const oid = `b-${transport}-ours-${i}`;
+        ours.push([oid, await client.sendAsync(spec(oid), { id: i, stage: 0, worker: 0, scheduledAtMs: 0 })]);
+      }
+      await client.close();
+      const log = await server.log();
+      const oT = ours.map(([id, r]) => r.chunkTimesMs[0]! - r.sentAtMs - (log.get(id)!.chunkWriteMs[0]! - log.get(id)!.receivedAtMs));
+      const oE = ours.map(([id, r]) => r.endAtMs - r.sentAtMs - (log.get(id)!.endWriteMs! - log.get(id)!.receivedAtMs));
+      const oD = ours.map(([, r]) => r.sentAtMs - r.dispatchedAtMs!);
+      const cT = theirs.map(([id, [pre, st]]) => st! - pre! - (log.get(id)!.chunkWriteMs[0]! - log.get(id)!.receivedAtMs));
+      const cE = theirs.map(([id, [pre, , tot]]) => tot! - pre! - (log.get(id)!.endWriteMs! - log.get(id)!.receivedAtMs));
+      out(
+        `curl vs ours (${transport}, ${n} sequential requests each, overhead = client-measured − server-side): ` +
+          `TTFT ours ${f(med(oT), 3)} curl ${f(med(cT), 3)} Δ ${f(med(oT) - med(cT), 3)} ms; E2E ours ${f(med(oE), 3)} curl ${f(med(cE), 3)} Δ ${f(med(oE) - med(cE), 3)} ms (target |Δ| < 0.3); ` +
+          `dispatch→socket p50 ${f(med(oD), 3)} ms`,
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The same-shape fast path: consecutive token chunks of one stream are byte-for-byte
+ * identical except for the content text (same id, created, model, index,
+ * finish_reason null, no usage). After an event has been parsed with JSON.parse,
+ * its bytes become a template when that is provably safe:
+ *   - no backslash outside the content value, so every key is written literally;
+ *   - the content key (`"text"` / `"content"`) occurs exactly once, so that
+ *     occurrence is the one JSON.parse read the content from;
+ *   - the value is a string, directly after `"key":` (no whitespace).
+ * A later event matches when its bytes are the template's prefix, then a value
+ * with no quote, backslash or control byte, then the template's suffix. Such an
+ * event is valid JSON and JSON.parse would return the template's object with only
+ * the content text changed — so everything else (choices non-empty, finish
+ * reason, no usage, no error) is taken from the template, and the text is the
+ * UTF-8 of the value bytes, decoded only if someone keeps it. Anything else falls
+ * back to JSON.parse. Exact, not a heuristic: the result is what JSON.parse gives.
+ */
+export class SameShape {
+  private pre: Buffer = Buffer.alloc(0);
+  private suf: Buffer = Buffer.alloc(0);
+  private active = false;
+  /** The template event's finish reason (undefined for a token chunk). */
+  finishReason: string | undefined;
+  private readonly quotedKey: Buffer;
+  private readonly keyColonQuote: Buffer;
+
+  constructor(key: string) {
+    this.quotedKey = Buffer.from(`"${key}"`);
+    this.keyColonQuote = Buffer.from(`"${key}":"`);
+  }
+
+  /**
+   * Match `b[s, e)` against the template: the value's [start, end) when it matches, else -1
+   * (`valueEnd` then holds the value end).
+   */
+  match(b: Buffer, s: number, e: number): number {
+    if (!this.active) return -1;
+    const pl = this.pre.length;
+    const sl = this.suf.length;
+    if (e - s < pl + sl) return -1;
+    if (b.compare(this.pre, 0, pl, s, s + pl) !== 0) return -1;
+    if (b.compare(this.suf, 0, sl, e - sl, e) !== 0) return -1;
+    const ve = e - sl;
+    for (let i = s + pl; i < ve; i++) {
+      const c = b[i]!;
+      if (c < 32 || c === 34 || c === 92) return -1;
+    }
+    this.valueEnd = ve;
+    return s + pl;
+  }
+
+  valueEnd = 0;
+
+  /** Offer an event JSON.parse accepted, with what it said; it becomes the template when safe. */
+  learn(b: Buffer, s: number, e: number, isTokenChunk: boolean, finishReason: string | undefined): void {
+    this.active = false;
+    if (!isTokenChunk) return;
+    const k = b.indexOf(this.quotedKey, s);
+    if (k === -1 || k >= e) return;
+    const again = b.indexOf(this.quotedKey, k + 1);
+    if (again !== -1 && again < e) return;
+    if (b.compare(this.keyColonQuote, 0, this.keyColonQuote.length, k, k + this.keyColonQuote.length) !== 0) return;
+    const vs = k + this.keyColonQuote.length;
+    // End of the string value (escapes allowed inside it).
+    let ve = vs;
+    while (ve < e && b[ve] !== 34) ve += b[ve] === 92 ? 2 : 1;
+    if (ve >= e) return;
+    const bs = b.indexOf(92, s);
+    if (bs !== -1 && bs < vs) return;
+    const bs2 = b.indexOf(92, ve);
+    if (bs2 !== -1 && bs2 < e) return;
+    this.pre = Buffer.from(b.subarray(s, vs));
+    this.suf = Buffer.from(b.subarray(ve, e));
+    this.finishReason = finishReason;
+    this.active = true;
+  }
+}

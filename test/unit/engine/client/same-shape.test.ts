@@ -1,0 +1,61 @@
+/** The same-shape fast path must give exactly what JSON.parse gives, or decline. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SameShape } from '../../../../src/engine/client/same-shape.ts';
+import { completionClient, chatClient, type ApiClient, type ChunkView } from '../../../../src/engine/client/api.ts';
+
+function parsed(api: ApiClient, s: string): ChunkView {
+  const v: ChunkView = { text: '', hasChoices: false, finishReason: undefined };
+  api.readChunk(JSON.parse(s) as Record<string, unknown>, v);
+  return v;
+}
+
+/** Learn from `first`, then try `next`: the fast result (or null when declined). */
+function fast(api: ApiClient, first: string, next: string): { text: string; finishReason: string | undefined } | null {
+  const sh = new SameShape(api.contentKey);
+  const a = Buffer.from(first);
+  const v = parsed(api, first);
+  sh.learn(a, 0, a.length, v.hasChoices && v.text.length > 0, v.finishReason);
+  const b = Buffer.from(`xx${next}yy`);
+  const vs = sh.match(b, 2, b.length - 2);
+  return vs < 0 ? null : { text: b.toString('utf8', vs, sh.valueEnd), finishReason: sh.finishReason };
+}
+
+const tok = (t: string, fin = 'null'): string => `{"id":"cmpl-1","object":"text_completion","created":7,"model":"m","choices":[{"index":0,"text":${JSON.stringify(t)},"logprobs":null,"finish_reason":${fin}}],"usage":null}`;
+
+test('same shape: a token chunk after a token chunk is read without JSON.parse, exactly', () => {
+  for (const t of ['x', ' héllo', '🙂', ' a b ', '']) {
+    const r = fast(completionClient, tok(' tok'), tok(t));
+    assert.ok(r, t);
+    assert.equal(r.text, parsed(completionClient, tok(t)).text);
+    assert.equal(r.finishReason, undefined);
+  }
+  const chat = (t: string): string => `{"id":"c","choices":[{"index":0,"delta":{"content":${JSON.stringify(t)}},"finish_reason":null}]}`;
+  assert.deepEqual(fast(chatClient, chat('a'), chat('bé')), { text: 'bé', finishReason: undefined });
+});
+
+test('same shape: declines whatever JSON.parse would read differently', () => {
+  const first = tok(' tok');
+  // finish reason, usage, another id, escapes in the value, malformed JSON, two choices
+  for (const next of [
+    tok('x', '"length"'),
+    first.replace('"usage":null', '"usage":{"completion_tokens":2}'),
+    first.replace('cmpl-1', 'cmpl-2'),
+    tok('a"b'),
+    tok('line\nbreak'),
+    tok('back\\slash'),
+    first.replace('" tok"', '" tok'),
+    '{"choices":[{"text":" tok"},{"text":"b"}]}',
+  ]) {
+    assert.equal(fast(completionClient, first, next), null, next);
+  }
+  // Templates are refused when the key is not provably the content key.
+  const twice = '{"choices":[{"index":0,"text":"a","finish_reason":null}],"x":{"text":"b"}}';
+  assert.equal(fast(completionClient, twice, twice.replace('"a"', '"c"')), null);
+  const escapedKey = '{"choices":[{"index":0,"text":"a","finish_reason":null}],"n":"q\\"u"}';
+  assert.equal(fast(completionClient, escapedKey, escapedKey.replace('"a"', '"c"')), null);
+  const spaced = '{"choices":[{"index":0,"text": "a","finish_reason":null}]}';
+  assert.equal(fast(completionClient, spaced, spaced.replace('"a"', '"c"')), null);
+  const usage = '{"choices":[],"usage":{"completion_tokens":1}}';
+  assert.equal(fast(completionClient, usage, usage), null);
+});
