@@ -11,7 +11,7 @@ export function shiftRecord(r: RequestRecord, d: number): RequestRecord {
   r.scheduledAtMs += d;
   r.sentAtMs += d;
   r.endAtMs += d;
-  if (r.writtenAtMs !== undefined) r.writtenAtMs += d;
+  if (r.dispatchedAtMs !== undefined) r.dispatchedAtMs += d;
   if (r.headersAtMs !== undefined) r.headersAtMs += d;
   if (r.firstChoiceAtMs !== undefined) r.firstChoiceAtMs += d;
   if (r.lastChoiceAtMs !== undefined) r.lastChoiceAtMs += d;
