@@ -41,8 +41,25 @@ export interface RequestSpec {
 }
 
 /**
+ * The send offsets of an open stage (ms from the stage start, ascending), drawn as they are
+ * used: memory stays O(1) whatever the count. Every iterator yields the same sequence.
+ */
+export interface Arrivals {
+  /** How many offsets: known without drawing, or counted once in O(count) time and O(1) memory. */
+  readonly count: number;
+  /**
+   * A fresh iterator from the first offset. Creating it may take O(count) time (a schedule
+   * rescaled to an exact span sums its gaps first), so create it before the stage clock starts.
+   */
+  [Symbol.iterator](): Iterator<number>;
+}
+
+/**
  * The load shape of one stage, planned before anything is sent.
- * `open`: send at `offsetsMs[i]` after the stage start, whatever the server does.
+ * `open`: send at the i-th offset after the stage start, whatever the server does. Schedules
+ * give `arrivals` (lazy); `offsetsMs` is the whole sequence drawn into memory, for tests and
+ * small hand-made plans (the engine reads `arrivals` when present: `arrivalsOf` in
+ * src/engine/schedule/arrivals.ts).
  * `closed`: keep `concurrency` requests in flight until `maxRequests` are done
  * or `durationMs` has passed.
  */
@@ -50,8 +67,14 @@ export type StagePlan =
   | ({
       kind: 'open';
       stage: number;
-      /** Intended send offsets from the stage start, ascending. */
+      /**
+       * Intended send offsets from the stage start, ascending, all in memory. On a schedule's
+       * plan it is a non-enumerable getter drawing `arrivals` on first use (memory ∝ count):
+       * never read it on the run path.
+       */
       offsetsMs: Float64Array;
+      /** The same offsets, drawn lazily (every schedule sets it). */
+      arrivals?: Arrivals;
       /** Requested rate (req/s) for achieved-vs-requested reporting. */
       requestedRate: number;
       durationMs: number;

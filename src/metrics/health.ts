@@ -164,7 +164,7 @@ export function loadgenHealth(
     }
   }
   const heavyWait = waitFraction !== undefined && waitFraction > t.runQueueWaitFraction;
-  const starved = heavyWait || (waitShare !== undefined && waitShare > t.starvedShare);
+  let starved = heavyWait || (waitShare !== undefined && waitShare > t.starvedShare);
   let busy = false;
   if (perThread > t.cpuPerThread) {
     busy = true;
@@ -172,11 +172,24 @@ export function loadgenHealth(
   }
   if (gc.maxMs > t.gcMaxMs) {
     // A pause is measured in wall time: on a starved machine it includes waiting for a CPU, so
-    // with little CPU of our own it is not evidence that our client was busy.
-    const gcIsOurs = !(starved && perThread < 0.5);
+    // it is not always evidence that our client was busy. Each pause is judged once for its
+    // thread (engine/loadgen/gc-ledger.ts: the run-queue wait around it), so every load sharing
+    // the thread (-j N in one process) calls the same pause the same; without that judgement
+    // (older health data) the run's own window decides.
+    const judged = health.threads.some((x) => x.gc.ownMaxMs !== undefined);
+    const ownMaxMs = Math.max(0, ...health.threads.map((x) => x.gc.ownMaxMs ?? 0));
+    const gcIsOurs = judged ? ownMaxMs > t.gcMaxMs : !(starved && perThread < 0.5);
     if (gcIsOurs) busy = true;
+    else if (judged) starved = true;
     reasons.push(`GC pause ${gc.maxMs.toFixed(1)} ms > ${t.gcMaxMs} ms${gcIsOurs ? '' : ' (wall time, inflated by waiting for a CPU)'}`);
   }
+  // Event-loop stalls judged once for their thread (engine/loadgen/gc-ledger.ts): one of our own
+  // work over the GC threshold is evidence our client was busy, one spent waiting for a CPU that
+  // the machine starved it; every load sharing the thread reads the same judgement.
+  const stallOwnMs = Math.max(0, ...health.threads.map((x) => x.stalls?.ownMaxMs ?? 0));
+  const stallStarvedMs = Math.max(0, ...health.threads.map((x) => x.stalls?.starvedMaxMs ?? 0));
+  if (stallOwnMs > t.gcMaxMs) busy = true;
+  if (stallStarvedMs > t.gcMaxMs) starved = true;
   if (heavyWait) reasons.push(`a client thread waited for a CPU ${(waitFraction! * 100).toFixed(0)}% of the run (other processes or a CPU limit)`);
   let cause: BottleneckCause = 'none';
   if (reasons.length > 0) cause = busy && starved ? 'client+machine' : busy ? 'client' : capped ? 'in-flight-cap' : starved ? 'machine' : 'unknown';

@@ -5,7 +5,7 @@
  * writes it, our command line apart), analyse with the harness's definitions, and write the
  * completion marker LAST, only when the unit finished (a resume skips exactly those).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/files.ts';
 import { basename, join } from 'node:path';
 import { definitionsFor } from '../analysis/definitions.ts';
@@ -19,6 +19,7 @@ import type { HarnessProgress } from '../harness/types.ts';
 import type { ServerLogReader } from '../harness/server-log.ts';
 import type { RunUnit } from '../plan/types.ts';
 import { LlmdbenchError } from '../util/errors.ts';
+import { isInterrupted } from '../util/interrupt.ts';
 import type { Logger } from '../util/logger.ts';
 import type { ResultSummary } from '../metrics/seed-summary.ts';
 import { endpointTargets, startScraper, type ScrapeTarget, type Scraper } from './monitor/scraper.ts';
@@ -156,6 +157,8 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
   } catch (e) {
     if (e instanceof LlmdbenchError && e.kind !== 'internal') {
       await scraper?.stop();
+      // Ctrl-C while planning: nothing was sent, so the folders made for this run go (no leftover).
+      if (isInterrupted(e)) for (const d of [resultsDir, analysisDir]) rmSync(d, { recursive: true, force: true });
       throw e;
     }
     error = e instanceof Error ? e.message : String(e);

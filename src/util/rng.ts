@@ -63,6 +63,14 @@ export class Rng {
     return r;
   }
 
+  /** A copy at this stream's current position: both yield the same numbers from here on (lazy schedules re-draw from it). */
+  clone(): Rng {
+    const r = Rng.fromState(this.a, this.b, this.c, this.d);
+    r.spareNormal = this.spareNormal;
+    (r as { seed: number }).seed = this.seed;
+    return r;
+  }
+
   /** An independent stream derived from this stream's seed and a label (does not advance this one). */
   fork(label: string | number): Rng {
     const h = typeof label === 'number' ? label >>> 0 : hashString(label);
@@ -137,6 +145,42 @@ export class Rng {
   /** Exponential with the given rate (mean 1/rate). */
   exponential(rate = 1): number {
     return -Math.log(1 - this.float()) / rate;
+  }
+
+  /**
+   * The sum of `n` draws of `exponential(1)`, bit for bit, the stream left where n draws leave it:
+   * the generator inlined (about 3× faster), for schedules that sum every gap before the first
+   * send (a lazy rescaled schedule's first pass over up to 10 M gaps).
+   */
+  sumExponentials(n: number): number {
+    let { a, b, c, d } = this;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      let x = Math.imul(b, 5) >>> 0;
+      const hi = Math.imul(((x << 7) | (x >>> 25)) >>> 0, 9) >>> 0;
+      let t = (b << 9) >>> 0;
+      c = (c ^ a) >>> 0;
+      d = (d ^ b) >>> 0;
+      b = (b ^ c) >>> 0;
+      a = (a ^ d) >>> 0;
+      c = (c ^ t) >>> 0;
+      d = ((d << 11) | (d >>> 21)) >>> 0;
+      x = Math.imul(b, 5) >>> 0;
+      const lo = Math.imul(((x << 7) | (x >>> 25)) >>> 0, 9) >>> 0;
+      t = (b << 9) >>> 0;
+      c = (c ^ a) >>> 0;
+      d = (d ^ b) >>> 0;
+      b = (b ^ c) >>> 0;
+      a = (a ^ d) >>> 0;
+      c = (c ^ t) >>> 0;
+      d = ((d << 11) | (d >>> 21)) >>> 0;
+      sum += -Math.log(1 - ((hi >>> 5) * 67108864 + (lo >>> 6)) / 9007199254740992);
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+    return sum;
   }
 
   /** Gamma(shape, scale) by Marsaglia–Tsang (with the shape < 1 boost). Mean shape·scale. */

@@ -1,5 +1,7 @@
 import type { ChatMessage, RequestSpec } from '../types.ts';
 import type { DataSourceContext } from './types.ts';
+import { monoMs } from '../../util/clock.ts';
+import { throwIfInterrupted } from '../../util/interrupt.ts';
 
 /** A RequestSpec for `ctx.api`: completion → prompt; chat → one user message. */
 export function specFor(
@@ -76,6 +78,25 @@ export class SessionGate {
     this.timers.clear();
     for (const d of this.done.values()) d.resolve();
     this.done.clear();
+  }
+}
+
+/**
+ * Long up-front work (building prompts, scanning a dataset) calls `tick()` often: every ~50 ms
+ * it yields to the event loop, so a Ctrl-C is seen, and throws E_INTERRUPTED once the signal fired.
+ */
+export class PlanningYield {
+  private last = monoMs();
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    private readonly what: string,
+  ) {}
+
+  async tick(): Promise<void> {
+    if (monoMs() - this.last < 50) return;
+    await new Promise<void>((r) => setImmediate(r));
+    this.last = monoMs();
+    throwIfInterrupted(this.signal, this.what);
   }
 }
 

@@ -4,7 +4,7 @@ import { LlmdbenchError } from '../../util/errors.ts';
 import { Rng } from '../../util/rng.ts';
 import type { ChatMessage, RequestSpec } from '../types.ts';
 import { Checker, throwIfErrors } from './check.ts';
-import { specFor } from './common.ts';
+import { PlanningYield, specFor } from './common.ts';
 import { checkDistribution, type DistributionConfig } from './distribution.ts';
 import { JsonElementReader } from './json-stream.ts';
 import type { DataSourceContext, DataSourcePlugin, KeyPath, RequestSource } from './types.ts';
@@ -143,6 +143,9 @@ function makeAccept(cfg: DatasetConfig, ctx: DataSourceContext) {
  * message (max_tokens from `default_max_tokens`). Requests cycle through the
  * accepted entries in file order (or shuffled once with `shuffle`).
  */
+/** Entries read and tokenized before the run starts (the rest: as they are needed). */
+export const DATASET_WARM_ENTRIES = 1024;
+
 export function datasetPlugin(kind: string, description: string): DataSourcePlugin<DatasetConfig> {
   return {
     kind,
@@ -180,9 +183,11 @@ export function datasetPlugin(kind: string, description: string): DataSourcePlug
       // are shuffled with the seed, and entries are then read and tokenized lazily in that order
       let order: { start: number; end: number; index: number }[] | undefined;
       let cursor = 0;
+      const step = new PlanningYield(ctx.signal, `reading ${file}`);
       if (cfg.shuffle) {
         order = [];
         for (;;) {
+          await step.tick();
           let more: boolean;
           try {
             more = reader.skip();
@@ -213,9 +218,14 @@ export function datasetPlugin(kind: string, description: string): DataSourcePlug
           if (consider(text, reader.index - 1)) return true;
         }
       };
-      // tokenize the entries the run will need now, not on the event loop while sending
-      const want = Math.min(ctx.totalCount ?? 0, 100_000);
-      while (!exhausted && accepted.length < want) pull();
+      // tokenize the first entries now, not on the event loop while the first requests go out;
+      // the rest are read and tokenized as the dispatcher prefetches them (a bounded lookahead,
+      // so a plan of millions of requests starts at once)
+      const want = Math.min(ctx.totalCount ?? 0, DATASET_WARM_ENTRIES);
+      while (!exhausted && accepted.length < want) {
+        await step.tick();
+        pull();
+      }
       const noneError = () =>
         new LlmdbenchError('E_DATASET_EMPTY', `no usable entry in ${file}${bad ? ` (${bad} unparsable)` : ''}`, {
           kind: 'usage',

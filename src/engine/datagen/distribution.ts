@@ -138,10 +138,18 @@ export function sampleLengths(d: Distribution, count: number, rng: Rng, sampling
 /**
  * A lazily extended sequence of lengths: index i always gets the i-th draw of
  * the stream, whatever order indices are asked in (so request i's length is a
- * pure function of seed and i).
+ * pure function of seed and i). Memory stays bounded whatever the request count:
+ * the last `LENGTH_WINDOW` draws are kept, plus the stream state every
+ * `LENGTH_WINDOW` draws (an index older than the window is re-drawn from there).
  */
+export const LENGTH_WINDOW = 4096;
+
 export class LengthSequence {
-  private values: number[] = [];
+  private readonly recent = new Float64Array(LENGTH_WINDOW);
+  /** Draws made so far. */
+  private drawn = 0;
+  /** The stream before draw k · LENGTH_WINDOW. */
+  private readonly marks: Rng[] = [];
   constructor(
     private readonly d: Distribution,
     private readonly rng: Rng,
@@ -149,8 +157,18 @@ export class LengthSequence {
   ) {}
 
   at(i: number): number {
-    while (this.values.length <= i) this.values.push(sampleLength(this.d, this.rng, this.sampling));
-    return this.values[i] as number;
+    if (i < this.drawn - LENGTH_WINDOW) {
+      const r = (this.marks[Math.floor(i / LENGTH_WINDOW)] as Rng).clone();
+      let v = 0;
+      for (let k = i - (i % LENGTH_WINDOW); k <= i; k++) v = sampleLength(this.d, r, this.sampling);
+      return v;
+    }
+    while (this.drawn <= i) {
+      if (this.drawn % LENGTH_WINDOW === 0) this.marks.push(this.rng.clone());
+      this.recent[this.drawn % LENGTH_WINDOW] = sampleLength(this.d, this.rng, this.sampling);
+      this.drawn++;
+    }
+    return this.recent[i % LENGTH_WINDOW] as number;
   }
 }
 

@@ -1,7 +1,7 @@
 import { Rng } from '../../util/rng.ts';
 import type { RequestSpec } from '../types.ts';
 import { Checker, throwIfErrors } from './check.ts';
-import { numTag, SessionGate, specFor } from './common.ts';
+import { numTag, PlanningYield, SessionGate, specFor } from './common.ts';
 import { checkDistribution, intOrDistribution, sampleLength, type DistributionConfig } from './distribution.ts';
 import { promptBuilder } from './prompt.ts';
 import type { DataSourcePlugin, KeyPath, RequestSource } from './types.ts';
@@ -87,10 +87,12 @@ export const sharedPrefixSource: DataSourcePlugin<SharedPrefixConfig> = {
     const textRng = root.fork('text');
     const pb = promptBuilder(ctx.tokenizer);
     const slots: Slot[] = [];
+    const step = new PlanningYield(ctx.signal, 'generating the shared_prefix prompts');
     for (let g = 0; g < groups; g++) {
       const sysLen = sampleLength(dSys, lenRng, 'modern');
       const prefix = pb.words(sysLen, textRng);
       for (let u = 0; u < perGroup; u++) {
+        await step.tick();
         const qLen = sampleLength(dQ, lenRng, 'modern');
         slots.push({
           group: g,

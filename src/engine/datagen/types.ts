@@ -20,6 +20,11 @@ export interface DataSourceContext {
   totalCount?: number;
   /** Server context length when known (multi-turn context truncation). */
   maxModelLen?: number;
+  /**
+   * The run's stop signal (Ctrl-C): a source that builds or reads much up front yields to the
+   * event loop every ~50 ms and stops with E_INTERRUPTED once it fires.
+   */
+  signal?: AbortSignal;
   /** Resolve relative file paths against this directory (default: cwd). */
   baseDir?: string;
 }

@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { monoMs } from '../../util/clock.ts';
 import { percentileSorted } from '../../util/quantile.ts';
+import { gcLedger } from './gc-ledger.ts';
+import { threadSchedStat } from './sched-stat.ts';
+
+export { threadRunQueueWaitMs, threadSchedStat } from './sched-stat.ts';
 
 /** Health of one thread of the load generator over a run. */
 export interface ThreadHealth {
@@ -11,8 +14,17 @@ export interface ThreadHealth {
   wallMs: number;
   /** Event-loop delay beyond the 10 ms sampling interval (monitorEventLoopDelay), ms. */
   eventLoopDelayMs: { mean: number; p50: number; p99: number; max: number };
-  /** V8 garbage-collection pauses seen by this thread. */
-  gc: { count: number; totalMs: number; maxMs: number; p99Ms: number };
+  /**
+   * V8 garbage-collection pauses seen by this thread. `ownMaxMs` / `starvedMaxMs`: the longest
+   * pause judged our own work / judged mostly waiting for a CPU — judged once per pause for the
+   * thread (src/engine/loadgen/gc-ledger.ts), so every load sharing the thread agrees.
+   */
+  gc: { count: number; totalMs: number; maxMs: number; p99Ms: number; ownMaxMs?: number; starvedMaxMs?: number };
+  /**
+   * Event-loop stalls over 50 ms (the thread's shared sampler fired that late), each judged once
+   * for the thread like a GC pause: our own work, or mostly waiting for a CPU.
+   */
+  stalls?: { count: number; ownMaxMs: number; starvedMaxMs: number };
   /** Requests this thread had in flight at once, at most. */
   maxInFlight: number;
   /** Time this thread was runnable but had no CPU (Linux), ms. */
@@ -24,19 +36,16 @@ export interface ThreadHealth {
 /** Samples event-loop delay and GC pauses for the current thread. */
 export class ThreadMonitor {
   private readonly hist: IntervalHistogram;
-  private readonly obs: PerformanceObserver;
-  private readonly gcDurations: number[] = [];
   private readonly startMs = monoMs();
+  private readonly startPerfMs = performance.now();
+  private endPerfMs: number | undefined;
   private readonly startSched = threadSchedStat();
   private stopped = false;
 
   constructor(private readonly name: string) {
     this.hist = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
     this.hist.enable();
-    this.obs = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (this.gcDurations.length < 1_000_000) this.gcDurations.push(e.duration);
-    });
-    this.obs.observe({ entryTypes: ['gc'] });
+    gcLedger.attach();
   }
 
   /** Current event-loop delay p99 (ms), for live samples. */
@@ -48,9 +57,15 @@ export class ThreadMonitor {
     if (!this.stopped) {
       this.stopped = true;
       this.hist.disable();
-      this.obs.disconnect();
+      this.endPerfMs = performance.now();
+      gcLedger.detach();
     }
-    const g = [...this.gcDurations].sort((a, b) => a - b);
+    const mine = gcLedger.pauses.filter((p) => p.atMs >= this.startPerfMs && p.atMs <= this.endPerfMs!);
+    const g = mine.map((p) => p.ms).sort((a, b) => a - b);
+    const own = mine.filter((p) => !p.starved).reduce((m, p) => Math.max(m, p.ms), 0);
+    const starved = mine.filter((p) => p.starved).reduce((m, p) => Math.max(m, p.ms), 0);
+    const stalls = gcLedger.stalls.filter((p) => p.atMs >= this.startPerfMs && p.atMs <= this.endPerfMs!);
+    const maxOf = (xs: typeof stalls): number => xs.reduce((m, p) => Math.max(m, p.ms), 0);
     const n = this.hist.count;
     const w = threadSchedStat();
     const s0 = this.startSched;
@@ -67,7 +82,10 @@ export class ThreadMonitor {
         totalMs: g.reduce((a, b) => a + b, 0),
         maxMs: g.length ? (g[g.length - 1] ?? 0) : 0,
         p99Ms: g.length ? percentileSorted(g, 99) : 0,
+        ownMaxMs: own,
+        starvedMaxMs: starved,
       },
+      stalls: { count: stalls.length, ownMaxMs: maxOf(stalls.filter((p) => !p.starved)), starvedMaxMs: maxOf(stalls.filter((p) => p.starved)) },
       maxInFlight,
     };
   }
@@ -78,27 +96,6 @@ const RESOLUTION_MS = 10;
 /** The histogram records whole timer intervals; the delay is what exceeds the resolution. */
 function nsToMs(ns: number): number {
   return Number.isFinite(ns) ? Math.max(0, ns / 1e6 - RESOLUTION_MS) : 0;
-}
-
-/**
- * Time the calling thread spent runnable but waiting for a CPU (Linux
- * /proc/thread-self/schedstat, field 2), ms; undefined where unavailable.
- * High values mean other processes (or a CPU limit) starved the load generator.
- */
-export function threadRunQueueWaitMs(): number | undefined {
-  return threadSchedStat()?.waitMs;
-}
-
-/** The calling thread's time on a CPU and time runnable but waiting for one (Linux schedstat), ms. */
-export function threadSchedStat(): { runMs: number; waitMs: number } | undefined {
-  try {
-    const f = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
-    const run = Number(f[0]);
-    const wait = Number(f[1]);
-    return Number.isFinite(run) && Number.isFinite(wait) ? { runMs: run / 1e6, waitMs: wait / 1e6 } : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Process CPU over an interval, as a fraction of one core. */

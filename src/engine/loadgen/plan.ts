@@ -24,7 +24,8 @@ export function validatePlan(opts: RunLoadOptions): void {
     if (s.kind === 'closed') {
       if (!(s.concurrency >= 1)) problems.push(`stages[${i}].concurrency must be >= 1`);
       if (s.maxRequests === undefined && s.durationMs === undefined) problems.push(`stages[${i}] (closed) needs maxRequests or durationMs`);
-    } else {
+    } else if (!s.arrivals) {
+      // offsets given in memory are checked here; a schedule's lazy arrivals as they are drawn
       for (let k = 1; k < s.offsetsMs.length; k++) {
         if (!(s.offsetsMs[k]! >= s.offsetsMs[k - 1]!)) {
           problems.push(`stages[${i}].offsetsMs must be ascending (index ${k})`);

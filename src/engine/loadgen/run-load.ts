@@ -11,6 +11,8 @@ import { TtftWindow, maxConcurrent } from './live.ts';
 import { RequestFeed, type Entry } from './feed.ts';
 import { resolveWorkers, validatePlan } from './plan.ts';
 import { collectGarbageNow } from './gc.ts';
+import { arrivalsOf } from '../schedule/arrivals.ts';
+import { LlmdbenchError } from '../../util/errors.ts';
 
 /** Jobs are handed to executors this far ahead of their deadline (they pace precisely). */
 const HORIZON_MS = 50;
@@ -60,7 +62,8 @@ class Coordinator {
     // stage's request count (capped by maxInFlight, which applies to open stages only).
     let planned = 1;
     for (const s of opts.stages) {
-      const open = opts.maxInFlight ? Math.min(s.kind === 'open' ? s.offsetsMs.length : 0, opts.maxInFlight) : s.kind === 'open' ? s.offsetsMs.length : 0;
+      const count = s.kind === 'open' ? arrivalsOf(s).count : 0;
+      const open = opts.maxInFlight ? Math.min(count, opts.maxInFlight) : count;
       planned = Math.max(planned, s.kind === 'closed' ? Math.ceil(s.concurrency) : open);
     }
     const connections = Math.ceil((opts.client.connections ?? planned) / nExec);
@@ -216,14 +219,21 @@ class Coordinator {
   // ---- stages -------------------------------------------------------------
 
   private runOpen(plan: Extract<StagePlan, { kind: 'open' }>): Promise<StageRun> {
+    // The offsets are drawn as they are sent (memory ∝ prefetch, never ∝ the plan); the
+    // iterator is made before the stage clock starts (a rescaled schedule sums its gaps here).
+    const arrivals = arrivalsOf(plan);
+    const offsets = arrivals[Symbol.iterator]();
+    let n = arrivals.count;
     const startMs = monoMs() + (this.opts.leadMs ?? 100);
-    const n = plan.offsetsMs.length;
     const prefetch = Math.max(1, this.opts.prefetch ?? 256);
     const run: StageRun = { stage: plan.stage, kind: 'open', startMs, endMs: 0, planned: n, submitted: 0, completed: 0, dropped: 0, requestedRate: plan.requestedRate, durationMs: plan.durationMs };
     const cap = this.opts.maxInFlight ? Math.max(1, Math.ceil(this.opts.maxInFlight / this.execs.length)) : 0;
     for (const x of this.execs) x.startStage('open', cap, startMs);
     this.stageStart(plan, startMs);
-    const entries: (Entry | undefined)[] = new Array<Entry | undefined>(n);
+    // Fetched, not yet submitted: at most `prefetch` entries, a ring indexed by request number.
+    const entries: (Entry | undefined)[] = new Array<Entry | undefined>(prefetch);
+    let nextOffset: number | undefined;
+    let lastOffset = -Infinity;
     let nextFetch = 0;
     let nextSubmit = 0;
     let unready = 0;
@@ -267,16 +277,29 @@ class Coordinator {
       const pump = (): void => {
         timer = undefined;
         if (this.aborted || stopped) return check();
-        while (nextFetch < n && nextFetch - nextSubmit < prefetch) entries[nextFetch++] = this.feed.fetch(plan.stage);
+        while (nextFetch < n && nextFetch - nextSubmit < prefetch) entries[nextFetch++ % prefetch] = this.feed.fetch(plan.stage);
         const now = monoMs();
         while (nextSubmit < n) {
-          const deadline = startMs + plan.offsetsMs[nextSubmit]!;
+          if (nextOffset === undefined) {
+            const r = offsets.next();
+            if (r.done) {
+              ended();
+              break;
+            }
+            if (!(r.value >= lastOffset)) {
+              this.fail(new LlmdbenchError('E_LOAD_PLAN', `stage ${plan.stage}: offsets must be ascending (request ${nextSubmit}: ${r.value} ms after ${lastOffset} ms)`, { kind: 'internal' }));
+              return check();
+            }
+            nextOffset = lastOffset = r.value;
+          }
+          const deadline = startMs + nextOffset;
           if (deadline - now > HORIZON_MS) {
             timer = setTimeout(pump, Math.max(1, deadline - now - HORIZON_MS));
             break;
           }
-          const e = entries[nextSubmit]!;
-          entries[nextSubmit] = undefined;
+          nextOffset = undefined;
+          const e = entries[nextSubmit % prefetch]!;
+          entries[nextSubmit % prefetch] = undefined;
           const exec = nextSubmit % this.execs.length;
           nextSubmit++;
           if (e.ready) {
@@ -291,9 +314,20 @@ class Coordinator {
               check();
             };
           }
-          if (nextFetch < n) entries[nextFetch++] = this.feed.fetch(plan.stage);
+          if (nextFetch < n) entries[nextFetch++ % prefetch] = this.feed.fetch(plan.stage);
         }
         check();
+      };
+      // The schedule gave fewer offsets than its count (a poisson stage past its seconds cap):
+      // the stage ends here; requests fetched for the missing offsets are never sent.
+      const ended = (): void => {
+        for (let k = nextSubmit; k < nextFetch; k++) {
+          const e = entries[k % prefetch];
+          entries[k % prefetch] = undefined;
+          if (e) this.feed.release(e);
+        }
+        n = nextSubmit;
+        run.planned = n;
       };
       pump();
     });

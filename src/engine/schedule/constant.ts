@@ -1,7 +1,8 @@
 import type { Rng } from '../../util/rng.ts';
 import { Checker } from '../datagen/check.ts';
 import type { StagePlan } from '../types.ts';
-import { rescaledExponentialOffsets, stageCount } from './open.ts';
+import { lazyArrivals, openPlan } from './arrivals.ts';
+import { rescaledExponentialArrivals, stageCount } from './open.ts';
 import type { KeyPath, SchedulePlugin } from './types.ts';
 
 export interface RateStage {
@@ -43,7 +44,7 @@ export const constantSchedule: SchedulePlugin<RateStage> = {
   plan(s, index, rng: Rng): StagePlan {
     const n = stageCount(s.rate, s.duration);
     const durationMs = s.duration * 1000;
-    return { kind: 'open', stage: index, offsetsMs: rescaledExponentialOffsets(n, durationMs, rng), requestedRate: s.rate, durationMs };
+    return openPlan({ stage: index, arrivals: rescaledExponentialArrivals(n, durationMs, rng), requestedRate: s.rate, durationMs });
   },
 };
 
@@ -54,8 +55,10 @@ export const evenSchedule: SchedulePlugin<RateStage> = {
   validate: (s, at = []) => checkRateStage(s, at, 'even'),
   plan(s, index): StagePlan {
     const n = stageCount(s.rate, s.duration);
-    const offsetsMs = new Float64Array(n);
-    for (let i = 0; i < n; i++) offsetsMs[i] = (i * 1000) / s.rate;
-    return { kind: 'open', stage: index, offsetsMs, requestedRate: s.rate, durationMs: s.duration * 1000 };
+    const arrivals = lazyArrivals({ rule: 'even', n, rate: s.rate }, n, () => {
+      let i = 0;
+      return { next: () => (i < n ? { done: false, value: (i++ * 1000) / s.rate } : { done: true, value: undefined }) };
+    });
+    return openPlan({ stage: index, arrivals, requestedRate: s.rate, durationMs: s.duration * 1000 });
   },
 };

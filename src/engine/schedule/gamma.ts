@@ -1,6 +1,7 @@
 import type { Rng } from '../../util/rng.ts';
 import { Checker } from '../datagen/check.ts';
 import type { StagePlan } from '../types.ts';
+import { lastOf, lazyArrivals, openPlan } from './arrivals.ts';
 import type { KeyPath, SchedulePlugin } from './types.ts';
 
 export interface GammaStage {
@@ -49,9 +50,14 @@ export const gammaSchedule: SchedulePlugin<GammaStage> = {
   plan(s, index, rng: Rng): StagePlan {
     const n = s.num_requests;
     const rate = s.rate === 'inf' ? Infinity : s.rate;
-    const offsetsMs = new Float64Array(n);
     const ramp = s.ramp_up_strategy;
-    if (!ramp && !Number.isFinite(rate)) return { kind: 'open', stage: index, offsetsMs, requestedRate: Infinity, durationMs: 0 };
+    if (!ramp && !Number.isFinite(rate)) {
+      const zeros = lazyArrivals({ rule: 'at-once', n }, n, () => {
+        let i = 0;
+        return { next: (): IteratorResult<number> => (i++ < n ? { done: false, value: 0 } : { done: true, value: undefined }) };
+      });
+      return openPlan({ stage: index, arrivals: zeros, requestedRate: Infinity, durationMs: 0 });
+    }
     const b = s.burstiness ?? 1;
     const start = s.ramp_up_start_rps ?? rate;
     const end = s.ramp_up_end_rps ?? rate;
@@ -60,19 +66,39 @@ export const gammaSchedule: SchedulePlugin<GammaStage> = {
       const p = n > 1 ? i / (n - 1) : 1;
       return ramp === 'linear' ? start + (end - start) * p : start * Math.pow(end / start, p);
     };
-    let t = 0;
-    for (let i = 0; i < n; i++) {
-      const r = rateAt(i);
-      t += Number.isFinite(b) ? rng.gamma(b, 1 / (r * b)) : 1 / r;
-      offsetsMs[i] = t * 1000;
-    }
-    if (!ramp && (s.rescale ?? true) && n > 0) {
-      const k = ((n / rate) * 1000) / (offsetsMs[n - 1] as number);
-      for (let i = 0; i < n; i++) offsetsMs[i] = (offsetsMs[i] as number) * k;
-      offsetsMs[n - 1] = (n / rate) * 1000;
-    }
-    const durationMs = n > 0 ? (offsetsMs[n - 1] as number) : 0;
+    const base = rng.clone();
+    // the unscaled offsets (ms): cumulative gaps, as drawn
+    const raw = (): Iterator<number> => {
+      const r = base.clone();
+      let t = 0;
+      let i = 0;
+      return {
+        next(): IteratorResult<number> {
+          if (i >= n) return { done: true, value: undefined };
+          t += Number.isFinite(b) ? r.gamma(b, 1 / (rateAt(i) * b)) : 1 / rateAt(i);
+          i++;
+          return { done: false, value: t * 1000 };
+        },
+      };
+    };
+    const rescale = !ramp && (s.rescale ?? true) && n > 0;
+    const spanMs = (n / rate) * 1000;
+    const arrivals = lazyArrivals({ rule: 'gamma', stage: { ...s }, rng: base }, n, () => {
+      if (!rescale) return raw();
+      const k = spanMs / (lastOf(raw()) as number);
+      const it = raw();
+      let i = 0;
+      return {
+        next(): IteratorResult<number> {
+          const x = it.next();
+          if (x.done) return x;
+          return { done: false, value: ++i === n ? spanMs : x.value * k };
+        },
+      };
+    });
+    // rescaled: the last lands at exactly N/rate; otherwise one pass finds it (O(1) memory)
+    const durationMs = n === 0 ? 0 : rescale ? spanMs : (lastOf(raw()) as number);
     const requestedRate = ramp ? (durationMs > 0 ? (n * 1000) / durationMs : 0) : rate;
-    return { kind: 'open', stage: index, offsetsMs, requestedRate, durationMs };
+    return openPlan({ stage: index, arrivals, requestedRate, durationMs });
   },
 };

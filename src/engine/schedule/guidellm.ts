@@ -12,6 +12,7 @@
 import type { Rng } from '../../util/rng.ts';
 import { Checker } from '../datagen/check.ts';
 import type { StagePlan } from '../types.ts';
+import { countOf, lastOf, lazyArrivals, openPlan } from './arrivals.ts';
 import type { KeyPath, SchedulePlugin } from './types.ts';
 
 export interface BoundedRateStage {
@@ -44,19 +45,32 @@ function check(stage: unknown, at: KeyPath) {
   return c.issues;
 }
 
-function bounded(s: BoundedRateStage, index: number, next: (k: number) => number): StagePlan {
+/**
+ * The arrivals `next` gives (a fresh generator per iterator), kept while below the duration and
+ * the count. The count with a duration is known only by drawing: one pass, on first read.
+ */
+function bounded(s: BoundedRateStage, index: number, source: Record<string, unknown>, makeNext: () => (k: number) => number): StagePlan {
   const limitMs = s.duration !== undefined ? s.duration * 1000 : Infinity;
   const maxN = Math.min(s.count ?? MAX_ARRIVALS, MAX_ARRIVALS);
-  const out: number[] = [];
-  for (let k = 0; k < maxN; k++) {
-    const t = next(k);
-    if (!(t < limitMs)) break;
-    out.push(t);
-  }
-  const offsetsMs = Float64Array.from(out);
-  const last = out.length > 0 ? out[out.length - 1]! : 0;
-  const durationMs = s.duration !== undefined ? s.duration * 1000 : last;
-  return { kind: 'open', stage: index, offsetsMs, requestedRate: s.rate, durationMs, ...(s.duration !== undefined ? { hardDeadline: true } : {}) };
+  const iterate = (): Iterator<number> => {
+    const next = makeNext();
+    let k = 0;
+    let over = false;
+    return {
+      next(): IteratorResult<number> {
+        if (over || k >= maxN) return { done: true, value: undefined };
+        const t = next(k++);
+        if (!(t < limitMs)) {
+          over = true;
+          return { done: true, value: undefined };
+        }
+        return { done: false, value: t };
+      },
+    };
+  };
+  const arrivals = lazyArrivals({ ...source, stage: { ...s } }, s.duration === undefined ? maxN : () => countOf(iterate()), iterate);
+  const durationMs = s.duration !== undefined ? s.duration * 1000 : (lastOf(iterate()) ?? 0);
+  return openPlan({ stage: index, arrivals, requestedRate: s.rate, durationMs, ...(s.duration !== undefined ? { hardDeadline: true } : {}) });
 }
 
 /** Request k's offset (ms) under GuideLLM's constant rule with ramp-up. */
@@ -71,7 +85,7 @@ export const evenlySpacedSchedule: SchedulePlugin<BoundedRateStage> = {
   kind: 'evenly-spaced',
   description: 'GuideLLM constant: request k at k/rate (linear ramp-up optional), bounded by duration and/or count',
   validate: (s, at = []) => check(s, at),
-  plan: (s, index) => bounded(s, index, (k) => evenOffsetMs(k, s.rate, s.rampup ?? 0)),
+  plan: (s, index) => bounded(s, index, { rule: 'evenly-spaced' }, () => (k) => evenOffsetMs(k, s.rate, s.rampup ?? 0)),
 };
 
 export const exponentialSchedule: SchedulePlugin<BoundedRateStage> = {
@@ -79,7 +93,11 @@ export const exponentialSchedule: SchedulePlugin<BoundedRateStage> = {
   description: 'GuideLLM poisson: exponential gaps of mean 1/rate from the first request, bounded by duration and/or count',
   validate: (s, at = []) => check(s, at),
   plan(s, index, rng: Rng) {
-    let t = 0;
-    return bounded(s, index, (k) => (k === 0 ? 0 : (t += (rng.exponential(s.rate) * 1000))));
+    const base = rng.clone();
+    return bounded(s, index, { rule: 'exponential', rng: base }, () => {
+      const r = base.clone();
+      let t = 0;
+      return (k) => (k === 0 ? 0 : (t += r.exponential(s.rate) * 1000));
+    });
   },
 };

@@ -6,7 +6,8 @@ export { constantSchedule, evenSchedule, checkRateStage, type RateStage } from '
 export { poissonSchedule } from './poisson.ts';
 export { gammaSchedule, type GammaStage } from './gamma.ts';
 export { concurrentSchedule, type ConcurrentStage } from './concurrent.ts';
-export { rescaledExponentialOffsets, stageCount } from './open.ts';
+export { rescaledExponentialOffsets, rescaledExponentialArrivals, stageCount } from './open.ts';
+export { arrivalsOf, arrayArrivals, drawAll, lazyArrivals, openPlan, withPlan } from './arrivals.ts';
 export {
   sweepRates,
   sweepPreStage,
@@ -21,4 +22,4 @@ export {
 } from './sweep.ts';
 export { parseTraceCsv, traceReplayPlan, traceReplaySchedule, type TraceRow } from './trace.ts';
 export { evenlySpacedSchedule, exponentialSchedule, evenOffsetMs, type BoundedRateStage } from './guidellm.ts';
-export { multiRoundQaSchedule, planMultiRoundQa, type MultiRoundQaStage, type MrqTurn } from './multi-round-qa.ts';
+export { multiRoundQaSchedule, planMultiRoundQa, multiRoundQaTurns, type MultiRoundQaStage, type MrqTurn } from './multi-round-qa.ts';

@@ -1,5 +1,6 @@
 import { Checker } from '../datagen/check.ts';
 import type { StagePlan } from '../types.ts';
+import { countOf, lazyArrivals, openPlan } from './arrivals.ts';
 import type { KeyPath, SchedulePlugin } from './types.ts';
 
 /**
@@ -43,8 +44,8 @@ interface Session {
 
 const EPS = 1e-9;
 
-/** The arrival plan and each request's (user, question). Deterministic: no randomness in LMBenchmark's load. */
-export function planMultiRoundQa(s: MultiRoundQaStage): { offsetsMs: Float64Array; turns: MrqTurn[] } {
+/** The requests in send order, each with its offset (ms), generated tick by tick (memory ∝ live users). */
+export function* multiRoundQaTurns(s: MultiRoundQaStage): Generator<MrqTurn & { offsetMs: number }> {
   const U = s.num_users;
   const R = s.num_rounds;
   const G = U / s.qps;
@@ -62,8 +63,6 @@ export function planMultiRoundQa(s: MultiRoundQaStage): { offsetsMs: Float64Arra
     sess.last = -offset + (passed - 1) * G;
     sess.q = passed;
   }
-  const offsets: number[] = [];
-  const turns: MrqTurn[] = [];
   let lastJoin = -Infinity;
   for (let k = 0; k * tick <= s.duration + EPS; k++) {
     const t = k * tick;
@@ -76,13 +75,22 @@ export function planMultiRoundQa(s: MultiRoundQaStage): { offsetsMs: Float64Arra
       // Real ticks drift by the loop's own time, so a gap of exactly G counts as passed.
       if (x.last === undefined || t - x.last > G - EPS) {
         x.q++;
-        turns.push({ user: x.user, question: x.q, first: x.sent === 0 });
-        offsets.push(t * 1000);
+        yield { user: x.user, question: x.q, first: x.sent === 0, offsetMs: t * 1000 };
         x.sent++;
         x.last = t;
       }
     }
     sessions = sessions.filter((x) => x.q < R);
+  }
+}
+
+/** The arrival plan and each request's (user, question), in memory. Deterministic: no randomness in LMBenchmark's load. */
+export function planMultiRoundQa(s: MultiRoundQaStage): { offsetsMs: Float64Array; turns: MrqTurn[] } {
+  const offsets: number[] = [];
+  const turns: MrqTurn[] = [];
+  for (const { offsetMs, ...turn } of multiRoundQaTurns(s)) {
+    offsets.push(offsetMs);
+    turns.push(turn);
   }
   return { offsetsMs: Float64Array.from(offsets), turns };
 }
@@ -104,7 +112,10 @@ export const multiRoundQaSchedule: SchedulePlugin<MultiRoundQaStage> = {
     return c.issues;
   },
   plan(s, index): StagePlan {
-    const { offsetsMs } = planMultiRoundQa(s);
-    return { kind: 'open', stage: index, offsetsMs, requestedRate: s.qps, durationMs: s.duration * 1000 };
+    const iterate = (): Iterator<number> => {
+      const g = multiRoundQaTurns(s);
+      return { next: (): IteratorResult<number> => { const r = g.next(); return r.done ? { done: true, value: undefined } : { done: false, value: r.value.offsetMs }; } };
+    };
+    return openPlan({ stage: index, arrivals: lazyArrivals({ rule: 'multi_round_qa', stage: { ...s } }, () => countOf(iterate()), iterate), requestedRate: s.qps, durationMs: s.duration * 1000 });
   },
 };

@@ -1,5 +1,6 @@
 import type { Rng } from '../../util/rng.ts';
 import type { StagePlan } from '../types.ts';
+import { lazyArrivals, openPlan } from './arrivals.ts';
 import { checkRateStage, type RateStage } from './constant.ts';
 import { rescaledExponentialOffsets, stageCount } from './open.ts';
 import type { SchedulePlugin } from './types.ts';
@@ -10,7 +11,8 @@ import type { SchedulePlugin } from './types.ts';
  * (exponential gaps normalised to 1 s, the last at the end of the second); keep
  * the first N = int(rate × duration). Exactly N requests; the span varies
  * around `duration`, so `durationMs` is the larger of the nominal duration and
- * the last offset.
+ * the last offset. Drawn lazily, one second in memory at a time; the nominal end
+ * (`duration`) is the plan's `durationMs` (the last offset is known once drawn).
  */
 export const poissonSchedule: SchedulePlugin<RateStage> = {
   kind: 'poisson',
@@ -18,17 +20,30 @@ export const poissonSchedule: SchedulePlugin<RateStage> = {
   validate: (s, at = []) => checkRateStage(s, at, 'poisson'),
   plan(s, index, rng: Rng): StagePlan {
     const n = stageCount(s.rate, s.duration);
-    const offsetsMs = new Float64Array(n);
-    let filled = 0;
-    // bounded: the expected number of seconds is ~duration; cap generously
+    // bounded: the expected number of seconds is ~duration; cap generously (never reached in practice)
     const maxSeconds = Math.max(60, Math.ceil(s.duration * 100 + 1000));
-    for (let sec = 0; filled < n && sec < maxSeconds; sec++) {
-      const k = rng.poisson(s.rate);
-      if (k === 0) continue;
-      const within = rescaledExponentialOffsets(k, 1000, rng, sec * 1000);
-      for (let j = 0; j < k && filled < n; j++) offsetsMs[filled++] = within[j] as number;
-    }
-    const last = n > 0 ? (offsetsMs[n - 1] as number) : 0;
-    return { kind: 'open', stage: index, offsetsMs: offsetsMs.subarray(0, filled), requestedRate: s.rate, durationMs: Math.max(s.duration * 1000, last) };
+    const base = rng.clone();
+    const arrivals = lazyArrivals({ rule: 'poisson', n, rate: s.rate, maxSeconds, rng: base }, n, () => {
+      const r = base.clone();
+      let filled = 0;
+      let sec = 0;
+      let within: Float64Array = new Float64Array(0);
+      let j = 0;
+      return {
+        next(): IteratorResult<number> {
+          if (filled >= n) return { done: true, value: undefined };
+          while (j >= within.length) {
+            if (sec >= maxSeconds) return { done: true, value: undefined };
+            const k = r.poisson(s.rate);
+            within = k === 0 ? new Float64Array(0) : rescaledExponentialOffsets(k, 1000, r, sec * 1000);
+            j = 0;
+            sec++;
+          }
+          filled++;
+          return { done: false, value: within[j++] as number };
+        },
+      };
+    });
+    return openPlan({ stage: index, arrivals, requestedRate: s.rate, durationMs: s.duration * 1000 });
   },
 };

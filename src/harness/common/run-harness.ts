@@ -11,6 +11,7 @@ import type { LoadResult } from '../../engine/loadgen/types.ts';
 import { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
 import { clockAnchor, clockDomain } from '../../util/clock.ts';
 import { isLlmdbenchError, LlmdbenchError } from '../../util/errors.ts';
+import { throwIfInterrupted } from '../../util/interrupt.ts';
 import { writeFailure, writeFileAtomic } from '../../util/files.ts';
 import type { HarnessPlugin, HarnessRunContext, HarnessRunOutcome } from '../types.ts';
 import { defaultHealth } from './health.ts';
@@ -47,7 +48,13 @@ export async function runHarness(plugin: HarnessPlugin, ctx: HarnessRunContext):
   if (!plugin.prepare) {
     throw new LlmdbenchError('E_HARNESS_NOT_RUNNABLE', `harness "${plugin.kind}" cannot run yet in llmdbench`, { hint: 'choose another harness with -l' });
   }
+  throwIfInterrupted(ctx.signal, 'planning');
   const job = await plugin.prepare(ctx);
+  if (ctx.signal.aborted) {
+    // Ctrl-C while the harness was planning: stop before the first request.
+    await job.close?.();
+    throwIfInterrupted(ctx.signal, 'planning');
+  }
   if (job.stages.length === 0) {
     // A harness that sends no load (nop): no engine, no records.jsonl, no loadgen_health.json.
     await job.close?.();

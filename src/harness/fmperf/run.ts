@@ -22,6 +22,7 @@ import { resolveFmperf, scenarioRun, SHAREGPT_RUN_PROMPTS, type FmperfConfig } f
 import { planPhases, type Phase } from './load-map.ts';
 import { engineWarmupSpec, openMrq, openSharegpt, sharegptPath } from './data-map.ts';
 import { lmbenchCsv, summaryBlock } from './outputs.ts';
+import { arrivalsOf } from '../../engine/schedule/arrivals.ts';
 
 function checkRunnable(c: FmperfConfig, profileName: string): void {
   if (c.qps.length === 0) throw new LlmdbenchError('E_FMPERF_CONFIG', `${profileName}: qps_values lists no positive QPS`, { location: { keyPath: 'qps_values' } });
@@ -41,7 +42,7 @@ export async function prepareFmperf(ctx: HarnessRunContext): Promise<HarnessLoad
   const model = c.model ?? (await discoverModel(ctx.endpointUrl, ctx.model, log));
   const tokenizer = await openModelTokenizer(model, ctx);
   const api = c.useChat ? 'chat' : 'completion';
-  const dctx: DataSourceContext = { tokenizer, seed: 0, api, stream: true, log };
+  const dctx: DataSourceContext = { tokenizer, seed: 0, api, stream: true, log, signal: ctx.signal };
   const runs = c.scenarios.map((s) => scenarioRun(c, s));
   let sharegpt: { source: RequestSource; count: number } | undefined;
   if (c.scenarios.includes('sharegpt')) {
@@ -56,7 +57,7 @@ export async function prepareFmperf(ctx: HarnessRunContext): Promise<HarnessLoad
   let acc = 0;
   phases.forEach((p, k) => {
     firstIndex[k] = acc;
-    acc += p.plan.kind === 'open' ? p.plan.offsetsMs.length : 0;
+    acc += p.plan.kind === 'open' ? arrivalsOf(p.plan).count : 0;
   });
   const next = async (i: number, stage: number): Promise<RequestSpec> => {
     const p = phases[stage]!;
@@ -71,7 +72,7 @@ export async function prepareFmperf(ctx: HarnessRunContext): Promise<HarnessLoad
     return tag(spec);
   };
   return {
-    stages: phases.map((p) => ({ plan: p.plan, planned: p.plan.kind === 'open' ? p.plan.offsetsMs.length : 0, ...(Number.isFinite(p.qps) && p.kind === 'measured' ? { requestedRate: p.qps } : {}) })),
+    stages: phases.map((p) => ({ plan: p.plan, planned: p.plan.kind === 'open' ? arrivalsOf(p.plan).count : 0, ...(Number.isFinite(p.qps) && p.kind === 'measured' ? { requestedRate: p.qps } : {}) })),
     engine: {
       client: { baseUrl: ctx.endpointUrl, model, keepText: true },
       source: {
@@ -83,7 +84,7 @@ export async function prepareFmperf(ctx: HarnessRunContext): Promise<HarnessLoad
     },
     onStageStart: (stage) => {
       const p = phases[stage]!;
-      log.info(`${p.run.scenario} qps ${p.qpsText}: ${p.kind === 'measured' ? 'measured run' : p.kind} (${p.plan.kind === 'open' ? p.plan.offsetsMs.length : 0} requests)`);
+      log.info(`${p.run.scenario} qps ${p.qpsText}: ${p.kind === 'measured' ? 'measured run' : p.kind} (${p.plan.kind === 'open' ? arrivalsOf(p.plan).count : 0} requests)`);
     },
     close: () => {
       for (const s of new Set(sources)) s?.close?.();

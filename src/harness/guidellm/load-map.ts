@@ -22,6 +22,7 @@ import { linspace } from '../../engine/schedule/sweep.ts';
 import { Rng } from '../../util/rng.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { nth, type GlConfig, type GlConstraint } from './config-map.ts';
+import { withPlan } from '../../engine/schedule/arrivals.ts';
 
 export type GlStrategyType = 'synchronous' | 'concurrent' | 'throughput' | 'constant' | 'poisson';
 
@@ -97,7 +98,7 @@ export function planStrategy(cfg: GlConfig, type_: GlStrategyType, i: number, va
   const issues = plugin.validate(stage, ['spec', 'profile']).filter((x) => x.severity === 'error');
   if (issues.length > 0) throw new LlmdbenchError('E_GL_CONFIG', `${where}: ${issues[0]!.message}`, { location: { keyPath: issues[0]!.path.join('.') } });
   const plan = plugin.plan(stage, i, new Rng(cfg.spec.seed.value).fork(i));
-  return { ...base, rate: value!, plan: { ...plan, ...extra } };
+  return { ...base, rate: value!, plan: withPlan(plan, extra) };
 }
 
 /**

@@ -24,6 +24,7 @@ import { consoleSummary, SETUP_COMPLETE_LINE } from './console.ts';
 import { mergedHealth } from './health.ts';
 import { OverSaturationDetector, type OverSaturationArgs } from './over-saturation.ts';
 import { ErrorRateRule } from './error-rate.ts';
+import { arrivalsOf, withPlan } from '../../engine/schedule/arrivals.ts';
 
 /** llm-d runs `guidellm … --output-path $RESULTS_DIR/results.json`. */
 export const REPORT_FILE = 'results.json';
@@ -80,7 +81,7 @@ interface Ctx {
 async function perStrategySources(c: Ctx, strategies: GlStrategy[]) {
   const opened = new Map<number, { gs: GlSource; base: number | undefined }>();
   for (const st of strategies) {
-    const total = st.plan.kind === 'open' ? st.plan.offsetsMs.length : (st.limits.count ?? 1024);
+    const total = st.plan.kind === 'open' ? arrivalsOf(st.plan).count : (st.limits.count ?? 1024);
     const gs = await openSource(c.cfg, { tokenizer: c.tokenizer, seed: c.cfg.spec.seed.value + st.index, conversations: concurrencyOf(st), log: c.run.log, totalCount: total });
     opened.set(st.plan.stage, { gs, base: undefined });
   }
@@ -184,7 +185,7 @@ export async function prepareGuidellm(ctx: HarnessRunContext): Promise<HarnessLo
   return {
     stages: strategies.map((st) => ({
       plan: st.plan,
-      ...(st.plan.kind === 'open' ? { planned: st.plan.offsetsMs.length, requestedRate: st.plan.requestedRate } : { concurrency: st.plan.concurrency, ...(st.limits.count !== undefined ? { planned: st.limits.count } : {}) }),
+      ...(st.plan.kind === 'open' ? { planned: arrivalsOf(st.plan).count, requestedRate: st.plan.requestedRate } : { concurrency: st.plan.concurrency, ...(st.limits.count !== undefined ? { planned: st.limits.count } : {}) }),
     })),
     engine: { client, source: src.source, workers: 'auto', leadMs: 100 },
     onStageStart: (stage) => say(`benchmark ${stage} (${describe(byStage.get(stage)!)}) started`),
@@ -216,6 +217,6 @@ export async function prepareGuidellm(ctx: HarnessRunContext): Promise<HarnessLo
 
 function attachRule(cfg: GlConfig, st: GlStrategy): GlStrategy {
   const rule = stopRuleFor(cfg, st);
-  if (rule) st.plan = { ...st.plan, stopRule: rule };
+  if (rule) st.plan = withPlan(st.plan, { stopRule: rule });
   return st;
 }

@@ -108,6 +108,7 @@ export async function openDataSource(cfg: IpConfig, ctx: HarnessRunContext, toke
     stream: cfg.api.streaming,
     ignoreEos: cfg.server.ignore_eos,
     log: ctx.log,
+    signal: ctx.signal,
     totalCount: Math.max(1, ...stages.map((s) => s.planned)) + 1,
     ...(Number.isFinite(maxModelLen) && maxModelLen > 0 ? { maxModelLen } : {}),
   });

@@ -18,7 +18,7 @@
 import type { StagePlan } from '../../engine/types.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { Logger } from '../../util/logger.ts';
-import { planStages as planScheduleStages } from '../../engine/schedule/index.ts';
+import { arrivalsOf, planStages as planScheduleStages } from '../../engine/schedule/index.ts';
 import { sweepStages, type SweepConfig } from '../../engine/schedule/sweep.ts';
 import type { IpConfig, IpStage } from './config-map.ts';
 
@@ -55,7 +55,7 @@ function toPlanned(plan: StagePlan): PlannedStage {
     // inference-perf reports requested_rate = num_requests for a concurrent stage.
     return { plan, requestedRate: planned, concurrency: plan.concurrency, planned };
   }
-  return { plan, requestedRate: plan.requestedRate, planned: plan.offsetsMs.length };
+  return { plan, requestedRate: plan.requestedRate, planned: arrivalsOf(plan).count };
 }
 
 export function planStages(cfg: IpConfig, log: Logger): PlannedStage[] {

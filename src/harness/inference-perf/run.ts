@@ -16,6 +16,7 @@ import { planStages, workerSizing } from './load-map.ts';
 import { mapData, openDataSource } from './data-map.ts';
 import { dataSources } from '../../engine/datagen/index.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
+import { throwIfInterrupted } from '../../util/interrupt.ts';
 import { createLogger } from '../../util/logger.ts';
 import { openTokenizer } from './tokenizer-map.ts';
 import { discoverModel } from '../common/model.ts';
@@ -53,12 +54,17 @@ export async function prepareInferencePerf(ctx: HarnessRunContext): Promise<Harn
   cfg.storage.local_storage.path = ctx.resultsDir;
 
   // Everything that can fail for a bad profile or a missing file fails here, before any load.
+  // Ctrl-C between the steps stops the unit before anything is sent.
   const tokenizer = await openTokenizer(cfg, ctx);
+  throwIfInterrupted(ctx.signal, 'loading the tokenizer');
   let stagesPlan = planStages(cfg, log);
   const model = cfg.server.model_name ?? (await discoverModel(ctx.endpointUrl, ctx.model, log));
   cfg.server.model_name = model;
+  throwIfInterrupted(ctx.signal, 'planning the load');
   const countHint = cfg.load.sweep ? [{ planned: cfg.load.sweep.num_requests }] : stagesPlan;
   const source = await openDataSource(cfg, ctx, tokenizer, countHint);
+  if (ctx.signal.aborted) source.close?.();
+  throwIfInterrupted(ctx.signal, 'generating the data');
   const sizing = workerSizing(cfg);
   const clientOpts = {
     baseUrl: ctx.endpointUrl,

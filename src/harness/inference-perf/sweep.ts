@@ -11,6 +11,7 @@ import { LlmdbenchError } from '../../util/errors.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { IpConfig } from './config-map.ts';
 import { planSweepStages, type PlannedStage } from './load-map.ts';
+import { arrivalsOf, withPlan } from '../../engine/schedule/arrivals.ts';
 
 export async function measureSweep(
   cfg: IpConfig,
@@ -22,12 +23,12 @@ export async function measureSweep(
   const sweep = cfg.load.sweep as SweepConfig;
   const type = cfg.load.type === 'poisson' ? 'poisson' : 'constant';
   const pre = sweepPreStage(sweep, type, cfg.load.base_seed);
-  log.info(`sweep: measuring saturation with ${pre.plan.kind === 'open' ? pre.plan.offsetsMs.length : 0} requests (at most ${pre.timeoutMs / 1000} s)`);
+  log.info(`sweep: measuring saturation with ${pre.plan.kind === 'open' ? arrivalsOf(pre.plan).count : 0} requests (at most ${pre.timeoutMs / 1000} s)`);
   const samples: ActiveSample[] = [];
   const stop = AbortSignal.any([signal, AbortSignal.timeout(pre.timeoutMs)]);
   await runLoad({
     client,
-    stages: [{ ...pre.plan, stage: 0 }],
+    stages: [withPlan(pre.plan, { stage: 0 })],
     source,
     leadMs: 100,
     signal: stop,

@@ -77,7 +77,7 @@ export function checkVllmData(m: MappedData, profileName: string): void {
   if (errors.length > 0) throw new LlmdbenchError('E_VLLM_DATA', `${profileName}: the dataset options cannot be used`, { details: errors.map(fmt) });
 }
 
-export async function openVllmData(m: MappedData, a: VllmArgs, opts: { tokenizer: Tokenizer; seed: number; log: Logger; count: number }): Promise<RequestSource> {
+export async function openVllmData(m: MappedData, a: VllmArgs, opts: { tokenizer: Tokenizer; seed: number; log: Logger; count: number; signal?: AbortSignal }): Promise<RequestSource> {
   return dataSources.get(m.kind).create(m.cfg, {
     tokenizer: opts.tokenizer,
     seed: opts.seed,
@@ -85,6 +85,7 @@ export async function openVllmData(m: MappedData, a: VllmArgs, opts: { tokenizer
     stream: !a.no_stream,
     ...(a.ignore_eos ? { ignoreEos: true } : {}),
     log: opts.log,
+    ...(opts.signal ? { signal: opts.signal } : {}),
     totalCount: opts.count,
   });
 }

@@ -24,6 +24,7 @@ import { assertRunnable, CHAT_BACKENDS, resolveVllmArgs, type VllmArgs } from '.
 import { maxInFlight, planTraffic } from './load-map.ts';
 import { checkVllmData, mapVllmData, openVllmData } from './data-map.ts';
 import { consoleBlock, resultFileName, resultJsonText, vllmDate, vllmResult } from './outputs.ts';
+import { arrivalsOf, withPlan } from '../../engine/schedule/arrivals.ts';
 
 /** llm-d's warm-up: the same arguments with num-prompts 3. */
 export const WARMUP_PROMPTS = 3;
@@ -66,10 +67,10 @@ export async function prepareVllmBench(ctx: HarnessRunContext): Promise<HarnessL
   const tokenizerId = a.tokenizer ?? model;
   const tokenizer = await openModelTokenizer(tokenizerId, ctx);
   // The warm-up is a separate `vllm bench serve` in llm-d (its own seed); ours is seed + 1.
-  const warm: RequestSource = await openVllmData(mapped, a, { tokenizer, seed: a.seed + 1, log, count: WARMUP_PROMPTS });
-  const main: RequestSource = await openVllmData(mapped, a, { tokenizer, seed: a.seed, log, count: a.num_prompts });
+  const warm: RequestSource = await openVllmData(mapped, a, { tokenizer, seed: a.seed + 1, log, count: WARMUP_PROMPTS, signal: ctx.signal });
+  const main: RequestSource = await openVllmData(mapped, a, { tokenizer, seed: a.seed, log, count: a.num_prompts, signal: ctx.signal });
   const warmPlan = planTraffic(a, WARMUP_PROMPTS, a.seed + 1);
-  const mainPlan = { ...planTraffic(a, a.num_prompts, a.seed), stage: MAIN_STAGE };
+  const mainPlan = withPlan(planTraffic(a, a.num_prompts, a.seed), { stage: MAIN_STAGE });
   const cap = maxInFlight(a);
   const consoleLines: string[] = [];
   const say = (s: string): void => {
@@ -78,7 +79,7 @@ export async function prepareVllmBench(ctx: HarnessRunContext): Promise<HarnessL
   };
   const stage = (plan: typeof warmPlan) => ({
     plan,
-    planned: plan.kind === 'open' ? plan.offsetsMs.length : 0,
+    planned: plan.kind === 'open' ? arrivalsOf(plan).count : 0,
     ...(plan.kind === 'open' && Number.isFinite(plan.requestedRate) ? { requestedRate: plan.requestedRate } : {}),
   });
   return {

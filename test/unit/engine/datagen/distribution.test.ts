@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Checker } from '../../../../src/engine/datagen/check.ts';
-import { checkDistribution, LengthSequence, resolveDistribution, roundHalfEven, sampleLength, sampleLengths } from '../../../../src/engine/datagen/distribution.ts';
+import { checkDistribution, LENGTH_WINDOW, LengthSequence, resolveDistribution, roundHalfEven, sampleLength, sampleLengths } from '../../../../src/engine/datagen/distribution.ts';
 import { Rng } from '../../../../src/util/rng.ts';
 
 test('normal lengths are clipped to [min, max] then rounded: mass piles up at the bounds', () => {
@@ -53,6 +53,18 @@ test('LengthSequence gives index i the i-th draw whatever the access order', () 
   const forward = [0, 1, 2, 3, 4, 5].map((i) => a.at(i));
   const backward = [5, 4, 3, 2, 1, 0].map((i) => b.at(i)).reverse();
   assert.deepEqual(forward, backward);
+});
+
+test('LengthSequence keeps bounded memory over millions of indices and still gives an old index its own draw', () => {
+  const d = resolveDistribution({ mean: 500, std_dev: 100, min: 1, max: 1000 });
+  const ref = sampleLengths(d, 3 * LENGTH_WINDOW + 17, new Rng(8), 'legacy');
+  const s = new LengthSequence(d, new Rng(8), 'legacy');
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 2_000_000; i++) s.at(i);
+  assert.ok(process.memoryUsage().heapUsed - before < 8 * 1024 * 1024, 'two million lengths drawn in bounded memory (an array of them: 16 MB and growing)');
+  for (const i of [0, 1, LENGTH_WINDOW - 1, LENGTH_WINDOW, 2 * LENGTH_WINDOW + 5, 3 * LENGTH_WINDOW + 16]) assert.equal(s.at(i), ref[i], `index ${i} re-drawn from its mark`);
+  const fresh = new LengthSequence(d, new Rng(8), 'legacy');
+  assert.deepEqual(Array.from({ length: ref.length }, (_, i) => fresh.at(i)), Array.from(ref));
 });
 
 test('distribution validation reports every problem with its key path', () => {
