@@ -106,6 +106,12 @@ export const VARIABLES: readonly VariableSpec[] = [
   // --- monitoring -------------------------------------------------------------
   v({ name: 'LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED', default: 'false', flag: '-f/--monitoring', check: 'bool', description: 'Scrape stack metrics and capture pod logs during the run' }),
   v({ name: 'LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_INTERVAL', default: '15', check: 'positive-int', description: "Seconds between two scrapes of the stack's Prometheus metrics under -f (upstream's METRICS_COLLECTION_INTERVAL in the harness pod, default 15)" }),
+  v({ name: 'LLMDBENCH_VLLM_COMMON_METRICS_PORT', check: 'positive-int', description: "Under -f on Kubernetes: the serving pods' metrics port (default: the pod's port named metrics/http, else LLMDBENCH_VLLM_COMMON_INFERENCE_PORT)" }),
+  v({ name: 'LLMDBENCH_VLLM_COMMON_INFERENCE_PORT', default: '8000', check: 'positive-int', description: "The serving pods' inference port (metrics fallback under -f on Kubernetes)" }),
+  v({ name: 'LLMDBENCH_METRICS_POD_PATTERN', default: 'decode', description: 'Under -f on Kubernetes, when neither the endpoint nor labels find the serving pods: a substring of their names' }),
+  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_METRICS_TARGETS', description: 'Set by the Kubernetes executor for the launcher pod under -f: <pod>=http://<podIP>:<port><path>,… to scrape' }),
+  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_ATTEMPT', check: 'positive-int', description: 'Set by the Kubernetes executor for the launcher pod: which attempt of this result directory it runs (--retries)' }),
+  v({ name: 'LLMDBENCH_RUN_EXPERIMENT_ATTEMPTS_ALLOWED', check: 'positive-int', description: 'Set by the Kubernetes executor for the launcher pod: attempts allowed in all (--retries + 1)' }),
   v({ name: 'LLMDBENCH_VLLM_MONITORING_METRICS_PATH', default: '/metrics', description: 'Path of the Prometheus metrics on each scraped server (-f)' }),
   v({ name: 'LLMDBENCH_VLLM_MODELSERVICE_GAIE_EPP_VERBOSITY', default: '4', description: 'Endpoint picker log verbosity (log capture with -f)' }),
   v({ name: 'LLMDBENCH_VLLM_MODELSERVICE_GAIE_PLUGINS_CONFIGFILE', default: 'default-plugins.yaml', description: 'GAIE plugins preset file passed to the pod' }),

@@ -57,6 +57,8 @@ export interface SimConfig {
   modelSizeGiB: number;
   compileCache: boolean;
   enableSleepMode: boolean;
+  /** Processes the simulator is sharded over (shards.ts); 1 = this process serves. */
+  workers: number;
   /** Durations of the start-up phases (ms), in STARTUP_PHASES order. */
   startupPhasesMs: number[];
   /** Every key (kebab-case) with its effective value, as GET /admin/config shows it. */
@@ -248,6 +250,12 @@ function crossCheck(raw: Record<string, unknown>): ConfigProblem[] {
   if (n('max-cpu-loras') < n('max-loras')) p.push({ key: 'max-cpu-loras', message: 'max-cpu-loras must be >= max-loras' });
   if ((raw['ssl-certfile'] === undefined) !== (raw['ssl-keyfile'] === undefined)) p.push({ key: 'ssl-certfile', message: 'ssl-certfile and ssl-keyfile go together' });
   if (raw['mode'] === 'echo' && (raw['dataset-path'] !== undefined || raw['dataset-url'] !== undefined)) p.push({ key: 'dataset-path', message: 'a dataset is not allowed in echo mode' });
+  if (n('workers') > 1) {
+    // Each shard needs at least one slot; the start-up log is one file written by one process.
+    if (n('workers') > n('max-num-seqs')) p.push({ key: 'workers', message: `workers (${n('workers')}) must be at most max-num-seqs (${n('max-num-seqs')}): the slots are split between the shards` });
+    if (n('workers') > n('kv-cache-size')) p.push({ key: 'workers', message: `workers (${n('workers')}) must be at most kv-cache-size (${n('kv-cache-size')}): the KV blocks are split between the shards` });
+    if (raw['startup-log'] !== undefined) p.push({ key: 'startup-log', message: 'startup-log needs workers: 1 (one process writes the start-up log)' });
+  }
   return p;
 }
 
@@ -296,6 +304,7 @@ function toSimConfig(raw: Record<string, unknown>): SimConfig {
     modelSizeGiB: g('model-size-gib'),
     compileCache: g('compile-cache'),
     enableSleepMode: g('enable-sleep-mode'),
+    workers: g('workers'),
     startupPhasesMs: STARTUP_PHASES.map((p) => g<number>(p.key)),
     raw,
   };

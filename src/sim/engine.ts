@@ -9,7 +9,7 @@ import { monoMs } from '../util/clock.ts';
 import type { SimConfig } from './config.ts';
 import { contextTooLong, errorBody, type ApiError } from './errors.ts';
 import { KvCache } from './kvcache.ts';
-import { itlMs, ttftMs } from './latency.ts';
+import { itlMs, ttftMs, ttftUsesPromptTokens } from './latency.ts';
 import { SimMetrics } from './metrics.ts';
 import type { ParsedRequest } from './request.ts';
 import { Rng } from './rng.ts';
@@ -35,6 +35,11 @@ export interface Sink {
   readonly closed: boolean;
 }
 
+/** A deferred prompt count runs between clock turns when the next due token is at least this far, ms. */
+const COUNT_GAP_MS = 0.5;
+/** ...or when its request has waited this long since arrival, ms. */
+const COUNT_WAIT_MAX_MS = 50;
+
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
@@ -58,6 +63,10 @@ class Job implements Timed {
   headJson = '';
   frames: StreamFrames | undefined;
   trace: RequestTrace | undefined;
+  /** The prompt's token count; -1 until counted (counting deferred: see SimEngine.submit). */
+  pt: number;
+  /** The context-length check passed at submit on a bound of the count (so start() need not count). */
+  fitsBound = false;
 
   constructor(
     readonly engine: SimEngine,
@@ -66,9 +75,19 @@ class Job implements Timed {
     readonly id: string,
     readonly created: number,
     readonly arrivalMs: number,
-    readonly promptTokens: number,
+    promptTokens: number,
     readonly extraHeaders: Record<string, string>,
-  ) {}
+  ) {
+    this.pt = promptTokens;
+  }
+
+  /** Booking of a finished request that waits for its deferred count (metrics, trace). */
+  onCounted: (() => void) | undefined;
+
+  get promptTokens(): number {
+    if (this.pt < 0) this.engine.counted(this, this.engine.countPrompt(this.req));
+    return this.pt;
+  }
 
   onDue(now: number): void {
     this.engine.tick(this, now);
@@ -86,6 +105,16 @@ export class SimEngine {
   readonly startedMs = monoMs();
   running = 0;
   private pumping = false;
+  /** Jobs whose prompt is not counted yet, oldest first (counted between clock turns: drainCounts). */
+  private readonly uncounted: Job[] = [];
+  /** Finished requests whose prompt count (metrics, trace) is still deferred. */
+  private readonly unbooked = new Set<Job>();
+  private draining: NodeJS.Immediate | undefined;
+  private stopped = false;
+  /** Counts a prompt on another thread (server.ts: the off-loop tokenizer), or undefined: count here. */
+  offCount: ((text: string, addSpecialTokens: boolean) => Promise<number | undefined> | undefined) | undefined;
+  /** Moving average of one deferred count's duration, ms. */
+  private countCostMs = 0;
   private readonly queue: Job[] = [];
   private readonly modelJson: string;
   private readonly podHeaders: Record<string, string> = {};
@@ -129,16 +158,38 @@ export class SimEngine {
     let promptIds = req.promptIds;
     const special = { addSpecialTokens: req.addSpecialTokens };
     if (!promptIds && c.enableKvCache) promptIds = this.tokenizer.encode(req.promptText, special);
-    const promptTokens = promptIds ? promptIds.length : this.tokenizer.count(req.promptText, special);
+    // A burst of hundreds of requests must not make the first ones wait for the tokenizing of all:
+    // when nothing at the start depends on the exact count (constant TTFT, no KV cache, max_tokens
+    // given, no per-chunk usage) and a bound of it (2 per UTF-8 byte + 8) fits the context, the count
+    // is made later, between clock turns (drainCounts), or when first needed (usage, metrics).
+    const deferred =
+      !promptIds &&
+      req.maxTokens !== undefined &&
+      !req.continuousUsage &&
+      !ttftUsesPromptTokens(c, req.remotePrefill) &&
+      2 * Buffer.byteLength(req.promptText) + 8 + req.maxTokens <= c.maxModelLen;
+    const promptTokens = promptIds ? promptIds.length : deferred ? -1 : this.tokenizer.count(req.promptText, special);
     const id = `${req.endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${requestId ?? this.rng.hex32()}`;
     const headers: Record<string, string> = { ...this.podHeaders };
     if (requestId !== undefined) headers['x-request-id'] = requestId;
     const job = new Job(this, req, sink, id, Math.floor(Date.now() / 1000), arrivalMs, promptTokens, headers);
     job.promptIds = promptIds;
+    if (deferred) {
+      job.fitsBound = true;
+      // On the tokenizer thread when there is one (a model tokenizer), else between clock turns.
+      const off = this.offCount?.(req.promptText, req.addSpecialTokens);
+      if (off) {
+        void off.then((n) => {
+          if (job.pt >= 0) return;
+          if (n !== undefined) this.counted(job, n);
+          else this.deferCount(job);
+        });
+      } else this.deferCount(job);
+    }
     if (this.trace.enabled) {
       job.trace = {
         id, endpoint: req.endpoint, stream: req.stream, arrivalMs, startMs: undefined, ttftMs: undefined,
-        promptTokens, cachedTokens: 0, completionTokens: 0, finishReason: undefined,
+        promptTokens: 0, cachedTokens: 0, completionTokens: 0, finishReason: undefined,
         tokenDueMs: [], tokenSentMs: [], endMs: undefined, status: 200, clientClosed: false,
       };
     }
@@ -170,7 +221,7 @@ export class SimEngine {
     this.running++;
     job.startMs = now;
     if (job.trace) job.trace.startMs = now;
-    if (job.promptTokens + (req.maxTokens ?? 1) > c.maxModelLen) {
+    if (!job.fitsBound && job.promptTokens + (req.maxTokens ?? 1) > c.maxModelLen) {
       this.fail(job, contextTooLong(c.maxModelLen, job.promptTokens, req.maxTokens ?? 1));
       return;
     }
@@ -205,7 +256,8 @@ export class SimEngine {
       job.pieces = this.pool.take(this.rng, n);
       job.finish = n >= M ? 'length' : 'stop';
     }
-    job.ttft = ttftMs(c, this.rng, { promptTokens: job.promptTokens, cachedTokens: job.cached, remotePrefill: req.remotePrefill, running: this.running });
+    const countIt = ttftUsesPromptTokens(c, req.remotePrefill);
+    job.ttft = ttftMs(c, this.rng, { promptTokens: countIt ? job.promptTokens : 0, cachedTokens: job.cached, remotePrefill: req.remotePrefill, running: this.running });
     if (job.trace) {
       job.trace.ttftMs = job.ttft;
       job.trace.cachedTokens = job.cached;
@@ -220,6 +272,9 @@ export class SimEngine {
       // ticker's path, so a burst of first tokens costs one socket write each.
       job.headSent = true;
       job.sink.head(200, { ...SSE_HEADERS, ...job.extraHeaders }, true);
+      // The first window's bytes too: when a burst's first tokens fall due together, each costs a write.
+      job.frames = new StreamFrames(this.shape(job));
+      job.frames.prime();
     }
     this.ticker.schedule(job, now + job.ttft);
   }
@@ -250,7 +305,7 @@ export class SimEngine {
     const req = job.req;
     const cont = req.continuousUsage;
     const role = `data: ${job.headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]${cont ? `,"usage":${this.usageJson(job, 0)}` : ''}}\n\n`;
-    const usage = req.includeUsage ? `data: ${job.headJson},"choices":[],"usage":${this.usageJson(job, job.pieces.length)}}\n\n` : '';
+    const usage = (): string => (req.includeUsage ? `data: ${job.headJson},"choices":[],"usage":${this.usageJson(job, job.pieces.length)}}\n\n` : '');
     return {
       pieces: job.pieces,
       pre: job.pre,
@@ -258,7 +313,7 @@ export class SimEngine {
       postLast: job.postLast,
       first: req.endpoint === 'chat' ? role : '',
       usage: cont ? (k) => `,"usage":${this.usageJson(job, k)}` : undefined,
-      tail: `${usage}data: [DONE]\n\n`,
+      tail: () => `${usage()}data: [DONE]\n\n`,
       chunked: job.sink.chunked,
     };
   }
@@ -307,7 +362,6 @@ export class SimEngine {
     const req = job.req;
     const chat = req.endpoint === 'chat';
     const n = job.emitted;
-    const usage = this.usageJson(job, n);
     const sink = job.sink;
     const tr = job.trace;
     const clientClosed = sink.closed;
@@ -315,6 +369,7 @@ export class SimEngine {
       if (req.stream) {
         if (!job.headSent) sink.head(200, { ...SSE_HEADERS, ...job.extraHeaders });
         if (n === 0) {
+          const usage = this.usageJson(job, n);
           // No token to carry finish_reason (cache_threshold): a chunk of its own, as vLLM's empty final output.
           if (chat) out += `data: ${job.headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`;
           const fin = chat ? `"delta":{}` : `"text":""`;
@@ -323,6 +378,7 @@ export class SimEngine {
           out += 'data: [DONE]\n\n';
         }
       } else {
+        const usage = this.usageJson(job, n);
         const text = job.pieces.map((p) => p.json).join('');
         const choice = chat
           ? `{"index":0,"message":{"role":"assistant","content":"${text}"},"logprobs":null,"finish_reason":"${job.finish}"}`
@@ -337,7 +393,6 @@ export class SimEngine {
     }
     const end = monoMs();
     const m = this.metrics;
-    m.promptTokens += job.promptTokens;
     m.generationTokens += n;
     m.addSuccess(job.finish);
     m.ttft.observe(job.ttft / 1000);
@@ -347,13 +402,26 @@ export class SimEngine {
     m.prefill.observe(((n > 0 ? job.firstMs : end) - job.startMs) / 1000);
     m.decode.observe((n > 0 ? end - job.firstMs : 0) / 1000);
     if (n > 1) m.reqTpot.observe((end - job.firstMs) / (n - 1) / 1000);
-    m.observeRequest(job.promptTokens, n, req.maxTokens);
+    m.observeRequest(n, req.maxTokens);
     if (tr) {
       tr.completionTokens = n;
       tr.finishReason = job.finish;
       tr.endMs = end;
       tr.clientClosed = clientClosed;
-      this.trace.finish(tr);
+    }
+    // The prompt's part waits for a deferred count (a stream's wire did not need it): no tokenizing
+    // here, on the clock's path, when a burst's streams end together.
+    const book = (): void => {
+      m.observePrompt(job.promptTokens);
+      if (tr) {
+        tr.promptTokens = job.promptTokens;
+        this.trace.finish(tr);
+      }
+    };
+    if (job.pt >= 0) book();
+    else {
+      job.onCounted = book;
+      this.unbooked.add(job);
     }
     this.release(job);
   }
@@ -364,6 +432,7 @@ export class SimEngine {
       job.sink.end(errorBody(e));
     }
     if (job.trace) {
+      job.trace.promptTokens = job.promptTokens;
       job.trace.status = e.status;
       job.trace.endMs = monoMs();
       this.trace.finish(job.trace);
@@ -377,8 +446,60 @@ export class SimEngine {
     this.pump();
   }
 
+  /** A deferred count is known: books the request if it already finished. */
+  counted(job: Job, n: number): void {
+    if (job.pt >= 0) return;
+    job.pt = n;
+    const book = job.onCounted;
+    if (!book) return;
+    job.onCounted = undefined;
+    this.unbooked.delete(job);
+    book();
+  }
+
+  /** Counts every finished request still waiting for its count (before /metrics, traces, stop). */
+  flushCounts(): void {
+    for (const job of [...this.unbooked]) void job.promptTokens;
+  }
+
+  private deferCount(job: Job): void {
+    this.uncounted.push(job);
+    this.draining ??= setImmediate(this.drainCounts);
+  }
+
+  /** The prompt's token count (deferred counts: Job.promptTokens). */
+  countPrompt(req: ParsedRequest): number {
+    return req.promptIds ? req.promptIds.length : this.tokenizer.count(req.promptText, { addSpecialTokens: req.addSpecialTokens });
+  }
+
+  /**
+   * Counts deferred prompts one per event-loop turn, only when the clock's next item is not due
+   * within the time one count may take (or the oldest has waited long), so tokenizing never
+   * delays a due token by more than one count.
+   */
+  private readonly drainCounts = (): void => {
+    this.draining = undefined;
+    if (this.stopped) return;
+    let job = this.uncounted[0];
+    while (job && job.pt >= 0) {
+      this.uncounted.shift();
+      job = this.uncounted[0];
+    }
+    if (!job) return;
+    const now = monoMs();
+    if (this.ticker.msToNext(now) > Math.max(COUNT_GAP_MS, 1.5 * this.countCostMs) || now - job.arrivalMs > COUNT_WAIT_MAX_MS) {
+      this.uncounted.shift();
+      this.counted(job, this.countPrompt(job.req));
+      this.countCostMs += 0.2 * (monoMs() - now - this.countCostMs);
+    }
+    if (this.uncounted.length > 0) this.draining = setImmediate(this.drainCounts);
+  };
+
   /** Stops the scheduling loop (in-flight streams are left to the server to close). */
   async stop(): Promise<void> {
+    this.flushCounts();
+    this.stopped = true;
+    if (this.draining) clearImmediate(this.draining);
     this.ticker.stop();
     await this.trace.close();
   }

@@ -23,8 +23,8 @@ export interface StreamShape {
   first: string;
   /** `,"usage":{...}` for the cumulative count k (continuous usage), or undefined. */
   usage: ((k: number) => string) | undefined;
-  /** Written after the last token's event (usage chunk, `data: [DONE]`). */
-  tail: string;
+  /** Written after the last token's event (usage chunk, `data: [DONE]`); a function is called only then. */
+  tail: string | (() => string);
   /** HTTP/1.1 chunked framing around every event. */
   chunked: boolean;
 }
@@ -38,6 +38,11 @@ export class StreamFrames {
   private done = 0;
 
   constructor(private readonly s: StreamShape) {}
+
+  /** Renders the first window now (before the first token is due), so its write is only a write. */
+  prime(): void {
+    if (this.ends.length === 0 && this.s.pieces.length > 0) this.render(0);
+  }
 
   /** The bytes of tokens [done, upTo) — for the last token including the tail. */
   take(upTo: number): Buffer {
@@ -56,14 +61,16 @@ export class StreamFrames {
   private render(from: number): void {
     const s = this.s;
     const n = s.pieces.length;
-    const to = Math.min(n, from + WINDOW);
+    let to = Math.min(n, from + WINDOW);
+    // A lazy tail (it may need the prompt's token count) is rendered only when the last token is due.
+    if (typeof s.tail !== 'string' && to === n && from < n - 1) to = n - 1;
     let text = '';
     let bytes = 0;
     const ends: number[] = new Array<number>(to - from);
     for (let k = from; k < to; k++) {
       let ev = k === 0 ? s.first : '';
       ev += `${s.pre}${(s.pieces[k] as Piece).json}${k === n - 1 ? s.postLast : s.post}${s.usage ? s.usage(k + 1) : ''}}\n\n`;
-      if (k === n - 1) ev += s.tail;
+      if (k === n - 1) ev += typeof s.tail === 'string' ? s.tail : s.tail();
       if (s.chunked) {
         const len = Buffer.byteLength(ev);
         const hex = len.toString(16);

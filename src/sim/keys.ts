@@ -150,6 +150,7 @@ export const KEYS: readonly KeySpec[] = [
   { key: 'model-size-gib', type: 'float', def: 2.3, min: 0, effect: E, help: 'model weights size printed in startup-log ("Model loading took X GiB") and freed by /sleep' },
   { key: 'compile-cache', type: 'bool', def: false, effect: E, help: 'startup-log: compiled graphs loaded from the cache (else compiled)' },
   ...STARTUP_PHASES.map((p) => ({ key: p.key, type: 'duration' as const, def: p.defMs, effect: E, help: `startup-log: duration of the "${p.title}" phase` })),
+  { key: 'workers', type: 'int', def: 1, min: 1, max: 64, effect: E, help: 'shard the simulator over this many processes (node:cluster, connections round-robin), each with its own clock loop; max-num-seqs, max-waiting-queue-length and kv-cache-size are split between them (docs/simulator.md)' },
   { key: 'trace-file', type: 'string', def: undefined, effect: E, help: 'append one JSON line per finished request with its chunk send times (CLOCK_MONOTONIC ms)' },
 ];
 

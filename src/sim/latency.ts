@@ -34,6 +34,12 @@ export interface TtftInput {
   running: number;
 }
 
+/** Whether ttftMs() reads the prompt's token count (the per-token calculators). */
+export function ttftUsesPromptTokens(c: SimConfig, remotePrefill: boolean): boolean {
+  if (remotePrefill) return c.latencyCalculator === 'per-token' || (c.latencyCalculator === '' && c.kvTransferLatencyMs === 0 && c.kvTransferLatencyStdDevMs === 0);
+  return c.latencyCalculator === 'per-token' || (c.latencyCalculator === '' && c.ttftMs === 0 && c.ttftStdDevMs === 0);
+}
+
 /** Simulated time to first token, ms (excludes queueing). */
 export function ttftMs(c: SimConfig, rng: Rng, x: TtftInput): number {
   const L = loadFactor(c, x.running);

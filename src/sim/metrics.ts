@@ -47,6 +47,13 @@ export class Histogram {
   }
 }
 
+export interface MetricsSnapshot {
+  /** prompt tokens, generation tokens, prefix-cache queries, prefix-cache hits */
+  counters: number[];
+  success: Array<[string, number]>;
+  hist: Array<{ counts: number[]; sum: number; count: number }>;
+}
+
 export class SimMetrics {
   promptTokens = 0;
   generationTokens = 0;
@@ -76,13 +83,47 @@ export class SimMetrics {
     this.reqMaxTokens = new Histogram('vllm:request_params_max_tokens', 'Histogram of the max_tokens request parameter.', tb);
   }
 
+  private histograms(): Histogram[] {
+    return [this.ttft, this.itl, this.tpot, this.reqTpot, this.e2e, this.queue, this.inference, this.prefill, this.decode, this.reqPrompt, this.reqGen, this.reqMaxGen, this.reqN, this.reqMaxTokens];
+  }
+
+  /** Plain data of every counter and histogram (a shard's answer for the aggregated /metrics). */
+  snapshot(): MetricsSnapshot {
+    return {
+      counters: [this.promptTokens, this.generationTokens, this.prefixQueries, this.prefixHits],
+      success: [...this.success],
+      hist: this.histograms().map((h) => ({ counts: h.counts, sum: h.sum, count: h.count })),
+    };
+  }
+
+  /** Adds another shard's snapshot into this one (same buckets: same max-model-len). */
+  add(s: MetricsSnapshot): void {
+    this.promptTokens += s.counters[0] ?? 0;
+    this.generationTokens += s.counters[1] ?? 0;
+    this.prefixQueries += s.counters[2] ?? 0;
+    this.prefixHits += s.counters[3] ?? 0;
+    for (const [k, v] of s.success) this.success.set(k, (this.success.get(k) ?? 0) + v);
+    this.histograms().forEach((h, i) => {
+      const o = s.hist[i];
+      if (!o) return;
+      h.sum += o.sum;
+      h.count += o.count;
+      for (let b = 0; b < h.counts.length; b++) h.counts[b] = (h.counts[b] as number) + (o.counts[b] ?? 0);
+    });
+  }
+
+  /** A finished request's prompt (booked once its count is known: engine.ts defers counts). */
+  observePrompt(promptTokens: number): void {
+    this.promptTokens += promptTokens;
+    this.reqPrompt.observe(promptTokens);
+  }
+
   addSuccess(finishReason: string): void {
     this.success.set(finishReason, (this.success.get(finishReason) ?? 0) + 1);
   }
 
   /** Per finished request (n is always 1 here, so the max over sequences is the request's own count). */
-  observeRequest(promptTokens: number, generated: number, maxTokens: number | undefined): void {
-    this.reqPrompt.observe(promptTokens);
+  observeRequest(generated: number, maxTokens: number | undefined): void {
     this.reqGen.observe(generated);
     this.reqMaxGen.observe(generated);
     this.reqN.observe(1);
@@ -107,7 +148,7 @@ export class SimMetrics {
     s += counter('vllm:num_preemptions_total', 'Cumulative number of preemption from the engine (never: the simulator does not preempt).', 0);
     s += '# HELP vllm:request_success_total Count of successfully processed requests.\n# TYPE vllm:request_success_total counter\n';
     for (const reason of ['stop', 'length', 'cache_threshold', 'remote_decode']) s += `vllm:request_success_total{${l},finished_reason="${reason}"} ${this.success.get(reason) ?? 0}\n`;
-    for (const h of [this.ttft, this.itl, this.tpot, this.reqTpot, this.e2e, this.queue, this.inference, this.prefill, this.decode, this.reqPrompt, this.reqGen, this.reqMaxGen, this.reqN, this.reqMaxTokens]) s += h.render(l);
+    for (const h of this.histograms()) s += h.render(l);
     return s;
   }
 }

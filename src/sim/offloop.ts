@@ -4,7 +4,9 @@
  * tokens on a busy 2-core box); done on the loop, that would delay every other
  * stream's due tokens by as much. Long prompts go to one worker thread (FIFO,
  * so arrival order is kept among them); short ones, and any prompt while the
- * worker is still loading or if it failed, are tokenized inline.
+ * worker is still loading or if it failed, are tokenized inline. Deferred
+ * prompt counts (engine.ts: a burst's counts wait until after its first
+ * tokens) go there too, whatever their length: count().
  */
 import { Worker } from 'node:worker_threads';
 import { workerBoot } from '../util/worker-boot.ts';
@@ -14,11 +16,11 @@ const BOOT = workerBoot(import.meta.url, './tokenize-worker.ts');
 /** Prompts at least this long (characters) are tokenized on the worker. */
 export const OFF_LOOP_MIN_CHARS = 2000;
 
-type Reply = { id: number; ids?: number[]; error?: string } | { ready: true };
+type Reply = { id: number; ids?: number[]; n?: number; error?: string } | { ready: true };
 
 export class OffLoopTokenizer {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (ids: number[] | undefined) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void }>();
   private nextId = 0;
   private ready = false;
   /** Prompts tokenized on the worker so far. */
@@ -36,11 +38,11 @@ export class OffLoopTokenizer {
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
       if (m.ids) this.encoded++;
-      p?.resolve(m.ids);
+      p?.resolve(m);
     });
     const fail = (): void => {
       this.broken = true;
-      for (const p of this.pending.values()) p.resolve(undefined);
+      for (const p of this.pending.values()) p.resolve({ id: -1, error: 'worker gone' });
       this.pending.clear();
     };
     this.worker.on('error', fail);
@@ -50,10 +52,20 @@ export class OffLoopTokenizer {
   /** Token ids, or undefined when the caller should tokenize inline (short prompt, worker not ready or failed). */
   encode(text: string, addSpecialTokens = true): Promise<number[] | undefined> | undefined {
     if (!this.ready || this.broken || text.length < OFF_LOOP_MIN_CHARS) return undefined;
+    return this.ask(text, addSpecialTokens, false).then((r) => ('ids' in r ? r.ids : undefined));
+  }
+
+  /** The token count, or undefined when the caller should count inline (worker not ready or failed). */
+  count(text: string, addSpecialTokens = true): Promise<number | undefined> | undefined {
+    if (!this.ready || this.broken) return undefined;
+    return this.ask(text, addSpecialTokens, true).then((r) => ('n' in r ? r.n : undefined));
+  }
+
+  private ask(text: string, addSpecialTokens: boolean, countOnly: boolean): Promise<Reply> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, { resolve });
-      this.worker.postMessage({ id, text, addSpecialTokens });
+      this.worker.postMessage({ id, text, addSpecialTokens, countOnly });
     });
   }
 

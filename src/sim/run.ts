@@ -12,6 +12,7 @@ import { startSimServer, type SimServer } from './server.ts';
 import { loadSimTokenizer, RegexTokenizer } from './tokenizer.ts';
 import { OffLoopTokenizer } from './offloop.ts';
 import { loadChatTemplate } from './chat-template.ts';
+import type { ShardInfo } from './shards.ts';
 
 export interface SimSources {
   /** Path of a YAML file with llm-d-inference-sim keys. */
@@ -45,10 +46,38 @@ function buildWithKeys(src: SimSources): { config: SimConfig; explicit: string[]
   return { config, explicit: Object.keys({ ...(fromFile?.values ?? {}), ...(src.overrides ?? {}) }) };
 }
 
-export async function runSimulator(src: SimSources, log: Logger): Promise<SimServer> {
+/** A running simulator, one process or sharded (`workers` > 1, cluster.ts). */
+export interface SimService {
+  /** e.g. http://127.0.0.1:PORT */
+  readonly url: string;
+  readonly port: number;
+  /** Processes serving (1: this one). */
+  readonly workers: number;
+  /** Settles when the simulator stopped by itself (a shard died: the rest are stopped); never for a healthy one. */
+  readonly failed: Promise<Error>;
+  close(): Promise<void>;
+}
+
+/**
+ * The simulator as `llmdbench sim` and the embedded child start it: in this process, or with
+ * `workers` > 1 as this process (the primary: accepts connections, hands them round-robin to the
+ * shards, relays between shards) plus N shard processes.
+ */
+export async function serveSimulator(src: SimSources, log: Logger): Promise<SimService> {
+  const { config } = buildWithKeys(src);
+  if (config.workers > 1) {
+    const { startCluster } = await import('./cluster.ts');
+    return startCluster(src, config, log);
+  }
+  const server = await runSimulator(src, log);
+  return { url: server.url, port: server.port, workers: 1, failed: new Promise<Error>(() => {}), close: () => server.close() };
+}
+
+/** One simulator server in this process; with `shard`, one shard of a `workers` > 1 simulator. */
+export async function runSimulator(src: SimSources, log: Logger, shard?: ShardInfo): Promise<SimServer> {
   const { config, explicit } = buildWithKeys(src);
   const ignored = explicit.filter((k) => KEY_BY_NAME.get(k)?.effect === 'ignored');
-  if (ignored.length > 0) log.warn(`sim: accepted for compatibility but without effect here: ${ignored.join(', ')}`);
+  if (ignored.length > 0 && !shard?.index) log.warn(`sim: accepted for compatibility but without effect here: ${ignored.join(', ')}`);
   const { tokenizer, note } = await loadSimTokenizer(config.model, config.tokenizer, config.forceDummyTokenizer);
   log.info(`sim: ${note}`);
   // A model tokenizer (BPE) is slow on long prompts: those go to a worker thread. The regex one is cheap.
@@ -56,7 +85,7 @@ export async function runSimulator(src: SimSources, log: Logger): Promise<SimSer
   const chatTemplate = loadChatTemplate(tokenizer);
   log.info(`sim: chat prompts: ${chatTemplate ? `the model's chat template (${chatTemplate.source})` : "llm-d-inference-sim's \"### role: content\" rendering (no chat template for this tokenizer)"}`);
   try {
-    return await startSimServer(config, { log, tokenizer, ...(offLoop ? { offLoop } : {}), ...(chatTemplate ? { chatTemplate } : {}) });
+    return await startSimServer(config, { log, tokenizer, ...(offLoop ? { offLoop } : {}), ...(chatTemplate ? { chatTemplate } : {}), ...(shard ? { shard } : {}) });
   } catch (e) {
     // A busy port: stop the tokenizer worker too, so the process exits at once.
     await offLoop?.close();

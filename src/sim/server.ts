@@ -18,6 +18,8 @@ import { isApiError, parseRequest, type Endpoint } from './request.ts';
 import type { ChatTemplate } from './chat-template.ts';
 import { applyChatTemplate, detokenize, tokenize } from './tokenize-api.ts';
 import { StartupLog } from './startup-log.ts';
+import { SimMetrics, type MetricsSnapshot } from './metrics.ts';
+import { IpcPeers, shardConfig, type ShardInfo, type ShardOp, type ShardPeers } from './shards.ts';
 
 export interface SimServer {
   /** e.g. http://127.0.0.1:PORT */
@@ -88,6 +90,27 @@ function sendError(res: ServerResponse, e: ApiError): void {
 
 const afterIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * The arrival time of a request: the time the first request of this poll phase was stamped.
+ * Every request handled in one poll phase was already in its socket when epoll returned, so
+ * that first stamp is at or after each one's true arrival; stamping each as node reaches it
+ * would make the last of a burst of 200 "arrive" after the HTTP parsing of the 199 before it
+ * (~10 ms), and its TTFT would be that much long. Limits: past 1,024 ready sockets libuv polls
+ * again within the phase, and a pipelined request node parses after a response ends (outside the
+ * poll phase) can share the next phase's stamp; both may then read up to one phase early.
+ */
+let phaseMs = -1;
+const endPhase = (): void => {
+  phaseMs = -1;
+};
+function arrivalStamp(): number {
+  if (phaseMs < 0) {
+    phaseMs = monoMs();
+    setImmediate(endPhase);
+  }
+  return phaseMs;
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
@@ -113,17 +136,79 @@ export interface SimServerOptions {
   offLoop?: OffLoopTokenizer;
   /** The model's chat template: chat prompts are rendered with it before counting (else upstream's `### role:` text). */
   chatTemplate?: ChatTemplate;
+  /** This server is one shard of a `workers` > 1 simulator (a node:cluster worker; see shards.ts). */
+  shard?: ShardInfo;
+}
+
+/** One shard's part of the aggregated /metrics. */
+interface ShardMetrics {
+  m: MetricsSnapshot;
+  running: number;
+  waiting: number;
+  /** KV blocks in use by running requests. */
+  kvUsed: number;
 }
 
 export async function startSimServer(config: SimConfig, opts: SimServerOptions): Promise<SimServer> {
-  const engine = new SimEngine(config, opts.tokenizer);
+  const shard = opts.shard;
+  const engine = new SimEngine(shard ? shardConfig(config, shard) : config, opts.tokenizer);
+  const offLoop = opts.offLoop;
+  if (offLoop) engine.offCount = (text, special) => offLoop.count(text, special);
   const sockets = new Set<Socket>();
   // startup-log (set after listen, when the URL is known) and the sleep-mode state.
   let startup: StartupLog | undefined;
   let sleeping = false;
 
+  /** Validates and applies a POST /admin/config patch here; returns the error, if any. */
+  const applyAdmin = (patch: unknown): string | undefined => {
+    const r = applyAdminPatch(engine.config, patch);
+    if (!r.config) return r.error ?? 'invalid configuration';
+    engine.config = shard ? shardConfig(r.config, shard) : r.config;
+    return undefined;
+  };
+  // What this shard answers the others (through the cluster primary).
+  const answer = (op: ShardOp, arg: unknown): unknown => {
+    switch (op) {
+      case 'metrics':
+        engine.flushCounts();
+        return { m: engine.metrics.snapshot(), running: engine.running, waiting: engine.waiting, kvUsed: engine.config.enableKvCache ? engine.kv.usage() * engine.kv.capacity : 0 } satisfies ShardMetrics;
+      case 'admin':
+        return applyAdmin(arg) ?? null;
+      case 'sleep':
+        sleeping = arg === true;
+        return null;
+      case 'trace':
+        engine.flushCounts();
+        return engine.trace.get(String(arg)) ?? null;
+      case 'trace-last':
+        engine.flushCounts();
+        return engine.trace.lastEnded(Number(arg));
+    }
+  };
+  const peers: ShardPeers | undefined = shard && shard.count > 1 ? new IpcPeers(shard, answer) : undefined;
+
+  const renderMetrics = async (): Promise<string> => {
+    engine.flushCounts();
+    const c = engine.config;
+    const g = { blockSize: c.blockSize, numBlocks: Number(c.raw['kv-cache-size']), maxLoras: Number(c.raw['max-loras'] ?? 1) };
+    if (!peers) return engine.metrics.render(engine.servedName, { ...g, running: engine.running, waiting: engine.waiting, kvUsage: c.enableKvCache ? engine.kv.usage() : 0 });
+    // Every shard's counters and histograms summed: the totals of ONE server.
+    const parts = (await peers.all('metrics', null)) as ShardMetrics[];
+    const total = new SimMetrics(c.maxModelLen);
+    let running = 0;
+    let waiting = 0;
+    let kvUsed = 0;
+    for (const p of parts) {
+      total.add(p.m);
+      running += p.running;
+      waiting += p.waiting;
+      kvUsed += p.kvUsed;
+    }
+    return total.render(engine.servedName, { ...g, running, waiting, kvUsage: c.enableKvCache ? kvUsed / g.numBlocks : 0 });
+  };
+
   const handleGenerate = async (endpoint: Endpoint, req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const arrivalMs = monoMs();
+    const arrivalMs = arrivalStamp();
     const c = engine.config;
     if (sleeping) {
       req.resume();
@@ -194,9 +279,10 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
     } catch (e) {
       return sendError(res, { status: 400, message: `Failed to read and parse request body, ${(e as Error).message}` });
     }
-    const r = applyAdminPatch(engine.config, patch);
-    if (!r.config) return sendError(res, { status: 400, message: r.error ?? 'invalid configuration' });
-    engine.config = r.config;
+    const error = applyAdmin(patch);
+    if (error !== undefined) return sendError(res, { status: 400, message: error });
+    // Valid here, so valid on every shard: all of them take it before the answer leaves.
+    if (peers) await peers.all('admin', patch);
     opts.log.info(`sim: configuration changed: ${JSON.stringify(patch)}`);
     sendJson(res, 200, JSON.stringify(publicConfig(engine.config)));
   };
@@ -242,17 +328,11 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
         return;
       case '/metrics':
         if (!only('GET')) return;
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-        res.end(
-          engine.metrics.render(engine.servedName, {
-            running: engine.running,
-            waiting: engine.waiting,
-            kvUsage: engine.config.enableKvCache ? engine.kv.usage() : 0,
-            blockSize: engine.config.blockSize,
-            numBlocks: engine.config.kvCacheSize,
-            maxLoras: Number(engine.config.raw['max-loras'] ?? 1),
-          }),
-        );
+        {
+          const text = await renderMetrics();
+          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+          res.end(text);
+        }
         return;
       case '/sleep':
       case '/wake_up':
@@ -266,6 +346,7 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
         if (!only('POST')) return;
         const t0 = performance.now();
         sleeping = path === '/sleep';
+        if (peers) await peers.all('sleep', sleeping);
         const tookS = (performance.now() - t0) / 1000;
         if (sleeping) startup?.logSleep(engine.config.modelSizeGiB, 0, tookS);
         else startup?.logWake(tookS);
@@ -285,14 +366,18 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
       case '/admin/trace': {
         if (!only('GET')) return;
         const params = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+        engine.flushCounts();
         const id = params.get('id');
         if (id) {
-          const t = engine.trace.get(id);
+          const t = engine.trace.get(id) ?? (peers ? ((await peers.all('trace', id)).find((x) => x !== null) as ReturnType<typeof engine.trace.get>) : undefined);
           if (!t) return sendError(res, { status: 404, message: `no trace for request id ${id} (trace-capacity ${engine.config.traceCapacity})` });
           return sendJson(res, 200, JSON.stringify(t));
         }
         const last = Math.min(Number(params.get('last') ?? 100) || 100, 100000);
-        return sendJson(res, 200, JSON.stringify({ ids: engine.trace.last(last) }));
+        if (!peers) return sendJson(res, 200, JSON.stringify({ ids: engine.trace.last(last) }));
+        // Every shard's last requests, merged in the order they ended.
+        const ended = ((await peers.all('trace-last', last)) as Array<Array<[string, number]>>).flat().sort((a, b) => a[1] - b[1]);
+        return sendJson(res, 200, JSON.stringify({ ids: ended.slice(Math.max(0, ended.length - last)).map((e) => e[0]) }));
       }
     }
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

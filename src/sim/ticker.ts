@@ -41,6 +41,12 @@ export class Ticker {
   /** Largest lateness seen (ms) — exposed for diagnostics. */
   maxLateMs = 0;
 
+  /** ms until the earliest scheduled item is due (Infinity when none). */
+  msToNext(now: number): number {
+    const top = this.heap[0];
+    return top ? top.due - now : Infinity;
+  }
+
   get size(): number {
     return this.heap.length;
   }

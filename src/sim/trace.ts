@@ -64,6 +64,12 @@ export class TraceStore {
     return ids.slice(Math.max(0, ids.length - n));
   }
 
+  /** [id, endMs] of the last n finished requests, oldest first (merged across shards). */
+  lastEnded(n: number): Array<[string, number]> {
+    const ts = [...this.byId.values()];
+    return ts.slice(Math.max(0, ts.length - n)).map((t) => [t.id, t.endMs ?? 0]);
+  }
+
   close(): Promise<void> {
     const f = this.file;
     this.file = undefined;

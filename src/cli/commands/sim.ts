@@ -51,16 +51,16 @@ export const command: CliCommand = {
     cmd.addOption(new Option('-v, --v <level>', "upstream's klog verbosity (accepted, no effect; see --log-level)"));
     cmd.addHelpText('after', AFTER);
     cmd.action(async (opts: Record<string, unknown>) => {
-      const { runSimulator } = await import('../../sim/run.ts');
+      const { serveSimulator } = await import('../../sim/run.ts');
       const log = createLogger(opts['logLevel'] as LogLevel);
       const overrides: Record<string, unknown> = {};
       for (const k of KEYS) {
         const v = opts[camel(k.key)];
         if (v !== undefined) overrides[k.key] = v === true && k.type === 'bool' ? true : v;
       }
-      const server = await runSimulator({ configFile: opts['config'] as string | undefined, preset: opts['preset'] as string | undefined, overrides }, log);
+      const server = await serveSimulator({ configFile: opts['config'] as string | undefined, preset: opts['preset'] as string | undefined, overrides }, log);
       process.stdout.write(`llmdbench sim listening on ${server.url}\n`);
-      await new Promise<void>((resolve) => {
+      await new Promise<void>((resolve, reject) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
@@ -68,6 +68,12 @@ export const command: CliCommand = {
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        // workers > 1: a shard died and the rest were stopped: the error ends the command.
+        void server.failed.then((e) => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          reject(e);
+        });
       });
     });
     (program as unknown as PlainCommand).addCommand(cmd);

@@ -19,6 +19,7 @@ const RESOURCE: Record<KubeKind, string> = {
   Event: 'events',
   Gateway: 'gateways.gateway.networking.k8s.io',
   Deployment: 'deployments.apps',
+  InferencePool: 'inferencepools.inference.networking.k8s.io',
 };
 
 function toApiError(e: unknown, verb: string, resource: string, namespace: string): Error {
@@ -84,6 +85,8 @@ export function connect(kc: k8s.KubeConfig): Cluster {
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const server = kc.getCurrentCluster()?.server ?? '?';
   const gw = { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways' };
+  // Gateway API Inference Extension, GA group (v1); -f reads a pool's selector (serving-pods.ts).
+  const pool = { group: 'inference.networking.k8s.io', version: 'v1', plural: 'inferencepools' };
 
   const call = async <T>(verb: string, kind: KubeKind, namespace: string, f: () => Promise<T>): Promise<T> => {
     try {
@@ -159,6 +162,8 @@ export function connect(kc: k8s.KubeConfig): Cluster {
             return (await core.listNamespacedPersistentVolumeClaim(q)).items as KubeObject[];
           case 'Gateway':
             return ((await custom.listNamespacedCustomObject({ ...gw, ...q })) as { items?: KubeObject[] }).items ?? [];
+          case 'InferencePool':
+            return ((await custom.listNamespacedCustomObject({ ...pool, ...q })) as { items?: KubeObject[] }).items ?? [];
           default:
             throw new LlmdbenchError('E_K8S_KIND', `llmdbench does not list ${kind} objects`, { kind: 'internal' });
         }
@@ -200,7 +205,7 @@ export function connect(kc: k8s.KubeConfig): Cluster {
 
     async logs(namespace, pod, opts = {}) {
       return call('get', 'Pod', namespace, () =>
-        core.readNamespacedPodLog({ name: pod, namespace, ...(opts.container ? { container: opts.container } : {}), ...(opts.tailLines ? { tailLines: opts.tailLines } : {}) }),
+        core.readNamespacedPodLog({ name: pod, namespace, ...(opts.container ? { container: opts.container } : {}), ...(opts.tailLines ? { tailLines: opts.tailLines } : {}), ...(opts.limitBytes ? { limitBytes: opts.limitBytes } : {}) }),
       ).catch((e: unknown) => {
         if (e instanceof KubeApiError && e.status === 403) throw new KubeApiError(403, e.reason, 'get', 'pods/log', namespace, '');
         throw e;

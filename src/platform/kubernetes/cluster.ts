@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import type { V1ObjectMeta } from '@kubernetes/client-node';
 import { LlmdbenchError } from '../../util/errors.ts';
 
-export type KubeKind = 'Namespace' | 'Pod' | 'PersistentVolumeClaim' | 'ConfigMap' | 'Service' | 'Event' | 'Gateway' | 'Deployment';
+export type KubeKind = 'Namespace' | 'Pod' | 'PersistentVolumeClaim' | 'ConfigMap' | 'Service' | 'Event' | 'Gateway' | 'Deployment' | 'InferencePool';
 
 export interface KubeObject {
   apiVersion?: string;
@@ -40,7 +40,7 @@ export interface Cluster {
   /** True when something was deleted, false when it was not there. */
   delete(kind: KubeKind, namespace: string, name: string): Promise<boolean>;
   watchPods(namespace: string, labelSelector: string, onEvent: (type: WatchEventType, pod: KubeObject) => void): Promise<Watcher>;
-  logs(namespace: string, pod: string, opts?: { tailLines?: number; container?: string }): Promise<string>;
+  logs(namespace: string, pod: string, opts?: { tailLines?: number; container?: string; limitBytes?: number }): Promise<string>;
   /** Runs argv in the container; stdout is streamed into `stdout` (ended by the caller). */
   exec(namespace: string, pod: string, container: string, argv: readonly string[], stdout: Writable): Promise<ExecResult>;
 }

@@ -7,6 +7,8 @@ import { stringify } from 'yaml';
 import { bindEndpoint } from '../../plan/bind.ts';
 import type { RunPlan } from '../../plan/types.ts';
 import { accessPod, launcherPod, profilesConfigMap, pvcManifest } from './manifests.ts';
+import { monitoringEnv } from './metrics-targets.ts';
+import { monitoringOn } from './monitoring.ts';
 import { kubeSettings } from './settings.ts';
 
 /** Upstream's dry-run endpoint (host `mock`, port 1234) when none is configured. */
@@ -29,7 +31,9 @@ export function dryRunManifests(unbound: RunPlan, endpointUrl?: string): object[
   for (const unit of plan.units) {
     const n = unit.resultsDirs.length;
     const barrier = n > 1 ? `${s.resultsPrefix}/.llmdbench-start-${unit.experimentId}-${unit.stackName}` : undefined;
-    for (let i = 1; i <= n; i++) docs.push(launcherPod({ settings: s, unit, index: i, of: n, endpointUrl: url, harnesses, ...(barrier ? { startBarrier: barrier } : {}) }));
+    // -f: the scrape switch; the serving pods' URLs are found when the run contacts the cluster.
+    const extraEnv = monitoringOn(unit) ? monitoringEnv([], unit.config.get('LLMDBENCH_VLLM_MONITORING_METRICS_PATH') || '/metrics', unit.config.get('LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_INTERVAL') ?? '15') : {};
+    for (let i = 1; i <= n; i++) docs.push(launcherPod({ settings: s, unit, index: i, of: n, endpointUrl: url, harnesses, extraEnv, ...(barrier ? { startBarrier: barrier } : {}) }));
   }
   docs.push(accessPod(s));
   return docs;

@@ -6,7 +6,8 @@
  * per unit: launch.ts. The data-access pod is created on first need and deleted at the end.
  * `-n` prints the manifests (dry-run.ts) and contacts nothing. `-m auto` adopts the served model
  * (adopt-model.ts); `-r gs://…|s3://…` uploads what was collected (upload.ts); --retries and
- * --resume are refused (the pod retries itself; -z collects later).
+ * --resume rerun failed or unfinished pods (attempts.ts); `-f` scrapes the serving pods from
+ * the launcher and captures the stack's logs (monitoring.ts).
  */
 import { bindEndpoint } from '../../plan/bind.ts';
 import type { RunPlan, RunUnit } from '../../plan/types.ts';
@@ -23,7 +24,8 @@ import { servedModelsInCluster } from './model-check.ts';
 import { adoptServedModel, AUTO_MODEL } from './adopt-model.ts';
 import { uploaderFor, uploadResults } from './upload.ts';
 import { formatDryRun } from './dry-run.ts';
-import { createFresh, runUnit } from './launch.ts';
+import { createFresh } from './launch.ts';
+import { runUnitAttempts } from './attempts.ts';
 import { profilesConfigMap, pvcManifest } from './manifests.ts';
 import { kubeSettings, type KubeSettings } from './settings.ts';
 
@@ -69,37 +71,18 @@ async function checkServedModels(cluster: Cluster, s: KubeSettings, url: string,
   return served;
 }
 
-/**
- * --retries / --resume are the local executor's (src/run/attempts.ts): on Kubernetes a failed
- * attempt is retried inside the launcher pod (LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES, upstream's
- * rule) and a cut run is finished with -z. Refused before anything starts rather than ignored.
- */
-function refuseAttempts(retries: number | undefined, resume: boolean | undefined): void {
-  if (retries !== undefined && retries > 0) {
-    throw new LlmdbenchError('E_K8S_RETRIES', `--retries ${retries} is not supported by the Kubernetes executor`, {
-      hint: 'the launcher pod retries a failed harness run itself: set LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES (default 3, upstream\'s rule); or run with --executor local',
-    });
-  }
-  if (resume) {
-    throw new LlmdbenchError('E_K8S_RESUME', '--resume is not supported by the Kubernetes executor', {
-      hint: 'collect what the pods wrote to the PVC with -z (same --workdir and LLMDBENCH_RUN_EXPERIMENT_ID), or start a new run',
-    });
-  }
-}
-
 export const kubernetesPlatform: Platform = {
   kind: 'kubernetes',
   description: 'kubernetes: launcher pods in the harness namespace, results copied back from the PVC',
   clusterFlags: true,
-  check(plan, config, log, opts = {}): void {
+  // --retries / --resume are supported (attempts.ts): nothing to refuse here.
+  check(plan, config, log): void {
     // The launcher runs our CLI (deploy/launcher): the same harness checks as a local run.
     checkRunnable(plan);
     // The launcher pod hands harnesses that read the server log (nop) the vLLM pod's log (in-pod.ts).
     preflight(plan, log, { serverLogSupplied: true });
-    if (config.get('LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED') === 'true') log.warn('-f (monitoring: stack logs and metrics) is not implemented on Kubernetes yet: ignored');
     // -r gs://…|s3://…: the matching cloud CLI must be on PATH before anything starts.
     uploaderFor(config.get('LLMDBENCH_HARNESS_OUTPUT'));
-    refuseAttempts(Number(config.get('LLMDBENCH_HARNESS_RETRIES') ?? '0'), opts.resume);
   },
   dryRun(plan: RunPlan): string {
     return formatDryRun(plan);
@@ -110,7 +93,6 @@ export const kubernetesPlatform: Platform = {
     const first = plan.units[0];
     if (!first) return { workDir: plan.workDir, endpointUrl: '', units: [], interrupted: false };
     const s = kubeSettings(first.config);
-    refuseAttempts(opts.retries, opts.resume);
     const upload = s.dryRun ? undefined : uploaderFor(first.config.get('LLMDBENCH_HARNESS_OUTPUT'));
     if (s.dryRun) {
       // `run -n` prints dryRun(plan) and never executes; a direct caller gets nothing contacted either.
@@ -139,10 +121,12 @@ export const kubernetesPlatform: Platform = {
     try {
       for (const method of [...new Set(plan.units.map((u) => u.method))]) {
         let url = s.endpointUrl;
+        let source: string | undefined;
         let units: RunUnit[] = plan.units.filter((u) => u.method === method);
         if (!url && !s.skip) {
           const ep = await discoverEndpoint(cluster, method, s.stackNamespace, first.config.get('LLMDBENCH_VLLM_COMMON_FQDN') ?? '.svc.cluster.local');
           url = ep.url;
+          source = ep.source;
           opts.log.info(`endpoint for ${method}: ${url} (from ${ep.source})`);
         }
         if (url) units = units.map((u) => bindEndpoint(u, url!));
@@ -164,7 +148,8 @@ export const kubernetesPlatform: Platform = {
           for (const unit of forModel) {
             if (opts.signal.aborted) break;
             opts.log.info(`unit ${unit.harness} ${unit.profileName} model ${model}${unit.treatment ? ` treatment ${unit.treatment}` : ''} x${unit.resultsDirs.length}`);
-            const outs = await runUnit({ cluster, settings: s, log: opts.log, signal: opts.signal, endpointUrl: url ?? '', harnesses, access: getAccess }, unit);
+            const ctx = { cluster, settings: s, log: opts.log, signal: opts.signal, endpointUrl: url ?? '', ...(source ? { endpointSource: source } : {}), harnesses, access: getAccess };
+            const outs = await runUnitAttempts(ctx, unit, { retries: Math.max(0, opts.retries ?? 0), resume: opts.resume === true });
             outcomes.push(...outs);
             // -j N: the pods' copied-back results merged into one summary and report (run/merged.ts).
             if (!s.debug && s.waitTimeoutS !== 0) {

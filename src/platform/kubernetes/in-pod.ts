@@ -8,7 +8,8 @@
  * up to LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES times (upstream's rule). Exit code: harness
  * failed (0/1) + analysis missing (0/1). A harness that reads the serving engine's log (nop) gets
  * the vLLM pod's log, found from the endpoint through the pod's service account (vllm-pod.ts),
- * as upstream's nop does in its launcher pod.
+ * as upstream's nop does in its launcher pod. Under -f the serving pods' metrics URLs the
+ * executor passed (LLMDBENCH_RUN_EXPERIMENT_METRICS_TARGETS) are scraped during the run.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ import type { Logger } from '../../util/logger.ts';
 import type { ServerLogReader } from '../../harness/server-log.ts';
 import { podLogSource } from '../../harness/nop/sources.ts';
 import { vllmPodLogAccess } from './vllm-pod.ts';
+import { METRICS_TARGETS_VAR, parseMetricsTargets } from './metrics-targets.ts';
 
 export interface InPodOptions extends UnitRunOptions {
   config: EffectiveConfig;
@@ -112,13 +114,22 @@ async function vllmPodLog(c: EffectiveConfig, url: string, log: Logger): Promise
   }
 }
 
+/** -f: the serving pods' metrics URLs the executor found (metrics-targets.ts); none: the endpoint's own. */
+function scrapeTargets(c: EffectiveConfig, log: Logger): Pick<UnitRunOptions, 'metricsTargets'> {
+  if (c.get('LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_ENABLED') !== 'true') return {};
+  const { targets, bad } = parseMetricsTargets(c.get(METRICS_TARGETS_VAR));
+  if (bad.length > 0) log.warn(`${METRICS_TARGETS_VAR}: ignored malformed entries (want <pod>=<url>): ${bad.join(', ')}`);
+  if (targets.length > 0) log.info(`monitoring: scraping ${targets.map((t) => t.name).join(', ')}`);
+  return targets.length > 0 ? { metricsTargets: targets } : {};
+}
+
 export async function runInPod(o: InPodOptions): Promise<number> {
   const c = o.config;
   const unit = podUnit(c);
   const plugin = harnesses.get(unit.harness);
   if (!plugin.prepare) throw new LlmdbenchError('E_HARNESS_NOT_RUNNABLE', `harness "${unit.harness}" cannot run yet in llmdbench`, { kind: 'usage' });
   const serverLog = plugin.wantsServerLog && !o.serverLog ? await vllmPodLog(c, need(c, 'LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'), o.log) : o.serverLog;
-  const opts: UnitRunOptions = serverLog ? { ...o, serverLog } : o;
+  const opts: UnitRunOptions = { ...o, ...(serverLog ? { serverLog } : {}), ...scrapeTargets(c, o.log) };
   plugin.preflight?.({ profile: unit.profile, profileName: unit.profileName, config: c, log: o.log, ...(serverLog ? { serverLogSupplied: true } : {}) });
   for (const w of unit.issues) o.log.warn(`${unit.renderedPath}: ${w.message}`);
   const barrier = c.get('LLMDBENCH_RUN_EXPERIMENT_START_BARRIER');
@@ -126,8 +137,12 @@ export async function runInPod(o: InPodOptions): Promise<number> {
   const url = need(c, 'LLMDBENCH_HARNESS_STACK_ENDPOINT_URL');
   const tries = Number(c.get('LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES') ?? 3);
   const sleepS = Number(c.get('LLMDBENCH_RUN_EXPERIMENT_RETRY_SLEEP_S') ?? 30);
+  // --retries on the user's side: which attempt this pod is (run_metadata.yaml and the marker say it).
+  const attempt = Number(c.get('LLMDBENCH_RUN_EXPERIMENT_ATTEMPT'));
+  const allowed = Number(c.get('LLMDBENCH_RUN_EXPERIMENT_ATTEMPTS_ALLOWED'));
+  const info = Number.isInteger(attempt) && attempt >= 1 && Number.isInteger(allowed) && allowed >= attempt ? { attempt, of: allowed, failedAttempts: [] } : undefined;
   for (let i = 1; ; i++) {
-    const out = await runUnit(unit, 0, url, opts);
+    const out = await runUnit(unit, 0, url, opts, info);
     // The analyzer failed when there were records to summarise and no summary (a harness that sends no load, nop, has none).
     const analysisFailed = !out.summary && existsSync(recordsPath(out.resultsDir));
     if (out.complete || o.signal.aborted || i >= tries) return (out.rc === 0 ? 0 : 1) + (analysisFailed ? 1 : 0);

@@ -21,6 +21,7 @@ import { collectDir } from './collect.ts';
 import { diagnosePod } from './diagnose.ts';
 import { LAUNCHER_FUNCTION, launcherPod, podResultsDir } from './manifests.ts';
 import type { PodState } from './pod-state.ts';
+import { startUnitMonitoring } from './monitoring.ts';
 import type { KubeSettings } from './settings.ts';
 import { summarizeStates, waitForPods } from './wait.ts';
 
@@ -30,9 +31,28 @@ export interface UnitContext {
   log: Logger;
   signal: AbortSignal;
   endpointUrl: string;
+  /** Where the endpoint was found (discovery.ts `source`), for -f's serving pods. */
+  endpointSource?: string;
   /** Harnesses whose profiles ConfigMap the pods mount. */
   harnesses: readonly string[];
   access: () => Promise<AccessPod>;
+}
+
+/** Which result directories of a unit to run now, and as which attempt (attempts.ts). */
+export interface UnitSelection {
+  /** 0-based indices into unit.resultsDirs (default: all). */
+  indices?: readonly number[];
+  /** Per index: the attempt number and the folders earlier attempts were moved to. */
+  attempts?: ReadonlyMap<number, { number: number; failedAttempts: string[] }>;
+  /** 1 + --retries: with the attempt number, told to the pod (its run_metadata.yaml and marker name them). */
+  attemptsAllowed?: number;
+}
+
+/** The pod's attempt variables (one number per call: a retry round reruns its pods together). */
+function attemptEnv(sel: UnitSelection): Record<string, string> {
+  const first = sel.attempts?.values().next().value;
+  if (!first || !sel.attemptsAllowed) return {};
+  return { LLMDBENCH_RUN_EXPERIMENT_ATTEMPT: String(first.number), LLMDBENCH_RUN_EXPERIMENT_ATTEMPTS_ALLOWED: String(sel.attemptsAllowed) };
 }
 
 /** Delete (if there) and create, retrying while a deleted namesake is still terminating. */
@@ -56,10 +76,10 @@ function harnessRc(resultsDir: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-async function collectAll(ctx: UnitContext, unit: RunUnit, states: ReadonlyMap<string, PodState> | undefined, names: string[], note: string | undefined): Promise<UnitOutcome[]> {
+export async function collectAll(ctx: UnitContext, unit: RunUnit, states: ReadonlyMap<string, PodState> | undefined, names: string[], note: string | undefined, sel: UnitSelection = {}): Promise<UnitOutcome[]> {
   const access = await ctx.access();
   const out: UnitOutcome[] = [];
-  for (let i = 0; i < unit.resultsDirs.length; i++) {
+  for (const i of sel.indices ?? unit.resultsDirs.map((_, k) => k)) {
     const resultsDir = unit.resultsDirs[i]!;
     const analysisDir = unit.analysisDirs[i]!;
     mkdirSync(resultsDir, { recursive: true });
@@ -79,20 +99,30 @@ async function collectAll(ctx: UnitContext, unit: RunUnit, states: ReadonlyMap<s
     if (st?.kind === 'failed') error ??= `pod ${names[i]} failed (${st.reason ?? 'Error'}${st.exitCode !== undefined ? `, exit code ${st.exitCode}` : ''})`;
     const rc = harnessRc(resultsDir) ?? st?.exitCode ?? (st?.kind === 'succeeded' ? 0 : 1);
     const complete = error === undefined && rc === 0 && (states === undefined || st?.kind === 'succeeded');
-    const summary = await analyzeResultDir(basename(resultsDir), resultsDir, analysisDir, complete, { definitions: definitionsFor(unit.harness), log: ctx.log });
+    const attempt = sel.attempts?.get(i);
+    const summary = await analyzeResultDir(basename(resultsDir), resultsDir, analysisDir, complete, {
+      definitions: definitionsFor(unit.harness),
+      log: ctx.log,
+      ...(attempt && (attempt.number > 1 || attempt.failedAttempts.length > 0) ? { attempt } : {}),
+    });
     out.push({ unit, resultsDir, analysisDir, complete, rc, ...(summary ? { summary } : {}), ...(error ? { error } : {}) });
   }
   return out;
 }
 
-export async function runUnit(ctx: UnitContext, unit: RunUnit): Promise<UnitOutcome[]> {
+export async function runUnit(ctx: UnitContext, unit: RunUnit, sel: UnitSelection = {}): Promise<UnitOutcome[]> {
   const s = ctx.settings;
   const n = unit.resultsDirs.length;
-  if (s.skip) return collectAll(ctx, unit, undefined, [], undefined);
+  if (s.skip) return collectAll(ctx, unit, undefined, [], undefined, sel);
+  const indices = sel.indices ?? unit.resultsDirs.map((_, k) => k);
   const barrier = n > 1 ? `${s.resultsPrefix}/.llmdbench-start-${unit.experimentId}-${unit.stackName}` : undefined;
-  const pods = Array.from({ length: n }, (_, i) =>
-    launcherPod({ settings: s, unit, index: i + 1, of: n, endpointUrl: ctx.endpointUrl, harnesses: ctx.harnesses, ...(barrier ? { startBarrier: barrier } : {}) }),
+  const monitoring = s.debug ? undefined : await startUnitMonitoring(ctx.cluster, s, unit, ctx.endpointUrl, ctx.endpointSource, ctx.log);
+  const allPods = Array.from({ length: n }, (_, i) =>
+    launcherPod({ settings: s, unit, index: i + 1, of: n, endpointUrl: ctx.endpointUrl, harnesses: ctx.harnesses, ...(barrier ? { startBarrier: barrier } : {}), extraEnv: { ...monitoring?.env, ...attemptEnv(sel) } }),
   );
+  // Names by result index; only the selected pods are created (a retry reruns the failed ones).
+  const allNames = allPods.map((p) => p.metadata!.name!);
+  const pods = indices.map((i) => allPods[i]!);
   const names = pods.map((p) => p.metadata!.name!);
   const selector = `app=${s.podLabel},function=${LAUNCHER_FUNCTION}`;
   let keep = false;
@@ -128,13 +158,13 @@ export async function runUnit(ctx: UnitContext, unit: RunUnit): Promise<UnitOutc
         hint: reasons.some((r) => /Image/.test(r)) ? `check the image ${s.image} (LLMDBENCH_IMAGE_REGISTRY/_REPO/_NAME/_TAG) and pull secrets` : reasons.includes('Unschedulable') ? `lower LLMDBENCH_HARNESS_CPU_NR (${s.cpu}) / LLMDBENCH_HARNESS_CPU_MEM (${s.memory}) or free capacity` : 'see the events above',
       });
     }
-    if (started.outcome === 'aborted') return await collectAll(ctx, unit, started.states, names, 'interrupted before the load started');
+    if (started.outcome === 'aborted') return await collectAll(ctx, unit, started.states, allNames, 'interrupted before the load started', sel);
     if (barrier) {
       const startAt = Date.now() + s.startBarrierS * 1000;
       const access = await ctx.access();
       const r = await ctx.cluster.exec(s.namespace, access.name, access.container, ['sh', '-c', 'printf %s "$1" > "$2"', 'sh', String(startAt), barrier], new PassThrough());
       if (r.exitCode !== 0) throw new LlmdbenchError('E_K8S_BARRIER', `could not write the start barrier ${barrier}: ${r.stderr.trim()}`, { kind: 'environment' });
-      ctx.log.info(`${n} pods running; load starts together at ${new Date(startAt).toISOString()}`);
+      ctx.log.info(`${names.length} pods running; load starts together at ${new Date(startAt).toISOString()}`);
     }
     if (s.debug || s.waitTimeoutS === 0) {
       keep = true;
@@ -144,7 +174,7 @@ export async function runUnit(ctx: UnitContext, unit: RunUnit): Promise<UnitOutc
       if (s.debug) ctx.log.info(`  then run: ${s.executable}   (profiles under ${s.workspaceDir}/profiles/<harness>, results to $LLMDBENCH_RUN_EXPERIMENT_RESULTS_DIR)`);
       ctx.log.info(`  collect later: LLMDBENCH_RUN_EXPERIMENT_ID=${unit.config.get('LLMDBENCH_RUN_EXPERIMENT_ID') ?? unit.experimentId} llmdbench run <same flags> -z --workdir ${join(unit.resultsDirs[0]!, '..', '..')}`);
       ctx.log.info(`  delete the pods: kubectl -n ${s.namespace} delete pod -l ${selector}`);
-      return unit.resultsDirs.map((resultsDir, i) => ({ unit, resultsDir, analysisDir: unit.analysisDirs[i]!, complete: false, rc: 0 }));
+      return indices.map((i) => ({ unit, resultsDir: unit.resultsDirs[i]!, analysisDir: unit.analysisDirs[i]!, complete: false, rc: 0 }));
     }
     const done = await wait('finished', s.waitTimeoutS * 1000);
     let note: string | undefined;
@@ -153,11 +183,13 @@ export async function runUnit(ctx: UnitContext, unit: RunUnit): Promise<UnitOutc
     for (const [name, st] of done.states) {
       if (st.kind === 'failed' || st.kind === 'stuck' || st.kind === 'gone') for (const l of await diagnosePod(ctx.cluster, s.namespace, name, st)) ctx.log.error(l);
     }
+    // -f: the stack's and the launchers' logs, before the pods go.
+    if (monitoring) await monitoring.capture(names, indices.map((i) => unit.resultsDirs[i]!));
     if (note) {
       ctx.log.error(`${unit.harness} ${unit.experimentId}: ${note}; stopping the pods and collecting what they wrote`);
       await deletePods();
     }
-    return await collectAll(ctx, unit, done.states, names, note);
+    return await collectAll(ctx, unit, done.states, allNames, note, sel);
   } finally {
     if (!keep && !s.noCleanup) await deletePods();
   }

@@ -68,6 +68,8 @@ export interface LauncherPodInput {
   harnesses: readonly string[];
   /** Absolute path of the start-barrier file on the PVC (with -j N > 1). */
   startBarrier?: string;
+  /** More per-pod variables (-f: the scrape targets, monitoring.ts). */
+  extraEnv?: Record<string, string>;
 }
 
 /** `/requests/<harness>_<eid>_<stack>_<i>` */
@@ -94,6 +96,7 @@ export function launcherPod(input: LauncherPodInput): V1Pod {
     LLMDBENCH_RUN_EXPERIMENT_PARALLEL_INDEX: String(index),
     ...(unit.treatment ? { LLMDBENCH_RUN_EXPERIMENT_TREATMENT: unit.treatment } : {}),
     ...(input.startBarrier ? { LLMDBENCH_RUN_EXPERIMENT_START_BARRIER: input.startBarrier } : {}),
+    ...input.extraEnv,
   };
   const volumes: V1Volume[] = [{ name: 'results', persistentVolumeClaim: { claimName: s.pvcName } }];
   const mounts: V1VolumeMount[] = [{ name: 'results', mountPath: PVC_MOUNT }];

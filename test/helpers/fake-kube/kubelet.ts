@@ -20,6 +20,11 @@ export type PodBehaviour =
       files?: Record<string, string | Buffer>;
       log?: string;
     }
+  | {
+      /** Runs `run` while the pod is Running (e.g. the real in-pod command, in-process); its result is the exit code. */
+      kind: 'process';
+      run: (pod: RunningPod) => Promise<number>;
+    }
   | { kind: 'waiting'; reason: string; message?: string; log?: string }
   | { kind: 'unschedulable'; message?: string }
   | { kind: 'run' }
@@ -31,6 +36,15 @@ export interface KubeletHost {
   event(ns: string, pod: string, type: 'Normal' | 'Warning', reason: string, message: string): void;
   appendLog(ns: string, pod: string, text: string): void;
   pvcHostDir(claim: string): string;
+}
+
+/** What a `process` behaviour sees: the pod, its literal env, and where a path in the pod lands on the host. */
+export interface RunningPod {
+  pod: KubeObject;
+  env: Record<string, string>;
+  hostPath(inPod: string): string | undefined;
+  /** Append to the pod's log (what `kubectl logs` shows). */
+  log(text: string): void;
 }
 
 type Rule = { match: (pod: KubeObject) => boolean; behaviour: PodBehaviour };
@@ -147,6 +161,21 @@ export class Kubelet {
       if (!p) return;
       this.started.push(name);
       this.host.event(ns, name, 'Normal', 'Started', `Started container ${cname}`);
+      if (b.kind === 'process') {
+        const env = Object.fromEntries(((container(pod).env ?? []) as Array<{ name: string; value?: string }>).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+        const finish = (exitCode: number) =>
+          this.set(ns, name, (s) => ({
+            ...s,
+            phase: exitCode === 0 ? 'Succeeded' : 'Failed',
+            conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'False' }],
+            containerStatuses: cs({ terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now() } }),
+          }));
+        b.run({ pod, env, hostPath: (p) => hostPathFor(pod, p, this.host), log: (t) => this.host.appendLog(ns, name, t) }).then(finish, (e: unknown) => {
+          this.host.appendLog(ns, name, `${e instanceof Error ? e.message : String(e)}\n`);
+          finish(1);
+        });
+        return;
+      }
       if (b.kind !== 'complete') return;
       const results = envOf(pod, 'LLMDBENCH_RUN_EXPERIMENT_RESULTS_DIR');
       const dir = results ? hostPathFor(pod, results, this.host) : undefined;

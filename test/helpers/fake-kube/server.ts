@@ -1,7 +1,7 @@
 /**
  * A fake Kubernetes API server on 127.0.0.1 that the real @kubernetes/client-node talks to:
  * discovery, create/get/list/watch/delete for namespaces, pods, PVCs, ConfigMaps, Services,
- * Events, Gateways and Deployments, Status bodies for 404/409/422/403 (422: validate.ts and the
+ * Events, Gateways, Deployments and InferencePools, Status bodies for 404/409/422/403 (422: validate.ts and the
  * Kubernetes OpenAPI schemas, openapi.ts), pod logs, exec over WebSocket
  * (exec.ts), a scriptable kubelet (kubelet.ts) and injectable API faults. Every request is
  * logged for assertions. One per test file; `stop()` ends everything it started.
@@ -49,6 +49,7 @@ const KINDS: Record<string, { kind: string; apiVersion: string; namespaced: bool
   events: { kind: 'Event', apiVersion: 'v1', namespaced: true },
   gateways: { kind: 'Gateway', apiVersion: 'gateway.networking.k8s.io/v1', namespaced: true },
   deployments: { kind: 'Deployment', apiVersion: 'apps/v1', namespaced: true },
+  inferencepools: { kind: 'InferencePool', apiVersion: 'inference.networking.k8s.io/v1', namespaced: true },
 };
 
 type Watch = { resource: string; ns: string; labels: string | null; fields: string | null; res: ServerResponse };
@@ -118,9 +119,13 @@ export class FakeKube {
     return n;
   }
 
-  /** Refuse a verb on a resource (e.g. `create`, `pods`) with 403 as RBAC would. */
-  forbid(verb: string, resource: string): void {
-    this.forbidden.add(`${verb} ${resource}`);
+  /** Refuse a verb on a resource (e.g. `create`, `pods`) with 403 as RBAC would; in one namespace only when given. */
+  forbid(verb: string, resource: string, namespace?: string): void {
+    this.forbidden.add(`${verb} ${resource}${namespace ? ` ${namespace}` : ''}`);
+  }
+
+  unforbid(verb: string, resource: string, namespace?: string): void {
+    this.forbidden.delete(`${verb} ${resource}${namespace ? ` ${namespace}` : ''}`);
   }
 
   all(kind: string, ns?: string): KubeObject[] {
@@ -221,15 +226,15 @@ export class FakeKube {
     const p = u.pathname;
     if (p === '/version') return this.json(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0-fake' });
     if (p === '/api') return this.json(res, 200, { kind: 'APIVersions', versions: ['v1'] });
-    if (p === '/apis') return this.json(res, 200, { kind: 'APIGroupList', groups: ['gateway.networking.k8s.io', 'apps'].map((name) => ({ name, versions: [{ groupVersion: `${name}/v1`, version: 'v1' }] })) });
-    if (p === '/api/v1' || p === '/apis/gateway.networking.k8s.io/v1' || p === '/apis/apps/v1') {
+    if (p === '/apis') return this.json(res, 200, { kind: 'APIGroupList', groups: ['gateway.networking.k8s.io', 'apps', 'inference.networking.k8s.io'].map((name) => ({ name, versions: [{ groupVersion: `${name}/v1`, version: 'v1' }] })) });
+    if (p === '/api/v1' || p === '/apis/gateway.networking.k8s.io/v1' || p === '/apis/apps/v1' || p === '/apis/inference.networking.k8s.io/v1') {
       const groupVersion = p === '/api/v1' ? 'v1' : p.slice('/apis/'.length);
       const resources = Object.entries(KINDS)
         .filter(([, k]) => k.apiVersion === groupVersion)
         .map(([name, k]) => ({ name, kind: k.kind, namespaced: k.namespaced, verbs: ['create', 'get', 'list', 'watch', 'delete'] }));
       return this.json(res, 200, { kind: 'APIResourceList', groupVersion, resources });
     }
-    const m = /^\/(?:api\/v1|apis\/gateway\.networking\.k8s\.io\/v1|apis\/apps\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(log))?$/.exec(p);
+    const m = /^\/(?:api\/v1|apis\/gateway\.networking\.k8s\.io\/v1|apis\/apps\/v1|apis\/inference\.networking\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(log))?$/.exec(p);
     let ns = m?.[1] ?? '';
     let resource = m?.[2] ?? '';
     let name = m?.[3];
@@ -241,7 +246,7 @@ export class FakeKube {
     const verb = method === 'POST' ? 'create' : method === 'DELETE' ? 'delete' : u.searchParams.get('watch') === 'true' ? 'watch' : name ? 'get' : 'list';
     const sub = m?.[4] ? `${resource}/log` : resource;
     this.requests[this.requests.length - 1]!.rbac = `${verb} ${sub}`;
-    if (this.forbidden.has(`${verb} ${sub}`)) {
+    if (this.forbidden.has(`${verb} ${sub}`) || this.forbidden.has(`${verb} ${sub} ${ns}`)) {
       return this.status(res, 403, 'Forbidden', `${sub} is forbidden: User "system:serviceaccount:ns1:bench" cannot ${verb} resource "${sub}" in API group "" in the namespace "${ns}"`, { kind: sub });
     }
     if (spec.namespaced && ns && !this.objects.has(`namespaces//${ns}`)) return this.status(res, 404, 'NotFound', `namespaces "${ns}" not found`);
@@ -252,7 +257,10 @@ export class FakeKube {
       const tail = Number(u.searchParams.get('tailLines') ?? 0);
       res.writeHead(200, { 'content-type': 'text/plain' });
       const lines = text.split('\n').filter(Boolean);
-      return void res.end(tail > 0 && lines.length ? `${lines.slice(-tail).join('\n')}\n` : text);
+      const out = Buffer.from(tail > 0 && lines.length ? `${lines.slice(-tail).join('\n')}\n` : text);
+      // limitBytes: the first N bytes, as the API server (after tailLines).
+      const limit = Number(u.searchParams.get('limitBytes') ?? 0);
+      return void res.end(limit > 0 ? out.subarray(0, limit) : out);
     }
     if (method === 'POST') {
       const obj: KubeObject = { ...body!, apiVersion: spec.apiVersion, kind: spec.kind };

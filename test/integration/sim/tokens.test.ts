@@ -154,3 +154,48 @@ describe('sim token counts agree with the load generator tokenizer', () => {
     }
   });
 });
+
+describe('deferred prompt counts (a burst does not wait for tokenizing)', () => {
+  const model = 'meta-llama/Llama-3.1-8B-Instruct';
+
+  it('usage (JSON body and stream usage chunk) and metrics carry the exact count when counting was deferred', async () => {
+    const sim = await runSimulator({ overrides: { model, port: 0, 'time-to-first-token': '30ms', 'inter-token-latency': '5ms', 'max-num-seqs': 100, 'max-model-len': 8192 } }, createLogger('error'));
+    try {
+      const tok = await loadTokenizer({ model, log: createLogger('silent') });
+      const prompts = Array.from({ length: 60 }, (_, i) => `Request ${i}: summarize the grid storage report, naïvely or not. `.repeat(1 + (i % 7)));
+      const rs = await Promise.all(
+        prompts.map((prompt, i) => post(`${sim.url}/v1/completions`, { model, prompt, max_tokens: 3, ignore_eos: true, ...(i % 2 ? { stream: true, stream_options: { include_usage: true } } : {}) })),
+      );
+      let sum = 0;
+      rs.forEach((r, i) => {
+        assert.equal(r.status, 200, r.body);
+        const body = i % 2 ? (r.events.at(-2)?.data ?? '{}') : r.body;
+        const usage = (JSON.parse(body) as { usage: { prompt_tokens: number } }).usage;
+        const want = tok.count(prompts[i] as string);
+        assert.equal(usage.prompt_tokens, want, `request ${i}`);
+        sum += want;
+      });
+      const m = (await (await fetch(`${sim.url}/metrics`)).text()).match(/^vllm:prompt_tokens_total\{[^}]*\} (\d+)$/m);
+      assert.equal(Number(m?.[1]), sum);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('the context-length check stays exact: counted at once when the bound does not fit', async () => {
+    const sim = await runSimulator({ overrides: { model, port: 0, 'time-to-first-token': '5ms', 'max-model-len': 64 } }, createLogger('error'));
+    try {
+      const tok = await loadTokenizer({ model, log: createLogger('silent') });
+      const fits = 'one two three four five six seven eight nine ten eleven twelve';
+      const n = tok.count(fits);
+      assert.ok(2 * Buffer.byteLength(fits) + 8 > 64, 'the bound does not fit: the count is made at once');
+      const ok = await post(`${sim.url}/v1/completions`, { model, prompt: fits, max_tokens: 64 - n });
+      assert.equal(ok.status, 200, ok.body);
+      assert.equal((JSON.parse(ok.body) as { usage: { prompt_tokens: number } }).usage.prompt_tokens, n);
+      const over = await post(`${sim.url}/v1/completions`, { model, prompt: fits, max_tokens: 65 - n });
+      assert.equal(over.status, 400, over.body);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -55,3 +55,18 @@ test('frames: each take ends on an event boundary (a chunked frame per token)', 
   const ev = `${s.first}${s.pre}${pieces[0]!.json}${s.post}}\n\n`;
   assert.equal(one, `${Buffer.byteLength(ev).toString(16)}\r\n${ev}\r\n`);
 });
+
+test('frames: a lazy tail is rendered only when the last token is taken, with the same bytes', () => {
+  for (const n of [1, 5, WINDOW, WINDOW + 1, 2 * WINDOW + 7]) {
+    const eager = shape(true, false, n);
+    let calls = 0;
+    const lazy: StreamShape = { ...eager, tail: () => (calls++, eager.tail as string) };
+    const f = new StreamFrames(lazy);
+    const parts: Buffer[] = [];
+    for (let k = 1; k < n; k++) parts.push(Buffer.from(f.take(k)));
+    assert.equal(calls, 0, `tail not rendered before the last token (n=${n})`);
+    parts.push(Buffer.from(f.take(n)));
+    assert.equal(calls, 1);
+    assert.equal(Buffer.concat(parts).toString('utf8'), expected(eager));
+  }
+});

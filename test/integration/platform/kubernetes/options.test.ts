@@ -2,15 +2,14 @@
  * Kubernetes run options against the fake API server: `-r s3://…|gs://…` uploads with the cloud
  * CLI found on PATH (fake `aws` / `gsutil` scripts recording their arguments) and refuses before
  * anything starts when it is missing; `--no-cleanup` keeps the launcher pods; `-m auto` adopts
- * the model the stack serves (asked from inside the cluster); `--retries` / `--resume` are
- * refused with exit 2 before the cluster is contacted.
+ * the model the stack serves (asked from inside the cluster). (`--retries` / `--resume`:
+ * attempts.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { writeRunRecord } from '../../../../src/run/run-record.ts';
 import { startFakeKube, type FakeKube } from '../../../helpers/fake-kube/server.ts';
 import { cleanEnv, startCli } from '../../run/helpers.ts';
 import { runOnFake } from './helpers.ts';
@@ -101,21 +100,6 @@ test('-r gs://… uses gcloud storage when present, else gsutil; a missing CLI i
   assert.equal(only.tool, 'gsutil');
   assert.equal(only.executable, join(gs.bin, 'gsutil'));
   assert.equal(uploaderFor('local', { PATH: '' }), undefined);
-});
-
-test('--retries and --resume are refused with exit 2 before anything starts', async () => {
-  const before = kube.requests.length;
-  const r = await startCli(['run', '-p', 'ns1', '--endpoint', 'http://stack.ns1.svc.cluster.local:80', '--retries', '2'], { env: env({}) }).done;
-  assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /E_K8S_RETRIES.*--retries 2 is not supported by the Kubernetes executor/);
-  assert.match(r.stderr, /LLMDBENCH_RUN_EXPERIMENT_HARNESS_MAX_TRIES/);
-  const wd = mkdtempSync(join(tmpdir(), 'k8s-resume-'));
-  writeRunRecord(wd, { version: 'test', experimentId: '1711800000', flags: { LLMDBENCH_VLLM_COMMON_NAMESPACE: 'ns1', LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://stack.ns1.svc.cluster.local:80' } });
-  const r2 = await startCli(['run', '-p', 'ns1', '--endpoint', 'http://stack.ns1.svc.cluster.local:80', '--resume', wd], { env: env({}) }).done;
-  assert.equal(r2.code, 2, r2.stderr);
-  assert.match(r2.stderr, /E_K8S_RESUME.*--resume is not supported by the Kubernetes executor/);
-  assert.equal(kube.requests.length, before, 'the cluster was not contacted');
-  rmSync(wd, { recursive: true, force: true });
 });
 
 test('-m auto: the model the stack serves is adopted (profile, pod env, stack name, result directories)', async () => {
