@@ -1,42 +1,51 @@
 /**
  * Analysis benchmark (`npm run bench -- analysis`; issue 10's target: 1,000,000 per-request records
- * into every summary in under 10 s on one core, memory bounded). Generates synthetic records as a
- * `-j 2` run leaves them — two generators of 500,000 records each, BENCH_CHUNKS (default 32)
- * streamed content events per request — in a temp dir, then times, one after the other:
- *   1. the analysis step of each generator (analyzeResultDir: streamed summary, reports attempt),
- *   2. the merged summary over both (analyzeMerged: 1,000,000 records),
- *   3. the monitoring summary of 240 simulator /metrics snapshots (an hour at 15 s),
- *   4. goodput (the reports' only records-reading part; native files are not generated here),
- * and prints each time and the process's peak RSS. BENCH_RECORDS overrides the total.
+ * into every report and plot in under 10 s on one core, memory bounded). Generates 1,000,000
+ * synthetic records once into a temp file (the shape RecordWriter writes: BENCH_CHUNKS (default 32)
+ * streamed content events per request, 1 % failures, 4 stages at rising rates), links it into one
+ * results directory per harness (BENCH_HARNESSES, default inference-perf,vllm-benchmark,guidellm;
+ * run_metadata.yaml names the harness, loadgen_health.json the requested rates; the inference-perf
+ * one also holds 240 simulator /metrics snapshots for -f), then analyses each directory in a fresh
+ * child process exactly as the end of `llmdbench run` does (analyzeResultDir: the one pass over
+ * records.jsonl giving the summary under that harness's definitions, goodput for ttft≤200ms,
+ * tpot≤50ms and the plot data; then summary.json/txt, goodput.json, every plot as SVG + PNG,
+ * report.html; then the work directory's report) and prints the child's wall time, CPU time
+ * (user+sys) and peak RSS next to the target. Also times the record reader alone (read + JSON.parse
+ * per line) on the same file, the floor of any analysis. BENCH_RECORDS overrides the count.
  */
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeMerged, analyzeResultDir } from '../src/analysis/analyze.ts';
-import { summarizeMetricsDir } from '../src/analysis/monitoring.ts';
-import { writeGoodput } from '../src/analysis/report/goodput-report.ts';
-import { SimMetrics } from '../src/sim/metrics.ts';
+import { fileURLToPath } from 'node:url';
 
 const TOTAL = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 32);
+const HARNESSES = (process.env.BENCH_HARNESSES ?? 'inference-perf,vllm-benchmark,guidellm').split(',');
+const STAGES = [50, 100, 200, 400];
+const SLO = { ttft: 200, tpot: 50 };
 const mib = (kb: number): string => `${(kb / 1024).toFixed(0)} MiB`;
-const peak = (): string => mib(process.resourceUsage().maxRSS);
 
 /** Deterministic pseudo-random records, written in blocks (memory: one block). */
-function writeRecords(file: string, n: number, seed: number): void {
-  let x = seed >>> 0;
+function writeRecords(file: string, n: number): void {
+  let x = 12345;
   const rnd = (): number => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   const fd = openSync(file, 'w');
   let block: string[] = [];
+  const perStage = Math.ceil(n / STAGES.length);
+  let sent = 1_000_000;
   for (let i = 0; i < n; i++) {
-    const sent = 1_000_000 + i * 2 + rnd();
+    const stage = Math.floor(i / perStage);
+    sent += (1000 / STAGES[stage]!) * (0.5 + rnd());
+    const scheduled = sent - rnd() * 0.2;
     const times: number[] = [];
-    let t = sent + 40 + rnd() * 60;
+    let t = sent + 40 + rnd() * 60 + stage * 20;
     for (let j = 0; j < CHUNKS; j++) times.push(Math.round((t += 8 + rnd() * 20) * 1e6) / 1e6);
-    const failed = rnd() < 0.01;
-    const r = failed
-      ? { id: i, stage: 0, worker: 0, api: 'completion', stream: true, scheduledAtMs: sent, sentAtMs: sent, chunkTimesMs: [], chunkTokens: [], endAtMs: sent + 5, httpStatus: 500, error: { label: 'http_5xx', message: 'Internal Server Error' } }
-      : { id: i, stage: 0, worker: 0, api: 'completion', stream: true, scheduledAtMs: sent - rnd(), sentAtMs: sent, dispatchedAtMs: sent - 0.1, headersAtMs: sent + 1, chunkTimesMs: times, chunkTokens: times.map(() => 1), endAtMs: times[times.length - 1]! + 0.5, httpStatus: 200, finishReason: 'length', promptTokensServer: 100 + Math.floor(rnd() * 900), completionTokensServer: CHUNKS, maxTokens: CHUNKS, doneSeen: true, requestBytes: 2000 };
+    const base = { id: i, stage, worker: 0, api: 'completion', stream: true, scheduledAtMs: scheduled, sentAtMs: sent, dispatchedAtMs: sent - 0.1, headersAtMs: sent + 1 };
+    const r =
+      rnd() < 0.01
+        ? { ...base, chunkTimesMs: [], chunkTokens: [], endAtMs: sent + 5, httpStatus: 500, error: { label: 'http_5xx', message: 'HTTP 500: Internal Server Error' } }
+        : { ...base, chunkTimesMs: times, chunkTokens: times.map(() => 1), endAtMs: times[times.length - 1]! + 0.5, httpStatus: 200, finishReason: 'length', promptTokensServer: 100 + Math.floor(rnd() * 900), completionTokensServer: CHUNKS, maxTokens: CHUNKS, firstChoiceAtMs: times[0], lastChoiceAtMs: times[times.length - 1], choiceEventCount: CHUNKS, doneSeen: true, requestBytes: 2000 };
     block.push(JSON.stringify(r));
     if (block.length === 10_000) {
       writeSync(fd, `${block.join('\n')}\n`);
@@ -47,7 +56,8 @@ function writeRecords(file: string, n: number, seed: number): void {
   closeSync(fd);
 }
 
-function writeSnapshots(resultsDir: string, n: number): void {
+async function writeSnapshots(resultsDir: string, n: number): Promise<void> {
+  const { SimMetrics } = await import('../src/sim/metrics.ts');
   const raw = join(resultsDir, 'metrics', 'raw');
   mkdirSync(raw, { recursive: true });
   const m = new SimMetrics(4096);
@@ -63,44 +73,87 @@ function writeSnapshots(resultsDir: string, n: number): void {
   }
 }
 
+interface ChildResult {
+  wallMs: number;
+  cpuMs: number;
+  maxRssKiB: number;
+  requests: number;
+  files: number;
+  goodputShare?: number;
+}
+
+/** In the child: one results directory's analysis, as at the end of a run, then its work directory's report. */
+async function child(workDir: string, name: string, harness: string): Promise<void> {
+  const { analyzeResultDir } = await import('../src/analysis/analyze.ts');
+  const { definitionsFor } = await import('../src/analysis/definitions.ts');
+  const { reportWorkDir } = await import('../src/analysis/reporters/registry.ts');
+  const { readdirSync } = await import('node:fs');
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  const resultsDir = join(workDir, 'results', name);
+  const analysisDir = join(workDir, 'analysis', name);
+  const s = await analyzeResultDir(name, resultsDir, analysisDir, true, { definitions: definitionsFor(harness), slo: SLO });
+  if (!s) throw new Error(`${name}: no records analysed`);
+  await reportWorkDir({ workDir, results: [{ resultsDir, analysisDir, summary: s }] });
+  const c = process.cpuUsage(cpu);
+  const files = readdirSync(analysisDir, { recursive: true }).length;
+  const out: ChildResult = { wallMs: performance.now() - t, cpuMs: (c.user + c.system) / 1000, maxRssKiB: process.resourceUsage().maxRSS, requests: s.requests.total, files, ...(s.goodput ? { goodputShare: s.goodput.share } : {}) };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+/** In the child: the record reader alone (read + split + JSON.parse per line, nothing computed). */
+async function readerOnly(file: string): Promise<void> {
+  const { forEachRecord } = await import('../src/engine/record/reader.ts');
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  let n = 0;
+  await forEachRecord(file, () => void n++, []);
+  const c = process.cpuUsage(cpu);
+  const out: ChildResult = { wallMs: performance.now() - t, cpuMs: (c.user + c.system) / 1000, maxRssKiB: process.resourceUsage().maxRSS, requests: n, files: 0 };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+function spawnChild(args: string[]): ChildResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`child ${args.join(' ')} failed (${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
 async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'llmdbench-bench-analysis-'));
   try {
-    const dirs = [join(root, 'results', 'inference-perf_x_s_1'), join(root, 'results', 'inference-perf_x_s_2')];
-    const half = Math.floor(TOTAL / 2);
-    let t = performance.now();
-    dirs.forEach((d, i) => {
-      mkdirSync(d, { recursive: true });
-      writeRecords(join(d, 'records.jsonl'), i === 0 ? half : TOTAL - half, i + 1);
-    });
-    const bytes = dirs.reduce((s, d) => s + statSync(join(d, 'records.jsonl')).size, 0);
-    writeSnapshots(dirs[0]!, 240);
-    console.log(`generated ${TOTAL.toLocaleString('en')} records (${CHUNKS} chunks each, ${(bytes / 2 ** 20).toFixed(0)} MiB of JSONL) in ${((performance.now() - t) / 1000).toFixed(1)} s; peak RSS so far ${peak()}`);
-    const rows: [string, number, number][] = [];
-    let cpu = process.cpuUsage();
-    const row = (what: string): void => {
-      const c = process.cpuUsage(cpu);
-      rows.push([what, performance.now() - t, (c.user + c.system) / 1000]);
-      t = performance.now();
-      cpu = process.cpuUsage();
+    const file = join(root, 'records.jsonl');
+    const t = performance.now();
+    writeRecords(file, TOTAL);
+    const bytes = statSync(file).size;
+    console.log(`generated ${TOTAL.toLocaleString('en')} records (${CHUNKS} chunks each, ${STAGES.length} stages, ${(bytes / 2 ** 20).toFixed(0)} MiB of JSONL) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const what = (h: string): string => `${h}: summary + goodput + every plot + report.html${h === 'inference-perf' ? ' + -f monitoring' : ''}`;
+    const w = Math.max(48, ...HARNESSES.map((h) => what(h).length));
+    // Each row as soon as it is measured (a slow machine still shows the finished ones).
+    console.log(`${'analysis of the same records'.padEnd(w)}  records      wall      CPU   peak RSS  files  target`);
+    const print = (label: string, r: ChildResult): void => {
+      const target = r.files === 0 ? 'floor' : r.cpuMs < 10_000 && r.wallMs < 10_000 ? '< 10 s: met' : '< 10 s: NOT met';
+      console.log(`${label.padEnd(w)}  ${r.requests.toLocaleString('en').padStart(9)}  ${(r.wallMs / 1000).toFixed(2).padStart(6)} s  ${(r.cpuMs / 1000).toFixed(2).padStart(5)} s  ${mib(r.maxRssKiB).padStart(8)}  ${String(r.files).padStart(5)}  ${target}`);
     };
-    t = performance.now();
-    for (const d of dirs) await analyzeResultDir(d.split('/').pop()!, d, join(root, 'analysis', d.split('/').pop()!), true);
-    row(`per-generator analysis (2 × ${half.toLocaleString('en')} records, incl. monitoring of 240 snapshots)`);
-    const m = await analyzeMerged('inference-perf_x_s_merged', dirs, join(root, 'analysis', 'inference-perf_x_s_merged'), true);
-    row(`merged summary (${m?.requests.total.toLocaleString('en')} records)`);
-    const mon = summarizeMetricsDir(dirs[0]!);
-    row(`monitoring summary alone (${mon?.targets[0]?.snapshots} snapshots)`);
-    // The reports' part that reads records: goodput (reports convert the small native summaries, none here).
-    let good = 0;
-    for (const d of dirs) good += (await writeGoodput(d, join(root, 'analysis', d.split('/').pop()!), { ttft: 200, tpot: 50 }))?.all.good ?? 0;
-    row(`goodput (ttft≤200ms, tpot≤50ms) of both generators (${good.toLocaleString('en')} good)`);
-    console.log(`${'phase'.padEnd(92)} wall      CPU (this process, user+sys)`);
-    for (const [what, ms, cpuMs] of rows) console.log(`${what.padEnd(92)} ${(ms / 1000).toFixed(2)} s   ${(cpuMs / 1000).toFixed(2)} s`);
-    console.log(`peak RSS ${peak()} (heap limit ${(((await import('node:v8')).getHeapStatistics().heap_size_limit) / 2 ** 20).toFixed(0)} MiB)`);
+    print('record reader alone (read + JSON.parse per line)', spawnChild(['--reader', file]));
+    for (const harness of HARNESSES) {
+      const workDir = join(root, harness);
+      const name = `${harness}_bench_stack`;
+      const resultsDir = join(workDir, 'results', name);
+      mkdirSync(resultsDir, { recursive: true });
+      linkSync(file, join(resultsDir, 'records.jsonl'));
+      writeFileSync(join(resultsDir, 'run_metadata.yaml'), `harness_name: ${harness}\ncomplete: true\n`);
+      writeFileSync(join(resultsDir, 'loadgen_health.json'), JSON.stringify({ client_bottleneck: false, warnings: [], stages: STAGES.map((rate, stage) => ({ stage, kind: 'open', requestedRate: rate })) }));
+      if (harness === 'inference-perf') await writeSnapshots(resultsDir, 240);
+      print(what(harness), spawnChild(['--child', workDir, name, harness]));
+    }
+    console.log(`memory bound: records streamed (1 MiB reads, one record at a time); per-request numbers in Float64Array columns (≈ ${((TOTAL * (CHUNKS + 4) * 8) / 2 ** 20).toFixed(0)} MiB of values for ${TOTAL.toLocaleString('en')} requests × ${CHUNKS} chunks), never the records or the file's text`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
-await main();
+const [mode, ...args] = process.argv.slice(2);
+if (mode === '--child') await child(args[0]!, args[1]!, args[2]!);
+else if (mode === '--reader') await readerOnly(args[0]!);
+else await main();

@@ -1,15 +1,17 @@
 /**
  * The analysis step for one result directory (and `-z`: for every result directory a work
- * directory holds): read records.jsonl with the one strict reader (bad lines reported with file
- * and line, counted), summarise with the producing harness's definitions, carry the
- * load-generator health, write analysis/<dir>/summary.json and summary.txt, and the llm-d
- * benchmark reports v0.1/v0.2/v0.2.1 from the harness's native files (report/end-of-run.ts).
+ * directory holds): the llm-d benchmark reports v0.1/v0.2/v0.2.1 from the harness's native files
+ * (report/end-of-run.ts), then ONE pass over records.jsonl with the one strict reader (bad lines
+ * reported with file and line, counted; pass.ts) giving the summary under the producing harness's
+ * definitions, goodput and the plots' data; the load-generator health; then the reporters
+ * (summary.json/txt, plots, report.html) from those results without reading the records again.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
-import { describeBadLine, forEachRecord, type BadRecordLine } from '../engine/record/reader.ts';
+import { describeBadLine } from '../engine/record/reader.ts';
 import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
+import type { Slo } from '../metrics/slo.ts';
 import { HEALTH_FILE, RECORDS_FILE, type LoadgenHealthFile, type ResultSummary } from '../metrics/seed-summary.ts';
 import type { Logger } from '../util/logger.ts';
 import type { LlmdbenchError } from '../util/errors.ts';
@@ -19,8 +21,13 @@ import { RUN_METADATA_FILE } from './metadata.ts';
 import { COMPLETE_MARKER } from './marker.ts';
 import { METRICS_DIR, monitoringBrief, summarizeMetricsDir, type MonitoringBrief } from './monitoring.ts';
 import { reportResult } from './reporters/registry.ts';
-import { summarizeRecordStream } from './summary.ts';
+import { recordsPass } from './pass.ts';
+import type { PlotData } from './plots/collect.ts';
+import { requestedRates } from './reporters/plots.ts';
+import { readRunContext } from './report/context.ts';
 import { writeRunReports } from './report/end-of-run.ts';
+import { formatGoodput, writeGoodputFile } from './report/goodput-report.ts';
+import { sloFromProfile } from './report/slo-source.ts';
 import { openMerge, writeMergedReports } from './merged/index.ts';
 
 export interface AnalyzeOptions {
@@ -34,6 +41,10 @@ export interface AnalyzeOptions {
   incompleteReasons?: string[];
   /** Writing summary.json/txt failed; without it the E_WRITE error is thrown. */
   onWriteError?: (err: LlmdbenchError) => void;
+  /** Goodput bounds (`--slo`), merged over the workload profile's own SLO keys (the command line wins). */
+  slo?: Slo;
+  /** `-z`: a bad records.jsonl line makes the result incomplete (found in the analysis pass; records are read once). */
+  badLinesMakeIncomplete?: boolean;
   /** The attempt this result is (when it took more than one). */
   attempt?: { number: number; failedAttempts: string[] };
 }
@@ -44,21 +55,41 @@ export async function analyzeResultDir(name: string, resultsDir: string, analysi
   const monitoring = monitoringOf(resultsDir);
   // llm-d benchmark reports from the harness's native files (records or not).
   mkdirSync(analysisDir, { recursive: true });
-  await writeRunReports(resultsDir, analysisDir, opts.log);
-  const scanBad: BadRecordLine[] = [];
-  // Streamed: one record at a time through the definitions' accumulator (docs/performance.md).
-  const summary = await summarizeRecordStream(name, (sink) => forEachRecord(join(resultsDir, RECORDS_FILE), sink, scanBad), complete, opts.definitions);
-  const bad = scanBad.map(describeBadLine);
+  const reports = await writeRunReports(resultsDir, analysisDir, opts.log);
+  const slo = { ...reports.profileSlo, ...(opts.slo ?? {}) };
+  // The one pass over records.jsonl: summary, goodput and the plots' data (pass.ts, docs/performance.md).
+  const pass = await recordsPass(name, [join(resultsDir, RECORDS_FILE)], complete, {
+    ...(opts.definitions ? { definitions: opts.definitions } : {}),
+    slo,
+    ...(opts.quick ? {} : { plots: { requestedRates: requestedRates(resultsDir) } }),
+  });
+  const summary = pass.summary;
+  const bad = pass.bad.map(describeBadLine);
   for (const b of bad) opts.log?.warn(b);
   if (summary.requests.total === 0) return undefined;
   if (bad.length > 0) summary.bad_record_lines = bad;
-  if (opts.incompleteReasons?.length) summary.incomplete_reasons = opts.incompleteReasons;
+  const reasons = [...(opts.incompleteReasons ?? [])];
+  if (opts.badLinesMakeIncomplete && bad.length > 0) {
+    const r = `${RECORDS_FILE}: ${bad.length} bad line(s)`;
+    opts.log?.warn(`${name}: incomplete: ${r}`);
+    reasons.push(r);
+    summary.complete = false;
+  }
+  if (reasons.length) summary.incomplete_reasons = reasons;
   if (opts.attempt) summary.attempt = { number: opts.attempt.number, failed_attempts: opts.attempt.failedAttempts };
   const hf = join(resultsDir, HEALTH_FILE);
   if (existsSync(hf)) summary.loadgen_health = JSON.parse(readFileSync(hf, 'utf8')) as LoadgenHealthFile;
   if (monitoring) summary.monitoring = monitoring;
+  if (pass.goodput) {
+    try {
+      writeGoodputFile(analysisDir, pass.goodput);
+    } catch (e) {
+      opts.log?.warn(`could not write ${join(analysisDir, 'goodput.json')}: ${(e as Error).message}`);
+    }
+    opts.log?.info(formatGoodput(pass.goodput.all));
+  }
   // The reporters (reporters/registry.ts) write summary.json/.txt, the plots, report.html...
-  await writeReports(name, resultsDir, analysisDir, summary, opts);
+  await writeReports(name, resultsDir, analysisDir, summary, opts, pass.plotData);
   return summary;
 }
 
@@ -79,9 +110,9 @@ function monitoringOf(resultsDir: string): MonitoringBrief | undefined {
  * Every reporter for one result. A full disk: the summary is still returned (the console shows
  * it), the failure reported. Only the required summary reporter throws; the others warn and are skipped.
  */
-async function writeReports(name: string, resultsDir: string, analysisDir: string, summary: ResultSummary, opts: AnalyzeOptions): Promise<void> {
+async function writeReports(name: string, resultsDir: string, analysisDir: string, summary: ResultSummary, opts: AnalyzeOptions, plotData?: PlotData): Promise<void> {
   try {
-    await reportResult({ name, resultsDir, analysisDir, summary, ...(opts.log ? { log: opts.log } : {}) }, { quick: opts.quick === true });
+    await reportResult({ name, resultsDir, analysisDir, summary, ...(plotData ? { plotData } : {}), ...(opts.log ? { log: opts.log } : {}) }, { quick: opts.quick === true });
   } catch (e) {
     const err = writeFailure(join(analysisDir, 'summary.json'), e);
     if (!opts.onWriteError) throw err;
@@ -96,19 +127,33 @@ async function writeReports(name: string, resultsDir: string, analysisDir: strin
  * undefined when no generator produced records.
  */
 export async function analyzeMerged(name: string, resultsDirs: readonly string[], analysisDir: string, complete: boolean, opts: AnalyzeOptions = {}): Promise<ResultSummary | undefined> {
-  const bad: BadRecordLine[] = [];
-  // One pass: records shifted onto one time base (merged/clock.ts) into the summary and the merged reports.
+  // One pass: records shifted onto one time base (merged/clock.ts) into the summary, goodput and the merged reports.
+  const slo = { ...(resultsDirs[0] ? profileSlo(resultsDirs[0]) : {}), ...(opts.slo ?? {}) };
   const merge = openMerge(resultsDirs);
-  const summary = await summarizeRecordStream(name, (sink) => merge.records(sink, bad), complete, opts.definitions);
+  const pass = await recordsPass(name, (sink, bad) => merge.records(sink, bad), complete, { ...(opts.definitions ? { definitions: opts.definitions } : {}), slo });
+  const summary = pass.summary;
   if (summary.requests.total === 0) return undefined;
-  if (bad.length > 0) summary.bad_record_lines = bad.map(describeBadLine);
+  if (pass.bad.length > 0) summary.bad_record_lines = pass.bad.map(describeBadLine);
   summary.merged_from = resultsDirs.map((d) => basename(d));
   summary.merge = merge.brief();
   for (const w of summary.merge.warnings) opts.log?.warn(`${name}: ${w}`);
   writeMergedReports(merge, analysisDir, opts.log);
+  if (pass.goodput) {
+    mkdirSync(analysisDir, { recursive: true });
+    writeGoodputFile(analysisDir, pass.goodput);
+  }
   // The merged result has no records file of its own: its summary only (each generator has its plots).
   await writeReports(name, analysisDir, analysisDir, summary, { ...opts, quick: true });
   return summary;
+}
+
+/** The SLOs the result directory's workload profile declares (by the harness run_metadata.yaml names). */
+function profileSlo(resultsDir: string): Slo {
+  try {
+    return sloFromProfile(harnessOf(resultsDir) ?? '', readRunContext(resultsDir).config);
+  } catch {
+    return {};
+  }
 }
 
 /** What run_metadata.yaml says about a result directory (the harness that produced it). */
@@ -156,23 +201,23 @@ export function incompleteReasons(resultsDir: string, badRecordLines: number): s
  * each with its harness's definitions (from run_metadata.yaml). Returns the summaries in name order.
  * `names`: only these result directories.
  */
-export async function reanalyze(workDir: string, opts: { log?: Logger; names?: readonly string[] } = {}): Promise<ResultSummary[]> {
+export async function reanalyze(workDir: string, opts: { log?: Logger; names?: readonly string[]; slo?: Slo } = {}): Promise<ResultSummary[]> {
   const resultsRoot = join(workDir, 'results');
   const out: ResultSummary[] = [];
   const names = opts.names ?? (existsSync(resultsRoot) ? readdirSync(resultsRoot).sort() : []);
   for (const name of names) {
     const dir = join(resultsRoot, name);
     if (!statSync(dir).isDirectory()) continue;
-    // Bad lines counted streaming (never every record in memory).
-    const bad: BadRecordLine[] = [];
-    await forEachRecord(join(dir, RECORDS_FILE), () => undefined, bad);
-    const reasons = incompleteReasons(dir, bad.length);
+    // Bad record lines are found by the analysis pass itself (records.jsonl read once): they make the result incomplete there.
+    const reasons = incompleteReasons(dir, 0);
     for (const r of reasons) opts.log?.warn(`${name}: incomplete: ${r}`);
     mkdirSync(join(workDir, 'analysis', name), { recursive: true });
     const s = await analyzeResultDir(name, dir, join(workDir, 'analysis', name), reasons.length === 0, {
       definitions: definitionsFor(harnessOf(dir)),
       ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.slo ? { slo: opts.slo } : {}),
       ...(reasons.length > 0 ? { incompleteReasons: reasons } : {}),
+      badLinesMakeIncomplete: true,
     });
     if (s) out.push(s);
   }
@@ -186,7 +231,7 @@ export async function reanalyze(workDir: string, opts: { log?: Logger; names?: r
     if (names.length < 2) continue;
     const dirs = names.map((n) => join(resultsRoot, n));
     const complete = dirs.every((d) => existsSync(join(d, COMPLETE_MARKER)));
-    const s = await analyzeMerged(`${base}_merged`, dirs, join(workDir, 'analysis', `${base}_merged`), complete, { definitions: definitionsFor(harnessOf(dirs[0]!)) });
+    const s = await analyzeMerged(`${base}_merged`, dirs, join(workDir, 'analysis', `${base}_merged`), complete, { definitions: definitionsFor(harnessOf(dirs[0]!)), ...(opts.slo ? { slo: opts.slo } : {}) });
     if (s) out.push(s);
   }
   return out;

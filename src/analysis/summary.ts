@@ -8,10 +8,10 @@ import type { RequestRecord } from '../engine/types.ts';
 import { inferencePerfDefinitions, type MetricDefinitionSet } from '../metrics/definition-set.ts';
 import type { SeedMetrics } from '../metrics/seed.ts';
 import type { Summary } from '../metrics/stats.ts';
-import type { Dist, LoadgenHealthFile, ResultSummary } from '../metrics/seed-summary.ts';
+import type { Dist, LoadgenHealthFile, ResultSummary, SummaryGoodput } from '../metrics/seed-summary.ts';
 
 export { HEALTH_FILE, RECORDS_FILE } from '../metrics/seed-summary.ts';
-export type { Dist, LoadgenHealthFile, ResultSummary } from '../metrics/seed-summary.ts';
+export type { Dist, LoadgenHealthFile, ResultSummary, SummaryGoodput } from '../metrics/seed-summary.ts';
 
 function dist(x: Summary | undefined): Dist | null {
   return x ? { mean: x.mean, p50: x.p50, p90: x.p90, p99: x.p99 } : null;
@@ -108,6 +108,7 @@ export function formatSummaryText(s: ResultSummary): string {
     `failure rate               ${f(s.failure_rate * 100)} %${Object.keys(s.failures_by_label).length ? `  (${Object.entries(s.failures_by_label).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`,
     `benchmark duration (s)     ${f(s.benchmark_duration_s)}`,
   ];
+  if (s.goodput) lines.push(`goodput                    ${goodputText(s.goodput)}`);
   if (s.merged_from) lines.push(`merged from                ${s.merged_from.length} load generators: ${s.merged_from.join(', ')}`);
   if (s.merge) lines.push(`generator start skew       ${s.merge.start_skew_s.toFixed(3)} s (clocks ${s.merge.clock_alignment}; windows ${s.merge.windows_overlap ? 'overlap' : 'DO NOT overlap'})`);
   if (s.monitoring) {
@@ -127,6 +128,18 @@ export function formatSummaryText(s: ResultSummary): string {
     lines.push(...healthDetail(s.loadgen_health));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `62.5 % of requests, 12.345 req/s (ttft≤200ms tpot≤50ms)`. */
+export function goodputText(g: SummaryGoodput): string {
+  return `${f(g.share * 100, 1)} % of requests (${g.good}/${g.total}), ${f(g.requests_per_s, 3)} req/s (${sloText(g.slo_ms)})`;
+}
+
+/** `ttft≤200ms tpot≤50ms`. */
+export function sloText(slo: Record<string, number>): string {
+  return Object.entries(slo)
+    .map(([k, v]) => `${k}≤${v}ms`)
+    .join(' ');
 }
 
 type Num = number | undefined;

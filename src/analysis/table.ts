@@ -2,7 +2,7 @@
  * The final table of `llmdbench run`: the seed's ten metrics (rows) for every result
  * directory (columns); distributions as mean / p50 / p90 / p99; units in the row headers.
  */
-import { healthWord, type Dist, type ResultSummary } from './summary.ts';
+import { healthWord, sloText, type Dist, type ResultSummary } from './summary.ts';
 
 type Row = [label: string, value: (s: ResultSummary) => string];
 
@@ -27,10 +27,18 @@ const ROWS: Row[] = [
   ['load generator', (s) => (s.loadgen_health ? healthWord(s.loadgen_health) : '-')],
 ];
 
+/** Shown when some result has SLOs (`--slo` or the profile's own goodput keys). */
+const GOODPUT_ROWS: Row[] = [
+  ['goodput (% of requests)', (s) => n(s.goodput ? s.goodput.share * 100 : undefined, 1)],
+  ['goodput (req/s)', (s) => n(s.goodput?.requests_per_s, 3)],
+];
+
 export function formatFinalTable(summaries: readonly ResultSummary[]): string {
   if (summaries.length === 0) return 'no results\n';
   const heads = summaries.map((s, i) => (summaries.length === 1 ? 'value' : `#${i + 1}`) + (s.complete ? '' : ' (incomplete)'));
-  const cells = ROWS.map(([label, get]) => [label, ...summaries.map(get)]);
+  const slos = [...new Set(summaries.flatMap((s) => (s.goodput ? [sloText(s.goodput.slo_ms)] : [])))];
+  const rows = slos.length ? [...ROWS.slice(0, -2), ...GOODPUT_ROWS, ...ROWS.slice(-2)] : ROWS;
+  const cells = rows.map(([label, get]) => [label, ...summaries.map(get)]);
   const header = ['metric', ...heads];
   const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));
   const line = (r: string[]): string => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ');
@@ -38,6 +46,7 @@ export function formatFinalTable(summaries: readonly ResultSummary[]): string {
   const label = (s: ResultSummary): string => `${s.name}${s.attempt ? ` (attempt ${s.attempt.number})` : ''}`;
   if (summaries.length > 1) out.push('', ...summaries.map((s, i) => `#${i + 1}  ${label(s)}`));
   else out.push('', label(summaries[0]!));
+  if (slos.length) out.push(`goodput: requests that succeeded and met every SLO (${slos.join('; ')})`);
   out.push(...failureLines(summaries));
   return `${out.join('\n')}\n`;
 }

@@ -31,6 +31,8 @@ export interface BenchmarkOptions {
   parallelism?: number;
   /** --retries. */
   retries?: number;
+  /** --slo: goodput bounds for the end-of-run analysis, e.g. `ttft=200ms,tpot=50ms`. */
+  slo?: string;
   /** --executor: default local unless a namespace or method is named. */
   executor?: 'local' | 'kubernetes';
   /** Any other LLMDBENCH_* value, as a flag would set it. */
@@ -75,6 +77,7 @@ export function optionsToFlags(o: BenchmarkOptions): Record<string, string> {
   set('LLMDBENCH_RUN_DATASET_URL', o.dataset);
   set('LLMDBENCH_HARNESS_LOAD_PARALLELISM', o.parallelism === undefined ? undefined : String(o.parallelism));
   set('LLMDBENCH_HARNESS_RETRIES', o.retries === undefined ? undefined : String(o.retries));
+  set('LLMDBENCH_HARNESS_SLO', o.slo);
   set('LLMDBENCH_CONTROL_EXECUTOR', o.executor);
   return f;
 }

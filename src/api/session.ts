@@ -19,6 +19,7 @@ import type { ExecuteOptions, RunOutcome } from '../platform/types.ts';
 import { checkFreshResults, checkRunnable, preflight } from '../run/checks.ts';
 import { resumeFlags, writeRunRecord } from '../run/run-record.ts';
 import { reanalyze } from '../analysis/analyze.ts';
+import { sloOption } from '../analysis/slo-option.ts';
 import { reportWorkDir } from '../analysis/reporters/registry.ts';
 import type { WorkDirResult } from '../analysis/reporters/types.ts';
 import type { ResultSummary } from '../metrics/seed-summary.ts';
@@ -156,7 +157,7 @@ export async function collectAndReanalyze(p: PlannedRun, hooks: RunHooks): Promi
   makeWorkDir(p.workDir);
   hooks.log.info(`work directory: ${p.workDir}`);
   if (p.selection.platform.collectOnly) await p.selection.platform.collectOnly(p.plan, { ...hooks, version: packageVersion(), env: p.env });
-  return reanalyze(p.workDir, { log: hooks.log });
+  return reanalyze(p.workDir, { log: hooks.log, ...sloOption(p.config) });
 }
 
 /** The work directory's own reports (report.html over every result, the Pareto plot); skipped when interrupted (-z draws them). Returns the HTML path. */

@@ -39,6 +39,7 @@ export interface RunShOptionValues {
   executor?: string;
   retries?: string;
   noCleanup?: boolean;
+  slo?: string;
 }
 
 export interface RunShOptionSpec {
@@ -55,7 +56,7 @@ export interface RunShOptionSpec {
   /** For switches: the value set, `1` unless said. */
   on?: string;
   description: string;
-  check?: 'positive-int' | 'non-negative-int' | 'endpoint' | 'executor';
+  check?: 'positive-int' | 'non-negative-int' | 'endpoint' | 'executor' | 'slo';
   /** Only the Kubernetes platform uses it: local runs accept and show it (`llmdbench config`) but ignore it. */
   kubernetesOnly?: boolean;
 }
@@ -87,6 +88,7 @@ export const RUN_SH_OPTIONS: readonly RunShOptionSpec[] = [
   { long: 'vllm-log', key: 'vllmLog', arg: 'FILE|URL|-', variables: ['LLMDBENCH_HARNESS_NOP_VLLM_LOG'], description: 'nop harness: the vLLM log to analyse (a file, an http(s) URL, or - for stdin); default: the embedded simulator\'s start-up log' },
   { long: 'endpoint-url', key: 'endpointUrl', arg: 'URL', variables: ['LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'], check: 'endpoint', description: 'alias of --endpoint (upstream\'s Python CLI name)' },
   { long: 'executor', key: 'executor', arg: 'KIND', variables: ['LLMDBENCH_CONTROL_EXECUTOR'], check: 'executor', description: 'where the run executes: local or kubernetes; default: kubernetes when -p or -t was named, else local' },
+  { long: 'slo', key: 'slo', arg: 'LIST', variables: ['LLMDBENCH_HARNESS_SLO'], check: 'slo', description: 'SLOs for goodput, e.g. ttft=200ms,tpot=50ms (ttft, tpot, itl, ntpot, e2el; ms, s or us): the end-of-run analysis, summary.json, goodput.json and the final table show the share and rate of requests meeting every one' },
   { long: 'retries', key: 'retries', arg: 'N', variables: ['LLMDBENCH_HARNESS_RETRIES'], check: 'non-negative-int', description: 'rerun a failed result directory up to N more times (each failed attempt kept under <workdir>/attempts/)' },
   { long: 'workdir', key: 'workdir', arg: 'DIR', variables: ['LLMDBENCH_CONTROL_WORK_DIR'], description: 'work folder; default: a new one per run' },
 ];

@@ -1,5 +1,6 @@
 import { LlmdbenchError } from '../util/errors.ts';
 import type { ValueCheck } from './variables.ts';
+import { parseSlo } from '../metrics/slo.ts';
 
 /**
  * Checks a value; returns what is wrong with it, or undefined when it is fine.
@@ -25,6 +26,11 @@ export function checkValue(check: ValueCheck, value: string): string | undefined
       return modelListProblem(value);
     case 'sim-preset':
       return SIM_PRESET_NAMES.includes(value) ? undefined : `expected one of ${SIM_PRESET_NAMES.join(', ')}`;
+    case 'slo': {
+      const { slo, problems } = parseSlo(value);
+      if (problems.length > 0) return `${problems.join('; ')} (e.g. ttft=200ms,tpot=50ms)`;
+      return Object.keys(slo).length > 0 ? undefined : 'expected at least one <metric>=<number>[ms|s|us], e.g. ttft=200ms,tpot=50ms';
+    }
   }
 }
 

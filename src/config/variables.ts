@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
  */
 
 /** What the run phase checks about a value (whatever its source). */
-export type ValueCheck = 'positive-int' | 'non-negative-int' | 'flag01' | 'bool' | 'http-base-url' | 'path-name' | 'model-list' | 'sim-preset';
+export type ValueCheck = 'positive-int' | 'non-negative-int' | 'flag01' | 'bool' | 'http-base-url' | 'path-name' | 'model-list' | 'sim-preset' | 'slo';
 
 export interface DefaultContext {
   /** The llmdbench package root (holds `workload/`, maybe `scenarios/`). */
@@ -130,11 +130,13 @@ export const VARIABLES: readonly VariableSpec[] = [
   v({ name: 'LLMDBENCH_CONTROL_WORK_DIR', flag: '--workdir', description: 'Work folder for rendered profiles, results and logs; empty: a new one is made at run time' }),
   v({ name: 'LLMDBENCH_CONTROL_DRY_RUN', default: '0', flag: '-n/--dry-run', check: 'flag01', description: 'Print the plan and commands, contact nothing (1)' }),
   v({ name: 'LLMDBENCH_CONTROL_EXECUTOR', flag: '--executor', description: 'Where the run executes: local (this process) or kubernetes; empty: kubernetes when a namespace (-p) or method (-t) was named by flag, scenario or environment, else local' }),
+  v({ name: 'LLMDBENCH_HARNESS_SLO', flag: '--slo', check: 'slo', description: 'SLOs for goodput in the end-of-run analysis, e.g. ttft=200ms,tpot=50ms (metrics ttft, tpot, itl, ntpot, e2el; units ms, s, us); merged over the profile\'s own goodput keys, this wins' }),
   v({ name: 'LLMDBENCH_HARNESS_RETRIES', default: '0', flag: '--retries', check: 'non-negative-int', description: 'Rerun a failed result directory (harness error, or no request succeeded) up to N more times; each failed attempt is kept under <workdir>/attempts/' }),
   v({ name: 'LLMDBENCH_CONTROL_VERBOSE', default: '0', flag: '-v/--verbose', check: 'flag01', description: 'Verbose output (1)' }),
   v({ name: 'LLMDBENCH_RUN_MAX_REQUESTS', default: '10000000', check: 'positive-int', description: 'Plan-time ceiling: most requests one result directory may plan (a bigger plan is refused, -n included)' }),
   v({ name: 'LLMDBENCH_RUN_MAX_RATE', default: '20000', check: 'positive-int', description: 'Plan-time ceiling: highest open-loop rate (req/s) a stage may ask for (past it the host cannot open connections fast enough)' }),
   v({ name: 'LLMDBENCH_SIM_PRESET', default: 'realistic-small', check: 'sim-preset', description: 'Latency preset of the embedded simulator (local runs without --endpoint): instant (no latency) or realistic-small' }),
+  v({ name: 'LLMDBENCH_SIM_WORKERS', default: '1', check: 'positive-int', description: 'Processes of the embedded simulator (its --workers: slots and KV cache split across them); ignored for nop, which reads the start-up log of one process' }),
   v({ name: 'LLMDBENCH_CONTROL_WAIT_TIMEOUT', default: '900', check: 'non-negative-int', description: 'Seconds to wait for harness pods to become Ready' }),
   v({ name: 'LLMDBENCH_CLUSTER_URL', default: 'auto', description: 'Cluster API URL; auto = current kube context' }),
   v({ name: 'LLMDBENCH_KUBECONFIG', secret: false, description: 'Kubeconfig file of the Kubernetes executor (a path, not its contents); empty: $KUBECONFIG, ~/.kube/config, else in-cluster' }),

@@ -8,15 +8,9 @@
 import type { RequestRecord } from '../engine/types.ts';
 import type { MetricDefinitionSet } from './definition-set.ts';
 import { failureLabel } from './failure-label.ts';
-import type { GlDistribution } from './guidellm-dist.ts';
+import { GuidellmAccumulator, glSummary } from './guidellm-stream.ts';
 import { guidellmMetrics } from './guidellm.ts';
 import type { SeedMetrics } from './seed.ts';
-import type { Summary } from './stats.ts';
-
-function summary(d: GlDistribution, k = 1): Summary | undefined {
-  if (d.count === 0) return undefined;
-  return { count: d.count, mean: d.mean * k, min: d.min * k, max: d.max * k, std: d.std_dev * k, p50: d.median * k, p90: d.percentiles.p90 * k, p95: d.percentiles.p95 * k, p99: d.percentiles.p99 * k };
-}
 
 export function guidellmSeedMetrics(records: readonly RequestRecord[]): SeedMetrics {
   const m = guidellmMetrics(records);
@@ -32,10 +26,10 @@ export function guidellmSeedMetrics(records: readonly RequestRecord[]): SeedMetr
     outputTokensPerS: m.output_tokens_per_second.successful.mean,
     inputTokensPerS: m.prompt_tokens_per_second.successful.mean,
     requestsPerS: m.requests_per_second.successful.mean,
-    ttftMs: summary(m.time_to_first_token_ms.successful),
-    tpotMs: summary(m.time_per_output_token_ms.successful),
-    requestLatencyMs: summary(m.request_latency.successful, 1000),
-    itlMs: summary(m.inter_token_latency_ms.successful),
+    ttftMs: glSummary(m.time_to_first_token_ms.successful),
+    tpotMs: glSummary(m.time_per_output_token_ms.successful),
+    requestLatencyMs: glSummary(m.request_latency.successful, 1000),
+    itlMs: glSummary(m.inter_token_latency_ms.successful),
     failureRate: t.total ? failures / t.total : 0,
     benchmarkDurationS: records.length ? (e - s) / 1000 : 0,
     requests: t.total,
@@ -47,4 +41,5 @@ export const guidellmDefinitions: MetricDefinitionSet = {
   name: 'guidellm',
   summarize: guidellmSeedMetrics,
   failureLabel,
+  accumulator: () => new GuidellmAccumulator(),
 };

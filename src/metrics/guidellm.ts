@@ -99,7 +99,7 @@ export function glRequest(r: RequestRecord, epochOffsetMs = 0): GlRequest {
 }
 
 /** (time, tokens) events of a request's output: the first token, then iterations evenly spaced to the last. */
-function outputTimings(q: GlRequest): Weighted[] {
+export function outputTimings(q: GlRequest): Weighted[] {
   if (q.firstTokenS === undefined || q.lastTokenS === undefined || q.tokenIterations <= 1) {
     return [[q.lastTokenS ?? q.endS, q.outputTokens ?? 0]];
   }
@@ -117,7 +117,7 @@ function iterTimings(q: GlRequest): Weighted[] {
   return out;
 }
 
-const promptTiming = (q: GlRequest): Weighted => [q.firstTokenS ?? q.endS, q.promptTokens ?? 0];
+export const promptTiming = (q: GlRequest): Weighted => [q.firstTokenS ?? q.endS, q.promptTokens ?? 0];
 
 /** `{input, input_per_second, input_concurrency, output, …, total_concurrency}` for one quantity (GenerativeMetricsSummary). */
 export interface GlMetricsSummary {

@@ -7,6 +7,7 @@
 import type { RequestRecord } from '../engine/types.ts';
 import type { MetricDefinitionSet } from './definition-set.ts';
 import { failureLabel } from './failure-label.ts';
+import { LmbenchAccumulator } from './lmbench-stream.ts';
 import type { SeedMetrics } from './seed.ts';
 import { seedFromSeries } from './seed-series.ts';
 import { inputTokens, outputTokens } from './tokens.ts';
@@ -44,4 +45,5 @@ export const lmbenchDefinitions: MetricDefinitionSet = {
   name: 'fmperf',
   summarize: lmbenchSeedMetrics,
   failureLabel,
+  accumulator: () => new LmbenchAccumulator(),
 };

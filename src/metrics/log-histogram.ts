@@ -39,6 +39,21 @@ export class LogHistogram {
     this.counts[k]!++;
   }
 
+  /** Adds every value of `other` (as if each had been added here: same buckets, counts, min, max; the sum in another order). */
+  merge(other: LogHistogram): void {
+    if (other.counts.length > this.counts.length) {
+      const grown = new Float64Array(other.counts.length);
+      grown.set(this.counts);
+      this.counts = grown;
+    }
+    for (let k = 0; k < other.counts.length; k++) this.counts[k]! += other.counts[k]!;
+    this.zero += other.zero;
+    this.count += other.count;
+    this.sum += other.sum;
+    if (other.min < this.min) this.min = other.min;
+    if (other.max > this.max) this.max = other.max;
+  }
+
   get mean(): number {
     return this.count ? this.sum / this.count : NaN;
   }

@@ -4,7 +4,8 @@
  * distributions, the failure counts — written once (vllm bench and LMBenchmark sets use it).
  */
 import type { SeedMetrics } from './seed.ts';
-import { summarize } from './stats.ts';
+import { summarizeBySelection } from './select.ts';
+import { summarize, type Summary } from './stats.ts';
 
 export interface SeedSeries {
   ttftMs: number[];
@@ -21,7 +22,29 @@ export interface SeedSeries {
   endMs: number;
 }
 
+/** The same series as compact columns (the streaming accumulators); summarised by quickselect (percentiles equal). */
+export interface SeedColumns extends Omit<SeedSeries, 'ttftMs' | 'tpotMs' | 'requestLatencyMs' | 'itlMs'> {
+  ttftMs: Float64Array;
+  tpotMs: Float64Array;
+  requestLatencyMs: Float64Array;
+  itlMs: Float64Array;
+}
+
+export function seedFromColumns(s: SeedColumns): SeedMetrics {
+  // itlMs may be the same column as tpotMs (LMBenchmark): summarise each distinct column once (selection reorders it).
+  const memo = new Map<Float64Array, Summary | undefined>();
+  const sum = (a: Float64Array): Summary | undefined => {
+    if (!memo.has(a)) memo.set(a, summarizeBySelection(a));
+    return memo.get(a);
+  };
+  return seedFrom(s, sum);
+}
+
 export function seedFromSeries(s: SeedSeries): SeedMetrics {
+  return seedFrom(s, summarize);
+}
+
+function seedFrom<T>(s: Omit<SeedSeries, 'ttftMs' | 'tpotMs' | 'requestLatencyMs' | 'itlMs'> & { ttftMs: T; tpotMs: T; requestLatencyMs: T; itlMs: T }, summarize: (x: T) => Summary | undefined): SeedMetrics {
   const durationS = s.total ? (s.endMs - s.startMs) / 1000 : 0;
   const per = (x: number): number => (durationS > 0 ? x / durationS : 0);
   return {

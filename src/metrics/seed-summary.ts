@@ -44,10 +44,26 @@ export interface ResultSummary {
   loadgen_health?: LoadgenHealthFile;
   /** -j N merged summary: the generators' result directories it combines. */
   merged_from?: string[];
+  /** Goodput under the SLOs (`--slo` over the profile's own), from the same pass over the records; absent without SLOs. */
+  goodput?: SummaryGoodput;
   /** -j N merged summary: how the generators' clocks were aligned, their start skew and overlap (analysis/merged/). */
   merge?: MergeBrief;
   /** -f: headline numbers of the scraped server metrics (full summary in <results>/metrics/processed/). */
   monitoring?: MonitoringBrief;
+}
+
+/** The share and rate of requests that succeeded and met every SLO (docs/metrics.md §8). */
+export interface SummaryGoodput {
+  /** The upper bounds, ms (ttft, tpot, itl, ntpot, e2el). */
+  slo_ms: Record<string, number>;
+  good: number;
+  total: number;
+  /** good / total, 0..1 */
+  share: number;
+  /** good / benchmark duration. */
+  requests_per_s: number;
+  /** Per bounded metric: successes within its bound / successes, 0..1 */
+  attainment: Record<string, number>;
 }
 
 /** loadgen_health.json: F1's health numbers plus our verdict. */

@@ -8,6 +8,7 @@
  */
 import type { RequestRecord } from '../engine/types.ts';
 import { inferencePerfRequest, type InferencePerfOptions } from './inference-perf.ts';
+import { outputTokens } from './tokens.ts';
 
 /** The metrics an SLO can bound. */
 export const SLO_METRICS = ['ttft', 'tpot', 'itl', 'ntpot', 'e2el'] as const;
@@ -102,6 +103,35 @@ export function sloValuesMs(r: RequestRecord, o: InferencePerfOptions = {}): Par
   return v;
 }
 
+/** sloValuesMs(r) for the keys asked (default options), without allocating per-request arrays. */
+function leanValuesMs(r: RequestRecord, keys: readonly SloMetric[]): Partial<Record<SloMetric, number>> {
+  const v: Partial<Record<SloMetric, number>> = {};
+  const latencyS = (r.endAtMs - r.sentAtMs) / 1000;
+  const t = r.chunkTimesMs;
+  const n = t.length;
+  for (const k of keys) {
+    if (k === 'e2el') v.e2el = latencyS * 1000;
+    else if (k === 'ntpot') {
+      const out = outputTokens(r);
+      v.ntpot = (out > 0 ? latencyS / out : 0) * 1000;
+    } else if (n > 1) {
+      if (k === 'ttft') v.ttft = ((t[0]! - r.sentAtMs) / 1000) * 1000;
+      else if (k === 'tpot') {
+        const out = outputTokens(r);
+        if (out > 1) v.tpot = ((t[n - 1]! - t[0]!) / 1000 / (out - 1)) * 1000;
+      } else if (k === 'itl') {
+        let max = -Infinity;
+        for (let i = 1; i < n; i++) {
+          const g = (t[i]! - t[i - 1]!) / 1000;
+          if (g > max) max = g;
+        }
+        v.itl = max * 1000;
+      }
+    }
+  }
+  return v;
+}
+
 /** Goodput built one record at a time (records streamed from disk; memory stays constant). */
 export class GoodputAccumulator {
   private readonly keys: SloMetric[];
@@ -125,7 +155,9 @@ export class GoodputAccumulator {
     if (r.endAtMs > this.maxEnd) this.maxEnd = r.endAtMs;
     if (r.error) return;
     this.successes++;
-    const v = sloValuesMs(r, this.o);
+    // Default definitions (per-chunk times, server token counts): the few values the bounds need,
+    // computed with sloValuesMs' exact expressions but without its per-request arrays (1M-record runs).
+    const v = this.o.perToken || this.o.outputTokens === 'client' ? sloValuesMs(r, this.o) : leanValuesMs(r, this.keys);
     let all = true;
     for (const k of this.keys) {
       if (v[k] !== undefined && v[k]! <= this.slo[k]!) this.met[k] = (this.met[k] ?? 0) + 1;

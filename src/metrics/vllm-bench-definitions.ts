@@ -7,6 +7,7 @@
 import type { RequestRecord } from '../engine/types.ts';
 import type { MetricDefinitionSet } from './definition-set.ts';
 import { failureLabel } from './failure-label.ts';
+import { VllmBenchAccumulator } from './vllm-bench-stream.ts';
 import type { SeedMetrics } from './seed.ts';
 import { seedFromSeries } from './seed-series.ts';
 import { inputTokens } from './tokens.ts';
@@ -47,4 +48,5 @@ export const vllmBenchDefinitions: MetricDefinitionSet = {
   name: 'vllm-benchmark',
   summarize: vllmSeedMetrics,
   failureLabel,
+  accumulator: () => new VllmBenchAccumulator(),
 };

@@ -10,6 +10,7 @@
 import { dirname, join } from 'node:path';
 import { analyzeMerged } from '../analysis/analyze.ts';
 import { definitionsFor } from '../analysis/definitions.ts';
+import { sloOption } from '../analysis/slo-option.ts';
 import { mergedName } from '../analysis/merged/index.ts';
 import type { ResultSummary } from '../metrics/seed-summary.ts';
 import type { RunUnit } from '../plan/types.ts';
@@ -25,7 +26,7 @@ export async function mergeGenerators(unit: RunUnit, outs: readonly UnitOutcome[
   const analysisDir = join(dirname(unit.analysisDirs[0]!), name);
   const complete = outs.length === unit.resultsDirs.length && outs.every((o) => o.complete);
   try {
-    const s = await analyzeMerged(name, unit.resultsDirs, analysisDir, complete, { definitions: definitionsFor(unit.harness), log });
+    const s = await analyzeMerged(name, unit.resultsDirs, analysisDir, complete, { definitions: definitionsFor(unit.harness), log, ...sloOption(unit.config) });
     if (s) log.info(`merged ${unit.resultsDirs.length} load generators -> ${analysisDir}`);
     return s;
   } catch (e) {

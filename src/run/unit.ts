@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../util/files.ts';
 import { basename, join } from 'node:path';
 import { definitionsFor } from '../analysis/definitions.ts';
 import { analyzeResultDir } from '../analysis/analyze.ts';
+import { sloOption } from '../analysis/slo-option.ts';
 import { COMPLETE_MARKER } from '../analysis/marker.ts';
 import { deltaString, isoSeconds, writeRunMetadata } from '../analysis/metadata.ts';
 import type { RuntimeEnv } from '../config/runtime-env.ts';
@@ -206,6 +207,7 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
   const summary = await analyzeResultDir(name, resultsDir, analysisDir, complete, {
     definitions: definitionsFor(unit.harness),
     log: opts.log,
+    ...sloOption(unit.config),
     // Interrupted: exit fast with the summary; `-z` draws the plots and the HTML report later.
     quick: opts.signal.aborted,
     onWriteError: noteWriteError,

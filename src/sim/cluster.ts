@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { LlmdbenchError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import type { SimConfig } from './config.ts';
-import type { SimService, SimSources } from './run.ts';
+import type { SimService, SimSources } from './service.ts';
 import { isShardMsg, TAG, type GatheredMsg, type ShardMsg } from './shards.ts';
 
 /** How long a shard may take to stop after SIGTERM before it is killed, ms. */

@@ -13,15 +13,9 @@ import { loadSimTokenizer, RegexTokenizer } from './tokenizer.ts';
 import { OffLoopTokenizer } from './offloop.ts';
 import { loadChatTemplate } from './chat-template.ts';
 import type { ShardInfo } from './shards.ts';
+import type { SimService, SimSources } from './service.ts';
 
-export interface SimSources {
-  /** Path of a YAML file with llm-d-inference-sim keys. */
-  configFile?: string;
-  /** A named preset applied under the file (see presets.ts). */
-  preset?: string;
-  /** Kebab-case overrides (flags, or the embedded API's `config`). */
-  overrides?: Record<string, unknown>;
-}
+export type { SimSources, SimService } from './service.ts';
 
 export function presetValues(name: string | undefined): Record<string, unknown> {
   if (name === undefined) return {};
@@ -46,17 +40,6 @@ function buildWithKeys(src: SimSources): { config: SimConfig; explicit: string[]
   return { config, explicit: Object.keys({ ...(fromFile?.values ?? {}), ...(src.overrides ?? {}) }) };
 }
 
-/** A running simulator, one process or sharded (`workers` > 1, cluster.ts). */
-export interface SimService {
-  /** e.g. http://127.0.0.1:PORT */
-  readonly url: string;
-  readonly port: number;
-  /** Processes serving (1: this one). */
-  readonly workers: number;
-  /** Settles when the simulator stopped by itself (a shard died: the rest are stopped); never for a healthy one. */
-  readonly failed: Promise<Error>;
-  close(): Promise<void>;
-}
 
 /**
  * The simulator as `llmdbench sim` and the embedded child start it: in this process, or with

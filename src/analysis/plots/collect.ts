@@ -5,7 +5,7 @@
  * MB. The result (`PlotData`) is small, serialisable, and saved as plot_data.json so the work
  * directory's report can draw its curves without reading the records again.
  */
-import { streamRecords } from '../../engine/record/reader.ts';
+import { forEachRecord } from '../../engine/record/reader.ts';
 import type { RequestRecord } from '../../engine/types.ts';
 import { inferencePerfRequest } from '../../metrics/inference-perf.ts';
 import { LogHistogram } from '../../metrics/log-histogram.ts';
@@ -94,11 +94,23 @@ function reduce(h: LogHistogram): DistPlotData | undefined {
  * known. Several files (compare: every results directory of a run) pool their distributions.
  */
 export async function collectPlotData(name: string, recordsPath: string | readonly string[], requestedRates: Record<number, number> = {}): Promise<PlotData> {
+  const c = plotDataCollector(name, requestedRates);
+  for (const f of typeof recordsPath === 'string' ? [recordsPath] : recordsPath) await forEachRecord(f, (r) => c.add(r), []);
+  return c.result();
+}
+
+/** One record at a time (the analysis step's single pass over records.jsonl feeds this beside the summary). */
+export interface PlotDataCollector {
+  add(r: RequestRecord): void;
+  result(): PlotData;
+}
+
+export function plotDataCollector(name: string, requestedRates: Record<number, number> = {}): PlotDataCollector {
   const all = hists();
   const stages = new Map<number, StageAcc>();
   const bins = new TimeBins();
   let requests = 0;
-  const onRecord = (r: RequestRecord): void => {
+  const add = (r: RequestRecord): void => {
     requests++;
     let st = stages.get(r.stage);
     if (!st) stages.set(r.stage, (st = { n: 0, failed: 0, minSent: Infinity, maxEnd: -Infinity, okOutTokens: 0, ok: 0, h: hists() }));
@@ -115,14 +127,25 @@ export async function collectPlotData(name: string, recordsPath: string | readon
     bins.add(r, ttftMs);
     st.ok++;
     st.okOutTokens += m.outputTokens;
-    for (const h of [all, st.h]) {
-      h.e2e.add(m.latencyS * 1000);
-      if (ttftMs !== undefined) h.ttft.add(ttftMs);
-      if (m.tpotS !== undefined) h.tpot.add(m.tpotS * 1000);
-      if (m.itlS) for (const x of m.itlS) h.itl.add(x * 1000);
-    }
+    // Per stage only: the run's histograms are the stages' merged at the end (half the work per value, 1M-record runs).
+    const h = st.h;
+    h.e2e.add(m.latencyS * 1000);
+    if (ttftMs !== undefined) h.ttft.add(ttftMs);
+    if (m.tpotS !== undefined) h.tpot.add(m.tpotS * 1000);
+    if (m.itlS) for (const x of m.itlS) h.itl.add(x * 1000);
   };
-  for (const f of typeof recordsPath === 'string' ? [recordsPath] : recordsPath) await streamRecords(f, onRecord);
+  let done: PlotData | undefined;
+  return {
+    add,
+    result: () => {
+      if (done) return done;
+      for (const st of stages.values()) for (const k of LATENCY_METRICS) all[k].merge(st.h[k]);
+      return (done = plotDataOf(name, requests, all, stages, bins, requestedRates));
+    },
+  };
+}
+
+function plotDataOf(name: string, requests: number, all: Record<LatencyMetric, LogHistogram>, stages: Map<number, StageAcc>, bins: TimeBins, requestedRates: Record<number, number>): PlotData {
   const dists: PlotData['dists'] = {};
   for (const k of LATENCY_METRICS) {
     const d = reduce(all[k]);

@@ -81,4 +81,5 @@ export async function drawPlots<D>(types: ReadonlyArray<PlotType<D>>, data: D, d
 }
 
 export type { CompareData, PlotData, Series };
-export { collectPlotData, PLOT_DATA_FILE } from './collect.ts';
+export { collectPlotData, plotDataCollector, PLOT_DATA_FILE } from './collect.ts';
+export type { PlotDataCollector } from './collect.ts';

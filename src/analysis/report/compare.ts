@@ -14,8 +14,7 @@ import { detectHarness, render } from './convert.ts';
 import { readRunContext } from './context.ts';
 import { reportVersionOf } from './files.ts';
 import { summaryRow, type Dist, type SummaryRow } from './summary-row.ts';
-import { goodputOf } from './goodput-report.ts';
-import { readRecords } from '../../engine/record/reader.ts';
+import { goodputOfFile } from './goodput-report.ts';
 import { RECORDS_FILE } from '../../metrics/seed-summary.ts';
 import type { Slo } from '../../metrics/slo.ts';
 
@@ -83,9 +82,8 @@ export function rowsOf(dir: string, reports: RunReport[] = reportsOf(dir)): Summ
 export async function attachGoodput(dir: string, rows: SummaryRow[], slo: Slo): Promise<void> {
   const dirs = resultDirs(dir);
   for (const [k, rd] of dirs.entries()) {
-    const file = join(rd, RECORDS_FILE);
-    if (!existsSync(file)) continue;
-    const g = await goodputOf(await readRecords(file), slo);
+    // Streamed: never every record in memory.
+    const g = await goodputOfFile(join(rd, RECORDS_FILE), slo);
     if (!g) continue;
     for (const st of g.stages) {
       const row = rows.find((r) => (r.group ?? 0) === (dirs.length > 1 ? k : 0) && r.stage === st.stage);

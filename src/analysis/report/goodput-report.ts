@@ -19,7 +19,7 @@ export interface GoodputReport {
 }
 
 /** Goodput for the run and per stage, fed one record at a time (memory: counters only). */
-function goodputCollector(slo: Slo): { add(r: RequestRecord): void; result(): GoodputReport | undefined } {
+export function goodputCollector(slo: Slo): { add(r: RequestRecord): void; result(): GoodputReport | undefined } {
   const all = new GoodputAccumulator(slo);
   const stages = new Map<number, GoodputAccumulator>();
   return {
@@ -47,15 +47,25 @@ export async function goodputOf(records: AsyncIterable<RequestRecord> | Iterable
   return c.result();
 }
 
-/** Compute and write goodput.json; undefined when there are no records or no SLO. */
-export async function writeGoodput(resultsDir: string, outDir: string, slo: Slo): Promise<GoodputReport | undefined> {
-  const file = join(resultsDir, RECORDS_FILE);
+/** Goodput of a records file, streamed (1M-record runs: never every record in memory); undefined without records or SLO. */
+export async function goodputOfFile(file: string, slo: Slo): Promise<GoodputReport | undefined> {
   if (Object.keys(slo).length === 0 || !existsSync(file)) return undefined;
-  // Streamed (1M-record runs): never every record in memory.
   const c = goodputCollector(slo);
   await forEachRecordStrict(file, (r) => c.add(r));
-  const g = c.result();
-  if (g) writeFileSync(join(outDir, GOODPUT_FILE), `${JSON.stringify(g, null, 2)}\n`);
+  return c.result();
+}
+
+/** Write goodput.json into `outDir`; returns its path. */
+export function writeGoodputFile(outDir: string, g: GoodputReport): string {
+  const f = join(outDir, GOODPUT_FILE);
+  writeFileSync(f, `${JSON.stringify(g, null, 2)}\n`);
+  return f;
+}
+
+/** Compute and write goodput.json (its own pass over records.jsonl: `llmdbench analyze`); undefined when there are no records or no SLO. */
+export async function writeGoodput(resultsDir: string, outDir: string, slo: Slo): Promise<GoodputReport | undefined> {
+  const g = await goodputOfFile(join(resultsDir, RECORDS_FILE), slo);
+  if (g) writeGoodputFile(outDir, g);
   return g;
 }
 

@@ -1,5 +1,6 @@
 /**
- * The `plots` reporter: per result, stream records.jsonl once into plot_data.json and draw every
+ * The `plots` reporter: per result, the plot data of the analysis step's single pass over
+ * records.jsonl (or, called alone, its own pass) into plot_data.json and draw every
  * run plot (analysis/<dir>/plots/<kind>.svg + .png; with -f the scraped server metrics too); per work directory, the throughput-vs-latency
  * curves of all results from their plot_data.json (analysis/plots/).
  */
@@ -13,24 +14,18 @@ import type { Reporter } from './types.ts';
 
 export const PLOTS_DIR = 'plots';
 
-/** loadgen_health.json, parsed, when the harness wrote one. */
-function readHealth(resultsDir: string): unknown {
+/** Requested rate per stage from loadgen_health.json, when the harness wrote one. */
+export function requestedRates(resultsDir: string): Record<number, number> {
   const f = join(resultsDir, HEALTH_FILE);
-  if (!existsSync(f)) return undefined;
+  if (!existsSync(f)) return {};
   try {
-    return JSON.parse(readFileSync(f, 'utf8'));
+    const h = JSON.parse(readFileSync(f, 'utf8')) as { stages?: Array<{ stage?: number; requestedRate?: number }> };
+    const out: Record<number, number> = {};
+    for (const s of h.stages ?? []) if (typeof s.stage === 'number' && typeof s.requestedRate === 'number') out[s.stage] = s.requestedRate;
+    return out;
   } catch {
-    return undefined;
+    return {};
   }
-}
-
-/** Requested rate per stage from the health file. */
-function requestedRates(health: unknown): Record<number, number> {
-  const out: Record<number, number> = {};
-  for (const s of (health as { stages?: Array<{ stage?: number; requestedRate?: number }> } | undefined)?.stages ?? []) {
-    if (typeof s.stage === 'number' && typeof s.requestedRate === 'number') out[s.stage] = s.requestedRate;
-  }
-  return out;
 }
 
 export const plotsReporter: Reporter = {
@@ -38,9 +33,8 @@ export const plotsReporter: Reporter = {
   slow: true,
   description: 'plots (SVG + PNG): latency histograms and CDFs, timeline, server metrics over time (-f), token rate, per-stage latency vs throughput; per work directory throughput vs latency',
   async forResult(ctx) {
-    const health = readHealth(ctx.resultsDir);
-    const data = await collectPlotData(ctx.name, join(ctx.resultsDir, RECORDS_FILE), requestedRates(health));
-    // -f: the server's metrics on the same time axis (server-metrics plot).
+    const data = ctx.plotData ?? await collectPlotData(ctx.name, join(ctx.resultsDir, RECORDS_FILE), requestedRates(ctx.resultsDir));
+    // -f: the server's metrics on the same time axis (server-metrics plot), aligned by the run's clock anchor.
     const server = serverDataFor(ctx.resultsDir, data, readClockAnchor(ctx.resultsDir));
     if (server) data.server = server;
     const dataPath = join(ctx.analysisDir, PLOT_DATA_FILE);

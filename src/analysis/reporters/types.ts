@@ -6,6 +6,7 @@
  */
 import type { ResultSummary } from '../../metrics/seed-summary.ts';
 import type { Logger } from '../../util/logger.ts';
+import type { PlotData } from '../plots/collect.ts';
 
 export interface ResultReportContext {
   /** The result directory's name (its folder name). */
@@ -14,6 +15,8 @@ export interface ResultReportContext {
   /** Where this result's analysis files go (exists). */
   analysisDir: string;
   summary: ResultSummary;
+  /** The plot data, when the analysis step's single pass over records.jsonl collected it (else the plots reporter reads the records). */
+  plotData?: PlotData;
   log?: Logger;
 }
 

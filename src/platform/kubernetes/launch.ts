@@ -13,6 +13,7 @@ import type { RunUnit } from '../../plan/types.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { Logger } from '../../util/logger.ts';
 import { analyzeResultDir } from '../../analysis/analyze.ts';
+import { sloOption } from '../../analysis/slo-option.ts';
 import { definitionsFor } from '../../analysis/definitions.ts';
 import type { UnitOutcome } from '../types.ts';
 import type { AccessPod } from './access.ts';
@@ -103,6 +104,7 @@ export async function collectAll(ctx: UnitContext, unit: RunUnit, states: Readon
     const summary = await analyzeResultDir(basename(resultsDir), resultsDir, analysisDir, complete, {
       definitions: definitionsFor(unit.harness),
       log: ctx.log,
+      ...sloOption(unit.config),
       ...(attempt && (attempt.number > 1 || attempt.failedAttempts.length > 0) ? { attempt } : {}),
     });
     out.push({ unit, resultsDir, analysisDir, complete, rc, ...(summary ? { summary } : {}), ...(error ? { error } : {}) });

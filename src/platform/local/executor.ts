@@ -26,8 +26,10 @@ import { prepareWorkDir } from './workdir.ts';
  */
 function targetOptions(plan: RunPlan, model: string): TargetOptions {
   const units = plan.units.filter((u) => u.model === model);
-  if (!units.some((u) => harnesses.get(u.harness).wantsServerLog)) return {};
   const c = units[0]!.config;
+  const workers = Number(c.get('LLMDBENCH_SIM_WORKERS') ?? '1');
+  // nop reads the start-up log of one simulator process: shards have none (the simulator refuses both).
+  if (!units.some((u) => harnesses.get(u.harness).wantsServerLog)) return workers > 1 ? { simConfig: { workers } } : {};
   const simConfig: Record<string, unknown> = {};
   const format = c.get('LLMDBENCH_VLLM_COMMON_VLLM_LOAD_FORMAT');
   if (format && (SIM_LOAD_FORMATS as readonly string[]).includes(format)) simConfig['load-format'] = format;

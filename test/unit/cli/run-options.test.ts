@@ -49,10 +49,11 @@ const expected: Array<{ short?: string; long: string; value?: string; sets: Reco
   { long: 'endpoint-url', value: 'http://127.0.0.1:8001', sets: { LLMDBENCH_HARNESS_STACK_ENDPOINT_URL: 'http://127.0.0.1:8001' } },
   { long: 'executor', value: 'local', sets: { LLMDBENCH_CONTROL_EXECUTOR: 'local' } },
   { long: 'retries', value: '2', sets: { LLMDBENCH_HARNESS_RETRIES: '2' } },
+  { long: 'slo', value: 'ttft=200ms,tpot=50ms', sets: { LLMDBENCH_HARNESS_SLO: 'ttft=200ms,tpot=50ms' } },
   { long: 'no-cleanup', sets: { LLMDBENCH_HARNESS_NO_CLEANUP: '1' } },
 ];
 
-test('the option table has every run.sh flag plus --endpoint (--endpoint-url), --executor, --retries, --no-cleanup, --workdir and --vllm-log', () => {
+test('the option table has every run.sh flag plus --endpoint (--endpoint-url), --executor, --retries, --slo, --no-cleanup, --workdir and --vllm-log', () => {
   const table = RUN_SH_OPTIONS.map((o) => `${o.short ?? ''}/${o.long}`).sort();
   assert.deepEqual(table, expected.map((e) => `${e.short ?? ''}/${e.long}`).sort());
 });

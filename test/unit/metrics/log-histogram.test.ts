@@ -45,3 +45,23 @@ test('LogHistogram: CDF ascends to exactly 1; linear bins keep every value; zero
   assert.ok(h.quantile(0.5) >= 1 && h.quantile(0.5) <= 1.0101);
   assert.ok(Number.isNaN(new LogHistogram().quantile(0.5)));
 });
+
+test('LogHistogram.merge: the same buckets, counts, min, max and quantiles as adding every value to one histogram', () => {
+  const one = new LogHistogram();
+  const parts = [new LogHistogram(), new LogHistogram(), new LogHistogram()];
+  let x = 7;
+  for (let i = 0; i < 3000; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    const v = i % 50 === 0 ? 0 : (x / 2 ** 32) * 10 ** (i % 3 === 0 ? 4 : 1);
+    one.add(v);
+    parts[i % 3]!.add(v);
+  }
+  const merged = new LogHistogram();
+  for (const p of parts) merged.merge(p);
+  assert.deepEqual(merged.buckets(), one.buckets());
+  assert.equal(merged.count, one.count);
+  assert.equal(merged.min, one.min);
+  assert.equal(merged.max, one.max);
+  for (const q of [0.1, 0.5, 0.9, 0.99]) assert.equal(merged.quantile(q), one.quantile(q));
+  assert.ok(Math.abs(merged.mean - one.mean) <= 1e-12 * one.mean);
+});
