@@ -179,6 +179,7 @@ export async function gapError(): Promise<void> {
   try {
     for (const transport of ['h1', 'undici'] as const) {
       const r = await runLoad({
+        keepRecords: true,
         client: { baseUrl: server.url, model: 'm', transport },
         stages: [{ kind: 'closed', stage: 0, concurrency: streams, maxRequests: streams * 2 }],
         leadMs: 200,

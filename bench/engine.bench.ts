@@ -118,6 +118,7 @@ async function capacity(s: Srv): Promise<void> {
   ] as const) {
     const t0 = monoMs();
     const r = await runLoad({
+      keepRecords: true,
       client: { baseUrl: s.fast, model: 'm' },
       stages: [{ kind: 'closed', stage: 0, concurrency: conc, durationMs }],
       leadMs: 200,
@@ -194,6 +195,7 @@ async function openStreams(s: Srv): Promise<void> {
   const t0 = monoMs();
   // Streams of 12 chunks, one per second: all n are open together for several seconds.
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: s.fast, model: 'm', headersTimeoutMs: 60_000 },
     stages: [{ kind: 'closed', stage: 0, concurrency: n, maxRequests: n }],
     leadMs: 100,
@@ -224,6 +226,7 @@ async function lateness(s: Srv): Promise<void> {
   for (const workers of [0, 1]) {
     const plan: StagePlan = { kind: 'open', stage: 0, offsetsMs: Float64Array.from({ length: n }, (_, i) => (i * 1000) / rate), requestedRate: rate, durationMs: (n * 1000) / rate };
     const r = await runLoad({
+      keepRecords: true,
       client: { baseUrl: s.fast, model: 'm' },
       stages: [plan],
       leadMs: 500,
@@ -246,6 +249,7 @@ async function accuracy(s: Srv): Promise<void> {
     const chunks = Math.ceil((QUICK ? 1500 : 3000) / itl);
     const truth = JSON.stringify({ ttftMs: 50, itlMs: itl, chunks });
     const r = await runLoad({
+      keepRecords: true,
       client: { baseUrl: s.truth, model: 'm' },
       stages: [{ kind: 'open', stage: 0, offsetsMs: Float64Array.from({ length: n }, (_, i) => i), requestedRate: 1000, durationMs: n }],
       leadMs: 300,

@@ -1,8 +1,8 @@
 import type { LoadHealth, StageRun } from '../engine/loadgen/types.ts';
 import type { RequestRecord } from '../engine/types.ts';
-import { summarize, type Summary } from './stats.ts';
-import { maxConcurrent } from '../engine/loadgen/live.ts';
-import { sameReadGaps, type SameReadGaps } from './same-read.ts';
+import { summarize, summarizeInPlace, type Summary } from './stats.ts';
+import { RecordColumns, maxConcurrentOf } from '../engine/loadgen/columns.ts';
+import type { SameReadGaps } from './same-read.ts';
 
 export interface HealthThresholds {
   /** Open-loop schedule lag p99 above this (ms) means the client fell behind. Default 10. */
@@ -84,7 +84,7 @@ export interface LoadgenHealthReport {
 
 /** Load-generator health and a verdict on whether the client itself was the bottleneck. */
 export function loadgenHealth(
-  records: readonly RequestRecord[],
+  records: readonly RequestRecord[] | RecordColumns,
   stages: readonly StageRun[],
   health: LoadHealth,
   th: HealthThresholds = {},
@@ -93,40 +93,49 @@ export function loadgenHealth(
   let capped = false;
   const t = { lagP99Ms: 10, loopP99Ms: 10, cpuPerThread: 0.85, minRateRatio: 0.95, gcMaxMs: 50, runQueueWaitFraction: 0.1, starvedShare: 0.25, ...th };
   const reasons: string[] = [];
-  const byStage = new Map<number, RequestRecord[]>();
-  for (const r of records) {
-    let a = byStage.get(r.stage);
-    if (!a) byStage.set(r.stage, (a = []));
-    a.push(r);
-  }
+  // Numeric columns, not record objects: a run keeps 32 bytes per finished request for this.
+  const cols = records instanceof RecordColumns ? records : RecordColumns.of(records);
   const out: StageHealth[] = [];
   for (const st of stages) {
-    const recs = byStage.get(st.stage) ?? [];
-    const lags = recs.map((r) => (r.dispatchedAtMs ?? r.sentAtMs) - r.scheduledAtMs);
+    const c = cols.stage(st.stage);
+    const n = c?.length ?? 0;
+    const sent = c?.sentAtMs.view() ?? new Float64Array(0);
+    const sched = c?.scheduledAtMs.view() ?? new Float64Array(0);
+    const dispatched = c?.dispatchedAtMs.view() ?? new Float64Array(0);
+    const lags = new Float64Array(n);
+    const waits: number[] = [];
     let minS = Infinity;
     let maxS = -Infinity;
     let minQ = Infinity;
     let maxQ = -Infinity;
-    for (const r of recs) {
-      minS = Math.min(minS, r.sentAtMs);
-      maxS = Math.max(maxS, r.sentAtMs);
-      minQ = Math.min(minQ, r.scheduledAtMs);
-      maxQ = Math.max(maxQ, r.scheduledAtMs);
+    let late1 = 0;
+    let late10 = 0;
+    for (let i = 0; i < n; i++) {
+      // Lag to when send was called (the transport's socket wait is reported apart).
+      const lag = (Number.isNaN(dispatched[i]!) ? sent[i]! : dispatched[i]!) - sched[i]!;
+      lags[i] = lag;
+      if (lag > 1) late1++;
+      if (lag > 10) late10++;
+      if (!Number.isNaN(dispatched[i]!)) waits.push(sent[i]! - dispatched[i]!);
+      minS = Math.min(minS, sent[i]!);
+      maxS = Math.max(maxS, sent[i]!);
+      minQ = Math.min(minQ, sched[i]!);
+      maxQ = Math.max(maxQ, sched[i]!);
     }
     const span = (maxS - minS) / 1000;
     const qSpan = (maxQ - minQ) / 1000;
     const sh: StageHealth = {
       stage: st.stage,
       kind: st.kind,
-      achievedRate: span > 0 ? recs.length / span : 0,
-      scheduleLagMs: summarize(lags),
-      socketWaitMs: summarize(recs.filter((r) => r.dispatchedAtMs !== undefined).map((r) => r.sentAtMs - r.dispatchedAtMs!)),
-      lateOver1Ms: lags.filter((x) => x > 1).length,
-      lateOver10Ms: lags.filter((x) => x > 10).length,
-      maxInFlight: maxConcurrent(recs),
+      achievedRate: span > 0 ? n / span : 0,
+      scheduleLagMs: summarizeInPlace(lags),
+      socketWaitMs: summarize(waits),
+      lateOver1Ms: late1,
+      lateOver10Ms: late10,
+      maxInFlight: c ? maxConcurrentOf([c]) : 0,
     };
     if (st.requestedRate !== undefined) sh.requestedRate = st.requestedRate;
-    if (st.kind === 'open' && qSpan > 0) sh.scheduledRate = recs.length / qSpan;
+    if (st.kind === 'open' && qSpan > 0) sh.scheduledRate = n / qSpan;
     if (st.concurrency !== undefined) sh.concurrency = st.concurrency;
     out.push(sh);
     if (st.kind === 'open') {
@@ -135,7 +144,7 @@ export function loadgenHealth(
       if (p99 > t.lagP99Ms) reasons.push(`stage ${st.stage}: schedule lag p99 ${p99.toFixed(1)} ms > ${t.lagP99Ms} ms`);
       // Judged against what the schedule itself asked for (a poisson draw may be below `rate`).
       const target = st.requestedRate ? Math.min(st.requestedRate, sh.scheduledRate ?? Infinity) : undefined;
-      if (target && recs.length > 10 && sh.achievedRate < t.minRateRatio * target) {
+      if (target && n > 10 && sh.achievedRate < t.minRateRatio * target) {
         const of = target < st.requestedRate! ? `the schedule's ${target.toFixed(2)} (requested ${st.requestedRate})` : `requested ${st.requestedRate}`;
         reasons.push(`stage ${st.stage}: achieved ${sh.achievedRate.toFixed(2)} req/s < ${Math.round(t.minRateRatio * 100)}% of ${of}`);
       }
@@ -218,7 +227,7 @@ export function loadgenHealth(
     ...(waitShare !== undefined ? { runQueueWaitShare: waitShare } : {}),
     sendingThreads,
     gc,
-    sameReadGaps: sameReadGaps(records),
+    sameReadGaps: { gaps: cols.sameReadGaps, sameRead: cols.sameReadChunks, share: cols.sameReadGaps > 0 ? cols.sameReadChunks / cols.sameReadGaps : null },
     clientBottleneck: reasons.length > 0,
     cause,
     verdict,

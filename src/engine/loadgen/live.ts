@@ -1,4 +1,5 @@
 import type { RequestRecord } from '../types.ts';
+import { sweep } from './columns.ts';
 
 /** The last `size` TTFTs in a ring, for a cheap live median. */
 export class TtftWindow {
@@ -26,21 +27,5 @@ export class TtftWindow {
 
 /** Exact peak number of requests in flight: sweep over [sentAtMs, endAtMs). */
 export function maxConcurrent(recs: readonly RequestRecord[]): number {
-  const starts = Float64Array.from(recs, (r) => r.sentAtMs).sort();
-  const ends = Float64Array.from(recs, (r) => r.endAtMs).sort();
-  let i = 0;
-  let j = 0;
-  let cur = 0;
-  let max = 0;
-  while (i < starts.length) {
-    if (j < ends.length && ends[j]! <= starts[i]!) {
-      cur--;
-      j++;
-    } else {
-      cur++;
-      i++;
-      if (cur > max) max = cur;
-    }
-  }
-  return max;
+  return sweep(Float64Array.from(recs, (r) => r.sentAtMs).sort(), Float64Array.from(recs, (r) => r.endAtMs).sort());
 }

@@ -7,7 +7,8 @@ import { Executor, type ExecutorEvents, type Job } from './executor.ts';
 import { CpuMeter, ThreadMonitor, type ThreadHealth } from './health.ts';
 import { RemoteExecutor } from './remote-executor.ts';
 import type { LoadHealth, LoadResult, Progress, RunLoadOptions, StageRun } from './types.ts';
-import { TtftWindow, maxConcurrent } from './live.ts';
+import { TtftWindow } from './live.ts';
+import { RecordColumns, maxConcurrentOf } from './columns.ts';
 import { RequestFeed, type Entry } from './feed.ts';
 import { resolveWorkers, validatePlan } from './plan.ts';
 import { collectGarbageNow } from './gc.ts';
@@ -34,7 +35,9 @@ class Coordinator {
   private readonly locals: Executor[] = [];
   private readonly remotes: RemoteExecutor[] = [];
   private readonly clientOpts: ClientOptions;
+  /** Only with keepRecords: true. */
   private readonly records: RequestRecord[] = [];
+  private readonly columns = new RecordColumns();
   private readonly writer: RecordWriter | undefined;
   private readonly inflight = new Map<number, Entry>();
   private readonly feed: RequestFeed;
@@ -125,12 +128,13 @@ class Coordinator {
     await this.writer?.close();
     if (this.fatal !== undefined) throw this.fatal;
     return {
-      records: this.opts.keepRecords === false ? [] : this.records,
+      records: this.records,
+      columns: this.columns,
       stages: this.stageRuns,
       health: {
         threads,
         cpu: { ...cpu, cores: availableParallelism() },
-        maxInFlight: maxConcurrent(this.records),
+        maxInFlight: maxConcurrentOf(this.columns.parts()),
         samples: this.samples,
         workers: this.nWorkers,
       },
@@ -181,7 +185,8 @@ class Coordinator {
     this.completed++;
     if (rec.error) this.failed++;
     else if (rec.chunkTimesMs.length > 0) this.ttft.add(rec.chunkTimesMs[0]! - rec.sentAtMs);
-    if (this.opts.keepRecords !== false) this.records.push(rec);
+    if (this.opts.keepRecords === true) this.records.push(rec);
+    this.columns.add(rec);
     this.writer?.add(rec);
     try {
       this.opts.onRecord?.(rec);

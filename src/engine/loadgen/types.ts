@@ -2,6 +2,7 @@ import type { ClockAnchor } from '../../util/clock.ts';
 import type { ClientOptions } from '../client/http-client.ts';
 import type { RequestRecord, RequestSpec, StagePlan } from '../types.ts';
 import type { ThreadHealth } from './health.ts';
+import type { RecordColumns } from './columns.ts';
 
 /**
  * Where requests come from. `next` is called ahead of the send time (prefetch),
@@ -95,7 +96,10 @@ export interface RunLoadOptions {
   cancelSignal?: AbortSignal;
   /** Stream records to this JSONL file as they finish. */
   recordsPath?: string;
-  /** Keep records in the result (default true). */
+  /**
+   * Also keep every record in `LoadResult.records` (tests, small library calls). Default false:
+   * a run holds only what is in flight; finished records go to `recordsPath` and `onRecord`.
+   */
   keepRecords?: boolean;
   onRecord?(rec: RequestRecord): void;
   onProgress?(p: Progress): void;
@@ -114,7 +118,10 @@ export interface RunLoadOptions {
 }
 
 export interface LoadResult {
+  /** Empty unless `keepRecords: true` (memory would grow ~7 KB per finished request). */
   records: RequestRecord[];
+  /** Per finished request, the times the health report needs (32 bytes a request), by stage. */
+  columns: RecordColumns;
   stages: StageRun[];
   health: LoadHealth;
   /** Stopped by the signal (records of finished requests are all there). */

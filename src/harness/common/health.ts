@@ -15,6 +15,6 @@ export interface InFlightCap {
 }
 
 export function defaultHealth(result: LoadResult, cap?: InFlightCap): LoadgenHealthFile {
-  const rep = loadgenHealth(result.records, result.stages, result.health, cap ? { inFlightCap: cap } : {});
+  const rep = loadgenHealth(result.columns, result.stages, result.health, cap ? { inFlightCap: cap } : {});
   return { client_bottleneck: rep.clientBottleneck, warnings: rep.reasons, notes: [], ...rep };
 }

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { runLoad } from '../../engine/loadgen/run-load.ts';
 import type { LoadResult } from '../../engine/loadgen/types.ts';
+import { RecordColumns } from '../../engine/loadgen/columns.ts';
 import { HEALTH_FILE, RECORDS_FILE } from '../../metrics/seed-summary.ts';
 import { clockAnchor, clockDomain } from '../../util/clock.ts';
 import { isLlmdbenchError, LlmdbenchError } from '../../util/errors.ts';
@@ -34,6 +35,7 @@ export function noLoadResult(aborted: boolean): LoadResult {
   const now = Date.now();
   return {
     records: [],
+    columns: new RecordColumns(),
     stages: [],
     health: { threads: [], cpu: { userMs: 0, systemMs: 0, wallMs: 0, utilisation: 0, cores: 0 }, maxInFlight: 0, samples: [], workers: 0 },
     aborted,

@@ -9,10 +9,11 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/files.ts';
 import type { HarnessLoad, HarnessPreflightContext, HarnessRunContext } from '../types.ts';
-import type { RequestSpec } from '../../engine/types.ts';
+import type { RequestRecord, RequestSpec } from '../../engine/types.ts';
 import type { DataSourceContext, RequestSource } from '../../engine/datagen/index.ts';
 import type { LoadResult } from '../../engine/loadgen/index.ts';
 import { lmbenchRow, lmbenchSummary, type LmbenchRow } from '../../metrics/lmbench.ts';
+import { inputTokens, outputTokens } from '../../metrics/tokens.ts';
 import { PHASE_TAG } from '../../metrics/warmup.ts';
 import { toEpochMs } from '../../util/clock.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
@@ -71,6 +72,7 @@ export async function prepareFmperf(ctx: HarnessRunContext): Promise<HarnessLoad
     }
     return tag(spec);
   };
+  const measured: RequestRecord[] = [];
   return {
     stages: phases.map((p) => ({ plan: p.plan, planned: p.plan.kind === 'open' ? arrivalsOf(p.plan).count : 0, ...(Number.isFinite(p.qps) && p.kind === 'measured' ? { requestedRate: p.qps } : {}) })),
     engine: {
@@ -89,19 +91,23 @@ export async function prepareFmperf(ctx: HarnessRunContext): Promise<HarnessLoad
     close: () => {
       for (const s of new Set(sources)) s?.close?.();
     },
-    writeOutputs: (result) => writeCsvs(ctx, phases, result),
+    // Rows of the measured runs' CSVs: per measured request only what a row needs (slim), never the record.
+    onRecord: (rec) => {
+      if (phases[rec.stage]?.kind === 'measured') measured.push(slim(rec));
+    },
+    writeOutputs: (result) => writeCsvs(ctx, phases, result, measured),
   };
 }
 
 /** Per measured run: the CSV, the line llm-d looks for and the summary block; stdout.log. */
-function writeCsvs(ctx: HarnessRunContext, phases: readonly Phase[], result: LoadResult): string[] {
+function writeCsvs(ctx: HarnessRunContext, phases: readonly Phase[], result: LoadResult, records: readonly RequestRecord[]): string[] {
   const files: string[] = [];
   const consoleLines: string[] = [];
   phases.forEach((p, k) => {
     if (p.kind !== 'measured') return;
     const run = result.stages.find((s) => s.stage === k);
     if (!run) return;
-    const recs = result.records.filter((r) => r.stage === k);
+    const recs = records.filter((r) => r.stage === k);
     const cutoff = p.cutoffMs !== undefined ? run.startMs + p.cutoffMs : Infinity;
     const rows = recs.filter((r) => r.endAtMs <= cutoff).map((r) => lmbenchRow(r, result.clock)).filter((r): r is LmbenchRow => r !== undefined);
     const pending = recs.filter((r) => r.endAtMs > cutoff || r.error?.label === 'aborted').length;
@@ -118,4 +124,33 @@ function writeCsvs(ctx: HarnessRunContext, phases: readonly Phase[], result: Loa
   });
   writeFileAtomic(join(ctx.resultsDir, 'stdout.log'), `${consoleLines.join('\n')}\n`);
   return [...files, 'stdout.log'];
+}
+
+/**
+ * What lmbenchRow and the pending count read of a record — its times, first chunk, token counts,
+ * user/question tags and error label — so a long run holds ~200 bytes per measured request
+ * instead of the record (the CSV rows are built at the end: their epoch times need the run's clock).
+ */
+function slim(r: RequestRecord): RequestRecord {
+  const first = r.chunkTimesMs[0];
+  const user = r.tags?.user;
+  const question = r.tags?.question;
+  const tags: Record<string, number> = {};
+  if (typeof user === 'number') tags.user = user;
+  if (typeof question === 'number') tags.question = question;
+  return {
+    id: r.id,
+    stage: r.stage,
+    worker: r.worker,
+    api: r.api,
+    scheduledAtMs: r.scheduledAtMs,
+    sentAtMs: r.sentAtMs,
+    endAtMs: r.endAtMs,
+    chunkTimesMs: first !== undefined ? [first] : [],
+    chunkTokens: [],
+    promptTokensServer: inputTokens(r),
+    completionTokensServer: outputTokens(r),
+    ...(user !== undefined || question !== undefined ? { tags } : {}),
+    ...(r.error ? { error: { label: r.error.label, message: '' } } : {}),
+  };
 }

@@ -4,6 +4,7 @@
  * src/metrics' loadgenHealth gives the verdict (was our client, or the machine, the bottleneck?).
  */
 import type { LoadHealth, LoadResult } from '../../engine/loadgen/types.ts';
+import { RecordColumns } from '../../engine/loadgen/columns.ts';
 import { loadgenHealth } from '../../metrics/health.ts';
 import type { LoadgenHealthFile } from '../../metrics/seed-summary.ts';
 
@@ -21,6 +22,6 @@ export function mergedHealth(results: readonly LoadResult[]): LoadgenHealthFile 
     health.workers = Math.max(health.workers, r.health.workers);
   }
   cpu.utilisation = cpu.wallMs > 0 ? (cpu.userMs + cpu.systemMs) / cpu.wallMs : 0;
-  const rep = loadgenHealth(results.flatMap((r) => r.records), results.flatMap((r) => r.stages), health);
+  const rep = loadgenHealth(RecordColumns.merge(results.map((r) => r.columns)), results.flatMap((r) => r.stages), health);
   return { client_bottleneck: rep.clientBottleneck, warnings: rep.reasons, notes: [], ...rep };
 }

@@ -108,11 +108,11 @@ async function perStrategySources(c: Ctx, strategies: GlStrategy[]) {
 }
 
 /** One strategy's result as the report needs it. */
-function strategyRun(c: Ctx, st: GlStrategy, result: LoadResult, inputSize: (stage: number) => Map<number, { words: number; chars: number }>): GlStrategyRun {
+function strategyRun(c: Ctx, st: GlStrategy, result: LoadResult, records: readonly RequestRecord[], inputSize: (stage: number) => Map<number, { words: number; chars: number }>): GlStrategyRun {
   const stage = result.stages.find((s) => s.stage === st.plan.stage);
   return {
     strategy: st,
-    records: result.records.filter((r) => r.stage === st.plan.stage),
+    records: records.filter((r) => r.stage === st.plan.stage),
     epochOffsetMs: result.clock.epochMs - result.clock.monoMs,
     startMs: stage?.startMs ?? result.startMs,
     endMs: stage?.endMs ?? result.endMs,
@@ -167,12 +167,12 @@ export async function prepareGuidellm(ctx: HarnessRunContext): Promise<HarnessLo
       let result: LoadResult;
       try {
         say(`benchmark ${st.index} (${st.type_}) started`);
-        result = await runLoad({ client, stages: [st.plan], source: src.source, workers: 'auto', signal: ctx.signal, ...(ctx.cancel ? { cancelSignal: ctx.cancel } : {}), recordsPath: join(ctx.resultsDir, RECORDS_FILE) });
+        result = await runLoad({ client, stages: [st.plan], source: src.source, workers: 'auto', signal: ctx.signal, ...(ctx.cancel ? { cancelSignal: ctx.cancel } : {}), recordsPath: join(ctx.resultsDir, RECORDS_FILE), keepRecords: true });
       } finally {
         src.close();
       }
       preResults.push(result);
-      preRuns.push(strategyRun(c, st, result, src.inputSize));
+      preRuns.push(strategyRun(c, st, result, result.records, src.inputSize));
     }
     const rate = (r: GlStrategyRun): number => guidellmHeadline(benchmarkEntry(r, cfg, model).metrics).requestsPerS;
     const rates = ctx.signal.aborted || preRuns.length < 2 ? [] : sweepRates(cfg.spec.profile.sweep_size ?? 10, rate(preRuns[0]!), rate(preRuns[1]!));
@@ -182,18 +182,22 @@ export async function prepareGuidellm(ctx: HarnessRunContext): Promise<HarnessLo
   const src = await perStrategySources(c, strategies);
   const describe = (st: GlStrategy): string => `${st.type_}${st.rate !== undefined ? ` @ ${st.rate.toFixed(2)} req/s` : st.plan.kind === 'closed' ? `, ${st.plan.concurrency} in flight` : ''}`;
   const byStage = new Map(strategies.map((s) => [s.plan.stage, s]));
+  // The benchmarks report lists every request (GuideLLM's requests.successful/errored/...) and its
+  // distributions need them all: this harness still holds its records (not yet streamed).
+  const records: RequestRecord[] = [];
   return {
     stages: strategies.map((st) => ({
       plan: st.plan,
       ...(st.plan.kind === 'open' ? { planned: arrivalsOf(st.plan).count, requestedRate: st.plan.requestedRate } : { concurrency: st.plan.concurrency, ...(st.limits.count !== undefined ? { planned: st.limits.count } : {}) }),
     })),
     engine: { client, source: src.source, workers: 'auto', leadMs: 100 },
+    onRecord: (rec) => void records.push(rec),
     onStageStart: (stage) => say(`benchmark ${stage} (${describe(byStage.get(stage)!)}) started`),
     onStageEnd: (stage, aborted) => say(`benchmark ${stage} ${aborted ? 'interrupted' : 'completed'}`),
     close: () => src.close(),
     writeOutputs: (result) => {
       const runs = [...preRuns];
-      for (const st of strategies) if (result.stages.some((s) => s.stage === st.plan.stage)) runs.push(strategyRun(c, st, result, src.inputSize));
+      for (const st of strategies) if (result.stages.some((s) => s.stage === st.plan.stage)) runs.push(strategyRun(c, st, result, records, src.inputSize));
       const benchmarks = runs.map((r) => benchmarkEntry(r, cfg, model));
       writeFileAtomic(join(ctx.resultsDir, REPORT_FILE), `${JSON.stringify(reportObject(cfg, benchmarks, 'llmdbench'), null, 2)}\n`);
       const text = consoleSummary(

@@ -11,7 +11,7 @@ import type { WorkerSizing } from './load-map.ts';
 
 export function healthVerdict(result: LoadResult, sizing: WorkerSizing): LoadgenHealthFile {
   const rep = loadgenHealth(
-    result.records,
+    result.columns,
     result.stages,
     result.health,
     sizing.connections !== undefined

@@ -20,7 +20,7 @@ import { pyJson, type PyJsonOptions } from './py-json.ts';
 const LIFECYCLE_JSON: PyJsonOptions = { intKeys: new Set(['count', 'token_count_mismatches', 'concurrency']) };
 /** per_request entries: token counts are ints, the server's usage is written as it sent it. */
 const PER_REQUEST_JSON: PyJsonOptions = { intKeys: new Set(['input_tokens', 'output_tokens']), verbatimKeys: new Set(['server_usage']) };
-import { inputTokens, lifecycleReport, outputLen, outputTimesMs, type LifecycleOptions } from './lifecycle.ts';
+import { inputTokens, LabelTally, LifecycleAccumulator, outputLen, outputTimesMs, type LifecycleOptions } from './lifecycle.ts';
 
 export interface StageInfo {
   index: number;
@@ -50,30 +50,66 @@ function writeJson(dir: string, name: string, value: unknown): string {
  * tried even when one fails (a full disk: what fits is written); the first E_WRITE is thrown last.
  */
 export function writeLifecycleFiles(dir: string, cfg: IpConfig, records: readonly RequestRecord[], stages: readonly StageInfo[]): string[] {
-  const rl = cfg.report.request_lifecycle;
-  const base = lifecycleOptions(cfg);
-  const files: string[] = [];
-  let failure: unknown;
-  const attempt = (write: () => string): void => {
-    try {
-      files.push(write());
-    } catch (e) {
-      failure ??= e;
-    }
-  };
-  if (rl.summary && records.length > 0) {
-    attempt(() => writeJson(dir, fileName(cfg, 'summary_lifecycle_metrics.json'), lifecycleReport(records, base)));
+  const files = new LifecycleFiles(cfg, stages);
+  for (const r of records) files.add(r);
+  return files.write(dir);
+}
+
+/**
+ * The lifecycle files fed one record at a time as requests finish (run.ts's onRecord): one
+ * LifecycleAccumulator per stage (numbers only, never the records), merged into the summary at
+ * the end, so a run's memory does not grow with the records it keeps. `write` gives the same
+ * files writeLifecycleFiles gives for the same records in the same order.
+ */
+export class LifecycleFiles {
+  private readonly byStage = new Map<number, LifecycleAccumulator>();
+  private readonly labels: LabelTally;
+  private readonly base: Omit<LifecycleOptions, 'stage'>;
+
+  constructor(
+    private readonly cfg: IpConfig,
+    private readonly stages: readonly StageInfo[],
+  ) {
+    this.base = lifecycleOptions(cfg);
+    this.labels = new LabelTally(this.base.maxErrorMessages);
   }
-  if (rl.per_stage) {
-    for (const st of stages) {
-      const rs = records.filter((r) => r.stage === st.index);
-      if (rs.length === 0) continue;
-      const stage = st.concurrency !== undefined ? { requestedRate: st.requestedRate, concurrency: st.concurrency } : { requestedRate: st.requestedRate };
-      attempt(() => writeJson(dir, fileName(cfg, `stage_${st.index}_lifecycle_metrics.json`), lifecycleReport(rs, { ...base, stage })));
-    }
+
+  add(r: RequestRecord): void {
+    let acc = this.byStage.get(r.stage);
+    if (!acc) this.byStage.set(r.stage, (acc = new LifecycleAccumulator(this.base)));
+    acc.add(r);
+    if (r.error) this.labels.add(r);
   }
-  if (failure !== undefined) throw failure;
-  return files;
+
+  /** Write the files (once: the columns are sorted in place). */
+  write(dir: string): string[] {
+    const { cfg, base } = this;
+    const rl = cfg.report.request_lifecycle;
+    const files: string[] = [];
+    let failure: unknown;
+    const attempt = (write: () => string): void => {
+      try {
+        files.push(write());
+      } catch (e) {
+        failure ??= e;
+      }
+    };
+    const parts = [...this.byStage.values()];
+    if (rl.summary && parts.some((p) => p.count > 0)) {
+      const all = LifecycleAccumulator.merge(parts, this.labels, base);
+      attempt(() => writeJson(dir, fileName(cfg, 'summary_lifecycle_metrics.json'), all.report(base)));
+    }
+    if (rl.per_stage) {
+      for (const st of this.stages) {
+        const acc = this.byStage.get(st.index);
+        if (!acc || acc.count === 0) continue;
+        const stage = st.concurrency !== undefined ? { requestedRate: st.requestedRate, concurrency: st.concurrency } : { requestedRate: st.requestedRate };
+        attempt(() => writeJson(dir, fileName(cfg, `stage_${st.index}_lifecycle_metrics.json`), acc.report({ ...base, stage })));
+      }
+    }
+    if (failure !== undefined) throw failure;
+    return files;
+  }
 }
 
 /** The effective config, as inference-perf v0.6.1 dumps it next to its reports (config-dump.ts). */

@@ -20,7 +20,7 @@ import { throwIfInterrupted } from '../../util/interrupt.ts';
 import { createLogger } from '../../util/logger.ts';
 import { openTokenizer } from './tokenizer-map.ts';
 import { discoverModel } from '../common/model.ts';
-import { PerRequestWriter, perRequestEntry, writeEffectiveConfig, writeLifecycleFiles, type StageInfo } from './outputs.ts';
+import { LifecycleFiles, PerRequestWriter, perRequestEntry, writeEffectiveConfig, type StageInfo } from './outputs.ts';
 import { healthVerdict } from './health.ts';
 import { measureSweep } from './sweep.ts';
 
@@ -95,6 +95,7 @@ export async function prepareInferencePerf(ctx: HarnessRunContext): Promise<Harn
     requestedRate: s.requestedRate,
     ...(s.concurrency !== undefined ? { concurrency: s.concurrency } : {}),
   }));
+  const lifecycle = new LifecycleFiles(cfg, stageInfos);
 
   return {
     stages: stagesPlan.map((s) => ({ plan: s.plan, planned: s.planned, requestedRate: s.requestedRate, ...(s.concurrency !== undefined ? { concurrency: s.concurrency } : {}) })),
@@ -120,7 +121,9 @@ export async function prepareInferencePerf(ctx: HarnessRunContext): Promise<Harn
       // inference-perf sends it late), never hidden inside TTFT; the pool is sized to the same number.
       ...(sizing.connections !== undefined ? { maxInFlight: sizing.connections } : {}),
     },
+    // Lifecycle statistics and per_request entries as requests finish: no record is kept.
     onRecord: (rec: RequestRecord) => {
+      lifecycle.add(rec);
       if (!perRequest) return;
       const spec = specs.get(rec.id);
       specs.delete(rec.id);
@@ -134,7 +137,7 @@ export async function prepareInferencePerf(ctx: HarnessRunContext): Promise<Harn
       source.close?.();
       if (perRequest) await perRequest.close();
     },
-    writeOutputs: (result) => [...(perRequest?.ok ? [perRequest.name] : []), ...writeLifecycleFiles(ctx.resultsDir, cfg, result.records, stageInfos)],
+    writeOutputs: () => [...(perRequest?.ok ? [perRequest.name] : []), ...lifecycle.write(ctx.resultsDir)],
     health: (result) => healthVerdict(result, sizing),
   };
 }

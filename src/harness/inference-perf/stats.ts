@@ -14,8 +14,13 @@ export function percentileKey(q: number): string {
 }
 
 export function summarize(values: readonly number[], percentiles: readonly number[]): Summary {
+  return summarizeInPlace(Float64Array.from(values), percentiles);
+}
+
+/** summarize() of a Float64Array it may reorder (sorted in place, no copy: streamed columns). */
+export function summarizeInPlace(values: Float64Array, percentiles: readonly number[]): Summary {
   if (values.length === 0) return null;
-  const sorted = Float64Array.from(values).sort();
+  const sorted = values.sort();
   let sum = 0;
   for (const v of sorted) sum += v;
   const out: Record<string, number> = { mean: sum / sorted.length, min: sorted[0]!, max: sorted[sorted.length - 1]! };

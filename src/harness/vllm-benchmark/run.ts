@@ -11,10 +11,11 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/files.ts';
 import type { HarnessLoad, HarnessPreflightContext, HarnessRunContext } from '../types.ts';
-import type { RequestSpec } from '../../engine/types.ts';
+import type { RequestRecord, RequestSpec } from '../../engine/types.ts';
 import type { RequestSource } from '../../engine/datagen/index.ts';
 import type { LoadResult } from '../../engine/loadgen/index.ts';
 import { vllmBenchMetrics } from '../../metrics/vllm-bench.ts';
+import { inputTokens, outputTokens } from '../../metrics/tokens.ts';
 import { PHASE_TAG } from '../../metrics/warmup.ts';
 import type { LoadgenHealthFile } from '../../metrics/seed-summary.ts';
 import { defaultHealth } from '../common/health.ts';
@@ -82,6 +83,7 @@ export async function prepareVllmBench(ctx: HarnessRunContext): Promise<HarnessL
     planned: plan.kind === 'open' ? arrivalsOf(plan).count : 0,
     ...(plan.kind === 'open' && Number.isFinite(plan.requestedRate) ? { requestedRate: plan.requestedRate } : {}),
   });
+  const mainRecords: RequestRecord[] = [];
   return {
     stages: [stage(warmPlan), stage(mainPlan)],
     engine: {
@@ -110,11 +112,16 @@ export async function prepareVllmBench(ctx: HarnessRunContext): Promise<HarnessL
       warm.close?.();
       main.close?.();
     },
+    // vLLM's result JSON lists per-request values (latencies, queue_times, …): a slim copy of each
+    // main-stage request (what vLLM's definitions read) is held until writeOutputs.
+    onRecord: (rec) => {
+      if (rec.stage === MAIN_STAGE) mainRecords.push(slim(rec));
+    },
     writeOutputs: (result) => {
       const run = result.stages.find((s) => s.stage === MAIN_STAGE);
       if (!run) return [];
       const m = vllmBenchMetrics(
-        result.records.filter((r) => r.stage === MAIN_STAGE),
+        mainRecords,
         { percentiles: a.metric_percentiles, goodput: a.goodput, windowMs: { startMs: run.startMs, endMs: run.endMs } },
       );
       for (const l of consoleBlock(a, m).trimEnd().split('\n')) say(l);
@@ -138,4 +145,32 @@ function health(result: LoadResult, a: VllmArgs): LoadgenHealthFile {
   const h = defaultHealth(result, cap !== undefined ? { value: cap, name: 'max-concurrency', hint: 'the wait is reported as client_queue_time' } : undefined);
   if (h.cause !== 'in-flight-cap') return h;
   return { ...h, client_bottleneck: false, clientBottleneck: false, cause: 'none', verdict: '', warnings: [], notes: [`requests waited for one of the ${cap} --max-concurrency slots (vLLM's semaphore, by design): see client_queue_time`] };
+}
+
+/**
+ * The fields src/metrics' vllmBenchMetrics reads — times, chunk times (ITL), choice-chunk marks,
+ * token counts (the output count resolved as outputTokens does), the error — and nothing else
+ * (no per-chunk token list, tags or text), for the records held until the result JSON is written.
+ */
+function slim(r: RequestRecord): RequestRecord {
+  const out: RequestRecord = {
+    id: r.id,
+    stage: r.stage,
+    worker: r.worker,
+    api: r.api,
+    scheduledAtMs: r.scheduledAtMs,
+    sentAtMs: r.sentAtMs,
+    endAtMs: r.endAtMs,
+    chunkTimesMs: r.chunkTimesMs,
+    chunkTokens: [],
+    promptTokensServer: inputTokens(r),
+    completionTokensServer: outputTokens(r),
+  };
+  if (r.stream !== undefined) out.stream = r.stream;
+  if (r.completionTokensClient !== undefined) out.completionTokensClient = r.completionTokensClient;
+  if (r.firstChoiceAtMs !== undefined) out.firstChoiceAtMs = r.firstChoiceAtMs;
+  if (r.lastChoiceAtMs !== undefined) out.lastChoiceAtMs = r.lastChoiceAtMs;
+  if (r.choiceEventCount !== undefined) out.choiceEventCount = r.choiceEventCount;
+  if (r.error) out.error = r.error;
+  return out;
 }

@@ -27,7 +27,7 @@ const open = (rate: number, n: number) => ({
 const source = { next: () => ({ api: 'completion' as const, prompt: 'one two three', maxTokens: 4, stream: true }) };
 
 test('a light run never blames our client', { timeout: 20_000 }, async () => {
-  const r = await runLoad({ client: { baseUrl: server.url, model: 'm' }, stages: [open(4, 12)], leadMs: 20, source });
+  const r = await runLoad({ keepRecords: true, client: { baseUrl: server.url, model: 'm' }, stages: [open(4, 12)], leadMs: 20, source });
   const h = loadgenHealth(r.records, r.stages, r.health);
   assert.equal(r.records.filter((x) => x.error).length, 0);
   assert.ok(h.cause === 'none' || h.cause === 'machine', `cause ${h.cause}: ${h.verdict} ${h.reasons.join('; ')}`);
@@ -41,7 +41,7 @@ test('a client blocked by its own work is flagged as the bottleneck', { timeout:
       /* our own synchronous work on the dispatch thread */
     }
   };
-  const r = await runLoad({ client: { baseUrl: server.url, model: 'm' }, stages: [open(20, 40)], leadMs: 20, source, onRecord: () => block(70) });
+  const r = await runLoad({ keepRecords: true, client: { baseUrl: server.url, model: 'm' }, stages: [open(20, 40)], leadMs: 20, source, onRecord: () => block(70) });
   const h = loadgenHealth(r.records, r.stages, r.health);
   assert.equal(h.clientBottleneck, true);
   assert.ok(h.cause === 'client' || h.cause === 'client+machine', `cause ${h.cause}: ${h.reasons.join('; ')}`);

@@ -20,6 +20,7 @@ test('hard deadline, open loop: no send after the limit, in-flight requests canc
     const offsetsMs = Float64Array.from({ length: 10 }, (_, i) => i * 200);
     let t0 = 0;
     const res = await runLoad({
+      keepRecords: true,
       client: { baseUrl: server.url, model: 'm' },
       stages: [{ kind: 'open', stage: 0, offsetsMs, requestedRate: 5, durationMs: 1100, hardDeadline: true }],
       source: { next: spec },
@@ -44,6 +45,7 @@ test('maxErrors stops a closed stage after that many failures, cancelling what i
   const server = await startTruthServer({ ttftMs: 20, itlMs: 20, chunks: 4 }, { faultFor: (n) => (n % 2 === 1 ? { kind: 'status', status: 500 } : { kind: 'none' }) });
   try {
     const res = await runLoad({
+      keepRecords: true,
       client: { baseUrl: server.url, model: 'm' },
       stages: [{ kind: 'closed', stage: 0, concurrency: 2, maxRequests: 100, maxErrors: 3 }],
       source: { next: spec },
@@ -61,6 +63,7 @@ test('stopRule: a harness rule ends the stage (no more sends, in-flight cancelle
   try {
     // sample: fires at the first health sample after 300 ms (samples every 100 ms here)
     const bySample = await runLoad({
+      keepRecords: true,
       client: { baseUrl: server.url, model: 'm' },
       stages: [{ kind: 'closed', stage: 0, concurrency: 2, maxRequests: 100, stopRule: { sample: (elapsedMs) => (elapsedMs >= 300 ? 'rule fired' : undefined) } }],
       source: { next: spec },
@@ -71,6 +74,7 @@ test('stopRule: a harness rule ends the stage (no more sends, in-flight cancelle
     // record: fires on the third finished request
     let n = 0;
     const byRecord = await runLoad({
+      keepRecords: true,
       client: { baseUrl: server.url, model: 'm' },
       stages: [{ kind: 'closed', stage: 0, concurrency: 1, maxRequests: 100, stopRule: { record: () => (++n >= 3 ? 'enough' : undefined) } }],
       source: { next: spec },

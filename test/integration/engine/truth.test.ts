@@ -21,6 +21,7 @@ const N = 80;
 before(async () => {
   server = await startTruthServer({ ttftMs: 30, itlMs: 8, chunks: 12, tokensPerChunk: 1 });
   result = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [
       { kind: 'open', stage: 0, offsetsMs: Float64Array.from({ length: N / 2 }, (_, i) => i * 15), requestedRate: 1000 / 15, durationMs: (N / 2) * 15 },
@@ -138,6 +139,7 @@ test('failure classes are recorded and counted in the failure rate; the run goes
   const okCount = 9;
   const total = faults.length * perClass + okCount;
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm', requestTimeoutMs: 300 },
     stages: [{ kind: 'closed', stage: 0, concurrency: 6, maxRequests: total }],
     leadMs: 10,

@@ -28,7 +28,7 @@ const from = (values: number[], count = values.length) =>
 
 test('lazy arrivals: request i is scheduled at the i-th offset', { timeout: 20_000 }, async () => {
   const offsets = [0, 30, 30, 75, 120];
-  const r = await runLoad({ client: { baseUrl: server.url, model: 'm' }, stages: [from(offsets)], leadMs: 20, source: { next: () => spec } });
+  const r = await runLoad({ keepRecords: true, client: { baseUrl: server.url, model: 'm' }, stages: [from(offsets)], leadMs: 20, source: { next: () => spec } });
   const st = r.stages[0]!;
   assert.equal(st.planned, 5);
   assert.deepEqual(r.records.map((x) => x.scheduledAtMs - st.startMs).sort((a, b) => a - b), offsets);
@@ -37,7 +37,7 @@ test('lazy arrivals: request i is scheduled at the i-th offset', { timeout: 20_0
 
 test('a schedule that ends before its count ends the stage there; the prefetched extras are not sent', { timeout: 20_000 }, async () => {
   let fetched = 0;
-  const r = await runLoad({ client: { baseUrl: server.url, model: 'm' }, stages: [from([0, 20, 40], 10)], leadMs: 20, source: { next: () => (fetched++, spec) } });
+  const r = await runLoad({ keepRecords: true, client: { baseUrl: server.url, model: 'm' }, stages: [from([0, 20, 40], 10)], leadMs: 20, source: { next: () => (fetched++, spec) } });
   assert.equal(r.records.length, 3);
   assert.equal(r.stages[0]!.planned, 3);
   assert.ok(fetched >= 3);

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoad } from '../../../../src/engine/loadgen/index.ts';
+import { maxConcurrent, runLoad } from '../../../../src/engine/loadgen/index.ts';
+import { collectGarbageNow } from '../../../../src/engine/loadgen/gc.ts';
+import { loadgenHealth } from '../../../../src/metrics/health.ts';
 import { readRecords } from '../../../../src/engine/record/reader.ts';
 import type { RequestRecord, RequestSpec, StagePlan } from '../../../../src/engine/types.ts';
 import { startTruthServer, type TruthServer } from '../../../helpers/truth-server.ts';
@@ -35,6 +37,7 @@ const median = (a: number[]): number => sorted(a)[a.length >> 1]!;
 test('open loop: every request sent at or after its absolute deadline; no drift after a stall; lateness recorded', { timeout: 20_000 }, async () => {
   let stalled = false;
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [open(0, 60, 10)],
     leadMs: 50,
@@ -69,6 +72,7 @@ test('closed loop keeps exactly N requests in flight', { timeout: 20_000 }, asyn
   const s = await startTruthServer({ ttftMs: 15, itlMs: 3, chunks: 5 });
   try {
     const r = await runLoad({
+      keepRecords: true,
       client: { baseUrl: s.url, model: 'm' },
       stages: [{ kind: 'closed', stage: 0, concurrency: 5, maxRequests: 60 }],
       leadMs: 10,
@@ -99,6 +103,7 @@ test('closed loop keeps exactly N requests in flight', { timeout: 20_000 }, asyn
 
 test('closed loop with a duration stops, and unsent queued jobs are dropped, not recorded', { timeout: 20_000 }, async () => {
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [{ kind: 'closed', stage: 0, concurrency: 3, durationMs: 300 }],
     leadMs: 10,
@@ -114,6 +119,7 @@ test('closed loop with a duration stops, and unsent queued jobs are dropped, not
 test('stages run in order with the interval between them; async source; progress', { timeout: 20_000 }, async () => {
   const progress: number[] = [];
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [open(0, 10, 5), { kind: 'closed', stage: 1, concurrency: 2, maxRequests: 6 }],
     intervalMs: 150,
@@ -134,6 +140,7 @@ test('faults are data: a mixed run records every failure class and carries on', 
   const faults = [undefined, { kind: 'status', status: 429 }, { kind: 'status', status: 500 }, { kind: 'reset', afterChunks: 1 }, { kind: 'malformed_sse' }, { kind: 'stall', afterChunks: 1 }];
   let failed = 0;
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm', requestTimeoutMs: 200 },
     stages: [open(0, 24, 5)],
     leadMs: 10,
@@ -153,6 +160,7 @@ test('abort mid-run: dispatch stops, finished records kept (and on disk), in-fli
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 400);
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [open(0, 100, 20), open(1, 10, 10)],
     leadMs: 10,
@@ -177,6 +185,7 @@ test('sessions: turns of one session never overlap; onResponse sees each answer 
   const seen: number[] = [];
   const turnsDone = new Map<string, number>();
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [{ kind: 'closed', stage: 0, concurrency: 4, maxRequests: 12 }],
     leadMs: 10,
@@ -199,6 +208,7 @@ test('sessions: turns of one session never overlap; onResponse sees each answer 
 
 test('worker threads: deterministic share of the schedule, records come back, health per thread', { timeout: 20_000 }, async () => {
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [open(0, 40, 5), { kind: 'closed', stage: 1, concurrency: 4, maxRequests: 20 }],
     leadMs: 50,
@@ -217,13 +227,14 @@ test('worker threads: deterministic share of the schedule, records come back, he
 
 test('an invalid plan is rejected before anything is sent', { timeout: 20_000 }, async () => {
   await assert.rejects(
-    runLoad({ client: { baseUrl: server.url, model: 'm' }, stages: [{ kind: 'closed', stage: 0, concurrency: 2 }], source: { next: () => spec() } }),
+    runLoad({ keepRecords: true, client: { baseUrl: server.url, model: 'm' }, stages: [{ kind: 'closed', stage: 0, concurrency: 2 }], source: { next: () => spec() } }),
     /invalid load plan/,
   );
 });
 
 test('a finite source: null ends a closed stage early and leaves an open-loop slot empty', { timeout: 20_000 }, async () => {
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [{ kind: 'closed', stage: 0, concurrency: 3, maxRequests: 100 }, open(1, 10, 5)],
     leadMs: 10,
@@ -236,6 +247,7 @@ test('a finite source: null ends a closed stage early and leaves an open-loop sl
 
 test('sessions continue across stages: turns prefetched by a stopped closed stage are given back', { timeout: 20_000 }, async () => {
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [{ kind: 'closed', stage: 0, concurrency: 3, durationMs: 100 }, { kind: 'closed', stage: 1, concurrency: 2, maxRequests: 4 }],
     leadMs: 10,
@@ -250,6 +262,7 @@ test('open loop with maxInFlight: never more in flight; the wait shows as schedu
   const s = await startTruthServer({ ttftMs: 20, itlMs: 5, chunks: 4 });
   try {
     const r = await runLoad({
+      keepRecords: true,
       client: { baseUrl: s.url, model: 'm' },
       stages: [open(0, 30, 2)],
       leadMs: 10,
@@ -273,6 +286,7 @@ test('open loop with maxInFlight: never more in flight; the wait shows as schedu
 test('abort with worker threads: finished records kept, in-flight aborted after the grace period', { timeout: 20_000 }, async () => {
   const ac = new AbortController();
   const r = await runLoad({
+    keepRecords: true,
     client: { baseUrl: server.url, model: 'm' },
     stages: [{ kind: 'closed', stage: 0, concurrency: 4, durationMs: 10_000 }],
     leadMs: 10,
@@ -294,6 +308,7 @@ test('maxInFlight caps open stages only: a closed stage above the cap still gets
   const s = await startTruthServer({ ttftMs: 60, itlMs: 3, chunks: 3 });
   try {
     const r = await runLoad({
+      keepRecords: true,
       client: { baseUrl: s.url, model: 'm' },
       stages: [
         { kind: 'open', stage: 0, offsetsMs: Float64Array.from([0, 1, 2, 3, 4, 5]), requestedRate: 1000, durationMs: 5 },
@@ -325,6 +340,7 @@ for (const workers of [0, 2]) {
     const cancel = new AbortController();
     const t0 = { ms: 0 };
     const r = await runLoad({
+      keepRecords: true,
       client: { baseUrl: server.url, model: 'm' },
       stages: [{ kind: 'closed', stage: 0, concurrency: 4, durationMs: 10_000 }],
       leadMs: 10,
@@ -351,3 +367,48 @@ for (const workers of [0, 2]) {
     assert.ok(aborted.every((x) => /second interrupt/.test(x.error!.message)), aborted.map((x) => x.error!.message).join('; '));
   });
 }
+
+test('by default no finished record is kept: the result holds numeric columns only, and the health they give equals the records\'', { timeout: 20_000 }, async () => {
+  const seen: RequestRecord[] = [];
+  const refs: WeakRef<RequestRecord>[] = [];
+  const times: [number, number][] = [];
+  const plan: StagePlan[] = [open(0, 40, 2), { kind: 'closed', stage: 1, concurrency: 5, maxRequests: 100 }];
+  const r = await runLoad({
+    client: { baseUrl: server.url, model: 'm' },
+    stages: plan,
+    leadMs: 10,
+    source: { next: () => spec() },
+    onRecord: (rec) => {
+      if (rec.stage === 0) seen.push(rec);
+      else {
+        refs.push(new WeakRef(rec));
+        times.push([rec.sentAtMs, rec.endAtMs]);
+      }
+    },
+  });
+  assert.equal(r.records.length, 0);
+  assert.equal(r.columns.count, 140);
+  assert.equal(refs.length, 100);
+  // Stage 1's records were referenced only by the engine while in flight: once collected, at most
+  // one per connection survives (the h1 transport's last request on each idle connection), never
+  // one per finished request.
+  const ms = collectGarbageNow();
+  if (ms !== undefined) {
+    await new Promise((res) => setImmediate(res));
+    collectGarbageNow();
+    const alive = refs.filter((w) => w.deref() !== undefined).length;
+    assert.ok(alive <= 5, `${alive} of 100 records kept after they finished`);
+  }
+  // Stage 0: the columns hold exactly the records' times, so health reads the same from either.
+  const c = r.columns.stage(0)!;
+  assert.deepEqual([...c.sentAtMs.view()], seen.map((x) => x.sentAtMs));
+  assert.deepEqual([...c.endAtMs.view()], seen.map((x) => x.endAtMs));
+  assert.deepEqual([...c.scheduledAtMs.view()], seen.map((x) => x.scheduledAtMs));
+  const fromRecords = loadgenHealth(seen, [r.stages[0]!], r.health);
+  const fromColumns = loadgenHealth(r.columns, [r.stages[0]!], r.health);
+  assert.deepEqual(fromColumns.stages, fromRecords.stages);
+  // The peak in flight, from the columns, is the exact sweep over every record's [sent, end).
+  const all = [...seen, ...times.map(([sentAtMs, endAtMs]) => ({ ...seen[0]!, sentAtMs, endAtMs }))];
+  assert.equal(r.health.maxInFlight, maxConcurrent(all));
+  assert.ok(r.health.maxInFlight >= 5);
+});

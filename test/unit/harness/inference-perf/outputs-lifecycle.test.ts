@@ -7,7 +7,7 @@ import type { RequestRecord } from '../../../../src/engine/types.ts';
 import { failureLabel, lifecycleReport, outputTimesMs } from '../../../../src/harness/inference-perf/lifecycle.ts';
 import { percentileKey, percentileSorted, summarize } from '../../../../src/harness/inference-perf/stats.ts';
 import { resolveIpConfig } from '../../../../src/harness/inference-perf/config-map.ts';
-import { PerRequestWriter, perRequestEntry, writeEffectiveConfig, writeLifecycleFiles } from '../../../../src/harness/inference-perf/outputs.ts';
+import { LifecycleFiles, PerRequestWriter, perRequestEntry, writeEffectiveConfig, writeLifecycleFiles } from '../../../../src/harness/inference-perf/outputs.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Report = Record<string, any>;
@@ -113,4 +113,32 @@ test('native files: summary, stages, per_request array, config.yaml', async () =
   assert.ok(existsSync(join(dir, 'config.yaml')));
   assert.ok(!text.includes('sekrit'));
   assert.match(text, /worker_max_concurrency: 100/);
+});
+
+test('lifecycle files fed one record at a time: the summary merged from the stages is the report over all records, key for key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ip-stream-'));
+  const cfg = resolveIpConfig({ load: { stages: [{ rate: 1, duration: 1 }, { rate: 2, duration: 1 }] }, api: { streaming: true }, report: { request_lifecycle: { per_stage: true } } }, { cpuCount: 2 });
+  const records: RequestRecord[] = [];
+  for (let i = 0; i < 40; i++) {
+    const stage = i % 3 === 0 ? 1 : 0;
+    const sent = 1000 + i * 7;
+    const err = i % 5 === 4 ? { label: 'http_5xx' as const, message: `boom ${i % 10}` } : undefined;
+    records.push(
+      rec({ id: i, stage, sent, scheduledAtMs: sent - (i % 4), chunks: err ? [] : [sent + 30 + i, sent + 41 + i, sent + 55 + 2 * i], end: sent + 60 + 2 * i, promptTokensClient: 10 + i, completionTokensServer: 3, ...(err ? { error: err, httpStatus: 500 } : {}) }),
+    );
+  }
+  const files = new LifecycleFiles(cfg, [{ index: 0, requestedRate: 1 }, { index: 1, requestedRate: 2 }]);
+  for (const r of records) files.add(r);
+  assert.deepEqual(files.write(dir), ['summary_lifecycle_metrics.json', 'stage_0_lifecycle_metrics.json', 'stage_1_lifecycle_metrics.json']);
+  const rl = cfg.report.request_lifecycle;
+  const opts = { percentiles: rl.percentiles, perTokenTimes: false, useServerOutputTokens: rl.use_server_output_tokens, maxErrorMessages: rl.max_error_messages };
+  const read = (name: string): string => JSON.stringify(JSON.parse(readFileSync(join(dir, name), 'utf8')));
+  assert.equal(read('summary_lifecycle_metrics.json'), JSON.stringify(lifecycleReport(records, opts)));
+  assert.equal(read('stage_1_lifecycle_metrics.json'), JSON.stringify(lifecycleReport(records.filter((r) => r.stage === 1), { ...opts, stage: { requestedRate: 2 } })));
+  const summary = JSON.parse(readFileSync(join(dir, 'summary_lifecycle_metrics.json'), 'utf8')) as Report;
+  assert.equal(summary.load_summary.count, 40);
+  assert.equal(summary.failures.count, 8);
+  // Failure messages in the order the requests finished, across stages.
+  assert.equal(Object.keys(summary.failures.by_label).length, 1);
+  assert.deepEqual(Object.values(summary.failures.by_label)[0], { count: 8, messages: ['boom 4', 'boom 9'].map((message) => ({ message })) });
 });

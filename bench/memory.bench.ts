@@ -1,0 +1,143 @@
+/**
+ * Memory in run length (`npm run bench -- memory [--requests N] [--concurrency C] [--tokens T]`):
+ * N requests (default 100,000) through the full harness path — runHarness for inference-perf
+ * (records.jsonl, per_request / summary / stage lifecycle files, loadgen_health.json) — against a
+ * minimal fast streaming server in a child process, sampling this process's RSS every 100 ms.
+ * Prints the peak RSS after the first 10k and 100k requests, and at the end (also the kernel's
+ * VmHWM, and the live heap after a full GC at each point: RSS also counts garbage not yet collected), against the target: 1,000,000 requests under 1 GiB (issue 13). RSS must depend on the
+ * requests in flight, not on the requests finished: the peak after 100k and after 1M should be close.
+ * The results directory (a temporary one) is removed at the end.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
+  return v;
+};
+const REQUESTS = arg('requests', 100_000);
+const CONCURRENCY = arg('concurrency', 64);
+const TOKENS = arg('tokens', 8);
+const GIB = 1024 ** 3;
+
+// ---------------------------------------------------------------- server (child process)
+async function serverMain(): Promise<void> {
+  const chunk = `data: ${JSON.stringify({ id: 'x', object: 'text_completion', model: 'm', choices: [{ index: 0, text: ' tok', finish_reason: null }] })}\n\n`;
+  const tail = (n: number): string =>
+    `data: ${JSON.stringify({ id: 'x', object: 'text_completion', model: 'm', choices: [], usage: { prompt_tokens: 8, completion_tokens: n, total_tokens: 8 + n } })}\n\ndata: [DONE]\n\n`;
+  const srv = createServer((req, res: ServerResponse) => {
+    if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: 'm', object: 'model' }] }));
+      return;
+    }
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      let n = 0;
+      const step = (): void => {
+        if (res.destroyed) return;
+        if (n++ >= TOKENS) return void res.end(tail(TOKENS));
+        res.write(chunk);
+        setImmediate(step);
+      };
+      step();
+    });
+  });
+  srv.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => srv.listen({ port: 0, host: '127.0.0.1' }, r));
+  process.send!({ port: (srv.address() as AddressInfo).port });
+  process.on('message', () => process.exit(0));
+  process.on('disconnect', () => process.exit(0));
+}
+
+// ---------------------------------------------------------------- client (this process)
+const rssNow = (): number => process.memoryUsage.rss();
+function vmHwm(): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
+
+async function main(): Promise<void> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--server', '--tokens', String(TOKENS)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((r) => child.once('message', (m) => r((m as { port: number }).port)));
+  const { harnesses } = await import('../src/harness/registry.ts');
+  const { runHarness } = await import('../src/harness/common/run-harness.ts');
+  const { runtimeEnv } = await import('../src/config/runtime-env.ts');
+  const { createLogger } = await import('../src/util/logger.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'llmdbench-memory-'));
+  const profile = {
+    load: { type: 'concurrent', stages: [{ num_requests: REQUESTS, concurrency_level: CONCURRENCY }] },
+    api: { type: 'completion', streaming: true },
+    server: { type: 'vllm', model_name: 'm', base_url: `http://127.0.0.1:${port}`, ignore_eos: true },
+    data: { type: 'random', input_distribution: { min: 8, max: 8, mean: 8, std_dev: 0, total_count: 100 }, output_distribution: { min: TOKENS, max: TOKENS, mean: TOKENS, std_dev: 0, total_count: 100 } },
+    report: { request_lifecycle: { summary: true, per_stage: true, per_request: true } },
+  };
+  const milestones = [10_000, 100_000, 1_000_000].filter((m) => m < REQUESTS);
+  const atMilestone: [number, number, number][] = [];
+  const { collectGarbageNow } = await import('../src/engine/loadgen/gc.ts');
+  // What is really held (not garbage awaiting collection): the heap after a full GC.
+  const liveHeap = (): number => {
+    collectGarbageNow();
+    return process.memoryUsage().heapUsed;
+  };
+  let peak = rssNow();
+  let completed = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssNow());
+    while (milestones.length > 0 && completed >= milestones[0]!) atMilestone.push([milestones.shift()!, peak, liveHeap()]);
+  }, 100);
+  const start = performance.now();
+  const rssStart = rssNow();
+  let out;
+  try {
+    out = await runHarness(harnesses.get('inference-perf'), {
+      profile,
+      profileText: JSON.stringify(profile),
+      profileName: 'memory.yaml',
+      endpointUrl: `http://127.0.0.1:${port}`,
+      model: 'm',
+      resultsDir: dir,
+      config: { get: () => undefined, entries: () => [] },
+      env: runtimeEnv({ HF_HUB_OFFLINE: '1' }),
+      signal: new AbortController().signal,
+      log: createLogger('silent'),
+      progress: (p) => {
+        completed = p.completed;
+      },
+    });
+  } finally {
+    clearInterval(sampler);
+    child.send('exit');
+  }
+  peak = Math.max(peak, rssNow());
+  const s = (performance.now() - start) / 1000;
+  const heapEnd = liveHeap();
+  const records = statSync(join(dir, 'records.jsonl')).size;
+  const perReq = statSync(join(dir, 'per_request_lifecycle_metrics.json')).size;
+  const hwm = vmHwm();
+  process.stdout.write(
+    `memory: ${REQUESTS} requests (${TOKENS} tokens each, ${CONCURRENCY} in flight) in ${s.toFixed(1)} s (${(REQUESTS / s).toFixed(0)} req/s), complete=${out.complete}, files: ${out.files.join(', ')}\n` +
+      `  records.jsonl ${mib(records)}, per_request_lifecycle_metrics.json ${mib(perReq)}\n` +
+      `  RSS at start ${mib(rssStart)}\n` +
+      atMilestone.map(([n, p, h]) => `  peak RSS after ${n.toLocaleString('en-US')} requests: ${mib(p)} (live heap after a full GC ${mib(h)})\n`).join('') +
+      `  peak RSS after ${REQUESTS.toLocaleString('en-US')} requests (end, native files written): ${mib(peak)}${hwm !== undefined ? ` (VmHWM ${mib(hwm)})` : ''}, live heap after a full GC ${mib(heapEnd)}\n` +
+      `  target: 1,000,000 requests under 1 GiB — ${REQUESTS >= 1_000_000 ? (Math.max(peak, hwm ?? 0) < GIB ? 'met' : 'NOT met') : 'run with --requests 1000000 to check'}\n`,
+  );
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (process.argv.includes('--server')) void serverMain();
+else await main();
