@@ -86,14 +86,19 @@ export function monitoringBrief(s: MonitoringSummary): MonitoringBrief {
   return b;
 }
 
+/** A results directory's monitoring summary: metrics/processed/monitoring_summary.json, else from the raw snapshots (read-only). */
+export function readMonitoringSummary(resultsDir: string): MonitoringSummary | undefined {
+  const processed = join(resultsDir, METRICS_DIR, 'processed', 'monitoring_summary.json');
+  return existsSync(processed) ? (JSON.parse(readFileSync(processed, 'utf8')) as MonitoringSummary) : summarizeMetricsDir(resultsDir, [], false);
+}
+
 /**
  * The v0.2 report's `results.observability` for a results directory (for the report writers):
  * from metrics/processed/monitoring_summary.json when present, else from the raw snapshots
  * (read-only: a directory the Python tools wrote is never written to).
  */
 export function observabilityOf(resultsDir: string): Record<string, unknown> | undefined {
-  const processed = join(resultsDir, METRICS_DIR, 'processed', 'monitoring_summary.json');
-  const s = existsSync(processed) ? (JSON.parse(readFileSync(processed, 'utf8')) as MonitoringSummary) : summarizeMetricsDir(resultsDir, [], false);
+  const s = readMonitoringSummary(resultsDir);
   if (!s || s.targets.length === 0) return undefined;
   return observabilitySection(s, { rawDataPath: (t) => `${METRICS_DIR}/raw/${t}_*_metrics.txt` });
 }

@@ -86,8 +86,7 @@ export class TimeBins {
     const A = this.a;
     const W = this.widthMs;
     // Skip the bins wholly before the first send (earlier events cannot exist) and the empty tail.
-    let first = 0;
-    while (first < A.sent.length && this.start(first) + W <= this.firstSent) first++;
+    const first = this.firstIndex();
     let last = A.sent.length - 1;
     let c = 0;
     const integral: number[] = [];
@@ -124,6 +123,18 @@ export class TimeBins {
       });
     }
     return out;
+  }
+
+  /** Where `tS` = 0 of the finished series lies on the records' clock (ms); NaN when nothing was added. */
+  originMs(): number {
+    return Number.isFinite(this.firstSent) ? this.start(this.firstIndex()) : NaN;
+  }
+
+  /** The bin holding the first send (earlier bins exist only for events before it). */
+  private firstIndex(): number {
+    let first = 0;
+    while (first < this.a.sent.length && this.start(first) + this.widthMs <= this.firstSent) first++;
+    return first;
   }
 
   private start(i: number): number {

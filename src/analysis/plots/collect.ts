@@ -10,11 +10,18 @@ import type { RequestRecord } from '../../engine/types.ts';
 import { inferencePerfRequest } from '../../metrics/inference-perf.ts';
 import { LogHistogram } from '../../metrics/log-histogram.ts';
 import { TimeBins, type TimeBin } from '../../metrics/time-bins.ts';
+import type { ServerPlotData } from './server-series.ts';
 
 export const PLOT_DATA_FILE = 'plot_data.json';
-/** Time series drawn with at most this many bins, each at least this wide (rates from 100 ms bins are mostly noise). */
+/**
+ * Time series drawn with at most this many bins, each at least this wide (rates from 100 ms bins
+ * are mostly noise) and wide enough to hold this many sends on average: at a low rate, bins
+ * narrower than the gap between sends alternate 0 / 2× the rate and leave the latency line as
+ * isolated points (bins without a send have no latency: a gap).
+ */
 const TIMELINE_BINS = 120;
 const TIMELINE_MIN_BIN_MS = 500;
+const TIMELINE_SENDS_PER_BIN = 2;
 
 export const LATENCY_METRICS = ['ttft', 'itl', 'tpot', 'e2e'] as const;
 export type LatencyMetric = (typeof LATENCY_METRICS)[number];
@@ -53,7 +60,11 @@ export interface PlotData {
   requests: number;
   dists: Partial<Record<LatencyMetric, DistPlotData>>;
   timeline: TimeBin[];
+  /** Where the timeline's t = 0 lies on the records' clock (monotonic ms), to align other series with it. */
+  originMs?: number;
   stages: StagePoint[];
+  /** -f: the server's metrics over time on the timeline's axis (added by the plots reporter, server-series.ts). */
+  server?: ServerPlotData;
 }
 
 interface StageAcc {
@@ -78,10 +89,13 @@ function reduce(h: LogHistogram): DistPlotData | undefined {
   return { count: h.count, mean: h.mean, p50: h.quantile(0.5), p90: h.quantile(0.9), p99: h.quantile(0.99), histogram: h.linearBins(40, h.quantile(0.999)), cdf: thin };
 }
 
-/** Stream `recordsPath` into the plot data; `requestedRates[stage]` from loadgen_health.json when known. */
-export async function collectPlotData(name: string, recordsPath: string, requestedRates: Record<number, number> = {}): Promise<PlotData> {
+/**
+ * Stream `recordsPath` into the plot data; `requestedRates[stage]` from loadgen_health.json when
+ * known. Several files (compare: every results directory of a run) pool their distributions.
+ */
+export async function collectPlotData(name: string, recordsPath: string | readonly string[], requestedRates: Record<number, number> = {}): Promise<PlotData> {
   const c = plotDataCollector(name, requestedRates);
-  await forEachRecord(recordsPath, (r) => c.add(r), []);
+  for (const f of typeof recordsPath === 'string' ? [recordsPath] : recordsPath) await forEachRecord(f, (r) => c.add(r), []);
   return c.result();
 }
 
@@ -156,5 +170,8 @@ function plotDataOf(name: string, requests: number, all: Record<LatencyMetric, L
       set('tpotP50Ms', q(s.h.tpot, 0.5));
       return p;
     });
-  return { name, requests, dists, timeline: bins.bins(TIMELINE_BINS, TIMELINE_MIN_BIN_MS), stages: points };
+  const origin = bins.originMs();
+  const spanMs = Math.max(...[...stages.values()].map((s) => s.maxEnd)) - Math.min(...[...stages.values()].map((s) => s.minSent));
+  const minBinMs = Math.max(TIMELINE_MIN_BIN_MS, requests > 0 && spanMs > 0 ? (TIMELINE_SENDS_PER_BIN * spanMs) / requests : 0);
+  return { name, requests, dists, timeline: bins.bins(TIMELINE_BINS, minBinMs), ...(Number.isFinite(origin) ? { originMs: origin } : {}), stages: points };
 }

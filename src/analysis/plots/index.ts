@@ -6,11 +6,14 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { latencyCdfs } from './cdfs.ts';
+import { compareCdfs, type CompareData } from './compare-cdfs.ts';
+import { compareThroughput } from './compare-throughput.ts';
 import type { PlotData } from './collect.ts';
 import { latencyHistograms } from './histograms.ts';
 import { paretoPlot } from './pareto.ts';
 import type { Series } from './operating-points.ts';
 import { renderSvg, svgToPng, type VlSpec } from './render.ts';
+import { serverMetricsPlot } from './server-metrics.ts';
 import { stageLatencyPlot } from './stage-latency.ts';
 import { timelinePlot } from './timeline.ts';
 import { tokenRatePlot } from './token-rate.ts';
@@ -27,12 +30,19 @@ export const RUN_PLOTS: ReadonlyArray<PlotType<PlotData>> = [
   { kind: 'latency-histograms', title: 'Latency distributions', spec: latencyHistograms },
   { kind: 'latency-cdfs', title: 'Latency CDFs', spec: latencyCdfs },
   { kind: 'timeline', title: 'Latency, in-flight requests and request rate over time', spec: timelinePlot },
+  { kind: 'server-metrics', title: 'Server metrics over time (-f: KV cache, running and waiting requests…) under the request rate', spec: serverMetricsPlot },
   { kind: 'token-rate', title: 'Output token rate over time', spec: tokenRatePlot },
   { kind: 'stage-latency', title: 'Per-stage latency vs throughput', spec: stageLatencyPlot },
 ];
 
 /** Per work directory. */
 export const WORKDIR_PLOTS: ReadonlyArray<PlotType<Series[]>> = [{ kind: 'throughput-latency', title: 'Throughput vs latency (all results)', spec: paretoPlot }];
+
+/** `llmdbench compare`: the runs overlaid. */
+export const COMPARE_PLOTS: ReadonlyArray<PlotType<CompareData>> = [
+  { kind: 'compare-cdfs', title: 'Latency CDFs, one line per run', spec: compareCdfs },
+  { kind: 'compare-throughput-latency', title: 'Throughput vs latency, one curve per run', spec: compareThroughput },
+];
 
 /** A drawn plot: files written and the SVG text (inlined by the HTML report). */
 export interface DrawnPlot {
@@ -70,6 +80,6 @@ export async function drawPlots<D>(types: ReadonlyArray<PlotType<D>>, data: D, d
   return out;
 }
 
-export type { PlotData, Series };
+export type { CompareData, PlotData, Series };
 export { collectPlotData, plotDataCollector, PLOT_DATA_FILE } from './collect.ts';
 export type { PlotDataCollector } from './collect.ts';

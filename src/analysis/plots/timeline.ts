@@ -1,7 +1,8 @@
 /**
  * Per run: what happened over time, three panels on one time axis: mean TTFT and E2E latency of
  * the requests sent in each bin; requests in flight (time-averaged); requests sent and completed
- * per second (the achieved request rate).
+ * per second (the achieved request rate). A bin in which no request was sent has no latency: its
+ * value is null, which breaks the line (a gap), never a segment drawn across the idle time.
  */
 import type { PlotData } from './collect.ts';
 import { WIDE } from './labels.ts';
@@ -13,9 +14,11 @@ const size = { width: WIDE.width, height: 200 };
 export function timelinePlot(d: PlotData): VlSpec | undefined {
   if (!d.timeline.length) return undefined;
   const w = d.timeline[0]!.widthS;
+  // Null where a bin has no value (kept, so the line breaks there); a series with no value at all is left out.
+  const hasTtft = d.timeline.some((b) => b.ttftMeanMs !== undefined);
   const lat = d.timeline.flatMap((b) => [
-    ...(b.ttftMeanMs !== undefined ? [{ t: b.tS, v: b.ttftMeanMs, s: 'TTFT (mean)' }] : []),
-    ...(b.e2eMeanMs !== undefined ? [{ t: b.tS, v: b.e2eMeanMs, s: 'E2E latency (mean)' }] : []),
+    ...(hasTtft ? [{ t: b.tS, v: b.ttftMeanMs ?? null, s: 'TTFT (mean)' }] : []),
+    { t: b.tS, v: b.e2eMeanMs ?? null, s: 'E2E latency (mean)' },
   ]);
   const rates = d.timeline.flatMap((b) => [
     { t: b.tS, v: b.requestsPerS, s: 'sent' },
@@ -35,7 +38,8 @@ export function timelinePlot(d: PlotData): VlSpec | undefined {
         ...size,
         title: 'latency of requests sent in each bin (ms)',
         data: { values: lat },
-        mark: line,
+        // Null latencies break the path (a gap) and are not drawn as points.
+        mark: { ...line, invalid: 'break-paths-show-domains' },
         encoding: { x: X, y: { field: 'v', type: 'quantitative', title: 'latency (ms)' }, color: { field: 's', type: 'nominal', title: null } },
       },
       {

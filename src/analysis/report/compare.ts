@@ -31,9 +31,20 @@ function reportFilesIn(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** Rows of one run directory (a results dir, a work dir, or a dir of v0.2 report files). */
-export function rowsOf(dir: string): SummaryRow[] {
-  const rows: SummaryRow[] = [];
+/** One v0.2 report of a run, with where it sits (which results directory of a work directory). */
+export interface RunReport {
+  report: unknown;
+  group?: number;
+  /** The native duration of this stage (inference-perf: its send duration), when known. */
+  durationS?: number;
+}
+
+/**
+ * The v0.2 reports of one run directory (a results dir, a work dir, or a dir of v0.2 report
+ * files): converted from the native files, else read from the report files. In stage order.
+ */
+export function reportsOf(dir: string): RunReport[] {
+  const out: RunReport[] = [];
   const dirs = resultDirs(dir);
   for (const [k, rd] of dirs.entries()) {
     const found = detectHarness(rd)!;
@@ -41,20 +52,27 @@ export function rowsOf(dir: string): SummaryRow[] {
     for (const src of found.sources) {
       for (const c of found.converter.convert(src, ctx)) {
         if (c.v01Only) continue;
-        const row = summaryRow(render(c, ctx, '0.2'));
-        // The native duration of this stage (inference-perf: its send duration) over the run's.
-        if (c.v01Time.duration > 0) row.durationS = c.v01Time.duration;
-        if (dirs.length > 1) row.group = k;
-        rows.push(row);
+        out.push({ report: render(c, ctx, '0.2'), ...(dirs.length > 1 ? { group: k } : {}), ...(c.v01Time.duration > 0 ? { durationS: c.v01Time.duration } : {}) });
       }
     }
   }
-  if (rows.length > 0) return rows.sort((a, b) => (a.group ?? 0) - (b.group ?? 0) || a.stage - b.stage);
+  if (out.length > 0) return out;
   const abs = resolve(dir);
   const candidates = [abs, join(abs, 'analysis'), analysisDirFor(abs)];
   if (existsSync(join(abs, 'analysis'))) for (const n of readdirSync(join(abs, 'analysis'))) candidates.push(join(abs, 'analysis', n));
-  for (const d of candidates) for (const f of reportFilesIn(d)) rows.push(summaryRow(parse(readFileSync(f, 'utf8'))));
-  return rows.sort((a, b) => a.stage - b.stage);
+  for (const d of candidates) for (const f of reportFilesIn(d)) out.push({ report: parse(readFileSync(f, 'utf8')) });
+  return out;
+}
+
+/** Rows of one run directory (a results dir, a work dir, or a dir of v0.2 report files). */
+export function rowsOf(dir: string, reports: RunReport[] = reportsOf(dir)): SummaryRow[] {
+  const rows = reports.map((r) => {
+    const row = summaryRow(r.report);
+    if (r.durationS !== undefined) row.durationS = r.durationS;
+    if (r.group !== undefined) row.group = r.group;
+    return row;
+  });
+  return rows.sort((a, b) => (a.group ?? 0) - (b.group ?? 0) || a.stage - b.stage);
 }
 
 /**
@@ -105,32 +123,46 @@ export function deltaPct(base: number | undefined, v: number | undefined): strin
 }
 
 
-/** The side-by-side table as text. */
-export function formatComparison(runs: readonly RunRows[]): string {
+/** One stage's block of the comparison: header cells and rows (metric name, values, Δ % against the first run). */
+export interface ComparisonBlock {
+  title: string;
+  head: string[];
+  rows: string[][];
+}
+
+/** Run letter: A, B, C… (the table's columns, the plots' legends). */
+export const runLetter = (i: number): string => String.fromCharCode(65 + i);
+
+/** The comparison as data: the legend lines (A = …) and one block per stage / rate. */
+export function comparisonBlocks(runs: readonly RunRows[]): { legend: string[]; blocks: ComparisonBlock[] } {
   const keyOf = (x: SummaryRow): string => `${x.group ?? 0}:${x.stage}`;
   const stages = [...new Map(runs.flatMap((r) => r.rows.map((x) => [keyOf(x), x] as const))).values()]
     .sort((a, b) => (a.group ?? 0) - (b.group ?? 0) || a.stage - b.stage)
     .map(keyOf);
   const grouped = runs.some((r) => r.rows.some((x) => x.group !== undefined));
-  const lines: string[] = runs.map((r, i) => `${String.fromCharCode(65 + i)} = ${r.label} (${[...new Set(r.rows.map((x) => x.tool))].join(', ') || 'no results'})`);
+  const legend = runs.map((r, i) => `${runLetter(i)} = ${r.label} (${[...new Set(r.rows.map((x) => x.tool))].join(', ') || 'no results'})`);
+  const blocks = stages.map((st) => {
+    const found = runs.map((r) => r.rows.find((x) => keyOf(x) === st));
+    const [g, n] = st.split(':');
+    const head = [grouped ? `run ${Number(g) + 1}, stage ${n}` : `stage ${n}`, ...runs.map((_, i) => runLetter(i)), ...runs.slice(1).map((_, i) => `Δ ${runLetter(i + 1)} vs A`)];
+    const rows: string[][] = [];
+    for (const [name, get, p] of LINES) {
+      const vals = found.map((r) => (r ? get(r) : undefined));
+      if (vals.every((v) => v === undefined)) continue;
+      rows.push([name, ...vals.map((v) => fmt(v, p)), ...vals.slice(1).map((v) => deltaPct(vals[0], v))]);
+    }
+    return { title: head[0]!, head, rows };
+  });
+  return { legend, blocks };
+}
+
+/** The side-by-side table as text. */
+export function formatComparison(runs: readonly RunRows[]): string {
+  const { legend, blocks } = comparisonBlocks(runs);
   const colW = 14;
   const nameW = 28;
-  for (const st of stages) {
-    const rows = runs.map((r) => r.rows.find((x) => keyOf(x) === st));
-    lines.push('');
-    const [g, n] = st.split(':');
-    let head = (grouped ? `run ${Number(g) + 1}, stage ${n}` : `stage ${n}`).padEnd(nameW);
-    runs.forEach((_, i) => (head += String.fromCharCode(65 + i).padStart(colW)));
-    for (let i = 1; i < runs.length; i++) head += `Δ ${String.fromCharCode(65 + i)} vs A`.padStart(colW);
-    lines.push(head);
-    for (const [name, get, p] of LINES) {
-      const vals = rows.map((r) => (r ? get(r) : undefined));
-      if (vals.every((v) => v === undefined)) continue;
-      let line = name.padEnd(nameW);
-      for (const v of vals) line += fmt(v, p).padStart(colW);
-      for (let i = 1; i < vals.length; i++) line += deltaPct(vals[0], vals[i]).padStart(colW);
-      lines.push(line);
-    }
-  }
+  const line = (cells: string[]): string => cells[0]!.padEnd(nameW) + cells.slice(1).map((c) => c.padStart(colW)).join('');
+  const lines = [...legend];
+  for (const b of blocks) lines.push('', line(b.head), ...b.rows.map(line));
   return `${lines.join('\n')}\n`;
 }

@@ -1,9 +1,10 @@
 /**
  * The `html` reporter: analysis/<dir>/report.html per result and analysis/report.html per work
- * directory, self-contained (the plots inlined as SVG from the `plots` reporter's files).
+ * directory, self-contained (the plots inlined as SVG from the `plots` reporter's files; the work
+ * directory's report also shows each result's server-metrics plot when the run had -f).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { RUN_PLOTS, WORKDIR_PLOTS, type PlotType } from '../plots/index.ts';
 import type { InlinePlot } from '../html/result-page.ts';
 import { resultPage } from '../html/result-page.ts';
@@ -12,6 +13,7 @@ import { PLOTS_DIR } from './plots.ts';
 import type { Reporter } from './types.ts';
 
 export const HTML_REPORT_FILE = 'report.html';
+const SERVER_PLOT = 'server-metrics';
 
 /** The plots of `types` found in `<dir>/plots/`, in report order. */
 function inlinePlots(dir: string, types: ReadonlyArray<PlotType<never>>): InlinePlot[] {
@@ -20,6 +22,17 @@ function inlinePlots(dir: string, types: ReadonlyArray<PlotType<never>>): Inline
     if (!existsSync(svg)) return [];
     const png = join(dir, PLOTS_DIR, `${t.kind}.png`);
     return [{ kind: t.kind, title: t.title, svg: readFileSync(svg, 'utf8'), ...(existsSync(png) ? { pngHref: `${PLOTS_DIR}/${t.kind}.png` } : {}) }];
+  });
+}
+
+/** -f: each result's server-metrics plot, for the work directory's report (PNG linked relative to it). */
+function serverPlots(from: string, results: ReadonlyArray<{ analysisDir: string; summary: { name: string } }>): InlinePlot[] {
+  return results.flatMap((r) => {
+    const svg = join(r.analysisDir, PLOTS_DIR, `${SERVER_PLOT}.svg`);
+    if (!existsSync(svg)) return [];
+    const png = join(r.analysisDir, PLOTS_DIR, `${SERVER_PLOT}.png`);
+    const title = `Server metrics over time (-f): ${r.summary.name}`;
+    return [{ kind: SERVER_PLOT, title, svg: readFileSync(svg, 'utf8'), ...(existsSync(png) ? { pngHref: relative(from, png) } : {}) }];
   });
 }
 
@@ -38,7 +51,7 @@ export const htmlReporter: Reporter = {
       const p = join(r.analysisDir, HTML_REPORT_FILE);
       return existsSync(p) ? p : undefined;
     };
-    writeFileSync(f, workDirPage(ctx.workDir, ctx.analysisRoot, ctx.results, inlinePlots(ctx.analysisRoot, WORKDIR_PLOTS as ReadonlyArray<PlotType<never>>), own));
+    writeFileSync(f, workDirPage(ctx.workDir, ctx.analysisRoot, ctx.results, [...inlinePlots(ctx.analysisRoot, WORKDIR_PLOTS as ReadonlyArray<PlotType<never>>), ...serverPlots(ctx.analysisRoot, ctx.results)], own));
     return [f];
   },
 };

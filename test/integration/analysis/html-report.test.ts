@@ -2,16 +2,17 @@
  * The HTML reports in a real headless browser (the system Chromium driven by playwright-core):
  * `llmdbench run` against the embedded simulator leaves report.html per result and per work
  * directory; each opens from file:// with no console error, no network request, the summary's
- * numbers, and every plot visible (non-zero size, inside the viewport once scrolled to). `-z`
- * writes them again.
+ * numbers, and every plot visible (non-zero size, inside the viewport once scrolled to), the
+ * server-metrics plot of `-f` included; `compare`'s compare.html likewise. `-z` writes them again.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_MISSING, findChromium, underCi } from '../../helpers/chromium.ts';
-import { onlyDir, readJson, runCli, tmp } from '../run/helpers.ts';
+import { SAMPLES } from '../../helpers/report-schema.ts';
+import { cleanEnv, onlyDir, readJson, runCli, tmp } from '../run/helpers.ts';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -61,7 +62,8 @@ test('HTML reports of a run open in headless Chromium with every plot visible, n
     return;
   }
   const wd = tmp('html-report');
-  const r = await runCli(['run', '--workdir', wd, '-o', 'duration=3,rate=5']);
+  // -f: the server-metrics plot joins the report (scraping the embedded simulator's /metrics every second).
+  const r = await runCli(['run', '-f', '--workdir', wd, '-o', 'duration=3,rate=5'], { env: cleanEnv({ LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_INTERVAL: '1' }) });
   assert.equal(r.code, 0, r.stderr);
   const wdReport = join(wd, 'analysis', 'report.html');
   assert.ok(r.stdout.includes(`report: ${wdReport}`), `the run prints where the HTML is:\n${r.stdout}`);
@@ -75,7 +77,7 @@ test('HTML reports of a run open in headless Chromium with every plot visible, n
     const res = await openReport(browser, resultReport);
     assert.deepEqual(res.errors, [], 'no console errors');
     assert.deepEqual(res.external, [], 'nothing fetched');
-    assert.deepEqual(res.plots.map((p) => p.kind), ['latency-histograms', 'latency-cdfs', 'timeline', 'token-rate', 'stage-latency']);
+    assert.deepEqual(res.plots.map((p) => p.kind), ['latency-histograms', 'latency-cdfs', 'timeline', 'server-metrics', 'token-rate', 'stage-latency']);
     for (const p of res.plots) {
       assert.ok(p.width > 300 && p.height > 150, `${p.kind} has a size: ${p.width}x${p.height}`);
       assert.ok(p.inView, `${p.kind} is in the viewport after scrolling to it`);
@@ -89,9 +91,22 @@ test('HTML reports of a run open in headless Chromium with every plot visible, n
     const wdp = await openReport(browser, wdReport);
     assert.deepEqual(wdp.errors, []);
     assert.deepEqual(wdp.external, []);
-    assert.deepEqual(wdp.plots.map((p) => p.kind), ['throughput-latency']);
-    assert.ok(wdp.plots[0]!.width > 300 && wdp.plots[0]!.height > 150 && wdp.plots[0]!.inView);
+    assert.deepEqual(wdp.plots.map((p) => p.kind), ['throughput-latency', 'server-metrics']);
+    for (const p of wdp.plots) assert.ok(p.width > 300 && p.height > 150 && p.inView, `${p.kind}: ${p.width}x${p.height}, in view ${p.inView}`);
     assert.ok(wdp.text.includes(sum.name), 'the work-dir report names its result');
+
+    // compare.html: this run against GuideLLM's sample (records vs report percentiles), same checks.
+    const g = tmp('html-compare-guidellm');
+    cpSync(join(SAMPLES, 'guidellm', 'real-run-against-sim', 'benchmarks.json'), join(g, 'benchmarks.json'));
+    const out = join(tmp('html-compare'), 'out');
+    const c = await runCli(['compare', wd, g, '--out', out]);
+    assert.equal(c.code, 0, c.stderr);
+    const cmp = await openReport(browser, join(out, 'compare.html'));
+    assert.deepEqual(cmp.errors, []);
+    assert.deepEqual(cmp.external, []);
+    assert.deepEqual(cmp.plots.map((p) => p.kind), ['compare-cdfs', 'compare-throughput-latency']);
+    for (const p of cmp.plots) assert.ok(p.width > 300 && p.height > 150 && p.inView, `${p.kind}: ${p.width}x${p.height}, in view ${p.inView}`);
+    assert.match(cmp.text, /TTFT p90 \(ms\)/);
   } finally {
     await browser.close();
   }

@@ -1,7 +1,7 @@
 /**
  * Reports from our own inference-perf run (a real run against the embedded
  * simulator) and from upstream's files, through the CLI: `analyze`, `report
- * convert`, `compare` across harnesses.
+ * convert`, `compare` across harnesses (table, overlay plots, compare.html).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,8 +59,24 @@ test('analyze: our own inference-perf run converts into valid v0.1/v0.2/v0.2.1 r
   // compare our run with the GuideLLM sample (different harnesses, through the v0.2 report)
   const g = tmp('reports-guidellm');
   cpSync(join(SAMPLES, 'guidellm', 'real-run-against-sim', 'benchmarks.json'), join(g, 'benchmarks.json'));
-  const c = await runCli(['compare', join(wd, 'results', name!), g, '--slo', 'ttft=10s']);
+  const cmpOut = join(tmp('reports-compare'), 'out');
+  const c = await runCli(['compare', join(wd, 'results', name!), g, '--slo', 'ttft=10s', '--out', cmpOut]);
   assert.equal(c.code, 0, c.stderr);
+  // Overlay plots: ours from its records, GuideLLM's from its report's percentiles; PNG + SVG + compare.html.
+  assert.ok(c.stdout.includes(`report: ${join(cmpOut, 'compare.html')}`), c.stdout);
+  for (const k of ['compare-cdfs', 'compare-throughput-latency']) {
+    assert.ok(readFileSync(join(cmpOut, `${k}.png`)).length > 30_000, `${k}.png`);
+    assert.match(readFileSync(join(cmpOut, `${k}.svg`), 'utf8'), /A · .*B · [^<;]*reports-guidellm/s);
+  }
+  const cd = JSON.parse(readFileSync(join(cmpOut, 'compare_data.json'), 'utf8')) as Obj;
+  assert.equal(cd['runs'][0].dists.ttft.from, 'records');
+  assert.equal(cd['runs'][1].dists.ttft.from, 'report');
+  // GuideLLM's TTFT p90 (s in its file) is the CDF's 90 % point in ms.
+  assert.deepEqual(cd['runs'][1].dists.ttft.cdf.find((p: number[]) => p[1] === 0.9), [60.964107513427734, 0.9]);
+  assert.equal(cd['runs'][0].points.length, 1);
+  const html = readFileSync(join(cmpOut, 'compare.html'), 'utf8');
+  assert.match(html, /data-plot="compare-cdfs"><svg[\s\S]*data-plot="compare-throughput-latency"><svg/);
+  assert.match(html, /<td>TTFT p90 \(ms\)<\/td>/);
   assert.match(c.stdout, /A = .*\(inference-perf\)/);
   assert.match(c.stdout, /B = .*\(guidellm\)/);
   assert.match(c.stdout, /stage 0\s+A\s+B\s+Δ B vs A/);
@@ -99,6 +115,23 @@ test('report convert: upstream samples, -w/-b/-i, refuses to overwrite, clear er
   r = await runCli(['compare', d, join(SAMPLES, 'guidellm', 'real-run-against-sim')]);
   assert.equal(r.code, 3);
   assert.match(r.stderr, /E_COMPARE_EMPTY/);
+  // compare of two Python tools' outputs (no records): overlay CDFs through their reports' percentiles.
+  const pair = [join(SAMPLES, 'guidellm', 'real-run-against-sim'), join(SAMPLES, 'vllm-benchmark', 'real-run-against-sim')];
+  const cmpOut = join(d, 'cmp');
+  r = await runCli(['compare', ...pair, '--out', cmpOut, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as Obj[]).length, 2, 'stdout stays JSON; where the plots are goes to stderr');
+  assert.match(r.stderr, /report: .*compare\.html/);
+  const cd = JSON.parse(readFileSync(join(cmpOut, 'compare_data.json'), 'utf8')) as Obj;
+  assert.deepEqual(cd['runs'].map((x: Obj) => x.dists.ttft.from), ['report', 'report']);
+  assert.ok(existsSync(join(cmpOut, 'compare-cdfs.png')) && existsSync(join(cmpOut, 'compare-throughput-latency.svg')));
+  r = await runCli(['compare', ...pair, '--no-plots']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout + r.stderr, /plots: /);
+  writeFileSync(join(d, 'a-file'), '');
+  r = await runCli(['compare', ...pair, '--out', join(d, 'a-file')]);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /E_COMPARE_OUT.*is a file, not a directory/);
   r = await runCli(['report', 'convert', join(SAMPLES, 'vllm-benchmark', 'real-run-against-sim', 'console.txt')]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /E_REPORT_UNKNOWN_NATIVE/);

@@ -50,6 +50,20 @@ test('run -f scrapes the simulator every interval: raw snapshots, processed summ
   assert.equal(obs.components[0].aggregate.kv_cache_usage.units, 'percent');
   assert.ok(obs.components[0].aggregate.running_requests.max >= 1);
   assert.ok(obs.components[0].time_series.kv_cache_usage.series.length === raw.length);
+  // The server metrics are drawn over time on the requests' clock (PNG + SVG) and shown in both HTML reports.
+  const plots = join(wd, 'analysis', name!, 'plots');
+  const svg = readFileSync(join(plots, 'server-metrics.svg'), 'utf8');
+  for (const k of ['Server metrics over time', 'KV-cache usage (%)', 'requests on the server', 'running', 'waiting', 'request rate (req/s)', 'same clock as the requests']) assert.ok(svg.includes(k), `server-metrics.svg: "${k}"`);
+  assert.ok(readFileSync(join(plots, 'server-metrics.png')).length > 30_000, 'server-metrics.png has content');
+  const pd: J = readJson(join(wd, 'analysis', name!, 'plot_data.json'));
+  const end = pd.timeline.at(-1).tS + pd.timeline.at(-1).widthS;
+  const running = pd.server.panels.find((p: J) => p.id === 'queue').rows.filter((x: J) => x.s === 'running');
+  assert.equal(running.filter((x: J) => x.v !== null).length, raw.length, 'one point per scrape (nulls are gaps between late scrapes)');
+  // Aligned: requests ran on the server only while the load ran (t within [0, end of the timeline]).
+  assert.ok(running.some((x: J) => x.v >= 1), 'running requests seen');
+  for (const x of running) if (x.v >= 1) assert.ok(x.t > 0 && x.t <= end + 0.5, `running at t=${x.t} s lies within the load (0…${end} s)`);
+  assert.ok(pd.server.panels.some((p: J) => p.id === 'kv-cache'));
+  for (const f of [join(wd, 'analysis', name!, 'report.html'), join(wd, 'analysis', 'report.html')]) assert.match(readFileSync(f, 'utf8'), /data-plot="server-metrics"><svg/, f);
   // The v0.2 / v0.2.1 reports of the run carry it, and still validate against upstream's schemas.
   const ana = join(wd, 'analysis', name!);
   for (const [prefix, version] of [['benchmark_report_v0.2,_', '0.2'], ['benchmark_report_v0.2.1,_', '0.2.1']] as const) {

@@ -53,7 +53,9 @@ test('every plot type draws an SVG with its title and axis units, and a PNG', as
   const d = await collectPlotData('result-x', join(resultDir(), 'records.jsonl'));
   const dir = mkdtempSync(join(tmpdir(), 'plots-'));
   const drawn = await drawPlots(RUN_PLOTS, d, dir);
-  assert.deepEqual(drawn.map((p) => p.kind), RUN_PLOTS.map((p) => p.kind));
+  // Every plot but the server metrics (only with -f: test/unit/analysis/plots/server-metrics.test.ts).
+  const withoutMonitoring = RUN_PLOTS.map((p) => p.kind).filter((k) => k !== 'server-metrics');
+  assert.deepEqual(drawn.map((p) => p.kind), withoutMonitoring);
   const expect: Record<string, string[]> = {
     'latency-histograms': ['Latency distributions', 'time to first token (ms)', 'inter-token latency (ms)', 'time per output token (ms)', 'request latency, end to end (ms)'],
     'latency-cdfs': ['Latency CDFs', 'share of requests ≤ x (%)'],
@@ -81,7 +83,7 @@ test('analysis leaves summary, plot data, plots and a self-contained report.html
   for (const f of ['summary.json', 'summary.txt', 'plot_data.json', 'plots/timeline.svg', 'plots/timeline.png', 'report.html']) assert.ok(existsSync(join(ana, f)), f);
   const html = readFileSync(join(ana, 'report.html'), 'utf8');
   assert.ok(!/<script|<link|src="http|href="http/i.test(html), 'nothing to fetch');
-  assert.equal((html.match(/<figure class="plot"/g) ?? []).length, RUN_PLOTS.length);
+  assert.equal((html.match(/<figure class="plot"/g) ?? []).length, RUN_PLOTS.length - 1, 'every plot but the server metrics (no -f)');
   assert.ok(html.includes(s.ttft_ms!.p50.toFixed(2)));
   assert.ok(!html.includes('sk-abcdef') && html.includes('max_tokens: 10'), 'secrets masked, the rest kept');
   const wd = mkdtempSync(join(tmpdir(), 'plots-wd-'));
