@@ -35,7 +35,11 @@ test('-j 2 in one process: the same GC pause gets the same judgement in both loa
     const gb = rb.health.threads[0]!.gc;
     assert.ok(ga.maxMs > 50 && gb.maxMs > 50, `both saw the pause: ${ga.maxMs}, ${gb.maxMs}`);
     assert.equal(ga.maxMs, gb.maxMs, 'the same pause');
-    assert.deepEqual([ga.ownMaxMs, ga.starvedMaxMs], [gb.ownMaxMs, gb.starvedMaxMs], 'judged once, the same for both');
+    // The big pause is judged once for the thread: both loads put it in the same class. (Small
+    // pauses below the 50 ms threshold outside one load's window may differ; they judge nothing.)
+    const cls = (g: typeof ga): string => (g.ownMaxMs === g.maxMs ? 'own' : g.starvedMaxMs === g.maxMs ? 'starved' : 'unjudged');
+    assert.equal(cls(ga), cls(gb), `judged once, the same for both: ${JSON.stringify([ga, gb])}`);
+    assert.notEqual(cls(ga), 'unjudged');
     const reason = (r: typeof ra) => defaultHealth(r).warnings.find((w) => w.startsWith('GC pause'));
     assert.ok(reason(ra));
     assert.equal(reason(ra), reason(rb));
