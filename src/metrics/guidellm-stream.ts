@@ -12,7 +12,7 @@
  * test/unit/metrics/definitions-stream.test.ts checks it against guidellmSeedMetrics.
  */
 import type { RequestRecord } from '../engine/types.ts';
-import { F64Buffer } from './f64-buffer.ts';
+import { F64Buffer } from '../util/f64-buffer.ts';
 import { glFromColumns, glRateFromColumns } from './guidellm-dist.ts';
 import { glRequest, outputTimings, promptTiming, type GlRequest } from './guidellm.ts';
 import type { SeedMetrics } from './seed.ts';

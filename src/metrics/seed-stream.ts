@@ -6,7 +6,7 @@
  * test/unit/metrics/seed-stream.test.ts checks it equals seedMetrics on the same records.
  */
 import type { RequestRecord } from '../engine/types.ts';
-import { F64Buffer } from './f64-buffer.ts';
+import { F64Buffer } from '../util/f64-buffer.ts';
 import type { SeedMetrics } from './seed.ts';
 import { scaleSummary } from './stats.ts';
 import { summarizeBySelection } from './select.ts';

@@ -5,7 +5,7 @@
  * test/unit/metrics/definitions-stream.test.ts checks it equals vllmSeedMetrics on the same records.
  */
 import type { RequestRecord } from '../engine/types.ts';
-import { F64Buffer } from './f64-buffer.ts';
+import { F64Buffer } from '../util/f64-buffer.ts';
 import type { SeedMetrics } from './seed.ts';
 import { seedFromColumns } from './seed-series.ts';
 import type { RecordAccumulator } from './seed-stream.ts';

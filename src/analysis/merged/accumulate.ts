@@ -6,7 +6,7 @@
  * generator its own window (for the start skew and overlap check). Warm-up requests are left out.
  */
 import type { RequestRecord } from '../../engine/types.ts';
-import { F64Buffer } from '../../metrics/f64-buffer.ts';
+import { F64Buffer } from '../../util/f64-buffer.ts';
 import { isWarmup } from '../../metrics/warmup.ts';
 import type { PerRequestDefinitions } from './per-request.ts';
 

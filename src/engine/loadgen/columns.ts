@@ -6,25 +6,8 @@
  * src/metrics' loadgenHealth reads it. Exact: the peak in flight and the lag percentiles are
  * the same numbers the records gave.
  */
+import { F64Buffer as Column } from '../../util/f64-buffer.ts';
 import type { RequestRecord } from '../types.ts';
-
-/** A growable Float64Array (doubling). */
-class Column {
-  private buf = new Float64Array(256);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.buf.length) {
-      const next = new Float64Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
-    this.buf[this.length++] = v;
-  }
-  /** The values (a view into the buffer). */
-  view(): Float64Array {
-    return this.buf.subarray(0, this.length);
-  }
-}
 
 /** One stage's finished requests, column by column, in completion order. */
 export class StageColumns {

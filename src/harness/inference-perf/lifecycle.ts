@@ -13,7 +13,7 @@
 import type { RequestRecord } from '../../engine/types.ts';
 import { inferencePerfRequest } from '../../metrics/inference-perf.ts';
 import { tokenCountMismatch, tokenTimes } from '../../metrics/tokens.ts';
-import { F64Buffer } from '../../metrics/f64-buffer.ts';
+import { F64Buffer } from '../../util/f64-buffer.ts';
 import { percentileKey, summarize, summarizeInPlace, type Summary } from './stats.ts';
 
 export interface LifecycleOptions {

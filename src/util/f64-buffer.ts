@@ -1,6 +1,7 @@
 /**
  * A growable list of numbers in one Float64Array (doubling): the streaming analysis keeps each
- * metric's per-request values here — 8 bytes a value, never the records themselves.
+ * metric's per-request values here, and the load generator its per-request times (engine/loadgen/
+ * columns.ts) — 8 bytes a value, never the records themselves.
  */
 export class F64Buffer {
   private buf: Float64Array;
