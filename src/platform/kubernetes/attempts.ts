@@ -85,9 +85,9 @@ export async function runUnitAttempts(ctx: UnitContext, unit: RunUnit, policy: A
     if (local) failed.get(i)!.push(local);
     if (local || remote) ctx.log.warn(`${basename(unit.resultsDirs[i]!)}: ${why}; kept in ${[local, remote && `${remote} on PVC ${s.pvcName}`].filter(Boolean).join(' and ')}`);
   };
-  let todo = all;
+  let toRun = all;
   if (policy.resume) {
-    todo = [];
+    toRun = [];
     const onPvc: number[] = [];
     for (const i of all) {
       const name = basename(unit.resultsDirs[i]!);
@@ -107,13 +107,13 @@ export async function runUnitAttempts(ctx: UnitContext, unit: RunUnit, policy: A
         continue;
       }
       await setAside(i, `${local || remote ? 'failed' : 'unfinished'} in an earlier run, running it again`);
-      todo.push(i);
+      toRun.push(i);
     }
     if (onPvc.length > 0) for (const o of await collectAll(ctx, unit, undefined, [], undefined, { indices: onPvc })) done.set(unit.resultsDirs.indexOf(o.resultsDir), { ...o, resumed: true });
   }
-  for (let attempt = 1; todo.length > 0; attempt++) {
-    const attempts = new Map(todo.map((i) => [i, { number: attempt, failedAttempts: [...failed.get(i)!] }]));
-    const outs = await runUnit(ctx, unit, { indices: todo, attempts, attemptsAllowed: policy.retries + 1 });
+  for (let attempt = 1; toRun.length > 0; attempt++) {
+    const attempts = new Map(toRun.map((i) => [i, { number: attempt, failedAttempts: [...failed.get(i)!] }]));
+    const outs = await runUnit(ctx, unit, { indices: toRun, attempts, attemptsAllowed: policy.retries + 1 });
     const next: number[] = [];
     for (const o of outs) {
       const i = unit.resultsDirs.indexOf(o.resultsDir);
@@ -123,7 +123,7 @@ export async function runUnitAttempts(ctx: UnitContext, unit: RunUnit, policy: A
         next.push(i);
       } else done.set(i, o);
     }
-    todo = next;
+    toRun = next;
   }
   return all.flatMap((i) => (done.has(i) ? [done.get(i)!] : []));
 }
