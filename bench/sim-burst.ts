@@ -10,7 +10,7 @@ import { connect, type Socket } from 'node:net';
 import { monoMs } from '../src/util/clock.ts';
 
 export const BURST = Number(process.env['SIM_BENCH_BURST'] ?? 200);
-const BURSTS = Number(process.env['SIM_BENCH_BURSTS'] ?? 11);
+export const BURSTS = Number(process.env['SIM_BENCH_BURSTS'] ?? 11);
 const GAP_MS = 300;
 
 export interface BurstResult {
@@ -66,6 +66,8 @@ export async function burstClient(url: string, ttftMs: number, prompt: string, m
   );
   const r: BurstResult = { ttftErrMs: [], errors: 0, errorSamples: [] };
   for (let b = 0; b < BURSTS; b++) {
+    // The orchestrator samples the simulator's CPU time between the marks (the counted bursts).
+    if (b === 1) process.stdout.write('MARK start\n');
     const inflight = conns.map((c) => c.send(req));
     const ends = await Promise.all(inflight.map((x) => x.end));
     ends.forEach((e, i) => {
@@ -74,6 +76,7 @@ export async function burstClient(url: string, ttftMs: number, prompt: string, m
         if (r.errorSamples.length < 3) r.errorSamples.push(e.why);
       } else if (b > 0) r.ttftErrMs.push(e.firstAt - (inflight[i] as { sent: number }).sent - ttftMs);
     });
+    if (b === BURSTS - 1) process.stdout.write('MARK end\n');
     await new Promise((res) => setTimeout(res, GAP_MS));
   }
   for (const c of conns) c.sock.destroy();

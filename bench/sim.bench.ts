@@ -15,14 +15,12 @@
  * The same file is the client process (SIM_BENCH_ROLE=client|burst).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Pool } from 'undici';
-import { monoMs } from '../src/util/clock.ts';
-import { BURST, burstClient } from './sim-burst.ts';
+import { BURST, BURSTS, burstClient } from './sim-burst.ts';
+import { streamClient, type StreamClientResult } from './sim-stream-client.ts';
 
 const TTFT_MS = 100;
 const ITL_MS = 20;
@@ -39,98 +37,11 @@ const BURST_MODEL = process.env['SIM_BENCH_BURST_MODEL'] ?? 'meta-llama/Llama-3.
 /** A ~1,500-character prompt (under the 2,000 characters that go to the tokenizer thread): tokenized on the loop. */
 const BURST_PROMPT = 'Summarize the following report on regional grid storage deployments, listing risks and open questions. '.repeat(15);
 
-interface ClientResult {
-  concurrency: number;
-  requests: number;
-  errors: number;
-  errorSamples: string[];
-  tokens: number;
-  windowS: number;
-  ttftErrMs: number[];
-  itlErrMs: number[];
-  clientCpuPct: number;
-  clientLoopDelayP99Ms: number;
-  /** [startMono, endMono] of the measurement window. */
-  window: [number, number];
-}
-
 function pct(xs: number[], p: number): number {
   if (xs.length === 0) return NaN;
   const s = Float64Array.from(xs).sort();
   const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
   return s[i] as number;
-}
-
-// ---------------------------------------------------------------- client role
-async function client(url: string, concurrency: number): Promise<void> {
-  const pool = new Pool(url, { connections: concurrency, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
-  const body = JSON.stringify({ model: 'bench', prompt: 'The quick brown fox jumps over the lazy dog.', max_tokens: TOKENS, ignore_eos: true, stream: true });
-  const t0 = monoMs();
-  const wStart = t0 + WARMUP_S * 1000;
-  const wEnd = wStart + MEASURE_S * 1000;
-  const r: ClientResult = { concurrency, requests: 0, errors: 0, errorSamples: [], tokens: 0, windowS: MEASURE_S, ttftErrMs: [], itlErrMs: [], clientCpuPct: 0, clientLoopDelayP99Ms: 0, window: [wStart, wEnd] };
-  let cpu0: NodeJS.CpuUsage | undefined;
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  const dec = new TextDecoder();
-  async function one(): Promise<void> {
-    const sent = monoMs();
-    const measured = sent >= wStart;
-    let last = 0;
-    let n = 0;
-    try {
-      const res = await pool.request({ path: '/v1/completions', method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      if (res.statusCode !== 200) {
-        const t = await res.body.text();
-        r.errors++;
-        if (r.errorSamples.length < 5) r.errorSamples.push(`${res.statusCode} ${t.slice(0, 200)}`);
-        return;
-      }
-      let pending = '';
-      for await (const chunk of res.body) {
-        const at = monoMs();
-        pending += dec.decode(chunk as Buffer, { stream: true });
-        let i: number;
-        while ((i = pending.indexOf('\n\n')) >= 0) {
-          const ev = pending.slice(0, i);
-          pending = pending.slice(i + 2);
-          if (!ev.includes('"choices":[{')) continue; // [DONE] (the last token's chunk carries finish_reason, as vLLM)
-          n++;
-          if (at >= wStart && at < wEnd) r.tokens++;
-          if (measured && at < wEnd) {
-            if (n === 1) r.ttftErrMs.push(at - sent - TTFT_MS);
-            else r.itlErrMs.push(at - last - ITL_MS);
-          }
-          last = at;
-        }
-      }
-      if (n !== TOKENS) {
-        r.errors++;
-        if (r.errorSamples.length < 5) r.errorSamples.push(`got ${n} tokens`);
-      } else if (measured && last < wEnd) r.requests++;
-    } catch (e) {
-      r.errors++;
-      if (r.errorSamples.length < 5) r.errorSamples.push(String(e));
-    }
-  }
-  const workers = Array.from({ length: concurrency }, async (_, k) => {
-    // Spread the first requests over one ITL so streams do not tick in lockstep.
-    await new Promise((res) => setTimeout(res, (k / concurrency) * ITL_MS));
-    while (monoMs() < wEnd) await one();
-  });
-  setTimeout(() => {
-    cpu0 = process.cpuUsage();
-    h.enable();
-    process.stdout.write('MARK start\n');
-  }, WARMUP_S * 1000);
-  await new Promise((res) => setTimeout(res, (WARMUP_S + MEASURE_S) * 1000));
-  process.stdout.write('MARK end\n');
-  const cpu = process.cpuUsage(cpu0);
-  h.disable();
-  r.clientCpuPct = ((cpu.user + cpu.system) / 1000 / (MEASURE_S * 1000)) * 100;
-  r.clientLoopDelayP99Ms = h.percentile(99) / 1e6;
-  process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
-  await Promise.all(workers);
-  await pool.close();
 }
 
 // ---------------------------------------------------------- orchestrator role
@@ -141,13 +52,19 @@ function family(pid: number): number[] {
   return [pid, ...kids];
 }
 
-function cpuTicks(pid: number): number {
+/** Nanoseconds these processes (every thread: GC helpers, tokenizer thread) ran on a CPU (schedstat: exact, not 10 ms ticks). */
+function cpuNs(pid: number): number {
   let t = 0;
   for (const p of family(pid)) {
-    const f = `/proc/${p}/stat`;
-    if (!existsSync(f)) return NaN;
-    const parts = readFileSync(f, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    t += Number(parts[11]) + Number(parts[12]); // utime + stime (clock ticks, 100/s)
+    const dir = `/proc/${p}/task`;
+    if (!existsSync(dir)) return NaN;
+    for (const tid of readdirSync(dir)) {
+      try {
+        t += Number(readFileSync(`${dir}/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
   }
   return t;
 }
@@ -181,18 +98,53 @@ interface LevelSummary {
 const summaries: LevelSummary[] = [];
 const burstSummaries: Array<{ workers: number; p50: number; p99: number }> = [];
 
-function serverLateness(traceFile: string, window: [number, number]): { p50: number; p99: number; n: number } {
-  const late: number[] = [];
-  if (!existsSync(traceFile)) return { p50: NaN, p99: NaN, n: 0 };
-  for (const line of readFileSync(traceFile, 'utf8').split('\n')) {
-    if (!line) continue;
-    const t = JSON.parse(line) as { tokenDueMs: number[]; tokenSentMs: number[] };
-    for (let i = 0; i < t.tokenSentMs.length; i++) {
-      const due = t.tokenDueMs[i] as number;
-      if (due >= window[0] && due < window[1]) late.push((t.tokenSentMs[i] as number) - due);
+/**
+ * The simulator's side of a level from its trace (send time per token) paired with the client's
+ * receive stamps (by request id): its own send lateness (send − due), the ITL error a perfect client
+ * would see (gap between the simulator's writes − ITL), the client's lag (receive − send: loopback +
+ * the client's own event-loop delay), and what the client added to each gap (receive gap − send gap).
+ */
+interface Decomposition {
+  late: number[];
+  simGapErr: number[];
+  lag: number[];
+  clientGapErr: number[];
+  /** Tokens / writes the simulator sent in the window (writes > 1 token each when it fell behind). */
+  tokens: number;
+  writes: number;
+}
+
+function decompose(traceFile: string, recvFile: string, window: [number, number]): Decomposition {
+  const d: Decomposition = { late: [], simGapErr: [], lag: [], clientGapErr: [], tokens: 0, writes: 0 };
+  if (!existsSync(traceFile)) return d;
+  const recv = new Map<string, number[]>();
+  if (existsSync(recvFile)) {
+    for (const line of readFileSync(recvFile, 'utf8').split('\n')) {
+      if (!line) continue;
+      const x = JSON.parse(line) as { id: string; recv: number[] };
+      recv.set(`cmpl-${x.id}`, x.recv);
     }
   }
-  return { p50: pct(late, 50), p99: pct(late, 99), n: late.length };
+  for (const line of readFileSync(traceFile, 'utf8').split('\n')) {
+    if (!line) continue;
+    const t = JSON.parse(line) as { id: string; tokenDueMs: number[]; tokenSentMs: number[] };
+    const sent = t.tokenSentMs;
+    const rc = recv.get(t.id);
+    for (let i = 0; i < sent.length; i++) {
+      const due = t.tokenDueMs[i] as number;
+      const s = sent[i] as number;
+      if (due >= window[0] && due < window[1]) d.late.push(s - due);
+      if (s < window[0] || s >= window[1]) continue;
+      d.tokens++;
+      if (i === 0 || s !== sent[i - 1]) d.writes++;
+      if (i > 0) d.simGapErr.push(s - (sent[i - 1] as number) - ITL_MS);
+      if (rc && rc.length === sent.length) {
+        d.lag.push((rc[i] as number) - s);
+        if (i > 0) d.clientGapErr.push((rc[i] as number) - (rc[i - 1] as number) - (s - (sent[i - 1] as number)));
+      }
+    }
+  }
+  return d;
 }
 
 async function startSim(workers: number, maxNumSeqs: number, traceFile: string, pin: boolean, model = 'bench'): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
@@ -212,6 +164,8 @@ async function startSim(workers: number, maxNumSeqs: number, traceFile: string, 
       'max-model-len': 4096,
       'trace-capacity': 0,
       'trace-file': traceFile,
+      // The stream client names its requests, so its receive stamps pair with the trace's send times.
+      'enable-request-id-headers': true,
       workers,
     },
     log: createLogger('warn'),
@@ -223,10 +177,10 @@ async function startSim(workers: number, maxNumSeqs: number, traceFile: string, 
   return sim;
 }
 
-function spawnClient(role: 'client' | 'burst', url: string, concurrency: number, workers: number, pin: boolean): ReturnType<typeof spawn> {
+function spawnClient(role: 'client' | 'burst', url: string, concurrency: number, workers: number, pin: boolean, recvFile = ''): ReturnType<typeof spawn> {
   const self = fileURLToPath(import.meta.url);
   const args = ['--import', 'tsx', self];
-  const env = { ...process.env, SIM_BENCH_ROLE: role, SIM_BENCH_URL: url, SIM_BENCH_C: String(concurrency) };
+  const env = { ...process.env, SIM_BENCH_ROLE: role, SIM_BENCH_URL: url, SIM_BENCH_C: String(concurrency), SIM_BENCH_RECV_FILE: recvFile };
   const child = pin ? spawn('taskset', ['-c', cpuPlan(workers).client, process.execPath, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   if (NICE !== 0 && child.pid !== undefined) spawnSync('renice', ['-n', String(NICE), '-p', String(child.pid)], { stdio: 'ignore' });
   return child;
@@ -239,7 +193,8 @@ async function level(concurrency: number, pin: boolean, workers: number): Promis
   const traceFile = join(dir, 'trace.jsonl');
   const sim = await startSim(workers, concurrency, traceFile, pin);
   try {
-    const child = spawnClient('client', sim.url, concurrency, workers, pin);
+    const recvFile = join(dir, 'recv.jsonl');
+    const child = spawnClient('client', sim.url, concurrency, workers, pin, recvFile);
     let out = '';
     let ticks0 = NaN;
     let ticks1 = NaN;
@@ -249,11 +204,11 @@ async function level(concurrency: number, pin: boolean, workers: number): Promis
     child.stdout?.on('data', (b: Buffer) => {
       out += b.toString();
       if (Number.isNaN(ticks0) && out.includes('MARK start')) {
-        ticks0 = cpuTicks(sim.pid);
+        ticks0 = cpuNs(sim.pid);
         wait0 = runqueueWaitNs(sim.pid);
       }
       if (Number.isNaN(ticks1) && out.includes('MARK end')) {
-        ticks1 = cpuTicks(sim.pid);
+        ticks1 = cpuNs(sim.pid);
         wait1 = runqueueWaitNs(sim.pid);
       }
     });
@@ -264,9 +219,11 @@ async function level(concurrency: number, pin: boolean, workers: number): Promis
     await sim.stop();
     const line = out.split('\n').find((l) => l.startsWith('RESULT '));
     if (!line) throw new Error(`client produced no result: ${out}`);
-    const r = JSON.parse(line.slice(7)) as ClientResult;
-    const late = serverLateness(traceFile, r.window);
-    const simCpu = ((ticks1 - ticks0) / 100 / MEASURE_S) * 100;
+    const r = JSON.parse(line.slice(7)) as StreamClientResult;
+    const d = decompose(traceFile, recvFile, r.window);
+    const simCpu = ((ticks1 - ticks0) / 1e9 / MEASURE_S) * 100;
+    // Simulator CPU per token it streamed in the window (all its processes; the trace's bookkeeping included).
+    const usPerToken = (ticks1 - ticks0) / 1e3 / d.tokens;
     const simWait = ((wait1 - wait0) / 1e9 / MEASURE_S) * 100;
     const abs = (xs: number[]): number[] => xs.map(Math.abs);
     summaries.push({ workers, concurrency, absItlP99: pct(abs(r.itlErrMs), 99), tokensPerS: r.tokens / r.windowS });
@@ -278,12 +235,18 @@ async function level(concurrency: number, pin: boolean, workers: number): Promis
       f(pct(r.itlErrMs, 50)).padStart(8),
       f(pct(r.itlErrMs, 99)).padStart(8),
       f(pct(abs(r.itlErrMs), 99)).padStart(8),
-      f(late.p50).padStart(8),
-      f(late.p99).padStart(8),
+      f(pct(d.late, 50)).padStart(8),
+      f(pct(d.late, 99)).padStart(8),
+      f(pct(abs(d.simGapErr), 99)).padStart(8),
+      f(pct(d.lag, 50)).padStart(7),
+      f(pct(d.lag, 99)).padStart(7),
+      f(pct(abs(d.clientGapErr), 99)).padStart(8),
       String(Math.round(r.tokens / r.windowS)).padStart(8),
+      f(d.tokens / d.writes).padStart(6),
       String(r.requests).padStart(6),
       String(r.errors).padStart(5),
       f(simCpu).padStart(7),
+      f(usPerToken).padStart(7),
       f(simWait).padStart(7),
       f(r.clientCpuPct).padStart(7),
       f(r.clientLoopDelayP99Ms).padStart(8),
@@ -328,7 +291,13 @@ async function burst(pin: boolean, workers: number): Promise<string> {
   try {
     const child = spawnClient('burst', sim.url, BURST, workers, pin);
     let out = '';
-    child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+    let cpu0 = NaN;
+    let cpu1 = NaN;
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (Number.isNaN(cpu0) && out.includes('MARK start')) cpu0 = cpuNs(sim.pid);
+      if (Number.isNaN(cpu1) && out.includes('MARK end')) cpu1 = cpuNs(sim.pid);
+    });
     const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
     await new Promise<void>((res) => child.on('exit', () => res()));
     clearTimeout(guard);
@@ -350,6 +319,8 @@ async function burst(pin: boolean, workers: number): Promise<string> {
       f(pct(late, 99)).padStart(8),
       String(r.ttftErrMs.length).padStart(6),
       String(r.errors).padStart(5),
+      // Simulator CPU (every thread, tokenizer included) per request of the counted bursts.
+      f((cpu1 - cpu0) / 1e3 / (BURST * (BURSTS - 1))).padStart(8),
     ].join(' ') + (r.errorSamples.length ? `\n      errors: ${r.errorSamples.join(' | ')}` : '');
   } finally {
     await sim.stop();
@@ -390,16 +361,20 @@ async function main(): Promise<void> {
   try {
     if (process.env['SIM_BENCH_SKIP_BURST'] !== '1') {
       process.stdout.write(
-        `\nburst: ${BURST} requests at once on warm connections (${BURST_MODEL}, ${BURST_PROMPT.length}-character prompt, 4 tokens), 10 counted bursts;\n` +
-          'ttft = client-observed TTFT minus configured (ms); late = simulator first-chunk send minus due (its trace)\n' +
-          ' W     N  ttft50   ttft99  ttftMax   late50   late99  samples errs\n',
+        `\nburst: ${BURST} requests at once on warm connections (${BURST_MODEL}, ${BURST_PROMPT.length}-character prompt, 4 tokens), ${BURSTS - 1} counted bursts;\n` +
+          'ttft = client-observed TTFT minus configured (ms); late = simulator first-chunk send minus due (its trace);\n' +
+          'µs/req = simulator CPU (all threads) per request of the counted bursts\n' +
+          ' W     N  ttft50   ttft99  ttftMax   late50   late99  samples errs  µs/req\n',
       );
       for (const w of WORKERS) process.stdout.write(`${await burst(pin, w)}\n`);
     }
     process.stdout.write(
-      '\nstreams: errors in ms (client-observed minus configured; ITL between consecutive token events); late = simulator send time minus schedule;\n' +
-        'sim% = simulator CPU (all its processes, % of one core); simWait% = time the simulator was runnable but had no CPU (neighbours)\n' +
-        ' W     C  ttft50   ttft99    itl50    itl99  |itl|99   late50   late99    tok/s   reqs  errs    sim% simWait% client% cliLag99\n',
+      '\nstreams: errors in ms (client-observed minus configured; ITL between consecutive token events). Split by the simulator\'s trace paired with the\n' +
+        'client\'s receive stamps: late = simulator send minus schedule; simGap99 = |gap between its writes − ITL| p99 (what a perfect client would see);\n' +
+        'lag = client receive minus simulator send (loopback + client delay); cliGap99 = |receive gap − send gap| p99 (what the client added);\n' +
+        'tok/wr = tokens per write (> 1: the simulator fell behind and caught up); sim% = simulator CPU (all its processes, % of one core);\n' +
+        'µs/tok = simulator CPU per token it sent; simWait% = runnable but without a CPU (neighbours); cliLoop99 = client event-loop delay p99\n' +
+        ' W     C  ttft50   ttft99    itl50    itl99  |itl|99   late50   late99 simGap99   lag50   lag99 cliGap99    tok/s tok/wr   reqs  errs    sim%  µs/tok simWait% client% cliLoop99\n',
     );
     for (const w of WORKERS) for (const c of LEVELS) process.stdout.write(`${await level(c, pin, w)}\n`);
     process.stdout.write(`\n${targets()}`);
@@ -409,6 +384,18 @@ async function main(): Promise<void> {
 }
 
 const role = process.env['SIM_BENCH_ROLE'];
-if (role === 'client') await client(process.env['SIM_BENCH_URL'] as string, Number(process.env['SIM_BENCH_C']));
+if (role === 'client') {
+  const r = await streamClient({
+    url: process.env['SIM_BENCH_URL'] as string,
+    concurrency: Number(process.env['SIM_BENCH_C']),
+    tokens: TOKENS,
+    ttftMs: TTFT_MS,
+    itlMs: ITL_MS,
+    warmupS: WARMUP_S,
+    measureS: MEASURE_S,
+    recvFile: process.env['SIM_BENCH_RECV_FILE'],
+  });
+  process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
+}
 else if (role === 'burst') process.stdout.write(`RESULT ${JSON.stringify(await burstClient(process.env['SIM_BENCH_URL'] as string, TTFT_MS, BURST_PROMPT, BURST_MODEL))}\n`);
 else await main();
