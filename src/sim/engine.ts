@@ -13,7 +13,7 @@ import { itlMs, ttftMs, ttftUsesPromptTokens } from './latency.ts';
 import { SimMetrics } from './metrics.ts';
 import type { ParsedRequest } from './request.ts';
 import { Rng } from './rng.ts';
-import { chooseLength, TextPool, type Piece } from './text.ts';
+import { chooseLength, piece, TextPool, type Piece } from './text.ts';
 import { Ticker, type Timed } from './ticker.ts';
 import { RegexTokenizer } from './tokenizer.ts';
 import { StreamFrames, type StreamShape } from './frames.ts';
@@ -28,8 +28,8 @@ export interface Sink {
   head(status: number, headers: Record<string, string>, flush?: boolean): void;
   /** After head(): body bytes given to writeBytes must be HTTP/1.1 chunk-framed. */
   readonly chunked: boolean;
-  /** Stream bytes, already framed (see frames.ts). */
-  writeBytes(b: Uint8Array): void;
+  /** Stream bytes, already framed (see frames.ts); `last`: end() follows at once (the two may leave together). */
+  writeBytes(b: Uint8Array, last?: boolean): void;
   /** Ends the response; `s` (unframed text) is written first. */
   end(s?: string): void;
   readonly closed: boolean;
@@ -282,7 +282,7 @@ export class SimEngine {
   private piecesOf(text: string): Piece[] {
     const t = this.tokenizer;
     const texts = t instanceof RegexTokenizer ? t.pieces_(text) : t.encode(text, { addSpecialTokens: false }).map((id) => t.decode([id]));
-    return texts.map((s) => ({ text: s, json: JSON.stringify(s).slice(1, -1) }));
+    return texts.map(piece);
   }
 
   private prepareChunks(job: Job): void {
@@ -341,9 +341,11 @@ export class SimEngine {
       }
       job.frames ??= new StreamFrames(this.shape(job));
       const bytes = job.frames.take(job.emitted);
-      const sent = monoMs();
-      job.sink.writeBytes(bytes);
-      if (tr) while (tr.tokenSentMs.length < job.emitted) tr.tokenSentMs.push(sent);
+      if (tr) {
+        const sent = monoMs();
+        while (tr.tokenSentMs.length < job.emitted) tr.tokenSentMs.push(sent);
+      }
+      job.sink.writeBytes(bytes, job.emitted >= n);
     }
     if (job.emitted >= n) {
       this.complete(job);

@@ -4,7 +4,10 @@
  * framing it and UTF-8-encoding it on every write, the events of the next
  * WINDOW tokens are rendered, framed (HTTP/1.1 chunked when the sink needs it)
  * and encoded into ONE Buffer at a time; each due write is then a subarray of
- * it. Memory per stream stays bounded (one window), whatever max_tokens is.
+ * it. Rendering is byte copies into that Buffer: the event's fixed parts are
+ * encoded once per stream and each piece's bytes once per piece (text.ts), so
+ * no per-token string is built (half the CPU of building and encoding one).
+ * Memory per stream stays bounded (one window), whatever max_tokens is.
  */
 import type { Piece } from './text.ts';
 
@@ -29,28 +32,42 @@ export interface StreamShape {
   chunked: boolean;
 }
 
+const CLOSE = '}\n\n';
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+
 export class StreamFrames {
   private buf: Buffer = Buffer.alloc(0);
   /** ends[i]: byte offset in buf after token (base + i) and everything written with it. */
-  private ends: number[] = [];
+  private readonly ends = new Int32Array(WINDOW);
+  private count = 0;
   private base = 0;
   /** Tokens handed out so far. */
   private done = 0;
+  /** The event's fixed parts, encoded once per stream: pieces' bytes are spliced between them. */
+  private readonly preB: Buffer;
+  /** `post` + `}\n\n`: the whole rest of a plain (not first, not last, no usage) token's event. */
+  private readonly postB: Buffer;
+  /** Per token of the window being rendered: bytes after the piece when not postB (first / last / usage), and the event's length. */
+  private readonly rest: Array<Buffer | undefined> = new Array<Buffer | undefined>(WINDOW).fill(undefined);
+  private readonly lens = new Int32Array(WINDOW);
 
-  constructor(private readonly s: StreamShape) {}
+  constructor(private readonly s: StreamShape) {
+    this.preB = Buffer.from(s.pre, 'utf8');
+    this.postB = Buffer.from(s.post + CLOSE, 'utf8');
+  }
 
   /** Renders the first window now (before the first token is due), so its write is only a write. */
   prime(): void {
-    if (this.ends.length === 0 && this.s.pieces.length > 0) this.render(0);
+    if (this.count === 0 && this.s.pieces.length > 0) this.render(0);
   }
 
   /** The bytes of tokens [done, upTo) — for the last token including the tail. */
   take(upTo: number): Buffer {
     let out: Buffer | undefined;
     while (this.done < upTo) {
-      if (this.done >= this.base + this.ends.length) this.render(this.done);
+      if (this.done >= this.base + this.count) this.render(this.done);
       const i0 = this.done - this.base;
-      const i1 = Math.min(upTo, this.base + this.ends.length) - this.base;
+      const i1 = Math.min(upTo, this.base + this.count) - this.base;
       const part = this.buf.subarray(i0 === 0 ? 0 : (this.ends[i0 - 1] as number), this.ends[i1 - 1] as number);
       out = out ? Buffer.concat([out, part]) : part;
       this.done = this.base + i1;
@@ -58,32 +75,67 @@ export class StreamFrames {
     return out ?? this.buf.subarray(0, 0);
   }
 
+  /**
+   * One Buffer for tokens [from, to): sizes first, then the pre-encoded template parts and each
+   * piece's bytes copied in (no per-token strings; a first / last / continuous-usage event encodes
+   * its own extra text).
+   */
   private render(from: number): void {
     const s = this.s;
     const n = s.pieces.length;
     let to = Math.min(n, from + WINDOW);
     // A lazy tail (it may need the prompt's token count) is rendered only when the last token is due.
     if (typeof s.tail !== 'string' && to === n && from < n - 1) to = n - 1;
-    let text = '';
-    let bytes = 0;
-    const ends: number[] = new Array<number>(to - from);
+    const pre = this.preB;
+    let first: Buffer | undefined;
+    let total = 0;
     for (let k = from; k < to; k++) {
-      let ev = k === 0 ? s.first : '';
-      ev += `${s.pre}${(s.pieces[k] as Piece).json}${k === n - 1 ? s.postLast : s.post}${s.usage ? s.usage(k + 1) : ''}}\n\n`;
-      if (k === n - 1) ev += typeof s.tail === 'string' ? s.tail : s.tail();
-      if (s.chunked) {
-        const len = Buffer.byteLength(ev);
-        const hex = len.toString(16);
-        text += `${hex}\r\n${ev}\r\n`;
-        bytes += hex.length + 4 + len;
-      } else {
-        text += ev;
-        bytes += Buffer.byteLength(ev);
+      const i = k - from;
+      let rest: Buffer | undefined;
+      if (k === n - 1 || s.usage) {
+        let r = `${k === n - 1 ? s.postLast : s.post}${s.usage ? s.usage(k + 1) : ''}${CLOSE}`;
+        if (k === n - 1) r += typeof s.tail === 'string' ? s.tail : s.tail();
+        rest = Buffer.from(r, 'utf8');
       }
-      ends[k - from] = bytes;
+      this.rest[i] = rest;
+      let len = pre.length + (s.pieces[k] as Piece).bytes.length + (rest ?? this.postB).length;
+      if (k === 0 && s.first) {
+        first = Buffer.from(s.first, 'utf8');
+        len += first.length;
+      }
+      this.lens[i] = len;
+      total += s.chunked ? hexDigits(len) + 4 + len : len;
     }
-    this.buf = Buffer.from(text, 'utf8');
-    this.ends = ends;
+    const out = Buffer.allocUnsafe(total);
+    let o = 0;
+    for (let k = from; k < to; k++) {
+      const i = k - from;
+      const len = this.lens[i] as number;
+      if (s.chunked) {
+        for (let d = hexDigits(len) - 1; d >= 0; d--) out[o++] = HEX[(len >>> (4 * d)) & 15] as number;
+        out[o++] = 13;
+        out[o++] = 10;
+      }
+      if (k === 0 && first) o += first.copy(out, o);
+      o += pre.copy(out, o);
+      o += (s.pieces[k] as Piece).bytes.copy(out, o);
+      const rest = this.rest[i];
+      o += (rest ?? this.postB).copy(out, o);
+      this.rest[i] = undefined;
+      if (s.chunked) {
+        out[o++] = 13;
+        out[o++] = 10;
+      }
+      this.ends[i] = o;
+    }
+    this.buf = out;
+    this.count = to - from;
     this.base = from;
   }
+}
+
+function hexDigits(n: number): number {
+  let d = 1;
+  while (n >>> (4 * d) !== 0 && d < 8) d++;
+  return d;
 }

@@ -40,7 +40,16 @@ export interface SimServer {
  */
 class HttpSink implements Sink {
   private flushed = false;
+  /** end() was called (the engine's own record: cheaper than node's getters on every tick). */
+  private ended = false;
+  /** writeBytes(…, last) corked the socket; end() uncorks it. */
+  private corked = false;
+  /** The response's socket, once it has one (a pipelined request's response gets it when its turn comes). */
+  private s: Socket | null = null;
   constructor(private readonly res: ServerResponse) {}
+  private get sock(): Socket | null {
+    return this.s ?? (this.s = this.res.socket);
+  }
   head(status: number, headers: Record<string, string>, flush = false): void {
     this.res.writeHead(status, headers);
     if (flush) {
@@ -52,10 +61,15 @@ class HttpSink implements Sink {
     // set by writeHead: HTTP/1.1 without content-length (HTTP/1.0 clients get a close-delimited body)
     return (this.res as unknown as { chunkedEncoding?: boolean }).chunkedEncoding === true;
   }
-  writeBytes(b: Uint8Array): void {
-    const sock = this.res.socket;
+  writeBytes(b: Uint8Array, last = false): void {
+    const sock = this.sock;
     if (!sock) return;
     if (this.flushed) {
+      // The last token's bytes and node's terminating chunk (end(), right after) leave in one segment.
+      if (last) {
+        sock.cork();
+        this.corked = true;
+      }
       sock.write(b);
       return;
     }
@@ -66,16 +80,23 @@ class HttpSink implements Sink {
     sock.uncork();
   }
   end(s?: string): void {
-    if (!this.flushed || !s) {
-      this.res.end(s);
-      return;
+    this.ended = true;
+    const sock = this.sock;
+    if (!this.flushed || !s) this.res.end(s);
+    else {
+      if (sock) sock.write(this.chunked ? `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n` : s);
+      this.res.end();
     }
-    const sock = this.res.socket;
-    if (sock) sock.write(this.chunked ? `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n` : s);
-    this.res.end();
+    if (this.corked) {
+      this.corked = false;
+      sock?.uncork();
+    }
   }
   get closed(): boolean {
-    return this.res.destroyed || this.res.writableEnded || this.res.socket?.destroyed === true;
+    // A response with a socket is destroyed only with it; it ends only through end().
+    if (this.ended) return true;
+    const sock = this.sock;
+    return sock ? sock.destroyed : this.res.destroyed;
   }
 }
 

@@ -25,10 +25,17 @@ const SENTENCES = [
   'Latency hides in the tail; look at the ninety-ninth percentile.',
 ];
 
-/** One output token: its text, already JSON-escaped (without quotes) for the hot path. */
+/** One output token: its text, already JSON-escaped (without quotes) and UTF-8-encoded for the hot path. */
 export interface Piece {
   text: string;
   json: string;
+  /** `json` as UTF-8 bytes: spliced into the pre-encoded chunk template (frames.ts). */
+  bytes: Buffer;
+}
+
+export function piece(text: string): Piece {
+  const json = JSON.stringify(text).slice(1, -1);
+  return { text, json, bytes: Buffer.from(json, 'utf8') };
 }
 
 export class TextPool {
@@ -43,7 +50,7 @@ export class TextPool {
     if (tok instanceof RegexTokenizer) texts = tok.pieces_(`${joined} `);
     else texts = tok.encode(` ${joined}`, { addSpecialTokens: false }).map((id) => tok.decode([id]));
     texts = texts.filter((t) => t.length > 0);
-    this.pieces = texts.map((t) => ({ text: t, json: JSON.stringify(t).slice(1, -1) }));
+    this.pieces = texts.map(piece);
   }
 
   /** n consecutive pieces from a random start (wrapping). */

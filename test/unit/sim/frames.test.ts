@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StreamFrames, WINDOW, type StreamShape } from '../../../src/sim/frames.ts';
+import { piece } from '../../../src/sim/text.ts';
 
 const pieces = Array.from({ length: 2 * WINDOW + 7 }, (_, i) => {
   const text = i % 5 === 0 ? ` é"${i}` : ` w${i}`; // multi-byte and escaped text: byte lengths differ from string lengths
-  return { text, json: JSON.stringify(text).slice(1, -1) };
+  return piece(text);
 });
 
 function shape(chunked: boolean, continuous: boolean, n = pieces.length): StreamShape {
