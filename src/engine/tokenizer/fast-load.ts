@@ -61,7 +61,7 @@ const tempDir = (): string => join(tmpdir(), 'llmdbench-tokenizers');
 /** Where saves go: the temp cache, or the prebuilt one while the build prepares it (`cacheWritesTo`). */
 let writeDir: string | undefined;
 
-/** Send this process's cache writes to `dir` (the build's prebuild step), or back to the temp cache. */
+/** Read and write this process's cache in `dir` only (the build's prebuild step), or back to the defaults. */
 export function cacheWritesTo(dir: string | undefined): void {
   writeDir = dir;
 }
@@ -82,6 +82,8 @@ export function cacheKeys(file: string, variant: string): { prebuilt: string; te
 function candidates(file: string, variant: string, suffix: string): string[] {
   const k = cacheKeys(file, variant);
   if (!k) return [];
+  // while the build prepares a directory, only that one: what it lacks is built and written there
+  if (writeDir) return [join(writeDir, `${k.prebuilt}${suffix}`)];
   return [join(PREBUILT_DIR, `${k.prebuilt}${suffix}`), join(tempDir(), `${k.temp}${suffix}`)];
 }
 
