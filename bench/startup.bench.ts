@@ -7,6 +7,9 @@
  *     (no endpoint: the embedded simulator, inference-perf sanity_random); the first record's
  *     `sentAtMs` (CLOCK_MONOTONIC) mapped to wall time through loadgen_health.json's clock anchor,
  *     minus Date.now() just before the command was spawned.
+ * Beside the wall time, the CPU (user+sys, from /proc every 5 ms) the run's main process and all its
+ * processes (the simulator child and its threads included) had used by the first request: on a
+ * shared machine that holds up where wall time does not.
  * With --baseline, the same commands of another checkout (e.g. a worktree of main, its dist/ built)
  * run in the same rounds, so before/after share the machine's load. Prints each round and the
  * medians (min–max), the CPU time (user+sys, via /usr/bin/time when installed) of `node -e 0` and
@@ -53,8 +56,50 @@ function timed(cmd: string[]): { wallMs: number; cpuMs: number | undefined } {
   return { wallMs, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : undefined };
 }
 
-/** The default run's time to first request, ms (see the header). */
-async function firstRequestMs(root: string): Promise<number> {
+const TICK_MS = 10; // USER_HZ 100 on Linux: /proc times are in 10 ms ticks
+
+/** utime+stime (ms) of a process and of it plus its descendants (threads included), or undefined off Linux / once gone. */
+function treeCpu(pid: number): { mainMs: number; allMs: number } | undefined {
+  const stat = (p: number): { cpu: number; ppid: number } | undefined => {
+    try {
+      const t = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = t.slice(t.lastIndexOf(')') + 2).split(' ');
+      return { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) * TICK_MS };
+    } catch {
+      return undefined;
+    }
+  };
+  const main = stat(pid);
+  if (!main) return undefined;
+  let all = main.cpu;
+  const parents = new Set([pid]);
+  let grew = true;
+  const procs: Array<{ pid: number; ppid: number; cpu: number }> = [];
+  try {
+    for (const d of readdirSync('/proc')) {
+      const p = Number(d);
+      if (!Number.isInteger(p) || p === pid) continue;
+      const s = stat(p);
+      if (s) procs.push({ pid: p, ...s });
+    }
+  } catch {
+    return { mainMs: main.cpu, allMs: all };
+  }
+  while (grew) {
+    grew = false;
+    for (const p of procs) {
+      if (!parents.has(p.pid) && parents.has(p.ppid)) {
+        parents.add(p.pid);
+        all += p.cpu;
+        grew = true;
+      }
+    }
+  }
+  return { mainMs: main.cpu, allMs: all };
+}
+
+/** The default run's time to first request, ms (see the header), and the CPU its processes had used by then. */
+async function firstRequestMs(root: string): Promise<{ wallMs: number; mainCpuMs: number | undefined; allCpuMs: number | undefined }> {
   const dir = mkdtempSync(join(tmpdir(), 'llmdbench-startup-'));
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env['NODE_LLMDBENCH_FROM_SOURCES'];
@@ -64,7 +109,14 @@ async function firstRequestMs(root: string): Promise<number> {
     const child = spawn(process.execPath, [join(root, 'bin', 'llmdbench.js'), 'run', '--workdir', join(dir, 'w'), '-o', 'duration=2'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => void (err = (err + d.toString()).slice(-2000)));
+    // CPU of the command's processes over time (Linux /proc), to read it off at the first request
+    const samples: Array<{ epochMs: number; mainMs: number; allMs: number }> = [];
+    const poll = setInterval(() => {
+      const s = treeCpu(child.pid as number);
+      if (s) samples.push({ epochMs: Date.now(), ...s });
+    }, 5);
     const code = await new Promise<number | null>((r) => child.on('exit', r));
+    clearInterval(poll);
     if (code !== 0) throw new Error(`run exited ${code}: ${err}`);
     const results = join(dir, 'w', 'results');
     const run = readdirSync(results).find((d) => existsSync(join(results, d, 'records.jsonl')));
@@ -77,7 +129,9 @@ async function firstRequestMs(root: string): Promise<number> {
       if (typeof sent === 'number' && sent < first) first = sent;
     }
     if (!Number.isFinite(first)) throw new Error('no sent request');
-    return clock.epoch_ms + (first - clock.mono_ms) - startEpochMs;
+    const firstEpochMs = clock.epoch_ms + (first - clock.mono_ms);
+    const at = samples.filter((x) => x.epochMs <= firstEpochMs).at(-1);
+    return { wallMs: firstEpochMs - startEpochMs, mainCpuMs: at?.mainMs, allCpuMs: at?.allMs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -109,13 +163,19 @@ async function main(): Promise<void> {
       const h = timed([process.execPath, join(c.root, 'bin', 'llmdbench.js'), '--help']);
       add(`${c.name}: llmdbench --help`, h.wallMs, h.cpuMs);
       const f = await firstRequestMs(c.root);
-      add(`${c.name}: default run, time to first request`, f);
-      line.push(`${c.name}: --help ${h.wallMs.toFixed(0)}, first request ${f.toFixed(0)}`);
+      add(`${c.name}: default run, time to first request`, f.wallMs);
+      if (f.mainCpuMs !== undefined) add(`${c.name}:   CPU by then, main process`, f.mainCpuMs);
+      if (f.allCpuMs !== undefined) add(`${c.name}:   CPU by then, all its processes`, f.allCpuMs);
+      line.push(`${c.name}: --help ${h.wallMs.toFixed(0)}, first request ${f.wallMs.toFixed(0)} (CPU main ${f.mainCpuMs ?? '-'}, all ${f.allCpuMs ?? '-'})`);
     }
     process.stdout.write(`round ${round}: ${line.join('; ')} (ms; load ${loadavg()[0]?.toFixed(2)})\n`);
   }
   process.stdout.write('\nmedian (min–max) over the rounds:\n');
-  for (const [k, r] of rows) process.stdout.write(`  ${k.padEnd(52)} wall ${fmt(r.wall)}${r.cpu.length ? `; CPU ${fmt(r.cpu)}` : ''}\n`);
+  for (const [k, r] of rows) {
+    // the "CPU by then" rows hold CPU times in their first column
+    const first = k.includes('CPU by then') ? 'CPU' : 'wall';
+    process.stdout.write(`  ${k.padEnd(52)} ${first} ${fmt(r.wall)}${r.cpu.length ? `; CPU ${fmt(r.cpu)}` : ''}\n`);
+  }
   process.stdout.write('targets: --help < 300 ms, time to first request < 1,000 ms (quiet machine)\n');
 }
 
