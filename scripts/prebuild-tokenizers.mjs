@@ -6,6 +6,7 @@
 // the build: without them a run builds the tables once and keeps them in the OS temp directory.
 import { rmSync } from 'node:fs';
 import process from 'node:process';
+import { URL } from 'node:url';
 
 const dist = new URL('../dist/', import.meta.url);
 try {
