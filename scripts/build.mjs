@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Compiles src/ to dist/ (tsc -p tsconfig.build.json), copies non-TypeScript files beside the
 // compiled ones (the embedded simulator's bootstrap, data files), then writes dist/.build-stamp.json
-// so bin/llmdbench.js uses dist/ only while it matches the sources. Runs at `npm ci` / `npm pack`
+// so bin/llmdbench.js uses dist/ only while it matches the sources; prebuilds the shipped tokenizer's
+// tables (scripts/prebuild-tokenizers.mjs) so no run has to build them. Runs at `npm ci` / `npm pack`
 // (the `prepare` script). Never fails the install: without TypeScript (a production install) or on
 // a compile error, dist/ is removed and the CLI runs from sources through tsx, as before.
 import { spawnSync } from 'node:child_process';
@@ -43,6 +44,8 @@ const copyAssets = (rel) => {
   }
 };
 copyAssets('');
+// The shipped tokenizer's tables and word pool, ready to read (dist/tokenizer-cache/; never fails the build).
+spawnSync(process.execPath, [join(root, 'scripts', 'prebuild-tokenizers.mjs')], { stdio: 'inherit', cwd: root });
 // Sources edited while tsc ran: the build may mix versions, so it is not stamped (never used).
 const after = quickStamp(root);
 if (after.count !== before.count || after.size !== before.size || after.mtimeMs !== before.mtimeMs) give('sources changed during the build');

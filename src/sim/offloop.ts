@@ -19,7 +19,7 @@ export const OFF_LOOP_MIN_CHARS = 2000;
 type Reply = { id: number; ids?: number[]; n?: number; error?: string } | { ready: true };
 
 export class OffLoopTokenizer {
-  private readonly worker: Worker;
+  private worker: Worker | undefined;
   private readonly pending = new Map<number, { resolve: (r: Reply) => void }>();
   private nextId = 0;
   private ready = false;
@@ -27,10 +27,20 @@ export class OffLoopTokenizer {
   encoded = 0;
   private broken = false;
 
-  constructor(model: string, spec: string | undefined, forceDummy: boolean) {
-    this.worker = new Worker(BOOT, { eval: true, workerData: { model, spec, forceDummy } });
-    this.worker.unref();
-    this.worker.on('message', (m: Reply) => {
+  /** The worker thread starts with start(): the server listens first (its own tokenizer is loaded), then the worker loads another copy. */
+  constructor(
+    private readonly model: string,
+    private readonly spec: string | undefined,
+    private readonly forceDummy: boolean,
+  ) {}
+
+  /** Boots the worker thread (idempotent); until it is ready every prompt is tokenized inline. */
+  start(): void {
+    if (this.worker || this.broken) return;
+    const worker = new Worker(BOOT, { eval: true, workerData: { model: this.model, spec: this.spec, forceDummy: this.forceDummy } });
+    this.worker = worker;
+    worker.unref();
+    worker.on('message', (m: Reply) => {
       if ('ready' in m) {
         this.ready = true;
         return;
@@ -45,8 +55,8 @@ export class OffLoopTokenizer {
       for (const p of this.pending.values()) p.resolve({ id: -1, error: 'worker gone' });
       this.pending.clear();
     };
-    this.worker.on('error', fail);
-    this.worker.on('exit', fail);
+    worker.on('error', fail);
+    worker.on('exit', fail);
   }
 
   /** Token ids, or undefined when the caller should tokenize inline (short prompt, worker not ready or failed). */
@@ -65,7 +75,7 @@ export class OffLoopTokenizer {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, { resolve });
-      this.worker.postMessage({ id, text, addSpecialTokens, countOnly });
+      (this.worker as Worker).postMessage({ id, text, addSpecialTokens, countOnly });
     });
   }
 
@@ -76,6 +86,6 @@ export class OffLoopTokenizer {
 
   async close(): Promise<void> {
     this.broken = true;
-    await this.worker.terminate();
+    await this.worker?.terminate();
   }
 }

@@ -68,7 +68,11 @@ export async function runSimulator(src: SimSources, log: Logger, shard?: ShardIn
   const chatTemplate = loadChatTemplate(tokenizer);
   log.info(`sim: chat prompts: ${chatTemplate ? `the model's chat template (${chatTemplate.source})` : "llm-d-inference-sim's \"### role: content\" rendering (no chat template for this tokenizer)"}`);
   try {
-    return await startSimServer(config, { log, tokenizer, ...(offLoop ? { offLoop } : {}), ...(chatTemplate ? { chatTemplate } : {}), ...(shard ? { shard } : {}) });
+    const server = await startSimServer(config, { log, tokenizer, ...(offLoop ? { offLoop } : {}), ...(chatTemplate ? { chatTemplate } : {}), ...(shard ? { shard } : {}) });
+    // Listening first: the worker's copy of the tokenizer then does not delay readiness (start-up
+    // CPU is shared with the client on small machines); until it is ready, prompts are tokenized inline.
+    offLoop?.start();
+    return server;
   } catch (e) {
     // A busy port: stop the tokenizer worker too, so the process exits at once.
     await offLoop?.close();

@@ -1,6 +1,7 @@
 import type { Rng } from '../../util/rng.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';
+import { readSidecar, writeSidecar } from '../tokenizer/fast-load.ts';
 
 /**
  * Builds prompt text of an exact token length under a tokenizer.
@@ -29,8 +30,52 @@ export class PromptBuilder {
 
   constructor(readonly tokenizer: Tokenizer) {
     this.numSpecial = tokenizer.count('', { addSpecialTokens: true });
+    // The pool is a pure function of the tokenizer: kept beside its fast-load cache entry (the build
+    // prepares it for the shipped tokenizer), since scanning the vocabulary costs ~0.3–0.7 s.
+    // The composition probes (~50 ms) ran when the copy was written, under the same tokenizer file,
+    // patch and library version (the key); a spot check of pieces guards the copy itself.
+    const cacheId = (tokenizer as { cacheId?: { file: string; variant: string } }).cacheId;
+    const kept = cacheId ? this.fromCache(cacheId) : undefined;
+    if (kept !== undefined) {
+      this.composable = kept;
+      return;
+    }
+    this.scan();
+    this.composable = this.pieces.length >= 256 && this.probe();
+    if (cacheId) {
+      const pool = { pieces: this.pieces, pieceIds: this.pieceIds, slowIds: this.slowIds, composable: this.composable };
+      writeSidecar(cacheId.file, cacheId.variant, POOL_NAME, JSON.stringify(pool));
+    }
+  }
+
+  /** Fills the pool from a kept copy and returns its `composable`; undefined (pool left empty) when there is none or it fails a check. */
+  private fromCache(id: { file: string; variant: string }): boolean | undefined {
+    const text = readSidecar(id.file, id.variant, POOL_NAME);
+    if (text === undefined) return undefined;
+    try {
+      const c = JSON.parse(text) as { pieces?: unknown; pieceIds?: unknown; slowIds?: unknown; composable?: unknown };
+      const strings = (a: unknown): a is string[] => Array.isArray(a) && a.every((x) => typeof x === 'string');
+      const ints = (a: unknown): a is number[] => Array.isArray(a) && a.every((x) => Number.isInteger(x));
+      if (!strings(c.pieces) || !ints(c.pieceIds) || !ints(c.slowIds) || c.pieces.length !== c.pieceIds.length || typeof c.composable !== 'boolean') return undefined;
+      // spot check: pieces still encode to their one id
+      for (let k = 0; k < c.pieces.length; k += Math.max(1, Math.floor(c.pieces.length / 16))) {
+        const ids = this.tokenizer.encode(c.pieces[k] as string, { addSpecialTokens: false });
+        if (ids.length !== 1 || ids[0] !== c.pieceIds[k]) return undefined;
+      }
+      for (const p of c.pieces) this.pieces.push(p);
+      for (const id of c.pieceIds) this.pieceIds.push(id);
+      for (const id of c.slowIds) this.slowIds.push(id);
+      return c.composable;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Scans the vocabulary for pool pieces (fast path) and word-like ids (slow path). */
+  private scan(): void {
+    const tokenizer = this.tokenizer;
     const tokenText = (tokenizer as { idToToken?: (id: number) => string | undefined }).idToToken?.bind(tokenizer);
-    const cap = 16384;
+    const cap = POOL_CAP;
     for (let id = 0; id < tokenizer.vocabSize && (this.pieces.length < cap || this.slowIds.length < cap); id++) {
       // cheap pre-filter on the vocabulary string when available (byte-level "Ġword" / sentencepiece "▁word")
       if (tokenText) {
@@ -48,7 +93,6 @@ export class PromptBuilder {
       this.pieces.push(piece);
       this.pieceIds.push(id);
     }
-    this.composable = this.pieces.length >= 256 && this.probe();
   }
 
   private probe(): boolean {
@@ -131,6 +175,16 @@ export class PromptBuilder {
  * some stacks run moderation). Prefix match on the piece without its space.
  */
 const EXCLUDED = /^(anal|anus|arse|ass|bastard|bitch|boob|butt|cock|coon|crap|cum|cunt|damn|dick|dildo|dyke|fag|fuck|gay|hell|homo|jerk|jizz|kike|milf|nazi|negro|nigg|nude|nud|orgasm|penis|piss|porn|prick|pussy|rape|rapist|retard|scrot|semen|sex|shit|slut|spic|suck|tit|twat|vagin|wank|whore|xxx|kill|murder|suicid|terror|bomb|drug|cocaine|heroin)/;
+
+const POOL_CAP = 16384;
+/** Names the kept pool: a change to the selection rules (cap, exclusions) gives another file. */
+const POOL_NAME = `prompt-pool-${fnv(`2\0${POOL_CAP}\0${EXCLUDED.source}`)}.json`;
+
+function fnv(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
+}
 
 const builders = new WeakMap<Tokenizer, PromptBuilder>();
 

@@ -1,6 +1,5 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fetch } from 'undici';
 import { LlmdbenchError } from '../../util/errors.ts';
 import { repoFolderName } from './hf-cache.ts';
 
@@ -18,6 +17,8 @@ export interface HubDownloadOptions {
 async function getFile(url: string, token: string | undefined, timeoutMs: number): Promise<{ status: number; body?: Buffer; commit?: string }> {
   const headers: Record<string, string> = { 'user-agent': 'llmdbench' };
   if (token) headers.authorization = `Bearer ${token}`;
+  // undici only when downloading: every run loads this module, few download (its import costs ~0.1 s)
+  const { fetch } = await import('undici');
   const res = await fetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
   if (res.status !== 200) {
     await res.body?.cancel();

@@ -59,6 +59,8 @@ export function readTokenizerFiles(file: string): { json: RawTokenizerJson; conf
 /** The parsed, built tokenizer of one file; shared by every HfTokenizer made from that file. */
 export interface HfCoreBundle {
   core: HfCore;
+  /** The tokenizer file and patch variant its fast-load cache is keyed by (derived data is kept beside it). */
+  cacheId?: { file: string; variant: string };
   specialIds: ReadonlySet<number>;
   vocabSize: number;
   numSpecialTokensToAdd: number;
@@ -70,11 +72,12 @@ export interface HfCoreBundle {
  * differently patched builds of one file are kept apart.
  */
 export function buildCore(file: string, patch?: (json: Record<string, unknown>) => void, variant = 'file'): HfCoreBundle {
+  const cacheId = { file, variant };
   const cached = loadCachedCore(file, variant);
-  if (cached) return cached;
+  if (cached) return { ...cached, cacheId };
   const bundle = buildFresh(file, patch);
   saveCachedCore(file, variant, bundle.json, bundle.config, bundle);
-  return { core: bundle.core, specialIds: bundle.specialIds, vocabSize: bundle.vocabSize, numSpecialTokensToAdd: bundle.numSpecialTokensToAdd };
+  return { core: bundle.core, specialIds: bundle.specialIds, vocabSize: bundle.vocabSize, numSpecialTokensToAdd: bundle.numSpecialTokensToAdd, cacheId };
 }
 
 function buildFresh(file: string, patch?: (json: Record<string, unknown>) => void): HfCoreBundle & { json: Record<string, unknown>; config: Record<string, unknown> } {
@@ -113,6 +116,8 @@ export class HfTokenizer implements LoadedTokenizer {
   readonly file: string;
   readonly specialIds: ReadonlySet<number>;
   readonly numSpecialTokensToAdd: number;
+  /** Key of the fast-load cache entry (fast-load.ts readSidecar/writeSidecar keep derived data beside it). */
+  readonly cacheId: { file: string; variant: string } | undefined;
   private readonly core: HfCore;
 
   constructor(args: { name: string; exact: boolean; source: TokenizerSource; file: string; bundle: HfCoreBundle }) {
@@ -124,6 +129,7 @@ export class HfTokenizer implements LoadedTokenizer {
     this.specialIds = args.bundle.specialIds;
     this.vocabSize = args.bundle.vocabSize;
     this.numSpecialTokensToAdd = args.bundle.numSpecialTokensToAdd;
+    this.cacheId = args.bundle.cacheId;
   }
 
   encode(text: string, opts?: { addSpecialTokens?: boolean }): number[] {

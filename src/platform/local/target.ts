@@ -43,15 +43,19 @@ export interface TargetOptions {
 }
 
 /**
- * Loads the model's tokenizer into the process-wide cache (engine/tokenizer keeps it per file), so
- * the harness's own request for it is free. Only when it is local (a path, the HF cache, the
+ * Loads the model's tokenizer into the process-wide cache (engine/tokenizer keeps it per file), and
+ * its prompt builder (kept per tokenizer), so the harness's own requests for them are free. Only when it is local (a path, the HF cache, the
  * shipped Llama-3 one): no download, no building of a fallback the harness may not want.
  */
 async function warmTokenizer(model: string): Promise<void> {
   try {
     const { findInHubCache, hubCacheDir, isLlama3Family, loadTokenizer } = await import('../../engine/tokenizer/index.ts');
     if (!isAbsolute(model) && !isLlama3Family(model) && findInHubCache(model, hubCacheDir()) === undefined) return;
-    await loadTokenizer({ model, log: createLogger('silent') });
+    const tokenizer = await loadTokenizer({ model, log: createLogger('silent') });
+    // and the prompt builder's word pool (random and synthetic data), kept per tokenizer: read while
+    // the simulator boots instead of after it is ready
+    const { promptBuilder } = await import('../../engine/datagen/prompt.ts');
+    promptBuilder(tokenizer);
   } catch {
     // the harness loads it again and reports any problem itself
   }

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PromptBuilder, promptBuilder } from '../../../../src/engine/datagen/prompt.ts';
-import { loadShippedTokenizer, loadTokenizer } from '../../../../src/engine/tokenizer/index.ts';
+import { clearTokenizerCache, loadShippedTokenizer, loadTokenizer, type LoadedTokenizer } from '../../../../src/engine/tokenizer/index.ts';
+import { cacheKeys } from '../../../../src/engine/tokenizer/fast-load.ts';
 import { Rng } from '../../../../src/util/rng.ts';
 import { writeFileSync } from 'node:fs';
 import { captureLogger, metaspaceTokenizerJson, syllableWords, writeTinyTokenizer } from '../tokenizer/fixtures.ts';
@@ -67,5 +68,42 @@ test('sentencepiece-style (Metaspace) tokenizers: composable word pool when larg
       assert.equal(tok.count(text), n, `${nWords} words, length ${n}`);
       assert.ok(!/<\/?s>|<unk>/.test(text), 'no special tokens in prompts');
     }
+  }
+});
+
+test('the word pool is kept beside the tokenizer cache: the next builder reads it (same prompts), a copy failing its check is not used', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmdbench-pool-'));
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(metaspaceTokenizerJson(syllableWords(400))));
+  const load = async () => {
+    clearTokenizerCache();
+    return (await loadTokenizer({ path: dir, log: captureLogger().log })) as LoadedTokenizer & { cacheId: { file: string; variant: string } };
+  };
+  const tok = await load();
+  assert.ok(tok.cacheId, 'a tokenizer loaded from a file has a cache key');
+  const poolFile = () => readdirSync(join(tmpdir(), 'llmdbench-tokenizers')).find((f) => f.startsWith(`${cacheKeys(tok.cacheId.file, tok.cacheId.variant)?.temp}.prompt-pool-`));
+  const first = new PromptBuilder(tok); // scans the vocabulary and keeps the pool
+  const name = poolFile();
+  assert.ok(name, 'the pool was written');
+  const path = join(tmpdir(), 'llmdbench-tokenizers', name);
+  try {
+    const kept = JSON.parse(readFileSync(path, 'utf8')) as { pieces: string[]; pieceIds: number[]; slowIds: number[]; composable: boolean };
+    assert.equal(kept.pieces.length, first.poolSize);
+    assert.equal(kept.composable, true);
+    const second = new PromptBuilder(await load());
+    assert.equal(second.poolSize, first.poolSize);
+    for (const n of [2, 40, 300]) assert.equal(second.exact(n, new Rng(n)), first.exact(n, new Rng(n)));
+    // a kept copy is what the builder uses: a valid smaller pool shows through
+    writeFileSync(path, JSON.stringify({ ...kept, pieces: kept.pieces.slice(0, 300), pieceIds: kept.pieceIds.slice(0, 300) }));
+    assert.equal(new PromptBuilder(await load()).poolSize, 300);
+    // a piece that no longer encodes to its id (another tokenizer under the same key): scanned afresh
+    writeFileSync(path, JSON.stringify({ ...kept, pieceIds: kept.pieceIds.map((id) => id + 1) }));
+    const rescanned = new PromptBuilder(await load());
+    assert.equal(rescanned.poolSize, first.poolSize);
+    assert.equal(rescanned.exact(40, new Rng(40)), first.exact(40, new Rng(40)));
+    writeFileSync(path, '{not json');
+    assert.equal(new PromptBuilder(await load()).poolSize, first.poolSize);
+  } finally {
+    rmSync(path, { force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,0 +1,182 @@
+/**
+ * Start-up (issue 13 item 6): `npm run bench -- startup [--rounds N] [--baseline <checkout>]`.
+ * Interleaved rounds (default 5) of
+ *   - `node -e 0` (the floor: Node's own start),
+ *   - `node bin/llmdbench.js --help` (target < 300 ms),
+ *   - the default run's time to first request (target < 1 s): `llmdbench run --workdir W -o duration=2`
+ *     (no endpoint: the embedded simulator, inference-perf sanity_random); the first record's
+ *     `sentAtMs` (CLOCK_MONOTONIC) mapped to wall time through loadgen_health.json's clock anchor,
+ *     minus Date.now() just before the command was spawned.
+ * Beside the wall time, the CPU (user+sys, from /proc every 5 ms) the run's main process and all its
+ * processes (the simulator child and its threads included) had used by the first request: on a
+ * shared machine that holds up where wall time does not.
+ * With --baseline, the same commands of another checkout (e.g. a worktree of main, its dist/ built)
+ * run in the same rounds, so before/after share the machine's load. Prints each round and the
+ * medians (min–max), the CPU time (user+sys, via /usr/bin/time when installed) of `node -e 0` and
+ * `--help`, the load average, and whether dist/ is fresh (else bin/ runs the sources through tsx).
+ * Wall times on a shared machine are inflated for every command alike: compare within a round.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('..', import.meta.url));
+const opt = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const ROUNDS = Number(opt('rounds') ?? 5);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds needs a positive integer');
+const baseline = opt('baseline');
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+interface Checkout {
+  name: string;
+  root: string;
+}
+const checkouts: Checkout[] = [{ name: 'this', root: here }, ...(baseline ? [{ name: 'baseline', root: resolve(baseline) }] : [])];
+
+async function distFresh(root: string): Promise<boolean> {
+  const m = (await import(join(root, 'bin', 'dist-stamp.js'))) as { distIsFresh(root: string): boolean };
+  return m.distIsFresh(root);
+}
+
+/** Wall ms and (with /usr/bin/time) CPU ms of a short command. */
+function timed(cmd: string[]): { wallMs: number; cpuMs: number | undefined } {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env['NODE_LLMDBENCH_FROM_SOURCES'];
+  const argv = TIME ? [TIME, '-f', '%U %S', ...cmd] : cmd;
+  const t0 = performance.now();
+  const r = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', env });
+  const wallMs = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
+  const m = TIME ? /([\d.]+) ([\d.]+)\s*$/.exec(r.stderr) : null;
+  return { wallMs, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : undefined };
+}
+
+const TICK_MS = 10; // USER_HZ 100 on Linux: /proc times are in 10 ms ticks
+
+/** utime+stime (ms) of a process and of it plus its descendants (threads included), or undefined off Linux / once gone. */
+function treeCpu(pid: number): { mainMs: number; allMs: number } | undefined {
+  const stat = (p: number): { cpu: number; ppid: number } | undefined => {
+    try {
+      const t = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = t.slice(t.lastIndexOf(')') + 2).split(' ');
+      return { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) * TICK_MS };
+    } catch {
+      return undefined;
+    }
+  };
+  const main = stat(pid);
+  if (!main) return undefined;
+  let all = main.cpu;
+  const parents = new Set([pid]);
+  let grew = true;
+  const procs: Array<{ pid: number; ppid: number; cpu: number }> = [];
+  try {
+    for (const d of readdirSync('/proc')) {
+      const p = Number(d);
+      if (!Number.isInteger(p) || p === pid) continue;
+      const s = stat(p);
+      if (s) procs.push({ pid: p, ...s });
+    }
+  } catch {
+    return { mainMs: main.cpu, allMs: all };
+  }
+  while (grew) {
+    grew = false;
+    for (const p of procs) {
+      if (!parents.has(p.pid) && parents.has(p.ppid)) {
+        parents.add(p.pid);
+        all += p.cpu;
+        grew = true;
+      }
+    }
+  }
+  return { mainMs: main.cpu, allMs: all };
+}
+
+/** The default run's time to first request, ms (see the header), and the CPU its processes had used by then. */
+async function firstRequestMs(root: string): Promise<{ wallMs: number; mainCpuMs: number | undefined; allCpuMs: number | undefined }> {
+  const dir = mkdtempSync(join(tmpdir(), 'llmdbench-startup-'));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env['NODE_LLMDBENCH_FROM_SOURCES'];
+  for (const k of Object.keys(env)) if (k.startsWith('LLMDBENCH_')) delete env[k];
+  try {
+    const startEpochMs = Date.now();
+    const child = spawn(process.execPath, [join(root, 'bin', 'llmdbench.js'), 'run', '--workdir', join(dir, 'w'), '-o', 'duration=2'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => void (err = (err + d.toString()).slice(-2000)));
+    // CPU of the command's processes over time (Linux /proc), to read it off at the first request
+    const samples: Array<{ epochMs: number; mainMs: number; allMs: number }> = [];
+    const poll = setInterval(() => {
+      const s = treeCpu(child.pid as number);
+      if (s) samples.push({ epochMs: Date.now(), ...s });
+    }, 5);
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    clearInterval(poll);
+    if (code !== 0) throw new Error(`run exited ${code}: ${err}`);
+    const results = join(dir, 'w', 'results');
+    const run = readdirSync(results).find((d) => existsSync(join(results, d, 'records.jsonl')));
+    if (!run) throw new Error('no records.jsonl');
+    const clock = (JSON.parse(readFileSync(join(results, run, 'loadgen_health.json'), 'utf8')) as { clock: { mono_ms: number; epoch_ms: number } }).clock;
+    let first = Infinity;
+    for (const line of readFileSync(join(results, run, 'records.jsonl'), 'utf8').split('\n')) {
+      if (!line) continue;
+      const sent = (JSON.parse(line) as { sentAtMs?: number }).sentAtMs;
+      if (typeof sent === 'number' && sent < first) first = sent;
+    }
+    if (!Number.isFinite(first)) throw new Error('no sent request');
+    const firstEpochMs = clock.epoch_ms + (first - clock.mono_ms);
+    const at = samples.filter((x) => x.epochMs <= firstEpochMs).at(-1);
+    return { wallMs: firstEpochMs - startEpochMs, mainCpuMs: at?.mainMs, allCpuMs: at?.allMs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? (s[(n - 1) / 2] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
+};
+const fmt = (xs: number[]): string => (xs.length === 0 ? '-' : `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`);
+
+async function main(): Promise<void> {
+  for (const c of checkouts) process.stdout.write(`${c.name}: ${c.root} — dist/ ${(await distFresh(c.root)) ? 'fresh (used)' : 'NOT fresh: bin/ runs the sources through tsx'}\n`);
+  process.stdout.write(`rounds ${ROUNDS}; load average before ${loadavg().map((x) => x.toFixed(2)).join(' ')}; CPU times ${TIME ? 'from /usr/bin/time' : 'not available (no /usr/bin/time)'}\n\n`);
+  const rows = new Map<string, { wall: number[]; cpu: number[] }>();
+  const add = (k: string, wall: number, cpu?: number): void => {
+    const r = rows.get(k) ?? { wall: [], cpu: [] };
+    r.wall.push(wall);
+    if (cpu !== undefined) r.cpu.push(cpu);
+    rows.set(k, r);
+  };
+  for (let round = 1; round <= ROUNDS; round++) {
+    const line: string[] = [];
+    const e0 = timed([process.execPath, '-e', '0']);
+    add('node -e 0', e0.wallMs, e0.cpuMs);
+    line.push(`node -e 0 ${e0.wallMs.toFixed(0)}`);
+    for (const c of checkouts) {
+      const h = timed([process.execPath, join(c.root, 'bin', 'llmdbench.js'), '--help']);
+      add(`${c.name}: llmdbench --help`, h.wallMs, h.cpuMs);
+      const f = await firstRequestMs(c.root);
+      add(`${c.name}: default run, time to first request`, f.wallMs);
+      if (f.mainCpuMs !== undefined) add(`${c.name}:   CPU by then, main process`, f.mainCpuMs);
+      if (f.allCpuMs !== undefined) add(`${c.name}:   CPU by then, all its processes`, f.allCpuMs);
+      line.push(`${c.name}: --help ${h.wallMs.toFixed(0)}, first request ${f.wallMs.toFixed(0)} (CPU main ${f.mainCpuMs ?? '-'}, all ${f.allCpuMs ?? '-'})`);
+    }
+    process.stdout.write(`round ${round}: ${line.join('; ')} (ms; load ${loadavg()[0]?.toFixed(2)})\n`);
+  }
+  process.stdout.write('\nmedian (min–max) over the rounds:\n');
+  for (const [k, r] of rows) {
+    // the "CPU by then" rows hold CPU times in their first column
+    const first = k.includes('CPU by then') ? 'CPU' : 'wall';
+    process.stdout.write(`  ${k.padEnd(52)} ${first} ${fmt(r.wall)}${r.cpu.length ? `; CPU ${fmt(r.cpu)}` : ''}\n`);
+  }
+  process.stdout.write('targets: --help < 300 ms, time to first request < 1,000 ms (quiet machine)\n');
+}
+
+await main();
