@@ -4,7 +4,10 @@
  * when SLOs are known, and a few lines saying where everything went.
  */
 import { analyzeResultsDir, resultDirs, type AnalyzedDir } from './analyze.ts';
-import { formatGoodput, writeGoodput } from './goodput-report.ts';
+import { join } from 'node:path';
+import { RECORDS_FILE } from '../../metrics/seed-summary.ts';
+import { detectHarness } from './convert.ts';
+import { formatGoodput, goodputOfFile, writeGoodputFile } from './goodput-report.ts';
 import { readRunContext } from './context.ts';
 import { sloFromProfile } from './slo-source.ts';
 import type { ReportVersion } from './types.ts';
@@ -46,15 +49,18 @@ export async function analyzeAll(dir: string, o: AnalyzeAllOptions = {}): Promis
   let failed = dirs.length === 0;
   if (dirs.length === 0) lines.push(`no harness results found in ${dir} (looked for inference-perf, GuideLLM, vllm bench, fmperf and nop files)`);
   for (const rd of dirs) {
-    const a = analyzeResultsDir(rd, { versions: o.versions, outDir: dirs.length === 1 ? o.outDir : undefined, configFile: o.configFile });
+    // Goodput first (its own pass over records.jsonl): every report carries its stage's.
+    const found = detectHarness(rd);
+    const slo = { ...(found ? sloFromProfile(found.converter.kind, readRunContext(rd, o.configFile).config) : {}), ...(o.slo ?? {}) };
+    const g = await goodputOfFile(join(rd, RECORDS_FILE), slo);
+    const a = analyzeResultsDir(rd, { versions: o.versions, outDir: dirs.length === 1 ? o.outDir : undefined, configFile: o.configFile, ...(g ? { goodput: g } : {}) });
     if (!a) continue;
     out.push(a);
     lines.push(`${a.harness}: ${a.commons.length} stage${a.commons.length === 1 ? '' : 's'}, ${a.files.length} reports in ${a.outDir}`);
     for (const p of a.problems) lines.push(`  error: ${p}`);
     if (a.problems.length > 0) failed = true;
-    const slo = { ...sloFromProfile(a.harness, readRunContext(rd, o.configFile).config), ...(o.slo ?? {}) };
-    const g = await writeGoodput(rd, a.outDir, slo);
     if (g) {
+      writeGoodputFile(a.outDir, g);
       lines.push(`  ${formatGoodput(g.all)}`);
       if (g.stages.length > 1) for (const s of g.stages) lines.push(`    stage ${s.stage}: ${(s.share * 100).toFixed(1)} %, ${s.ratePerS.toFixed(3)} req/s`);
     }
