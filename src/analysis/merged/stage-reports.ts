@@ -3,7 +3,8 @@
  * is a given merged stage. Records number stages as the load ran them; a harness's reports may
  * number them otherwise (fmperf: one CSV per rate, the warm-up stages between left out). Per
  * generator: by stage number when every merged stage is among its reports' stages, else by
- * position when it has one report per merged stage, else none — never a wrong stage's report.
+ * position when it has one report per merged stage, else by stage number where one matches (a
+ * stage whose native file is missing gets none: its merged report is named after records.jsonl).
  */
 import type { Logger } from '../../util/logger.ts';
 import { readRunContext } from '../report/context.ts';
@@ -40,7 +41,7 @@ export function reportOfStage(reports: readonly CommonReport[], stage: number, s
   const own = new Set(reports.map((c) => c.load.stage));
   if (stages.every((s) => own.has(s))) return reports.find((c) => c.load.stage === stage);
   if (reports.length === stages.length) return [...reports].sort((a, b) => a.load.stage - b.load.stage)[stages.indexOf(stage)];
-  return undefined;
+  return reports.find((c) => c.load.stage === stage);
 }
 
 /** Every generator's report of `stage` (`kind`: request or session reports), in generator order. */
