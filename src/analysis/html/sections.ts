@@ -56,7 +56,7 @@ export function mergeHtml(s: ResultSummary): string | undefined {
   const m = s.merge;
   if (!m) return undefined;
   const rows = m.generators.map((g) => [`<a href="../${esc(encodeURIComponent(g.name))}/report.html">${esc(g.name)}</a>`, String(g.requests), g.first_send_s.toFixed(3), g.last_end_s.toFixed(3)]);
-  const facts = `<p>Merged from ${m.generators.length} load generators: counts add up, percentiles over every generator's requests together (never averaged), throughputs over the union window. Clocks: <b>${esc(m.clock_alignment)}</b>; start skew ${m.start_skew_s.toFixed(3)} s; windows ${m.windows_overlap ? 'overlap' : '<span class="bad">DO NOT overlap</span>'}.</p>`;
+  const facts = `<p>Merged from ${m.generators.length} load generators: counts add up, percentiles over every generator's requests together (never averaged), throughputs over the union window. Clocks: <b>${esc(m.clock_alignment)}</b>; start skew ${m.start_skew_s.toFixed(3)} s; windows ${m.windows_overlap ? 'overlap' : '<span class="bad">DO NOT overlap</span>'}. The run facts and configuration on this page are the first generator's (all ran one profile).</p>`;
   const warn = m.warnings.length ? `<ul class="notes">${m.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '';
   return facts + table(['generator', 'requests', 'first send (s)', 'last end (s)'], rows) + warn;
 }
