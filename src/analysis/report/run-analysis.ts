@@ -7,20 +7,25 @@ import { analyzeResultsDir, resultDirs, type AnalyzedDir } from './analyze.ts';
 import { join } from 'node:path';
 import { RECORDS_FILE } from '../../metrics/seed-summary.ts';
 import { detectHarness } from './convert.ts';
-import { formatGoodput, goodputOfFile, writeGoodputFile } from './goodput-report.ts';
+import { profileSloOf } from './end-of-run.ts';
+import { formatGoodput, goodputCollector, goodputOfFile, writeGoodputFile } from './goodput-report.ts';
 import { readRunContext } from './context.ts';
 import { sloFromProfile } from './slo-source.ts';
 import type { ReportVersion } from './types.ts';
 import type { Slo } from '../../metrics/slo.ts';
 import { mergeGroups, openMerge } from '../merged/index.ts';
 
-/** Merged reports for every -j N group among `dirs`; one line each. */
-async function writeMergedGroups(dirs: readonly string[], versions?: readonly ReportVersion[]): Promise<string[]> {
+/** Merged reports for every -j N group among `dirs` (with SLOs, each stage's goodput over the merged records, and goodput.json); one line each. */
+async function writeMergedGroups(dirs: readonly string[], versions?: readonly ReportVersion[], slo?: Slo): Promise<string[]> {
   const lines: string[] = [];
   for (const g of mergeGroups(dirs)) {
     const merge = openMerge(g.dirs);
-    await merge.records(() => undefined, []);
-    const files = merge.writeReports(g.analysisDir, versions ? { versions } : {});
+    const bounds = { ...profileSloOf(g.dirs[0]!), ...(slo ?? {}) };
+    const good = Object.keys(bounds).length ? goodputCollector(bounds) : undefined;
+    await merge.records((r) => good?.add(r), []);
+    const goodput = good?.result();
+    const files = merge.writeReports(g.analysisDir, { ...(versions ? { versions } : {}), ...(goodput ? { goodput } : {}) });
+    if (goodput) writeGoodputFile(g.analysisDir, goodput);
     const b = merge.brief();
     lines.push(`merged ${g.dirs.length} load generators: ${files.length} reports in ${g.analysisDir} (clocks ${b.clock_alignment}, start skew ${b.start_skew_s.toFixed(3)} s)`);
     for (const w of b.warnings) lines.push(`  warning: ${w}`);
@@ -66,6 +71,6 @@ export async function analyzeAll(dir: string, o: AnalyzeAllOptions = {}): Promis
     }
   }
   // -j N: the generators `<base>_1 … _N` of a work dir also get their merged reports (analysis/merged/).
-  if (o.outDir === undefined || dirs.length > 1) lines.push(...(await writeMergedGroups(dirs, o.versions)));
+  if (o.outDir === undefined || dirs.length > 1) lines.push(...(await writeMergedGroups(dirs, o.versions, o.slo)));
   return { dirs: out, text: `${lines.join('\n')}\n`, failed };
 }

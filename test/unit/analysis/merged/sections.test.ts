@@ -14,6 +14,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { analyzeMerged } from '../../../../src/analysis/analyze.ts';
 import { lmbenchCsvRows } from '../../../../src/analysis/merged/report-rows.ts';
+import { analyzeAll } from '../../../../src/analysis/report/run-analysis.ts';
 import { combineStats, mergeSessionReports } from '../../../../src/analysis/merged/summaries.ts';
 import { withGoodput } from '../../../../src/analysis/report/goodput-report.ts';
 import type { CommonReport } from '../../../../src/analysis/report/types.ts';
@@ -153,4 +154,16 @@ test('fmperf report filter: exactly the records that are rows of the generator\'
   const keep = lmbenchCsvRows(d)!;
   assert.ok(keep);
   assert.deepEqual([...inCsv, late, bad, warm].map((r) => keep(r)), [true, true, true, false, false, false]);
+});
+
+test('llmdbench analyze of a work dir with --slo: the merged reports carry each stage\'s goodput over both generators\' records too', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'merge-analyze-'));
+  generator(root, 1, [rec(0, 0, 1000, 10), rec(1, 0, 1100, 20), rec(2, 0, 1200, 30), failed(3, 0, 1250)], { mono_ms: 1000, epoch_ms: E, domain: 'boot:a' });
+  generator(root, 2, [rec(0, 0, 9_000_000, 40), rec(1, 0, 9_000_100, 1000, 20)], { mono_ms: 9_000_000, epoch_ms: E + 30, domain: 'boot:b' });
+  await analyzeAll(root, { slo: { ttft: 25 } });
+  const out = join(root, 'analysis', 'inference-perf_1711800000_sim_merged');
+  const v02: J = parse(readFileSync(join(out, 'benchmark_report_v0.2,_stage_0_lifecycle_metrics.json.yaml'), 'utf8'));
+  assert.equal(schemaErrors('0.2', v02), '');
+  assert.deepEqual([v02.results.observability.goodput.good_requests, v02.results.observability.goodput.total_requests], [2, 6]);
+  assert.equal(JSON.parse(readFileSync(join(out, 'goodput.json'), 'utf8')).all.good, 2);
 });
