@@ -25,10 +25,12 @@ import { recordsPass } from './pass.ts';
 import type { PlotData } from './plots/collect.ts';
 import { requestedRates } from './reporters/plots.ts';
 import { readRunContext } from './report/context.ts';
-import { writeRunReports } from './report/end-of-run.ts';
+import { profileSloOf, writeRunReports } from './report/end-of-run.ts';
 import { formatGoodput, writeGoodputFile } from './report/goodput-report.ts';
 import { sloFromProfile } from './report/slo-source.ts';
 import { openMerge, writeMergedReports } from './merged/index.ts';
+import { mergedMonitoringBrief } from './merged/observability.ts';
+import type { ServerScrape } from './reporters/types.ts';
 
 export interface AnalyzeOptions {
   /** The producing harness's definitions; default inference-perf's. */
@@ -53,16 +55,16 @@ export interface AnalyzeOptions {
 export async function analyzeResultDir(name: string, resultsDir: string, analysisDir: string, complete: boolean, opts: AnalyzeOptions = {}): Promise<ResultSummary | undefined> {
   // -f: the scraped server metrics first (metrics/processed/*), so the v0.2 reports carry them.
   const monitoring = monitoringOf(resultsDir);
-  // llm-d benchmark reports from the harness's native files (records or not).
   mkdirSync(analysisDir, { recursive: true });
-  const reports = await writeRunReports(resultsDir, analysisDir, opts.log);
-  const slo = { ...reports.profileSlo, ...(opts.slo ?? {}) };
+  const slo = { ...profileSloOf(resultsDir, opts.log), ...(opts.slo ?? {}) };
   // The one pass over records.jsonl: summary, goodput and the plots' data (pass.ts, docs/performance.md).
   const pass = await recordsPass(name, [join(resultsDir, RECORDS_FILE)], complete, {
     ...(opts.definitions ? { definitions: opts.definitions } : {}),
     slo,
     ...(opts.quick ? {} : { plots: { requestedRates: requestedRates(resultsDir) } }),
   });
+  // llm-d benchmark reports from the harness's native files (records or not), each with its stage's goodput.
+  await writeRunReports(resultsDir, analysisDir, opts.log, pass.goodput);
   const summary = pass.summary;
   const bad = pass.bad.map(describeBadLine);
   for (const b of bad) opts.log?.warn(b);
@@ -110,9 +112,9 @@ function monitoringOf(resultsDir: string): MonitoringBrief | undefined {
  * Every reporter for one result. A full disk: the summary is still returned (the console shows
  * it), the failure reported. Only the required summary reporter throws; the others warn and are skipped.
  */
-async function writeReports(name: string, resultsDir: string, analysisDir: string, summary: ResultSummary, opts: AnalyzeOptions, plotData?: PlotData): Promise<void> {
+async function writeReports(name: string, resultsDir: string, analysisDir: string, summary: ResultSummary, opts: AnalyzeOptions, plotData?: PlotData, server?: ServerScrape): Promise<void> {
   try {
-    await reportResult({ name, resultsDir, analysisDir, summary, ...(plotData ? { plotData } : {}), ...(opts.log ? { log: opts.log } : {}) }, { quick: opts.quick === true });
+    await reportResult({ name, resultsDir, analysisDir, summary, ...(plotData ? { plotData } : {}), ...(server ? { server } : {}), ...(opts.log ? { log: opts.log } : {}) }, { quick: opts.quick === true });
   } catch (e) {
     const err = writeFailure(join(analysisDir, 'summary.json'), e);
     if (!opts.onWriteError) throw err;
@@ -127,24 +129,39 @@ async function writeReports(name: string, resultsDir: string, analysisDir: strin
  * undefined when no generator produced records.
  */
 export async function analyzeMerged(name: string, resultsDirs: readonly string[], analysisDir: string, complete: boolean, opts: AnalyzeOptions = {}): Promise<ResultSummary | undefined> {
-  // One pass: records shifted onto one time base (merged/clock.ts) into the summary, goodput and the merged reports.
+  // One pass: records shifted onto one time base (merged/clock.ts) into the summary, goodput, the plots' data and the merged reports.
   const slo = { ...(resultsDirs[0] ? profileSlo(resultsDirs[0]) : {}), ...(opts.slo ?? {}) };
   const merge = openMerge(resultsDirs);
-  const pass = await recordsPass(name, (sink, bad) => merge.records(sink, bad), complete, { ...(opts.definitions ? { definitions: opts.definitions } : {}), slo });
+  const pass = await recordsPass(name, (sink, bad) => merge.records(sink, bad), complete, {
+    ...(opts.definitions ? { definitions: opts.definitions } : {}),
+    slo,
+    ...(opts.quick ? {} : { plots: { requestedRates: mergedRequestedRates(resultsDirs) } }),
+  });
   const summary = pass.summary;
   if (summary.requests.total === 0) return undefined;
   if (pass.bad.length > 0) summary.bad_record_lines = pass.bad.map(describeBadLine);
   summary.merged_from = resultsDirs.map((d) => basename(d));
   summary.merge = merge.brief();
   for (const w of summary.merge.warnings) opts.log?.warn(`${name}: ${w}`);
-  writeMergedReports(merge, analysisDir, opts.log);
+  // -f: the servers as one generator scraped them (every generator scraped the same servers: merged/observability.ts).
+  const scrape = merge.scrape();
+  if (scrape) summary.monitoring = mergedMonitoringBrief(scrape);
+  writeMergedReports(merge, analysisDir, opts.log, pass.goodput);
   if (pass.goodput) {
     mkdirSync(analysisDir, { recursive: true });
     writeGoodputFile(analysisDir, pass.goodput);
   }
-  // The merged result has no records file of its own: its summary only (each generator has its plots).
-  await writeReports(name, analysisDir, analysisDir, summary, { ...opts, quick: true });
+  // The reporters as for a result: summary, plots (merged records; -f that scrape, on the merged time base), report.html
+  // (run facts and profile from the first generator: the generators ran one profile).
+  await writeReports(name, resultsDirs[0]!, analysisDir, summary, opts, pass.plotData, scrape ? { resultsDir: scrape.resultsDir, ...(scrape.clock ? { clock: scrape.clock } : {}) } : undefined);
   return summary;
+}
+
+/** -j N: every generator ran the profile's rates, so the merged load was asked for Σ of them per stage. */
+function mergedRequestedRates(resultsDirs: readonly string[]): Record<number, number> {
+  const out: Record<number, number> = {};
+  for (const d of resultsDirs) for (const [k, v] of Object.entries(requestedRates(d))) out[Number(k)] = (out[Number(k)] ?? 0) + v;
+  return out;
 }
 
 /** The SLOs the result directory's workload profile declares (by the harness run_metadata.yaml names). */

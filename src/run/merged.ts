@@ -19,14 +19,17 @@ import type { UnitOutcome } from './unit.ts';
 
 export { mergedName };
 
-/** The merged summary of a unit run with parallelism > 1 (undefined for -j 1 or no records). */
-export async function mergeGenerators(unit: RunUnit, outs: readonly UnitOutcome[], log: Logger): Promise<ResultSummary | undefined> {
+/**
+ * The merged summary of a unit run with parallelism > 1 (undefined for -j 1 or no records), with the
+ * reporters as for a result (plots, report.html); `quick` (interrupted): the summary and reports only.
+ */
+export async function mergeGenerators(unit: RunUnit, outs: readonly UnitOutcome[], log: Logger, o: { quick?: boolean } = {}): Promise<ResultSummary | undefined> {
   if (unit.resultsDirs.length < 2) return undefined;
   const name = mergedName(unit.resultsDirs[0]!);
   const analysisDir = join(dirname(unit.analysisDirs[0]!), name);
   const complete = outs.length === unit.resultsDirs.length && outs.every((o) => o.complete);
   try {
-    const s = await analyzeMerged(name, unit.resultsDirs, analysisDir, complete, { definitions: definitionsFor(unit.harness), log, ...sloOption(unit.config) });
+    const s = await analyzeMerged(name, unit.resultsDirs, analysisDir, complete, { definitions: definitionsFor(unit.harness), log, ...sloOption(unit.config), ...(o.quick ? { quick: true } : {}) });
     if (s) log.info(`merged ${unit.resultsDirs.length} load generators -> ${analysisDir}`);
     return s;
   } catch (e) {

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import type { ResultSummary } from '../../metrics/seed-summary.ts';
 import { RUN_METADATA_FILE } from '../metadata.ts';
 import { esc, figure, page, scrubYaml, table, type Section } from './page.ts';
-import { healthHtml, metricsTable, notes, notesHtml } from './sections.ts';
+import { healthHtml, mergeHtml, metricsTable, notes, notesHtml } from './sections.ts';
 
 /** A plot the report inlines: its SVG text and where its PNG is, relative to the report. */
 export interface InlinePlot {
@@ -39,8 +39,11 @@ export function resultPage(s: ResultSummary, resultsDir: string, plots: InlinePl
     ['started / stopped (UTC)', `${str('harness_start')} / ${str('harness_stop')}`],
     ['complete', s.complete ? 'yes' : 'NO (interrupted)'],
   ];
+  const merged = mergeHtml(s);
   const sections: Section[] = [
     { id: 'run', title: 'Run', html: table(['', 'value'], facts.map(([k, v]) => [esc(k), esc(v)])) },
+    // -j N: the generators this result merges (the run facts above are the first generator's).
+    ...(merged ? [{ id: 'merge', title: 'Merged load generators', html: merged }] : []),
     { id: 'summary', title: 'Summary', html: metricsTable([s], ['value']) },
     {
       id: 'plots',

@@ -25,12 +25,40 @@ const ROWS: Row[] = [
   ['load generator', 'was the load generator itself the bottleneck?', (s) => (s.loadgen_health ? healthWord(s.loadgen_health) : '-')],
 ];
 
-/** Metrics as rows, one column per summary (header cells are HTML, e.g. links). */
+/** The SLOs of a goodput block, stated: `ttft ≤ 200 ms, tpot ≤ 50 ms`. */
+export function sloText(slo: Record<string, number>): string {
+  return Object.entries(slo)
+    .map(([k, v]) => `${k} ≤ ${v} ms`)
+    .join(', ');
+}
+
+/** Goodput (docs/metrics.md §8): present when SLOs were known (`--slo`, LLMDBENCH_HARNESS_SLO, the profile's own keys). */
+const GOODPUT_ROWS: Row[] = [
+  ['goodput: requests meeting every SLO (%)', 'succeeded and met every SLO below / all requests', (s) => (s.goodput ? num(s.goodput.share * 100, 2) : '-')],
+  ['goodput rate (req/s)', 'requests meeting every SLO / (last end − first send)', (s) => (s.goodput ? num(s.goodput.requests_per_s, 3) : '-')],
+  ['goodput SLOs', 'the bounds a good request meets, all of them', (s) => (s.goodput ? sloText(s.goodput.slo_ms) : '-')],
+];
+
+/** Metrics as rows, one column per summary (header cells are HTML, e.g. links); the goodput rows when any summary has goodput. */
 export function metricsTable(summaries: readonly ResultSummary[], heads: string[]): string {
+  const rows = summaries.some((s) => s.goodput) ? [...ROWS, ...GOODPUT_ROWS] : ROWS;
   return table(
     ['metric', ...heads],
-    ROWS.map(([label, tip, get]) => [`<span title="${esc(tip)}">${esc(label)}</span>`, ...summaries.map((s) => esc(get(s)))]),
+    rows.map(([label, tip, get]) => [`<span title="${esc(tip)}">${esc(label)}</span>`, ...summaries.map((s) => esc(get(s)))]),
   );
+}
+
+/**
+ * -j N: what a merged result is made of — the generators (each linked to its own report, a
+ * sibling analysis folder), the clock alignment, start skew, window overlap and the merge's warnings.
+ */
+export function mergeHtml(s: ResultSummary): string | undefined {
+  const m = s.merge;
+  if (!m) return undefined;
+  const rows = m.generators.map((g) => [`<a href="../${esc(encodeURIComponent(g.name))}/report.html">${esc(g.name)}</a>`, String(g.requests), g.first_send_s.toFixed(3), g.last_end_s.toFixed(3)]);
+  const facts = `<p>Merged from ${m.generators.length} load generators: counts add up, percentiles over every generator's requests together (never averaged), throughputs over the union window. Clocks: <b>${esc(m.clock_alignment)}</b>; start skew ${m.start_skew_s.toFixed(3)} s; windows ${m.windows_overlap ? 'overlap' : '<span class="bad">DO NOT overlap</span>'}. The run facts and configuration on this page are the first generator's (all ran one profile).</p>`;
+  const warn = m.warnings.length ? `<ul class="notes">${m.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '';
+  return facts + table(['generator', 'requests', 'first send (s)', 'last end (s)'], rows) + warn;
 }
 
 /** Load-generator health: the verdict word, the sentence, the detail lines. */

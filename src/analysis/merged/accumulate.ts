@@ -27,6 +27,8 @@ export class StageValues {
   readonly latencyS = new F64Buffer();
   readonly inputLen = new F64Buffer();
   readonly outputLen = new F64Buffer();
+  /** UTF-8 bytes of each success's request body (records that carry it: inference-perf's request_size_bytes). */
+  readonly requestBytes = new F64Buffer();
 
   add(r: RequestRecord, defs: PerRequestDefinitions): void {
     this.total++;
@@ -42,6 +44,7 @@ export class StageValues {
     this.outputTokens += m.outputTokens;
     this.inputLen.push(m.inputTokens);
     this.outputLen.push(m.outputTokens);
+    if (r.requestBytes !== undefined) this.requestBytes.push(r.requestBytes);
     if (m.latencyS !== undefined) this.latencyS.push(m.latencyS);
     if (m.ntpotS !== undefined) this.ntpotS.push(m.ntpotS);
     if (m.ttftS !== undefined) this.ttftS.push(m.ttftS);
@@ -71,12 +74,14 @@ export class MergeAccumulator {
     this.windows = Array.from({ length: generators }, () => ({ requests: 0, firstSentMs: Infinity, lastEndMs: -Infinity }));
   }
 
-  add(r: RequestRecord, generator: number): void {
+  /** `inReport` false: a load request the generator's own report does not count (fmperf after its cutoff): in its window, not in a stage. */
+  add(r: RequestRecord, generator: number, inReport = true): void {
     if (isWarmup(r)) return;
     const w = this.windows[generator]!;
     w.requests++;
     if (r.sentAtMs < w.firstSentMs) w.firstSentMs = r.sentAtMs;
     if (r.endAtMs > w.lastEndMs) w.lastEndMs = r.endAtMs;
+    if (!inReport) return;
     let s = this.stages.get(r.stage);
     if (!s) this.stages.set(r.stage, (s = new StageValues()));
     s.add(r, this.defs);

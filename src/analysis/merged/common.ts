@@ -8,8 +8,9 @@
  */
 import { deltaString } from '../metadata.ts';
 import { fromValues } from '../report/stats-map.ts';
-import type { CommonReport, Stats } from '../report/types.ts';
+import type { CommonReport, ReportGoodput, Stats } from '../report/types.ts';
 import type { StageValues } from './accumulate.ts';
+import { mergeMultimodal } from './summaries.ts';
 
 export interface MergedStageInput {
   stage: number;
@@ -25,6 +26,10 @@ export interface MergedStageInput {
   /** One line saying what was merged (report load metadata). */
   description: string;
   v01Metadata: Record<string, unknown>;
+  /** Every generator's own report of this stage (multimodal summaries: summaries.ts). */
+  parts?: readonly CommonReport[];
+  /** The stage's goodput over the merged records. */
+  goodput?: ReportGoodput;
 }
 
 /** Units of a template statistic, else the default; the scale from seconds to those units. */
@@ -54,12 +59,16 @@ export function mergedCommon(m: MergedStageInput): CommonReport {
     m.epochOffsetMs !== undefined && v.total > 0
       ? { start: iso(v.minSentMs + m.epochOffsetMs), end: iso(v.maxEndMs + m.epochOffsetMs), duration: deltaString(windowS) }
       : undefined;
+  const media = mergeMultimodal(m.parts ?? [], windowS);
   const requests = {
     total: v.total,
     failures: v.failures,
     ...(v.incomplete > 0 || (t?.requests.incomplete ?? null) !== null ? { incomplete: v.incomplete } : {}),
     inputLength: fromValues(v.inputLen.view(), 'count'),
     outputLength: fromValues(v.outputLen.view(), 'count'),
+    // v0.2.1: the request body sizes from the records, where the generators' reports have them.
+    ...(t?.requests.requestSize ? { requestSize: fromValues(v.requestBytes.view(), t.requests.requestSize.units) } : {}),
+    ...(media.multimodal ? { multimodal: media.multimodal } : {}),
   };
   const tl = t?.latency;
   const tt = t?.throughput;
@@ -81,10 +90,13 @@ export function mergedCommon(m: MergedStageInput): CommonReport {
         throughput: {},
       };
   // Per-generator pieces that no longer describe the merged whole.
-  for (const k of ['v01Requests', 'sessions', 'mediaRates', 'time', 'v01LatencyUnits'] as const) delete base[k];
+  for (const k of ['v01Requests', 'sessions', 'mediaRates', 'time', 'v01LatencyUnits', 'goodput'] as const) delete base[k];
   return {
     ...base,
-    load: { ...base.load, stage: m.stage },
+    // The stage as the generators' reports number it (fmperf: its CSV's, not the records' stage).
+    load: { ...base.load, stage: t ? t.load.stage : m.stage },
+    ...(media.mediaRates ? { mediaRates: media.mediaRates } : {}),
+    ...(m.goodput ? { goodput: m.goodput } : {}),
     allFailed: v.total > 0 && ok === 0,
     ...(time ? { time } : {}),
     v01Time: { duration: windowS, ...(time ? { start: (v.minSentMs + m.epochOffsetMs!) / 1000, stop: (v.maxEndMs + m.epochOffsetMs!) / 1000 } : {}) },

@@ -19,6 +19,7 @@ import { deltaString, RUN_METADATA_FILE } from '../metadata.ts';
 import { REPORT_INDEX_FILE } from '../report/analyze.ts';
 import { readRunContext } from '../report/context.ts';
 import { detectHarness, renderAll, type RenderedReport } from '../report/convert.ts';
+import { reportGoodput, type GoodputReport } from '../report/goodput-report.ts';
 import { reportYaml } from '../report/files.ts';
 import { REPORT_VERSIONS, type CommonReport, type ReportVersion, type RunContext } from '../report/types.ts';
 import { MergeAccumulator } from './accumulate.ts';
@@ -26,7 +27,10 @@ import { describeMerge, mergeBrief } from './brief.ts';
 import { alignClocks, type Alignment } from './clock.ts';
 import { mergedCommon } from './common.ts';
 import { perRequestFor } from './per-request.ts';
+import { mergedObservability, mergedScrape, type MergedScrape } from './observability.ts';
 import { shiftRecord } from './shift.ts';
+import { generatorReports, stageParts } from './stage-reports.ts';
+import { mergeSessionReports } from './summaries.ts';
 
 export const MERGE_FILE = 'merge.json';
 
@@ -37,23 +41,30 @@ export interface Merge {
   records(sink: (r: RequestRecord) => void, bad: BadRecordLine[]): Promise<void>;
   /** After records(): the clock alignment, skew and overlap. */
   brief(): MergeBrief;
-  /** After records(): write the merged reports into `analysisDir`; the files written. */
-  writeReports(analysisDir: string, o?: { log?: Logger; versions?: readonly ReportVersion[] }): string[];
+  /** After records(): write the merged reports into `analysisDir` (each stage with its goodput, when given); the files written. */
+  writeReports(analysisDir: string, o?: { log?: Logger; versions?: readonly ReportVersion[]; goodput?: GoodputReport }): string[];
+  /** -f: the generator scrape that describes the merged run's servers (observability.ts); undefined when none was monitored. */
+  scrape(): MergedScrape | undefined;
 }
 
 export function openMerge(resultsDirs: readonly string[]): Merge {
   const alignment = alignClocks(resultsDirs);
   const kind = harnessName(resultsDirs[0]!) ?? detectHarness(resultsDirs[0]!)?.converter.kind;
-  const acc = new MergeAccumulator(resultsDirs.length, perRequestFor(kind));
+  const defs = perRequestFor(kind);
+  const acc = new MergeAccumulator(resultsDirs.length, defs);
+  // The records each generator's own report counts (fmperf: its CSV rows), judged on its own clock.
+  const filters = resultsDirs.map((d) => defs.reportFilter?.(d));
   return {
     resultsDirs,
     alignment,
     async records(sink, bad) {
       for (const [i, d] of resultsDirs.entries()) {
         const shift = alignment.shiftsMs[i]!;
+        const keep = filters[i];
         await forEachRecord(join(d, RECORDS_FILE), (r) => {
+          const inReport = keep ? keep(r) : true;
           shiftRecord(r, shift);
-          acc.add(r, i);
+          acc.add(r, i, inReport);
           sink(r);
         }, bad);
       }
@@ -64,28 +75,39 @@ export function openMerge(resultsDirs: readonly string[]): Merge {
       mkdirSync(analysisDir, { recursive: true });
       writeFileAtomic(join(analysisDir, MERGE_FILE), `${JSON.stringify(brief, null, 2)}\n`);
       if (acc.stages.size === 0) return [];
-      const templates = templatesOf(resultsDirs, o.log);
-      const harness = templates.find((t) => t)?.[0]?.harness ?? kind ?? 'inference-perf';
+      const own = generatorReports(resultsDirs, o.log);
+      const harness = own.find((g) => g?.requests.length)?.requests[0]?.harness ?? kind ?? 'inference-perf';
       const description = describeMerge(brief);
       const commons: CommonReport[] = [];
       const stages = [...acc.stages.keys()].sort((a, b) => a - b);
       // Without a template of its own, a stage still reads as this harness's (versions, tool name).
-      const like = templates.find((t) => t?.length)?.[0];
-      for (const [stage, values] of [...acc.stages.entries()].sort((a, b) => a[0] - b[0])) {
+      const like = own.find((g) => g?.requests.length)?.requests[0];
+      for (const stage of stages) {
+        const values = acc.stages.get(stage)!;
+        const parts = stageParts(own, 'requests', stage, stages);
+        const g = o.goodput?.stages.find((x) => x.stage === stage);
         commons.push(
           mergedCommon({
             stage,
             values,
-            template: templateFor(templates, stage, stages),
+            ...(parts[0] ? { template: parts[0] } : {}),
             ...(like ? { like } : {}),
             harness,
             ...(alignment.epochOffsetMs !== undefined ? { epochOffsetMs: alignment.epochOffsetMs } : {}),
             description,
-            v01Metadata: { stage, parallelism: resultsDirs.length, merged_from: brief.generators.map((g) => g.name), clock_alignment: brief.clock_alignment, start_skew_s: brief.start_skew_s, windows_overlap: brief.windows_overlap },
+            v01Metadata: { stage, parallelism: resultsDirs.length, merged_from: brief.generators.map((x) => x.name), clock_alignment: brief.clock_alignment, start_skew_s: brief.start_skew_s, windows_overlap: brief.windows_overlap },
+            parts,
+            ...(g ? { goodput: reportGoodput(g) } : {}),
           }),
         );
+        // Multi-turn session reports, where the generators wrote them (inference-perf session lifecycle files).
+        const sessions = mergeSessionReports(stageParts(own, 'sessions', stage, stages), values.windowS());
+        if (sessions) commons.push({ ...sessions, loadDescription: description, v01LoadMetadata: { ...(sessions.v01LoadMetadata ?? {}), parallelism: resultsDirs.length } });
       }
-      const rendered = renderAll(commons, mergedContext(resultsDirs), o.versions ?? REPORT_VERSIONS);
+      const ctx = mergedContext(resultsDirs);
+      const scrape = mergedScrape(resultsDirs, alignment);
+      if (scrape) ctx.observability = mergedObservability(scrape, analysisDir);
+      const rendered = renderAll(commons, ctx, o.versions ?? REPORT_VERSIONS);
       const files: string[] = [];
       for (const r of rendered) {
         const f = join(analysisDir, r.fileName);
@@ -95,39 +117,8 @@ export function openMerge(resultsDirs: readonly string[]): Merge {
       writeFileAtomic(join(analysisDir, REPORT_INDEX_FILE), `${JSON.stringify(indexOf(harness, resultsDirs.length, rendered), null, 2)}\n`);
       return files;
     },
+    scrape: () => mergedScrape(resultsDirs, alignment),
   };
-}
-
-/** Each generator's own CommonReports (the harness's converter on its native files); undefined where none convert. */
-function templatesOf(resultsDirs: readonly string[], log?: Logger): (CommonReport[] | undefined)[] {
-  return resultsDirs.map((d) => {
-    const found = detectHarness(d);
-    if (!found) return undefined;
-    const ctx = readRunContext(d);
-    const out: CommonReport[] = [];
-    for (const src of found.sources) {
-      try {
-        out.push(...found.converter.convert(src, ctx));
-      } catch (e) {
-        log?.debug(`merged report: ${src.file} did not convert: ${(e as Error).message}`);
-      }
-    }
-    return out.filter((c) => !c.sessions);
-  });
-}
-
-/**
- * The first generator's report of `stage`; else, when a generator wrote exactly one report per
- * stage the records hold, the report at the same position (harnesses whose native files number
- * their stages otherwise: fmperf's CSVs by qps while its records also count warm-up stages).
- */
-function templateFor(templates: readonly (CommonReport[] | undefined)[], stage: number, stages: readonly number[]): CommonReport | undefined {
-  for (const t of templates) {
-    const hit = t?.find((c) => c.load.stage === stage);
-    if (hit) return hit;
-  }
-  const same = templates.find((t) => t && t.length === stages.length);
-  return same ? [...same].sort((a, b) => a.load.stage - b.load.stage)[stages.indexOf(stage)] : undefined;
 }
 
 function harnessName(resultsDir: string): string | undefined {
@@ -145,7 +136,7 @@ function harnessName(resultsDir: string): string | undefined {
 function mergedContext(resultsDirs: readonly string[]): RunContext {
   const ctx = readRunContext(resultsDirs[0]!);
   ctx.parallelism = resultsDirs.length;
-  // -f observability belongs to each generator's own reports (each scraped the same servers).
+  // -f: the generators scraped the same servers; writeReports sets the one scrape used (observability.ts).
   delete ctx.observability;
   // run_metadata times are ISO 8601 UTC of one format: they sort as strings.
   const all = resultsDirs.map((d) => readRunContext(d));

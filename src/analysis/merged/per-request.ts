@@ -10,6 +10,7 @@ import { inferencePerfRequest } from '../../metrics/inference-perf.ts';
 import { inputTokens, outputTokens } from '../../metrics/tokens.ts';
 import { choiceTimes, vllmOutputTokens, vllmSuccess } from '../../metrics/vllm-bench.ts';
 import { Registry } from '../../util/registry.ts';
+import { lmbenchCsvRows, type RecordFilter } from './report-rows.ts';
 
 export interface RequestValues {
   /** Counted as a success by this harness (else a failure, or incomplete: no other value is used). */
@@ -29,6 +30,12 @@ export interface RequestValues {
 export interface PerRequestDefinitions {
   readonly kind: string;
   values(r: RequestRecord): RequestValues;
+  /**
+   * The records of one generator its harness's own report counts, when not every measured record
+   * (fmperf: its CSV rows, report-rows.ts); undefined: all. Records outside are left out of the
+   * merged report entirely (not failures), so its counts are the sum of the generators' reports.
+   */
+  reportFilter?(resultsDir: string): RecordFilter | undefined;
 }
 
 const FAILED: RequestValues = { ok: false, itlS: [], inputTokens: 0, outputTokens: 0 };
@@ -87,7 +94,7 @@ export const perRequestDefinitions = new Registry<string, PerRequestDefinitions>
   .register({ kind: 'vllm-benchmark', values: vllmValues })
   .register({ kind: 'inferencemax', values: vllmValues })
   .register({ kind: 'guidellm', values: guidellmValues })
-  .register({ kind: 'fmperf', values: lmbenchValues });
+  .register({ kind: 'fmperf', values: lmbenchValues, reportFilter: lmbenchCsvRows });
 
 /** The definitions of `kind`, else inference-perf's. */
 export function perRequestFor(kind: string | undefined): PerRequestDefinitions {

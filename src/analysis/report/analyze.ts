@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { detectHarness, renderAll, type RenderedReport } from './convert.ts';
 import { readRunContext } from './context.ts';
 import { reportYaml } from './files.ts';
+import { withGoodput, type GoodputReport } from './goodput-report.ts';
 import type { CommonReport, ReportVersion } from './types.ts';
 import { REPORT_VERSIONS } from './types.ts';
 
@@ -29,6 +30,8 @@ export interface AnalyzeOptions {
   outDir?: string;
   configFile?: string;
   versions?: readonly ReportVersion[];
+  /** Goodput of the run's records (per stage): each report carries its stage's (goodput-report.ts withGoodput). */
+  goodput?: GoodputReport;
 }
 
 /** The results directories under `dir`: itself when it holds native files, else `dir/results/*`, else its children. */
@@ -67,7 +70,7 @@ export function analyzeResultsDir(resultsDir: string, o: AnalyzeOptions = {}): A
       problems.push(`${basename(src.file)}: ${(e as Error).message}`);
     }
   }
-  const rendered: RenderedReport[] = renderAll(commons, ctx, o.versions ?? REPORT_VERSIONS);
+  const rendered: RenderedReport[] = renderAll(withGoodput(commons, o.goodput), ctx, o.versions ?? REPORT_VERSIONS);
   const files: string[] = [];
   for (const r of rendered) {
     const f = join(outDir, r.fileName);

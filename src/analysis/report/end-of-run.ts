@@ -1,8 +1,8 @@
 /**
- * The report part of the end-of-run analysis step (and of `-z`): convert the
- * results directory's native files into every report version in its analysis
- * directory, and say which SLOs the profile declares (goodput is computed in the
- * analysis step's single pass over records.jsonl, analysis/analyze.ts). A conversion
+ * The report part of the end-of-run analysis step (and of `-z`): say which SLOs the profile
+ * declares (before the analysis step's single pass over records.jsonl computes goodput,
+ * analysis/analyze.ts), then convert the results directory's native files into every report
+ * version in its analysis directory, each carrying its stage's goodput. A conversion
  * problem is a warning, never a failed run: the native files and the summary stay.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -10,26 +10,37 @@ import { join } from 'node:path';
 import type { Slo } from '../../metrics/slo.ts';
 import type { Logger } from '../../util/logger.ts';
 import { analyzeResultsDir } from './analyze.ts';
+import { detectHarness } from './convert.ts';
 import { readRunContext } from './context.ts';
+import type { GoodputReport } from './goodput-report.ts';
 import { reportVersionOf } from './files.ts';
 import { sloFromProfile } from './slo-source.ts';
 
 export interface RunReports {
   files: string[];
-  /** The SLOs the workload profile declares (inference-perf's goodput constraints, vllm bench's goodput); {} when none. */
-  profileSlo: Slo;
 }
 
-export async function writeRunReports(resultsDir: string, analysisDir: string, log?: Logger): Promise<RunReports> {
+/** The SLOs the results directory's workload profile declares ({} when none, or no harness files). */
+export function profileSloOf(resultsDir: string, log?: Logger): Slo {
   try {
-    const a = analyzeResultsDir(resultsDir, { outDir: analysisDir });
-    if (!a) return { files: [], profileSlo: {} };
+    const found = detectHarness(resultsDir);
+    return found ? sloFromProfile(found.converter.kind, readRunContext(resultsDir).config) : {};
+  } catch (e) {
+    log?.warn(`could not read the SLOs of ${resultsDir}'s profile: ${(e as Error).message}`);
+    return {};
+  }
+}
+
+export async function writeRunReports(resultsDir: string, analysisDir: string, log?: Logger, goodput?: GoodputReport): Promise<RunReports> {
+  try {
+    const a = analyzeResultsDir(resultsDir, { outDir: analysisDir, ...(goodput ? { goodput } : {}) });
+    if (!a) return { files: [] };
     for (const p of a.problems) log?.warn(`report: ${p}`);
     log?.info(`${a.files.length} llm-d benchmark report files (v0.1, v0.2, v0.2.1) in ${analysisDir}`);
-    return { files: a.files, profileSlo: sloFromProfile(a.harness, readRunContext(resultsDir).config) };
+    return { files: a.files };
   } catch (e) {
     log?.warn(`could not write the llm-d benchmark reports for ${resultsDir}: ${(e as Error).message}`);
-    return { files: [], profileSlo: {} };
+    return { files: [] };
   }
 }
 

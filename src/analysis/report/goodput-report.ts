@@ -8,8 +8,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../engine/types.ts';
 import { forEachRecordStrict } from '../../engine/record/reader.ts';
-import { GoodputAccumulator, type Goodput, type Slo } from '../../metrics/slo.ts';
-import { RECORDS_FILE } from '../../metrics/seed-summary.ts';
+import { GoodputAccumulator, SLO_METRICS, type Goodput, type Slo } from '../../metrics/slo.ts';
+import { isWarmup } from '../../metrics/warmup.ts';
+import type { CommonReport, ReportGoodput } from './types.ts';
 
 export const GOODPUT_FILE = 'goodput.json';
 
@@ -18,12 +19,13 @@ export interface GoodputReport {
   stages: (Goodput & { stage: number })[];
 }
 
-/** Goodput for the run and per stage, fed one record at a time (memory: counters only). */
+/** Goodput for the run and per stage, fed one record at a time (memory: counters only); warm-up requests are left out, as from every metric. */
 export function goodputCollector(slo: Slo): { add(r: RequestRecord): void; result(): GoodputReport | undefined } {
   const all = new GoodputAccumulator(slo);
   const stages = new Map<number, GoodputAccumulator>();
   return {
     add(r: RequestRecord): void {
+      if (isWarmup(r)) return;
       all.add(r);
       let s = stages.get(r.stage);
       if (!s) stages.set(r.stage, (s = new GoodputAccumulator(slo)));
@@ -62,16 +64,42 @@ export function writeGoodputFile(outDir: string, g: GoodputReport): string {
   return f;
 }
 
-/** Compute and write goodput.json (its own pass over records.jsonl: `llmdbench analyze`); undefined when there are no records or no SLO. */
-export async function writeGoodput(resultsDir: string, outDir: string, slo: Slo): Promise<GoodputReport | undefined> {
-  const g = await goodputOfFile(join(resultsDir, RECORDS_FILE), slo);
-  if (g) writeGoodputFile(outDir, g);
-  return g;
-}
-
 export function formatGoodput(g: Goodput): string {
   const slo = Object.entries(g.slo)
     .map(([k, v]) => `${k}≤${v}ms`)
     .join(' ');
   return `goodput (${slo}): ${g.good}/${g.total} requests = ${(g.share * 100).toFixed(1)} %, ${g.ratePerS.toFixed(3)} req/s`;
+}
+
+/** The goodput block of a report (docs/metrics.md §8): the SLOs, counts, share and rate, units in the names. */
+export function reportGoodput(g: Goodput): ReportGoodput {
+  const slo: Record<string, number> = {};
+  const attainment: Record<string, number> = {};
+  for (const k of SLO_METRICS) {
+    if (g.slo[k] === undefined) continue;
+    slo[k] = g.slo[k]!;
+    attainment[k] = g.attainment[k] ?? 0;
+  }
+  return { slo_ms: slo, total_requests: g.total, good_requests: g.good, good_fraction: g.share, good_requests_per_s: g.ratePerS, attainment_fraction: attainment };
+}
+
+/**
+ * Each report with its stage's goodput. Records number stages as the load ran them; a harness's
+ * reports may number them otherwise (fmperf: one CSV per rate, its warm-up stages left out): by
+ * stage number when every report's stage has goodput, else by position when the counts agree,
+ * else one report of the whole run gets the run's; otherwise none (never a wrong stage's).
+ */
+export function withGoodput(commons: readonly CommonReport[], g: GoodputReport | undefined): CommonReport[] {
+  if (!g) return [...commons];
+  const stages = [...new Set(commons.map((c) => c.load.stage))].sort((a, b) => a - b);
+  const byStage = new Map(g.stages.map((s) => [s.stage, s]));
+  let pick: ((stage: number) => Goodput | undefined) | undefined;
+  if (stages.every((s) => byStage.has(s))) pick = (s) => byStage.get(s);
+  else if (stages.length === g.stages.length) pick = (s) => g.stages[stages.indexOf(s)];
+  else if (stages.length === 1) pick = () => g.all;
+  if (!pick) return [...commons];
+  return commons.map((c) => {
+    const x = pick!(c.load.stage);
+    return x ? { ...c, goodput: reportGoodput(x) } : c;
+  });
 }

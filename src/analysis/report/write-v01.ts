@@ -44,6 +44,8 @@ export function toV01(c: CommonReport, ctx: RunContext): Record<string, unknown>
         requests_per_sec: tp.requestRate?.mean,
       },
       ...(c.v01Extra?.metrics ?? {}),
+      // Goodput has no schema field; metrics.metadata takes any content.
+      ...(c.goodput ? { metadata: { ...((c.v01Extra?.metrics?.['metadata'] as Record<string, unknown> | undefined) ?? {}), goodput: c.goodput } } : {}),
     },
   };
   return prune(report);

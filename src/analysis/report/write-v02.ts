@@ -108,7 +108,8 @@ export function toV02(c: CommonReport, ctx: RunContext, version: Exclude<ReportV
     results: {
       request_performance: c.sessions ? undefined : { aggregate },
       session_performance: c.sessions && v021 ? { sessions: c.sessions } : undefined,
-      observability: ctx.observability,
+      // Goodput has no schema field; Observability is the results section that allows extra fields.
+      observability: c.goodput ? { ...(ctx.observability ?? {}), goodput: c.goodput } : ctx.observability,
     },
   };
   return prune(report);

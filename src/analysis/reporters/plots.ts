@@ -35,7 +35,8 @@ export const plotsReporter: Reporter = {
   async forResult(ctx) {
     const data = ctx.plotData ?? await collectPlotData(ctx.name, join(ctx.resultsDir, RECORDS_FILE), requestedRates(ctx.resultsDir));
     // -f: the server's metrics on the same time axis (server-metrics plot), aligned by the run's clock anchor.
-    const server = serverDataFor(ctx.resultsDir, data, readClockAnchor(ctx.resultsDir));
+    const scrape = ctx.server ?? { resultsDir: ctx.resultsDir, clock: readClockAnchor(ctx.resultsDir) };
+    const server = serverDataFor(scrape.resultsDir, data, scrape.clock);
     if (server) data.server = server;
     const dataPath = join(ctx.analysisDir, PLOT_DATA_FILE);
     writeFileSync(dataPath, `${JSON.stringify(data)}\n`);

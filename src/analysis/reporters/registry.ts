@@ -4,13 +4,15 @@
  * that fails is warned about and skipped (the run's data is never lost to a broken picture),
  * unless it is required (the summary).
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ResultSummary } from '../../metrics/seed-summary.ts';
+import { MERGED_SUFFIX } from '../merged/groups.ts';
 import { Registry } from '../../util/registry.ts';
 import { htmlReporter } from './html.ts';
 import { plotsReporter } from './plots.ts';
 import { summaryReporter } from './summary.ts';
-import type { Reporter, ResultReportContext, WorkDirReportContext } from './types.ts';
+import type { Reporter, ResultReportContext, WorkDirReportContext, WorkDirResult } from './types.ts';
 
 export const reporters = new Registry<string, Reporter>('reporter').register(summaryReporter).register(plotsReporter).register(htmlReporter);
 
@@ -48,6 +50,28 @@ export function reportResult(ctx: ResultReportContext, o: ReportOptions = {}): P
 export function reportWorkDir(ctx: Omit<WorkDirReportContext, 'analysisRoot'>, o: ReportOptions = {}): Promise<ReportFiles> {
   const analysisRoot = join(ctx.workDir, 'analysis');
   mkdirSync(analysisRoot, { recursive: true });
-  const full: WorkDirReportContext = { ...ctx, analysisRoot };
+  const full: WorkDirReportContext = { ...ctx, analysisRoot, results: [...ctx.results, ...mergedResults(analysisRoot, ctx.results)] };
   return runAll(ctx, ctx.workDir, o, (r) => r.forWorkDir?.(full));
+}
+
+/**
+ * -j N: the merged results (`<base>_merged/summary.json`) in the analysis root that the caller did
+ * not list (`run` lists the generators' results; `-z` lists the merged ones too), after them, so
+ * the work directory's report shows and links every merged result as one more column.
+ */
+function mergedResults(analysisRoot: string, listed: readonly WorkDirResult[]): WorkDirResult[] {
+  const known = new Set(listed.map((r) => resolve(r.analysisDir)));
+  const out: WorkDirResult[] = [];
+  for (const name of readdirSync(analysisRoot).sort()) {
+    const dir = join(analysisRoot, name);
+    const f = join(dir, 'summary.json');
+    if (!name.endsWith(MERGED_SUFFIX) || known.has(resolve(dir)) || !existsSync(f)) continue;
+    try {
+      const summary = JSON.parse(readFileSync(f, 'utf8')) as ResultSummary;
+      if (summary.merge) out.push({ resultsDir: dir, analysisDir: dir, summary });
+    } catch {
+      // a torn summary: that merged result is left out of the work directory's report
+    }
+  }
+  return out;
 }

@@ -7,6 +7,15 @@
 import type { ResultSummary } from '../../metrics/seed-summary.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { PlotData } from '../plots/collect.ts';
+import type { ClockAnchorFile } from '../merged/clock.ts';
+
+/** Where a result's -f scrape is and the clock that puts it on the records' time base. */
+export interface ServerScrape {
+  /** The results directory holding `metrics/`. */
+  resultsDir: string;
+  /** Its clock anchor on the records' time base (undefined: none recorded; the first scrape is t = 0). */
+  clock?: ClockAnchorFile;
+}
 
 export interface ResultReportContext {
   /** The result directory's name (its folder name). */
@@ -17,6 +26,8 @@ export interface ResultReportContext {
   summary: ResultSummary;
   /** The plot data, when the analysis step's single pass over records.jsonl collected it (else the plots reporter reads the records). */
   plotData?: PlotData;
+  /** -f: the scrape to plot, when not `resultsDir`'s own on its own clock (-j N merged: one generator's, shifted onto the merged base). */
+  server?: ServerScrape;
   log?: Logger;
 }
 

@@ -153,7 +153,7 @@ export const kubernetesPlatform: Platform = {
             outcomes.push(...outs);
             // -j N: the pods' copied-back results merged into one summary and report (run/merged.ts).
             if (!s.debug && s.waitTimeoutS !== 0) {
-              const m = await mergeGenerators(unit, outs, opts.log);
+              const m = await mergeGenerators(unit, outs, opts.log, { quick: opts.signal.aborted });
               if (m) merged.push(m);
             }
           }

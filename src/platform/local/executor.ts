@@ -74,7 +74,7 @@ export const localPlatform: Platform = {
           units.push(...outs);
           // A result file could not be written (a full disk): no further unit would fit either.
           if (outs.some((o) => o.writeError)) break;
-          const m = await mergeGenerators(unit, outs, opts.log);
+          const m = await mergeGenerators(unit, outs, opts.log, { quick: opts.signal.aborted });
           if (m) merged.push(m);
         }
       } finally {

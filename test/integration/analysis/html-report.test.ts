@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_MISSING, findChromium, underCi } from '../../helpers/chromium.ts';
@@ -119,4 +119,43 @@ test('HTML reports of a run open in headless Chromium with every plot visible, n
   assert.ok(existsSync(resultReport) && existsSync(wdReport), '-z rewrote both reports');
   assert.ok(z.stdout.includes(`report: ${wdReport}`));
   assert.ok(readFileSync(resultReport, 'utf8').includes('<svg'), 'plots inlined');
+});
+
+test('-j 2 -f --slo: the merged result\'s report.html and the work dir\'s open in headless Chromium: every plot visible (server metrics too), goodput rows with the SLOs, the generators linked, the merged column linked', async (t) => {
+  const exe = findChromium();
+  if (!exe) {
+    if (underCi()) assert.fail(`${CHROMIUM_MISSING} (CI=true: a browser test must not skip)`);
+    t.skip(CHROMIUM_MISSING);
+    return;
+  }
+  const wd = tmp('html-merged');
+  const r = await runCli(['run', '-j', '2', '-f', '--slo', 'ttft=200ms,tpot=50ms', '--workdir', wd, '-o', 'duration=3,rate=5'], { env: cleanEnv({ LLMDBENCH_VLLM_COMMON_METRICS_SCRAPE_INTERVAL: '1' }), timeoutMs: 180_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const merged = readdirSync(join(wd, 'analysis')).find((n) => n.endsWith('_merged'))!;
+  assert.ok(merged);
+  const sum: J = readJson(join(wd, 'analysis', merged, 'summary.json'));
+  const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox'] });
+  try {
+    const res = await openReport(browser, join(wd, 'analysis', merged, 'report.html'));
+    assert.deepEqual(res.errors, [], 'no console errors');
+    assert.deepEqual(res.external, [], 'nothing fetched');
+    assert.deepEqual(res.plots.map((p) => p.kind), ['latency-histograms', 'latency-cdfs', 'timeline', 'server-metrics', 'token-rate', 'stage-latency']);
+    for (const p of res.plots) assert.ok(p.width > 300 && p.height > 150 && p.inView, `${p.kind}: ${p.width}x${p.height}, in view ${p.inView}`);
+    assert.ok(res.text.includes(sum.ttft_ms.p50.toFixed(2)), 'the merged TTFT p50 in the table');
+    assert.match(res.text, /Merged load generators/);
+    assert.match(res.text, new RegExp(`goodput: requests meeting every SLO \\(%\\)\\s+${(sum.goodput.share * 100).toFixed(2)}`));
+    assert.match(res.text, new RegExp(`goodput rate \\(req/s\\)\\s+${sum.goodput.requests_per_s.toFixed(3)}`));
+    assert.match(res.text, /goodput SLOs\s+ttft ≤ 200 ms, tpot ≤ 50 ms/);
+    for (const g of sum.merged_from as string[]) assert.ok(res.text.includes(g), g);
+
+    const wdp = await openReport(browser, join(wd, 'analysis', 'report.html'));
+    assert.deepEqual(wdp.errors, []);
+    assert.deepEqual(wdp.external, []);
+    for (const p of wdp.plots) assert.ok(p.width > 300 && p.height > 150 && p.inView, `${p.kind}: ${p.width}x${p.height}, in view ${p.inView}`);
+    assert.ok(wdp.text.includes(merged), 'the work-dir report names the merged result');
+    assert.match(wdp.text, /goodput SLOs/);
+    assert.ok(readFileSync(join(wd, 'analysis', 'report.html'), 'utf8').includes(`href="${merged}/report.html"`), 'and links its report');
+  } finally {
+    await browser.close();
+  }
 });
