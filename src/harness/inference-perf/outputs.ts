@@ -113,4 +113,4 @@ export function writeEffectiveConfig(dir: string, cfg: IpConfig): string {
   return 'config.yaml';
 }
 
-export { errorType, perRequestEntry, perRequestJson, PerRequestWriter } from './per-request.ts';
+export { errorType, perRequestEntry, PerRequestWriter } from './per-request.ts';

@@ -1,20 +1,24 @@
 /**
  * inference-perf's per_request_lifecycle_metrics.json: one entry per request in v0.6.1's shape,
  * streamed as requests finish. `perRequestEntry` is the entry as an object (the definition);
- * `perRequestJson` writes the same entry's text directly — the file holds every response
- * verbatim (~350 bytes per streamed event), so the generic writer's per-value work was the largest
- * per-event cost of a run. The two agree byte for byte (test/unit/harness/inference-perf/
- * per-request-json.test.ts); the writer batches entries into ~1 MiB writes.
+ * `writeEntry` writes the same entry's bytes directly — the file holds every response verbatim
+ * (~350 bytes per streamed event), so the generic writer's per-value work was the largest
+ * per-event cost of a run: a response kept as ASCII bytes (RawBytes) is escaped once from its
+ * bytes, each payload copied from the escaped body. The two agree byte for byte
+ * (test/unit/harness/inference-perf/per-request-json.test.ts); entries go out in ~1 MiB writes.
  */
+import { isAscii } from 'node:buffer';
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import type { RequestRecord } from '../../engine/types.ts';
+import { rawBody, rawChunk, rawChunks } from '../../engine/client/raw.ts';
+import type { RawBytes, RequestRecord } from '../../engine/types.ts';
 import type { LlmdbenchError } from '../../util/errors.ts';
 import { partialPath, writeFailure } from '../../util/files.ts';
 import type { IpConfig } from './config-map.ts';
 import { inputTokens, outputLen, outputTimesMs } from './lifecycle.ts';
-import { ensureAscii, pyFloat, pyJson, pyJsonVerbatim, type PyJsonOptions } from './py-json.ts';
+import { JsonBytes } from './json-bytes.ts';
+import { pyFloat, pyJson, pyJsonVerbatim, type PyJsonOptions } from './py-json.ts';
 
 /** per_request entries: token counts are ints, the server's usage is written as it sent it. */
 export const PER_REQUEST_JSON: PyJsonOptions = { intKeys: new Set(['input_tokens', 'output_tokens']), verbatimKeys: new Set(['server_usage']) };
@@ -72,7 +76,7 @@ export function perRequestEntry(r: RequestRecord, body: unknown, perToken: boole
         : {
             output_tokens: outputLen(r),
             server_usage: usage,
-            response_chunks: r.raw?.chunks ?? [],
+            response_chunks: r.raw ? rawChunks(r.raw) : [],
             chunk_times: r.chunkTimesMs.map((t) => t / 1000),
             output_token_times: outputTimesMs(r, perToken).map((t) => t / 1000),
           };
@@ -81,7 +85,7 @@ export function perRequestEntry(r: RequestRecord, body: unknown, perToken: boole
     start_time: r.sentAtMs / 1000,
     end_time: r.endAtMs / 1000,
     request: typeof body === 'string' ? body : JSON.stringify(body),
-    response: r.raw?.body ?? r.outputText ?? '',
+    response: r.raw ? rawBody(r.raw) : (r.outputText ?? ''),
     info: {
       request_metrics: { text: { input_tokens: inputTokens(r) }, image: null, video: null, audio: null },
       response_metrics: responseMetrics,
@@ -110,47 +114,87 @@ function secondsList(ms: readonly number[]): string {
   return `${s}${I4}]`;
 }
 
-function stringList(xs: readonly string[]): string {
-  if (xs.length === 0) return '[]';
-  let s = `[${I5}${JSON.stringify(xs[0])}`;
-  for (let i = 1; i < xs.length; i++) s += `,${I5}${JSON.stringify(xs[i])}`;
-  return `${s}${I4}]`;
-}
+const sameList = (a: readonly number[], b: readonly number[]): boolean => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 
 /**
- * `pyJson(perRequestEntry(r, body, perToken), PER_REQUEST_JSON, '  ')` without its last step:
- * strings are JSON.stringify's, non-ASCII characters are left as they are — `ensureAscii` of
- * this text is that text exactly (the writer applies it to a batch only when it holds any).
+ * The response as a JSON string; for ASCII RawBytes escaped from the bytes, and the batch
+ * positions of each payload's escapes are returned (payload k at [at[2k], at[2k+1]), −1: none).
  */
-export function perRequestJson(r: RequestRecord, body: unknown, perToken: boolean): string {
-  const request = typeof body === 'string' ? body : JSON.stringify(body);
-  const response = r.raw?.body ?? r.outputText ?? '';
-  const input = int(inputTokens(r));
-  let metrics = 'null';
-  if (!r.error) {
-    const usage = pyJsonVerbatim(serverUsage(r), PER_REQUEST_JSON, '        ');
-    metrics = `{${I4}"output_tokens": ${int(outputLen(r))},${I4}"server_usage": ${usage}`;
-    if (r.stream !== false) {
-      metrics +=
-        `,${I4}"response_chunks": ${stringList(r.raw?.chunks ?? [])}` +
-        `,${I4}"chunk_times": ${secondsList(r.chunkTimesMs)}` +
-        `,${I4}"output_token_times": ${secondsList(outputTimesMs(r, perToken))}`;
-    }
-    metrics += `${I3}}`;
+function writeResponse(out: JsonBytes, r: RequestRecord): number[] | undefined {
+  const raw = r.raw;
+  if (!raw || !('bytes' in raw) || !isAscii(raw.bytes)) {
+    out.text(JSON.stringify(raw ? rawBody(raw) : (r.outputText ?? '')));
+    return undefined;
   }
-  const error = r.error ? `{${I3}"error_type": ${JSON.stringify(errorType(r))},${I3}"error_msg": ${JSON.stringify(r.error.message)}${I2}}` : 'null';
-  return (
-    `{${I2}"start_time": ${pyFloat(r.sentAtMs / 1000)},${I2}"end_time": ${pyFloat(r.endAtMs / 1000)},` +
-    (request === undefined ? '' : `${I2}"request": ${JSON.stringify(request)},`) +
-    `${I2}"response": ${JSON.stringify(response)},${I2}"info": {` +
-    `${I3}"request_metrics": {${I4}"text": {${I5}"input_tokens": ${input}${I4}},${I4}"image": null,${I4}"video": null,${I4}"audio": null${I3}},` +
-    `${I3}"response_metrics": ${metrics},${I3}"extra_info": {},${I3}"lora_adapter": null,${I3}"labels": {},${I3}"input_tokens": ${input}${I2}},` +
-    `${I2}"error": ${error}\n  }`
-  );
+  const { bytes, chunkSpans: sp } = raw;
+  const at = new Array<number>(sp.length).fill(-1);
+  out.byte(34);
+  let done = 0;
+  for (let k = 0; k < sp.length; k += 2) {
+    const a = sp[k]!;
+    const b = sp[k + 1]!;
+    if (a < done || b < a || b > bytes.length) continue;
+    out.escaped(bytes, done, a);
+    at[k] = out.pos;
+    out.escaped(bytes, a, b);
+    at[k + 1] = out.pos;
+    done = b;
+  }
+  out.escaped(bytes, done, bytes.length);
+  out.byte(34);
+  return at;
 }
 
-/** Entries are written in batches of about this many characters. */
-const BATCH_CHARS = 1 << 20;
+/** `response_chunks` (depth 4): from the escaped body where it holds them, else as text. */
+function writeChunks(out: JsonBytes, r: RequestRecord, at: number[] | undefined): void {
+  const raw = r.raw;
+  const n = !raw ? 0 : 'chunks' in raw ? raw.chunks.length : raw.chunkSpans.length / 2;
+  if (n === 0) {
+    out.text('[]');
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    out.text(i === 0 ? `[${I5}` : `,${I5}`);
+    const a = at ? at[2 * i]! : -1;
+    if (a >= 0) {
+      out.byte(34);
+      out.copy(a, at![2 * i + 1]!);
+      out.byte(34);
+    } else out.text(JSON.stringify('chunks' in raw! ? raw.chunks[i] : rawChunk(raw as RawBytes, i)));
+  }
+  out.text(`${I4}]`);
+}
+
+/** The bytes of `pyJson(perRequestEntry(r, body, perToken), PER_REQUEST_JSON, '  ')`, appended to `out`. */
+export function writeEntry(out: JsonBytes, r: RequestRecord, body: unknown, perToken: boolean): void {
+  const request = typeof body === 'string' ? body : JSON.stringify(body);
+  out.text(
+    `{${I2}"start_time": ${pyFloat(r.sentAtMs / 1000)},${I2}"end_time": ${pyFloat(r.endAtMs / 1000)},` +
+      (request === undefined ? '' : `${I2}"request": ${JSON.stringify(request)},`) +
+      `${I2}"response": `,
+  );
+  const at = writeResponse(out, r);
+  const input = int(inputTokens(r));
+  out.text(`,${I2}"info": {${I3}"request_metrics": {${I4}"text": {${I5}"input_tokens": ${input}${I4}},${I4}"image": null,${I4}"video": null,${I4}"audio": null${I3}},${I3}"response_metrics": `);
+  if (r.error) out.text('null');
+  else {
+    const usage = pyJsonVerbatim(serverUsage(r), PER_REQUEST_JSON, '        ');
+    out.text(`{${I4}"output_tokens": ${int(outputLen(r))},${I4}"server_usage": ${usage}`);
+    if (r.stream !== false) {
+      out.text(`,${I4}"response_chunks": `);
+      writeChunks(out, r, at);
+      const chunkTimes = secondsList(r.chunkTimesMs);
+      const tokenTimes = outputTimesMs(r, perToken);
+      out.text(`,${I4}"chunk_times": ${chunkTimes},${I4}"output_token_times": ${sameList(tokenTimes, r.chunkTimesMs) ? chunkTimes : secondsList(tokenTimes)}`);
+    }
+    out.text(`${I3}}`);
+  }
+  const error = r.error ? `{${I3}"error_type": ${JSON.stringify(errorType(r))},${I3}"error_msg": ${JSON.stringify(r.error.message)}${I2}}` : 'null';
+  out.text(`,${I3}"extra_info": {},${I3}"lora_adapter": null,${I3}"labels": {},${I3}"input_tokens": ${input}${I2}},${I2}"error": ${error}\n  }`);
+}
+
+/** Entries are written in batches of about this many bytes. */
+const BATCH_BYTES = 1 << 20;
 
 /**
  * per_request_lifecycle_metrics.json written incrementally (a JSON array), so a long run
@@ -158,7 +202,7 @@ const BATCH_CHARS = 1 << 20;
  * It is streamed under a temporary name and renamed when closed, so a killed run never leaves
  * a truncated JSON under inference-perf's name. A write error (a full disk) stops the file:
  * the temporary one is removed (freeing its space) and `close()` throws E_WRITE. Entries are
- * queued as text and written ~1 MiB at a time (ASCII-escaped per batch: `ensureAscii`).
+ * built as bytes in one batch and written ~1 MiB at a time.
  */
 export class PerRequestWriter {
   private readonly out: WriteStream;
@@ -166,7 +210,7 @@ export class PerRequestWriter {
   private readonly tmp: string;
   private n = 0;
   private error: LlmdbenchError | undefined;
-  private pending = '';
+  private readonly batch = new JsonBytes(BATCH_BYTES + (BATCH_BYTES >> 2));
   readonly name: string;
 
   constructor(dir: string, cfg: IpConfig) {
@@ -179,7 +223,7 @@ export class PerRequestWriter {
       this.out.destroy();
       rmSync(this.tmp, { force: true });
     });
-    this.pending = '[';
+    this.batch.byte(91);
   }
 
   /** No write error so far. */
@@ -189,36 +233,28 @@ export class PerRequestWriter {
 
   /** One entry as an object (perRequestEntry's shape, or any other). */
   add(entry: Record<string, unknown>): void {
-    this.addJson(pyJson(entry, PER_REQUEST_JSON, '  '));
+    if (this.error || this.out.destroyed) return;
+    this.batch.text(`${this.n === 0 ? '\n  ' : ',\n  '}${pyJson(entry, PER_REQUEST_JSON, '  ')}`);
+    this.added();
   }
 
-  /** One record's entry (perRequestJson: the same text as `add(perRequestEntry(...))`). */
+  /** One record's entry: the same bytes as `add(perRequestEntry(r, body, perToken))`. */
   addRecord(r: RequestRecord, body: unknown, perToken: boolean): void {
     if (this.error || this.out.destroyed) return;
-    this.addJson(perRequestJson(r, body, perToken));
+    this.batch.text(this.n === 0 ? '\n  ' : ',\n  ');
+    writeEntry(this.batch, r, body, perToken);
+    this.added();
   }
 
-  private addJson(json: string): void {
-    if (this.error || this.out.destroyed) return;
-    this.pending += `${this.n === 0 ? '\n  ' : ',\n  '}${json}`;
+  private added(): void {
     this.n++;
-    if (this.pending.length >= BATCH_CHARS) this.writePending();
-  }
-
-  private writePending(): void {
-    const text = this.pending;
-    this.pending = '';
-    if (text.length === 0 || this.error || this.out.destroyed) return;
-    // One UTF-8 encoding tells whether the batch is ASCII (then it is the file's bytes as is).
-    const utf8 = Buffer.from(text, 'utf8');
-    this.out.write(utf8.length === text.length ? utf8 : Buffer.from(ensureAscii(text), 'latin1'));
+    if (this.batch.pos >= BATCH_BYTES) this.out.write(this.batch.take(this.batch.buf.length));
   }
 
   async close(): Promise<void> {
     if (!this.error && !this.out.destroyed) {
-      this.pending += this.n === 0 ? ']' : '\n]';
-      this.writePending();
-      this.out.end();
+      this.batch.text(this.n === 0 ? ']' : '\n]');
+      this.out.end(this.batch.take(0));
       await Promise.race([once(this.out, 'finish'), once(this.out, 'close')]).catch(() => undefined);
     }
     if (this.error) throw this.error;

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../../../src/engine/types.ts';
 import { resolveIpConfig } from '../../../../src/harness/inference-perf/config-map.ts';
-import { PER_REQUEST_JSON, PerRequestWriter, perRequestEntry, perRequestJson } from '../../../../src/harness/inference-perf/per-request.ts';
-import { ensureAscii, pyFloat, pyJson } from '../../../../src/harness/inference-perf/py-json.ts';
+import { PER_REQUEST_JSON, PerRequestWriter, perRequestEntry, writeEntry } from '../../../../src/harness/inference-perf/per-request.ts';
+import { JsonBytes } from '../../../../src/harness/inference-perf/json-bytes.ts';
+import { pyFloat, pyJson } from '../../../../src/harness/inference-perf/py-json.ts';
 import { Rng } from '../../../../src/util/rng.ts';
 
 // Texts that exercise every escape: quotes, backslashes, control characters, DEL, non-ASCII,
@@ -32,8 +33,28 @@ function record(rng: Rng, i: number): { rec: RequestRecord; body: unknown } {
     endAtMs: sent + 99.5,
     httpStatus: 200,
   };
-  if (i % 3 === 0) rec.raw = { body: chunks.map((c) => `data: ${c}\n\n`).join('') + 'data: [DONE]\n\n', chunks, usage };
+  const text = chunks.map((c) => `data: ${c}\n\n`).join('') + 'data: [DONE]\n\n';
+  if (i % 3 === 0) rec.raw = { body: text, chunks, usage };
   else if (i % 3 === 1) rec.outputText = pick(TEXTS);
+  else {
+    // As the client keeps it: the bytes, each payload located in them or (sometimes) kept as text.
+    const bytes = Buffer.from(`${i % 11 === 2 ? '\ufeff' : ''}${text}`);
+    const chunkSpans: number[] = [];
+    const chunkTexts: string[] = [];
+    let from = 0;
+    for (const c of chunks) {
+      const b = Buffer.from(c);
+      const at = bytes.indexOf(b, from);
+      from = at + b.length;
+      if (rng.float() < 0.2) {
+        chunkSpans.push(-1 - chunkTexts.length, 0);
+        chunkTexts.push(c);
+      } else chunkSpans.push(at, at + b.length);
+    }
+    rec.raw = { bytes, chunkSpans, chunkTexts, usage };
+    // Raw control bytes and every escape in a body (an error body, a server's odd stream).
+    if (i % 13 === 5) rec.raw = { bytes: Buffer.from('odd \t\u0001\u001f\u007f\r\n\b\f"\\ body'), chunkSpans: [], chunkTexts: [], usage };
+  }
   if (i % 4 === 0) rec.promptTokensServer = 7;
   if (i % 5 === 0) rec.promptTokensClient = 6;
   if (i % 6 === 0) rec.completionTokensServer = n;
@@ -47,13 +68,15 @@ function record(rng: Rng, i: number): { rec: RequestRecord; body: unknown } {
   return { rec, body };
 }
 
-test('perRequestJson is pyJson(perRequestEntry(...)) byte for byte on varied records', () => {
+test('writeEntry gives pyJson(perRequestEntry(...)) byte for byte on varied records (text and byte responses)', () => {
   const rng = new Rng(13);
-  for (let i = 0; i < 2000; i++) {
+  for (let i = 0; i < 3000; i++) {
     const { rec, body } = record(rng, i);
     for (const perToken of [true, false]) {
       const want = pyJson(perRequestEntry(rec, body, perToken), PER_REQUEST_JSON, '  ');
-      assert.equal(ensureAscii(perRequestJson(rec, body, perToken)), want, `record ${i} perToken ${perToken}`);
+      const out = new JsonBytes(16);
+      writeEntry(out, rec, body, perToken);
+      assert.equal(out.take(0).toString('latin1'), want, `record ${i} perToken ${perToken}`);
     }
   }
 });
