@@ -77,6 +77,9 @@ test('writeEntry gives pyJson(perRequestEntry(...)) byte for byte on varied reco
       const out = new JsonBytes(16);
       writeEntry(out, rec, body, perToken);
       assert.equal(out.take(0).toString('latin1'), want, `record ${i} perToken ${perToken}`);
+      // A record posted from a worker thread (structured clone: the bytes arrive as a Uint8Array).
+      writeEntry(out, structuredClone(rec), body, perToken);
+      assert.equal(out.take(0).toString('latin1'), want, `record ${i} perToken ${perToken}, cloned`);
     }
   }
 });
