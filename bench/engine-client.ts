@@ -4,7 +4,9 @@
  *         path (inference-perf, records and native outputs), same reference server (`server.mjs`,
  *         RAW=1, 256 streams × 64 tokens), server on CPU 0, clients on CPU 1, in the same run.
  *         Ours is marginal: (CPU of a long run − CPU of a short run) / (events − events), so
- *         start-up and the fixed part of the analysis cancel.
+ *         start-up and the fixed part of the analysis cancel; `run -z` on the same results gives
+ *         the analysis's share. BENCH_CPU_BASE=<another built checkout> measures it too,
+ *         interleaved (before/after on a shared machine); BENCH_CPU_ROUNDS=n repeats.
  *   gaps  client-added chunk-gap error at 256 streams × 20 ms: each gap we observed minus the
  *         ground-truth server's own gap between the same two writes (same run).
  *   curl  TTFT/E2E client overhead ours vs curl on the same ground-truth server at low load.
@@ -71,8 +73,22 @@ async function refServer(env: Record<string, string>): Promise<{ url: string; st
   return { url: `http://127.0.0.1:${port}`, stop: () => void p.kill('SIGTERM') };
 }
 
-/** One `llmdbench run` (inference-perf, closed loop 256, n requests) pinned to CPU 1: its CPU ms and events. */
-async function ourRun(url: string, n: number, dir: string): Promise<{ cpuMs: number; loadCpuMs: number; events: number; ok: number; failed: number }> {
+interface OurRun {
+  cpuMs: number;
+  loadCpuMs: number;
+  /** CPU ms of `llmdbench run -z` on the same work directory: the analysis (and start-up) alone. */
+  analysisCpuMs: number;
+  events: number;
+  ok: number;
+  failed: number;
+}
+
+/**
+ * One `llmdbench run` (inference-perf, closed loop 256, n requests) pinned to CPU 1: its CPU ms
+ * and events; then `run -z` (the same analysis again, no load) for the analysis's share. `tree`:
+ * the checkout whose bin/llmdbench.js runs (this one, or BENCH_CPU_BASE for a before/after).
+ */
+async function ourRun(tree: string, url: string, n: number, dir: string): Promise<OurRun> {
   const profile = join(dir, `p${n}.yaml`);
   writeFileSync(
     profile,
@@ -87,10 +103,15 @@ async function ourRun(url: string, n: number, dir: string): Promise<{ cpuMs: num
     ].join('\n'),
   );
   const wd = join(dir, `w${n}`);
+  const args = [process.execPath, join(tree, 'bin', 'llmdbench.js'), 'run', '--workdir', wd, '-w', profile, '--endpoint', url, '-m', 'm', '--quiet'];
   const c0 = childCpuMs();
-  const r = await run(pinned(1, [process.execPath, join(repo, 'bin', 'llmdbench.js'), 'run', '--workdir', wd, '-w', profile, '--endpoint', url, '-m', 'm', '--quiet']));
+  const r = await run(pinned(1, args));
   const cpuMs = childCpuMs() - c0;
   if (r.code !== 0) throw new Error(`llmdbench run exited ${r.code}: ${r.stderr.slice(-2000)}`);
+  const c1 = childCpuMs();
+  const z = await run(pinned(1, [...args, '-z']));
+  const analysisCpuMs = childCpuMs() - c1;
+  if (z.code !== 0) throw new Error(`llmdbench run -z exited ${z.code}: ${z.stderr.slice(-2000)}`);
   const res = spawnSync('find', [join(wd, 'results'), '-name', 'records.jsonl']).stdout.toString().trim().split('\n')[0]!;
   let events = 0;
   let ok = 0;
@@ -114,7 +135,7 @@ async function ourRun(url: string, n: number, dir: string): Promise<{ cpuMs: num
   const health = JSON.parse(readFileSync(join(dirname(res), 'loadgen_health.json'), 'utf8')) as { cpuUtilisation: number };
   const loadCpuMs = health.cpuUtilisation * (last - first);
   rmSync(wd, { recursive: true, force: true });
-  return { cpuMs, loadCpuMs, events, ok, failed };
+  return { cpuMs, loadCpuMs, analysisCpuMs, events, ok, failed };
 }
 
 export async function cpuPerEvent(): Promise<void> {
@@ -136,16 +157,30 @@ export async function cpuPerEvent(): Promise<void> {
     out(`cpu bare undici (drive_undici.mjs, C=256, ${T} s): ${f(ref.events_per_s, 0)} events/s, CPU ${f(ref.cpu_pct, 0)}% → ${f(refUs)} µs/event, failed ${ref.failed}`);
     const small = QUICK ? 256 : 512;
     const big = QUICK ? 2048 : 12_288;
-    const a = await ourRun(srv.url, small, dir);
-    const b = await ourRun(srv.url, big, dir);
-    const ourUs = ((b.cpuMs - a.cpuMs) * 1000) / (b.events - a.events);
-    const loadUs = (b.loadCpuMs * 1000) / b.events;
-    out(
-      `cpu llmdbench run (inference-perf, C=256, per_request on; whole process, marginal ${big} − ${small} requests, analysis and reports included): ` +
-        `${f(b.cpuMs / 1000)} s − ${f(a.cpuMs / 1000)} s CPU for ${b.events - a.events} events → ${f(ourUs)} µs/event ` +
-        `(failed ${a.failed + b.failed}); ratio ours / bare undici = ${f(ourUs / refUs)} (target ≤ 0.70)${hasTaskset ? '' : ' [not pinned: no taskset]'}`,
-    );
-    out(`cpu llmdbench run, load phase only (${big} requests; run's CPU share × its span, records and per-request outputs included): ${f(loadUs)} µs/event; ratio ours / bare undici = ${f(loadUs / refUs)}`);
+    // BENCH_CPU_BASE: another checkout (built) measured interleaved with this one, for before/after.
+    const base = process.env.BENCH_CPU_BASE;
+    const trees: [string, string][] = [['ours', repo], ...(base ? [['base', resolve(base)] as [string, string]] : [])];
+    const rounds = Math.max(1, Number(process.env.BENCH_CPU_ROUNDS ?? 1));
+    for (let round = 1; round <= rounds; round++) {
+      for (const [label, tree] of trees) {
+        const a = await ourRun(tree, srv.url, small, dir);
+        const b = await ourRun(tree, srv.url, big, dir);
+        const dEvents = b.events - a.events;
+        const ourUs = ((b.cpuMs - a.cpuMs) * 1000) / dEvents;
+        const loadUs = (b.loadCpuMs * 1000) / b.events;
+        const anaUs = ((b.analysisCpuMs - a.analysisCpuMs) * 1000) / dEvents;
+        const tag = trees.length > 1 || rounds > 1 ? ` [${label}${base ? ` ${tree}` : ''}, round ${round}]` : '';
+        out(
+          `cpu llmdbench run${tag} (inference-perf, C=256, per_request on; whole process, marginal ${big} − ${small} requests, analysis and reports included): ` +
+            `${f(b.cpuMs / 1000)} s − ${f(a.cpuMs / 1000)} s CPU for ${dEvents} events → ${f(ourUs)} µs/event ` +
+            `(failed ${a.failed + b.failed}); ratio ours / bare undici = ${f(ourUs / refUs)} (target ≤ 0.70)${hasTaskset ? '' : ' [not pinned: no taskset]'}`,
+        );
+        out(
+          `cpu llmdbench run${tag}: of which the analysis (run -z on the same results, marginal) ${f(anaUs)} µs/event; ` +
+            `without it ${f(ourUs - anaUs)} µs/event (ratio ${f((ourUs - anaUs) / refUs)}); load phase only (${big} requests; run's CPU share × its span, records and per-request outputs included): ${f(loadUs)} µs/event (ratio ${f(loadUs / refUs)})`,
+        );
+      }
+    }
     // Transport alone, in this process (not pinned): EngineClient per transport on the same server.
     for (const transport of ['h1', 'undici'] as const) {
       const client = new EngineClient({ baseUrl: srv.url, model: 'm', connections: 256, transport });
@@ -189,6 +224,10 @@ export async function gapError(): Promise<void> {
       const added: number[] = [];
       const own: number[] = [];
       const seen: number[] = [];
+      // Where the large errors sit: the closed loop's streams start and end together, so a
+      // stream's first and last gaps share the loop with everyone's completions and next sends.
+      const edge: number[] = [];
+      const middle: number[] = [];
       for (const x of r.records) {
         const w = log.get(`${transport}-${x.id}`)?.chunkWriteMs;
         if (x.error || !w || w.length !== x.chunkTimesMs.length) continue;
@@ -196,6 +235,7 @@ export async function gapError(): Promise<void> {
           const cg = x.chunkTimesMs[i]! - x.chunkTimesMs[i - 1]!;
           const sg = w[i]! - w[i - 1]!;
           added.push(cg - sg);
+          (i <= 1 || i >= w.length - 2 ? edge : middle).push(cg - sg);
           own.push(sg - 20);
           seen.push(cg - 20);
         }
@@ -204,7 +244,8 @@ export async function gapError(): Promise<void> {
       out(
         `gaps ${streams} streams × ${chunks} chunks × 20 ms (${transport}): client-added gap error (client gap − server gap) ` +
           `p50 ${f(percentile(added, 50), 3)} p99 ${f(percentile(added, 99), 3)} ms, |·| p99 ${f(percentile(abs, 99), 3)} ms (target < 1 ms); ` +
-          `observed gap error p99 ${f(percentile(seen, 99), 3)} ms, server's own write-gap error p99 ${f(percentile(own, 99), 3)} ms; ${added.length} gaps`,
+          `observed gap error p99 ${f(percentile(seen, 99), 3)} ms, server's own write-gap error p99 ${f(percentile(own, 99), 3)} ms; ${added.length} gaps; ` +
+          `client-added p99 of each stream's first two and last two gaps ${f(percentile(edge, 99), 3)} ms, of the others ${f(percentile(middle, 99), 3)} ms`,
       );
     }
   } finally {

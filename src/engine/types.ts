@@ -198,12 +198,31 @@ export interface RequestRecord {
   raw?: RawResponse;
 }
 
-/** A response kept verbatim for per-request reports. */
-export interface RawResponse {
+/**
+ * A response kept verbatim for per-request reports: as text (`body`, `chunks`), or as the bytes
+ * received with each content event's payload located in them (what the client keeps: no string
+ * per event on the hot path). `rawBody` / `rawChunks` (src/engine/client/raw.ts) read either.
+ */
+export type RawResponse = RawText | RawBytes;
+
+export interface RawText {
   /** The body text exactly as received (the SSE stream, or the JSON / error body). */
   body: string;
   /** The `data:` payload of each content event, 1:1 with chunkTimesMs (streamed responses). */
   chunks: string[];
   /** Every `usage` object of the response merged in order, as the server sent it; null when none. */
+  usage: Record<string, unknown> | null;
+}
+
+export interface RawBytes {
+  /** The body bytes exactly as received (decoded as TextDecoder does: a leading BOM dropped). */
+  bytes: Uint8Array;
+  /**
+   * Per content event (1:1 with chunkTimesMs), two numbers: its `data:` payload as bytes
+   * [start, end) of `bytes`; start −1 − k: the payload is `chunkTexts[k]` (one that was not
+   * one contiguous run of the body, e.g. several data lines or CR line ends).
+   */
+  chunkSpans: number[];
+  chunkTexts: string[];
   usage: Record<string, unknown> | null;
 }

@@ -4,11 +4,12 @@
  * (SseByteFramer: only `data:` values are decoded); each event is stamped with
  * the time of the read that completed it (events of one read share it and are
  * counted in `sameReadChunks`). Whole / error bodies are kept as bytes and
- * decoded once at the end. `keepRaw` copies the body bytes and decodes them
- * once at the end (inference-perf's per-request file).
+ * decoded once at the end. `keepRaw` copies the body bytes and notes where each
+ * content event's payload lies in them (RawBytes: no string per event; a payload
+ * the framer had to copy — several data lines, CR line ends — is kept as text).
  */
 import { monoMs } from '../../util/clock.ts';
-import type { RequestRecord } from '../types.ts';
+import type { RawBytes, RequestRecord } from '../types.ts';
 import type { ApiClient, ChunkView } from './api.ts';
 import { classifyError, errorMessage, statusLabel } from './errors.ts';
 import { SameShape } from './same-shape.ts';
@@ -39,7 +40,12 @@ export class Recorder implements ResponseSink {
   /** Body bytes kept (whole / error bodies, or every body when keepRaw). */
   private bytes: Buffer | undefined;
   private bytesLen = 0;
-  private rawChunks: string[] | undefined;
+  /** keepRaw: payload spans in `bytes` (RawBytes.chunkSpans), and the payloads kept as text. */
+  private rawSpans: number[] | undefined;
+  private rawTexts: string[] | undefined;
+  /** The read being framed, and where its first byte sits in `bytes`. */
+  private readBuf: Buffer | undefined;
+  private readBase = 0;
   private rawUsage: Record<string, unknown> | null = null;
   private lastCum = -1;
   private dataEvents = 0;
@@ -58,7 +64,10 @@ export class Recorder implements ResponseSink {
     private readonly done: (rec: RequestRecord) => void,
   ) {
     if (keepText) this.textParts = [];
-    if (o.keepRaw) this.rawChunks = [];
+    if (o.keepRaw) {
+      this.rawSpans = [];
+      this.rawTexts = [];
+    }
   }
 
   get isSettled(): boolean {
@@ -85,8 +94,13 @@ export class Recorder implements ResponseSink {
   onData(buf: Buffer, start: number, end: number, atMs: number): void {
     this.readTimeMs = atMs;
     if (this.mode === Mode.Stream) {
-      if (this.rawChunks) this.keepBytes(buf, start, end);
+      if (this.rawSpans) {
+        this.readBuf = buf;
+        this.readBase = this.bytesLen - start;
+        this.keepBytes(buf, start, end);
+      }
       this.framer!.push(buf, start, end);
+      this.readBuf = undefined;
     } else if (this.mode === Mode.Whole || this.bytesLen < this.o.maxErrorBodyChars * 4) this.keepBytes(buf, start, end);
   }
 
@@ -120,7 +134,10 @@ export class Recorder implements ResponseSink {
     this.settled = true;
     const rec = this.record;
     if (this.textParts) rec.outputText = this.textParts.join('');
-    if (this.rawChunks) rec.raw = { body: this.bodyText(), chunks: this.rawChunks, usage: this.rawUsage };
+    if (this.rawSpans) {
+      const raw: RawBytes = { bytes: this.bytes ? this.bytes.subarray(0, this.bytesLen) : new Uint8Array(0), chunkSpans: this.rawSpans, chunkTexts: this.rawTexts!, usage: this.rawUsage };
+      rec.raw = raw;
+    }
     rec.endAtMs = end;
     this.done(rec);
   }
@@ -150,7 +167,7 @@ export class Recorder implements ResponseSink {
       const ve = this.shape.valueEnd;
       v.hasChoices = true;
       v.finishReason = this.shape.finishReason;
-      v.text = this.textParts || this.rawChunks ? b.toString('utf8', vs, ve) : ve > vs ? NONEMPTY : '';
+      v.text = this.textParts ? b.toString('utf8', vs, ve) : ve > vs ? NONEMPTY : '';
       this.onChoice(v, -1, b, s, e);
       return;
     }
@@ -203,13 +220,22 @@ export class Recorder implements ResponseSink {
       if (this.lastContentReadMs === t) this.sameRead++;
       this.lastContentReadMs = t;
       if (this.textParts) this.textParts.push(v.text);
-      if (this.rawChunks) this.rawChunks.push(b.toString('utf8', s, e));
+      if (this.rawSpans) this.keepPayload(b, s, e);
+    }
+  }
+
+  /** Locate a content event's payload in the kept body, else keep it as text. */
+  private keepPayload(b: Buffer, s: number, e: number): void {
+    if (b === this.readBuf) this.rawSpans!.push(this.readBase + s, this.readBase + e);
+    else {
+      this.rawSpans!.push(-1 - this.rawTexts!.length, 0);
+      this.rawTexts!.push(b.toString('utf8', s, e));
     }
   }
 
   private mergeUsage(u: Record<string, unknown>): void {
     const rec = this.record;
-    if (this.rawChunks) this.rawUsage = this.rawUsage ? Object.assign(this.rawUsage, u) : { ...u };
+    if (this.rawSpans) this.rawUsage = this.rawUsage ? Object.assign(this.rawUsage, u) : { ...u };
     if (typeof u.prompt_tokens === 'number') rec.promptTokensServer = u.prompt_tokens;
     if (typeof u.completion_tokens === 'number') rec.completionTokensServer = u.completion_tokens;
     const d = u.prompt_tokens_details as Record<string, unknown> | null | undefined;

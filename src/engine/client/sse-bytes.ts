@@ -11,7 +11,9 @@
  * TextDecoder does), no line-length limit. `onEvent` runs synchronously inside
  * `push`, so the caller's one timestamp for the read applies to every event
  * that read completes. A line split across reads is carried in one growing
- * buffer that is reused for the life of the framer.
+ * buffer that is reused for the life of the framer. An event of one `data:` line
+ * that ends in the read it started in (the usual case) is handed over as a view of the
+ * caller's bytes, never copied; only data still open when the read ends is copied.
  */
 export class SseByteFramer {
   private carry: Buffer = EMPTY;
@@ -19,6 +21,9 @@ export class SseByteFramer {
   /** The current event's data bytes (reused); dataLen < 0: no data line yet. */
   private data: Buffer = Buffer.allocUnsafe(512);
   private dataLen = -1;
+  /** The event's one data line still in the caller's buffer: data = ref[refStart, refStart + dataLen). */
+  private ref: Buffer | undefined;
+  private refStart = 0;
   private pendingCR = false;
   private atStart = true;
   /** Lines that were neither blank, comment, nor a known field. */
@@ -90,6 +95,8 @@ export class SseByteFramer {
       pos = nl + 1;
     }
     if (pos < end) this.append(buf, pos, end);
+    // The caller may reuse `buf` once this read returns: keep the open event's data.
+    if (this.ref) this.unref();
   }
 
   /**
@@ -127,11 +134,36 @@ export class SseByteFramer {
     if (this.dataLen < 0) return;
     const n = this.dataLen;
     this.dataLen = -1;
-    this.onEvent(this.data, 0, n);
+    const ref = this.ref;
+    if (ref) {
+      this.ref = undefined;
+      this.onEvent(ref, this.refStart, this.refStart + n);
+    } else this.onEvent(this.data, 0, n);
+  }
+
+  /** Copy a referenced data line into `data`. */
+  private unref(): void {
+    const ref = this.ref!;
+    this.ref = undefined;
+    const n = this.dataLen;
+    this.dataLen = -1;
+    this.copyData(ref, this.refStart, this.refStart + n);
   }
 
   /** Add one `data:` value (bytes `s[a, b)`) to the event. */
   private addData(s: Buffer, a: number, b: number): void {
+    if (this.dataLen < 0 && s !== this.carry) {
+      // The first data line, in the caller's bytes: referenced until the event or the read ends.
+      this.ref = s;
+      this.refStart = a;
+      this.dataLen = b - a;
+      return;
+    }
+    if (this.ref) this.unref();
+    this.copyData(s, a, b);
+  }
+
+  private copyData(s: Buffer, a: number, b: number): void {
     const sep = this.dataLen >= 0 ? 1 : 0;
     const at = this.dataLen < 0 ? 0 : this.dataLen;
     const need = at + sep + (b - a);

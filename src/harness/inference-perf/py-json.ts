@@ -16,6 +16,9 @@ export interface PyJsonOptions {
 
 /** Python's repr of a float. */
 export function pyFloat(x: number): string {
+  // The common case first (times in seconds, rates): both languages write plain decimals here.
+  const a = x < 0 ? -x : x;
+  if (a >= 1e-4 && a < 1e16) return Number.isInteger(x) ? `${x}.0` : `${x}`;
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
   // Both languages print the shortest round-trip digits; Python switches to exponent form below
@@ -32,6 +35,19 @@ export function pyFloat(x: number): string {
 const NON_ASCII = /[\u0080-\uffff]/g;
 const escape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 const str = (s: string): string => JSON.stringify(s).replace(NON_ASCII, escape);
+
+/**
+ * ensure_ascii applied afterwards: JSON text whose strings were written by JSON.stringify alone
+ * becomes pyJson's text. Every non-ASCII character of JSON text is inside a string, and the
+ * escape is per UTF-16 unit, so escaping the whole text (one entry, or many) equals escaping
+ * each string.
+ */
+export const ensureAscii = (json: string): string => json.replace(NON_ASCII, escape);
+
+/** A `verbatimKeys` subtree at depth `indent` (numbers as given). */
+export function pyJsonVerbatim(value: unknown, o: PyJsonOptions, indent: string): string {
+  return write(value, o, indent, false, true);
+}
 
 /** `value` as Python's `json.dumps(value, indent=2)`; `indent` is the starting depth's prefix. */
 export function pyJson(value: unknown, o: PyJsonOptions, indent = ''): string {

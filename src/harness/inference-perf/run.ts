@@ -20,7 +20,7 @@ import { throwIfInterrupted } from '../../util/interrupt.ts';
 import { createLogger } from '../../util/logger.ts';
 import { openTokenizer } from './tokenizer-map.ts';
 import { discoverModel } from '../common/model.ts';
-import { LifecycleFiles, PerRequestWriter, perRequestEntry, writeEffectiveConfig, type StageInfo } from './outputs.ts';
+import { LifecycleFiles, PerRequestWriter, writeEffectiveConfig, type StageInfo } from './outputs.ts';
 import { healthVerdict } from './health.ts';
 import { measureSweep } from './sweep.ts';
 
@@ -127,7 +127,7 @@ export async function prepareInferencePerf(ctx: HarnessRunContext): Promise<Harn
       if (!perRequest) return;
       const spec = specs.get(rec.id);
       specs.delete(rec.id);
-      perRequest.add(perRequestEntry(rec, spec ? client.buildBody(spec, model) : null, perToken));
+      perRequest.addRecord(rec, spec ? client.buildBody(spec, model) : null, perToken);
       delete rec.raw;
     },
     onStageStart: (stage) => log.info(`Stage ${stage} - run started`),

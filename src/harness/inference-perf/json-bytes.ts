@@ -1,0 +1,95 @@
+/**
+ * A batch of JSON text built as bytes, ASCII only (Python's ensure_ascii), for files that carry
+ * responses verbatim (per_request_lifecycle_metrics.json): a response received as ASCII bytes is
+ * escaped straight from those bytes into the batch — never decoded to a string, re-encoded, or
+ * escaped twice (a payload inside it is copied from its already escaped bytes: `copy`). The
+ * escapes are JSON.stringify's (`\"`, `\\`, `\b\f\n\r\t`, else `\u00xx`; DEL kept), so the bytes
+ * equal `ensureAscii(JSON.stringify(text))` of the decoded text.
+ */
+import { ensureAscii } from './py-json.ts';
+
+const HEX = Buffer.from('0123456789abcdef');
+/** Short escapes by byte (0: none, use \u00xx). */
+const SHORT = new Uint8Array(128);
+SHORT[8] = 98; // b
+SHORT[9] = 116; // t
+SHORT[10] = 110; // n
+SHORT[12] = 102; // f
+SHORT[13] = 114; // r
+SHORT[34] = 34; // "
+SHORT[92] = 92; // \
+
+export class JsonBytes {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  /** Room for `n` more bytes (the batch grows; positions stay valid). */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  /** JSON text whose strings are JSON.stringify's; non-ASCII characters are escaped here. */
+  text(s: string): void {
+    this.ensure(s.length * 3);
+    const n = this.buf.write(s, this.pos, 'utf8');
+    if (n === s.length) {
+      this.pos += n;
+      return;
+    }
+    const e = ensureAscii(s);
+    this.ensure(e.length);
+    this.pos += this.buf.write(e, this.pos, 'latin1');
+  }
+
+  /** The JSON escapes of ASCII bytes `src[a, b)` (no quotes). */
+  escaped(src: Uint8Array, a: number, b: number): void {
+    this.ensure((b - a) * 6);
+    const out = this.buf;
+    let p = this.pos;
+    for (let i = a; i < b; i++) {
+      const c = src[i]!;
+      if (c >= 32 && c !== 34 && c !== 92) {
+        out[p++] = c;
+        continue;
+      }
+      out[p++] = 92;
+      const s = SHORT[c]!;
+      if (s !== 0) out[p++] = s;
+      else {
+        out[p++] = 117;
+        out[p++] = 48;
+        out[p++] = 48;
+        out[p++] = HEX[c >> 4]!;
+        out[p++] = HEX[c & 15]!;
+      }
+    }
+    this.pos = p;
+  }
+
+  byte(c: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = c;
+  }
+
+  /** Bytes [a, b) already in the batch, again at the end. */
+  copy(a: number, b: number): void {
+    this.ensure(b - a);
+    this.buf.copyWithin(this.pos, a, b);
+    this.pos += b - a;
+  }
+
+  /** The bytes so far; the batch starts empty in a fresh buffer of `size`. */
+  take(size: number): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(size);
+    this.pos = 0;
+    return out;
+  }
+}
