@@ -20,6 +20,8 @@ export const FALLBACK: unique symbol = Symbol('fallback');
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles up to 1e22
 const TWO53 = 2 ** 53;
+/** number()'s result (a double returned from a call would be boxed: one allocation per number). */
+const NUM = new Float64Array(1);
 const MAX_DEPTH = 3;
 
 // Parser state (one line at a time, synchronous: module-level is safe and fastest).
@@ -48,166 +50,332 @@ export function parseRecordLine(bytes: Uint8Array, start: number, stop: number):
 
 type R = RequestRecord;
 
-/**
- * A record object to parse lines into (parseRecordLineInto): every key of RequestRecord present
- * (undefined when the line has none), its two arrays reused. One shape for every line, no
- * allocation per line — for a reader whose consumers read each record and keep nothing of it.
- */
-export function reusableRecord(): RequestRecord {
-  return { id: undefined, stage: undefined, worker: undefined, api: undefined, stream: undefined, scheduledAtMs: undefined, dispatchedAtMs: undefined, sentAtMs: undefined, headersAtMs: undefined, chunkTimesMs: [] as number[], chunkTokens: [] as number[], endAtMs: undefined, httpStatus: undefined, finishReason: undefined, promptTokensServer: undefined, completionTokensServer: undefined, promptTokensClient: undefined, completionTokensClient: undefined, maxTokens: undefined, outputText: undefined, error: undefined, tags: undefined, firstChoiceAtMs: undefined, lastChoiceAtMs: undefined, choiceEventCount: undefined, cachedPromptTokensServer: undefined, doneSeen: undefined, requestBytes: undefined, sameReadChunks: undefined } as unknown as RequestRecord;
+/** A record object to parse lines into (parseRecordLineInto) and which of its keys hold values. */
+export interface RecordSlot {
+  readonly record: RequestRecord;
+  /** Bits (RECORD_KEYS indices) of the keys that may hold a value from an earlier line. */
+  written: number;
 }
 
 /**
- * Parse the line into `o` (from reusableRecord): true when the line is in the fast path's subset,
- * every key one of RequestRecord's and both arrays numbers only; then `o` holds the values
- * JSON.parse would give, with undefined for the keys the line does not have. False: FALLBACK
- * (`o` is left half-written; the next call resets it).
+ * A record slot: every key of RequestRecord present (undefined when the line has none), its two
+ * arrays reused. One shape for every line, no allocation per line — for a reader whose consumers
+ * read each record and keep nothing of it. Numeric keys start as doubles (V8 then stores each
+ * line's numbers in place; the first line clears the keys it does not have).
  */
-export function parseRecordLineInto(bytes: Uint8Array, start: number, stop: number, o: RequestRecord): boolean {
+export function recordSlot(): RecordSlot {
+  return { record: { id: 0.5, stage: 0.5, worker: 0.5, api: undefined, stream: undefined, scheduledAtMs: 0.5, dispatchedAtMs: 0.5, sentAtMs: 0.5, headersAtMs: 0.5, chunkTimesMs: [] as number[], chunkTokens: [] as number[], endAtMs: 0.5, httpStatus: 0.5, finishReason: undefined, promptTokensServer: 0.5, completionTokensServer: 0.5, promptTokensClient: 0.5, completionTokensClient: 0.5, maxTokens: 0.5, outputText: undefined, error: undefined, tags: undefined, firstChoiceAtMs: 0.5, lastChoiceAtMs: 0.5, choiceEventCount: 0.5, cachedPromptTokensServer: 0.5, doneSeen: undefined, requestBytes: 0.5, sameReadChunks: 0.5 } as unknown as RequestRecord, written: -1 };
+}
+
+/**
+ * Parse the line into `slot.record` (from recordSlot): true when the line is in the fast path's subset,
+ * every key one of RequestRecord's and both arrays numbers only; then the record holds the values
+ * JSON.parse would give, with undefined for the keys the line does not have. False: FALLBACK
+ * (the record is left half-written; the next call clears what it wrote).
+ */
+export function parseRecordLineInto(bytes: Uint8Array, start: number, stop: number, slot: RecordSlot): boolean {
+  const o = slot.record;
   b = bytes;
   p = start;
   end = stop;
   failed = false;
   if (p >= end || b[p] !== 0x7b) return false;
-  o.id = undefined as unknown as R['id'];
-  o.stage = undefined as unknown as R['stage'];
-  o.worker = undefined as unknown as R['worker'];
-  o.api = undefined as unknown as R['api'];
-  o.stream = undefined as unknown as R['stream'];
-  o.scheduledAtMs = undefined as unknown as R['scheduledAtMs'];
-  o.dispatchedAtMs = undefined as unknown as R['dispatchedAtMs'];
-  o.sentAtMs = undefined as unknown as R['sentAtMs'];
-  o.headersAtMs = undefined as unknown as R['headersAtMs'];
-  o.endAtMs = undefined as unknown as R['endAtMs'];
-  o.httpStatus = undefined as unknown as R['httpStatus'];
-  o.finishReason = undefined as unknown as R['finishReason'];
-  o.promptTokensServer = undefined as unknown as R['promptTokensServer'];
-  o.completionTokensServer = undefined as unknown as R['completionTokensServer'];
-  o.promptTokensClient = undefined as unknown as R['promptTokensClient'];
-  o.completionTokensClient = undefined as unknown as R['completionTokensClient'];
-  o.maxTokens = undefined as unknown as R['maxTokens'];
-  o.outputText = undefined as unknown as R['outputText'];
-  o.error = undefined as unknown as R['error'];
-  o.tags = undefined as unknown as R['tags'];
-  o.firstChoiceAtMs = undefined as unknown as R['firstChoiceAtMs'];
-  o.lastChoiceAtMs = undefined as unknown as R['lastChoiceAtMs'];
-  o.choiceEventCount = undefined as unknown as R['choiceEventCount'];
-  o.cachedPromptTokensServer = undefined as unknown as R['cachedPromptTokensServer'];
-  o.doneSeen = undefined as unknown as R['doneSeen'];
-  o.requestBytes = undefined as unknown as R['requestBytes'];
-  o.sameReadChunks = undefined as unknown as R['sameReadChunks'];
-  let arrays = 0;
+  let seen = 0; // bits: RECORD_KEYS indices this line has
   let prev = -1;
   p++; // {
   for (;;) {
-    if (p >= end || b[p] !== 0x22) return false;
+    if (p >= end || b[p] !== 0x22) break;
     const k = recordKey(prev);
-    if (k < 0 || b[p] !== 0x3a) return false;
+    if (k < 0 || b[p] !== 0x3a) break;
     prev = k;
+    seen |= 1 << k;
     p++;
-    if (p >= end) return false;
+    if (p >= end) break;
+    const c = b[p]!;
     if (k === 9 || k === 10) {
-      if (!numbersInto(k === 9 ? o.chunkTimesMs : o.chunkTokens)) return false;
-      arrays |= k === 9 ? 1 : 2;
+      if (!numbersInto(k === 9 ? o.chunkTimesMs : o.chunkTokens)) break;
+    } else if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
+      // a number stored straight from NUM (a double field: no allocation)
+      number();
+      if (failed) break;
+      const v = NUM[0]!;
+      switch (k) {
+        case 0:
+          o.id = v as unknown as R['id'];
+          break;
+        case 1:
+          o.stage = v as unknown as R['stage'];
+          break;
+        case 2:
+          o.worker = v as unknown as R['worker'];
+          break;
+        case 3:
+          o.api = v as unknown as R['api'];
+          break;
+        case 4:
+          o.stream = v as unknown as R['stream'];
+          break;
+        case 5:
+          o.scheduledAtMs = v as unknown as R['scheduledAtMs'];
+          break;
+        case 6:
+          o.dispatchedAtMs = v as unknown as R['dispatchedAtMs'];
+          break;
+        case 7:
+          o.sentAtMs = v as unknown as R['sentAtMs'];
+          break;
+        case 8:
+          o.headersAtMs = v as unknown as R['headersAtMs'];
+          break;
+        case 11:
+          o.endAtMs = v as unknown as R['endAtMs'];
+          break;
+        case 12:
+          o.httpStatus = v as unknown as R['httpStatus'];
+          break;
+        case 13:
+          o.finishReason = v as unknown as R['finishReason'];
+          break;
+        case 14:
+          o.promptTokensServer = v as unknown as R['promptTokensServer'];
+          break;
+        case 15:
+          o.completionTokensServer = v as unknown as R['completionTokensServer'];
+          break;
+        case 16:
+          o.promptTokensClient = v as unknown as R['promptTokensClient'];
+          break;
+        case 17:
+          o.completionTokensClient = v as unknown as R['completionTokensClient'];
+          break;
+        case 18:
+          o.maxTokens = v as unknown as R['maxTokens'];
+          break;
+        case 19:
+          o.outputText = v as unknown as R['outputText'];
+          break;
+        case 20:
+          o.error = v as unknown as R['error'];
+          break;
+        case 21:
+          o.tags = v as unknown as R['tags'];
+          break;
+        case 22:
+          o.firstChoiceAtMs = v as unknown as R['firstChoiceAtMs'];
+          break;
+        case 23:
+          o.lastChoiceAtMs = v as unknown as R['lastChoiceAtMs'];
+          break;
+        case 24:
+          o.choiceEventCount = v as unknown as R['choiceEventCount'];
+          break;
+        case 25:
+          o.cachedPromptTokensServer = v as unknown as R['cachedPromptTokensServer'];
+          break;
+        case 26:
+          o.doneSeen = v as unknown as R['doneSeen'];
+          break;
+        case 27:
+          o.requestBytes = v as unknown as R['requestBytes'];
+          break;
+        case 28:
+          o.sameReadChunks = v as unknown as R['sameReadChunks'];
+          break;
+      }
     } else {
       const v = value(1);
-      if (failed) return false;
+      if (failed) break;
       switch (k) {
-      case 0:
-        o.id = v as R['id'];
-        break;
-      case 1:
-        o.stage = v as R['stage'];
-        break;
-      case 2:
-        o.worker = v as R['worker'];
-        break;
-      case 3:
-        o.api = v as R['api'];
-        break;
-      case 4:
-        o.stream = v as R['stream'];
-        break;
-      case 5:
-        o.scheduledAtMs = v as R['scheduledAtMs'];
-        break;
-      case 6:
-        o.dispatchedAtMs = v as R['dispatchedAtMs'];
-        break;
-      case 7:
-        o.sentAtMs = v as R['sentAtMs'];
-        break;
-      case 8:
-        o.headersAtMs = v as R['headersAtMs'];
-        break;
-      case 11:
-        o.endAtMs = v as R['endAtMs'];
-        break;
-      case 12:
-        o.httpStatus = v as R['httpStatus'];
-        break;
-      case 13:
-        o.finishReason = v as R['finishReason'];
-        break;
-      case 14:
-        o.promptTokensServer = v as R['promptTokensServer'];
-        break;
-      case 15:
-        o.completionTokensServer = v as R['completionTokensServer'];
-        break;
-      case 16:
-        o.promptTokensClient = v as R['promptTokensClient'];
-        break;
-      case 17:
-        o.completionTokensClient = v as R['completionTokensClient'];
-        break;
-      case 18:
-        o.maxTokens = v as R['maxTokens'];
-        break;
-      case 19:
-        o.outputText = v as R['outputText'];
-        break;
-      case 20:
-        o.error = v as R['error'];
-        break;
-      case 21:
-        o.tags = v as R['tags'];
-        break;
-      case 22:
-        o.firstChoiceAtMs = v as R['firstChoiceAtMs'];
-        break;
-      case 23:
-        o.lastChoiceAtMs = v as R['lastChoiceAtMs'];
-        break;
-      case 24:
-        o.choiceEventCount = v as R['choiceEventCount'];
-        break;
-      case 25:
-        o.cachedPromptTokensServer = v as R['cachedPromptTokensServer'];
-        break;
-      case 26:
-        o.doneSeen = v as R['doneSeen'];
-        break;
-      case 27:
-        o.requestBytes = v as R['requestBytes'];
-        break;
-      case 28:
-        o.sameReadChunks = v as R['sameReadChunks'];
-        break;
+        case 0:
+          o.id = v as unknown as R['id'];
+          break;
+        case 1:
+          o.stage = v as unknown as R['stage'];
+          break;
+        case 2:
+          o.worker = v as unknown as R['worker'];
+          break;
+        case 3:
+          o.api = v as unknown as R['api'];
+          break;
+        case 4:
+          o.stream = v as unknown as R['stream'];
+          break;
+        case 5:
+          o.scheduledAtMs = v as unknown as R['scheduledAtMs'];
+          break;
+        case 6:
+          o.dispatchedAtMs = v as unknown as R['dispatchedAtMs'];
+          break;
+        case 7:
+          o.sentAtMs = v as unknown as R['sentAtMs'];
+          break;
+        case 8:
+          o.headersAtMs = v as unknown as R['headersAtMs'];
+          break;
+        case 11:
+          o.endAtMs = v as unknown as R['endAtMs'];
+          break;
+        case 12:
+          o.httpStatus = v as unknown as R['httpStatus'];
+          break;
+        case 13:
+          o.finishReason = v as unknown as R['finishReason'];
+          break;
+        case 14:
+          o.promptTokensServer = v as unknown as R['promptTokensServer'];
+          break;
+        case 15:
+          o.completionTokensServer = v as unknown as R['completionTokensServer'];
+          break;
+        case 16:
+          o.promptTokensClient = v as unknown as R['promptTokensClient'];
+          break;
+        case 17:
+          o.completionTokensClient = v as unknown as R['completionTokensClient'];
+          break;
+        case 18:
+          o.maxTokens = v as unknown as R['maxTokens'];
+          break;
+        case 19:
+          o.outputText = v as unknown as R['outputText'];
+          break;
+        case 20:
+          o.error = v as unknown as R['error'];
+          break;
+        case 21:
+          o.tags = v as unknown as R['tags'];
+          break;
+        case 22:
+          o.firstChoiceAtMs = v as unknown as R['firstChoiceAtMs'];
+          break;
+        case 23:
+          o.lastChoiceAtMs = v as unknown as R['lastChoiceAtMs'];
+          break;
+        case 24:
+          o.choiceEventCount = v as unknown as R['choiceEventCount'];
+          break;
+        case 25:
+          o.cachedPromptTokensServer = v as unknown as R['cachedPromptTokensServer'];
+          break;
+        case 26:
+          o.doneSeen = v as unknown as R['doneSeen'];
+          break;
+        case 27:
+          o.requestBytes = v as unknown as R['requestBytes'];
+          break;
+        case 28:
+          o.sameReadChunks = v as unknown as R['sameReadChunks'];
+          break;
       }
     }
-    const c = b[p];
-    if (c === 0x2c) {
+    const d = b[p];
+    if (d === 0x2c) {
       p++;
       continue;
     }
-    if (c === 0x7d) {
+    if (d === 0x7d) {
       p++;
-      break;
+      if (p !== end || (seen & 0b11000000000) !== 0b11000000000) break;
+      clear(o, slot.written & ~seen);
+      slot.written = seen;
+      return true;
     }
-    return false;
+    break;
   }
-  return p === end && arrays === 3;
+  slot.written |= seen;
+  return false;
+}
+
+/** Set the keys of `bits` to undefined (the keys an earlier line had and this one has not). */
+function clear(o: RequestRecord, bits: number): void {
+  if (bits === 0) return;
+  for (let k = 0; k < RECORD_KEYS.length; k++) {
+    if ((bits & (1 << k)) === 0 || k === 9 || k === 10) continue;
+    switch (k) {
+      case 0:
+        o.id = undefined as never;
+        break;
+      case 1:
+        o.stage = undefined as never;
+        break;
+      case 2:
+        o.worker = undefined as never;
+        break;
+      case 3:
+        o.api = undefined as never;
+        break;
+      case 4:
+        o.stream = undefined as never;
+        break;
+      case 5:
+        o.scheduledAtMs = undefined as never;
+        break;
+      case 6:
+        o.dispatchedAtMs = undefined as never;
+        break;
+      case 7:
+        o.sentAtMs = undefined as never;
+        break;
+      case 8:
+        o.headersAtMs = undefined as never;
+        break;
+      case 11:
+        o.endAtMs = undefined as never;
+        break;
+      case 12:
+        o.httpStatus = undefined as never;
+        break;
+      case 13:
+        o.finishReason = undefined as never;
+        break;
+      case 14:
+        o.promptTokensServer = undefined as never;
+        break;
+      case 15:
+        o.completionTokensServer = undefined as never;
+        break;
+      case 16:
+        o.promptTokensClient = undefined as never;
+        break;
+      case 17:
+        o.completionTokensClient = undefined as never;
+        break;
+      case 18:
+        o.maxTokens = undefined as never;
+        break;
+      case 19:
+        o.outputText = undefined as never;
+        break;
+      case 20:
+        o.error = undefined as never;
+        break;
+      case 21:
+        o.tags = undefined as never;
+        break;
+      case 22:
+        o.firstChoiceAtMs = undefined as never;
+        break;
+      case 23:
+        o.lastChoiceAtMs = undefined as never;
+        break;
+      case 24:
+        o.choiceEventCount = undefined as never;
+        break;
+      case 25:
+        o.cachedPromptTokensServer = undefined as never;
+        break;
+      case 26:
+        o.doneSeen = undefined as never;
+        break;
+      case 27:
+        o.requestBytes = undefined as never;
+        break;
+      case 28:
+        o.sameReadChunks = undefined as never;
+        break;
+    }
+  }
 }
 
 /** A JSON array of numbers into `a` (its old contents replaced); false for anything else. */
@@ -224,9 +392,9 @@ function numbersInto(a: number[]): boolean {
     if (p >= end) return false;
     const c = b[p]!;
     if (!((c >= 0x30 && c <= 0x39) || c === 0x2d)) return false;
-    const v = number();
+    number();
     if (failed) return false;
-    a[n++] = v;
+    a[n++] = NUM[0]!;
     const d = b[p];
     if (d === 0x2c) {
       p++;
@@ -434,7 +602,10 @@ for (;; KEY_MUL += 2) {
 function value(depth: number): unknown {
   const c = b[p]!;
   if (c === 0x22) return string();
-  if ((c >= 0x30 && c <= 0x39) || c === 0x2d) return number();
+  if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
+    number();
+    return NUM[0];
+  }
   if (c === 0x5b) return array(depth);
   if (c === 0x7b) return object(depth + 1);
   if (c === 0x74) return literal(0x74, 0x72, 0x75, 0x65, true); // true
@@ -505,7 +676,7 @@ function array(depth: number): unknown[] | undefined {
     if (p >= end) break;
     const c = b[p]!;
     // numbers inline (the common case: chunk times and token counts), anything else through value()
-    const v = (c >= 0x30 && c <= 0x39) || c === 0x2d ? number() : c === 0x5b || c === 0x7b ? nested(depth) : value(depth);
+    const v = (c >= 0x30 && c <= 0x39) || c === 0x2d ? (number(), NUM[0]) : c === 0x5b || c === 0x7b ? nested(depth) : value(depth);
     if (failed) return undefined;
     a.push(v);
     const d = b[p];
@@ -605,7 +776,7 @@ function string(): string {
  * small enough for V8 to inline into its callers (a double returned from a call is boxed);
  * zero-led, exponent and long forms in slowNumber.
  */
-function number(): number {
+function number(): void {
   const buf = b;
   const stop = end;
   let i = p;
@@ -620,9 +791,9 @@ function number(): number {
   let e10 = 0;
   if (c === 0x30) {
     c = ++i < stop ? buf[i]! : 0;
-    if (c >= 0x30 && c <= 0x39) return slowNumber(); // leading zero: refused there
+    if (c >= 0x30 && c <= 0x39) return void slowNumber(); // leading zero: refused there
   } else {
-    if (c < 0x31 || c > 0x39) return slowNumber();
+    if (c < 0x31 || c > 0x39) return void slowNumber();
     do {
       lo = lo * 10 + (c - 0x30);
       if (++k === 9) {
@@ -645,38 +816,38 @@ function number(): number {
       e10--;
       c = ++i < stop ? buf[i]! : 0;
     }
-    if (e10 === 0 || e10 < -22) return slowNumber();
+    if (e10 === 0 || e10 < -22) return void slowNumber();
   }
   const m = hi === 0 ? lo : hi * POW10[k]! + lo;
-  if (c === 0x65 || c === 0x45 || m >= TWO53) return slowNumber();
+  if (c === 0x65 || c === 0x45 || m >= TWO53) return void slowNumber();
   p = i;
   const v = e10 === 0 ? m : m / POW10[-e10]!;
-  return neg ? -v : v;
+  NUM[0] = neg ? -v : v;
 }
 
 /** Any JSON number at p (checked against the grammar: JSON.parse would refuse anything else). */
-function slowNumber(): number {
+function slowNumber(): void {
   const s = p;
   let i = p;
   if (byteAt(i) === 0x2d) i++;
   if (byteAt(i) === 0x30) {
     i++;
-    if (isDigit(byteAt(i))) return fail(); // leading zero
-  } else if (!isDigit(byteAt(i))) return fail();
+    if (isDigit(byteAt(i))) return void fail(); // leading zero
+  } else if (!isDigit(byteAt(i))) return void fail();
   while (isDigit(byteAt(i))) i++;
   if (byteAt(i) === 0x2e) {
     i++;
-    if (!isDigit(byteAt(i))) return fail();
+    if (!isDigit(byteAt(i))) return void fail();
     while (isDigit(byteAt(i))) i++;
   }
   if (byteAt(i) === 0x65 || byteAt(i) === 0x45) {
     i++;
     if (byteAt(i) === 0x2d || byteAt(i) === 0x2b) i++;
-    if (!isDigit(byteAt(i))) return fail();
+    if (!isDigit(byteAt(i))) return void fail();
     while (isDigit(byteAt(i))) i++;
   }
   p = i;
-  return Number(latin1(s, i));
+  NUM[0] = Number(latin1(s, i));
 }
 
 const byteAt = (i: number): number => (i < end ? b[i]! : 0);

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { RequestRecord } from '../types.ts';
-import { FALLBACK, parseRecordLine, parseRecordLineInto, reusableRecord } from './line-parser.ts';
+import { FALLBACK, parseRecordLine, parseRecordLineInto, recordSlot } from './line-parser.ts';
 
 /** Bytes per read of records.jsonl (grows only for a longer line). */
 const READ_BYTES = 1 << 20;
@@ -92,13 +92,13 @@ export async function forEachRecord(path: string, sink: (r: RequestRecord) => vo
   let lastGood = true;
   const first = bad.length;
   let buf = Buffer.allocUnsafe(READ_BYTES);
-  const into = o.reuse ? reusableRecord() : undefined;
+  const into = o.reuse ? recordSlot() : undefined;
   const line1 = (s: number, e: number): void => {
     lineNo++;
     if (into) {
       if (parseRecordLineInto(buf, s, e, into)) {
         lastGood = true;
-        sink(into);
+        sink(into.record);
         return;
       }
     } else {

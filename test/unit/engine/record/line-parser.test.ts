@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FALLBACK, parseRecordLine, parseRecordLineInto, reusableRecord } from '../../../../src/engine/record/line-parser.ts';
-import type { RequestRecord } from '../../../../src/engine/types.ts';
+import { FALLBACK, parseRecordLine, parseRecordLineInto, recordSlot, type RecordSlot } from '../../../../src/engine/record/line-parser.ts';
 
 /**
  * The reader's byte-level parser must give exactly JSON.parse's records (values, -0, key order)
@@ -94,15 +93,15 @@ function checkFresh(line: string): 'fast' | 'fallback' {
   return 'fast';
 }
 
-const KEYS = Object.keys(reusableRecord());
+const KEYS = Object.keys(recordSlot().record);
 
-function checkInto(line: string, into: RequestRecord): 'fast' | 'fallback' {
+function checkInto(line: string, into: RecordSlot): 'fast' | 'fallback' {
   const bytes = Buffer.from(`${line}\r\n`, 'utf8');
   if (!parseRecordLineInto(bytes, 0, bytes.length - 2, into)) return 'fallback';
   const want = reference(line) as Record<string, unknown> | undefined;
   assert.notEqual(want, undefined, `took a line JSON.parse refuses: ${line}`);
   for (const k of Object.keys(want!)) assert.ok(KEYS.includes(k), `took a line with key ${k}`);
-  const got = into as unknown as Record<string, unknown>;
+  const got = into.record as unknown as Record<string, unknown>;
   for (const k of KEYS) assertSame(got[k], want![k], `${line} [${k}]`);
   return 'fast';
 }
@@ -115,7 +114,7 @@ test('parseRecordLine: exactly JSON.parse on every line it takes; falls back on 
 });
 
 test('parseRecordLineInto: the reused record holds JSON.parse\'s values (undefined for absent keys), line after line', () => {
-  const into = reusableRecord();
+  const into = recordSlot();
   let fast = 0;
   // Twice over, in both orders: nothing of one line may leak into the next.
   for (const l of [...LINES, ...[...LINES].reverse()]) if (checkInto(l, into) === 'fast') fast++;
@@ -132,7 +131,7 @@ function rng(seed: number): () => number {
 
 test('numbers: random doubles of every magnitude and digit count parse exactly as JSON.parse', () => {
   const rnd = rng(42);
-  const into = reusableRecord();
+  const into = recordSlot();
   for (let round = 0; round < 150; round++) {
     const times: number[] = [];
     for (let i = 0; i < 40; i++) {
@@ -176,7 +175,7 @@ test('random byte damage: a damaged line is never taken unless JSON.parse takes 
     }
     const line = chars.join('');
     if (checkFresh(line) === 'fast') taken++;
-    checkInto(line, reusableRecord());
+    checkInto(line, recordSlot());
   }
   assert.ok(taken > 300, `damaged lines still valid and taken: ${taken}`);
 });
