@@ -816,11 +816,16 @@ function number(): void {
       e10--;
       c = ++i < stop ? buf[i]! : 0;
     }
-    if (e10 === 0 || e10 < -22) return void slowNumber();
+    if (e10 === 0) return void slowNumber(); // `1.`: refused there
   }
+  if (c === 0x65 || c === 0x45) return void slowNumber();
   const m = hi === 0 ? lo : hi * POW10[k]! + lo;
-  if (c === 0x65 || c === 0x45 || m >= TWO53) return void slowNumber();
+  const s = p;
   p = i;
+  if (m >= TWO53 || e10 < -22) {
+    NUM[0] = Number(latin1(s, i)); // valid JSON number text (checked above), too long for the fast path
+    return;
+  }
   const v = e10 === 0 ? m : m / POW10[-e10]!;
   NUM[0] = neg ? -v : v;
 }
