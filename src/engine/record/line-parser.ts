@@ -287,95 +287,11 @@ export function parseRecordLineInto(bytes: Uint8Array, start: number, stop: numb
   return false;
 }
 
-/** Set the keys of `bits` to undefined (the keys an earlier line had and this one has not). */
+/** Set the keys of `bits` to undefined (the keys an earlier line had and this one has not; rare: a plain loop). */
 function clear(o: RequestRecord, bits: number): void {
   if (bits === 0) return;
-  for (let k = 0; k < RECORD_KEYS.length; k++) {
-    if ((bits & (1 << k)) === 0 || k === 9 || k === 10) continue;
-    switch (k) {
-      case 0:
-        o.id = undefined as never;
-        break;
-      case 1:
-        o.stage = undefined as never;
-        break;
-      case 2:
-        o.worker = undefined as never;
-        break;
-      case 3:
-        o.api = undefined as never;
-        break;
-      case 4:
-        o.stream = undefined as never;
-        break;
-      case 5:
-        o.scheduledAtMs = undefined as never;
-        break;
-      case 6:
-        o.dispatchedAtMs = undefined as never;
-        break;
-      case 7:
-        o.sentAtMs = undefined as never;
-        break;
-      case 8:
-        o.headersAtMs = undefined as never;
-        break;
-      case 11:
-        o.endAtMs = undefined as never;
-        break;
-      case 12:
-        o.httpStatus = undefined as never;
-        break;
-      case 13:
-        o.finishReason = undefined as never;
-        break;
-      case 14:
-        o.promptTokensServer = undefined as never;
-        break;
-      case 15:
-        o.completionTokensServer = undefined as never;
-        break;
-      case 16:
-        o.promptTokensClient = undefined as never;
-        break;
-      case 17:
-        o.completionTokensClient = undefined as never;
-        break;
-      case 18:
-        o.maxTokens = undefined as never;
-        break;
-      case 19:
-        o.outputText = undefined as never;
-        break;
-      case 20:
-        o.error = undefined as never;
-        break;
-      case 21:
-        o.tags = undefined as never;
-        break;
-      case 22:
-        o.firstChoiceAtMs = undefined as never;
-        break;
-      case 23:
-        o.lastChoiceAtMs = undefined as never;
-        break;
-      case 24:
-        o.choiceEventCount = undefined as never;
-        break;
-      case 25:
-        o.cachedPromptTokensServer = undefined as never;
-        break;
-      case 26:
-        o.doneSeen = undefined as never;
-        break;
-      case 27:
-        o.requestBytes = undefined as never;
-        break;
-      case 28:
-        o.sameReadChunks = undefined as never;
-        break;
-    }
-  }
+  const r = o as unknown as Record<string, unknown>;
+  for (let k = 0; k < RECORD_KEYS.length; k++) if ((bits & (1 << k)) !== 0 && k !== 9 && k !== 10) r[RECORD_KEYS[k]!] = undefined;
 }
 
 /** A JSON array of numbers into `a` (its old contents replaced); false for anything else. */
