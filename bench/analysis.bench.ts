@@ -10,8 +10,8 @@
  * records.jsonl giving the summary under that harness's definitions, goodput for ttft≤200ms,
  * tpot≤50ms and the plot data; then summary.json/txt, goodput.json, every plot as SVG + PNG,
  * report.html; then the work directory's report) and prints the child's wall time, CPU time
- * (user+sys) and peak RSS next to the target. Also times the record reader alone (read + JSON.parse
- * per line) on the same file, the floor of any analysis. BENCH_RECORDS overrides the count;
+ * (user+sys) and peak RSS next to the target. Also times the record reader alone (read + parse per
+ * line, fresh objects and the pass's reused one) on the same file, the floor of any analysis. BENCH_RECORDS overrides the count;
  * BENCH_CPU_PROF=<dir> writes each child's V8 CPU profile (.cpuprofile) into <dir>.
  */
 import { spawnSync } from 'node:child_process';
@@ -102,13 +102,13 @@ async function child(workDir: string, name: string, harness: string): Promise<vo
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-/** In the child: the record reader alone (read + split + JSON.parse per line, nothing computed). */
-async function readerOnly(file: string): Promise<void> {
+/** In the child: the record reader alone (read + split + parse per line, nothing computed); `reuse`: one reused record object, as the analysis pass reads. */
+async function readerOnly(file: string, reuse: boolean): Promise<void> {
   const { forEachRecord } = await import('../src/engine/record/reader.ts');
   const t = performance.now();
   const cpu = process.cpuUsage();
   let n = 0;
-  await forEachRecord(file, () => void n++, []);
+  await forEachRecord(file, () => void n++, [], { reuse });
   const c = process.cpuUsage(cpu);
   const out: ChildResult = { wallMs: performance.now() - t, cpuMs: (c.user + c.system) / 1000, maxRssKiB: process.resourceUsage().maxRSS, requests: n, files: 0 };
   process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -138,7 +138,8 @@ async function main(): Promise<void> {
       const target = r.files === 0 ? 'floor' : r.cpuMs < 10_000 && r.wallMs < 10_000 ? '< 10 s: met' : '< 10 s: NOT met';
       console.log(`${label.padEnd(w)}  ${r.requests.toLocaleString('en').padStart(9)}  ${(r.wallMs / 1000).toFixed(2).padStart(6)} s  ${(r.cpuMs / 1000).toFixed(2).padStart(5)} s  ${mib(r.maxRssKiB).padStart(8)}  ${String(r.files).padStart(5)}  ${target}`);
     };
-    print('record reader alone (read + JSON.parse per line)', spawnChild(['--reader', file]));
+    print('record reader alone (fresh record objects)', spawnChild(['--reader', file]));
+    print('record reader alone (one reused record, as the pass)', spawnChild(['--reader-reuse', file]));
     for (const harness of HARNESSES) {
       const workDir = join(root, harness);
       const name = `${harness}_bench_stack`;
@@ -158,5 +159,5 @@ async function main(): Promise<void> {
 
 const [mode, ...args] = process.argv.slice(2);
 if (mode === '--child') await child(args[0]!, args[1]!, args[2]!);
-else if (mode === '--reader') await readerOnly(args[0]!);
+else if (mode === '--reader' || mode === '--reader-reuse') await readerOnly(args[0]!, mode === '--reader-reuse');
 else await main();

@@ -13,7 +13,7 @@ import type { ResultSummary, SummaryGoodput } from '../metrics/seed-summary.ts';
 import type { Goodput, Slo } from '../metrics/slo.ts';
 import { plotDataCollector, type PlotData } from './plots/collect.ts';
 import { goodputCollector, type GoodputReport } from './report/goodput-report.ts';
-import { summarizeRecordStream } from './summary.ts';
+import { summarizeRecordStream, summaryKeepsRecords } from './summary.ts';
 
 export interface PassOptions {
   /** The producing harness's definitions; default inference-perf's. */
@@ -44,6 +44,9 @@ export async function recordsPass(name: string, source: PassSource, complete: bo
   const bad: BadRecordLine[] = [];
   const good = o.slo && Object.keys(o.slo).length > 0 ? goodputCollector(o.slo) : undefined;
   const plots = o.plots ? plotDataCollector(name, o.plots.requestedRates) : undefined;
+  // One reused record object for every line (no allocation per record) when nothing keeps
+  // records: the summary's accumulator, goodput and the plots' data read each and keep numbers.
+  const reuse = !summaryKeepsRecords(o.definitions);
   const summary = await summarizeRecordStream(
     name,
     async (sink) => {
@@ -56,7 +59,7 @@ export async function recordsPass(name: string, source: PassSource, complete: bo
             }
           : sink;
       if (typeof source === 'function') await source(each, bad);
-      else for (const f of source) await forEachRecord(f, each, bad);
+      else for (const f of source) await forEachRecord(f, each, bad, { reuse });
     },
     complete,
     o.definitions,

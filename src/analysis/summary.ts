@@ -25,6 +25,11 @@ function dist(x: Summary | undefined): Dist | null {
 /** Hands every record to `sink`, one at a time (engine/record/reader.ts forEachRecord over one or more files). */
 export type RecordSource = (sink: (r: RequestRecord) => void) => Promise<void>;
 
+/** summarizeRecordStream keeps every record (the set has no accumulator): its source must hand it fresh objects. */
+export function summaryKeepsRecords(definitions: MetricDefinitionSet = inferencePerfDefinitions): boolean {
+  return definitions.accumulator === undefined;
+}
+
 export async function summarizeRecordStream(
   name: string,
   source: RecordSource,

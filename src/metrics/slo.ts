@@ -103,33 +103,28 @@ export function sloValuesMs(r: RequestRecord, o: InferencePerfOptions = {}): Par
   return v;
 }
 
-/** sloValuesMs(r) for the keys asked (default options), without allocating per-request arrays. */
-function leanValuesMs(r: RequestRecord, keys: readonly SloMetric[]): Partial<Record<SloMetric, number>> {
-  const v: Partial<Record<SloMetric, number>> = {};
+/** sloValuesMs(r)[k] (default options; NaN where it has none), without allocating per-request arrays or objects. */
+function leanValueMs(r: RequestRecord, k: SloMetric): number {
   const latencyS = (r.endAtMs - r.sentAtMs) / 1000;
   const t = r.chunkTimesMs;
   const n = t.length;
-  for (const k of keys) {
-    if (k === 'e2el') v.e2el = latencyS * 1000;
-    else if (k === 'ntpot') {
-      const out = outputTokens(r);
-      v.ntpot = (out > 0 ? latencyS / out : 0) * 1000;
-    } else if (n > 1) {
-      if (k === 'ttft') v.ttft = ((t[0]! - r.sentAtMs) / 1000) * 1000;
-      else if (k === 'tpot') {
-        const out = outputTokens(r);
-        if (out > 1) v.tpot = ((t[n - 1]! - t[0]!) / 1000 / (out - 1)) * 1000;
-      } else if (k === 'itl') {
-        let max = -Infinity;
-        for (let i = 1; i < n; i++) {
-          const g = (t[i]! - t[i - 1]!) / 1000;
-          if (g > max) max = g;
-        }
-        v.itl = max * 1000;
-      }
-    }
+  if (k === 'e2el') return latencyS * 1000;
+  if (k === 'ntpot') {
+    const out = outputTokens(r);
+    return (out > 0 ? latencyS / out : 0) * 1000;
   }
-  return v;
+  if (n <= 1) return NaN;
+  if (k === 'ttft') return ((t[0]! - r.sentAtMs) / 1000) * 1000;
+  if (k === 'tpot') {
+    const out = outputTokens(r);
+    return out > 1 ? ((t[n - 1]! - t[0]!) / 1000 / (out - 1)) * 1000 : NaN;
+  }
+  let max = -Infinity;
+  for (let i = 1; i < n; i++) {
+    const g = (t[i]! - t[i - 1]!) / 1000;
+    if (g > max) max = g;
+  }
+  return max * 1000;
 }
 
 /** Goodput built one record at a time (records streamed from disk; memory stays constant). */
@@ -138,7 +133,9 @@ export class GoodputAccumulator {
   private good = 0;
   private successes = 0;
   private total = 0;
-  private readonly met: Partial<Record<SloMetric, number>> = {};
+  /** Per key (this.keys' order): its bound and the successes within it. */
+  private readonly bounds: number[];
+  private readonly met: Float64Array;
   private minSent = Infinity;
   private maxEnd = -Infinity;
 
@@ -147,6 +144,8 @@ export class GoodputAccumulator {
     private readonly o: InferencePerfOptions = {},
   ) {
     this.keys = SLO_METRICS.filter((k) => slo[k] !== undefined);
+    this.bounds = this.keys.map((k) => slo[k]!);
+    this.met = new Float64Array(this.keys.length);
   }
 
   add(r: RequestRecord): void {
@@ -155,13 +154,22 @@ export class GoodputAccumulator {
     if (r.endAtMs > this.maxEnd) this.maxEnd = r.endAtMs;
     if (r.error) return;
     this.successes++;
-    // Default definitions (per-chunk times, server token counts): the few values the bounds need,
-    // computed with sloValuesMs' exact expressions but without its per-request arrays (1M-record runs).
-    const v = this.o.perToken || this.o.outputTokens === 'client' ? sloValuesMs(r, this.o) : leanValuesMs(r, this.keys);
     let all = true;
-    for (const k of this.keys) {
-      if (v[k] !== undefined && v[k]! <= this.slo[k]!) this.met[k] = (this.met[k] ?? 0) + 1;
-      else all = false;
+    if (this.o.perToken || this.o.outputTokens === 'client') {
+      const v = sloValuesMs(r, this.o);
+      for (let j = 0; j < this.keys.length; j++) {
+        const x = v[this.keys[j]!];
+        if (x !== undefined && x <= this.bounds[j]!) this.met[j]!++;
+        else all = false;
+      }
+    } else {
+      // Default definitions (per-chunk times, server token counts): the few values the bounds need,
+      // computed with sloValuesMs' exact expressions but without its per-request arrays and object
+      // (1M-record runs); NaN (no value) meets no bound, as undefined does above.
+      for (let j = 0; j < this.keys.length; j++) {
+        if (leanValueMs(r, this.keys[j]!) <= this.bounds[j]!) this.met[j]!++;
+        else all = false;
+      }
     }
     if (all) this.good++;
   }
@@ -169,7 +177,7 @@ export class GoodputAccumulator {
   result(): Goodput {
     const durationS = this.total > 0 ? (this.maxEnd - this.minSent) / 1000 : 0;
     const attainment: Partial<Record<SloMetric, number>> = {};
-    for (const k of this.keys) attainment[k] = this.successes ? (this.met[k] ?? 0) / this.successes : 0;
+    this.keys.forEach((k, j) => (attainment[k] = this.successes ? this.met[j]! / this.successes : 0));
     return {
       slo: this.slo,
       total: this.total,

@@ -147,6 +147,8 @@ export class TimeBins {
 
   /** Make bins exist for [lo, hi], growing left/right and coarsening as needed. */
   private cover(lo: number, hi: number): void {
+    // Already covered (every record after the first few): nothing to grow or coarsen.
+    if (this.idx(lo) >= 0 && this.idx(hi) + 2 <= this.a.sent.length && this.a.sent.length <= this.maxBins) return;
     if (Number.isNaN(this.origin)) this.origin = Math.floor(lo / this.widthMs) * this.widthMs;
     for (;;) {
       const first = Math.min(0, this.idx(lo));

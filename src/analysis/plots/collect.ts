@@ -7,7 +7,7 @@
  */
 import { forEachRecord } from '../../engine/record/reader.ts';
 import type { RequestRecord } from '../../engine/types.ts';
-import { inferencePerfRequest } from '../../metrics/inference-perf.ts';
+import { outputTokens } from '../../metrics/tokens.ts';
 import { LogHistogram } from '../../metrics/log-histogram.ts';
 import { TimeBins, type TimeBin } from '../../metrics/time-bins.ts';
 import type { ServerPlotData } from './server-series.ts';
@@ -122,19 +122,21 @@ export function plotDataCollector(name: string, requestedRates: Record<number, n
       bins.add(r);
       return;
     }
-    const m = inferencePerfRequest(r, {}, false);
-    const ttftMs = m.ttftS === undefined ? undefined : m.ttftS * 1000;
+    // inferencePerfRequest(r, {}, false)'s values with its expressions, without its object per record
+    const out = outputTokens(r);
+    const t = r.chunkTimesMs;
+    const n = t.length;
+    const ttftMs = n > 1 ? ((t[0]! - r.sentAtMs) / 1000) * 1000 : undefined;
     bins.add(r, ttftMs);
     st.ok++;
-    st.okOutTokens += m.outputTokens;
+    st.okOutTokens += out;
     // Per stage only: the run's histograms are the stages' merged at the end (half the work per value, 1M-record runs).
     const h = st.h;
-    h.e2e.add(m.latencyS * 1000);
+    h.e2e.add(((r.endAtMs - r.sentAtMs) / 1000) * 1000);
     if (ttftMs !== undefined) h.ttft.add(ttftMs);
-    if (m.tpotS !== undefined) h.tpot.add(m.tpotS * 1000);
+    if (n > 1 && out > 1) h.tpot.add(((t[n - 1]! - t[0]!) / 1000 / (out - 1)) * 1000);
     // inferencePerfRequest's ITL gaps (per-chunk times), without its array per record
-    const t = r.chunkTimesMs;
-    if (t.length > 1) for (let i = 1; i < t.length; i++) h.itl.add(((t[i]! - t[i - 1]!) / 1000) * 1000);
+    if (n > 1) for (let i = 1; i < n; i++) h.itl.add(((t[i]! - t[i - 1]!) / 1000) * 1000);
   };
   let done: PlotData | undefined;
   return {

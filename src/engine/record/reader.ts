@@ -1,7 +1,12 @@
 import { createReadStream, existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { RequestRecord } from '../types.ts';
+import { FALLBACK, parseRecordLine, parseRecordLineInto, recordSlot } from './line-parser.ts';
+
+/** Bytes per read of records.jsonl (grows only for a longer line). */
+const READ_BYTES = 1 << 20;
 
 /**
  * The one reader of records.jsonl (written by RecordWriter). Strict: a line that is not JSON
@@ -62,19 +67,49 @@ export async function streamRecords(path: string, onRecord: (r: RequestRecord) =
   return bad;
 }
 
+export interface ForEachOptions {
+  /**
+   * Hand `sink` one reused record object for every line the fast parser takes (every key of
+   * RequestRecord present, undefined when the line has none; its arrays reused): no allocation
+   * per record. Only for sinks that read each record and keep nothing of it — no reference to
+   * it or its arrays, no `in` / Object.keys / spread / JSON.stringify of it. Lines it does not
+   * take arrive as JSON.parse's fresh objects.
+   */
+  reuse?: boolean;
+}
+
 /**
  * Every record of a file handed to `sink` one at a time (memory: one 1 MiB read, never the file),
- * for analyses that must not hold every record (1M-record runs). Lines are split by hand and
- * parsed synchronously per read (readline's async iteration costs several times the JSON.parse).
- * Bad lines are appended to `bad` exactly as scanRecords reports them.
+ * for analyses that must not hold every record (1M-record runs). The file is read as bytes; lines
+ * are split by hand and each is parsed synchronously from its bytes by line-parser.ts (the lines
+ * RecordWriter writes) or, for any other line, decoded and JSON.parse'd as before — the records
+ * are the same either way (readline's async iteration and decoding the whole text cost several
+ * times the parse). Bad lines are appended to `bad` exactly as scanRecords reports them.
  */
-export async function forEachRecord(path: string, sink: (r: RequestRecord) => void, bad: BadRecordLine[]): Promise<void> {
+export async function forEachRecord(path: string, sink: (r: RequestRecord) => void, bad: BadRecordLine[], o: ForEachOptions = {}): Promise<void> {
   if (!existsSync(path)) return;
   let lineNo = 0;
   let lastGood = true;
   const first = bad.length;
-  const line1 = (line: string): void => {
+  let buf = Buffer.allocUnsafe(READ_BYTES);
+  const into = o.reuse ? recordSlot() : undefined;
+  const line1 = (s: number, e: number): void => {
     lineNo++;
+    if (into) {
+      if (parseRecordLineInto(buf, s, e, into)) {
+        lastGood = true;
+        sink(into.record);
+        return;
+      }
+    } else {
+      const fast = parseRecordLine(buf, s, e);
+      if (fast !== FALLBACK) {
+        lastGood = true;
+        sink(fast as RequestRecord);
+        return;
+      }
+    }
+    const line = buf.toString('utf8', s, e);
     if (line.trim() === '') return;
     let r: RequestRecord;
     try {
@@ -87,17 +122,26 @@ export async function forEachRecord(path: string, sink: (r: RequestRecord) => vo
     }
     sink(r);
   };
-  let rest = '';
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const text = rest + (chunk as string);
-    let from = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
-      line1(text.charCodeAt(nl - 1) === 13 ? text.slice(from, nl - 1) : text.slice(from, nl));
-      from = nl + 1;
+  const fh = await open(path, 'r');
+  try {
+    let len = 0; // bytes of buf holding data: an unfinished line at its start, then the latest read
+    for (;;) {
+      if (len === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]); // a line longer than the buffer
+      const { bytesRead } = await fh.read(buf, len, buf.length - len, null);
+      if (bytesRead === 0) break;
+      const stop = len + bytesRead;
+      let from = 0;
+      for (let nl = buf.indexOf(10, len); nl >= 0 && nl < stop; nl = buf.indexOf(10, from)) {
+        line1(from, nl > from && buf[nl - 1] === 13 ? nl - 1 : nl);
+        from = nl + 1;
+      }
+      len = stop - from;
+      if (from > 0 && len > 0) buf.copy(buf, 0, from, stop);
     }
-    rest = text.slice(from);
+    if (len > 0) line1(0, len);
+  } finally {
+    await fh.close();
   }
-  if (rest !== '') line1(rest);
   if (!lastGood && bad.length > first) bad[bad.length - 1]!.last = true;
 }
 
