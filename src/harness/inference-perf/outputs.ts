@@ -194,9 +194,15 @@ export function perRequestEntry(r: RequestRecord, body: unknown, perToken: boole
   };
 }
 
+/** per_request entries are handed to the file stream in batches of about this many characters. */
+const BATCH_CHARS = 1 << 20;
+
 /**
  * per_request_lifecycle_metrics.json written incrementally (a JSON array), so a long run
  * never holds every prompt and response in memory and an interrupted run keeps what finished.
+ * Entries go to the stream in ~1 MiB batches: one write (and one Buffer) per ~300 entries at
+ * 8 tokens instead of one per entry — a per-entry write left a 3–4 KiB Buffer per request
+ * for the garbage collector and the allocator (docs/performance.md, memory in run length).
  * It is streamed under a temporary name and renamed when closed, so a killed run never leaves
  * a truncated JSON under inference-perf's name. A write error (a full disk) stops the file:
  * the temporary one is removed (freeing its space) and `close()` throws E_WRITE.
@@ -206,6 +212,9 @@ export class PerRequestWriter {
   private readonly path: string;
   private readonly tmp: string;
   private n = 0;
+  /** Entries not yet handed to the stream, and their length in characters. */
+  private batch: string[] = [];
+  private batchChars = 0;
   private error: LlmdbenchError | undefined;
   readonly name: string;
 
@@ -229,12 +238,24 @@ export class PerRequestWriter {
 
   add(entry: Record<string, unknown>): void {
     if (this.error || this.out.destroyed) return;
-    this.out.write(`${this.n === 0 ? '\n  ' : ',\n  '}${pyJson(entry, PER_REQUEST_JSON, '  ')}`);
+    const text = `${this.n === 0 ? '\n  ' : ',\n  '}${pyJson(entry, PER_REQUEST_JSON, '  ')}`;
+    this.batch.push(text);
+    this.batchChars += text.length;
     this.n++;
+    if (this.batchChars >= BATCH_CHARS) this.flush();
+  }
+
+  /** Hand the batch to the stream as one string (one Buffer, one write). */
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    this.out.write(this.batch.join(''));
+    this.batch = [];
+    this.batchChars = 0;
   }
 
   async close(): Promise<void> {
     if (!this.error && !this.out.destroyed) {
+      this.flush();
       this.out.end(this.n === 0 ? ']' : '\n]');
       await Promise.race([once(this.out, 'finish'), once(this.out, 'close')]).catch(() => undefined);
     }
