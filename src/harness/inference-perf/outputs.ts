@@ -194,27 +194,29 @@ export function perRequestEntry(r: RequestRecord, body: unknown, perToken: boole
   };
 }
 
-/** per_request entries are handed to the file stream in batches of about this many characters. */
-const BATCH_CHARS = 1 << 20;
+/** per_request entries are encoded into buffers of this size, each handed to the file stream when full. */
+const BATCH_BYTES = 1 << 20;
+/** UTF-8 bytes of a JS string are at most 3 per UTF-16 unit. */
+const MAX_UTF8_PER_UNIT = 3;
 
 /**
  * per_request_lifecycle_metrics.json written incrementally (a JSON array), so a long run
  * never holds every prompt and response in memory and an interrupted run keeps what finished.
- * Entries go to the stream in ~1 MiB batches: one write (and one Buffer) per ~300 entries at
- * 8 tokens instead of one per entry — a per-entry write left a 3–4 KiB Buffer per request
- * for the garbage collector and the allocator (docs/performance.md, memory in run length).
- * It is streamed under a temporary name and renamed when closed, so a killed run never leaves
- * a truncated JSON under inference-perf's name. A write error (a full disk) stops the file:
- * the temporary one is removed (freeing its space) and `close()` throws E_WRITE.
+ * Each entry is encoded at once into a 1 MiB buffer that goes to the stream when full (~300
+ * entries at 8 tokens) and is reused once written: no per-entry Buffer for the allocator, no
+ * entry text kept on the JS heap until a later write (text held across garbage collections is
+ * promoted and grows the old space) — docs/performance.md, memory in run length.
  */
 export class PerRequestWriter {
   private readonly out: WriteStream;
   private readonly path: string;
   private readonly tmp: string;
   private n = 0;
-  /** Entries not yet handed to the stream, and their length in characters. */
-  private batch: string[] = [];
-  private batchChars = 0;
+  /** The buffer entries are encoded into, and its bytes used. */
+  private buf: Buffer = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  private used = 0;
+  /** Buffers the stream has written, for reuse. */
+  private readonly spare: Buffer[] = [];
   private error: LlmdbenchError | undefined;
   readonly name: string;
 
@@ -239,18 +241,20 @@ export class PerRequestWriter {
   add(entry: Record<string, unknown>): void {
     if (this.error || this.out.destroyed) return;
     const text = `${this.n === 0 ? '\n  ' : ',\n  '}${pyJson(entry, PER_REQUEST_JSON, '  ')}`;
-    this.batch.push(text);
-    this.batchChars += text.length;
     this.n++;
-    if (this.batchChars >= BATCH_CHARS) this.flush();
+    const worst = text.length * MAX_UTF8_PER_UNIT;
+    if (this.used + worst > this.buf.length) this.flush();
+    if (worst > this.buf.length) this.out.write(text);
+    else this.used += this.buf.write(text, this.used);
   }
 
-  /** Hand the batch to the stream as one string (one Buffer, one write). */
+  /** Hand the filled part of the buffer to the stream; take a written one (or a new one) for the next entries. */
   private flush(): void {
-    if (this.batch.length === 0) return;
-    this.out.write(this.batch.join(''));
-    this.batch = [];
-    this.batchChars = 0;
+    if (this.used === 0) return;
+    const full = this.buf;
+    this.out.write(full.subarray(0, this.used), () => this.spare.push(full));
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafeSlow(BATCH_BYTES);
+    this.used = 0;
   }
 
   async close(): Promise<void> {
