@@ -1,12 +1,18 @@
 /**
- * Memory in run length (`npm run bench -- memory [--requests N] [--concurrency C] [--tokens T]`):
+ * Memory in run length (`npm run bench -- memory [--requests N] [--concurrency C] [--tokens T] [--trace] [--no-analysis]`):
  * N requests (default 100,000) through the full harness path — runHarness for inference-perf
  * (records.jsonl, per_request / summary / stage lifecycle files, loadgen_health.json) — against a
- * minimal fast streaming server in a child process, sampling this process's RSS every 100 ms.
- * Prints the peak RSS after the first 10k and 100k requests, and at the end (also the kernel's
- * VmHWM, and the live heap after a full GC at each point: RSS also counts garbage not yet collected), against the target: 1,000,000 requests under 1 GiB (issue 13). RSS must depend on the
- * requests in flight, not on the requests finished: the peak after 100k and after 1M should be close.
- * The results directory (a temporary one) is removed at the end.
+ * minimal fast streaming server in a child process, then the end-of-run analysis in this same
+ * process as `llmdbench run` does it (analyzeResultDir; `--no-analysis` skips it). This process's
+ * RSS is sampled every 100 ms. Prints the peak RSS after the first 10k and 100k requests and at the
+ * end of the load (also the kernel's VmHWM, and the live heap after a full GC at each point: RSS
+ * also counts garbage not yet collected), the peak RSS of each phase (load; closing the streamed
+ * files; inference-perf's lifecycle reports; the analysis) and of the whole process, against the
+ * target: 1,000,000 requests under 1 GiB (issue 13). RSS must depend on the requests in flight, not
+ * on the requests finished: the peak after 100k and after 1M should be close. `--trace` adds one
+ * line a second on stderr: requests done, phase, process.memoryUsage() and V8's old / new /
+ * large-object space (size/used, MiB) — where the growth is. The results directory (a temporary
+ * one) is removed at the end.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
