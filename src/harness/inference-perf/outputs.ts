@@ -206,6 +206,9 @@ const MAX_UTF8_PER_UNIT = 3;
  * entries at 8 tokens) and is reused once written: no per-entry Buffer for the allocator, no
  * entry text kept on the JS heap until a later write (text held across garbage collections is
  * promoted and grows the old space) — docs/performance.md, memory in run length.
+ * It is streamed under a temporary name and renamed when closed, so a killed run never leaves
+ * a truncated JSON under inference-perf's name. A write error (a full disk) stops the file:
+ * the temporary one is removed (freeing its space) and `close()` throws E_WRITE.
  */
 export class PerRequestWriter {
   private readonly out: WriteStream;
