@@ -217,7 +217,7 @@ async function main(): Promise<void> {
       `  RSS at start ${mib(rssStart)}\n` +
       atMilestone.map(([n, p, h]) => `  peak RSS after ${n.toLocaleString('en-US')} requests: ${mib(p)} (live heap after a full GC ${mib(h)})\n`).join('') +
       `  peak RSS after ${REQUESTS.toLocaleString('en-US')} requests (end, native files written): ${mib(peakRun)}${hwmRun !== undefined ? ` (VmHWM ${mib(hwmRun)})` : ''}, live heap after a full GC ${mib(heapEnd)}\n` +
-      `  peak RSS by phase: load ${mib(phasePeak.load)}, closing the streamed files ${mib(phasePeak.close)}, native files (lifecycle reports) ${mib(phasePeak.outputs)}` +
+      `  peak RSS by phase: load ${mib(phasePeak.load)}, closing the streamed files ${mib(phasePeak.close)}, native files (lifecycle reports) ${mib(phasePeak.outputs)}, loadgen_health.json ${mib(phasePeak.end)}` +
       (ANALYSIS ? `, end-of-run analysis ${mib(phasePeak.analysis)} (${analysisS.toFixed(1)} s)\n` : ' (analysis skipped: --no-analysis)\n') +
       `  peak RSS of the whole process: ${mib(peak)}${hwm !== undefined ? ` (VmHWM ${mib(hwm)})` : ''}\n` +
       `  target: 1,000,000 requests under 1 GiB — ${REQUESTS >= 1_000_000 ? (Math.max(peak, hwm ?? 0) < GIB ? 'met' : 'NOT met') : 'run with --requests 1000000 to check'}\n`,
