@@ -23,6 +23,12 @@ export function pyFloat(x: number): string {
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
   // Both languages print the shortest round-trip digits; Python switches to exponent form below
   // 1e-4 and from 1e16 (JS: 1e-7 and 1e21), and writes the exponent with at least two digits.
+  // Between those bounds (every time and latency of a run) String(x) is Python's spelling as it is.
+  const ax = Math.abs(x);
+  if (ax >= 1e-4 && ax < 1e16) {
+    const s = String(x);
+    return Number.isInteger(x) ? `${s}.0` : s;
+  }
   const [m, e] = x.toExponential().split('e') as [string, string];
   const exp = Number(e);
   if (exp >= -4 && exp < 16) {
@@ -33,8 +39,22 @@ export function pyFloat(x: number): string {
 }
 
 const NON_ASCII = /[\u0080-\uffff]/g;
+const HAS_NON_ASCII = /[\u0080-\uffff]/;
 const escape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-const str = (s: string): string => JSON.stringify(s).replace(NON_ASCII, escape);
+const str = (s: string): string => {
+  const j = JSON.stringify(s);
+  return HAS_NON_ASCII.test(j) ? j.replace(NON_ASCII, escape) : j;
+};
+/** Keys' JSON spellings: the same few dozen keys in every per_request entry (bounded: server usage keys are the server's). */
+const keyText = new Map<string, string>();
+const key = (k: string): string => {
+  let t = keyText.get(k);
+  if (t === undefined) {
+    t = str(k);
+    if (keyText.size < 1024) keyText.set(k, t);
+  }
+  return t;
+};
 
 /**
  * ensure_ascii applied afterwards: JSON text whose strings were written by JSON.stringify alone
@@ -54,6 +74,9 @@ export function pyJson(value: unknown, o: PyJsonOptions, indent = ''): string {
   return write(value, o, indent, false, false);
 }
 
+// Built by concatenation, not by arrays joined at every level: V8 keeps the pieces as one rope,
+// copied once when it is written (per_request writes ~300 lines a request; joining at each
+// depth made ~10 times the entry's size in garbage).
 function write(v: unknown, o: PyJsonOptions, ind: string, isInt: boolean, verbatim: boolean): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number') return verbatim || isInt ? (Number.isFinite(v) ? String(v) : 'null') : pyFloat(v);
@@ -62,12 +85,16 @@ function write(v: unknown, o: PyJsonOptions, ind: string, isInt: boolean, verbat
   const inner = `${ind}  `;
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
-    return `[\n${v.map((x) => inner + write(x, o, inner, isInt, verbatim)).join(',\n')}\n${ind}]`;
+    let s = `[\n${inner}${write(v[0], o, inner, isInt, verbatim)}`;
+    for (let i = 1; i < v.length; i++) s += `,\n${inner}${write(v[i], o, inner, isInt, verbatim)}`;
+    return `${s}\n${ind}]`;
   }
-  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-  if (entries.length === 0) return '{}';
-  const parts = entries.map(
-    ([k, x]) => `${inner}${str(k)}: ${write(x, o, inner, o.intKeys.has(k), verbatim || (o.verbatimKeys?.has(k) ?? false))}`,
-  );
-  return `{\n${parts.join(',\n')}\n${ind}}`;
+  const obj = v as Record<string, unknown>;
+  let s = '';
+  for (const k of Object.keys(obj)) {
+    const x = obj[k];
+    if (x === undefined) continue;
+    s += `${s === '' ? '{\n' : ',\n'}${inner}${key(k)}: ${write(x, o, inner, o.intKeys.has(k), verbatim || (o.verbatimKeys?.has(k) ?? false))}`;
+  }
+  return s === '' ? '{}' : `${s}\n${ind}}`;
 }

@@ -412,3 +412,34 @@ test('by default no finished record is kept: the result holds numeric columns on
   assert.equal(r.health.maxInFlight, maxConcurrent(all));
   assert.ok(r.health.maxInFlight >= 5);
 });
+
+test('a saturated closed loop does not keep the requests it sent: their specs are collected while the stage runs', { timeout: 30_000 }, async () => {
+  const fast = await startTruthServer({ ttftMs: 0, itlMs: 0, chunks: 1 });
+  try {
+    const refs: WeakRef<RequestSpec>[] = [];
+    let alive = -1;
+    let done = 0;
+    await runLoad({
+      client: { baseUrl: fast.url, model: 'm' },
+      stages: [{ kind: 'closed', stage: 0, concurrency: 4, maxRequests: 3000 }],
+      leadMs: 10,
+      source: {
+        next: (i) => {
+          const s = spec();
+          if (i < 200) refs.push(new WeakRef(s));
+          return s;
+        },
+      },
+      onRecord: () => {
+        // Well past the first 200 (the executor's queue never runs dry in a saturated closed loop).
+        if (++done !== 2800 || collectGarbageNow() === undefined) return;
+        collectGarbageNow();
+        alive = refs.filter((w) => w.deref() !== undefined).length;
+      },
+    });
+    assert.equal(refs.length, 200);
+    if (alive >= 0) assert.equal(alive, 0, `${alive} of the first 200 requests' specs still reachable 2,600 requests later`);
+  } finally {
+    await fast.close();
+  }
+});

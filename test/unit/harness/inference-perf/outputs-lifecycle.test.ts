@@ -115,6 +115,21 @@ test('native files: summary, stages, per_request array, config.yaml', async () =
   assert.match(text, /worker_max_concurrency: 100/);
 });
 
+test('per_request file over many 1 MiB buffers: every entry, in order, multi-byte text intact, an entry larger than a buffer too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ip-per-'));
+  const cfg = resolveIpConfig({ load: { stages: [{ rate: 1, duration: 1 }] }, api: { streaming: true }, report: { request_lifecycle: { per_request: true } } }, { cpuCount: 2 });
+  const w = new PerRequestWriter(dir, cfg);
+  const n = 3000;
+  const prompt = (i: number): string => (i === 1500 ? 'é'.repeat(600_000) : `${i} naïve 日本語 😀 `.repeat(1 + (i % 50)));
+  for (let i = 0; i < n; i++) w.add(perRequestEntry(rec({ id: i, sent: i, chunks: [i + 1], end: i + 2 }), prompt(i), true));
+  await w.close();
+  const text = readFileSync(join(dir, 'per_request_lifecycle_metrics.json'), 'utf8');
+  assert.ok(text.length > 3 * 2 ** 20, 'the file spans several buffers');
+  const per = JSON.parse(text) as Report[];
+  assert.equal(per.length, n);
+  for (let i = 0; i < n; i++) if (per[i]!.request !== prompt(i) || per[i]!.start_time !== i / 1000) assert.fail(`entry ${i} differs`);
+});
+
 test('lifecycle files fed one record at a time: the summary merged from the stages is the report over all records, key for key', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ip-stream-'));
   const cfg = resolveIpConfig({ load: { stages: [{ rate: 1, duration: 1 }, { rate: 2, duration: 1 }] }, api: { streaming: true }, report: { request_lifecycle: { per_stage: true } } }, { cpuCount: 2 });
