@@ -176,7 +176,7 @@ export async function cpuPerEvent(): Promise<void> {
             `(failed ${a.failed + b.failed}); ratio ours / bare undici = ${f(ourUs / refUs)} (target ≤ 0.70)${hasTaskset ? '' : ' [not pinned: no taskset]'}`,
         );
         out(
-          `cpu llmdbench run${tag}: of which the analysis (run -z on the same results, marginal) ${f(anaUs)} µs/event; ` +
+          `cpu llmdbench run${tag}: of which the analysis (run -z on the same results, marginal; -z also scans every JSON file for tears, which a run does not) ${f(anaUs)} µs/event; ` +
             `without it ${f(ourUs - anaUs)} µs/event (ratio ${f((ourUs - anaUs) / refUs)}); load phase only (${big} requests; run's CPU share × its span, records and per-request outputs included): ${f(loadUs)} µs/event (ratio ${f(loadUs / refUs)})`,
         );
       }

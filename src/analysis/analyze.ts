@@ -17,6 +17,7 @@ import type { Logger } from '../util/logger.ts';
 import type { LlmdbenchError } from '../util/errors.ts';
 import { writeFailure } from '../util/files.ts';
 import { definitionsFor } from './definitions.ts';
+import { jsonFileProblem } from './json-torn.ts';
 import { RUN_METADATA_FILE } from './metadata.ts';
 import { COMPLETE_MARKER } from './marker.ts';
 import { METRICS_DIR, monitoringBrief, summarizeMetricsDir, type MonitoringBrief } from './monitoring.ts';
@@ -200,8 +201,10 @@ export function incompleteReasons(resultsDir: string, badRecordLines: number): s
       continue;
     }
     try {
-      if (f.endsWith('.json')) JSON.parse(readFileSync(file, 'utf8'));
-      else if (/\.ya?ml$/.test(f)) {
+      if (f.endsWith('.json')) {
+        const problem = jsonFileProblem(file);
+        if (problem) reasons.push(`${f}: torn (${problem})`);
+      } else if (/\.ya?ml$/.test(f)) {
         const doc = parse(readFileSync(file, 'utf8')) as { complete?: unknown } | null;
         if (f === RUN_METADATA_FILE && doc?.complete === false) reasons.push(`${RUN_METADATA_FILE} says complete: false`);
       }
