@@ -61,7 +61,9 @@ function curl(url: string, id: string, body: string): Promise<CurlTimes> {
   });
 }
 
-for (const transport of ['h1', 'undici'] as const) {
+// undici (the todo) runs first: on a slow 2-vCPU host curl read ~0.2–0.3 ms slower in the first test of
+// this file even after the server's warm-up (the cause is not found); the held test goes second.
+for (const transport of ['undici', 'h1'] as const) {
   const todo = transport === 'undici' ? 'undici adds ~1 ms (issue 13); the h1 transport is the default for http' : false;
   test(`${transport}: TTFT and E2E within 0.3 ms (median) of curl's on the same server`, { skip: hasCurl ? false : 'curl is not installed', todo, timeout: 120_000 }, async () => {
     const client = new EngineClient({ baseUrl: server.url, model: 'm', connections: 1, transport });
