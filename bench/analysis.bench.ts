@@ -98,7 +98,7 @@ async function child(workDir: string, name: string, harness: string): Promise<vo
   await reportWorkDir({ workDir, results: [{ resultsDir, analysisDir, summary: s }] });
   const c = process.cpuUsage(cpu);
   const files = readdirSync(analysisDir, { recursive: true }).length;
-  const out: ChildResult = { wallMs: performance.now() - t, cpuMs: (c.user + c.system) / 1000, maxRssKiB: process.resourceUsage().maxRSS, requests: s.requests.total, files, ...(s.goodput ? { goodputShare: s.goodput.share } : {}) };
+  const out: ChildResult = { wallMs: performance.now() - t, cpuMs: (c.user + c.system) / 1000, maxRssKiB: process.resourceUsage().maxRSS, requests: s.requests.total, files, ...(s.goodput ? { goodputShare: s.goodput.good_fraction } : {}) };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 

@@ -9,8 +9,8 @@
 import { forEachRecord, type BadRecordLine } from '../engine/record/reader.ts';
 import type { RequestRecord } from '../engine/types.ts';
 import type { MetricDefinitionSet } from '../metrics/definition-set.ts';
-import type { ResultSummary, SummaryGoodput } from '../metrics/seed-summary.ts';
-import type { Goodput, Slo } from '../metrics/slo.ts';
+import type { ResultSummary } from '../metrics/seed-summary.ts';
+import { goodputBlock, type Slo } from '../metrics/slo.ts';
 import { plotDataCollector, type PlotData } from './plots/collect.ts';
 import { goodputCollector, type GoodputReport } from './report/goodput-report.ts';
 import { summarizeRecordStream, summaryKeepsRecords } from './summary.ts';
@@ -30,11 +30,6 @@ export interface PassResult {
   bad: BadRecordLine[];
   goodput?: GoodputReport;
   plotData?: PlotData;
-}
-
-/** The summary's goodput block (units in the names). */
-export function summaryGoodput(g: Goodput): SummaryGoodput {
-  return { slo_ms: { ...g.slo } as Record<string, number>, good: g.good, total: g.total, share: g.share, requests_per_s: g.ratePerS, attainment: { ...g.attainment } as Record<string, number> };
 }
 
 /** Records files read in order, or a source that streams records itself (the `-j` merge: records shifted onto one clock), reporting bad lines into `bad`. */
@@ -65,6 +60,6 @@ export async function recordsPass(name: string, source: PassSource, complete: bo
     o.definitions,
   );
   const goodput = good?.result();
-  if (goodput) summary.goodput = summaryGoodput(goodput.all);
+  if (goodput) summary.goodput = goodputBlock(goodput.all);
   return { summary, bad, ...(goodput ? { goodput } : {}), ...(plots ? { plotData: plots.result() } : {}) };
 }

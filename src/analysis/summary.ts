@@ -8,10 +8,11 @@ import type { RequestRecord } from '../engine/types.ts';
 import { inferencePerfDefinitions, type MetricDefinitionSet } from '../metrics/definition-set.ts';
 import type { SeedMetrics } from '../metrics/seed.ts';
 import type { Summary } from '../metrics/stats.ts';
-import type { Dist, LoadgenHealthFile, ResultSummary, SummaryGoodput } from '../metrics/seed-summary.ts';
+import type { Dist, LoadgenHealthFile, ResultSummary } from '../metrics/seed-summary.ts';
+import type { GoodputBlock } from '../metrics/slo.ts';
 
 export { HEALTH_FILE, RECORDS_FILE } from '../metrics/seed-summary.ts';
-export type { Dist, LoadgenHealthFile, ResultSummary, SummaryGoodput } from '../metrics/seed-summary.ts';
+export type { Dist, LoadgenHealthFile, ResultSummary } from '../metrics/seed-summary.ts';
 
 function dist(x: Summary | undefined): Dist | null {
   return x ? { mean: x.mean, p50: x.p50, p90: x.p90, p99: x.p99 } : null;
@@ -136,8 +137,8 @@ export function formatSummaryText(s: ResultSummary): string {
 }
 
 /** `62.5 % of requests, 12.345 req/s (ttft≤200ms tpot≤50ms)`. */
-export function goodputText(g: SummaryGoodput): string {
-  return `${f(g.share * 100, 1)} % of requests (${g.good}/${g.total}), ${f(g.requests_per_s, 3)} req/s (${sloText(g.slo_ms)})`;
+export function goodputText(g: GoodputBlock): string {
+  return `${f(g.good_fraction * 100, 1)} % of requests (${g.good_requests}/${g.total_requests}), ${f(g.good_requests_per_s, 3)} req/s (${sloText(g.slo_ms)})`;
 }
 
 /** `ttft≤200ms tpot≤50ms`. */

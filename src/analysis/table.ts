@@ -29,8 +29,8 @@ const ROWS: Row[] = [
 
 /** Shown when some result has SLOs (`--slo` or the profile's own goodput keys). */
 const GOODPUT_ROWS: Row[] = [
-  ['goodput (% of requests)', (s) => n(s.goodput ? s.goodput.share * 100 : undefined, 1)],
-  ['goodput (req/s)', (s) => n(s.goodput?.requests_per_s, 3)],
+  ['goodput (% of requests)', (s) => n(s.goodput ? s.goodput.good_fraction * 100 : undefined, 1)],
+  ['goodput (req/s)', (s) => n(s.goodput?.good_requests_per_s, 3)],
 ];
 
 export function formatFinalTable(summaries: readonly ResultSummary[]): string {

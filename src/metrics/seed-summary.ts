@@ -3,6 +3,7 @@
  * analysis step makes from them: shared by the harnesses (which write them) and the platform
  * (which reads them), so neither imports the other. Types and constants only.
  */
+import type { GoodputBlock } from './slo.ts';
 
 /** File names shared by every harness on our engine. */
 export const RECORDS_FILE = 'records.jsonl';
@@ -45,25 +46,11 @@ export interface ResultSummary {
   /** -j N merged summary: the generators' result directories it combines. */
   merged_from?: string[];
   /** Goodput under the SLOs (`--slo` over the profile's own), from the same pass over the records; absent without SLOs. */
-  goodput?: SummaryGoodput;
+  goodput?: GoodputBlock;
   /** -j N merged summary: how the generators' clocks were aligned, their start skew and overlap (analysis/merged/). */
   merge?: MergeBrief;
   /** -f: headline numbers of the scraped server metrics (full summary in <results>/metrics/processed/). */
   monitoring?: MonitoringBrief;
-}
-
-/** The share and rate of requests that succeeded and met every SLO (docs/metrics.md §8). */
-export interface SummaryGoodput {
-  /** The upper bounds, ms (ttft, tpot, itl, ntpot, e2el). */
-  slo_ms: Record<string, number>;
-  good: number;
-  total: number;
-  /** good / total, 0..1 */
-  share: number;
-  /** good / benchmark duration. */
-  requests_per_s: number;
-  /** Per bounded metric: successes within its bound / successes, 0..1 */
-  attainment: Record<string, number>;
 }
 
 /** loadgen_health.json: F1's health numbers plus our verdict. */

@@ -93,6 +93,37 @@ export interface Goodput {
   attainment: Partial<Record<SloMetric, number>>;
 }
 
+/**
+ * Goodput as every file we write carries it (summary.json, the llm-d reports' extension points):
+ * one serialized shape with units in the names, derived from {@link Goodput} by {@link goodputBlock}.
+ */
+export interface GoodputBlock {
+  /** Upper bound per metric (ttft, tpot, itl, ntpot, e2el), ms. */
+  slo_ms: Record<string, number>;
+  /** Measured requests, failures included. */
+  total_requests: number;
+  /** Requests that succeeded and met every SLO. */
+  good_requests: number;
+  /** good_requests / total_requests, 0..1. */
+  good_fraction: number;
+  /** Good requests / the window (max end − min sent). */
+  good_requests_per_s: number;
+  /** Per bounded metric: successes meeting it / successes, 0..1. */
+  attainment_fraction: Record<string, number>;
+}
+
+/** The serialized goodput block (docs/metrics.md §8): SLOs in SLO_METRICS order, units in the names. */
+export function goodputBlock(g: Goodput): GoodputBlock {
+  const slo: Record<string, number> = {};
+  const attainment: Record<string, number> = {};
+  for (const k of SLO_METRICS) {
+    if (g.slo[k] === undefined) continue;
+    slo[k] = g.slo[k]!;
+    attainment[k] = g.attainment[k] ?? 0;
+  }
+  return { slo_ms: slo, total_requests: g.total, good_requests: g.good, good_fraction: g.share, good_requests_per_s: g.ratePerS, attainment_fraction: attainment };
+}
+
 /** Per-request values in ms for the SLO metrics; undefined when the request has none (e.g. no TTFT). */
 export function sloValuesMs(r: RequestRecord, o: InferencePerfOptions = {}): Partial<Record<SloMetric, number>> {
   const m = inferencePerfRequest(r, o);

@@ -34,8 +34,8 @@ export function sloText(slo: Record<string, number>): string {
 
 /** Goodput (docs/metrics.md §8): present when SLOs were known (`--slo`, LLMDBENCH_HARNESS_SLO, the profile's own keys). */
 const GOODPUT_ROWS: Row[] = [
-  ['goodput: requests meeting every SLO (%)', 'succeeded and met every SLO below / all requests', (s) => (s.goodput ? num(s.goodput.share * 100, 2) : '-')],
-  ['goodput rate (req/s)', 'requests meeting every SLO / (last end − first send)', (s) => (s.goodput ? num(s.goodput.requests_per_s, 3) : '-')],
+  ['goodput: requests meeting every SLO (%)', 'succeeded and met every SLO below / all requests', (s) => (s.goodput ? num(s.goodput.good_fraction * 100, 2) : '-')],
+  ['goodput rate (req/s)', 'requests meeting every SLO / (last end − first send)', (s) => (s.goodput ? num(s.goodput.good_requests_per_s, 3) : '-')],
   ['goodput SLOs', 'the bounds a good request meets, all of them', (s) => (s.goodput ? sloText(s.goodput.slo_ms) : '-')],
 ];
 

@@ -8,7 +8,8 @@
  */
 import { deltaString } from '../metadata.ts';
 import { fromValues } from '../report/stats-map.ts';
-import type { CommonReport, ReportGoodput, Stats } from '../report/types.ts';
+import type { GoodputBlock } from '../../metrics/slo.ts';
+import type { CommonReport, Stats } from '../report/types.ts';
 import type { StageValues } from './accumulate.ts';
 import { mergeMultimodal } from './summaries.ts';
 
@@ -29,7 +30,7 @@ export interface MergedStageInput {
   /** Every generator's own report of this stage (multimodal summaries: summaries.ts). */
   parts?: readonly CommonReport[];
   /** The stage's goodput over the merged records. */
-  goodput?: ReportGoodput;
+  goodput?: GoodputBlock;
 }
 
 /** Units of a template statistic, else the default; the scale from seconds to those units. */

@@ -13,13 +13,14 @@ import { parse } from 'yaml';
 import { forEachRecord, type BadRecordLine } from '../../engine/record/reader.ts';
 import type { RequestRecord } from '../../engine/types.ts';
 import { RECORDS_FILE, type MergeBrief } from '../../metrics/seed-summary.ts';
+import { goodputBlock } from '../../metrics/slo.ts';
 import { writeFileAtomic } from '../../util/files.ts';
 import type { Logger } from '../../util/logger.ts';
 import { deltaString, RUN_METADATA_FILE } from '../metadata.ts';
 import { REPORT_INDEX_FILE } from '../report/analyze.ts';
 import { readRunContext } from '../report/context.ts';
 import { detectHarness, renderAll, type RenderedReport } from '../report/convert.ts';
-import { reportGoodput, type GoodputReport } from '../report/goodput-report.ts';
+import { type GoodputReport } from '../report/goodput-report.ts';
 import { reportYaml } from '../report/files.ts';
 import { REPORT_VERSIONS, type CommonReport, type ReportVersion, type RunContext } from '../report/types.ts';
 import { MergeAccumulator } from './accumulate.ts';
@@ -97,7 +98,7 @@ export function openMerge(resultsDirs: readonly string[]): Merge {
             description,
             v01Metadata: { stage, parallelism: resultsDirs.length, merged_from: brief.generators.map((x) => x.name), clock_alignment: brief.clock_alignment, start_skew_s: brief.start_skew_s, windows_overlap: brief.windows_overlap },
             parts,
-            ...(g ? { goodput: reportGoodput(g) } : {}),
+            ...(g ? { goodput: goodputBlock(g) } : {}),
           }),
         );
         // Multi-turn session reports, where the generators wrote them (inference-perf session lifecycle files).

@@ -8,9 +8,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../engine/types.ts';
 import { forEachRecordStrict } from '../../engine/record/reader.ts';
-import { GoodputAccumulator, SLO_METRICS, type Goodput, type Slo } from '../../metrics/slo.ts';
+import { GoodputAccumulator, goodputBlock, type Goodput, type Slo } from '../../metrics/slo.ts';
 import { isWarmup } from '../../metrics/warmup.ts';
-import type { CommonReport, ReportGoodput } from './types.ts';
+import type { CommonReport } from './types.ts';
 
 export const GOODPUT_FILE = 'goodput.json';
 
@@ -71,18 +71,6 @@ export function formatGoodput(g: Goodput): string {
   return `goodput (${slo}): ${g.good}/${g.total} requests = ${(g.share * 100).toFixed(1)} %, ${g.ratePerS.toFixed(3)} req/s`;
 }
 
-/** The goodput block of a report (docs/metrics.md §8): the SLOs, counts, share and rate, units in the names. */
-export function reportGoodput(g: Goodput): ReportGoodput {
-  const slo: Record<string, number> = {};
-  const attainment: Record<string, number> = {};
-  for (const k of SLO_METRICS) {
-    if (g.slo[k] === undefined) continue;
-    slo[k] = g.slo[k]!;
-    attainment[k] = g.attainment[k] ?? 0;
-  }
-  return { slo_ms: slo, total_requests: g.total, good_requests: g.good, good_fraction: g.share, good_requests_per_s: g.ratePerS, attainment_fraction: attainment };
-}
-
 /**
  * Each report with its stage's goodput. Records number stages as the load ran them; a harness's
  * reports may number them otherwise (fmperf: one CSV per rate, its warm-up stages left out): by
@@ -100,6 +88,6 @@ export function withGoodput(commons: readonly CommonReport[], g: GoodputReport |
   if (!pick) return [...commons];
   return commons.map((c) => {
     const x = pick!(c.load.stage);
-    return x ? { ...c, goodput: reportGoodput(x) } : c;
+    return x ? { ...c, goodput: goodputBlock(x) } : c;
   });
 }

@@ -5,6 +5,7 @@
  * (v0.1, v0.2, v0.2.1) turn these into llm-d benchmark reports; plots, the HTML
  * report and `compare` read the same objects, so no consumer re-parses native files.
  */
+import type { GoodputBlock } from '../../metrics/slo.ts';
 
 /** llm-d benchmark report `Statistics` (units required; percentiles p0p1 … p99p9). */
 export interface Stats {
@@ -124,26 +125,7 @@ export interface CommonReport {
   /** v0.2 `scenario.load.metadata.description` (-j N merged reports: what was merged, clock skew). */
   loadDescription?: string;
   /** Goodput of this stage under the run's SLOs (goodput-report.ts withGoodput): v0.2 `results.observability.goodput`, v0.1 `metrics.metadata.goodput`. */
-  goodput?: ReportGoodput;
-}
-
-/**
- * Goodput as the reports carry it (docs/metrics.md §8, §9): the schema has no goodput field, so it
- * goes where the schema allows extra content — v0.2/v0.2.1 `results.observability` (extra fields
- * allowed), v0.1 `metrics.metadata` (any content).
- */
-export interface ReportGoodput {
-  /** Upper bound per metric (ttft, tpot, itl, ntpot, e2el), ms. */
-  slo_ms: Record<string, number>;
-  /** Measured requests of the stage, failures included. */
-  total_requests: number;
-  /** Requests that succeeded and met every SLO. */
-  good_requests: number;
-  good_fraction: number;
-  /** Good requests / the stage's window (max end − min sent). */
-  good_requests_per_s: number;
-  /** Per bounded metric: successes meeting it / successes. */
-  attainment_fraction: Record<string, number>;
+  goodput?: GoodputBlock;
 }
 
 /** Run-level facts, from run_metadata.yaml and the configuration (all optional). */

@@ -143,8 +143,8 @@ test('-j 2 -f --slo: the merged result\'s report.html and the work dir\'s open i
     for (const p of res.plots) assert.ok(p.width > 300 && p.height > 150 && p.inView, `${p.kind}: ${p.width}x${p.height}, in view ${p.inView}`);
     assert.ok(res.text.includes(sum.ttft_ms.p50.toFixed(2)), 'the merged TTFT p50 in the table');
     assert.match(res.text, /Merged load generators/);
-    assert.match(res.text, new RegExp(`goodput: requests meeting every SLO \\(%\\)\\s+${(sum.goodput.share * 100).toFixed(2)}`));
-    assert.match(res.text, new RegExp(`goodput rate \\(req/s\\)\\s+${sum.goodput.requests_per_s.toFixed(3)}`));
+    assert.match(res.text, new RegExp(`goodput: requests meeting every SLO \\(%\\)\\s+${(sum.goodput.good_fraction * 100).toFixed(2)}`));
+    assert.match(res.text, new RegExp(`goodput rate \\(req/s\\)\\s+${sum.goodput.good_requests_per_s.toFixed(3)}`));
     assert.match(res.text, /goodput SLOs\s+ttft ≤ 200 ms, tpot ≤ 50 ms/);
     for (const g of sum.merged_from as string[]) assert.ok(res.text.includes(g), g);
 

@@ -170,7 +170,7 @@ test('run -j 2 -f --slo with a multi-turn profile: per stage the merged counts a
   }
   const s: J = readJson(join(dir, 'summary.json'));
   assert.ok(s.monitoring.snapshots > 0);
-  assert.equal(s.goodput.total, gens.map((g) => readJson<J>(join(wd, 'analysis', g, 'summary.json')).goodput.total as number).reduce((a, b) => a + b, 0));
+  assert.equal(s.goodput.total_requests, gens.map((g) => readJson<J>(join(wd, 'analysis', g, 'summary.json')).goodput.total_requests as number).reduce((a, b) => a + b, 0));
   // Plots (the server's metrics included) and report.html, as for a result; the work dir's report links it.
   for (const p of ['latency-cdfs', 'timeline', 'server-metrics', 'stage-latency']) assert.ok(existsSync(join(dir, 'plots', `${p}.svg`)), p);
   assert.match(readFileSync(join(dir, 'report.html'), 'utf8'), /Merged load generators/);

@@ -39,9 +39,9 @@ test('run --slo: the end-of-run analysis, summary.json, goodput.json and the fin
   const g: J = out.results[0].summary.goodput;
   assert.deepEqual(g.slo_ms, { ttft: 200, tpot: 50 });
   const want = goodput(records, { ttft: 200, tpot: 50 });
-  assert.equal(g.total, records.length);
-  assert.equal(g.good, want.good);
-  assert.equal(g.requests_per_s, want.ratePerS);
+  assert.equal(g.total_requests, records.length);
+  assert.equal(g.good_requests, want.good);
+  assert.equal(g.good_requests_per_s, want.ratePerS);
   assert.deepEqual(readJson<J>(join(ana, 'summary.json')).goodput, g);
   assert.equal(readJson<J>(join(ana, 'goodput.json')).all.good, want.good);
   assert.match(r.stderr, /goodput \(ttft≤200ms tpot≤50ms\): \d+\/\d+ requests/);

@@ -63,8 +63,8 @@ test('merged goodput by hand (share and rate of requests meeting every SLO, per 
   const out = join(root, 'analysis', 'inference-perf_1711800000_sim_merged');
   const s = (await analyzeMerged('inference-perf_1711800000_sim_merged', [g1, g2], out, true, { slo: { ttft: 25, tpot: 5 } }))!;
   // Whole run: good = TTFT ≤ 25 and TPOT ≤ 5: pod 1's 10, 20 (stage 0) and 5 (stage 1), pod 2's 9 (stage 1) = 4 of 8.
-  assert.equal(s.goodput?.good, 4);
-  assert.equal(s.goodput?.total, 8);
+  assert.equal(s.goodput?.good_requests, 4);
+  assert.equal(s.goodput?.total_requests, 8);
   const v02: J = parse(readFileSync(join(out, 'benchmark_report_v0.2,_stage_0_lifecycle_metrics.json.yaml'), 'utf8'));
   const v021: J = parse(readFileSync(join(out, 'benchmark_report_v0.2.1,_stage_0_lifecycle_metrics.json.yaml'), 'utf8'));
   const v01: J = parse(readFileSync(join(out, 'benchmark_report,_stage_0_lifecycle_metrics.json.yaml'), 'utf8'));
