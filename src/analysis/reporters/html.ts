@@ -4,13 +4,13 @@
  * directory's report also shows each result's server-metrics plot when the run had -f).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { RUN_PLOTS, WORKDIR_PLOTS, type PlotType } from '../plots/index.ts';
 import type { InlinePlot } from '../html/result-page.ts';
 import { resultPage } from '../html/result-page.ts';
 import { workDirPage } from '../html/workdir-page.ts';
 import { PLOTS_DIR } from './plots.ts';
-import type { Reporter } from './types.ts';
+import type { Reporter, WorkDirResult } from './types.ts';
 
 export const HTML_REPORT_FILE = 'report.html';
 const SERVER_PLOT = 'server-metrics';
@@ -25,11 +25,17 @@ function inlinePlots(dir: string, types: ReadonlyArray<PlotType<never>>): Inline
   });
 }
 
-/** -f: each result's server-metrics plot, for the work directory's report (PNG linked relative to it). */
-function serverPlots(from: string, results: ReadonlyArray<{ analysisDir: string; summary: { name: string } }>): InlinePlot[] {
+/**
+ * -f: each result's server-metrics plot, for the work directory's report (PNG linked relative to it).
+ * A -j N merged result's plot is one generator's scrape of the same servers every generator scraped,
+ * so its generators' own plots would repeat it: they are left out when the merged result has one.
+ */
+function serverPlots(from: string, results: readonly WorkDirResult[]): InlinePlot[] {
+  const svgOf = (r: WorkDirResult): string => join(r.analysisDir, PLOTS_DIR, `${SERVER_PLOT}.svg`);
+  const covered = new Set(results.filter((r) => r.summary.merged_from && existsSync(svgOf(r))).flatMap((r) => r.summary.merged_from!));
   return results.flatMap((r) => {
-    const svg = join(r.analysisDir, PLOTS_DIR, `${SERVER_PLOT}.svg`);
-    if (!existsSync(svg)) return [];
+    const svg = svgOf(r);
+    if (covered.has(basename(r.resultsDir)) || !existsSync(svg)) return [];
     const png = join(r.analysisDir, PLOTS_DIR, `${SERVER_PLOT}.png`);
     const title = `Server metrics over time (-f): ${r.summary.name}`;
     return [{ kind: SERVER_PLOT, title, svg: readFileSync(svg, 'utf8'), ...(existsSync(png) ? { pngHref: relative(from, png) } : {}) }];

@@ -174,7 +174,11 @@ test('run -j 2 -f --slo with a multi-turn profile: per stage the merged counts a
   // Plots (the server's metrics included) and report.html, as for a result; the work dir's report links it.
   for (const p of ['latency-cdfs', 'timeline', 'server-metrics', 'stage-latency']) assert.ok(existsSync(join(dir, 'plots', `${p}.svg`)), p);
   assert.match(readFileSync(join(dir, 'report.html'), 'utf8'), /Merged load generators/);
-  assert.ok(readFileSync(join(wd, 'analysis', 'report.html'), 'utf8').includes(`href="${merged}/report.html"`), 'the work-dir report links the merged report');
+  const wdHtml = readFileSync(join(wd, 'analysis', 'report.html'), 'utf8');
+  assert.ok(wdHtml.includes(`href="${merged}/report.html"`), 'the work-dir report links the merged report');
+  // Every generator scraped the same servers: the work-dir page shows the merged result's server plot once, not each generator's copy.
+  for (const g of gens) assert.ok(existsSync(join(wd, 'analysis', g, 'plots', 'server-metrics.svg')), `${g} has its own server plot`);
+  assert.equal(wdHtml.split('data-plot="server-metrics"').length - 1, 1, 'one server-metrics plot on the work-dir page');
 });
 
 test('run -l fmperf -j 2: the merged report counts exactly the generators\' CSV rows (requests finished after the cutoff left out, as the per-generator reports do), TTFT percentiles over those rows', async () => {
