@@ -18,7 +18,7 @@ import type { RequestRecord } from '../../../src/engine/types.ts';
 import { startTruthChild, type TruthChild } from '../../helpers/truth-child.ts';
 
 const hasCurl = spawnSync('curl', ['--version']).status === 0;
-const N = 25;
+const N = 41; // odd: the median is one sample; 41 pairs steady the median against single slow curl spawns
 const WARM = 60;
 let server: TruthChild;
 
