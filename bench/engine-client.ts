@@ -8,7 +8,8 @@
  *         the analysis's share. BENCH_CPU_BASE=<another built checkout> measures it too,
  *         interleaved (before/after on a shared machine); BENCH_CPU_ROUNDS=n repeats.
  *   gaps  client-added chunk-gap error at 256 streams × 20 ms: each gap we observed minus the
- *         ground-truth server's own gap between the same two writes (same run).
+ *         ground-truth server's own gap between the same two writes (same run), by position in
+ *         the stream; BENCH_GAPS_ROUNDS=n repeats (median of the p99s).
  *   curl  TTFT/E2E client overhead ours vs curl on the same ground-truth server at low load.
  * The reference scripts live beside the repository (`../shared/bench/`, or BENCH_REF_DIR).
  */
@@ -207,45 +208,121 @@ export async function cpuPerEvent(): Promise<void> {
   }
 }
 
+/** Per-position gap statistics of one gaps run (ms): client-added error, the server's own, and arrival delay. */
+interface GapRun {
+  added: number[];
+  own: number[];
+  seen: number[];
+  /** Client-added error by gap position: `g1`, `g2` (a stream's first two gaps), `mid`, `last-1`, `last` (its last two). */
+  at: Record<GapPos, { added: number[]; own: number[] }>;
+  /** Arrival delay (client stamp − server write) by chunk position: `c0`, `c1`, `mid`, `last-1`, `last`. */
+  delay: Record<GapPos, number[]>;
+  /** Client-added error of the first request of each closed-loop slot (round 1) and of the later ones. */
+  round1: number[];
+  later: number[];
+}
+
+const POS = ['g1', 'g2', 'mid', 'last-1', 'last'] as const;
+type GapPos = (typeof POS)[number];
+const CHUNK_POS: Record<GapPos, string> = { g1: 'c0', g2: 'c1', mid: 'mid', 'last-1': 'last-1', last: 'last' };
+
+/** Position of gap `i` (between chunks i−1 and i) or chunk `i` in a stream of `n` chunks. */
+function posOf(i: number, n: number, gap: boolean): GapPos {
+  if (i === n - 1) return 'last';
+  if (i === n - 2) return 'last-1';
+  if (i === (gap ? 1 : 0)) return 'g1';
+  if (i === (gap ? 2 : 1)) return 'g2';
+  return 'mid';
+}
+
+function gapRun(records: RequestRecord[], log: Map<string, { chunkWriteMs: number[] }>, prefix: string, streams: number, itlMs: number): GapRun {
+  const g: GapRun = { added: [], own: [], seen: [], at: {} as GapRun['at'], delay: {} as GapRun['delay'], round1: [], later: [] };
+  for (const p of POS) {
+    g.at[p] = { added: [], own: [] };
+    g.delay[p] = [];
+  }
+  for (const x of records) {
+    const w = log.get(`${prefix}-${x.id}`)?.chunkWriteMs;
+    if (x.error || !w || w.length !== x.chunkTimesMs.length) continue;
+    const n = w.length;
+    for (let i = 0; i < n; i++) g.delay[posOf(i, n, false)].push(x.chunkTimesMs[i]! - w[i]!);
+    for (let i = 1; i < n; i++) {
+      const cg = x.chunkTimesMs[i]! - x.chunkTimesMs[i - 1]!;
+      const sg = w[i]! - w[i - 1]!;
+      const a = g.at[posOf(i, n, true)];
+      a.added.push(cg - sg);
+      a.own.push(sg - itlMs);
+      g.added.push(cg - sg);
+      (x.id < streams ? g.round1 : g.later).push(cg - sg);
+      g.own.push(sg - itlMs);
+      g.seen.push(cg - itlMs);
+    }
+  }
+  return g;
+}
+
+const p99 = (a: number[]): number => percentile(a, 99);
+const median = (a: number[]): number => percentile(a, 50);
+
+/**
+ * Client-added chunk-gap error (issue 13 item 3): 256 closed-loop streams × 20 ms against the
+ * ground-truth server in a child process; per gap, our gap minus the server's gap between the
+ * same two writes (same run, same clock), so a busy host's own lateness cancels. Where the error
+ * sits: by gap position in a stream (a closed loop's streams start and end together, so the first
+ * and last gaps share the loop with everyone's completions and next sends) and arrival delay
+ * (our stamp − the server's write) by chunk position. BENCH_GAPS_ROUNDS repeats (default 3,
+ * QUICK 1); the summary gives the median of each p99 over the repeats with the load average.
+ */
 export async function gapError(): Promise<void> {
   const streams = 256;
+  const itlMs = 20;
   const chunks = QUICK ? 40 : 100;
-  const server = await startTruthChild({ ttftMs: 20, itlMs: 20, chunks, tokenText: ' tok' });
+  const rounds = Math.max(1, Number(process.env.BENCH_GAPS_ROUNDS ?? (QUICK ? 1 : 3)));
+  const server = await startTruthChild({ ttftMs: 20, itlMs, chunks, tokenText: ' tok' });
+  const { loadavg } = await import('node:os');
+  const la = (): string => loadavg()[0]!.toFixed(2);
+  const acc: Record<string, Record<string, number[]>> = {};
+  const keep = (t: string, k: string, v: number): void => void ((acc[t] ??= {})[k] ??= []).push(v);
   try {
-    for (const transport of ['h1', 'undici'] as const) {
-      const r = await runLoad({
-        keepRecords: true,
-        client: { baseUrl: server.url, model: 'm', transport },
-        stages: [{ kind: 'closed', stage: 0, concurrency: streams, maxRequests: streams * 2 }],
-        leadMs: 200,
-        source: { next: (i) => ({ api: 'completion', prompt: 'a b c', maxTokens: chunks, stream: true, headers: { 'x-request-id': `${transport}-${i}` } }) },
-      });
-      const log = await server.log();
-      const added: number[] = [];
-      const own: number[] = [];
-      const seen: number[] = [];
-      // Where the large errors sit: the closed loop's streams start and end together, so a
-      // stream's first and last gaps share the loop with everyone's completions and next sends.
-      const edge: number[] = [];
-      const middle: number[] = [];
-      for (const x of r.records) {
-        const w = log.get(`${transport}-${x.id}`)?.chunkWriteMs;
-        if (x.error || !w || w.length !== x.chunkTimesMs.length) continue;
-        for (let i = 1; i < w.length; i++) {
-          const cg = x.chunkTimesMs[i]! - x.chunkTimesMs[i - 1]!;
-          const sg = w[i]! - w[i - 1]!;
-          added.push(cg - sg);
-          (i <= 1 || i >= w.length - 2 ? edge : middle).push(cg - sg);
-          own.push(sg - 20);
-          seen.push(cg - 20);
-        }
+    for (let round = 1; round <= rounds; round++) {
+      for (const transport of ['h1', 'undici'] as const) {
+        const la0 = la();
+        const prefix = `${transport}-${round}`;
+        const r = await runLoad({
+          keepRecords: true,
+          client: { baseUrl: server.url, model: 'm', transport },
+          stages: [{ kind: 'closed', stage: 0, concurrency: streams, maxRequests: streams * 2 }],
+          leadMs: 200,
+          source: { next: (i) => ({ api: 'completion', prompt: 'a b c', maxTokens: chunks, stream: true, headers: { 'x-request-id': `${prefix}-${i}` } }) },
+        });
+        const g = gapRun(r.records, await server.log(), prefix, streams, itlMs);
+        const th = r.health.threads[0]!;
+        const wait = th.runQueueWaitMs !== undefined && th.wallMs > 0 ? `, client run-queue wait ${f((th.runQueueWaitMs / th.wallMs) * 100, 0)}% of wall` : '';
+        const abs = g.added.map(Math.abs);
+        out(
+          `gaps ${streams} streams × ${chunks} chunks × ${itlMs} ms (${transport}, repeat ${round}/${rounds}, load ${la0}→${la()}): client-added gap error (client gap − server gap) ` +
+            `p50 ${f(median(g.added), 3)} p99 ${f(p99(g.added), 3)} ms, |·| p99 ${f(p99(abs), 3)} ms (target < 1 ms); ` +
+            `observed gap error p99 ${f(p99(g.seen), 3)} ms, server's own write-gap error p99 ${f(p99(g.own), 3)} ms; ${g.added.length} gaps; ` +
+            `client loop delay p99 ${f(th.eventLoopDelayMs.p99)} ms${wait}`,
+        );
+        out(
+          `  by gap position, client-added p99 (server's own p99): ${POS.map((p) => `${p} ${f(p99(g.at[p].added))} (${f(p99(g.at[p].own))})`).join(', ')} ms; ` +
+            `first request of each slot ${f(p99(g.round1))}, later ${f(p99(g.later))} ms`,
+        );
+        out(`  arrival delay (our stamp − server write) by chunk position, p50/p99: ${POS.map((p) => `${CHUNK_POS[p]} ${f(median(g.delay[p]))}/${f(p99(g.delay[p]))}`).join(', ')} ms`);
+        keep(transport, 'p99', p99(g.added));
+        keep(transport, 'abs', p99(abs));
+        keep(transport, 'own', p99(g.own));
+        keep(transport, 'edge', p99([...g.at.g1.added, ...g.at.g2.added, ...g.at['last-1'].added, ...g.at.last.added]));
+        keep(transport, 'mid', p99(g.at.mid.added));
+        keep(transport, 'load', Number(la0));
       }
-      const abs = added.map(Math.abs);
+    }
+    for (const [t, a] of Object.entries(acc)) {
       out(
-        `gaps ${streams} streams × ${chunks} chunks × 20 ms (${transport}): client-added gap error (client gap − server gap) ` +
-          `p50 ${f(percentile(added, 50), 3)} p99 ${f(percentile(added, 99), 3)} ms, |·| p99 ${f(percentile(abs, 99), 3)} ms (target < 1 ms); ` +
-          `observed gap error p99 ${f(percentile(seen, 99), 3)} ms, server's own write-gap error p99 ${f(percentile(own, 99), 3)} ms; ${added.length} gaps; ` +
-          `client-added p99 of each stream's first two and last two gaps ${f(percentile(edge, 99), 3)} ms, of the others ${f(percentile(middle, 99), 3)} ms`,
+        `gaps summary (${t}, median over ${rounds} repeat(s), load average ${a.load!.map((x) => f(x)).join('/')}): client-added p99 ${f(median(a.p99!), 3)} ms ` +
+          `(each ${a.p99!.map((x) => f(x)).join(' ')}), |·| p99 ${f(median(a.abs!), 3)} ms, stream-edge gaps p99 ${f(median(a.edge!), 3)} vs middle ${f(median(a.mid!), 3)} ms, ` +
+          `server's own write-gap error p99 ${f(median(a.own!), 3)} ms (target client-added < 1 ms)`,
       );
     }
   } finally {

@@ -2,6 +2,7 @@ import { monoMs } from '../../util/clock.ts';
 import type { ApiKind, RequestRecord, RequestSpec } from '../types.ts';
 import { apiClients } from './api.ts';
 import { LabelledAbort } from './errors.ts';
+import { Handoff } from './handoff.ts';
 import { Recorder, type RecorderOptions } from './recorder.ts';
 import type { AbortFn, TransportKind, TransportPool } from './transport.ts';
 import { pickTransport } from './transports.ts';
@@ -57,12 +58,14 @@ export interface SendMeta {
  * a RequestRecord (recorder.ts). Each network read is timestamped once with
  * monoMs(); `dispatchedAtMs` is when `send` was called, `sentAtMs` when the
  * request's bytes were written to a connected socket. `send` never throws;
- * every failure becomes a record with an ErrorLabel.
+ * every failure becomes a record with an ErrorLabel. Records reach `done` after
+ * the I/O phase that finished them (handoff.ts), never inside a read callback.
  */
 export class EngineClient {
   private readonly pool: TransportPool;
   private readonly inFlight = new Map<Recorder, AbortFn>();
   private readonly recOpts: RecorderOptions;
+  private readonly handoff = new Handoff();
   readonly opts: ClientOptions;
   /** The transport in use. */
   readonly transport: TransportKind;
@@ -113,7 +116,7 @@ export class EngineClient {
       this.inFlight.delete(r);
       // Never connected / never written: the request starts when it was dispatched.
       if (x.sentAtMs === 0) x.sentAtMs = x.dispatchedAtMs!;
-      done(x);
+      this.handoff.push(done, x);
     });
     rec.dispatchedAtMs = monoMs();
     const abort = this.pool.dispatch(req, r);
@@ -140,6 +143,7 @@ export class EngineClient {
   async close(): Promise<void> {
     this.abortAll();
     await this.pool.close();
+    this.handoff.flush();
   }
 }
 
