@@ -360,6 +360,8 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
       resolve();
     });
   });
+  // node:http starts its connection checker (headersTimeout of the connections handed to it) on 'listening'.
+  http.emit('listening');
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const url = `http://${hostForUrl}:${port}`;
@@ -373,6 +375,7 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
       startup?.stop();
       await engine.stop();
       await opts.offLoop?.close();
+      http.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       await closed;
