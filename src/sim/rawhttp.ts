@@ -185,27 +185,55 @@ class RawExchange implements Exchange {
 
 /** Serves one connection with the lean front until it is closed or handed over. */
 export function serveLean(sock: Socket, h: LeanHandlers): void {
+  /** Bytes parsed from: `buf` plus the packets in `parts` (joined only when needed, so a large body is copied once). */
   let buf: Buffer = Buffer.alloc(0);
+  const parts: Buffer[] = [];
+  let partsLen = 0;
   let busy = false;
   let gone = false;
+  /** The client half-closed (sent FIN): end our side once every request read is answered, as node:http does. */
+  let eof = false;
   let head: Head | undefined;
+  const join = (): void => {
+    if (parts.length === 0) return;
+    buf = buf.length === 0 && parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat([buf, ...parts]);
+    parts.length = 0;
+    partsLen = 0;
+  };
   const onData = (b: Buffer): void => {
-    buf = buf.length === 0 ? b : Buffer.concat([buf, b]);
+    parts.push(b);
+    partsLen += b.length;
     if (!busy) next();
   };
   const handOver = (): void => {
     gone = true;
+    join();
     sock.off('data', onData);
+    sock.off('end', onEnd);
     sock.off('timeout', onIdle);
     sock.setTimeout(0);
-    h.handOver(sock, buf);
+    // After the client's FIN the bytes cannot be put back into the socket: nothing more is answered.
+    if (eof) sock.end();
+    else h.handOver(sock, buf);
+  };
+  const finishIfEof = (): void => {
+    if (eof && !busy && !gone && !sock.destroyed) sock.end();
   };
   const done = (): void => {
     busy = false;
-    if (!gone && buf.length > 0) setImmediate(next);
+    if (gone) return;
+    if (buf.length + partsLen > 0) {
+      setImmediate(() => {
+        next();
+        finishIfEof();
+      });
+    } else finishIfEof();
   };
   const next = (): void => {
     if (busy || gone || sock.destroyed) return;
+    // A body still arriving: nothing to parse yet (no copy per packet).
+    if (head && buf.length + partsLen < head.size + head.length) return;
+    join();
     if (!head) {
       const end = buf.indexOf(CRLF2);
       if (end < 0) {
@@ -224,6 +252,12 @@ export function serveLean(sock: Socket, h: LeanHandlers): void {
     busy = true;
     h.generate(cur.endpoint, new RawExchange(sock, cur, text, done));
   };
+  const onEnd = (): void => {
+    eof = true;
+    if (busy) return;
+    next();
+    finishIfEof();
+  };
   // node:http's keepAliveTimeout: an idle connection (no bytes either way) is closed after 65 s.
   const onIdle = (): void => {
     if (!busy) sock.end();
@@ -232,5 +266,6 @@ export function serveLean(sock: Socket, h: LeanHandlers): void {
   sock.setTimeout(65_000);
   sock.on('timeout', onIdle);
   sock.on('data', onData);
+  sock.on('end', onEnd);
   sock.on('error', () => sock.destroy());
 }

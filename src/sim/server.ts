@@ -338,7 +338,8 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
     maxBodyBytes: (): number => engine.config.maxRequestBodyBytes,
     arrival: arrivalStamp,
   };
-  const server = createNetServer({ noDelay: true }, (s: Socket) => {
+  // allowHalfOpen as node:http: a client's FIN after its request still gets the whole answer.
+  const server = createNetServer({ noDelay: true, allowHalfOpen: true }, (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     serveLean(s, lean);

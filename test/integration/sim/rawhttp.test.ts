@@ -180,6 +180,19 @@ describe('sim lean HTTP front (raw sockets)', () => {
     }
   });
 
+  it('a client that half-closes after its requests gets every answer, then the connection ends', async () => {
+    const s = await open(sim);
+    try {
+      const got = readUntil(s, () => false);
+      s.end(post('/v1/completions', streamBody(5)) + post('/v1/completions', streamBody(3)));
+      const rs = responses(await got);
+      assert.equal(rs.length, 2);
+      for (const r of rs) assert.match(r, /data: \[DONE\]\n\n\r\n0\r\n\r\n$/);
+    } finally {
+      s.destroy();
+    }
+  });
+
   it('a client that closes mid-stream does not disturb the others', async () => {
     const a = await open(sim);
     const b = await open(sim);
