@@ -3,15 +3,16 @@
  * pre-dispatch pipeline of upstream (JSON → X-Return-Error → failure injection
  * → model check → validation), and the non-generation endpoints.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import type { Tokenizer } from '../engine/tokenizer/types.ts';
 import { LlmdbenchError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import { monoMs } from '../util/clock.ts';
 import { applyAdminPatch, publicConfig, type SimConfig } from './config.ts';
-import { SimEngine, type Sink } from './engine.ts';
+import { SimEngine } from './engine.ts';
+import { HttpExchange, sendJson, type Exchange } from './exchange.ts';
+import { serveLean } from './rawhttp.ts';
 import { errorBody, injectedFailure, type ApiError } from './errors.ts';
 import type { OffLoopTokenizer } from './offloop.ts';
 import { isApiError, parseRequest, type Endpoint } from './request.ts';
@@ -30,83 +31,9 @@ export interface SimServer {
   close(): Promise<void>;
 }
 
-/**
- * Adapts a node:http response. node writes the status line and headers
- * (flushHeaders: at once when the engine asks, else corked together with the
- * first bytes so they leave in one segment) and, in end(), the terminating chunk, so keep-alive and its response
- * bookkeeping stay intact. Stream bytes in between are pre-framed by the engine
- * (frames.ts) and go straight to the socket: node's per-write chunked-encoding
- * path costs ~40 % more CPU per token.
- */
-class HttpSink implements Sink {
-  private flushed = false;
-  /** end() was called (the engine's own record: cheaper than node's getters on every tick). */
-  private ended = false;
-  /** writeBytes(…, last) corked the socket; end() uncorks it. */
-  private corked = false;
-  /** The response's socket, once it has one (a pipelined request's response gets it when its turn comes). */
-  private s: Socket | null = null;
-  constructor(private readonly res: ServerResponse) {}
-  private get sock(): Socket | null {
-    return this.s ?? (this.s = this.res.socket);
-  }
-  head(status: number, headers: Record<string, string>, flush = false): void {
-    this.res.writeHead(status, headers);
-    if (flush) {
-      this.res.flushHeaders();
-      this.flushed = true;
-    }
-  }
-  get chunked(): boolean {
-    // set by writeHead: HTTP/1.1 without content-length (HTTP/1.0 clients get a close-delimited body)
-    return (this.res as unknown as { chunkedEncoding?: boolean }).chunkedEncoding === true;
-  }
-  writeBytes(b: Uint8Array, last = false): void {
-    const sock = this.sock;
-    if (!sock) return;
-    if (this.flushed) {
-      // The last token's bytes and node's terminating chunk (end(), right after) leave in one segment.
-      if (last) {
-        sock.cork();
-        this.corked = true;
-      }
-      sock.write(b);
-      return;
-    }
-    this.flushed = true;
-    sock.cork();
-    this.res.flushHeaders();
-    sock.write(b);
-    sock.uncork();
-  }
-  end(s?: string): void {
-    this.ended = true;
-    const sock = this.sock;
-    if (!this.flushed || !s) this.res.end(s);
-    else {
-      if (sock) sock.write(this.chunked ? `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n` : s);
-      this.res.end();
-    }
-    if (this.corked) {
-      this.corked = false;
-      sock?.uncork();
-    }
-  }
-  get closed(): boolean {
-    // A response with a socket is destroyed only with it; it ends only through end().
-    if (this.ended) return true;
-    const sock = this.sock;
-    return sock ? sock.destroyed : this.res.destroyed;
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function sendError(res: ServerResponse, e: ApiError): void {
-  sendJson(res, e.status, errorBody(e));
+function sendError(res: ServerResponse | Exchange, e: ApiError): void {
+  if ('sendJson' in res) res.sendJson(e.status, errorBody(e));
+  else sendJson(res, e.status, errorBody(e));
 }
 
 const afterIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -130,24 +57,6 @@ function arrivalStamp(): number {
     setImmediate(endPhase);
   }
   return phaseMs;
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on('data', (b: Buffer) => {
-      size += b.length;
-      if (size > limit) {
-        resolve(undefined);
-        req.resume();
-        return;
-      }
-      parts.push(b);
-    });
-    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 export interface SimServerOptions {
@@ -228,14 +137,13 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
     return total.render(engine.servedName, { ...g, running, waiting, kvUsage: c.enableKvCache ? kvUsed / g.numBlocks : 0 });
   };
 
-  const handleGenerate = async (endpoint: Endpoint, req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const arrivalMs = arrivalStamp();
+  const handleGenerate = async (endpoint: Endpoint, res: Exchange): Promise<void> => {
     const c = engine.config;
     if (sleeping) {
-      req.resume();
+      res.discard();
       return sendError(res, { status: 503, message: 'the server is sleeping (POST /wake_up first)' });
     }
-    const text = await readBody(req, c.maxRequestBodyBytes);
+    const text = await res.body(c.maxRequestBodyBytes);
     if (text === undefined) return sendError(res, { status: 413, message: `request body larger than max-request-body-size-mb (${c.maxRequestBodyBytes / 1048576} MiB)` });
     // Parse and tokenize in the check phase, after every request that arrived in this poll phase has
     // been stamped: in a burst, the last request's arrival is then not delayed by the others' parsing.
@@ -246,7 +154,7 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
     } catch (e) {
       return sendError(res, { status: 400, message: `Failed to read and parse request body, ${(e as Error).message}` });
     }
-    const forced = req.headers['x-return-error'];
+    const forced = res.header('x-return-error');
     if (typeof forced === 'string') {
       const st = Number(forced);
       const status = Number.isInteger(st) && st >= 400 && st <= 599 ? st : 400;
@@ -268,14 +176,14 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
       const ids = await opts.offLoop?.encode(parsed.promptText, parsed.addSpecialTokens);
       if (ids) parsed.promptIds = ids;
     }
-    const rid = c.enableRequestIdHeaders && typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined;
-    const err = engine.submit(parsed, new HttpSink(res), rid, arrivalMs);
+    const rid = c.enableRequestIdHeaders ? res.header('x-request-id') : undefined;
+    const err = engine.submit(parsed, res.sink(), rid, res.arrivalMs);
     if (err) sendError(res, err);
   };
 
   const handleTokenize = async (req: IncomingMessage, res: ServerResponse, op: typeof tokenize): Promise<void> => {
     const c = engine.config;
-    const text = await readBody(req, c.maxRequestBodyBytes);
+    const text = await new HttpExchange(req, res, 0).body(c.maxRequestBodyBytes);
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(text ?? '') as Record<string, unknown>;
@@ -293,7 +201,7 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
 
   const handleAdmin = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method === 'GET') return sendJson(res, 200, JSON.stringify(publicConfig(engine.config)));
-    const text = await readBody(req, 1048576);
+    const text = await new HttpExchange(req, res, 0).body(1048576);
     let patch: unknown;
     try {
       patch = JSON.parse(text ?? '');
@@ -330,10 +238,10 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
     };
     switch (path) {
       case '/v1/completions':
-        if (only('POST')) await handleGenerate('completion', req, res);
+        if (only('POST')) await handleGenerate('completion', new HttpExchange(req, res, arrivalStamp()));
         return;
       case '/v1/chat/completions':
-        if (only('POST')) await handleGenerate('chat', req, res);
+        if (only('POST')) await handleGenerate('chat', new HttpExchange(req, res, arrivalStamp()));
         return;
       case '/v1/models':
         if (only('GET')) sendJson(res, 200, models());
@@ -405,16 +313,36 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
     res.end('404 page not found');
   };
 
-  const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, noDelay: true }, (req, res) => {
+  // node:http answers everything the lean front (rawhttp.ts) does not cover; it never listens itself.
+  const http = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, noDelay: true }, (req, res) => {
     route(req, res).catch((e: unknown) => {
       opts.log.error(`sim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       if (!res.headersSent) sendError(res, { status: 500, message: 'internal simulator error' });
       else res.destroy();
     });
   });
-  server.on('connection', (s: Socket) => {
+  const lean = {
+    generate: (endpoint: Endpoint, x: Exchange): void => {
+      handleGenerate(endpoint, x).catch((e: unknown) => {
+        opts.log.error(`sim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        sendError(x, { status: 500, message: 'internal simulator error' });
+      });
+    },
+    handOver: (sock: Socket, rest: Buffer): void => {
+      // node:http takes the connection from here; the bytes not answered yet are read first.
+      sock.pause();
+      http.emit('connection', sock);
+      if (rest.length > 0) sock.unshift(rest);
+      sock.resume();
+    },
+    maxBodyBytes: (): number => engine.config.maxRequestBodyBytes,
+    arrival: arrivalStamp,
+  };
+  // allowHalfOpen as node:http: a client's FIN after its request still gets the whole answer.
+  const server = createNetServer({ noDelay: true, allowHalfOpen: true }, (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
+    serveLean(s, lean);
   });
   await new Promise<void>((resolve, reject) => {
     const onErr = (e: NodeJS.ErrnoException): void => {
@@ -433,6 +361,8 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
       resolve();
     });
   });
+  // node:http starts its connection checker (headersTimeout of the connections handed to it) on 'listening'.
+  http.emit('listening');
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const url = `http://${hostForUrl}:${port}`;
@@ -446,6 +376,7 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
       startup?.stop();
       await engine.stop();
       await opts.offLoop?.close();
+      http.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       await closed;
