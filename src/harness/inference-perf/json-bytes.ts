@@ -6,7 +6,8 @@
  * escapes are JSON.stringify's (`\"`, `\\`, `\b\f\n\r\t`, else `\u00xx`; DEL kept), so the bytes
  * equal `ensureAscii(JSON.stringify(text))` of the decoded text.
  */
-import { ensureAscii } from './py-json.ts';
+import { writeMsAsSeconds } from './ms-seconds.ts';
+import { ensureAscii, pyFloat } from './py-json.ts';
 
 const HEX = Buffer.from('0123456789abcdef');
 /** Short escapes by byte (0: none, use \u00xx). */
@@ -71,6 +72,23 @@ export class JsonBytes {
       }
     }
     this.pos = p;
+  }
+
+  /** Short ASCII bytes (separators, indentation): a byte loop, no native call. */
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    const out = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < b.length; i++) out[p++] = b[i]!;
+    this.pos = p;
+  }
+
+  /** A time in ms as Python's repr of its seconds (`pyFloat(ms / 1000)`; ms-seconds.ts). */
+  seconds(ms: number): void {
+    this.ensure(24);
+    const end = writeMsAsSeconds(this.buf, this.pos, ms);
+    if (end >= 0) this.pos = end;
+    else this.text(pyFloat(ms / 1000));
   }
 
   byte(c: number): void {
