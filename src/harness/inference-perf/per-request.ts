@@ -162,7 +162,7 @@ function writeChunks(out: JsonBytes, r: RequestRecord, at: number[] | undefined)
     return;
   }
   for (let i = 0; i < n; i++) {
-    out.text(i === 0 ? `[${I5}` : `,${I5}`);
+    out.bytes(i === 0 ? OPEN5 : NEXT5);
     const a = at ? at[2 * i]! : -1;
     if (a >= 0) {
       out.byte(34);
@@ -170,7 +170,7 @@ function writeChunks(out: JsonBytes, r: RequestRecord, at: number[] | undefined)
       out.byte(34);
     } else out.text(JSON.stringify('chunks' in raw! ? raw.chunks[i] : rawChunk(raw as RawBytes, i)));
   }
-  out.text(`${I4}]`);
+  out.bytes(CLOSE4);
 }
 
 /** The bytes of `pyJson(perRequestEntry(r, body, perToken), PER_REQUEST_JSON, '  ')`, appended to `out`. */
