@@ -4,8 +4,8 @@
  *         path (inference-perf, records and native outputs), same reference server (`server.mjs`,
  *         RAW=1, 256 streams × 64 tokens), server on CPU 0, clients on CPU 1, in the same run.
  *         Ours is marginal: (CPU of a long run − CPU of a short run) / (events − events), so
- *         start-up and the fixed part of the analysis cancel; `run -z` on the same results gives
- *         the analysis's share. BENCH_CPU_BASE=<another built checkout> measures it too,
+ *         start-up and the fixed part of the analysis cancel; `run -z` on the same results, minus
+ *         -z's torn-file check (which a run does not do; timed alone), gives the analysis's share. BENCH_CPU_BASE=<another built checkout> measures it too,
  *         interleaved (before/after on a shared machine); BENCH_CPU_ROUNDS=n repeats.
  *   gaps  client-added chunk-gap error at 256 streams × 20 ms: each gap we observed minus the
  *         ground-truth server's own gap between the same two writes (same run), by position in
@@ -14,11 +14,11 @@
  * The reference scripts live beside the repository (`../shared/bench/`, or BENCH_REF_DIR).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EngineClient } from '../src/engine/client/http-client.ts';
 import { runLoad } from '../src/engine/loadgen/index.ts';
 import type { RequestRecord } from '../src/engine/types.ts';
@@ -79,6 +79,8 @@ interface OurRun {
   loadCpuMs: number;
   /** CPU ms of `llmdbench run -z` on the same work directory: the analysis (and start-up) alone. */
   analysisCpuMs: number;
+  /** CPU ms of -z's torn-file check alone (every JSON file of the result; a run does not do it), or NaN. */
+  tornCpuMs: number;
   events: number;
   ok: number;
   failed: number;
@@ -114,6 +116,7 @@ async function ourRun(tree: string, url: string, n: number, dir: string): Promis
   const analysisCpuMs = childCpuMs() - c1;
   if (z.code !== 0) throw new Error(`llmdbench run -z exited ${z.code}: ${z.stderr.slice(-2000)}`);
   const res = spawnSync('find', [join(wd, 'results'), '-name', 'records.jsonl']).stdout.toString().trim().split('\n')[0]!;
+  const tornCpuMs = await tornCheckCpuMs(tree, dirname(res));
   let events = 0;
   let ok = 0;
   let failed = 0;
@@ -136,7 +139,22 @@ async function ourRun(tree: string, url: string, n: number, dir: string): Promis
   const health = JSON.parse(readFileSync(join(dirname(res), 'loadgen_health.json'), 'utf8')) as { cpuUtilisation: number };
   const loadCpuMs = health.cpuUtilisation * (last - first);
   rmSync(wd, { recursive: true, force: true });
-  return { cpuMs, loadCpuMs, analysisCpuMs, events, ok, failed };
+  return { cpuMs, loadCpuMs, analysisCpuMs, tornCpuMs, events, ok, failed };
+}
+
+/**
+ * CPU ms of -z's torn-file check (jsonFileProblem on every JSON file of a result, as -z runs it)
+ * with `tree`'s built code, in this process; NaN when that tree has no dist/. -z does this check,
+ * the end of a run does not, so it is taken out of -z's figure for the run's analysis share.
+ */
+async function tornCheckCpuMs(tree: string, resultsDir: string): Promise<number> {
+  const mod = join(tree, 'dist', 'analysis', 'json-torn.js');
+  if (!existsSync(mod)) return NaN;
+  const { jsonFileProblem } = (await import(pathToFileURL(mod).href)) as { jsonFileProblem: (f: string) => string | undefined };
+  const c0 = process.cpuUsage();
+  for (const f of readdirSync(resultsDir)) if (f.endsWith('.json')) jsonFileProblem(join(resultsDir, f));
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
 }
 
 export async function cpuPerEvent(): Promise<void> {
@@ -170,6 +188,9 @@ export async function cpuPerEvent(): Promise<void> {
         const ourUs = ((b.cpuMs - a.cpuMs) * 1000) / dEvents;
         const loadUs = (b.loadCpuMs * 1000) / b.events;
         const anaUs = ((b.analysisCpuMs - a.analysisCpuMs) * 1000) / dEvents;
+        const tornUs = ((b.tornCpuMs - a.tornCpuMs) * 1000) / dEvents;
+        // The end of a run analyses as -z does, minus the torn-file check (when it could be measured).
+        const runAnaUs = Number.isFinite(tornUs) ? anaUs - tornUs : anaUs;
         const tag = trees.length > 1 || rounds > 1 ? ` [${label}${base ? ` ${tree}` : ''}, round ${round}]` : '';
         out(
           `cpu llmdbench run${tag} (inference-perf, C=256, per_request on; whole process, marginal ${big} − ${small} requests, analysis and reports included): ` +
@@ -177,8 +198,8 @@ export async function cpuPerEvent(): Promise<void> {
             `(failed ${a.failed + b.failed}); ratio ours / bare undici = ${f(ourUs / refUs)} (target ≤ 0.70)${hasTaskset ? '' : ' [not pinned: no taskset]'}`,
         );
         out(
-          `cpu llmdbench run${tag}: of which the analysis (run -z on the same results, marginal; -z also scans every JSON file for tears, which a run does not) ${f(anaUs)} µs/event; ` +
-            `without it ${f(ourUs - anaUs)} µs/event (ratio ${f((ourUs - anaUs) / refUs)}); load phase only (${big} requests; run's CPU share × its span, records and per-request outputs included): ${f(loadUs)} µs/event (ratio ${f(loadUs / refUs)})`,
+          `cpu llmdbench run${tag}: run -z on the same results (marginal) ${f(anaUs)} µs/event, of which its torn-file check (every JSON file scanned; a run does not do it) ${Number.isFinite(tornUs) ? f(tornUs) : 'not measured (no dist/)'}; ` +
+            `so the run's own analysis ≈ ${f(runAnaUs)} µs/event, and the run without it ${f(ourUs - runAnaUs)} µs/event (ratio ${f((ourUs - runAnaUs) / refUs)}); load phase only (${big} requests; run's CPU share × its span, records and per-request outputs included): ${f(loadUs)} µs/event (ratio ${f(loadUs / refUs)})`,
         );
       }
     }

@@ -6,18 +6,20 @@
  * escapes are JSON.stringify's (`\"`, `\\`, `\b\f\n\r\t`, else `\u00xx`; DEL kept), so the bytes
  * equal `ensureAscii(JSON.stringify(text))` of the decoded text.
  */
-import { ensureAscii } from './py-json.ts';
+import { writeMsAsSeconds } from './ms-seconds.ts';
+import { ensureAscii, pyFloat } from './py-json.ts';
 
 const HEX = Buffer.from('0123456789abcdef');
-/** Short escapes by byte (0: none, use \u00xx). */
-const SHORT = new Uint8Array(128);
-SHORT[8] = 98; // b
-SHORT[9] = 116; // t
-SHORT[10] = 110; // n
-SHORT[12] = 102; // f
-SHORT[13] = 114; // r
-SHORT[34] = 34; // "
-SHORT[92] = 92; // \
+/** Each byte's escape: 0 none (copied, as every byte from 0x80), 1 `\u00xx`, else the letter after the backslash. */
+const ESCAPE = new Uint8Array(256);
+ESCAPE.fill(1, 0, 32);
+ESCAPE[8] = 98; // b
+ESCAPE[9] = 116; // t
+ESCAPE[10] = 110; // n
+ESCAPE[12] = 102; // f
+ESCAPE[13] = 114; // r
+ESCAPE[34] = 34; // "
+ESCAPE[92] = 92; // \
 
 export class JsonBytes {
   buf: Buffer;
@@ -55,13 +57,13 @@ export class JsonBytes {
     let p = this.pos;
     for (let i = a; i < b; i++) {
       const c = src[i]!;
-      if (c >= 32 && c !== 34 && c !== 92) {
+      const e = ESCAPE[c]!;
+      if (e === 0) {
         out[p++] = c;
         continue;
       }
       out[p++] = 92;
-      const s = SHORT[c]!;
-      if (s !== 0) out[p++] = s;
+      if (e !== 1) out[p++] = e;
       else {
         out[p++] = 117;
         out[p++] = 48;
@@ -71,6 +73,23 @@ export class JsonBytes {
       }
     }
     this.pos = p;
+  }
+
+  /** Short ASCII bytes (separators, indentation): a byte loop, no native call. */
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    const out = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < b.length; i++) out[p++] = b[i]!;
+    this.pos = p;
+  }
+
+  /** A time in ms as Python's repr of its seconds (`pyFloat(ms / 1000)`; ms-seconds.ts). */
+  seconds(ms: number): void {
+    this.ensure(24);
+    const end = writeMsAsSeconds(this.buf, this.pos, ms);
+    if (end >= 0) this.pos = end;
+    else this.text(pyFloat(ms / 1000));
   }
 
   byte(c: number): void {

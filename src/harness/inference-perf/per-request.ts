@@ -18,7 +18,7 @@ import { partialPath, writeFailure } from '../../util/files.ts';
 import type { IpConfig } from './config-map.ts';
 import { inputTokens, outputLen, outputTimesMs } from './lifecycle.ts';
 import { JsonBytes } from './json-bytes.ts';
-import { pyFloat, pyJson, pyJsonVerbatim, type PyJsonOptions } from './py-json.ts';
+import { pyJson, pyJsonVerbatim, type PyJsonOptions } from './py-json.ts';
 
 /** per_request entries: token counts are ints, the server's usage is written as it sent it. */
 export const PER_REQUEST_JSON: PyJsonOptions = { intKeys: new Set(['input_tokens', 'output_tokens']), verbatimKeys: new Set(['server_usage']) };
@@ -104,14 +104,22 @@ const I2 = '\n    ';
 const I3 = '\n      ';
 const I4 = '\n        ';
 const I5 = '\n          ';
+const OPEN5 = Buffer.from(`[${I5}`);
+const NEXT5 = Buffer.from(`,${I5}`);
+const CLOSE4 = Buffer.from(`${I4}]`);
 const int = (v: number): string => (Number.isFinite(v) ? String(v) : 'null');
 
-/** A list of ms times as seconds at depth 4 (`[]` when empty). */
-function secondsList(ms: readonly number[]): string {
-  if (ms.length === 0) return '[]';
-  let s = `[${I5}${pyFloat(ms[0]! / 1000)}`;
-  for (let i = 1; i < ms.length; i++) s += `,${I5}${pyFloat(ms[i]! / 1000)}`;
-  return `${s}${I4}]`;
+/** A list of ms times as seconds at depth 4 (`[]` when empty), written into `out`. */
+function secondsList(out: JsonBytes, ms: readonly number[]): void {
+  if (ms.length === 0) {
+    out.text('[]');
+    return;
+  }
+  for (let i = 0; i < ms.length; i++) {
+    out.bytes(i === 0 ? OPEN5 : NEXT5);
+    out.seconds(ms[i]!);
+  }
+  out.bytes(CLOSE4);
 }
 
 const sameList = (a: readonly number[], b: readonly number[]): boolean => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
@@ -154,7 +162,7 @@ function writeChunks(out: JsonBytes, r: RequestRecord, at: number[] | undefined)
     return;
   }
   for (let i = 0; i < n; i++) {
-    out.text(i === 0 ? `[${I5}` : `,${I5}`);
+    out.bytes(i === 0 ? OPEN5 : NEXT5);
     const a = at ? at[2 * i]! : -1;
     if (a >= 0) {
       out.byte(34);
@@ -162,17 +170,17 @@ function writeChunks(out: JsonBytes, r: RequestRecord, at: number[] | undefined)
       out.byte(34);
     } else out.text(JSON.stringify('chunks' in raw! ? raw.chunks[i] : rawChunk(raw as RawBytes, i)));
   }
-  out.text(`${I4}]`);
+  out.bytes(CLOSE4);
 }
 
 /** The bytes of `pyJson(perRequestEntry(r, body, perToken), PER_REQUEST_JSON, '  ')`, appended to `out`. */
 export function writeEntry(out: JsonBytes, r: RequestRecord, body: unknown, perToken: boolean): void {
   const request = typeof body === 'string' ? body : JSON.stringify(body);
-  out.text(
-    `{${I2}"start_time": ${pyFloat(r.sentAtMs / 1000)},${I2}"end_time": ${pyFloat(r.endAtMs / 1000)},` +
-      (request === undefined ? '' : `${I2}"request": ${JSON.stringify(request)},`) +
-      `${I2}"response": `,
-  );
+  out.text(`{${I2}"start_time": `);
+  out.seconds(r.sentAtMs);
+  out.text(`,${I2}"end_time": `);
+  out.seconds(r.endAtMs);
+  out.text(`,${request === undefined ? '' : `${I2}"request": ${JSON.stringify(request)},`}${I2}"response": `);
   const at = writeResponse(out, r);
   const input = int(inputTokens(r));
   out.text(`,${I2}"info": {${I3}"request_metrics": {${I4}"text": {${I5}"input_tokens": ${input}${I4}},${I4}"image": null,${I4}"video": null,${I4}"audio": null${I3}},${I3}"response_metrics": `);
@@ -183,9 +191,14 @@ export function writeEntry(out: JsonBytes, r: RequestRecord, body: unknown, perT
     if (r.stream !== false) {
       out.text(`,${I4}"response_chunks": `);
       writeChunks(out, r, at);
-      const chunkTimes = secondsList(r.chunkTimesMs);
+      out.text(`,${I4}"chunk_times": `);
+      const a = out.pos;
+      secondsList(out, r.chunkTimesMs);
+      const b = out.pos;
+      out.text(`,${I4}"output_token_times": `);
       const tokenTimes = outputTimesMs(r, perToken);
-      out.text(`,${I4}"chunk_times": ${chunkTimes},${I4}"output_token_times": ${sameList(tokenTimes, r.chunkTimesMs) ? chunkTimes : secondsList(tokenTimes)}`);
+      if (sameList(tokenTimes, r.chunkTimesMs)) out.copy(a, b);
+      else secondsList(out, tokenTimes);
     }
     out.text(`${I3}}`);
   }

@@ -71,3 +71,16 @@ test('jsonFileProblem parses small files and scans large ones', () => {
   assert.equal(jsonFileProblem(file(doc), 16), undefined);
   assert.match(jsonFileProblem(file(doc.slice(0, -3)), 16)!, /open/);
 });
+
+test('an escape split across two reads: the quote after a backslash that ends a read is escaped', () => {
+  const R = 1 << 20;
+  // The backslash at R − 1 + d (d = 0: the last byte of the first read), its quote just after.
+  for (const d of [-2, -1, 0, 1, 2]) {
+    const text = `["${'y'.repeat(R - 3 + d)}\\"z"]`;
+    assert.equal(text[R - 1 + d], '\\');
+    assert.equal(scanJsonStructure(file(text)), undefined, `backslash at ${R - 1 + d}`);
+    // Two backslashes there: the quote closes the string, so the rest is outside it.
+    const text2 = `["${'y'.repeat(R - 4 + d)}\\\\"z"]`;
+    assert.match(scanJsonStructure(file(text2))!, /unexpected|inside a string|data after/, `escaped backslash at ${R - 2 + d}`);
+  }
+});

@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RequestRecord } from '../../../../src/engine/types.ts';
+import { writeMsAsSeconds } from '../../../../src/harness/inference-perf/ms-seconds.ts';
+import { JsonBytes } from '../../../../src/harness/inference-perf/json-bytes.ts';
+import { PER_REQUEST_JSON, perRequestEntry, writeEntry } from '../../../../src/harness/inference-perf/per-request.ts';
+import { pyFloat, pyJson } from '../../../../src/harness/inference-perf/py-json.ts';
+import { monoMs } from '../../../../src/util/clock.ts';
+import { Rng } from '../../../../src/util/rng.ts';
+
+/** What per_request writes for a time: the fast bytes when they apply, else pyFloat. */
+function written(ms: number): string {
+  const out = new JsonBytes(4);
+  out.seconds(ms);
+  return out.take(0).toString('latin1');
+}
+
+test('writeMsAsSeconds: monotonic-clock times (integer ns / 1e6) of every magnitude are written as pyFloat(ms / 1000)', () => {
+  const rng = new Rng(7);
+  const buf = new Uint8Array(32);
+  let fast = 0;
+  let inRange = 0;
+  const n = 200_000;
+  for (let i = 0; i < n; i++) {
+    let ns = Math.floor(rng.float() * 10 ** (rng.float() * 16));
+    // Trailing zeros of every length, whole seconds and whole ms.
+    if (i % 5 === 0) ns = Math.round(ns / 10 ** Math.floor(rng.float() * 10)) * 10 ** Math.floor(rng.float() * 10);
+    if (i % 17 === 0) ns = Math.round(ns / 1e9) * 1e9;
+    const ms = ns / 1e6;
+    const end = writeMsAsSeconds(buf, 0, ms);
+    if (ns >= 1e5 && ns < 1e15) inRange++;
+    if (end >= 0) {
+      fast++;
+      assert.equal(Buffer.from(buf.subarray(0, end)).toString('latin1'), pyFloat(ms / 1000), `ns ${ns}`);
+    }
+    assert.equal(written(ms), pyFloat(ms / 1000), `ns ${ns}`);
+  }
+  // Most times in the covered range take the fast path (the check would pass vacuously otherwise);
+  // the others are those whose ms / 1000 rounds to a neighbour of ns / 1e9.
+  assert.ok(fast > inRange * 0.6, `fast path for ${fast} of ${inRange}`);
+  let fastClock = 0;
+  for (let i = 0; i < 1000; i++) {
+    const t = monoMs();
+    if (writeMsAsSeconds(buf, 0, t) >= 0) fastClock++;
+    assert.equal(written(t), pyFloat(t / 1000));
+  }
+  assert.ok(fastClock > 600, `monoMs() readings on the fast path: ${fastClock} of 1000`);
+});
+
+test('writeMsAsSeconds: any other double is left to pyFloat (nothing written), and the result is still pyFloat', () => {
+  const rng = new Rng(8);
+  const buf = new Uint8Array(32);
+  const edge = [0, -0, 1e-9, 1e-4, 0.0999999, 0.1, 1, 1000, 999_999_999.999999, 1e12, 1e12 - 1e-6, 1e15, 1e18, -5, 123.456, NaN, Infinity, -Infinity, Number.MIN_VALUE, Number.MAX_VALUE];
+  for (const ms of edge) assert.equal(written(ms), pyFloat(ms / 1000), `ms ${ms}`);
+  for (let i = 0; i < 100_000; i++) {
+    const ms = (rng.float() - 0.2) * 10 ** (rng.float() * 24 - 8);
+    const end = writeMsAsSeconds(buf, 0, ms);
+    if (end >= 0) assert.equal(Buffer.from(buf.subarray(0, end)).toString('latin1'), pyFloat(ms / 1000), `ms ${ms}`);
+    assert.equal(written(ms), pyFloat(ms / 1000), `ms ${ms}`);
+  }
+});
+
+test('writeEntry with monotonic-clock times gives pyJson(perRequestEntry(...)) byte for byte', () => {
+  const rng = new Rng(9);
+  for (let i = 0; i < 500; i++) {
+    const ns0 = Math.floor(rng.float() * 1e14);
+    const t = (k: number): number => (ns0 + k * Math.floor(rng.float() * 3e7)) / 1e6;
+    const n = 1 + Math.floor(rng.float() * 8);
+    const chunkTimesMs = Array.from({ length: n }, (_, k) => t(k + 2));
+    const chunks = chunkTimesMs.map(() => JSON.stringify({ id: 'c', choices: [{ index: 0, text: ' tok', finish_reason: null }] }));
+    const rec: RequestRecord = {
+      id: i,
+      stage: 0,
+      worker: 0,
+      api: 'completion',
+      stream: true,
+      scheduledAtMs: t(0),
+      sentAtMs: t(1),
+      chunkTimesMs,
+      chunkTokens: chunkTimesMs.map((_, k) => (k % 3 === 2 ? 2 : 1)),
+      endAtMs: t(n + 3),
+      httpStatus: 200,
+      completionTokensServer: n,
+      raw: { body: chunks.map((c) => `data: ${c}\n\n`).join(''), chunks, usage: { prompt_tokens: 3, completion_tokens: n } },
+    };
+    for (const perToken of [true, false]) {
+      const out = new JsonBytes(16);
+      writeEntry(out, rec, { model: 'm', prompt: 'p' }, perToken);
+      assert.equal(out.take(0).toString('latin1'), pyJson(perRequestEntry(rec, { model: 'm', prompt: 'p' }, perToken), PER_REQUEST_JSON, '  '), `record ${i} perToken ${perToken}`);
+    }
+  }
+});
