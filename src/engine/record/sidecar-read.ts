@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import type { RequestRecord } from '../types.ts';
 import { parseRecordLineInto, type RecordSlot } from './line-parser.ts';
 import { jsonlHash } from './sidecar-encode.ts';
-import { BATCH_HEADER_BYTES, BATCH_TAG, BYTE_ORDER, FLAG_DONE_SEEN, FLAG_LINE, FLAG_STREAM, FLAG_TOKENS_ONES, HEADER_BYTES, KEY_KIND, K_ARRAY, K_BOOLEAN, K_ERROR, K_NUMBER, K_STRING, LITTLE_ENDIAN, MAGIC, RECORD_KEYS, SIDECAR_SUFFIX, TRAILER_BYTES, TRAILER_TAG, VERSION } from './sidecar-format.ts';
+import { BATCH_HEADER_BYTES, BATCH_TAG, BYTE_ORDER, FLAG_DONE_SEEN, FLAG_LINE, FLAG_STREAM, FLAG_TOKENS_ONES, HEADER_BYTES, LITTLE_ENDIAN, MAGIC, SIDECAR_SUFFIX, TRAILER_BYTES, TRAILER_TAG, VERSION } from './sidecar-format.ts';
 
 export const sidecarPath = (jsonlPath: string): string => jsonlPath + SIDECAR_SUFFIX;
 
@@ -68,8 +68,8 @@ export function checkSidecar(jsonlPath: string): SidecarIndex | undefined {
   }
 }
 
-const N_KEYS = RECORD_KEYS.length;
-const STREAM = RECORD_KEYS.indexOf('stream');
+/** The slot's keys as the rows set them (undefined: the record has none). */
+type Slot = Record<keyof RequestRecord, unknown>;
 
 /**
  * Every record of a checked sidecar into `slot.record` and handed to `sink` (a LINE row: its line
@@ -77,7 +77,7 @@ const STREAM = RECORD_KEYS.indexOf('stream');
  * Memory: one batch at a time.
  */
 export async function forEachSidecarRecord(ix: SidecarIndex, slot: RecordSlot, sink: (r: RequestRecord) => void): Promise<void> {
-  const o = slot.record as unknown as Record<string, unknown>;
+  const o = slot.record as unknown as Slot;
   const times = slot.record.chunkTimesMs;
   const tokens = slot.record.chunkTokens;
   let ab = new ArrayBuffer(1 << 20);
@@ -112,23 +112,7 @@ export async function forEachSidecarRecord(ix: SidecarIndex, slot: RecordSlot, s
           pos += (n + 7) & ~7;
           continue;
         }
-        let f = pos >>> 3;
-        for (let k = 0; k < N_KEYS; k++) {
-          const kind = KEY_KIND[k];
-          if (kind === K_ARRAY) continue;
-          const key = RECORD_KEYS[k]!;
-          if ((present & (1 << k)) === 0) {
-            o[key] = undefined;
-            continue;
-          }
-          if (kind === K_NUMBER) o[key] = f64[f++];
-          else if (kind === K_STRING) o[key] = strings[f64[f++]!];
-          else if (kind === K_BOOLEAN) o[key] = (flags & (k === STREAM ? FLAG_STREAM : FLAG_DONE_SEEN)) !== 0;
-          else if (kind === K_ERROR) {
-            const label = strings[f64[f++]!];
-            o[key] = { label, message: strings[f64[f++]!] };
-          }
-        }
+        let f = scalarsInto(o, present, flags, f64, strings, pos >>> 3);
         times.length = n;
         for (let i = 0; i < n; i++) times[i] = f64[f++]!;
         tokens.length = m;
@@ -142,4 +126,39 @@ export async function forEachSidecarRecord(ix: SidecarIndex, slot: RecordSlot, s
   } finally {
     await fh.close();
   }
+}
+
+/** A row's scalars into the record (direct stores: one shape, no keyed access); returns the f64 index after them. */
+function scalarsInto(o: Slot, p: number, flags: number, f64: Float64Array, strings: string[], f: number): number {
+  o.id = (p & 0x1) !== 0 ? f64[f++] : undefined;
+  o.stage = (p & 0x2) !== 0 ? f64[f++] : undefined;
+  o.worker = (p & 0x4) !== 0 ? f64[f++] : undefined;
+  o.api = (p & 0x8) !== 0 ? strings[f64[f++]!] : undefined;
+  o.stream = (p & 0x10) !== 0 ? (flags & FLAG_STREAM) !== 0 : undefined;
+  o.scheduledAtMs = (p & 0x20) !== 0 ? f64[f++] : undefined;
+  o.dispatchedAtMs = (p & 0x40) !== 0 ? f64[f++] : undefined;
+  o.sentAtMs = (p & 0x80) !== 0 ? f64[f++] : undefined;
+  o.headersAtMs = (p & 0x100) !== 0 ? f64[f++] : undefined;
+  o.endAtMs = (p & 0x800) !== 0 ? f64[f++] : undefined;
+  o.httpStatus = (p & 0x1000) !== 0 ? f64[f++] : undefined;
+  o.finishReason = (p & 0x2000) !== 0 ? strings[f64[f++]!] : undefined;
+  o.promptTokensServer = (p & 0x4000) !== 0 ? f64[f++] : undefined;
+  o.completionTokensServer = (p & 0x8000) !== 0 ? f64[f++] : undefined;
+  o.promptTokensClient = (p & 0x10000) !== 0 ? f64[f++] : undefined;
+  o.completionTokensClient = (p & 0x20000) !== 0 ? f64[f++] : undefined;
+  o.maxTokens = (p & 0x40000) !== 0 ? f64[f++] : undefined;
+  o.outputText = (p & 0x80000) !== 0 ? strings[f64[f++]!] : undefined;
+  if ((p & 0x100000) !== 0) {
+    const label = strings[f64[f++]!];
+    o.error = { label, message: strings[f64[f++]!] };
+  } else o.error = undefined;
+  o.tags = undefined; // never in a row (LINE rows)
+  o.firstChoiceAtMs = (p & 0x400000) !== 0 ? f64[f++] : undefined;
+  o.lastChoiceAtMs = (p & 0x800000) !== 0 ? f64[f++] : undefined;
+  o.choiceEventCount = (p & 0x1000000) !== 0 ? f64[f++] : undefined;
+  o.cachedPromptTokensServer = (p & 0x2000000) !== 0 ? f64[f++] : undefined;
+  o.doneSeen = (p & 0x4000000) !== 0 ? (flags & FLAG_DONE_SEEN) !== 0 : undefined;
+  o.requestBytes = (p & 0x8000000) !== 0 ? f64[f++] : undefined;
+  o.sameReadChunks = (p & 0x10000000) !== 0 ? f64[f++] : undefined;
+  return f;
 }
