@@ -6,11 +6,11 @@
  * keys, a value of an unexpected type, NaN / Infinity, an array hole) is kept as its JSONL line.
  */
 import type { RequestRecord } from '../types.ts';
-import { BATCH_HEADER_BYTES, BATCH_TAG, BYTE_ORDER, FLAG_DONE_SEEN, FLAG_LINE, FLAG_STREAM, FLAG_TOKENS_ONES, FNV_SEED, HASH_SPAN, HEADER_BYTES, KEY_INDEX, KEY_KIND, K_ARRAY, K_BOOLEAN, K_ERROR, K_NUMBER, K_STRING, MAGIC, RECORD_KEYS, TRAILER_BYTES, TRAILER_TAG, VERSION, fnv1a } from './sidecar-format.ts';
+import { BATCH_HEADER_BYTES, BATCH_TAG, BYTE_ORDER, FLAG_DONE_SEEN, FLAG_LINE, FLAG_STREAM, FLAG_TOKENS_ONES, FNV_SEED, HASH_SPAN, HEADER_BYTES, KEY_INDEX, MAGIC, RECORD_KEYS, TRAILER_BYTES, TRAILER_TAG, VERSION, fnv1a } from './sidecar-format.ts';
 
 const N_KEYS = RECORD_KEYS.length;
 const T = KEY_INDEX.get('chunkTimesMs')!;
-const STREAM = KEY_INDEX.get('stream')!;
+const K = KEY_INDEX.get('chunkTokens')!;
 
 /** The file's first 16 bytes. */
 export function sidecarHeader(): Buffer {
@@ -43,6 +43,13 @@ export function jsonlHash(read: (buf: Buffer, position: number) => number, size:
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && v - v === 0;
+
+/** Every key with a value is one of RequestRecord's (or `raw`, never written): the JSONL line has no other. */
+function onlyKnownKeys(o: object): boolean {
+  const r = o as Record<string, unknown>;
+  for (const key in r) if (r[key] !== undefined && key !== 'raw' && !KEY_INDEX.has(key)) return false;
+  return true;
+}
 
 /** One batch: add(record, its JSONL line) per record, then bytes(). */
 export class SidecarBatch {
@@ -81,7 +88,7 @@ export class SidecarBatch {
     return out;
   }
 
-  private str(s: string): number {
+  private stringId(s: string): number {
     let i = this.stringIndex.get(s);
     if (i === undefined) {
       i = this.strings.length;
@@ -103,76 +110,114 @@ export class SidecarBatch {
     this.f64 = new Float64Array(next);
   }
 
-  /** The record as a row; false (nothing written) when a row cannot hold it exactly. */
+  // The row being built (addRow): its present bits, flags, scalars in `vals`, keys with a value.
+  private present = 0;
+  private flags = 0;
+  private scalars = 0;
+  private keys = 0;
+
+  private num(v: unknown, k: number): boolean {
+    if (v === undefined) return true;
+    if (!isNum(v)) return false;
+    this.present |= 1 << k;
+    this.vals[this.scalars++] = v === 0 ? 0 : v;
+    this.keys++;
+    return true;
+  }
+
+  private str(v: unknown, k: number): boolean {
+    if (v === undefined) return true;
+    if (typeof v !== 'string') return false;
+    this.present |= 1 << k;
+    this.vals[this.scalars++] = this.stringId(v);
+    this.keys++;
+    return true;
+  }
+
+  private bool(v: unknown, k: number, flag: number): boolean {
+    if (v === undefined) return true;
+    if (typeof v !== 'boolean') return false;
+    this.present |= 1 << k;
+    if (v) this.flags |= flag;
+    this.keys++;
+    return true;
+  }
+
+  private err(v: unknown, k: number): boolean {
+    if (v === undefined) return true;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    const e = v as Record<string, unknown>;
+    const keys = Object.keys(e);
+    if (keys.length !== 2 || keys[0] !== 'label' || keys[1] !== 'message' || typeof e.label !== 'string' || typeof e.message !== 'string') return false;
+    this.present |= 1 << k;
+    this.vals[this.scalars++] = this.stringId(e.label);
+    this.vals[this.scalars++] = this.stringId(e.message);
+    this.keys++;
+    return true;
+  }
+
+  /**
+   * The record as a row; false (nothing written) when a row cannot hold it exactly. Keys are read
+   * by name (one shape: RecordWriter's records), then Object.keys' count proves there is no other
+   * key; only when it differs (a key set to undefined, `raw`, an unknown key) are the keys walked.
+   */
   private addRow(r: RequestRecord): boolean {
-    const vals = this.vals;
-    let present = 0;
-    let flags = 0;
-    let scalars = 0;
-    let times: unknown;
-    let tokens: unknown;
-    const o = r as unknown as Record<string, unknown>;
-    for (const key in o) {
-      const v = o[key];
-      if (v === undefined || key === 'raw') continue; // not in the JSONL line
-      const k = KEY_INDEX.get(key);
-      if (k === undefined) return false;
-      switch (KEY_KIND[k]) {
-        case K_NUMBER:
-          if (!isNum(v)) return false;
-          break;
-        case K_STRING:
-          if (typeof v !== 'string') return false;
-          break;
-        case K_BOOLEAN:
-          if (typeof v !== 'boolean') return false;
-          break;
-        case K_ERROR: {
-          if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-          const e = v as Record<string, unknown>;
-          const keys = Object.keys(e);
-          if (keys.length !== 2 || keys[0] !== 'label' || keys[1] !== 'message' || typeof e.label !== 'string' || typeof e.message !== 'string') return false;
-          break;
-        }
-        case K_ARRAY:
-          if (!Array.isArray(v)) return false;
-          if (k === T) times = v;
-          else tokens = v;
-          break;
-        default:
-          return false;
-      }
-      present |= 1 << k;
-    }
+    const o = r;
+    this.present = 0;
+    this.flags = 0;
+    this.scalars = 0;
+    this.keys = 0;
+    const t = o.chunkTimesMs as unknown;
+    const tk = o.chunkTokens as unknown;
     // Without both arrays the JSONL reader hands JSON.parse's object (no such key): a LINE row does too.
-    if (times === undefined || tokens === undefined) return false;
-    const t = times as number[];
-    const n = t.length;
-    const tk = tokens as number[];
-    const m = tk.length;
-    for (let i = 0; i < n; i++) if (!isNum(t[i])) return false;
+    if (!Array.isArray(t) || !Array.isArray(tk)) return false;
+    if (
+      !(
+      this.num(o.id, 0) &&
+      this.num(o.stage, 1) &&
+      this.num(o.worker, 2) &&
+      this.str(o.api, 3) &&
+      this.bool(o.stream, 4, FLAG_STREAM) &&
+      this.num(o.scheduledAtMs, 5) &&
+      this.num(o.dispatchedAtMs, 6) &&
+      this.num(o.sentAtMs, 7) &&
+      this.num(o.headersAtMs, 8) &&
+      this.num(o.endAtMs, 11) &&
+      this.num(o.httpStatus, 12) &&
+      this.str(o.finishReason, 13) &&
+      this.num(o.promptTokensServer, 14) &&
+      this.num(o.completionTokensServer, 15) &&
+      this.num(o.promptTokensClient, 16) &&
+      this.num(o.completionTokensClient, 17) &&
+      this.num(o.maxTokens, 18) &&
+      this.str(o.outputText, 19) &&
+      this.err(o.error, 20) &&
+      o.tags === undefined &&
+      this.num(o.firstChoiceAtMs, 22) &&
+      this.num(o.lastChoiceAtMs, 23) &&
+      this.num(o.choiceEventCount, 24) &&
+      this.num(o.cachedPromptTokensServer, 25) &&
+      this.bool(o.doneSeen, 26, FLAG_DONE_SEEN) &&
+      this.num(o.requestBytes, 27) &&
+      this.num(o.sameReadChunks, 28)
+      )
+    )
+      return false;
+    if (Object.keys(o).length !== this.keys + 2 && !onlyKnownKeys(o)) return false;
+    const times = t as unknown[];
+    const tokens = tk as unknown[];
+    const n = times.length;
+    const m = tokens.length;
+    for (let i = 0; i < n; i++) if (!isNum(times[i])) return false;
     let ones = m > 0;
     for (let i = 0; i < m; i++) {
-      const x = tk[i];
+      const x = tokens[i];
       if (!isNum(x)) return false;
       if (x !== 1) ones = false;
     }
-    // Every value is representable: the scalars in key order.
-    for (let k = 0; k < N_KEYS; k++) {
-      if ((present & (1 << k)) === 0) continue;
-      const kind = KEY_KIND[k];
-      const v = o[RECORD_KEYS[k]!];
-      if (kind === K_NUMBER) vals[scalars++] = v === 0 ? 0 : (v as number);
-      else if (kind === K_STRING) vals[scalars++] = this.str(v as string);
-      else if (kind === K_BOOLEAN) {
-        if (v === true) flags |= k === STREAM ? FLAG_STREAM : FLAG_DONE_SEEN;
-      } else if (kind === K_ERROR) {
-        const e = v as { label: string; message: string };
-        vals[scalars++] = this.str(e.label);
-        vals[scalars++] = this.str(e.message);
-      }
-    }
-    if (ones) flags |= FLAG_TOKENS_ONES;
+    const present = this.present | (1 << T) | (1 << K);
+    const flags = this.flags | (ones ? FLAG_TOKENS_ONES : 0);
+    const scalars = this.scalars;
     this.room(16 + 8 * (scalars + n + (ones ? 0 : m)));
     const w = this.pos >>> 2;
     this.u32[w] = present;
@@ -181,14 +226,15 @@ export class SidecarBatch {
     this.u32[w + 3] = m;
     let f = (this.pos + 16) >>> 3;
     const f64 = this.f64;
+    const vals = this.vals;
     for (let i = 0; i < scalars; i++) f64[f++] = vals[i]!;
     for (let i = 0; i < n; i++) {
-      const x = t[i]!;
+      const x = times[i] as number;
       f64[f++] = x === 0 ? 0 : x;
     }
     if (!ones)
       for (let i = 0; i < m; i++) {
-        const x = tk[i]!;
+        const x = tokens[i] as number;
         f64[f++] = x === 0 ? 0 : x;
       }
     this.pos = f << 3;

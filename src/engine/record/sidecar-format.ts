@@ -41,23 +41,6 @@ export const FLAG_DONE_SEEN = 8;
 /** RequestRecord's keys in the order of line-parser.ts's table (the bit of a key in `present`). */
 export const RECORD_KEYS = ['id', 'stage', 'worker', 'api', 'stream', 'scheduledAtMs', 'dispatchedAtMs', 'sentAtMs', 'headersAtMs', 'chunkTimesMs', 'chunkTokens', 'endAtMs', 'httpStatus', 'finishReason', 'promptTokensServer', 'completionTokensServer', 'promptTokensClient', 'completionTokensClient', 'maxTokens', 'outputText', 'error', 'tags', 'firstChoiceAtMs', 'lastChoiceAtMs', 'choiceEventCount', 'cachedPromptTokensServer', 'doneSeen', 'requestBytes', 'sameReadChunks'] as const;
 
-/** What a key's value is in a row (KEY_KIND). Line: not held by rows (tags): the record is written as a LINE row. */
-export const K_NUMBER = 0;
-export const K_STRING = 1;
-export const K_BOOLEAN = 2;
-export const K_ERROR = 3;
-export const K_ARRAY = 4;
-export const K_LINE = 5;
-
-export const KEY_KIND: readonly number[] = RECORD_KEYS.map((k) => {
-  if (k === 'chunkTimesMs' || k === 'chunkTokens') return K_ARRAY;
-  if (k === 'api' || k === 'finishReason' || k === 'outputText') return K_STRING;
-  if (k === 'stream' || k === 'doneSeen') return K_BOOLEAN;
-  if (k === 'error') return K_ERROR;
-  if (k === 'tags') return K_LINE;
-  return K_NUMBER;
-});
-
 export const KEY_INDEX: ReadonlyMap<string, number> = new Map(RECORD_KEYS.map((k, i) => [k, i]));
 
 /** FNV-1a over the JSONL's first and last HASH_SPAN bytes (both ends of `head`/`tail`). */
