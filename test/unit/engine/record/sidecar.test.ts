@@ -79,11 +79,17 @@ test('the sidecar gives the records exactly as the JSONL parse does (values, -0,
   assert.deepStrictEqual(fromCols, fromJsonl);
 });
 
-test('a JSONL longer than its sidecar (appended after close) is parsed from the JSONL', async () => {
+test('a JSONL longer or shorter than its sidecar (appended to, cut) is parsed from the JSONL', async () => {
   const path = await written(500);
   appendFileSync(path, `${JSON.stringify(records(1)[0])}\n`);
   assert.equal(checkSidecar(path), undefined);
   assert.equal((await read(path, true)).length, 501);
+  // and one shorter (its last record cut off): the JSONL's 500 records, not the sidecar's
+  const text = readFileSync(path, 'utf8');
+  const cut = text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1);
+  writeFileSync(path, cut.slice(0, cut.lastIndexOf('\n', cut.length - 2) + 1));
+  assert.equal(checkSidecar(path), undefined);
+  assert.equal((await read(path, true)).length, 499);
 });
 
 test('a torn sidecar (no trailer, cut mid-batch) is not used', async () => {
