@@ -11,11 +11,13 @@
  * tpot≤50ms and the plot data; then summary.json/txt, goodput.json, every plot as SVG + PNG,
  * report.html; then the work directory's report) and prints the child's wall time, CPU time
  * (user+sys) and peak RSS next to the target. Also times the record reader alone (read + parse per
- * line, fresh objects and the pass's reused one) on the same file, the floor of any analysis. BENCH_RECORDS overrides the count;
+ * line, fresh objects and the pass's reused one; and from the column sidecar records.jsonl.cols, which the
+ * generator writes as RecordWriter does and the analyses read; BENCH_SIDECAR=0 leaves it out of the
+ * results directories) on the same file, the floor of any analysis. BENCH_RECORDS overrides the count;
  * BENCH_CPU_PROF=<dir> writes each child's V8 CPU profile (.cpuprofile) into <dir>.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,10 +27,18 @@ const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 32);
 const HARNESSES = (process.env.BENCH_HARNESSES ?? 'inference-perf,vllm-benchmark,guidellm').split(',');
 const STAGES = [50, 100, 200, 400];
 const SLO = { ttft: 200, tpot: 50 };
+/** BENCH_SIDECAR=0: the results directories hold only records.jsonl (the analyses parse it: the A/B of the sidecar). */
+const USE_SIDECAR = process.env.BENCH_SIDECAR !== '0';
 const mib = (kb: number): string => `${(kb / 1024).toFixed(0)} MiB`;
 
-/** Deterministic pseudo-random records, written in blocks (memory: one block). */
-function writeRecords(file: string, n: number): void {
+/** Deterministic pseudo-random records, written in blocks (memory: one block), with their column sidecar as RecordWriter writes it. */
+async function writeRecords(file: string, n: number): Promise<void> {
+  const { SidecarBatch, sidecarHeader, sidecarTrailer, jsonlHash } = await import('../src/engine/record/sidecar-encode.ts');
+  const { sidecarPath } = await import('../src/engine/record/sidecar-read.ts');
+  const cols = openSync(sidecarPath(file), 'w');
+  let colsSize = writeSync(cols, sidecarHeader());
+  let jsonlSize = 0;
+  let batch = new SidecarBatch();
   let x = 12345;
   const rnd = (): number => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   const fd = openSync(file, 'w');
@@ -47,14 +57,26 @@ function writeRecords(file: string, n: number): void {
       rnd() < 0.01
         ? { ...base, chunkTimesMs: [], chunkTokens: [], endAtMs: sent + 5, httpStatus: 500, error: { label: 'http_5xx', message: 'HTTP 500: Internal Server Error' } }
         : { ...base, chunkTimesMs: times, chunkTokens: times.map(() => 1), endAtMs: times[times.length - 1]! + 0.5, httpStatus: 200, finishReason: 'length', promptTokensServer: 100 + Math.floor(rnd() * 900), completionTokensServer: CHUNKS, maxTokens: CHUNKS, firstChoiceAtMs: times[0], lastChoiceAtMs: times[times.length - 1], choiceEventCount: CHUNKS, doneSeen: true, requestBytes: 2000 };
-    block.push(JSON.stringify(r));
-    if (block.length === 10_000) {
-      writeSync(fd, `${block.join('\n')}\n`);
+    const line = JSON.stringify(r);
+    block.push(line);
+    batch.add(r as never, line);
+    if (block.length === 1000) {
+      jsonlSize += writeSync(fd, `${block.join('\n')}\n`);
+      colsSize += writeSync(cols, batch.bytes());
       block = [];
+      batch = new SidecarBatch();
     }
   }
-  if (block.length) writeSync(fd, `${block.join('\n')}\n`);
+  if (block.length) {
+    jsonlSize += writeSync(fd, `${block.join('\n')}\n`);
+    colsSize += writeSync(cols, batch.bytes());
+  }
   closeSync(fd);
+  const jfd = openSync(file, 'r');
+  const hash = jsonlHash((buf, position) => readSync(jfd, buf, 0, buf.length, position), jsonlSize);
+  closeSync(jfd);
+  writeSync(cols, sidecarTrailer(n, jsonlSize, hash, colsSize));
+  closeSync(cols);
 }
 
 async function writeSnapshots(resultsDir: string, n: number): Promise<void> {
@@ -102,13 +124,13 @@ async function child(workDir: string, name: string, harness: string): Promise<vo
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-/** In the child: the record reader alone (read + split + parse per line, nothing computed); `reuse`: one reused record object, as the analysis pass reads. */
-async function readerOnly(file: string, reuse: boolean): Promise<void> {
+/** In the child: the record reader alone (read + split + parse per line, nothing computed); `reuse`: one reused record object, as the analysis pass reads; `sidecar`: from records.jsonl.cols. */
+async function readerOnly(file: string, reuse: boolean, sidecar: boolean): Promise<void> {
   const { forEachRecord } = await import('../src/engine/record/reader.ts');
   const t = performance.now();
   const cpu = process.cpuUsage();
   let n = 0;
-  await forEachRecord(file, () => void n++, [], { reuse });
+  await forEachRecord(file, () => void n++, [], { reuse, sidecar });
   const c = process.cpuUsage(cpu);
   const out: ChildResult = { wallMs: performance.now() - t, cpuMs: (c.user + c.system) / 1000, maxRssKiB: process.resourceUsage().maxRSS, requests: n, files: 0 };
   process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -127,9 +149,11 @@ async function main(): Promise<void> {
   try {
     const file = join(root, 'records.jsonl');
     const t = performance.now();
-    writeRecords(file, TOTAL);
+    await writeRecords(file, TOTAL);
     const bytes = statSync(file).size;
-    console.log(`generated ${TOTAL.toLocaleString('en')} records (${CHUNKS} chunks each, ${STAGES.length} stages, ${(bytes / 2 ** 20).toFixed(0)} MiB of JSONL) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const colsBytes = statSync(`${file}.cols`).size;
+    console.log(`generated ${TOTAL.toLocaleString('en')} records (${CHUNKS} chunks each, ${STAGES.length} stages, ${(bytes / 2 ** 20).toFixed(0)} MiB of JSONL + ${(colsBytes / 2 ** 20).toFixed(0)} MiB column sidecar) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(`analyses read the ${USE_SIDECAR ? 'column sidecar (records.jsonl.cols)' : 'JSONL (BENCH_SIDECAR=0: no sidecar beside it)'}`);
     const what = (h: string): string => `${h}: summary + goodput + every plot + report.html${h === 'inference-perf' ? ' + -f monitoring' : ''}`;
     const w = Math.max(48, ...HARNESSES.map((h) => what(h).length));
     // Each row as soon as it is measured (a slow machine still shows the finished ones).
@@ -138,14 +162,16 @@ async function main(): Promise<void> {
       const target = r.files === 0 ? 'floor' : r.cpuMs < 10_000 && r.wallMs < 10_000 ? '< 10 s: met' : '< 10 s: NOT met';
       console.log(`${label.padEnd(w)}  ${r.requests.toLocaleString('en').padStart(9)}  ${(r.wallMs / 1000).toFixed(2).padStart(6)} s  ${(r.cpuMs / 1000).toFixed(2).padStart(5)} s  ${mib(r.maxRssKiB).padStart(8)}  ${String(r.files).padStart(5)}  ${target}`);
     };
-    print('record reader alone (fresh record objects)', spawnChild(['--reader', file]));
-    print('record reader alone (one reused record, as the pass)', spawnChild(['--reader-reuse', file]));
+    print('record reader alone, JSONL (fresh record objects)', spawnChild(['--reader', file]));
+    print('record reader alone, JSONL (one reused record)', spawnChild(['--reader-reuse', file]));
+    print('record reader alone, column sidecar (one reused record)', spawnChild(['--reader-sidecar', file]));
     for (const harness of HARNESSES) {
       const workDir = join(root, harness);
       const name = `${harness}_bench_stack`;
       const resultsDir = join(workDir, 'results', name);
       mkdirSync(resultsDir, { recursive: true });
       linkSync(file, join(resultsDir, 'records.jsonl'));
+      if (USE_SIDECAR) linkSync(`${file}.cols`, join(resultsDir, 'records.jsonl.cols'));
       writeFileSync(join(resultsDir, 'run_metadata.yaml'), `harness_name: ${harness}\ncomplete: true\n`);
       writeFileSync(join(resultsDir, 'loadgen_health.json'), JSON.stringify({ client_bottleneck: false, warnings: [], stages: STAGES.map((rate, stage) => ({ stage, kind: 'open', requestedRate: rate })) }));
       if (harness === 'inference-perf') await writeSnapshots(resultsDir, 240);
@@ -159,5 +185,5 @@ async function main(): Promise<void> {
 
 const [mode, ...args] = process.argv.slice(2);
 if (mode === '--child') await child(args[0]!, args[1]!, args[2]!);
-else if (mode === '--reader' || mode === '--reader-reuse') await readerOnly(args[0]!, mode === '--reader-reuse');
+else if (mode === '--reader' || mode === '--reader-reuse' || mode === '--reader-sidecar') await readerOnly(args[0]!, mode !== '--reader', mode === '--reader-sidecar');
 else await main();

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { RequestRecord } from '../types.ts';
 import { FALLBACK, parseRecordLine, parseRecordLineInto, recordSlot } from './line-parser.ts';
+import { checkSidecar, forEachSidecarRecord } from './sidecar-read.ts';
 
 /** Bytes per read of records.jsonl (grows only for a longer line). */
 const READ_BYTES = 1 << 20;
@@ -76,6 +77,12 @@ export interface ForEachOptions {
    * take arrive as JSON.parse's fresh objects.
    */
   reuse?: boolean;
+  /**
+   * With `reuse`: read the records from the column sidecar (`<path>.cols`, sidecar-format.ts)
+   * when it is complete and describes this file exactly (the same records, no JSON parsed).
+   * Default true; false: always parse the JSONL (benchmarks, A/B checks).
+   */
+  sidecar?: boolean;
 }
 
 /**
@@ -88,6 +95,10 @@ export interface ForEachOptions {
  */
 export async function forEachRecord(path: string, sink: (r: RequestRecord) => void, bad: BadRecordLine[], o: ForEachOptions = {}): Promise<void> {
   if (!existsSync(path)) return;
+  if (o.reuse && o.sidecar !== false) {
+    const ix = checkSidecar(path);
+    if (ix) return forEachSidecarRecord(ix, recordSlot(), sink);
+  }
   let lineNo = 0;
   let lastGood = true;
   const first = bad.length;

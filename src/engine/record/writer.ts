@@ -1,5 +1,7 @@
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, write, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, ftruncateSync, openSync, readSync, rmSync, write, writeSync } from 'node:fs';
 import type { RequestRecord } from '../types.ts';
+import { SidecarBatch, jsonlHash, sidecarHeader, sidecarTrailer } from './sidecar-encode.ts';
+import { LITTLE_ENDIAN, SIDECAR_SUFFIX } from './sidecar-format.ts';
 
 export interface RecordWriterOptions {
   /** Flush at least this often, ms. Default 200. */
@@ -8,6 +10,8 @@ export interface RecordWriterOptions {
   maxBufferChars?: number;
   /** Called once when a write fails (ENOSPC, EIO, ...); later records are dropped. */
   onError?: (err: NodeJS.ErrnoException) => void;
+  /** Write the column sidecar `<path>.cols` too (sidecar-format.ts). Default true. */
+  sidecar?: boolean;
 }
 
 /**
@@ -21,6 +25,11 @@ export interface RecordWriterOptions {
  * failed write (a full disk) is cut back to that point, so the file always ends
  * with a complete line, and the error is reported once through `onError` (the
  * load stops; nothing already written is lost).
+ *
+ * The column sidecar (`<path>.cols`, sidecar-format.ts) gets the same records batch by batch, each
+ * batch written after its JSONL lines; its trailer only by close(), after the JSONL is synced. Any
+ * trouble with it (a failed write, an exit without close, a failed JSONL write) leaves it without a
+ * trailer, or removes it: readers then parse the JSONL, which never depends on the sidecar.
  */
 export class RecordWriter {
   private readonly fd: number;
@@ -39,12 +48,17 @@ export class RecordWriter {
   error: NodeJS.ErrnoException | undefined;
   /** Records written (or queued for writing) so far. */
   count = 0;
+  /** The sidecar's fd (-1: none, or given up), its end and its rows. */
+  private colsFd = -1;
+  private colsSize = 0;
+  private colsRows = 0;
 
   constructor(
     readonly path: string,
     private readonly opts: RecordWriterOptions = {},
   ) {
     this.fd = openSync(path, 'w');
+    this.openSidecar(opts.sidecar ?? true);
     this.maxChars = opts.maxBufferChars ?? 1 << 20;
     this.timer = setInterval(() => void this.flush(), opts.flushIntervalMs ?? 200);
     this.timer.unref();
@@ -64,7 +78,9 @@ export class RecordWriter {
   /** Write everything queued so far (async, in order). Never rejects: errors go to `onError`. */
   flush(): Promise<void> {
     if (this.pending.length === 0 || this.error) return this.writing;
-    const buf = Buffer.from(serialise(this.pending), 'utf8');
+    const batch = this.colsFd >= 0 ? new SidecarBatch() : undefined;
+    const buf = Buffer.from(serialise(this.pending, batch), 'utf8');
+    const cols = batch?.bytes();
     this.pending = [];
     this.pendingChars = 0;
     const start = this.reserved;
@@ -81,7 +97,8 @@ export class RecordWriter {
               } else if (off + n < buf.length) loop(off + n);
               else {
                 this.size = start + buf.length;
-                resolve();
+                if (cols) this.writeCols(cols, batch!.count, resolve);
+                else resolve();
               }
             });
           };
@@ -96,6 +113,7 @@ export class RecordWriter {
     if (this.error) return;
     this.error = err;
     this.pending = [];
+    this.dropSidecar();
     try {
       ftruncateSync(this.fd, this.size);
     } catch {
@@ -107,7 +125,7 @@ export class RecordWriter {
   private flushSync(): void {
     if (this.closed || this.pending.length === 0 || this.error) return;
     // Async writes already issued complete in the thread pool or are lost with
-    // the process; what is still buffered goes out now.
+    // the process; what is still buffered goes out now. The sidecar is left without a trailer.
     const buf = Buffer.from(serialise(this.pending), 'utf8');
     this.pending = [];
     try {
@@ -133,17 +151,94 @@ export class RecordWriter {
       this.failed(e as NodeJS.ErrnoException);
     }
     closeSync(this.fd);
+    this.closeSidecar();
+  }
+
+  private openSidecar(on: boolean): void {
+    const path = this.path + SIDECAR_SUFFIX;
+    try {
+      if (!on || !LITTLE_ENDIAN) {
+        rmSync(path, { force: true }); // an older run's sidecar would not describe this file
+        return;
+      }
+      this.colsFd = openSync(path, 'w');
+      const h = sidecarHeader();
+      writeSync(this.colsFd, h, 0, h.length, 0);
+      this.colsSize = h.length;
+    } catch {
+      this.dropSidecar();
+    }
+  }
+
+  /** One batch's sidecar bytes after its JSONL lines (async, in the same chain); a failure gives the sidecar up. */
+  private writeCols(cols: Buffer, rows: number, done: () => void): void {
+    if (this.colsFd < 0) return done();
+    const start = this.colsSize;
+    this.colsSize += cols.length;
+    const loop = (off: number): void => {
+      if (this.colsFd < 0) return done();
+      write(this.colsFd, cols, off, cols.length - off, start + off, (err, n) => {
+        if (err) {
+          this.dropSidecar();
+          done();
+        } else if (off + n < cols.length) loop(off + n);
+        else {
+          this.colsRows += rows;
+          done();
+        }
+      });
+    };
+    loop(0);
+  }
+
+  /** The trailer (the JSONL's size, record count and ends' hash), once the JSONL is synced; then the sidecar is usable. */
+  private closeSidecar(): void {
+    if (this.colsFd < 0) return;
+    if (this.error || this.colsRows !== this.count) return this.dropSidecar();
+    try {
+      const jfd = openSync(this.path, 'r');
+      let hash: number;
+      try {
+        hash = jsonlHash((buf, position) => readSync(jfd, buf, 0, buf.length, position), this.size);
+      } finally {
+        closeSync(jfd);
+      }
+      fdatasyncSync(this.colsFd);
+      const t = sidecarTrailer(this.colsRows, this.size, hash, this.colsSize);
+      writeSync(this.colsFd, t, 0, t.length, this.colsSize);
+      fdatasyncSync(this.colsFd);
+      closeSync(this.colsFd);
+      this.colsFd = -1;
+    } catch {
+      this.dropSidecar();
+    }
+  }
+
+  /** No sidecar for this file (readers parse the JSONL). */
+  private dropSidecar(): void {
+    if (this.colsFd >= 0) {
+      try {
+        closeSync(this.colsFd);
+      } catch {
+        /* already unusable */
+      }
+    }
+    this.colsFd = -1;
+    rmSync(this.path + SIDECAR_SUFFIX, { force: true });
   }
 }
 
 /** `raw` (a verbatim response kept for a per-request report) never goes into records.jsonl. */
-function serialise(recs: RequestRecord[]): string {
+function serialise(recs: RequestRecord[], cols?: SidecarBatch): string {
   let s = '';
   for (const r of recs) {
+    let line: string;
     if (r.raw) {
       const { raw: _raw, ...rest } = r;
-      s += JSON.stringify(rest) + '\n';
-    } else s += JSON.stringify(r) + '\n';
+      line = JSON.stringify(rest);
+    } else line = JSON.stringify(r);
+    s += line + '\n';
+    cols?.add(r, line);
   }
   return s;
 }
