@@ -18,9 +18,7 @@ import { selectPlatform, type PlatformSelection } from '../platform/select.ts';
 import type { ExecuteOptions, RunOutcome } from '../platform/types.ts';
 import { checkFreshResults, checkRunnable, preflight } from '../run/checks.ts';
 import { resumeFlags, writeRunRecord } from '../run/run-record.ts';
-import { reanalyze } from '../analysis/analyze.ts';
 import { sloOption } from '../analysis/slo-option.ts';
-import { reportWorkDir } from '../analysis/reporters/registry.ts';
 import type { WorkDirResult } from '../analysis/reporters/types.ts';
 import type { ResultSummary } from '../metrics/seed-summary.ts';
 import { formatIssue, type LocatedIssue } from '../harness/validate.ts';
@@ -157,6 +155,8 @@ export async function collectAndReanalyze(p: PlannedRun, hooks: RunHooks): Promi
   makeWorkDir(p.workDir);
   hooks.log.info(`work directory: ${p.workDir}`);
   if (p.selection.platform.collectOnly) await p.selection.platform.collectOnly(p.plan, { ...hooks, version: packageVersion(), env: p.env });
+  // The analysis (plots, reports) is loaded when needed, not before the first request (start-up).
+  const { reanalyze } = await import('../analysis/analyze.ts');
   return reanalyze(p.workDir, { log: hooks.log, ...sloOption(p.config) });
 }
 
@@ -166,6 +166,7 @@ export async function workDirReport(workDir: string, results: WorkDirResult[], l
     log.info(`plots and HTML report skipped (interrupted): \`llmdbench run -z --workdir ${workDir}\` draws them`);
     return undefined;
   }
+  const { reportWorkDir } = await import('../analysis/reporters/registry.ts');
   const files = await reportWorkDir({ workDir, results, log });
   return files.html?.[0];
 }

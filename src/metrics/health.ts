@@ -40,6 +40,12 @@ export type BottleneckCause = 'none' | 'client' | 'machine' | 'client+machine' |
 export interface StageHealth {
   stage: number;
   kind: 'open' | 'closed';
+  /**
+   * When the stage clock started, on the records' clock (CLOCK_MONOTONIC ms; `clock` maps it to
+   * wall time): an open stage's send offsets count from here, so the first scheduled arrival minus
+   * this is the schedule's first offset (the start-up benchmark reads it).
+   */
+  clockStartMonoMs: number;
   requestedRate?: number;
   /** Requests / (last send − first send), as inference-perf. */
   achievedRate: number;
@@ -127,6 +133,7 @@ export function loadgenHealth(
     const sh: StageHealth = {
       stage: st.stage,
       kind: st.kind,
+      clockStartMonoMs: st.startMs,
       achievedRate: span > 0 ? n / span : 0,
       scheduleLagMs: summarizeInPlace(lags),
       socketWaitMs: summarize(waits),

@@ -8,16 +8,13 @@
  * calls it.
  */
 import { dirname, join } from 'node:path';
-import { analyzeMerged } from '../analysis/analyze.ts';
 import { definitionsFor } from '../analysis/definitions.ts';
 import { sloOption } from '../analysis/slo-option.ts';
-import { mergedName } from '../analysis/merged/index.ts';
 import type { ResultSummary } from '../metrics/seed-summary.ts';
 import type { RunUnit } from '../plan/types.ts';
 import type { Logger } from '../util/logger.ts';
 import type { UnitOutcome } from './unit.ts';
 
-export { mergedName };
 
 /**
  * The merged summary of a unit run with parallelism > 1 (undefined for -j 1 or no records), with the
@@ -25,6 +22,8 @@ export { mergedName };
  */
 export async function mergeGenerators(unit: RunUnit, outs: readonly UnitOutcome[], log: Logger, o: { quick?: boolean } = {}): Promise<ResultSummary | undefined> {
   if (unit.resultsDirs.length < 2) return undefined;
+  // The analysis is loaded when a run has merged results to write, not at start-up.
+  const [{ analyzeMerged }, { mergedName }] = await Promise.all([import('../analysis/analyze.ts'), import('../analysis/merged/index.ts')]);
   const name = mergedName(unit.resultsDirs[0]!);
   const analysisDir = join(dirname(unit.analysisDirs[0]!), name);
   const complete = outs.length === unit.resultsDirs.length && outs.every((o) => o.complete);

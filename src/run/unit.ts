@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { writeFileAtomic } from '../util/files.ts';
 import { basename, join } from 'node:path';
 import { definitionsFor } from '../analysis/definitions.ts';
-import { analyzeResultDir } from '../analysis/analyze.ts';
 import { sloOption } from '../analysis/slo-option.ts';
 import { COMPLETE_MARKER } from '../analysis/marker.ts';
 import { deltaString, isoSeconds, writeRunMetadata } from '../analysis/metadata.ts';
@@ -204,6 +203,8 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
     if (!(e instanceof LlmdbenchError && e.code === 'E_WRITE')) throw e;
     noteWriteError(e);
   }
+  // Loaded after the load, not before the first request (start-up).
+  const { analyzeResultDir } = await import('../analysis/analyze.ts');
   const summary = await analyzeResultDir(name, resultsDir, analysisDir, complete, {
     definitions: definitionsFor(unit.harness),
     log: opts.log,

@@ -9,6 +9,7 @@ import { request } from 'node:http';
 import { LlmdbenchError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import { buildSimConfig } from './run.ts';
+import { takeStandby } from './standby.ts';
 
 export interface EmbeddedSimOptions {
   /** Model name to serve (the run's model). */
@@ -54,11 +55,17 @@ export async function startEmbeddedSimulator(opts: EmbeddedSimOptions): Promise<
   const entry = fileURLToPath(new URL('./child-bootstrap.js', import.meta.url));
   const env = { ...process.env, LLMDBENCH_SIM_SOURCES: JSON.stringify(sources) };
   const args = [process.execPath, entry];
-  let child: ChildProcess;
+  // A child that `llmdbench run` started before its plan (standby.ts) has booted meanwhile: it gets
+  // the sources over IPC. Pinned (cpus) children are always new.
+  const adopted = opts.cpus ? undefined : takeStandby();
+  adopted?.send({ type: 'sources', sources });
   // Own process group (detached): a terminal Ctrl-C reaches the run, which stops sending and lets
   // in-flight requests finish before it stops the simulator; the child still exits when the IPC channel closes.
-  if (opts.cpus) child = spawn('taskset', ['-c', opts.cpus, ...args], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  else child = spawn(args[0] as string, args.slice(1), { env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child: ChildProcess =
+    adopted ??
+    (opts.cpus
+      ? spawn('taskset', ['-c', opts.cpus, ...args], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+      : spawn(args[0] as string, args.slice(1), { env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
   const log = opts.log;
   let stderrTail = '';
   child.stderr?.setEncoding('utf8');
@@ -92,12 +99,14 @@ export async function startEmbeddedSimulator(opts: EmbeddedSimOptions): Promise<
     void exited.then((code) => fail(`exited with code ${code}`));
   });
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
-  while ((await getStatus(`${url}/health/ready`)) !== 200) {
+  // Usually ready at the first ask; a start-up log's phases take their configured time: asked
+  // again after 2, 4, 8 ... ms, at most every 50 ms (a coarse fixed poll added up to 50 ms).
+  for (let waitMs = 2; (await getStatus(`${url}/health/ready`)) !== 200; waitMs = Math.min(50, waitMs * 2)) {
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new LlmdbenchError('E_SIM_START', 'the embedded simulator did not become ready in time', { kind: 'environment' });
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, waitMs));
   }
   log.debug(`embedded simulator (pid ${child.pid}) ready at ${url}`);
   let stopping: Promise<void> | undefined;

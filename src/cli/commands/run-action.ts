@@ -12,7 +12,6 @@ import { checkRun, collectAndReanalyze, executeRun, planRun, resolveSettings, wo
 import { formatPlan, formatPlanJson } from '../../plan/format.ts';
 import { installInterrupts } from '../../run/signals.ts';
 import { formatFinalTable } from '../../analysis/table.ts';
-import { reportFiles } from '../../analysis/report/end-of-run.ts';
 import type { RunOutcome } from '../../platform/types.ts';
 import { createLogger } from '../../util/logger.ts';
 
@@ -100,6 +99,7 @@ export async function runAction(opts: RunShOptionValues & { quiet?: boolean; jso
     display?.stop();
   }
   // -j N: each unit's merged summary is one more column, after the generators' own.
+  const { reportFiles } = await import('../../analysis/report/end-of-run.ts');
   const summaries = [...out.units.flatMap((u) => (u.summary ? [u.summary] : [])), ...(out.merged ?? [])];
   const report = await workDirReport(out.workDir, out.units.flatMap((u) => (u.summary ? [{ summary: u.summary, resultsDir: u.resultsDir, analysisDir: u.analysisDir }] : [])), log, out.interrupted);
   if (opts.json) {

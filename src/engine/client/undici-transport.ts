@@ -6,7 +6,7 @@
  * writeH1 right before the request is written to the connected socket: that is
  * the send stamp.
  */
-import { Pool } from 'undici';
+import { undici } from '../../util/undici.ts';
 import type { Dispatcher } from 'undici';
 import { monoMs } from '../../util/clock.ts';
 import type { AbortFn, ResponseSink, Transport, TransportOptions, TransportPool, WireRequest } from './transport.ts';
@@ -50,10 +50,10 @@ class UndiciHandler implements Dispatcher.DispatchHandler {
 }
 
 class UndiciPool implements TransportPool {
-  private readonly pool: Pool;
+  private readonly pool: Dispatcher;
 
   constructor(o: TransportOptions) {
-    this.pool = new Pool(o.origin, {
+    this.pool = new (undici().Pool)(o.origin, {
       connections: o.connections,
       pipelining: 1,
       keepAliveTimeout: 60_000,

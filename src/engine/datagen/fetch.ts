@@ -1,7 +1,7 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { request } from 'undici';
+import { undici } from '../../util/undici.ts';
 import { LlmdbenchError } from '../../util/errors.ts';
 
 /** The file name a dataset URL is saved under (last path segment, no query). */
@@ -40,7 +40,7 @@ export async function fetchDatasetOnce(
   let target = url;
   try {
     for (let hop = 0; ; hop++) {
-      const res = await request(target, {
+      const res = await undici().request(target, {
         method: 'GET',
         headers: { 'user-agent': 'llmdbench', ...opts.headers },
         headersTimeout: opts.timeoutMs ?? 60_000,

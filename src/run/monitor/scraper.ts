@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Client } from 'undici';
+import { undici } from '../../util/undici.ts';
 
 export interface ScrapeTarget {
   /** File-name-safe label (a pod name, or host_port locally). */
@@ -72,7 +72,7 @@ export function startScraper(o: ScraperOptions): Scraper {
   };
   const clients = o.targets.map((t) => {
     const u = new URL(t.url);
-    return { t, path: `${u.pathname}${u.search}`, client: new Client(u.origin, { pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }), busy: undefined as Promise<void> | undefined };
+    return { t, path: `${u.pathname}${u.search}`, client: new (undici().Client)(u.origin, { pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }), busy: undefined as Promise<void> | undefined };
   });
   const scrapeOne = async (c: (typeof clients)[number]): Promise<void> => {
     try {
