@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const TOTAL = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 32);
@@ -105,11 +105,27 @@ interface ChildResult {
   goodputShare?: number;
 }
 
+/**
+ * The code the children run: dist/ when it matches the sources (bin/dist-stamp.js — what `llmdbench
+ * analyze` itself runs), else the sources through tsx (whose compile adds ~1 s of CPU to each child:
+ * the output says which).
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+async function fromDist(): Promise<boolean> {
+  if (process.env.BENCH_FROM_SOURCES === '1') return false;
+  const m = (await import(join(ROOT, 'bin', 'dist-stamp.js'))) as { distIsFresh(root: string): boolean };
+  return m.distIsFresh(ROOT);
+}
+async function load<T>(srcPath: string): Promise<T> {
+  const rel = (await fromDist()) ? srcPath.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js') : srcPath;
+  return (await import(pathToFileURL(join(ROOT, rel)).href)) as T;
+}
+
 /** In the child: one results directory's analysis, as at the end of a run, then its work directory's report. */
 async function child(workDir: string, name: string, harness: string): Promise<void> {
-  const { analyzeResultDir } = await import('../src/analysis/analyze.ts');
-  const { definitionsFor } = await import('../src/analysis/definitions.ts');
-  const { reportWorkDir } = await import('../src/analysis/reporters/registry.ts');
+  const { analyzeResultDir } = await load<typeof import('../src/analysis/analyze.ts')>('src/analysis/analyze.ts');
+  const { definitionsFor } = await load<typeof import('../src/analysis/definitions.ts')>('src/analysis/definitions.ts');
+  const { reportWorkDir } = await load<typeof import('../src/analysis/reporters/registry.ts')>('src/analysis/reporters/registry.ts');
   const { readdirSync } = await import('node:fs');
   const t = performance.now();
   const cpu = process.cpuUsage();
@@ -126,7 +142,7 @@ async function child(workDir: string, name: string, harness: string): Promise<vo
 
 /** In the child: the record reader alone (read + split + parse per line, nothing computed); `reuse`: one reused record object, as the analysis pass reads; `sidecar`: from records.jsonl.cols. */
 async function readerOnly(file: string, reuse: boolean, sidecar: boolean): Promise<void> {
-  const { forEachRecord } = await import('../src/engine/record/reader.ts');
+  const { forEachRecord } = await load<typeof import('../src/engine/record/reader.ts')>('src/engine/record/reader.ts');
   const t = performance.now();
   const cpu = process.cpuUsage();
   let n = 0;
@@ -153,6 +169,7 @@ async function main(): Promise<void> {
     const bytes = statSync(file).size;
     const colsBytes = statSync(`${file}.cols`).size;
     console.log(`generated ${TOTAL.toLocaleString('en')} records (${CHUNKS} chunks each, ${STAGES.length} stages, ${(bytes / 2 ** 20).toFixed(0)} MiB of JSONL + ${(colsBytes / 2 ** 20).toFixed(0)} MiB column sidecar) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(`children run ${(await fromDist()) ? 'dist/ (fresh build, as llmdbench analyze runs)' : 'the TypeScript sources through tsx (dist/ stale or BENCH_FROM_SOURCES=1; ~1 s of compile CPU per child included)'}`);
     console.log(`analyses read the ${USE_SIDECAR ? 'column sidecar (records.jsonl.cols)' : 'JSONL (BENCH_SIDECAR=0: no sidecar beside it)'}`);
     const what = (h: string): string => `${h}: summary + goodput + every plot + report.html${h === 'inference-perf' ? ' + -f monitoring' : ''}`;
     const w = Math.max(48, ...HARNESSES.map((h) => what(h).length));
