@@ -7,15 +7,17 @@
  * Anything else returns FALLBACK and the reader decodes the line and runs JSON.parse on it,
  * so every other line (and every bad line, with its error) is handled exactly as before.
  *
- * This file: the record's keys (matched against record-keys.ts's table) and where each value
- * goes (record-fields.ts); the bytes are read by json-scan.ts (numbers, strings, number arrays)
- * and json-value.ts (any other value).
+ * This file: the record's keys (matched against record-keys.ts's table) and where each value goes
+ * (into a reused record: the switch below; into a fresh object: record-fields.ts's addField); the
+ * bytes are read by json-scan.ts (numbers, strings, number arrays) and json-value.ts (any other
+ * value). Both switches over keys are checked against the table (see record-fields.ts).
  */
 import type { RequestRecord } from '../types.ts';
-import { atEnd, begin, fail, input, isFailed, lineEnd, number, numbersInto, peek, pos, seek, skip } from './json-scan.ts';
+import { NUM, atEnd, begin, fail, isFailed, number, numbersInto, peek, pos, skip } from './json-scan.ts';
 import { value } from './json-value.ts';
 import { addField, setField, type AnyRecord } from './record-fields.ts';
-import { CHUNK_TIMES, CHUNK_TOKENS, N_KEYS, RECORD_KEYS, type KeyIdx } from './record-keys.ts';
+import { recordKey } from './record-key-match.ts';
+import { CHUNK_TIMES, CHUNK_TOKENS, N_KEYS, type KeyIdx, type KeyIndex } from './record-keys.ts';
 
 /** Returned when the line is not in the fast path's subset (the caller falls back to JSON.parse). */
 export const FALLBACK: unique symbol = Symbol('fallback');
@@ -71,14 +73,126 @@ export function parseRecordLineInto(bytes: Uint8Array, start: number, stop: numb
     if (k === CHUNK_TIMES || k === CHUNK_TOKENS) {
       if (!numbersInto(k === CHUNK_TIMES ? r.chunkTimesMs : r.chunkTokens)) break;
     } else {
-      // a number is stored straight from NUM (a double field: no allocation), any other value as it is
+      // A number is stored straight from NUM (a double field: no allocation; a double passed to a
+      // call is boxed, which is why this switch is here and not record-fields.ts's setField).
       const c = peek()!;
       const num = (c >= 0x30 && c <= 0x39) || c === 0x2d;
       let v: unknown;
       if (num) number();
       else v = value(1);
       if (isFailed()) break;
-      setField(o, k, num, v);
+      switch (k) {
+        case 0 satisfies KeyIndex<'id'>:
+          if (num) o.id = NUM[0];
+          else o.id = v;
+          break;
+        case 1 satisfies KeyIndex<'stage'>:
+          if (num) o.stage = NUM[0];
+          else o.stage = v;
+          break;
+        case 2 satisfies KeyIndex<'worker'>:
+          if (num) o.worker = NUM[0];
+          else o.worker = v;
+          break;
+        case 3 satisfies KeyIndex<'api'>:
+          if (num) o.api = NUM[0];
+          else o.api = v;
+          break;
+        case 4 satisfies KeyIndex<'stream'>:
+          if (num) o.stream = NUM[0];
+          else o.stream = v;
+          break;
+        case 5 satisfies KeyIndex<'scheduledAtMs'>:
+          if (num) o.scheduledAtMs = NUM[0];
+          else o.scheduledAtMs = v;
+          break;
+        case 6 satisfies KeyIndex<'dispatchedAtMs'>:
+          if (num) o.dispatchedAtMs = NUM[0];
+          else o.dispatchedAtMs = v;
+          break;
+        case 7 satisfies KeyIndex<'sentAtMs'>:
+          if (num) o.sentAtMs = NUM[0];
+          else o.sentAtMs = v;
+          break;
+        case 8 satisfies KeyIndex<'headersAtMs'>:
+          if (num) o.headersAtMs = NUM[0];
+          else o.headersAtMs = v;
+          break;
+        case 11 satisfies KeyIndex<'endAtMs'>:
+          if (num) o.endAtMs = NUM[0];
+          else o.endAtMs = v;
+          break;
+        case 12 satisfies KeyIndex<'httpStatus'>:
+          if (num) o.httpStatus = NUM[0];
+          else o.httpStatus = v;
+          break;
+        case 13 satisfies KeyIndex<'finishReason'>:
+          if (num) o.finishReason = NUM[0];
+          else o.finishReason = v;
+          break;
+        case 14 satisfies KeyIndex<'promptTokensServer'>:
+          if (num) o.promptTokensServer = NUM[0];
+          else o.promptTokensServer = v;
+          break;
+        case 15 satisfies KeyIndex<'completionTokensServer'>:
+          if (num) o.completionTokensServer = NUM[0];
+          else o.completionTokensServer = v;
+          break;
+        case 16 satisfies KeyIndex<'promptTokensClient'>:
+          if (num) o.promptTokensClient = NUM[0];
+          else o.promptTokensClient = v;
+          break;
+        case 17 satisfies KeyIndex<'completionTokensClient'>:
+          if (num) o.completionTokensClient = NUM[0];
+          else o.completionTokensClient = v;
+          break;
+        case 18 satisfies KeyIndex<'maxTokens'>:
+          if (num) o.maxTokens = NUM[0];
+          else o.maxTokens = v;
+          break;
+        case 19 satisfies KeyIndex<'outputText'>:
+          if (num) o.outputText = NUM[0];
+          else o.outputText = v;
+          break;
+        case 20 satisfies KeyIndex<'error'>:
+          if (num) o.error = NUM[0];
+          else o.error = v;
+          break;
+        case 21 satisfies KeyIndex<'tags'>:
+          if (num) o.tags = NUM[0];
+          else o.tags = v;
+          break;
+        case 22 satisfies KeyIndex<'firstChoiceAtMs'>:
+          if (num) o.firstChoiceAtMs = NUM[0];
+          else o.firstChoiceAtMs = v;
+          break;
+        case 23 satisfies KeyIndex<'lastChoiceAtMs'>:
+          if (num) o.lastChoiceAtMs = NUM[0];
+          else o.lastChoiceAtMs = v;
+          break;
+        case 24 satisfies KeyIndex<'choiceEventCount'>:
+          if (num) o.choiceEventCount = NUM[0];
+          else o.choiceEventCount = v;
+          break;
+        case 25 satisfies KeyIndex<'cachedPromptTokensServer'>:
+          if (num) o.cachedPromptTokensServer = NUM[0];
+          else o.cachedPromptTokensServer = v;
+          break;
+        case 26 satisfies KeyIndex<'doneSeen'>:
+          if (num) o.doneSeen = NUM[0];
+          else o.doneSeen = v;
+          break;
+        case 27 satisfies KeyIndex<'requestBytes'>:
+          if (num) o.requestBytes = NUM[0];
+          else o.requestBytes = v;
+          break;
+        case 28 satisfies KeyIndex<'sameReadChunks'>:
+          if (num) o.sameReadChunks = NUM[0];
+          else o.sameReadChunks = v;
+          break;
+        default:
+          k satisfies never;
+      }
     }
     const d = peek();
     if (d === 0x2c) {
@@ -103,7 +217,7 @@ const BOTH_ARRAYS = (1 << CHUNK_TIMES) | (1 << CHUNK_TOKENS);
 /** Set the keys of `bits` to undefined (the keys an earlier line had and this one has not; the arrays stay). */
 function clear(o: AnyRecord, bits: number): void {
   if (bits === 0) return;
-  for (let k = 0; k < N_KEYS; k++) if ((bits & (1 << k)) !== 0) setField(o, k as KeyIdx, false, undefined);
+  for (let k = 0; k < N_KEYS; k++) if ((bits & (1 << k)) !== 0) setField(o, k as KeyIdx, undefined);
 }
 
 /** The top-level object: every key one of RECORD_KEYS (else FALLBACK), in file order. */
@@ -134,81 +248,4 @@ function record(): Partial<AnyRecord> | undefined {
   }
   fail();
   return undefined;
-}
-
-/** The index in RECORD_KEYS of the key at the position (moved past its closing quote), or -1. */
-function recordKey(prev: number): KeyIdx | -1 {
-  // Records repeat their keys in one order: try the key that followed `prev` last time first.
-  const b = input();
-  const end = lineEnd();
-  const s = pos() + 1;
-  const guess = NEXT_KEY[prev + 1]!;
-  if (guess >= 0) {
-    const known = KEY_BYTES[guess]!;
-    const n = known.length;
-    if (s + n < end && b[s + n] === 0x22) {
-      let j = 0;
-      while (j < n && known[j] === b[s + j]) j++;
-      if (j === n) {
-        seek(s + n + 1);
-        return guess as KeyIdx;
-      }
-    }
-  }
-  const k = lookupKey(b, s, end);
-  if (k >= 0) NEXT_KEY[prev + 1] = k;
-  return k;
-}
-
-/** The key starting at s by its perfect hash (moves past its closing quote when it ends in the line). */
-function lookupKey(b: Uint8Array, s: number, end: number): KeyIdx | -1 {
-  let i = s;
-  let h = 0;
-  for (;;) {
-    if (i >= end) {
-      seek(i);
-      return -1;
-    }
-    const c = b[i]!;
-    if (c === 0x22) break;
-    if (c === 0x5c || c < 0x20 || c >= 0x80) {
-      seek(i);
-      return -1;
-    }
-    h = (Math.imul(h, 31) + c) | 0;
-    i++;
-  }
-  const n = i - s;
-  seek(i + 1);
-  const k = KEY_SLOT[Math.imul(h ^ n, KEY_MUL) >>> 23]!;
-  if (k < 0) return -1;
-  const known = KEY_BYTES[k]!;
-  if (known.length !== n) return -1;
-  for (let j = 0; j < n; j++) if (known[j] !== b[s + j]) return -1;
-  return k as KeyIdx;
-}
-
-const KEY_SLOTS = 512;
-const KEY_BYTES = RECORD_KEYS.map((k) => new Uint8Array(Buffer.from(k, 'latin1')));
-/** The key that followed key i − 1 (index 0: the first key) in the last record, −1 before any. */
-const NEXT_KEY = new Int8Array(N_KEYS + 1).fill(-1);
-const keyHash = (k: Uint8Array): number => {
-  let h = 0;
-  for (const c of k) h = (Math.imul(h, 31) + c) | 0;
-  return h;
-};
-/** Hash slot -> index in RECORD_KEYS (-1: none): the first multiplier that puts every key in its own slot. */
-const KEY_SLOT = new Int16Array(KEY_SLOTS);
-let KEY_MUL = 0x9e3779b1;
-for (;; KEY_MUL += 2) {
-  KEY_SLOT.fill(-1);
-  if (
-    KEY_BYTES.every((k, i) => {
-      const slot = Math.imul(keyHash(k) ^ k.length, KEY_MUL) >>> 23;
-      if (KEY_SLOT[slot] !== -1) return false;
-      KEY_SLOT[slot] = i;
-      return true;
-    })
-  )
-    break;
 }

@@ -10,128 +10,96 @@
  */
 import type { RequestRecord } from '../types.ts';
 import type { KeyIdx, KeyIndex, StoredKey } from './record-keys.ts';
-import { NUM } from './json-scan.ts';
 
 /** A record whose keys take any value (JSON.parse gives whatever the line holds). */
 export type AnyRecord = Record<StoredKey, unknown>;
 
-/**
- * Set key k of a reused record (recordSlot: every key already present, so no store changes its
- * shape) to `v`, or with `num` to the number in NUM[0] (json-scan.ts): a double passed to a call
- * that is not inlined would be boxed, one allocation per number.
- */
-export function setField(o: AnyRecord, k: KeyIdx, num: boolean, v: unknown): void {
+/** Set key k of a reused record (recordSlot: every key already present, so no store changes its shape). */
+export function setField(o: AnyRecord, k: KeyIdx, v: unknown): void {
   switch (k) {
     case 0 satisfies KeyIndex<'id'>:
-      if (num) o.id = NUM[0];
-      else o.id = v;
+      o.id = v;
       break;
     case 1 satisfies KeyIndex<'stage'>:
-      if (num) o.stage = NUM[0];
-      else o.stage = v;
+      o.stage = v;
       break;
     case 2 satisfies KeyIndex<'worker'>:
-      if (num) o.worker = NUM[0];
-      else o.worker = v;
+      o.worker = v;
       break;
     case 3 satisfies KeyIndex<'api'>:
-      if (num) o.api = NUM[0];
-      else o.api = v;
+      o.api = v;
       break;
     case 4 satisfies KeyIndex<'stream'>:
-      if (num) o.stream = NUM[0];
-      else o.stream = v;
+      o.stream = v;
       break;
     case 5 satisfies KeyIndex<'scheduledAtMs'>:
-      if (num) o.scheduledAtMs = NUM[0];
-      else o.scheduledAtMs = v;
+      o.scheduledAtMs = v;
       break;
     case 6 satisfies KeyIndex<'dispatchedAtMs'>:
-      if (num) o.dispatchedAtMs = NUM[0];
-      else o.dispatchedAtMs = v;
+      o.dispatchedAtMs = v;
       break;
     case 7 satisfies KeyIndex<'sentAtMs'>:
-      if (num) o.sentAtMs = NUM[0];
-      else o.sentAtMs = v;
+      o.sentAtMs = v;
       break;
     case 8 satisfies KeyIndex<'headersAtMs'>:
-      if (num) o.headersAtMs = NUM[0];
-      else o.headersAtMs = v;
+      o.headersAtMs = v;
       break;
     case 9 satisfies KeyIndex<'chunkTimesMs'>:
     case 10 satisfies KeyIndex<'chunkTokens'>:
-      break; // the reused arrays: filled in place by the caller (json-scan.ts numbersInto, the sidecar reader)
+      break; // the reused arrays: filled in place by the caller
     case 11 satisfies KeyIndex<'endAtMs'>:
-      if (num) o.endAtMs = NUM[0];
-      else o.endAtMs = v;
+      o.endAtMs = v;
       break;
     case 12 satisfies KeyIndex<'httpStatus'>:
-      if (num) o.httpStatus = NUM[0];
-      else o.httpStatus = v;
+      o.httpStatus = v;
       break;
     case 13 satisfies KeyIndex<'finishReason'>:
-      if (num) o.finishReason = NUM[0];
-      else o.finishReason = v;
+      o.finishReason = v;
       break;
     case 14 satisfies KeyIndex<'promptTokensServer'>:
-      if (num) o.promptTokensServer = NUM[0];
-      else o.promptTokensServer = v;
+      o.promptTokensServer = v;
       break;
     case 15 satisfies KeyIndex<'completionTokensServer'>:
-      if (num) o.completionTokensServer = NUM[0];
-      else o.completionTokensServer = v;
+      o.completionTokensServer = v;
       break;
     case 16 satisfies KeyIndex<'promptTokensClient'>:
-      if (num) o.promptTokensClient = NUM[0];
-      else o.promptTokensClient = v;
+      o.promptTokensClient = v;
       break;
     case 17 satisfies KeyIndex<'completionTokensClient'>:
-      if (num) o.completionTokensClient = NUM[0];
-      else o.completionTokensClient = v;
+      o.completionTokensClient = v;
       break;
     case 18 satisfies KeyIndex<'maxTokens'>:
-      if (num) o.maxTokens = NUM[0];
-      else o.maxTokens = v;
+      o.maxTokens = v;
       break;
     case 19 satisfies KeyIndex<'outputText'>:
-      if (num) o.outputText = NUM[0];
-      else o.outputText = v;
+      o.outputText = v;
       break;
     case 20 satisfies KeyIndex<'error'>:
-      if (num) o.error = NUM[0];
-      else o.error = v;
+      o.error = v;
       break;
     case 21 satisfies KeyIndex<'tags'>:
-      if (num) o.tags = NUM[0];
-      else o.tags = v;
+      o.tags = v;
       break;
     case 22 satisfies KeyIndex<'firstChoiceAtMs'>:
-      if (num) o.firstChoiceAtMs = NUM[0];
-      else o.firstChoiceAtMs = v;
+      o.firstChoiceAtMs = v;
       break;
     case 23 satisfies KeyIndex<'lastChoiceAtMs'>:
-      if (num) o.lastChoiceAtMs = NUM[0];
-      else o.lastChoiceAtMs = v;
+      o.lastChoiceAtMs = v;
       break;
     case 24 satisfies KeyIndex<'choiceEventCount'>:
-      if (num) o.choiceEventCount = NUM[0];
-      else o.choiceEventCount = v;
+      o.choiceEventCount = v;
       break;
     case 25 satisfies KeyIndex<'cachedPromptTokensServer'>:
-      if (num) o.cachedPromptTokensServer = NUM[0];
-      else o.cachedPromptTokensServer = v;
+      o.cachedPromptTokensServer = v;
       break;
     case 26 satisfies KeyIndex<'doneSeen'>:
-      if (num) o.doneSeen = NUM[0];
-      else o.doneSeen = v;
+      o.doneSeen = v;
       break;
     case 27 satisfies KeyIndex<'requestBytes'>:
-      if (num) o.requestBytes = NUM[0];
-      else o.requestBytes = v;
+      o.requestBytes = v;
       break;
     case 28 satisfies KeyIndex<'sameReadChunks'>:
-      if (num) o.sameReadChunks = NUM[0];
-      else o.sameReadChunks = v;
+      o.sameReadChunks = v;
       break;
     default:
       k satisfies never;

@@ -8,10 +8,9 @@
 import { existsSync, fstatSync, openSync, closeSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { RequestRecord } from '../types.ts';
-import { NUM } from './json-scan.ts';
 import { parseRecordLineInto, type RecordSlot } from './line-parser.ts';
 import { setField, type AnyRecord } from './record-fields.ts';
-import { BOOL_FLAG, CHUNK_TIMES, CHUNK_TOKENS, KEY_KINDS, N_KEYS, type KeyIdx } from './record-keys.ts';
+import { BOOL_FLAG, KEY_KINDS, N_KEYS, type KeyIdx } from './record-keys.ts';
 import { jsonlHash } from './sidecar-encode.ts';
 import { BATCH_HEADER_BYTES, BATCH_TAG, BYTE_ORDER, FLAG_LINE, FLAG_TOKENS_ONES, HEADER_BYTES, LITTLE_ENDIAN, MAGIC, SIDECAR_SUFFIX, TRAILER_BYTES, TRAILER_TAG, VERSION } from './sidecar-format.ts';
 
@@ -134,22 +133,19 @@ export async function forEachSidecarRecord(ix: SidecarIndex, slot: RecordSlot, s
  */
 function scalarsInto(o: AnyRecord, p: number, flags: number, f64: Float64Array, strings: string[], f: number): number {
   for (let k = 0; k < N_KEYS; k++) {
-    if (k === CHUNK_TIMES || k === CHUNK_TOKENS) continue;
-    let num = false;
     let v: unknown;
     if ((p & (1 << k)) !== 0) {
       const kind = KEY_KINDS[k];
-      if (kind === 'num') {
-        NUM[0] = f64[f++]!;
-        num = true;
-      } else if (kind === 'str') v = strings[f64[f++]!];
+      if (kind === 'num') v = f64[f++];
+      else if (kind === 'str') v = strings[f64[f++]!];
       else if (kind === 'bool') v = (flags & BOOL_FLAG[k]!) !== 0;
       else if (kind === 'error') {
         const label = strings[f64[f++]!];
         v = { label, message: strings[f64[f++]!] };
-      } // tags: never in a row (LINE rows)
+      } else if (kind === 'numbers') continue; // the chunk arrays: the caller's
+      // tags: never in a row (LINE rows)
     }
-    setField(o, k as KeyIdx, num, v);
+    setField(o, k as KeyIdx, v);
   }
   return f;
 }
