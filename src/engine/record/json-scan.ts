@@ -159,9 +159,9 @@ export function string(): string {
 }
 
 /**
- * A number: the common form (digits, optional fraction, < 2^53 as an integer mantissa) here,
- * small enough for V8 to inline into its callers (a double returned from a call is boxed);
- * zero-led, exponent and long forms in slowNumber.
+ * A number into NUM[0]: the common form (digits, optional fraction, < 2^53 as an integer mantissa)
+ * here; zero-led, exponent and long forms in slowNumber. (Its ~520 bytes of bytecode are over V8's
+ * inlining limit of 460: a double returned from it would be boxed, one allocation per number.)
  */
 export function number(): void {
   const buf = b;
