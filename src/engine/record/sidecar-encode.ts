@@ -6,11 +6,9 @@
  * keys, a value of an unexpected type, NaN / Infinity, an array hole) is kept as its JSONL line.
  */
 import type { RequestRecord } from '../types.ts';
-import { BATCH_HEADER_BYTES, BATCH_TAG, BYTE_ORDER, FLAG_DONE_SEEN, FLAG_LINE, FLAG_STREAM, FLAG_TOKENS_ONES, FNV_SEED, HASH_SPAN, HEADER_BYTES, KEY_INDEX, MAGIC, RECORD_KEYS, TRAILER_BYTES, TRAILER_TAG, VERSION, fnv1a } from './sidecar-format.ts';
-
-const N_KEYS = RECORD_KEYS.length;
-const T = KEY_INDEX.get('chunkTimesMs')!;
-const K = KEY_INDEX.get('chunkTokens')!;
+import { getField } from './record-fields.ts';
+import { BOOL_FLAG, CHUNK_TIMES, CHUNK_TOKENS, KEY_INDEX, KEY_KINDS, N_KEYS, type KeyIdx } from './record-keys.ts';
+import { BATCH_HEADER_BYTES, BATCH_TAG, BYTE_ORDER, FLAG_LINE, FLAG_TOKENS_ONES, FNV_SEED, HASH_SPAN, HEADER_BYTES, MAGIC, TRAILER_BYTES, TRAILER_TAG, VERSION, fnv1a } from './sidecar-format.ts';
 
 /** The file's first 16 bytes. */
 export function sidecarHeader(): Buffer {
@@ -116,50 +114,44 @@ export class SidecarBatch {
   private scalars = 0;
   private keys = 0;
 
-  private num(v: unknown, k: number): boolean {
-    if (v === undefined) return true;
-    if (!isNum(v)) return false;
-    this.present |= 1 << k;
-    this.vals[this.scalars++] = v === 0 ? 0 : v;
-    this.keys++;
-    return true;
-  }
-
-  private str(v: unknown, k: number): boolean {
-    if (v === undefined) return true;
-    if (typeof v !== 'string') return false;
-    this.present |= 1 << k;
-    this.vals[this.scalars++] = this.stringId(v);
-    this.keys++;
-    return true;
-  }
-
-  private bool(v: unknown, k: number, flag: number): boolean {
-    if (v === undefined) return true;
-    if (typeof v !== 'boolean') return false;
-    this.present |= 1 << k;
-    if (v) this.flags |= flag;
-    this.keys++;
-    return true;
-  }
-
-  private err(v: unknown, k: number): boolean {
-    if (v === undefined) return true;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-    const e = v as Record<string, unknown>;
-    const keys = Object.keys(e);
-    if (keys.length !== 2 || keys[0] !== 'label' || keys[1] !== 'message' || typeof e.label !== 'string' || typeof e.message !== 'string') return false;
-    this.present |= 1 << k;
-    this.vals[this.scalars++] = this.stringId(e.label);
-    this.vals[this.scalars++] = this.stringId(e.message);
-    this.keys++;
+  /**
+   * The record's scalar keys into the row being built, in table order, each as its kind says
+   * (record-keys.ts); false at the first value of another type (or tags: never in a row).
+   */
+  private scalarsOf(o: RequestRecord): boolean {
+    const vals = this.vals;
+    for (let k = 0; k < N_KEYS; k++) {
+      const kind = KEY_KINDS[k];
+      if (kind === 'numbers') continue; // the chunk arrays: after the scalars
+      const v = getField(o, k as KeyIdx);
+      if (v === undefined) continue;
+      if (kind === 'num') {
+        if (!isNum(v)) return false;
+        vals[this.scalars++] = v === 0 ? 0 : v;
+      } else if (kind === 'str') {
+        if (typeof v !== 'string') return false;
+        vals[this.scalars++] = this.stringId(v);
+      } else if (kind === 'bool') {
+        if (typeof v !== 'boolean') return false;
+        if (v) this.flags |= BOOL_FLAG[k]!;
+      } else if (kind === 'error') {
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+        const e = v as Record<string, unknown>;
+        const keys = Object.keys(e);
+        if (keys.length !== 2 || keys[0] !== 'label' || keys[1] !== 'message' || typeof e.label !== 'string' || typeof e.message !== 'string') return false;
+        vals[this.scalars++] = this.stringId(e.label);
+        vals[this.scalars++] = this.stringId(e.message);
+      } else return false; // tags
+      this.present |= 1 << k;
+      this.keys++;
+    }
     return true;
   }
 
   /**
    * The record as a row; false (nothing written) when a row cannot hold it exactly. Keys are read
-   * by name (one shape: RecordWriter's records), then Object.keys' count proves there is no other
-   * key; only when it differs (a key set to undefined, `raw`, an unknown key) are the keys walked.
+   * by name (record-fields.ts), then Object.keys' count proves there is no other key; only when it
+   * differs (a key set to undefined, `raw`, an unknown key) are the keys walked.
    */
   private addRow(r: RequestRecord): boolean {
     const o = r;
@@ -171,38 +163,7 @@ export class SidecarBatch {
     const tk = o.chunkTokens as unknown;
     // Without both arrays the JSONL reader hands JSON.parse's object (no such key): a LINE row does too.
     if (!Array.isArray(t) || !Array.isArray(tk)) return false;
-    if (
-      !(
-      this.num(o.id, 0) &&
-      this.num(o.stage, 1) &&
-      this.num(o.worker, 2) &&
-      this.str(o.api, 3) &&
-      this.bool(o.stream, 4, FLAG_STREAM) &&
-      this.num(o.scheduledAtMs, 5) &&
-      this.num(o.dispatchedAtMs, 6) &&
-      this.num(o.sentAtMs, 7) &&
-      this.num(o.headersAtMs, 8) &&
-      this.num(o.endAtMs, 11) &&
-      this.num(o.httpStatus, 12) &&
-      this.str(o.finishReason, 13) &&
-      this.num(o.promptTokensServer, 14) &&
-      this.num(o.completionTokensServer, 15) &&
-      this.num(o.promptTokensClient, 16) &&
-      this.num(o.completionTokensClient, 17) &&
-      this.num(o.maxTokens, 18) &&
-      this.str(o.outputText, 19) &&
-      this.err(o.error, 20) &&
-      o.tags === undefined &&
-      this.num(o.firstChoiceAtMs, 22) &&
-      this.num(o.lastChoiceAtMs, 23) &&
-      this.num(o.choiceEventCount, 24) &&
-      this.num(o.cachedPromptTokensServer, 25) &&
-      this.bool(o.doneSeen, 26, FLAG_DONE_SEEN) &&
-      this.num(o.requestBytes, 27) &&
-      this.num(o.sameReadChunks, 28)
-      )
-    )
-      return false;
+    if (!this.scalarsOf(o)) return false;
     if (Object.keys(o).length !== this.keys + 2 && !onlyKnownKeys(o)) return false;
     const times = t as unknown[];
     const tokens = tk as unknown[];
@@ -215,7 +176,7 @@ export class SidecarBatch {
       if (!isNum(x)) return false;
       if (x !== 1) ones = false;
     }
-    const present = this.present | (1 << T) | (1 << K);
+    const present = this.present | (1 << CHUNK_TIMES) | (1 << CHUNK_TOKENS);
     const flags = this.flags | (ones ? FLAG_TOKENS_ONES : 0);
     const scalars = this.scalars;
     this.room(16 + 8 * (scalars + n + (ones ? 0 : m)));

@@ -12,8 +12,8 @@
  *   batch   16 B: u32 BATCH_TAG, u32 rows, u32 stringsBytes (padded to 8), u32 rowsBytes;
  *           then the batch's strings as one JSON array (UTF-8, space-padded), then the rows
  *   row     u32 present (bit k: RECORD_KEYS[k] has a value), u32 flags, u32 nTimes, u32 nTokens;
- *           then one f64 per present scalar key in RECORD_KEYS order (strings: their index in the
- *           batch's strings; error: two, label and message; booleans live in flags), then the
+ *           then one f64 per present scalar key in RECORD_KEYS order (record-keys.ts; strings: their
+ *           index in the batch's strings; error: two, label and message; booleans live in flags), then the
  *           nTimes chunk times, then the nTokens chunk tokens (none when TOKENS_ONES: all 1)
  *           LINE rows (a record the row form does not hold exactly: tags, unknown keys, a value of
  *           another type, NaN): nTimes = the JSONL line's byte length, the line's bytes follow
@@ -35,13 +35,10 @@ export const HASH_SPAN = 1 << 16;
 
 export const FLAG_LINE = 1;
 export const FLAG_TOKENS_ONES = 2;
-export const FLAG_STREAM = 4;
-export const FLAG_DONE_SEEN = 8;
+// Flags 4, 8, …: the 'bool' keys' values in table order (BOOL_FLAG in record-keys.ts: stream 4, doneSeen 8).
 
-/** RequestRecord's keys in the order of line-parser.ts's table (the bit of a key in `present`). */
-export const RECORD_KEYS = ['id', 'stage', 'worker', 'api', 'stream', 'scheduledAtMs', 'dispatchedAtMs', 'sentAtMs', 'headersAtMs', 'chunkTimesMs', 'chunkTokens', 'endAtMs', 'httpStatus', 'finishReason', 'promptTokensServer', 'completionTokensServer', 'promptTokensClient', 'completionTokensClient', 'maxTokens', 'outputText', 'error', 'tags', 'firstChoiceAtMs', 'lastChoiceAtMs', 'choiceEventCount', 'cachedPromptTokensServer', 'doneSeen', 'requestBytes', 'sameReadChunks'] as const;
-
-export const KEY_INDEX: ReadonlyMap<string, number> = new Map(RECORD_KEYS.map((k, i) => [k, i]));
+/** RequestRecord's keys (bit k of `present` is RECORD_KEYS[k]), from the one table of keys and kinds (record-keys.ts). */
+export { KEY_INDEX, RECORD_KEYS } from './record-keys.ts';
 
 /** FNV-1a over the JSONL's first and last HASH_SPAN bytes (both ends of `head`/`tail`). */
 export function fnv1a(h: number, bytes: Uint8Array): number {

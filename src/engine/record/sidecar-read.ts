@@ -9,8 +9,10 @@ import { existsSync, fstatSync, openSync, closeSync, readSync, statSync } from '
 import { open } from 'node:fs/promises';
 import type { RequestRecord } from '../types.ts';
 import { parseRecordLineInto, type RecordSlot } from './line-parser.ts';
+import { setField, type AnyRecord } from './record-fields.ts';
+import { BOOL_FLAG, KEY_KINDS, N_KEYS, type KeyIdx } from './record-keys.ts';
 import { jsonlHash } from './sidecar-encode.ts';
-import { BATCH_HEADER_BYTES, BATCH_TAG, BYTE_ORDER, FLAG_DONE_SEEN, FLAG_LINE, FLAG_STREAM, FLAG_TOKENS_ONES, HEADER_BYTES, LITTLE_ENDIAN, MAGIC, SIDECAR_SUFFIX, TRAILER_BYTES, TRAILER_TAG, VERSION } from './sidecar-format.ts';
+import { BATCH_HEADER_BYTES, BATCH_TAG, BYTE_ORDER, FLAG_LINE, FLAG_TOKENS_ONES, HEADER_BYTES, LITTLE_ENDIAN, MAGIC, SIDECAR_SUFFIX, TRAILER_BYTES, TRAILER_TAG, VERSION } from './sidecar-format.ts';
 
 export const sidecarPath = (jsonlPath: string): string => jsonlPath + SIDECAR_SUFFIX;
 
@@ -68,16 +70,13 @@ export function checkSidecar(jsonlPath: string): SidecarIndex | undefined {
   }
 }
 
-/** The slot's keys as the rows set them (undefined: the record has none). */
-type Slot = Record<keyof RequestRecord, unknown>;
-
 /**
  * Every record of a checked sidecar into `slot.record` and handed to `sink` (a LINE row: its line
  * parsed as the JSONL reader does: the fast parser into the slot, else JSON.parse's fresh object).
  * Memory: one batch at a time.
  */
 export async function forEachSidecarRecord(ix: SidecarIndex, slot: RecordSlot, sink: (r: RequestRecord) => void): Promise<void> {
-  const o = slot.record as unknown as Slot;
+  const o = slot.record as unknown as AnyRecord;
   const times = slot.record.chunkTimesMs;
   const tokens = slot.record.chunkTokens;
   let ab = new ArrayBuffer(1 << 20);
@@ -128,37 +127,25 @@ export async function forEachSidecarRecord(ix: SidecarIndex, slot: RecordSlot, s
   }
 }
 
-/** A row's scalars into the record (direct stores: one shape, no keyed access); returns the f64 index after them. */
-function scalarsInto(o: Slot, p: number, flags: number, f64: Float64Array, strings: string[], f: number): number {
-  o.id = (p & 0x1) !== 0 ? f64[f++] : undefined;
-  o.stage = (p & 0x2) !== 0 ? f64[f++] : undefined;
-  o.worker = (p & 0x4) !== 0 ? f64[f++] : undefined;
-  o.api = (p & 0x8) !== 0 ? strings[f64[f++]!] : undefined;
-  o.stream = (p & 0x10) !== 0 ? (flags & FLAG_STREAM) !== 0 : undefined;
-  o.scheduledAtMs = (p & 0x20) !== 0 ? f64[f++] : undefined;
-  o.dispatchedAtMs = (p & 0x40) !== 0 ? f64[f++] : undefined;
-  o.sentAtMs = (p & 0x80) !== 0 ? f64[f++] : undefined;
-  o.headersAtMs = (p & 0x100) !== 0 ? f64[f++] : undefined;
-  o.endAtMs = (p & 0x800) !== 0 ? f64[f++] : undefined;
-  o.httpStatus = (p & 0x1000) !== 0 ? f64[f++] : undefined;
-  o.finishReason = (p & 0x2000) !== 0 ? strings[f64[f++]!] : undefined;
-  o.promptTokensServer = (p & 0x4000) !== 0 ? f64[f++] : undefined;
-  o.completionTokensServer = (p & 0x8000) !== 0 ? f64[f++] : undefined;
-  o.promptTokensClient = (p & 0x10000) !== 0 ? f64[f++] : undefined;
-  o.completionTokensClient = (p & 0x20000) !== 0 ? f64[f++] : undefined;
-  o.maxTokens = (p & 0x40000) !== 0 ? f64[f++] : undefined;
-  o.outputText = (p & 0x80000) !== 0 ? strings[f64[f++]!] : undefined;
-  if ((p & 0x100000) !== 0) {
-    const label = strings[f64[f++]!];
-    o.error = { label, message: strings[f64[f++]!] };
-  } else o.error = undefined;
-  o.tags = undefined; // never in a row (LINE rows)
-  o.firstChoiceAtMs = (p & 0x400000) !== 0 ? f64[f++] : undefined;
-  o.lastChoiceAtMs = (p & 0x800000) !== 0 ? f64[f++] : undefined;
-  o.choiceEventCount = (p & 0x1000000) !== 0 ? f64[f++] : undefined;
-  o.cachedPromptTokensServer = (p & 0x2000000) !== 0 ? f64[f++] : undefined;
-  o.doneSeen = (p & 0x4000000) !== 0 ? (flags & FLAG_DONE_SEEN) !== 0 : undefined;
-  o.requestBytes = (p & 0x8000000) !== 0 ? f64[f++] : undefined;
-  o.sameReadChunks = (p & 0x10000000) !== 0 ? f64[f++] : undefined;
+/**
+ * A row's scalars into the record, each key as its kind says (record-keys.ts; undefined for a key
+ * the row has not); returns the f64 index after them. The chunk arrays are the caller's.
+ */
+function scalarsInto(o: AnyRecord, p: number, flags: number, f64: Float64Array, strings: string[], f: number): number {
+  for (let k = 0; k < N_KEYS; k++) {
+    let v: unknown;
+    if ((p & (1 << k)) !== 0) {
+      const kind = KEY_KINDS[k];
+      if (kind === 'num') v = f64[f++];
+      else if (kind === 'str') v = strings[f64[f++]!];
+      else if (kind === 'bool') v = (flags & BOOL_FLAG[k]!) !== 0;
+      else if (kind === 'error') {
+        const label = strings[f64[f++]!];
+        v = { label, message: strings[f64[f++]!] };
+      } else if (kind === 'numbers') continue; // the chunk arrays: the caller's
+      // tags: never in a row (LINE rows)
+    }
+    setField(o, k as KeyIdx, v);
+  }
   return f;
 }
