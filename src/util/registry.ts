@@ -66,10 +66,10 @@ export class LazyRegistry<K extends string, P extends { readonly kind: K }> exte
   private readonly pending = new Map<K, Promise<P>>();
 
   /** The implementation of `kind`, imported on first use (E_UNKNOWN_KIND with a suggestion for an unknown kind). */
-  load(kind: string): Promise<P> {
+  async load(kind: string): Promise<P> {
     const d = this.get(kind);
     const done = this.impls.get(d.kind);
-    if (done) return Promise.resolve(done);
+    if (done) return done;
     let p = this.pending.get(d.kind);
     if (!p) {
       p = d.load().then((impl) => {
