@@ -131,7 +131,7 @@ async function child(workDir: string, name: string, harness: string): Promise<vo
   const cpu = process.cpuUsage();
   const resultsDir = join(workDir, 'results', name);
   const analysisDir = join(workDir, 'analysis', name);
-  const s = await analyzeResultDir(name, resultsDir, analysisDir, true, { definitions: definitionsFor(harness), slo: SLO });
+  const s = await analyzeResultDir(name, resultsDir, analysisDir, true, { definitions: await definitionsFor(harness), slo: SLO });
   if (!s) throw new Error(`${name}: no records analysed`);
   await reportWorkDir({ workDir, results: [{ resultsDir, analysisDir, summary: s }] });
   const c = process.cpuUsage(cpu);

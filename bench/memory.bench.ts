@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   type Phase = 'load' | 'close' | 'outputs' | 'end' | 'analysis';
   let phase: Phase = 'load';
   const phasePeak: Record<Phase, number> = { load: 0, close: 0, outputs: 0, end: 0, analysis: 0 };
-  const plugin = harnesses.get('inference-perf');
+  const plugin = await harnesses.load('inference-perf');
   const traced = {
     ...plugin,
     prepare: async (ctx: Parameters<NonNullable<typeof plugin.prepare>>[0]) => {
@@ -199,7 +199,7 @@ async function main(): Promise<void> {
     }, 100);
     const a0 = performance.now();
     try {
-      const summary = await analyzeResultDir('memory', dir, join(dir, 'analysis'), true, { definitions: definitionsFor('inference-perf') });
+      const summary = await analyzeResultDir('memory', dir, join(dir, 'analysis'), true, { definitions: await definitionsFor('inference-perf') });
       if (summary?.requests.total !== REQUESTS) throw new Error(`analysis saw ${summary?.requests.total} requests, not ${REQUESTS}`);
     } finally {
       clearInterval(sampler2);

@@ -22,7 +22,7 @@
  * Wall times on a shared machine are inflated for every command alike: compare within a round.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,20 +121,63 @@ interface Breakdown {
   estimated?: boolean;
   mainCpuMs: number | undefined;
   allCpuMs: number | undefined;
+  /** CPU (user+sys) of the main process by the time the plan was ready. */
+  planCpuMs?: number;
+  /** With `countModules`: ES modules the main process had loaded when the plan was ready (see moduleCounts). */
+  modules?: ModuleCount;
+}
+
+/** ES modules loaded (through the module loader: CommonJS `require`s are not seen), by origin. */
+interface ModuleCount {
+  ours: number;
+  packages: number;
+  builtins: number;
+}
+
+/**
+ * A module-loader hook (`--import`) that appends `<pid> <monotonic ns> <url>` for every ES module
+ * the process loads: the bench counts the main process's lines before the plan-ready log line
+ * (process.hrtime is CLOCK_MONOTONIC on both sides). Costs CPU: used in one extra, untimed run.
+ */
+const COUNT_HOOK = `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(\`
+import { appendFileSync } from 'node:fs';
+const out = process.env.BENCH_MODULES_OUT;
+export async function load(url, context, next) {
+  appendFileSync(out, process.pid + ' ' + process.hrtime.bigint() + ' ' + url + String.fromCharCode(10));
+  return next(url, context);
+}\`));
+`;
+
+function moduleCounts(file: string, pid: number, beforeNs: bigint): ModuleCount {
+  const c: ModuleCount = { ours: 0, packages: 0, builtins: 0 };
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [p, t, url] = line.split(' ');
+    if (!url || Number(p) !== pid || BigInt(t!) > beforeNs) continue;
+    if (url.startsWith('node:')) c.builtins++;
+    else if (url.includes('/node_modules/')) c.packages++;
+    else c.ours++;
+  }
+  return c;
 }
 
 /** The default run's milestones (see the header), and the CPU its processes had used by the first send. */
-async function firstRequestMs(root: string): Promise<Breakdown> {
+async function firstRequestMs(root: string, countModules = false): Promise<Breakdown> {
   const dir = mkdtempSync(join(tmpdir(), 'llmdbench-startup-'));
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env['NODE_LLMDBENCH_FROM_SOURCES'];
   for (const k of Object.keys(env)) if (k.startsWith('LLMDBENCH_')) delete env[k];
+  const hook = join(dir, 'count-modules.mjs');
+  if (countModules) {
+    writeFileSync(hook, COUNT_HOOK);
+    env['BENCH_MODULES_OUT'] = join(dir, 'modules.txt');
+  }
   try {
     const startEpochMs = Date.now();
-    const child = spawn(process.execPath, [join(root, 'bin', 'llmdbench.js'), 'run', '--workdir', join(dir, 'w'), '-o', 'duration=2'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...(countModules ? ['--import', hook] : []), join(root, 'bin', 'llmdbench.js'), 'run', '--workdir', join(dir, 'w'), '-o', 'duration=2'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     // Log lines (stderr, not a TTY: one line per event) stamped as they arrive.
-    const marks: { planReadyMs?: number; simReadyMs?: number; stageLoggedMs?: number } = {};
+    const marks: { planReadyMs?: number; simReadyMs?: number; stageLoggedMs?: number; planReadyNs?: bigint } = {};
     let partial = '';
     child.stderr.on('data', (d: Buffer) => {
       const at = Date.now() - startEpochMs;
@@ -142,7 +185,10 @@ async function firstRequestMs(root: string): Promise<Breakdown> {
       const lines = (partial + d.toString()).split('\n');
       partial = lines.pop() ?? '';
       for (const l of lines) {
-        if (marks.planReadyMs === undefined && l.includes('work directory: ')) marks.planReadyMs = at;
+        if (marks.planReadyMs === undefined && l.includes('work directory: ')) {
+          marks.planReadyMs = at;
+          marks.planReadyNs = process.hrtime.bigint();
+        }
         if (marks.simReadyMs === undefined && l.includes('embedded simulator serving ')) marks.simReadyMs = at;
         if (marks.stageLoggedMs === undefined && l.includes('Stage 0 - run started')) marks.stageLoggedMs = at;
       }
@@ -174,7 +220,10 @@ async function firstRequestMs(root: string): Promise<Breakdown> {
     const exact = health.stages.find((s) => s.stage === 0)?.clockStartMonoMs;
     const clockMs = exact !== undefined ? rel(exact) : marks.stageLoggedMs !== undefined ? marks.stageLoggedMs + 100 : undefined;
     const at = samples.filter((x) => x.epochMs - startEpochMs <= rel(first.sent)).at(-1);
+    const atPlan = marks.planReadyMs === undefined ? undefined : samples.filter((x) => x.epochMs - startEpochMs <= marks.planReadyMs!).at(-1);
     return {
+      ...(atPlan ? { planCpuMs: atPlan.mainMs } : {}),
+      ...(countModules && marks.planReadyNs !== undefined ? { modules: moduleCounts(join(dir, 'modules.txt'), child.pid as number, marks.planReadyNs) } : {}),
       ...(marks.planReadyMs !== undefined ? { planReadyMs: marks.planReadyMs } : {}),
       ...(marks.simReadyMs !== undefined ? { simReadyMs: marks.simReadyMs } : {}),
       ...(clockMs !== undefined ? { stageClockMs: clockMs, startupMs: clockMs + (first.sent - first.scheduled), estimated: exact === undefined } : {}),
@@ -220,12 +269,13 @@ async function main(): Promise<void> {
       if (f.stageClockMs !== undefined) add(`${c.name}:   stage clock start`, f.stageClockMs);
       add(`${c.name}:   first scheduled arrival`, f.firstScheduledMs);
       add(`${c.name}:   first send`, f.firstSendMs);
+      if (f.planCpuMs !== undefined) add(`${c.name}:   CPU by plan ready, main process`, f.planCpuMs);
       if (f.mainCpuMs !== undefined) add(`${c.name}:   CPU by the first send, main process`, f.mainCpuMs);
       if (f.allCpuMs !== undefined) add(`${c.name}:   CPU by the first send, all its processes`, f.allCpuMs);
       const ms = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(0));
       line.push(
         `${c.name}: --help ${h.wallMs.toFixed(0)}; run: plan ${ms(f.planReadyMs)}, sim ${ms(f.simReadyMs)}, clock ${ms(f.stageClockMs)}, ` +
-          `scheduled ${ms(f.firstScheduledMs)}, sent ${ms(f.firstSendMs)}, start-up ${f.estimated ? '~' : ''}${ms(f.startupMs)} (CPU main ${f.mainCpuMs ?? '-'}, all ${f.allCpuMs ?? '-'})`,
+          `scheduled ${ms(f.firstScheduledMs)}, sent ${ms(f.firstSendMs)}, start-up ${f.estimated ? '~' : ''}${ms(f.startupMs)} (CPU main ${f.planCpuMs ?? '-'} by plan, ${f.mainCpuMs ?? '-'} by send; all ${f.allCpuMs ?? '-'})`,
       );
     }
     process.stdout.write(`round ${round}: ${line.join('; ')} (ms; load ${loadavg()[0]?.toFixed(2)})\n`);
@@ -243,6 +293,12 @@ async function main(): Promise<void> {
       'the first rescaled exponential gap, not at 0); first send − spawn includes that offset.\n' +
       'targets: --help < 300 ms, start-up latency < 1,000 ms (quiet machine)\n',
   );
+  // One more, untimed run per checkout with a module-loader hook (it costs CPU): what was loaded by plan ready.
+  process.stdout.write('\nES modules the main process had loaded when the plan was ready (one extra run each, loader hook; CommonJS requires not seen):\n');
+  for (const c of checkouts) {
+    const m = (await firstRequestMs(c.root, true)).modules;
+    process.stdout.write(`  ${c.name.padEnd(10)} ${m ? `${m.ours + m.packages + m.builtins} (ours ${m.ours}, packages ${m.packages}, node: builtins ${m.builtins})` : '- (no plan-ready line)'}\n`);
+  }
 
 }
 

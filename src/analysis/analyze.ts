@@ -233,7 +233,7 @@ export async function reanalyze(workDir: string, opts: { log?: Logger; names?: r
     for (const r of reasons) opts.log?.warn(`${name}: incomplete: ${r}`);
     mkdirSync(join(workDir, 'analysis', name), { recursive: true });
     const s = await analyzeResultDir(name, dir, join(workDir, 'analysis', name), reasons.length === 0, {
-      definitions: definitionsFor(harnessOf(dir)),
+      definitions: await definitionsFor(harnessOf(dir)),
       ...(opts.log ? { log: opts.log } : {}),
       ...(opts.slo ? { slo: opts.slo } : {}),
       ...(reasons.length > 0 ? { incompleteReasons: reasons } : {}),
@@ -251,7 +251,7 @@ export async function reanalyze(workDir: string, opts: { log?: Logger; names?: r
     if (names.length < 2) continue;
     const dirs = names.map((n) => join(resultsRoot, n));
     const complete = dirs.every((d) => existsSync(join(d, COMPLETE_MARKER)));
-    const s = await analyzeMerged(`${base}_merged`, dirs, join(workDir, 'analysis', `${base}_merged`), complete, { definitions: definitionsFor(harnessOf(dirs[0]!)), ...(opts.slo ? { slo: opts.slo } : {}) });
+    const s = await analyzeMerged(`${base}_merged`, dirs, join(workDir, 'analysis', `${base}_merged`), complete, { definitions: await definitionsFor(harnessOf(dirs[0]!)), ...(opts.slo ? { slo: opts.slo } : {}) });
     if (s) out.push(s);
   }
   return out;

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { resolveConfig } from '../config/resolve.ts';
 import { runtimeEnv, type RuntimeEnv } from '../config/runtime-env.ts';
 import type { EffectiveConfig } from '../config/types.ts';
-import { buildPlan, WORKDIR_PLACEHOLDER, type BuildPlanOptions } from '../plan/build.ts';
+import { buildPlan, loadPlanHarness, WORKDIR_PLACEHOLDER, type BuildPlanOptions } from '../plan/build.ts';
 import type { RunPlan } from '../plan/types.ts';
 import { selectPlatform, type PlatformSelection } from '../platform/select.ts';
 import type { ExecuteOptions, RunOutcome } from '../platform/types.ts';
@@ -90,7 +90,8 @@ function workDirFor(config: EffectiveConfig): string {
 
 /** Put the dataset in place (-x) and build the one plan; nothing contacted under --dry-run. */
 export async function planRun(s: Settings, log: Logger): Promise<PlannedRun> {
-  const selection = selectPlatform(s.config);
+  // Plugins load on demand: only the selected platform and the plan's harness (start-up).
+  const [selection] = await Promise.all([selectPlatform(s.config), loadPlanHarness({ config: s.config })]);
   await prepareDataset(s.config, log, !s.dryRun && !s.skipRun);
   const workDir = s.dryRun ? s.config.get('LLMDBENCH_CONTROL_WORK_DIR') || WORKDIR_PLACEHOLDER : workDirFor(s.config);
   const plan = planOnce({ config: s.config, cwd: s.cwd, workDir });

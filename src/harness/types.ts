@@ -139,12 +139,11 @@ export interface HarnessRunOutcome {
 
 /**
  * A harness plugin: the profile format it accepts (validation) and how it
- * drives the shared load engine (run). Registered in src/harness/registry.ts.
+ * drives the shared load engine (run). Registered in src/harness/registry.ts as a descriptor
+ * (kind, description, `load()` importing this object): it loads when a command uses it.
  */
 export interface HarnessPlugin {
   readonly kind: HarnessKind;
-  /** One line for `llmdbench profiles`. */
-  readonly description: string;
   /** Validate a parsed profile; report every problem at once. Unknown keys are warnings. */
   validate(doc: unknown): ProfileIssue[];
   /**

@@ -18,12 +18,13 @@ export interface ProfileValidation {
 }
 
 /**
- * Parse `text` (a rendered profile) and validate it for `harness`.
+ * Parse `text` (a rendered profile) and validate it for `harness`, whose plugin the caller
+ * loaded (`harnesses.load`, or `loadPlanHarness` in src/plan/build.ts).
  * YAML syntax errors throw E_PROFILE_YAML with file:line:col; an unknown
  * harness throws E_UNKNOWN_KIND. Validation problems are returned, not thrown.
  */
 export function validateProfileText(harness: string, text: string, file: string): ProfileValidation {
-  const plugin = harnesses.get(harness);
+  const plugin = harnesses.loaded(harness);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

@@ -15,6 +15,7 @@ import type { EffectiveConfig, ResolvedConfig } from '../config/types.ts';
 import { loadExperiment } from '../experiments/load.ts';
 import type { Experiment, RunTreatment } from '../experiments/types.ts';
 import { workloadHint } from '../experiments/workload-hint.ts';
+import { harnesses } from '../harness/registry.ts';
 import type { HarnessKind } from '../harness/types.ts';
 import { throwOnProfileErrors, validateProfileText } from '../harness/validate.ts';
 import { findTemplate, listTemplates } from '../profiles/catalog.ts';
@@ -88,7 +89,20 @@ export function resultDirs(workDir: string, kind: 'results' | 'analysis', harnes
   return Array.from({ length: parallelism }, (_, i) => path.join(workDir, kind, `${harness}_${eid}_${stack}_${i + 1}`));
 }
 
-/** Build the plan. Throws the first error found, with every other problem of the same pass in `details`. */
+/**
+ * Load the plugin of the harness a plan names (`harness`, else LLMDBENCH_HARNESS_NAME): harness
+ * plugins load on demand (src/harness/registry.ts) and buildPlan, synchronous, validates with it.
+ * An unregistered name is left to buildPlan, which reports it against the profile catalog.
+ */
+export async function loadPlanHarness(opts: Pick<BuildPlanOptions, 'config' | 'harness'>): Promise<void> {
+  const kind = opts.harness ?? opts.config.get('LLMDBENCH_HARNESS_NAME');
+  if (kind !== undefined && harnesses.has(kind)) await harnesses.load(kind);
+}
+
+/**
+ * Build the plan (its harness loaded first: loadPlanHarness). Throws the first error found, with
+ * every other problem of the same pass in `details`.
+ */
 export function buildPlan(opts: BuildPlanOptions): RunPlan {
   const { config } = opts;
   const cwd = opts.cwd ?? process.cwd();

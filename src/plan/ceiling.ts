@@ -14,7 +14,7 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
 
 /** The problems of one unit against the ceilings of its configuration (empty: fine). */
 export function ceilingProblems(unit: Pick<RunUnit, 'harness' | 'profile' | 'profileName'>, config: EffectiveConfig): string[] {
-  const plugin = harnesses.get(unit.harness);
+  const plugin = harnesses.loaded(unit.harness);
   if (!plugin.plannedLoad) return [];
   const maxRequests = Number(config.get('LLMDBENCH_RUN_MAX_REQUESTS') ?? '10000000');
   const maxRate = Number(config.get('LLMDBENCH_RUN_MAX_RATE') ?? '20000');

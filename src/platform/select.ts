@@ -1,7 +1,8 @@
 /**
  * Which platform a run goes to, from the config alone: --executor / LLMDBENCH_CONTROL_EXECUTOR
  * when set; else Kubernetes when the user named a namespace (-p) or a method (-t) by flag,
- * scenario or environment (upstream's run.sh targets a cluster then); else local.
+ * scenario or environment (upstream's run.sh targets a cluster then); else local. Only the chosen
+ * platform's implementation is loaded (registry.ts).
  */
 import type { EffectiveConfig, ResolvedConfig } from '../config/types.ts';
 import { LlmdbenchError } from '../util/errors.ts';
@@ -23,7 +24,13 @@ function sourceOf(config: EffectiveConfig, name: string): string | undefined {
   return c.entry?.(name)?.source ?? config.entries().find((e) => e.name === name)?.source;
 }
 
-export function selectPlatform(config: EffectiveConfig): PlatformSelection {
+export async function selectPlatform(config: EffectiveConfig): Promise<PlatformSelection> {
+  const { kind, reason } = choosePlatform(config);
+  return { platform: await platforms.load(kind), reason };
+}
+
+/** The platform kind the config asks for, and why; nothing loaded (throws E_BAD_FLAG_VALUE for an unknown --executor). */
+export function choosePlatform(config: EffectiveConfig): { kind: Platform['kind']; reason: string } {
   const chosen = config.get(EXECUTOR);
   if (chosen !== undefined && chosen !== '') {
     if (!platforms.has(chosen)) {
@@ -31,7 +38,7 @@ export function selectPlatform(config: EffectiveConfig): PlatformSelection {
         hint: 'use --executor local or --executor kubernetes',
       });
     }
-    return { platform: platforms.get(chosen), reason: `--executor / ${EXECUTOR}=${chosen} (${SOURCE_WORD[sourceOf(config, EXECUTOR) ?? ''] ?? 'set'})` };
+    return { kind: platforms.get(chosen).kind, reason: `--executor / ${EXECUTOR}=${chosen} (${SOURCE_WORD[sourceOf(config, EXECUTOR) ?? ''] ?? 'set'})` };
   }
   const named = (
     [
@@ -42,6 +49,6 @@ export function selectPlatform(config: EffectiveConfig): PlatformSelection {
     const src = sourceOf(config, name);
     return src !== undefined && USER_SOURCES.has(src) ? [`${what} was named by ${SOURCE_WORD[src]}`] : [];
   });
-  if (named.length > 0) return { platform: platforms.get('kubernetes'), reason: `${named.join('; ')} (--executor local runs here instead)` };
-  return { platform: platforms.get('local'), reason: 'no namespace (-p) or method (-t) named and no --executor' };
+  if (named.length > 0) return { kind: 'kubernetes', reason: `${named.join('; ')} (--executor local runs here instead)` };
+  return { kind: 'local', reason: 'no namespace (-p) or method (-t) named and no --executor' };
 }

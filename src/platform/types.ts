@@ -21,13 +21,12 @@ export interface RunOutcome {
 }
 
 /**
- * Where a run executes (this process, Kubernetes pods). Registered in src/platform/registry.ts;
- * chosen by selectPlatform (src/platform/select.ts) from the config; the CLI names none.
+ * Where a run executes (this process, Kubernetes pods). Registered in src/platform/registry.ts
+ * as a descriptor (kind, description, `load()` importing this object); chosen and loaded by
+ * selectPlatform (src/platform/select.ts) from the config; the CLI names none.
  */
 export interface Platform {
   readonly kind: 'local' | 'kubernetes';
-  /** One line for `run --dry-run`: where the load runs. */
-  readonly description: string;
   /**
    * Everything that can be found wrong before anything starts (no network, nothing written):
    * runnable harnesses, harness preflight, platform settings (and whether it can `--resume`). Throws an LlmdbenchError.

@@ -8,12 +8,14 @@ import type { RunPlan } from '../plan/types.ts';
 import { LlmdbenchError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
 
-/** Every unit's harness must be able to run (has `prepare`). */
+/** Every unit's harness (loaded with the plan: src/plan/build.ts loadPlanHarness) must be able to run (has `prepare`). */
 export function checkRunnable(plan: RunPlan): void {
-  const missing = [...new Set(plan.units.map((u) => u.harness))].filter((k) => !harnesses.get(k).prepare);
+  const missing = [...new Set(plan.units.map((u) => u.harness))].filter((k) => !harnesses.loaded(k).prepare);
   if (missing.length > 0) {
+    // The other plugins are not loaded (start-up): every registered kind but these is offered.
+    const others = harnesses.kinds().filter((k) => !missing.includes(k) && (!harnesses.isLoaded(k) || harnesses.loaded(k).prepare));
     throw new LlmdbenchError('E_HARNESS_NOT_RUNNABLE', `harness ${missing.map((m) => `"${m}"`).join(', ')} cannot run yet in llmdbench`, {
-      hint: `runnable harnesses: ${harnesses.all().filter((h) => h.prepare).map((h) => h.kind).join(', ') || 'none'}; choose one with -l`,
+      hint: `other harnesses: ${others.join(', ') || 'none'}; choose one with -l`,
     });
   }
 }
@@ -25,7 +27,7 @@ export function checkRunnable(plan: RunPlan): void {
 export function preflight(plan: RunPlan, log: Logger, opts: { serverLogSupplied?: boolean } = {}): void {
   const seen = new Set<string>();
   for (const unit of plan.units) {
-    const plugin = harnesses.get(unit.harness);
+    const plugin = harnesses.loaded(unit.harness);
     const key = `${unit.harness}\0${unit.profileText}`;
     if (!plugin.preflight || seen.has(key)) continue;
     seen.add(key);

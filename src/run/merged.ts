@@ -28,7 +28,7 @@ export async function mergeGenerators(unit: RunUnit, outs: readonly UnitOutcome[
   const analysisDir = join(dirname(unit.analysisDirs[0]!), name);
   const complete = outs.length === unit.resultsDirs.length && outs.every((o) => o.complete);
   try {
-    const s = await analyzeMerged(name, unit.resultsDirs, analysisDir, complete, { definitions: definitionsFor(unit.harness), log, ...sloOption(unit.config), ...(o.quick ? { quick: true } : {}) });
+    const s = await analyzeMerged(name, unit.resultsDirs, analysisDir, complete, { definitions: await definitionsFor(unit.harness), log, ...sloOption(unit.config), ...(o.quick ? { quick: true } : {}) });
     if (s) log.info(`merged ${unit.resultsDirs.length} load generators -> ${analysisDir}`);
     return s;
   } catch (e) {

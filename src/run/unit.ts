@@ -122,7 +122,7 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
   mkdirSync(analysisDir, { recursive: true });
   const profileCopy = join(resultsDir, unit.profileName);
   writeFileAtomic(profileCopy, unit.profileText);
-  const plugin = harnesses.get(unit.harness);
+  const plugin = await harnesses.load(unit.harness);
   const startMs = Date.now();
   let complete = false;
   let rc = 1;
@@ -206,7 +206,7 @@ export async function runUnit(unit: RunUnit, index: number, endpointUrl: string,
   // Loaded after the load, not before the first request (start-up).
   const { analyzeResultDir } = await import('../analysis/analyze.ts');
   const summary = await analyzeResultDir(name, resultsDir, analysisDir, complete, {
-    definitions: definitionsFor(unit.harness),
+    definitions: await definitionsFor(unit.harness),
     log: opts.log,
     ...sloOption(unit.config),
     // Interrupted: exit fast with the summary; `-z` draws the plots and the HTML report later.

@@ -11,6 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { renderTemplate } from '../../src/profiles/render.ts';
 import { formatIssue, validateProfileText } from '../../src/harness/validate.ts';
 import { upstreamDir } from '../helpers/upstream.ts';
+import { harnesses } from '../../src/harness/registry.ts';
+
+// Harness plugins load on demand (src/harness/registry.ts); this file validates synchronously.
+await harnesses.loadAll();
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const upstream = upstreamDir;

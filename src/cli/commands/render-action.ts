@@ -9,7 +9,7 @@ import type { Experiment } from '../../experiments/types.ts';
 import { harnesses } from '../../harness/registry.ts';
 import { formatIssue, type LocatedIssue } from '../../harness/validate.ts';
 import { listHarnessDirs, listTemplates } from '../../profiles/catalog.ts';
-import { buildPlan, overridesFromConfig, SIMULATOR_ENDPOINT_PLACEHOLDER } from '../../plan/build.ts';
+import { buildPlan, loadPlanHarness, overridesFromConfig, SIMULATOR_ENDPOINT_PLACEHOLDER } from '../../plan/build.ts';
 import { formatChange } from '../../plan/format.ts';
 import type { RunUnit } from '../../plan/types.ts';
 import { isLlmdbenchError, LlmdbenchError } from '../../util/errors.ts';
@@ -60,6 +60,7 @@ export async function renderAction(arg: string | undefined, opts: RunShOptionVal
     // A harness folder we have no schema for is rendered without validation.
     const validate = opts.validate !== false && harnesses.has(job.harness);
     try {
+      if (validate) await loadPlanHarness({ config, harness: job.harness });
       const plan = buildPlan({ config, harness: job.harness, profile: job.profile, experiment, overrides, validate, cwd, models: [model], methods: [method], workDir: opts.out ?? '.' });
       if (opts.validate !== false && !validate) process.stderr.write(`note: no validator for harness ${job.harness}; ${job.profile} not validated\n`);
       units.push(...plan.units);

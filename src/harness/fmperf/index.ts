@@ -6,7 +6,6 @@ import { preflightFmperf, prepareFmperf } from './run.ts';
 
 export const fmperf: HarnessPlugin = {
   kind: 'fmperf',
-  description: 'fmperf / LMBenchmark multi-round QA: users x rounds at a sweep of QPS values',
   validate: (doc) => runSchema(fmperfSchema, doc, fmperfRules),
   preflight: preflightFmperf,
   prepare: prepareFmperf,

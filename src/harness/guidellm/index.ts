@@ -27,7 +27,6 @@ function validate(doc: unknown): ProfileIssue[] {
 
 export const guidellm: HarnessPlugin = {
   kind: 'guidellm',
-  description: 'GuideLLM: v0.7 scenarios (spec/benchmarks) or the legacy flat form; concurrent, constant, poisson, sweep profiles',
   validate,
   dialect: (doc) => detect(doc).dialect,
   preflight: preflightGuidellm,

@@ -8,7 +8,6 @@ import { inferencePerfDefinitions } from '../../metrics/definition-set.ts';
 
 export const inferencePerf: HarnessPlugin = {
   kind: 'inference-perf',
-  description: 'inference-perf (default): staged constant/poisson/concurrent load, random/shareGPT/shared-prefix/replay data',
   validate: (doc) => runSchema(inferencePerfSchema, doc, inferencePerfRules),
   preflight: preflightInferencePerf,
   prepare: prepareInferencePerf,

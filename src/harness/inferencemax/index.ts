@@ -8,7 +8,6 @@ import { inferencemaxSchema } from './schema.ts';
 /** InferenceMAX's benchmark_serving.py takes vllm bench's options: it runs on the same harness. */
 export const inferencemax: HarnessPlugin = {
   kind: 'inferencemax',
-  description: 'InferenceMAX benchmark_serving.py: vllm-bench options plus the executable to run',
   validate: (doc) => runSchema(inferencemaxSchema, doc, vllmBenchRules),
   preflight: preflightVllmBench,
   prepare: prepareVllmBench,

@@ -5,7 +5,6 @@ import { prepareNop, preflightNop } from './run.ts';
 
 export const nop: HarnessPlugin = {
   kind: 'nop',
-  description: 'no load: measures model load time from the vLLM log (standalone deployments)',
   validate: (doc) => runSchema(nopSchema, doc),
   preflight: preflightNop,
   prepare: prepareNop,

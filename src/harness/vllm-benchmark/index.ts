@@ -6,7 +6,6 @@ import { prepareVllmBench, preflightVllmBench } from './run.ts';
 
 export const vllmBenchmark: HarnessPlugin = {
   kind: 'vllm-benchmark',
-  description: 'vllm bench serve: flat kebab-case options (random, sharegpt, sonnet, custom datasets; rate or max concurrency)',
   validate: (doc) => runSchema(vllmBenchSchema, doc, vllmBenchRules),
   preflight: preflightVllmBench,
   prepare: prepareVllmBench,

@@ -73,7 +73,6 @@ async function checkServedModels(cluster: Cluster, s: KubeSettings, url: string,
 
 export const kubernetesPlatform: Platform = {
   kind: 'kubernetes',
-  description: 'kubernetes: launcher pods in the harness namespace, results copied back from the PVC',
   clusterFlags: true,
   // --retries / --resume are supported (attempts.ts): nothing to refuse here.
   check(plan, config, log): void {

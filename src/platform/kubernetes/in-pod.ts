@@ -57,10 +57,9 @@ async function startBarrier(path: string, timeoutS: number, log: Logger, signal:
   }
 }
 
-/** The run unit the pod's variables describe (one result directory). */
+/** The run unit the pod's variables describe (one result directory); its harness is loaded (runInPod). */
 export function podUnit(c: EffectiveConfig): RunUnit {
   const harness = need(c, 'LLMDBENCH_HARNESS_NAME');
-  harnesses.get(harness);
   let workload = need(c, 'LLMDBENCH_RUN_EXPERIMENT_HARNESS_WORKLOAD_NAME');
   if (!/\.ya?ml$/.test(workload)) workload += '.yaml';
   const workspace = c.get('LLMDBENCH_RUN_WORKSPACE_DIR') ?? '/workspace';
@@ -125,8 +124,8 @@ function scrapeTargets(c: EffectiveConfig, log: Logger): Pick<UnitRunOptions, 'm
 
 export async function runInPod(o: InPodOptions): Promise<number> {
   const c = o.config;
+  const plugin = await harnesses.load(need(c, 'LLMDBENCH_HARNESS_NAME'));
   const unit = podUnit(c);
-  const plugin = harnesses.get(unit.harness);
   if (!plugin.prepare) throw new LlmdbenchError('E_HARNESS_NOT_RUNNABLE', `harness "${unit.harness}" cannot run yet in llmdbench`, { kind: 'usage' });
   const serverLog = plugin.wantsServerLog && !o.serverLog ? await vllmPodLog(c, need(c, 'LLMDBENCH_HARNESS_STACK_ENDPOINT_URL'), o.log) : o.serverLog;
   const opts: UnitRunOptions = { ...o, ...(serverLog ? { serverLog } : {}), ...scrapeTargets(c, o.log) };

@@ -102,7 +102,7 @@ export async function collectAll(ctx: UnitContext, unit: RunUnit, states: Readon
     const complete = error === undefined && rc === 0 && (states === undefined || st?.kind === 'succeeded');
     const attempt = sel.attempts?.get(i);
     const summary = await analyzeResultDir(basename(resultsDir), resultsDir, analysisDir, complete, {
-      definitions: definitionsFor(unit.harness),
+      definitions: await definitionsFor(unit.harness),
       log: ctx.log,
       ...sloOption(unit.config),
       ...(attempt && (attempt.number > 1 || attempt.failedAttempts.length > 0) ? { attempt } : {}),

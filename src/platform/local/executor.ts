@@ -29,7 +29,7 @@ function targetOptions(plan: RunPlan, model: string): TargetOptions {
   const c = units[0]!.config;
   const workers = Number(c.get('LLMDBENCH_SIM_WORKERS') ?? '1');
   // nop reads the start-up log of one simulator process: shards have none (the simulator refuses both).
-  if (!units.some((u) => harnesses.get(u.harness).wantsServerLog)) return workers > 1 ? { simConfig: { workers } } : {};
+  if (!units.some((u) => harnesses.loaded(u.harness).wantsServerLog)) return workers > 1 ? { simConfig: { workers } } : {};
   const simConfig: Record<string, unknown> = {};
   const format = c.get('LLMDBENCH_VLLM_COMMON_VLLM_LOAD_FORMAT');
   if (format && (SIM_LOAD_FORMATS as readonly string[]).includes(format)) simConfig['load-format'] = format;
@@ -39,7 +39,6 @@ function targetOptions(plan: RunPlan, model: string): TargetOptions {
 
 export const localPlatform: Platform = {
   kind: 'local',
-  description: 'local: this process, against --endpoint or the embedded simulator',
   check(plan, _config, log): void {
     checkRunnable(plan);
     preflight(plan, log);
@@ -48,6 +47,7 @@ export const localPlatform: Platform = {
     const units: UnitOutcome[] = [];
     const merged: ResultSummary[] = [];
     const models = [...new Set(plan.units.map((u) => u.model))];
+    await harnesses.loadMany(plan.units.map((u) => u.harness)); // loaded with the plan already, unless a caller built it itself
     let lastUrl = plan.endpointUrl ?? '';
     for (const model of models) {
       if (opts.signal.aborted || units.some((u) => u.writeError)) break;

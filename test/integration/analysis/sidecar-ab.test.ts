@@ -75,7 +75,7 @@ test('every analysis output is byte-identical from the sidecar and from the JSON
         assert.equal(existsSync(join(resultsDir, 'records.jsonl.cols')), side === 'cols');
         writeFileSync(join(resultsDir, 'run_metadata.yaml'), `harness_name: ${harness}\ncomplete: true\n`);
         writeFileSync(join(resultsDir, 'loadgen_health.json'), JSON.stringify({ client_bottleneck: false, warnings: [], stages: STAGES.map((rate, stage) => ({ stage, kind: 'open', requestedRate: rate })) }));
-        const s = await analyzeResultDir(name, resultsDir, analysisDir, true, { definitions: definitionsFor(harness), slo: { ttft: 200, tpot: 50 } });
+        const s = await analyzeResultDir(name, resultsDir, analysisDir, true, { definitions: await definitionsFor(harness), slo: { ttft: 200, tpot: 50 } });
         assert.ok(s);
         await reportWorkDir({ workDir, results: [{ resultsDir, analysisDir, summary: s }] });
         rmSync(join(workDir, 'results'), { recursive: true });

@@ -7,6 +7,10 @@ import { applyOverrides } from '../../../src/profiles/overrides/index.ts';
 import { renderTemplate } from '../../../src/profiles/render.ts';
 import { validateProfileText } from '../../../src/harness/validate.ts';
 import { upstreamDir } from '../../helpers/upstream.ts';
+import { harnesses } from '../../../src/harness/registry.ts';
+
+// Harness plugins load on demand (src/harness/registry.ts); this file validates synchronously.
+await harnesses.loadAll();
 
 const upstream = upstreamDir;
 

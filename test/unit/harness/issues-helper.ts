@@ -1,6 +1,10 @@
 /** Test helpers: validate a profile text and pick issues by path. */
 import assert from 'node:assert/strict';
 import { validateProfileText, type LocatedIssue, type ProfileValidation } from '../../../src/harness/validate.ts';
+import { harnesses } from '../../../src/harness/registry.ts';
+
+// Harness plugins load on demand (src/harness/registry.ts); this file validates synchronously.
+await harnesses.loadAll();
 
 export const lines = (...l: string[]): string => `${l.join('\n')}\n`;
 

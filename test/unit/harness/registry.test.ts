@@ -10,16 +10,16 @@ import { checkRunnable } from '../../../src/run/checks.ts';
 import type { RunPlan } from '../../../src/plan/types.ts';
 import { throwsCode } from '../../helpers/throws-code.ts';
 
-test('all six harness kinds can run and bring their own metric definitions', () => {
+test('all six harness kinds can run and bring their own metric definitions', async () => {
   assert.deepEqual(harnesses.kinds().sort(), ['fmperf', 'guidellm', 'inference-perf', 'inferencemax', 'nop', 'vllm-benchmark']);
-  for (const h of harnesses.all()) {
+  for (const h of await harnesses.loadAll()) {
     assert.equal(typeof h.prepare, 'function', `${h.kind} has prepare`);
     if (h.kind !== 'nop') assert.ok(h.definitions, `${h.kind} has metric definitions`);
   }
 });
 
-test('checkRunnable: a plan naming a harness without prepare is E_HARNESS_NOT_RUNNABLE', () => {
-  const plugin = harnesses.get('fmperf');
+test('checkRunnable: a plan naming a harness without prepare is E_HARNESS_NOT_RUNNABLE', async () => {
+  const plugin = await harnesses.load('fmperf');
   const saved = plugin.prepare;
   try {
     (plugin as { prepare?: unknown }).prepare = undefined;

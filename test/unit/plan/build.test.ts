@@ -9,6 +9,10 @@ import { buildPlan, SIMULATOR_ENDPOINT_PLACEHOLDER } from '../../../src/plan/bui
 import { formatPlan, formatPlanJson } from '../../../src/plan/format.ts';
 import { writePlan } from '../../../src/plan/write.ts';
 import { throwsCode } from '../../helpers/throws-code.ts';
+import { harnesses } from '../../../src/harness/registry.ts';
+
+// Harness plugins load on demand (src/harness/registry.ts); this file validates synchronously.
+await harnesses.loadAll();
 
 let dir = '';
 let profilesDir = '';

@@ -4,12 +4,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../../src/config/resolve.ts';
-import { selectPlatform } from '../../../src/platform/select.ts';
+import { choosePlatform, selectPlatform } from '../../../src/platform/select.ts';
 import { throwsCode } from '../../helpers/throws-code.ts';
 
 const kindOf = async (flags: Record<string, string>, env: Record<string, string> = {}, scenario?: string): Promise<{ kind: string; reason: string }> => {
   const c = await resolveConfig({ flags: { ...flags, ...(scenario ? { LLMDBENCH_DEPLOY_SCENARIO: scenario } : {}) }, env, cwd: process.cwd() });
-  const s = selectPlatform(c);
+  const s = await selectPlatform(c);
   return { kind: s.platform.kind, reason: s.reason };
 };
 
@@ -27,7 +27,7 @@ test('selectPlatform: local by default; kubernetes when -p or -t is named by fla
 
 test('the Kubernetes platform is registered: its check is the harness checks, it prints manifests for -n', async () => {
   const c = await resolveConfig({ flags: { LLMDBENCH_CONTROL_EXECUTOR: 'kubernetes' }, env: {}, cwd: process.cwd() });
-  const s = selectPlatform(c);
+  const s = await selectPlatform(c);
   assert.equal(s.platform.kind, 'kubernetes');
   s.platform.check({ workDir: 'w', endpointUrl: undefined, units: [], notes: [] }, c, {} as never);
   assert.equal(typeof s.platform.dryRun, 'function');
@@ -36,5 +36,6 @@ test('the Kubernetes platform is registered: its check is the harness checks, it
 
 test('LLMDBENCH_CONTROL_EXECUTOR values other than local/kubernetes are refused', async () => {
   const c = await resolveConfig({ flags: {}, env: { LLMDBENCH_CONTROL_EXECUTOR: 'mars' }, cwd: process.cwd() });
-  throwsCode(() => selectPlatform(c), 'E_BAD_FLAG_VALUE');
+  throwsCode(() => choosePlatform(c), 'E_BAD_FLAG_VALUE');
+  await assert.rejects(selectPlatform(c), (e: { code?: string }) => e.code === 'E_BAD_FLAG_VALUE');
 });

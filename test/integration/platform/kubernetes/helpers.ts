@@ -10,6 +10,10 @@ import { kubernetesPlatform } from '../../../../src/platform/kubernetes/executor
 import type { RunOutcome } from '../../../../src/platform/types.ts';
 import type { Logger } from '../../../../src/util/logger.ts';
 import type { FakeKube } from '../../../helpers/fake-kube/server.ts';
+import { harnesses } from '../../../../src/harness/registry.ts';
+
+// Harness plugins load on demand (src/harness/registry.ts); this file validates synchronously.
+await harnesses.loadAll();
 
 export interface K8sRun {
   out?: RunOutcome;

@@ -14,6 +14,10 @@ import { runtimeEnv } from '../../../../src/config/runtime-env.ts';
 import { buildPlan } from '../../../../src/plan/build.ts';
 import { kubernetesPlatform } from '../../../../src/platform/kubernetes/executor.ts';
 import { createLogger } from '../../../../src/util/logger.ts';
+import { harnesses } from '../../../../src/harness/registry.ts';
+
+// Harness plugins load on demand (src/harness/registry.ts); this file validates synchronously.
+await harnesses.loadAll();
 
 const kubeconfig = process.env.LLMDBENCH_TEST_KUBECONFIG;
 

@@ -9,6 +9,10 @@ import { dryRunManifests, formatDryRun } from '../../../../src/platform/kubernet
 import { accessPod, launcherName, launcherPod, pvcManifest } from '../../../../src/platform/kubernetes/manifests.ts';
 import { kubeSettings, launcherImage } from '../../../../src/platform/kubernetes/settings.ts';
 import { validate } from '../../../helpers/fake-kube/validate.ts';
+import { harnesses } from '../../../../src/harness/registry.ts';
+
+// Harness plugins load on demand (src/harness/registry.ts); this file validates synchronously.
+await harnesses.loadAll();
 
 async function plan(flags: Record<string, string>, env: Record<string, string> = {}) {
   const config = await resolveConfig({ flags: { LLMDBENCH_CONTROL_WORK_DIR: '/w', ...flags }, env, cwd: process.cwd(), nowS: 1711800000 });

@@ -10,6 +10,10 @@ import { buildPlan } from '../../../../src/plan/build.ts';
 import { dryRunManifests } from '../../../../src/platform/kubernetes/dry-run.ts';
 import { monitoringEnv, parseMetricsTargets } from '../../../../src/platform/kubernetes/metrics-targets.ts';
 import { podStatusTable, redactor } from '../../../../src/platform/kubernetes/stack-logs.ts';
+import { harnesses } from '../../../../src/harness/registry.ts';
+
+// Harness plugins load on demand (src/harness/registry.ts); this file validates synchronously.
+await harnesses.loadAll();
 
 test('targets: pod=url pairs round-trip (IPv6 bracketed, path normalised); malformed entries are set apart', () => {
   const env = monitoringEnv(

@@ -15,6 +15,10 @@ import { accessPod, launcherPod, profilesConfigMap, pvcManifest } from '../../..
 import { modelCheckPod } from '../../../../src/platform/kubernetes/model-check.ts';
 import { kubeSettings } from '../../../../src/platform/kubernetes/settings.ts';
 import { loadOpenApi, openApiProblems } from '../../../helpers/fake-kube/openapi.ts';
+import { harnesses } from '../../../../src/harness/registry.ts';
+
+// Harness plugins load on demand (src/harness/registry.ts); this file validates synchronously.
+await harnesses.loadAll();
 
 before(loadOpenApi);
 
