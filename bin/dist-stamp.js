@@ -61,6 +61,10 @@ export function distIsFresh(root) {
   }
   if (!existsSync(join(root, 'dist', 'cli', 'index.js'))) return false;
   const q = quickStamp(root);
-  if (q.count === stamp.count && q.size === stamp.size && q.mtimeMs === stamp.mtimeMs) return true;
+  // The cheap numbers are trusted only when the newest source is older than the stamp by more than the
+  // file system's timestamp granularity (coarse: one kernel tick): an edit of the same size in the same
+  // tick as the build would otherwise keep every number equal ("racily clean", as git calls it).
+  const settled = typeof stamp.stampedAtMs === 'number' && q.mtimeMs < stamp.stampedAtMs - 1000;
+  if (settled && q.count === stamp.count && q.size === stamp.size && q.mtimeMs === stamp.mtimeMs) return true;
   return q.count === stamp.count && q.size === stamp.size && contentHash(root) === stamp.hash;
 }

@@ -27,6 +27,7 @@ try {
 } catch {
   give('TypeScript is not installed (dev dependency)');
 }
+const stampedAtMs = Date.now(); // before reading the inputs: bin/dist-stamp.js trusts mtimes only when older than this by > 1 s
 const before = quickStamp(root);
 const hash = contentHash(root);
 rmSync(dist, { recursive: true, force: true });
@@ -49,5 +50,5 @@ spawnSync(process.execPath, [join(root, 'scripts', 'prebuild-tokenizers.mjs')], 
 // Sources edited while tsc ran: the build may mix versions, so it is not stamped (never used).
 const after = quickStamp(root);
 if (after.count !== before.count || after.size !== before.size || after.mtimeMs !== before.mtimeMs) give('sources changed during the build');
-writeFileSync(join(root, STAMP_FILE), `${JSON.stringify({ ...before, hash, builtAt: new Date().toISOString() }, null, 2)}\n`);
+writeFileSync(join(root, STAMP_FILE), `${JSON.stringify({ ...before, hash, stampedAtMs, builtAt: new Date().toISOString() }, null, 2)}\n`);
 process.stdout.write(`llmdbench build: dist/ compiled from src/ (${before.count} inputs)\n`);

@@ -18,7 +18,7 @@ function tree(): string {
   writeFileSync(join(root, 'tsconfig.build.json'), '{}\n');
   mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
   writeFileSync(join(root, 'dist', 'cli', 'index.js'), 'export const a = 1;\n');
-  writeFileSync(join(root, STAMP_FILE as string), JSON.stringify({ ...(quickStamp as Stamp)(root), hash: (contentHash as (r: string) => string)(root) }));
+  writeFileSync(join(root, STAMP_FILE as string), JSON.stringify({ stampedAtMs: Date.now(), ...(quickStamp as Stamp)(root), hash: (contentHash as (r: string) => string)(root) }));
   return root;
 }
 
@@ -26,6 +26,9 @@ test('dist-stamp: a build of exactly these sources is used; any change to the so
   const fresh = distIsFresh as (root: string) => boolean;
   const cases: Array<[string, (root: string) => void, boolean]> = [
     ['untouched', () => {}, true],
+    // Sources written and stamped within one file-system tick: the cheap numbers cannot tell an edit of
+    // the same size (the race this test once lost in CI), so the content hash decides.
+    ['edited, same size, same tick as the build', (r) => writeFileSync(join(r, 'src', 'cli', 'index.ts'), 'export const b = 1;\n'), false],
     ['same bytes, new mtime (checkout, npm-packed tree): content hash decides', (r) => utimesSync(join(r, 'src', 'cli', 'index.ts'), new Date(), new Date(Date.now() + 5000)), true],
     ['edited, same size', (r) => writeFileSync(join(r, 'src', 'cli', 'index.ts'), 'export const a = 2;\n'), false],
     ['edited, other size', (r) => writeFileSync(join(r, 'src', 'cli', 'index.ts'), 'export const a = 10;\n'), false],
