@@ -13,13 +13,17 @@ const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 // Every input file, sorted by path within each directory. Directory entries carry their type, so a
 // file costs no stat of its own here (one stat per file was ~1/3 of the start-up check's CPU);
-// a symbolic link is followed with a stat, as before.
+// a symbolic link is followed with a stat, as before (a dangling one is skipped, as before).
 function files(root) {
   const out = [];
   const dir = (rel) => {
     for (const d of readdirSync(join(root, rel), { withFileTypes: true }).sort(byName)) {
       const child = join(rel, d.name);
-      const isDir = d.isSymbolicLink() ? statSync(join(root, child)).isDirectory() : d.isDirectory();
+      let isDir = d.isDirectory();
+      if (d.isSymbolicLink()) {
+        if (!existsSync(join(root, child))) continue;
+        isDir = statSync(join(root, child)).isDirectory();
+      }
       if (isDir) dir(child);
       else out.push(child);
     }
