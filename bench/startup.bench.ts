@@ -12,9 +12,10 @@
  *     scheduled arrival): the schedule's first offset is a draw of the profile's arrival process
  *     (inference-perf's ConstantLoadTimer yields stage start + the first rescaled gap, never 0), so
  *     it is left out; the first send − spawn keeps it.
- * Beside the wall time, the CPU (user+sys, from /proc every 5 ms) the run's main process and all its
- * processes (the simulator child and its threads included) had used by the first request: on a
- * shared machine that holds up where wall time does not.
+ * Beside the wall time, the CPU (user+sys, from /proc every 5 ms) the run's main process had used by
+ * plan ready, by the stage clock's start and by the first request, and all its processes (the
+ * simulator child and its threads included) by the first request: on a shared machine that holds
+ * up where wall time does not.
  * With --baseline, the same commands of another checkout (e.g. a worktree of main, its dist/ built)
  * run in the same rounds, so before/after share the machine's load. Prints each round and the
  * medians (min–max), the CPU time (user+sys, via /usr/bin/time when installed) of `node -e 0` and
@@ -123,6 +124,8 @@ interface Breakdown {
   allCpuMs: number | undefined;
   /** CPU (user+sys) of the main process by the time the plan was ready. */
   planCpuMs?: number;
+  /** CPU (user+sys) of the main process by the stage clock's start: what start-up cost it, without the wait for the first arrival. */
+  clockCpuMs?: number;
   /** With `countModules`: ES modules the main process had loaded when the plan was ready (see moduleCounts). */
   modules?: ModuleCount;
 }
@@ -221,8 +224,10 @@ async function firstRequestMs(root: string, countModules = false): Promise<Break
     const clockMs = exact !== undefined ? rel(exact) : marks.stageLoggedMs !== undefined ? marks.stageLoggedMs + 100 : undefined;
     const at = samples.filter((x) => x.epochMs - startEpochMs <= rel(first.sent)).at(-1);
     const atPlan = marks.planReadyMs === undefined ? undefined : samples.filter((x) => x.epochMs - startEpochMs <= marks.planReadyMs!).at(-1);
+    const atClock = clockMs === undefined ? undefined : samples.filter((x) => x.epochMs - startEpochMs <= clockMs).at(-1);
     return {
       ...(atPlan ? { planCpuMs: atPlan.mainMs } : {}),
+      ...(atClock ? { clockCpuMs: atClock.mainMs } : {}),
       ...(countModules && marks.planReadyNs !== undefined ? { modules: moduleCounts(join(dir, 'modules.txt'), child.pid as number, marks.planReadyNs) } : {}),
       ...(marks.planReadyMs !== undefined ? { planReadyMs: marks.planReadyMs } : {}),
       ...(marks.simReadyMs !== undefined ? { simReadyMs: marks.simReadyMs } : {}),
@@ -270,12 +275,13 @@ async function main(): Promise<void> {
       add(`${c.name}:   first scheduled arrival`, f.firstScheduledMs);
       add(`${c.name}:   first send`, f.firstSendMs);
       if (f.planCpuMs !== undefined) add(`${c.name}:   CPU by plan ready, main process`, f.planCpuMs);
+      if (f.clockCpuMs !== undefined) add(`${c.name}:   CPU by the stage clock start, main process`, f.clockCpuMs);
       if (f.mainCpuMs !== undefined) add(`${c.name}:   CPU by the first send, main process`, f.mainCpuMs);
       if (f.allCpuMs !== undefined) add(`${c.name}:   CPU by the first send, all its processes`, f.allCpuMs);
       const ms = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(0));
       line.push(
         `${c.name}: --help ${h.wallMs.toFixed(0)}; run: plan ${ms(f.planReadyMs)}, sim ${ms(f.simReadyMs)}, clock ${ms(f.stageClockMs)}, ` +
-          `scheduled ${ms(f.firstScheduledMs)}, sent ${ms(f.firstSendMs)}, start-up ${f.estimated ? '~' : ''}${ms(f.startupMs)} (CPU main ${f.planCpuMs ?? '-'} by plan, ${f.mainCpuMs ?? '-'} by send; all ${f.allCpuMs ?? '-'})`,
+          `scheduled ${ms(f.firstScheduledMs)}, sent ${ms(f.firstSendMs)}, start-up ${f.estimated ? '~' : ''}${ms(f.startupMs)} (CPU main ${f.planCpuMs ?? '-'} by plan, ${f.clockCpuMs ?? '-'} by clock, ${f.mainCpuMs ?? '-'} by send; all ${f.allCpuMs ?? '-'})`,
       );
     }
     process.stdout.write(`round ${round}: ${line.join('; ')} (ms; load ${loadavg()[0]?.toFixed(2)})\n`);

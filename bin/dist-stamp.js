@@ -9,18 +9,31 @@ import { join } from 'node:path';
 
 const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json'];
 
+const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+// Every input file, sorted by path within each directory. Directory entries carry their type, so a
+// file costs no stat of its own here (one stat per file was ~1/3 of the start-up check's CPU);
+// a symbolic link is followed with a stat, as before (a dangling one is skipped, as before).
 function files(root) {
   const out = [];
-  const walk = (rel) => {
-    const abs = join(root, rel);
-    if (!existsSync(abs)) return;
-    if (!statSync(abs).isDirectory()) {
-      out.push(rel);
-      return;
+  const dir = (rel) => {
+    for (const d of readdirSync(join(root, rel), { withFileTypes: true }).sort(byName)) {
+      const child = join(rel, d.name);
+      let isDir = d.isDirectory();
+      if (d.isSymbolicLink()) {
+        if (!existsSync(join(root, child))) continue;
+        isDir = statSync(join(root, child)).isDirectory();
+      }
+      if (isDir) dir(child);
+      else out.push(child);
     }
-    for (const name of readdirSync(abs).sort()) walk(join(rel, name));
   };
-  for (const i of INPUTS) walk(i);
+  for (const i of INPUTS) {
+    const abs = join(root, i);
+    if (!existsSync(abs)) continue;
+    if (statSync(abs).isDirectory()) dir(i);
+    else out.push(i);
+  }
   return out;
 }
 

@@ -19,7 +19,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride();
   let commandExit: number | undefined;
   const ctx = { argv, setExitCode: (code: number): void => void (commandExit = code) };
-  for (const c of await loadCommands()) c.register(program, ctx);
+  for (const c of await loadCommands(argv[0])) c.register(program, ctx);
   // Commands added with addCommand() do not inherit exitOverride: without it,
   // commander's usage errors would call process.exit(1) instead of exit code 2.
   const override = (cmd: Command<unknown[], Record<string, unknown>>): void => {

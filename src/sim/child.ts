@@ -1,7 +1,8 @@
 /**
  * Entry of the simulator's child processes (started through child-bootstrap.js):
  * - the embedded simulator's child (embedded.ts): sources come as JSON in
- *   LLMDBENCH_SIM_SOURCES; prints one line "llmdbench sim listening on <url>"
+ *   LLMDBENCH_SIM_SOURCES; prints one line "llmdbench sim listening on <url>", then
+ *   "llmdbench sim ready" once its own /health/ready said 200 (asked once: ready.ts),
  *   and serves until SIGTERM, SIGINT or the parent's IPC channel closes; with `--standby`
  *   (standby.ts) it boots first and gets the sources as an IPC message;
  * - a shard of a `workers` > 1 simulator (a node:cluster worker, cluster.ts):
@@ -13,6 +14,7 @@ import { formatError, isLlmdbenchError } from '../util/errors.ts';
 import { createLogger, type LogLevel } from '../util/logger.ts';
 import { runSimulator, serveSimulator, type SimSources } from './run.ts';
 import { STANDBY_ARG } from './standby.ts';
+import { healthReady, READY_LINE } from './ready.ts';
 
 const shardEnv = cluster.isWorker ? /^(\d+)\/(\d+)$/.exec(process.env['LLMDBENCH_SIM_SHARD'] ?? '') : null;
 const shard = shardEnv ? { index: Number(shardEnv[1]), count: Number(shardEnv[2]) } : undefined;
@@ -52,7 +54,12 @@ async function preloadTokenizer(model: string | undefined): Promise<void> {
 try {
   const src = !shard && process.argv.includes(STANDBY_ARG) ? await sourcesFromParent() : (JSON.parse(process.env['LLMDBENCH_SIM_SOURCES'] ?? '{}') as SimSources);
   const server = shard ? await runSimulator(src, log, shard) : await serveSimulator(src, log);
-  if (!shard) process.stdout.write(`llmdbench sim listening on ${server.url}\n`);
+  if (!shard) {
+    process.stdout.write(`llmdbench sim listening on ${server.url}\n`);
+    // The parent (embedded.ts) waits for /health/ready: asked once here first, by this otherwise idle
+    // process, so a parent still busy when the answer is yes (the usual case) need not ask itself.
+    void healthReady(server.url).then((yes) => yes && process.stdout.write(`${READY_LINE}\n`));
+  }
   let closing = false;
   const shutdown = (code = 0): void => {
     if (closing) return;

@@ -5,11 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { request } from 'node:http';
 import { LlmdbenchError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
-import { buildSimConfig } from './run.ts';
+import { buildSimConfig } from './sources.ts';
 import { takeStandby } from './standby.ts';
+import { getStatus, READY_LINE } from './ready.ts';
 
 export interface EmbeddedSimOptions {
   /** Model name to serve (the run's model). */
@@ -34,18 +34,6 @@ export interface EmbeddedSim {
   pid: number;
   /** Stops the child (SIGTERM, then SIGKILL after 3 s); resolves when it has exited. */
   stop(): Promise<void>;
-}
-
-function getStatus(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request(url, { method: 'GET', timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', () => resolve(0));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
 }
 
 export async function startEmbeddedSimulator(opts: EmbeddedSimOptions): Promise<EmbeddedSim> {
@@ -79,8 +67,12 @@ export async function startEmbeddedSimulator(opts: EmbeddedSimOptions): Promise<
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // The child's READY_LINE: its own /health/ready said 200 (child.ts), so this process need not ask.
+  let sawReady = false;
+  let onReadyLine: () => void = () => {};
+  const readyLine = new Promise<void>((resolve) => (onReadyLine = resolve));
+  let buf = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
     const timer = setTimeout(() => fail('did not print its URL in time'), opts.readyTimeoutMs ?? 30_000);
     function fail(why: string): void {
       clearTimeout(timer);
@@ -95,19 +87,29 @@ export async function startEmbeddedSimulator(opts: EmbeddedSimOptions): Promise<
         clearTimeout(timer);
         resolve(m[1] as string);
       }
+      if (!sawReady && buf.includes(`\n${READY_LINE}\n`)) {
+        sawReady = true;
+        onReadyLine();
+      }
     });
     void exited.then((code) => fail(`exited with code ${code}`));
   });
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
   // Usually ready at the first ask; a start-up log's phases take their configured time: asked
   // again after 2, 4, 8 ... ms, at most every 50 ms (a coarse fixed poll added up to 50 ms).
-  for (let waitMs = 2; (await getStatus(`${url}/health/ready`)) !== 200; waitMs = Math.min(50, waitMs * 2)) {
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new LlmdbenchError('E_SIM_START', 'the embedded simulator did not become ready in time', { kind: 'environment' });
+  // The child's ready line, when it comes first, ends the polling.
+  const polled = async (): Promise<void> => {
+    for (let waitMs = 2; !sawReady && (await getStatus(`${url}/health/ready`)) !== 200; waitMs = Math.min(50, waitMs * 2)) {
+      if (sawReady) return;
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new LlmdbenchError('E_SIM_START', 'the embedded simulator did not become ready in time', { kind: 'environment' });
+      }
+      await new Promise((r) => setTimeout(r, waitMs));
     }
-    await new Promise((r) => setTimeout(r, waitMs));
-  }
+  };
+  if (!sawReady) await Promise.race([readyLine, polled()]);
+  sawReady = true;
   log.debug(`embedded simulator (pid ${child.pid}) ready at ${url}`);
   let stopping: Promise<void> | undefined;
   void exited.then((code) => {

@@ -2,12 +2,9 @@
  * Starting a simulator from configuration sources: shared by `llmdbench sim`
  * and the embedded child process.
  */
-import { LlmdbenchError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
-import { closest } from '../util/suggest.ts';
-import { readConfigFileLines, resolveConfig, type SimConfig } from './config.ts';
 import { KEY_BY_NAME } from './keys.ts';
-import { PRESETS, PRESET_NAMES } from './presets.ts';
+import { buildWithKeys } from './sources.ts';
 import { startSimServer, type SimServer } from './server.ts';
 import { loadSimTokenizer, RegexTokenizer } from './tokenizer.ts';
 import { OffLoopTokenizer } from './offloop.ts';
@@ -16,30 +13,7 @@ import type { ShardInfo } from './shards.ts';
 import type { SimService, SimSources } from './service.ts';
 
 export type { SimSources, SimService } from './service.ts';
-
-export function presetValues(name: string | undefined): Record<string, unknown> {
-  if (name === undefined) return {};
-  const p = PRESETS[name];
-  if (!p) {
-    const near = closest(name, PRESET_NAMES);
-    throw new LlmdbenchError('E_SIM_PRESET', `unknown simulator preset "${name}"`, { hint: `${near ? `did you mean "${near}"? ` : ''}presets: ${PRESET_NAMES.join(', ')}` });
-  }
-  return { ...p };
-}
-
-export function buildSimConfig(src: SimSources): SimConfig {
-  return buildWithKeys(src).config;
-}
-
-/** The config, and the keys the user set explicitly (file and overrides, not the preset). */
-function buildWithKeys(src: SimSources): { config: SimConfig; explicit: string[] } {
-  const fromFile = src.configFile ? readConfigFileLines(src.configFile) : undefined;
-  const file = { ...presetValues(src.preset), ...(fromFile?.values ?? {}) };
-  const origin = src.configFile && fromFile ? { file: src.configFile, lines: fromFile.lines } : undefined;
-  const config = resolveConfig({ file, overrides: src.overrides, ...(origin ? { origin } : {}) });
-  return { config, explicit: Object.keys({ ...(fromFile?.values ?? {}), ...(src.overrides ?? {}) }) };
-}
-
+export { buildSimConfig, presetValues } from './sources.ts';
 
 /**
  * The simulator as `llmdbench sim` and the embedded child start it: in this process, or with

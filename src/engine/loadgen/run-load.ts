@@ -229,7 +229,14 @@ class Coordinator {
     const arrivals = arrivalsOf(plan);
     const offsets = arrivals[Symbol.iterator]();
     let n = arrivals.count;
-    const startMs = monoMs() + (this.opts.leadMs ?? 100);
+    // The lead gives the dispatcher time to fetch and hand over the first requests before they are
+    // due: the first offset, drawn now (the sequence is unchanged, pump() takes it first), counts
+    // towards it. A schedule whose first request is due after the lead anyway (inference-perf's
+    // first rescaled gap) starts its clock at once, so that request goes leadMs sooner; one due at
+    // 0 keeps the whole lead. Offsets, and every metric relative to the stage clock, are unchanged.
+    let firstDraw: IteratorResult<number> | undefined = offsets.next();
+    const firstOffsetMs = firstDraw.done || !Number.isFinite(firstDraw.value) ? 0 : Math.max(0, firstDraw.value);
+    const startMs = monoMs() + Math.max(0, (this.opts.leadMs ?? 100) - firstOffsetMs);
     const prefetch = Math.max(1, this.opts.prefetch ?? 256);
     const run: StageRun = { stage: plan.stage, kind: 'open', startMs, endMs: 0, planned: n, submitted: 0, completed: 0, dropped: 0, requestedRate: plan.requestedRate, durationMs: plan.durationMs };
     const cap = this.opts.maxInFlight ? Math.max(1, Math.ceil(this.opts.maxInFlight / this.execs.length)) : 0;
@@ -286,7 +293,8 @@ class Coordinator {
         const now = monoMs();
         while (nextSubmit < n) {
           if (nextOffset === undefined) {
-            const r = offsets.next();
+            const r = firstDraw ?? offsets.next();
+            firstDraw = undefined;
             if (r.done) {
               ended();
               break;

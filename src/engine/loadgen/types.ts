@@ -82,7 +82,11 @@ export interface RunLoadOptions {
   maxInFlight?: number;
   /** Pause between stages, ms (one value or one per gap). Default 0. */
   intervalMs?: number | number[];
-  /** Each stage clock starts this far in the future (inference-perf: 1000). Default 100. */
+  /**
+   * The first request of a stage is at least this far in the future when its clock starts
+   * (inference-perf: 1000): a closed stage's clock starts this far ahead, an open stage's
+   * `max(0, leadMs − first offset)` ahead. Default 100.
+   */
   leadMs?: number;
   /** 0 = send from this thread (default); n = n worker threads; 'auto' = workers only for heavy plans. */
   workers?: number | 'auto';

@@ -113,7 +113,9 @@ export async function prepareInferencePerf(ctx: HarnessRunContext): Promise<Harn
       },
       intervalMs: cfg.load.interval * 1000,
       // inference-perf starts each stage clock 1 s ahead so its worker queues can fill; our
-      // dispatcher prefetches, so 100 ms is enough (offsets and every metric are unchanged).
+      // dispatcher prefetches, so 100 ms is enough (offsets and every metric are unchanged); the
+      // first offset counts towards it (a constant/poisson stage's first request is a drawn gap
+      // after the clock: that clock starts at once).
       leadMs: 100,
       workers: sizing.workers,
       // inference-perf's semaphore: at most num_workers × worker_max_concurrency in flight (open

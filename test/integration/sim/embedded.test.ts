@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startEmbeddedSimulator } from '../../../src/sim/embedded.ts';
+import { READY_LINE } from '../../../src/sim/ready.ts';
 import { createLogger } from '../../../src/util/logger.ts';
 import { LlmdbenchError } from '../../../src/util/errors.ts';
 import { post, get } from './helpers.ts';
@@ -67,6 +68,34 @@ describe('embedded simulator and llmdbench sim', () => {
     }
     assert.equal(alive(sim.pid), false, 'child is gone after stop()');
     await sim.stop(); // idempotent
+  });
+
+  it("the child prints its ready line only when its own /health/ready said 200", async () => {
+    const entry = join(repo, 'src', 'sim', 'child-bootstrap.js');
+    const run = async (overrides: Record<string, unknown>): Promise<{ lines: string[]; readyStatus: number }> => {
+      const sources = { preset: 'instant', overrides: { model: 'm', host: '127.0.0.1', port: 0, ...overrides } };
+      const p = spawn(process.execPath, [entry], { env: { ...process.env, LLMDBENCH_SIM_SOURCES: JSON.stringify(sources) }, stdio: ['ignore', 'pipe', 'ignore', 'ipc'] });
+      let out = '';
+      p.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+      try {
+        for (let i = 0; i < 1500 && !/listening on \S+\n/.test(out); i++) await new Promise((r) => setTimeout(r, 20));
+        const url = /listening on (\S+)\n/.exec(out)?.[1];
+        assert.ok(url, `no URL line: ${out}`);
+        // the child's own question takes a round trip: wait well past it
+        await new Promise((r) => setTimeout(r, 500));
+        const readyStatus = (await get(`${url}/health/ready`)).status;
+        return { lines: out.trim().split('\n'), readyStatus };
+      } finally {
+        p.kill('SIGKILL');
+      }
+    };
+    const now = await run({});
+    assert.deepEqual(now.lines.map((l) => l.replace(/on \S+$/, 'on URL')), ['llmdbench sim listening on URL', READY_LINE]);
+    assert.equal(now.readyStatus, 200);
+    // not ready for 60 s (start-up duration): listening, never "ready"; the parent keeps polling
+    const later = await run({ 'startup-duration': '60s' });
+    assert.deepEqual(later.lines.map((l) => l.replace(/on \S+$/, 'on URL')), ['llmdbench sim listening on URL']);
+    assert.equal(later.readyStatus, 503);
   });
 
   it('warns when the child dies unexpectedly', async () => {
