@@ -53,7 +53,10 @@ let phaseMs = -1;
 const endPhase = (): void => {
   phaseMs = -1;
 };
+/** Requests stamped so far (slices.ts holds processing back while a burst is still being read). */
+let stamped = 0;
 function arrivalStamp(): number {
+  stamped++;
   if (phaseMs < 0) {
     phaseMs = monoMs();
     setImmediate(endPhase);
@@ -85,7 +88,7 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
   const shard = opts.shard;
   const engine = new SimEngine(shard ? shardConfig(config, shard) : config, opts.tokenizer);
   const offLoop = opts.offLoop;
-  const slices = new SliceQueue(SLICE_MS);
+  const slices = new SliceQueue(SLICE_MS, () => stamped);
   if (offLoop) engine.offCount = (text, special) => offLoop.count(text, special);
   const sockets = new Set<Socket>();
   // startup-log (set after listen, when the URL is known) and the sleep-mode state.
