@@ -195,7 +195,8 @@ export class PieceCachedEncoder {
 
   /** Splits by added tokens as the library's splitter does, with its lstrip / rstrip trimming. */
   private sections(text: string, s: Splitter, first: readonly string[]): string[] {
-    if (first.length === 0 || holdsNone(text, first)) return text.length > 0 ? [text] : [];
+    // (a search per first character pays off for few of them, as Llama-3's "<"; many: the trie walk)
+    if (first.length === 0 || (first.length <= 16 && holdsNone(text, first))) return text.length > 0 ? [text] : [];
     const out = s.split(text);
     const added = this.c.added_tokens_map;
     for (let i = 0; i < out.length; i++) {
