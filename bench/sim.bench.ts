@@ -12,6 +12,7 @@
  * 2. Burst (sim-burst.ts): 200 requests at once on warm connections, TTFT
  *    error p50/p99, per worker count.
  * Ends with each issue-13 target and the measured value's ratio to it.
+ * SIM_BENCH_PARTS=burst (or =streams) runs one part only (default: both).
  * The same file is the client process (SIM_BENCH_ROLE=client|burst).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -32,6 +33,8 @@ const MEASURE_S = Number(process.env['SIM_BENCH_MEASURE_S'] ?? 8);
 const NICE = Number(process.env['SIM_BENCH_NICE'] ?? (process.getuid?.() === 0 ? -15 : 0));
 const LEVELS = (process.env['SIM_BENCH_LEVELS'] ?? '1,100,1000,2000').split(',').map(Number);
 const WORKERS = (process.env['SIM_BENCH_WORKERS'] ?? '1,2').split(',').map(Number);
+/** SIM_BENCH_PARTS=burst|streams|burst,streams: which parts run (default both; SIM_BENCH_SKIP_BURST=1 = streams only). */
+const PARTS = (process.env['SIM_BENCH_PARTS'] ?? (process.env['SIM_BENCH_SKIP_BURST'] === '1' ? 'streams' : 'burst,streams')).split(',');
 /** The burst's model: a Llama-3 name, so prompts are counted with the shipped BPE tokenizer (as a real deployment would). */
 const BURST_MODEL = process.env['SIM_BENCH_BURST_MODEL'] ?? 'meta-llama/Llama-3.1-8B-Instruct';
 /** A ~1,500-character prompt (under the 2,000 characters that go to the tokenizer thread): tokenized on the loop. */
@@ -366,7 +369,7 @@ async function main(): Promise<void> {
       `machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}, loadavg ${load}, pinning ${pin ? plan : 'off'}, nice ${NICE}, autogroup priority ${prio ? '-15' : 'unchanged'}\n`,
   );
   try {
-    if (process.env['SIM_BENCH_SKIP_BURST'] !== '1') {
+    if (PARTS.includes('burst')) {
       process.stdout.write(
         `\nburst: ${BURST} requests at once on warm connections (${BURST_MODEL}, ${BURST_PROMPT.length}-character prompt, 4 tokens), ${BURSTS - 1} counted bursts;\n` +
           'ttft = client-observed TTFT minus configured (ms); late = simulator first-chunk send minus due (its trace);\n' +
@@ -375,15 +378,17 @@ async function main(): Promise<void> {
       );
       for (const w of WORKERS) process.stdout.write(`${await burst(pin, w)}\n`);
     }
-    process.stdout.write(
-      '\nstreams: errors in ms (client-observed minus configured; ITL between consecutive token events). Split by the simulator\'s trace paired with the\n' +
-        'client\'s receive stamps: late = simulator send minus schedule; simGap99 = |gap between its writes − ITL| p99 (what a perfect client would see);\n' +
-        'lag = client receive minus simulator send (loopback + client delay); cliGap99 = |receive gap − send gap| p99 (what the client added);\n' +
-        'tok/wr = tokens per write (> 1: the simulator fell behind and caught up); sim% = simulator CPU (all its processes, % of one core);\n' +
-        'µs/tok = simulator CPU per token it sent; simWait% = runnable but without a CPU (neighbours); cliLoop99 = client event-loop delay p99\n' +
-        ' W     C  ttft50   ttft99    itl50    itl99  |itl|99   late50   late99 simGap99   lag50   lag99 cliGap99    tok/s tok/wr   reqs  errs    sim%  µs/tok simWait% client% cliLoop99\n',
-    );
-    for (const w of WORKERS) for (const c of LEVELS) process.stdout.write(`${await level(c, pin, w)}\n`);
+    if (PARTS.includes('streams')) {
+      process.stdout.write(
+        '\nstreams: errors in ms (client-observed minus configured; ITL between consecutive token events). Split by the simulator\'s trace paired with the\n' +
+          'client\'s receive stamps: late = simulator send minus schedule; simGap99 = |gap between its writes − ITL| p99 (what a perfect client would see);\n' +
+          'lag = client receive minus simulator send (loopback + client delay); cliGap99 = |receive gap − send gap| p99 (what the client added);\n' +
+          'tok/wr = tokens per write (> 1: the simulator fell behind and caught up); sim% = simulator CPU (all its processes, % of one core);\n' +
+          'µs/tok = simulator CPU per token it sent; simWait% = runnable but without a CPU (neighbours); cliLoop99 = client event-loop delay p99\n' +
+          ' W     C  ttft50   ttft99    itl50    itl99  |itl|99   late50   late99 simGap99   lag50   lag99 cliGap99    tok/s tok/wr   reqs  errs    sim%  µs/tok simWait% client% cliLoop99\n',
+      );
+      for (const w of WORKERS) for (const c of LEVELS) process.stdout.write(`${await level(c, pin, w)}\n`);
+    }
     process.stdout.write(`\n${targets()}`);
   } finally {
     if (prio) setAutogroupNice(0);

@@ -9,6 +9,7 @@ import { startSimServer, type SimServer } from './server.ts';
 import { loadSimTokenizer, RegexTokenizer } from './tokenizer.ts';
 import { OffLoopTokenizer } from './offloop.ts';
 import { loadChatTemplate } from './chat-template.ts';
+import { lowerHelperThreads } from './threads.ts';
 import type { ShardInfo } from './shards.ts';
 import type { SimService, SimSources } from './service.ts';
 
@@ -46,6 +47,8 @@ export async function runSimulator(src: SimSources, log: Logger, shard?: ShardIn
     // Listening first: the worker's copy of the tokenizer then does not delay readiness (start-up
     // CPU is shared with the client on small machines); until it is ready, prompts are tokenized inline.
     offLoop?.start();
+    // Every thread is up by now (V8's helpers, the tokenizer thread): below the main thread (threads.ts).
+    lowerHelperThreads();
     return server;
   } catch (e) {
     // A busy port: stop the tokenizer worker too, so the process exits at once.

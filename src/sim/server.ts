@@ -19,6 +19,7 @@ import { isApiError, parseRequest, type Endpoint } from './request.ts';
 import type { ChatTemplate } from './chat-template.ts';
 import { applyChatTemplate, detokenize, tokenize } from './tokenize-api.ts';
 import { StartupLog } from './startup-log.ts';
+import { SliceQueue } from './slices.ts';
 import { SimMetrics, type MetricsSnapshot } from './metrics.ts';
 import { IpcPeers, shardConfig, type ShardInfo, type ShardOp, type ShardPeers } from './shards.ts';
 
@@ -36,7 +37,8 @@ function sendError(res: ServerResponse | Exchange, e: ApiError): void {
   else sendJson(res, e.status, errorBody(e));
 }
 
-const afterIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Longest stretch of request processing per event-loop turn (slices.ts), ms. */
+const SLICE_MS = 0.5;
 
 /**
  * The arrival time of a request: the time the first request of this poll phase was stamped.
@@ -51,7 +53,10 @@ let phaseMs = -1;
 const endPhase = (): void => {
   phaseMs = -1;
 };
+/** Requests stamped so far (slices.ts holds processing back while a burst is still being read). */
+let stamped = 0;
 function arrivalStamp(): number {
+  stamped++;
   if (phaseMs < 0) {
     phaseMs = monoMs();
     setImmediate(endPhase);
@@ -83,6 +88,7 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
   const shard = opts.shard;
   const engine = new SimEngine(shard ? shardConfig(config, shard) : config, opts.tokenizer);
   const offLoop = opts.offLoop;
+  const slices = new SliceQueue(SLICE_MS, () => stamped);
   if (offLoop) engine.offCount = (text, special) => offLoop.count(text, special);
   const sockets = new Set<Socket>();
   // startup-log (set after listen, when the URL is known) and the sleep-mode state.
@@ -145,9 +151,14 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
     }
     const text = await res.body(c.maxRequestBodyBytes);
     if (text === undefined) return sendError(res, { status: 413, message: `request body larger than max-request-body-size-mb (${c.maxRequestBodyBytes / 1048576} MiB)` });
-    // Parse and tokenize in the check phase, after every request that arrived in this poll phase has
-    // been stamped: in a burst, the last request's arrival is then not delayed by the others' parsing.
-    await afterIo();
+    // Parse, validate, count and admit in a slice of the check phase (slices.ts): after every request
+    // read in this poll phase was stamped, and without holding the loop for a whole burst's processing.
+    await slices.run(() => processGenerate(endpoint, res, text));
+  };
+
+  /** The body's pre-dispatch pipeline and the engine's admission (synchronous but for an off-loop encode). */
+  const processGenerate = (endpoint: Endpoint, res: Exchange, text: string): void | Promise<void> => {
+    const c = engine.config;
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -172,13 +183,17 @@ export async function startSimServer(config: SimConfig, opts: SimServerOptions):
     if (isApiError(parsed)) return sendError(res, parsed);
     const tplErr = applyChatTemplate(parsed, opts.chatTemplate);
     if (tplErr) return sendError(res, tplErr);
-    if (parsed.promptIds === undefined) {
-      const ids = await opts.offLoop?.encode(parsed.promptText, parsed.addSpecialTokens);
+    const submit = (): void => {
+      const rid = c.enableRequestIdHeaders ? res.header('x-request-id') : undefined;
+      const err = engine.submit(parsed, res.sink(), rid, res.arrivalMs);
+      if (err) sendError(res, err);
+    };
+    const encoding = parsed.promptIds === undefined ? opts.offLoop?.encode(parsed.promptText, parsed.addSpecialTokens) : undefined;
+    if (!encoding) return submit();
+    return encoding.then((ids) => {
       if (ids) parsed.promptIds = ids;
-    }
-    const rid = c.enableRequestIdHeaders ? res.header('x-request-id') : undefined;
-    const err = engine.submit(parsed, res.sink(), rid, res.arrivalMs);
-    if (err) sendError(res, err);
+      submit();
+    });
   };
 
   const handleTokenize = async (req: IncomingMessage, res: ServerResponse, op: typeof tokenize): Promise<void> => {

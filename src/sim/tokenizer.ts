@@ -54,6 +54,15 @@ export class RegexTokenizer implements Tokenizer {
 }
 
 /**
+ * One count at start-up: the tokenizer's first count builds (and checks) its fast form
+ * (engine/tokenizer/piece-cache.ts, ~10 ms), which the first request must not pay inside its TTFT.
+ */
+function warm<T extends Tokenizer>(t: T): T {
+  t.count('warm-up');
+  return t;
+}
+
+/**
  * Chooses how the simulator counts tokens:
  *  - `force-dummy-tokenizer`: upstream's regex tokenizer, always;
  *  - `tokenizer:` set (path or HF id): that tokenizer via the shared module (error if it cannot load);
@@ -67,14 +76,14 @@ export async function loadSimTokenizer(model: string, spec: string | undefined, 
   const quiet = createLogger('silent');
   if (spec !== undefined && spec !== '') {
     const t = await loadTokenizer(isAbsolute(spec) || spec.endsWith('.json') || spec.startsWith('.') ? { path: spec, model, log: quiet } : { model: spec, log: quiet });
-    return { tokenizer: t, note: `token counts: tokenizer ${t.name}${t.exact ? '' : ' (approximate)'}` };
+    return { tokenizer: warm(t), note: `token counts: tokenizer ${t.name}${t.exact ? '' : ' (approximate)'}` };
   }
   try {
     // Probe cheaply first: building the shipped fallback just to learn it is inexact costs seconds.
     const local = isAbsolute(model) || model.endsWith('.json') || isLlama3Family(model) || findInHubCache(model, hubCacheDir()) !== undefined;
     if (!local) throw new Error('no local tokenizer');
     const t = await loadTokenizer({ model, log: quiet });
-    if (t.exact) return { tokenizer: t, note: `token counts: the model's tokenizer (${t.name})` };
+    if (t.exact) return { tokenizer: warm(t), note: `token counts: the model's tokenizer (${t.name})` };
   } catch {
     // not a loadable model id: fall through to the regex tokenizer
   }

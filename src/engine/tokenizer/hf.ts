@@ -4,6 +4,18 @@ import { Tokenizer as HfCore } from '@huggingface/tokenizers';
 import { LlmdbenchError } from '../../util/errors.ts';
 import type { Tokenizer } from './types.ts';
 import { loadCachedCore, saveCachedCore } from './fast-load.ts';
+import { PieceCachedEncoder } from './piece-cache.ts';
+
+/** The piece-cached form of each core (piece-cache.ts), made on first use; null: the library's encode. */
+const fastForms = new WeakMap<HfCore, PieceCachedEncoder | null>();
+function fastForm(core: HfCore): PieceCachedEncoder | null {
+  let f = fastForms.get(core);
+  if (f === undefined) {
+    f = PieceCachedEncoder.create(core) ?? null;
+    fastForms.set(core, f);
+  }
+  return f;
+}
 
 /** Where a loaded tokenizer came from. */
 export type TokenizerSource = 'path' | 'hf-cache' | 'download' | 'shipped';
@@ -133,7 +145,12 @@ export class HfTokenizer implements LoadedTokenizer {
   }
 
   encode(text: string, opts?: { addSpecialTokens?: boolean }): number[] {
-    return this.core.encode(text, { add_special_tokens: opts?.addSpecialTokens ?? true }).ids;
+    const add = opts?.addSpecialTokens ?? true;
+    const f = fastForm(this.core);
+    if (!f) return this.core.encode(text, { add_special_tokens: add }).ids;
+    const ids: number[] = [];
+    f.encode(text, add, ids);
+    return ids;
   }
 
   decode(ids: readonly number[]): string {
@@ -141,7 +158,9 @@ export class HfTokenizer implements LoadedTokenizer {
   }
 
   count(text: string, opts?: { addSpecialTokens?: boolean }): number {
-    return this.encode(text, opts).length;
+    const add = opts?.addSpecialTokens ?? true;
+    const f = fastForm(this.core);
+    return f ? f.encode(text, add) : this.core.encode(text, { add_special_tokens: add }).ids.length;
   }
 
   /** The vocabulary string of one id (byte-level form, e.g. "Ġthe"), or undefined. */
