@@ -2,9 +2,16 @@
  * Per-request record of what the server actually did and when (CLOCK_MONOTONIC
  * ms from src/util/clock.ts, comparable with a client's timestamps in another
  * process): kept in memory for GET /admin/trace and optionally appended as
- * JSON lines to `trace-file`.
+ * JSON lines to `trace-file`. File lines are batched (one write per
+ * FLUSH_BYTES or FLUSH_MS, and at close): a write per request was a thread-pool
+ * round trip each, on the core that streams the tokens.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+
+/** Pending trace-file text that triggers a write at once, bytes (UTF-16 units, near enough). */
+const FLUSH_BYTES = 64 * 1024;
+/** Longest a finished request's line waits for its write, ms. */
+const FLUSH_MS = 200;
 
 export interface RequestTrace {
   /** The response id (e.g. "cmpl-…", "chatcmpl-…"). */
@@ -34,6 +41,8 @@ export interface RequestTrace {
 export class TraceStore {
   private readonly byId = new Map<string, RequestTrace>();
   private file: WriteStream | undefined;
+  private pending = '';
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly capacity: number,
@@ -51,8 +60,19 @@ export class TraceStore {
       this.byId.set(t.id, t);
       if (this.byId.size > this.capacity) this.byId.delete(this.byId.keys().next().value as string);
     }
-    this.file?.write(`${JSON.stringify(t)}\n`);
+    if (!this.file) return;
+    this.pending += `${JSON.stringify(t)}\n`;
+    if (this.pending.length >= FLUSH_BYTES) this.flush();
+    else this.flushTimer ??= setTimeout(this.flush, FLUSH_MS).unref();
   }
+
+  private readonly flush = (): void => {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.length === 0) return;
+    this.file?.write(this.pending);
+    this.pending = '';
+  };
 
   get(id: string): RequestTrace | undefined {
     return this.byId.get(id) ?? this.byId.get(`cmpl-${id}`) ?? this.byId.get(`chatcmpl-${id}`);
@@ -71,6 +91,7 @@ export class TraceStore {
   }
 
   close(): Promise<void> {
+    this.flush();
     const f = this.file;
     this.file = undefined;
     return new Promise((resolve) => (f ? f.end(() => resolve()) : resolve()));
