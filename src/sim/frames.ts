@@ -51,6 +51,8 @@ const LENS = new Int32Array(WINDOW);
  */
 const SLAB_BYTES = 1 << 20;
 const EMPTY = Buffer.alloc(0);
+/** `post` + CLOSE encoded, by `post`: one per endpoint shape, shared by every stream. */
+const POST_BYTES = new Map<string, Buffer>();
 let slab: Buffer = EMPTY;
 let slabUsed = 0;
 
@@ -80,7 +82,9 @@ export class StreamFrames {
 
   constructor(private readonly s: StreamShape) {
     this.preB = Buffer.from(s.pre, 'utf8');
-    this.postB = Buffer.from(s.post + CLOSE, 'utf8');
+    let postB = POST_BYTES.get(s.post);
+    if (!postB) POST_BYTES.set(s.post, (postB = Buffer.from(s.post + CLOSE, 'utf8')));
+    this.postB = postB;
   }
 
   /** Renders the first window now (before the first token is due), so its write is only a write. */

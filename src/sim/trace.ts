@@ -38,6 +38,50 @@ export interface RequestTrace {
   clientClosed: boolean;
 }
 
+/** Doubles per shared stamp slab (512 KiB); a request needing more than an eighth gets its own. */
+const STAMP_SLAB = 1 << 16;
+let stampSlab = new Float64Array(0);
+let stampUsed = 0;
+
+function stampArray(n: number): Float64Array {
+  if (n > STAMP_SLAB >>> 3) return new Float64Array(n);
+  if (stampUsed + n > stampSlab.length) {
+    stampSlab = new Float64Array(STAMP_SLAB);
+    stampUsed = 0;
+  }
+  const a = stampSlab.subarray(stampUsed, stampUsed + n);
+  stampUsed += n;
+  return a;
+}
+
+/**
+ * The due and send times of a running request's tokens, recorded per token into views of shared
+ * slabs (no array growth, no ArrayBuffer per request, nothing for a scavenge to copy but two small
+ * views) and copied into its RequestTrace's arrays once, when it ends.
+ */
+export class TokenStamps {
+  private readonly due: Float64Array;
+  private readonly sent: Float64Array;
+  private nDue = 0;
+  private nSent = 0;
+  /** `n`: the most tokens the request can emit. */
+  constructor(n: number) {
+    this.due = stampArray(n);
+    this.sent = stampArray(n);
+  }
+  addDue(ms: number): void {
+    this.due[this.nDue++] = ms;
+  }
+  /** Tokens up to `k` (count) were handed to the socket at `ms`. */
+  sentUpTo(k: number, ms: number): void {
+    while (this.nSent < k) this.sent[this.nSent++] = ms;
+  }
+  into(t: RequestTrace): void {
+    t.tokenDueMs = Array.from(this.due.subarray(0, this.nDue));
+    t.tokenSentMs = Array.from(this.sent.subarray(0, this.nSent));
+  }
+}
+
 export class TraceStore {
   private readonly byId = new Map<string, RequestTrace>();
   private file: WriteStream | undefined;
