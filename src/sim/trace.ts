@@ -77,9 +77,16 @@ export class TokenStamps {
     while (this.nSent < k) this.sent[this.nSent++] = ms;
   }
   into(t: RequestTrace): void {
-    t.tokenDueMs = Array.from(this.due.subarray(0, this.nDue));
-    t.tokenSentMs = Array.from(this.sent.subarray(0, this.nSent));
+    t.tokenDueMs = toArray(this.due, this.nDue);
+    t.tokenSentMs = toArray(this.sent, this.nSent);
   }
+}
+
+/** The first n values as a plain array (Array.from would go through the iterator: an object per value). */
+function toArray(f: Float64Array, n: number): number[] {
+  const a = new Array<number>(n);
+  for (let i = 0; i < n; i++) a[i] = f[i] as number;
+  return a;
 }
 
 export class TraceStore {
