@@ -14,7 +14,7 @@
  * (send time per token): receive − send = loopback + client lag.
  */
 import { writeFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { h1Transport } from '../src/engine/client/h1-transport.ts';
 import type { ResponseSink } from '../src/engine/client/transport.ts';
 import { monoMs } from '../src/util/clock.ts';
@@ -43,6 +43,9 @@ export interface StreamClientResult {
   itlErrMs: number[];
   clientCpuPct: number;
   clientLoopDelayP99Ms: number;
+  /** The client's GC pauses in the window: total and longest, ms (each pause delays every read behind it). */
+  clientGcMs: number;
+  clientGcMaxMs: number;
   /** [startMono, endMono] of the measurement window. */
   window: [number, number];
 }
@@ -128,7 +131,7 @@ export async function streamClient(o: StreamClientOptions): Promise<StreamClient
   const wEnd = wStart + o.measureS * 1000;
   const ttft = new F64Buffer(1 << 12);
   const itl = new F64Buffer(1 << 16);
-  const r: StreamClientResult = { concurrency: o.concurrency, requests: 0, errors: 0, errorSamples: [], tokens: 0, windowS: o.measureS, ttftErrMs: [], itlErrMs: [], clientCpuPct: 0, clientLoopDelayP99Ms: 0, window: [wStart, wEnd] };
+  const r: StreamClientResult = { concurrency: o.concurrency, requests: 0, errors: 0, errorSamples: [], tokens: 0, windowS: o.measureS, ttftErrMs: [], itlErrMs: [], clientCpuPct: 0, clientLoopDelayP99Ms: 0, clientGcMs: 0, clientGcMaxMs: 0, window: [wStart, wEnd] };
   const kept: Array<[string, Float64Array]> = [];
   const error = (why: string): void => {
     r.errors++;
@@ -160,6 +163,17 @@ export async function streamClient(o: StreamClientOptions): Promise<StreamClient
 
   const h = monitorEventLoopDelay({ resolution: 1 });
   let cpu0: NodeJS.CpuUsage | undefined;
+  // GC pauses (performance timeline clock), counted by start time in the window.
+  let gcFrom = Infinity;
+  let gcTo = Infinity;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.startTime < gcFrom || e.startTime >= gcTo) continue;
+      r.clientGcMs += e.duration;
+      if (e.duration > r.clientGcMaxMs) r.clientGcMaxMs = e.duration;
+    }
+  });
+  gc.observe({ entryTypes: ['gc'] });
   const workers = Array.from({ length: o.concurrency }, async (_, k) => {
     // Spread the first requests over one ITL so streams do not tick in lockstep.
     await new Promise((res) => setTimeout(res, (k / o.concurrency) * o.itlMs));
@@ -167,17 +181,20 @@ export async function streamClient(o: StreamClientOptions): Promise<StreamClient
   });
   setTimeout(() => {
     cpu0 = process.cpuUsage();
+    gcFrom = performance.now();
     h.enable();
     process.stdout.write('MARK start\n');
   }, o.warmupS * 1000);
   await new Promise((res) => setTimeout(res, (o.warmupS + o.measureS) * 1000));
   process.stdout.write('MARK end\n');
   const cpu = process.cpuUsage(cpu0);
+  gcTo = performance.now();
   h.disable();
   r.clientCpuPct = ((cpu.user + cpu.system) / 1000 / (o.measureS * 1000)) * 100;
   r.clientLoopDelayP99Ms = h.percentile(99) / 1e6;
   await Promise.all(workers);
   await pool.close();
+  gc.disconnect();
   r.ttftErrMs = Array.from(ttft.view());
   r.itlErrMs = Array.from(itl.view());
   if (o.recvFile) writeFileSync(o.recvFile, kept.map(([id, t]) => JSON.stringify({ id, recv: Array.from(t) })).join('\n'));
