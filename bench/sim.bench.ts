@@ -255,6 +255,8 @@ async function level(concurrency: number, pin: boolean, workers: number): Promis
       f(simWait).padStart(7),
       f(r.clientCpuPct).padStart(7),
       f(r.clientLoopDelayP99Ms).padStart(8),
+      f(r.clientGcMs).padStart(6),
+      f(r.clientGcMaxMs).padStart(6),
     ].join(' ') + (r.errorSamples.length ? `\n      errors: ${r.errorSamples.join(' | ')}` : '');
   } finally {
     await sim.stop();
@@ -384,8 +386,9 @@ async function main(): Promise<void> {
           'client\'s receive stamps: late = simulator send minus schedule; simGap99 = |gap between its writes − ITL| p99 (what a perfect client would see);\n' +
           'lag = client receive minus simulator send (loopback + client delay); cliGap99 = |receive gap − send gap| p99 (what the client added);\n' +
           'tok/wr = tokens per write (> 1: the simulator fell behind and caught up); sim% = simulator CPU (all its processes, % of one core);\n' +
-          'µs/tok = simulator CPU per token it sent; simWait% = runnable but without a CPU (neighbours); cliLoop99 = client event-loop delay p99\n' +
-          ' W     C  ttft50   ttft99    itl50    itl99  |itl|99   late50   late99 simGap99   lag50   lag99 cliGap99    tok/s tok/wr   reqs  errs    sim%  µs/tok simWait% client% cliLoop99\n',
+          'µs/tok = simulator CPU per token it sent; simWait% = runnable but without a CPU (neighbours); cliLoop99 = client event-loop delay p99;\n' +
+          'cliGc / cliGcMax = the client\'s GC pauses in the window, total / longest (ms)\n' +
+          ' W     C  ttft50   ttft99    itl50    itl99  |itl|99   late50   late99 simGap99   lag50   lag99 cliGap99    tok/s tok/wr   reqs  errs    sim%  µs/tok simWait% client% cliLoop99  cliGc cliGcMax\n',
       );
       for (const w of WORKERS) for (const c of LEVELS) process.stdout.write(`${await level(c, pin, w)}\n`);
     }

@@ -17,7 +17,7 @@ import { chooseLength, piece, TextPool, type Piece } from './text.ts';
 import { Ticker, type Timed } from './ticker.ts';
 import { RegexTokenizer } from './tokenizer.ts';
 import { StreamFrames, type StreamShape } from './frames.ts';
-import { TraceStore, type RequestTrace } from './trace.ts';
+import { TokenStamps, TraceStore, type RequestTrace } from './trace.ts';
 
 /**
  * Where a response goes. A stream's status and headers leave when it takes a slot (its admission
@@ -63,6 +63,8 @@ class Job implements Timed {
   headJson = '';
   frames: StreamFrames | undefined;
   trace: RequestTrace | undefined;
+  /** Per-token due / send times while it runs (with trace), copied into trace at the end. */
+  stamps: TokenStamps | undefined;
   /** The prompt's token count; -1 until counted (counting deferred: see SimEngine.submit). */
   pt: number;
   /** The context-length check passed at submit on a bound of the count (so start() need not count). */
@@ -261,6 +263,7 @@ export class SimEngine {
     if (job.trace) {
       job.trace.ttftMs = job.ttft;
       job.trace.cachedTokens = job.cached;
+      job.stamps = new TokenStamps(job.pieces.length);
     }
     this.prepareChunks(job);
     if (job.pieces.length === 0) {
@@ -323,10 +326,10 @@ export class SimEngine {
     const req = job.req;
     const n = job.pieces.length;
     if (job.emitted === 0) job.firstMs = now;
-    const tr = job.trace;
+    const st = job.stamps;
     for (;;) {
       job.emitted++;
-      if (tr) tr.tokenDueMs.push(job.due);
+      if (st) st.addDue(job.due);
       if (job.emitted >= n) break;
       const d = itlMs(this.config, this.rng, this.running);
       this.metrics.itl.observe(d / 1000);
@@ -341,10 +344,7 @@ export class SimEngine {
       }
       job.frames ??= new StreamFrames(this.shape(job));
       const bytes = job.frames.take(job.emitted);
-      if (tr) {
-        const sent = monoMs();
-        while (tr.tokenSentMs.length < job.emitted) tr.tokenSentMs.push(sent);
-      }
+      if (st) st.sentUpTo(job.emitted, monoMs());
       job.sink.writeBytes(bytes, job.emitted >= n);
     }
     if (job.emitted >= n) {
@@ -391,7 +391,7 @@ export class SimEngine {
       }
       const sent = monoMs();
       sink.end(out);
-      if (tr) while (tr.tokenSentMs.length < n) tr.tokenSentMs.push(sent);
+      job.stamps?.sentUpTo(n, sent);
     }
     const end = monoMs();
     const m = this.metrics;
@@ -406,6 +406,8 @@ export class SimEngine {
     if (n > 1) m.reqTpot.observe((end - job.firstMs) / (n - 1) / 1000);
     m.observeRequest(n, req.maxTokens);
     if (tr) {
+      job.stamps?.into(tr);
+      job.stamps = undefined;
       tr.completionTokens = n;
       tr.finishReason = job.finish;
       tr.endMs = end;

@@ -34,9 +34,41 @@ export interface StreamShape {
 
 const CLOSE = '}\n\n';
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/**
+ * Scratch of render() (synchronous, never re-entered), shared by every stream: per token of the
+ * window, the bytes after the piece when not postB (first / last / usage), and the event's length.
+ * Per stream they were ~0.6 KB more that lived as long as the request (scavenges copy it).
+ */
+const REST: Array<Buffer | undefined> = new Array<Buffer | undefined>(WINDOW).fill(undefined);
+const LENS = new Int32Array(WINDOW);
+
+/**
+ * Windows are carved from shared slabs, not one ArrayBuffer each (~13 KB per 64 tokens, past
+ * Buffer's own 4 KB pooling): ~2 ArrayBuffers per request made V8 sweep thousands of them per
+ * second, several ms inside its pauses (docs/performance-sim.md). A slab is never written again once
+ * its windows are handed out (a new one takes over when full), so a write still queued in the socket
+ * keeps valid bytes; it is freed when no window of it is referenced.
+ */
+const SLAB_BYTES = 1 << 20;
+const EMPTY = Buffer.alloc(0);
+/** `post` + CLOSE encoded, by `post`: one per endpoint shape, shared by every stream. */
+const POST_BYTES = new Map<string, Buffer>();
+let slab: Buffer = EMPTY;
+let slabUsed = 0;
+
+function windowBuffer(n: number): Buffer {
+  if (n > SLAB_BYTES >>> 3) return Buffer.allocUnsafe(n);
+  if (slabUsed + n > slab.length) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const b = slab.subarray(slabUsed, slabUsed + n);
+  slabUsed = (slabUsed + n + 7) & ~7;
+  return b;
+}
 
 export class StreamFrames {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
   /** ends[i]: byte offset in buf after token (base + i) and everything written with it. */
   private readonly ends = new Int32Array(WINDOW);
   private count = 0;
@@ -47,13 +79,12 @@ export class StreamFrames {
   private readonly preB: Buffer;
   /** `post` + `}\n\n`: the whole rest of a plain (not first, not last, no usage) token's event. */
   private readonly postB: Buffer;
-  /** Per token of the window being rendered: bytes after the piece when not postB (first / last / usage), and the event's length. */
-  private readonly rest: Array<Buffer | undefined> = new Array<Buffer | undefined>(WINDOW).fill(undefined);
-  private readonly lens = new Int32Array(WINDOW);
 
   constructor(private readonly s: StreamShape) {
     this.preB = Buffer.from(s.pre, 'utf8');
-    this.postB = Buffer.from(s.post + CLOSE, 'utf8');
+    let postB = POST_BYTES.get(s.post);
+    if (!postB) POST_BYTES.set(s.post, (postB = Buffer.from(s.post + CLOSE, 'utf8')));
+    this.postB = postB;
   }
 
   /** Renders the first window now (before the first token is due), so its write is only a write. */
@@ -72,7 +103,7 @@ export class StreamFrames {
       out = out ? Buffer.concat([out, part]) : part;
       this.done = this.base + i1;
     }
-    return out ?? this.buf.subarray(0, 0);
+    return out ?? EMPTY;
   }
 
   /**
@@ -97,20 +128,20 @@ export class StreamFrames {
         if (k === n - 1) r += typeof s.tail === 'string' ? s.tail : s.tail();
         rest = Buffer.from(r, 'utf8');
       }
-      this.rest[i] = rest;
+      REST[i] = rest;
       let len = pre.length + (s.pieces[k] as Piece).bytes.length + (rest ?? this.postB).length;
       if (k === 0 && s.first) {
         first = Buffer.from(s.first, 'utf8');
         len += first.length;
       }
-      this.lens[i] = len;
+      LENS[i] = len;
       total += s.chunked ? hexDigits(len) + 4 + len : len;
     }
-    const out = Buffer.allocUnsafe(total);
+    const out = windowBuffer(total);
     let o = 0;
     for (let k = from; k < to; k++) {
       const i = k - from;
-      const len = this.lens[i] as number;
+      const len = LENS[i] as number;
       if (s.chunked) {
         for (let d = hexDigits(len) - 1; d >= 0; d--) out[o++] = HEX[(len >>> (4 * d)) & 15] as number;
         out[o++] = 13;
@@ -119,9 +150,9 @@ export class StreamFrames {
       if (k === 0 && first) o += first.copy(out, o);
       o += pre.copy(out, o);
       o += (s.pieces[k] as Piece).bytes.copy(out, o);
-      const rest = this.rest[i];
+      const rest = REST[i];
       o += (rest ?? this.postB).copy(out, o);
-      this.rest[i] = undefined;
+      REST[i] = undefined;
       if (s.chunked) {
         out[o++] = 13;
         out[o++] = 10;

@@ -2,9 +2,16 @@
  * Per-request record of what the server actually did and when (CLOCK_MONOTONIC
  * ms from src/util/clock.ts, comparable with a client's timestamps in another
  * process): kept in memory for GET /admin/trace and optionally appended as
- * JSON lines to `trace-file`.
+ * JSON lines to `trace-file`. File lines are batched (one write per
+ * FLUSH_BYTES or FLUSH_MS, and at close): a write per request was a thread-pool
+ * round trip each, on the core that streams the tokens.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+
+/** Pending trace-file text that triggers a write at once, bytes (UTF-16 units, near enough). */
+const FLUSH_BYTES = 64 * 1024;
+/** Longest a finished request's line waits for its write, ms. */
+const FLUSH_MS = 200;
 
 export interface RequestTrace {
   /** The response id (e.g. "cmpl-…", "chatcmpl-…"). */
@@ -31,9 +38,62 @@ export interface RequestTrace {
   clientClosed: boolean;
 }
 
+/** Doubles per shared stamp slab (512 KiB); a request needing more than an eighth gets its own. */
+const STAMP_SLAB = 1 << 16;
+let stampSlab = new Float64Array(0);
+let stampUsed = 0;
+
+function stampArray(n: number): Float64Array {
+  if (n > STAMP_SLAB >>> 3) return new Float64Array(n);
+  if (stampUsed + n > stampSlab.length) {
+    stampSlab = new Float64Array(STAMP_SLAB);
+    stampUsed = 0;
+  }
+  const a = stampSlab.subarray(stampUsed, stampUsed + n);
+  stampUsed += n;
+  return a;
+}
+
+/**
+ * The due and send times of a running request's tokens, recorded per token into views of shared
+ * slabs (no array growth, no ArrayBuffer per request, nothing for a scavenge to copy but two small
+ * views) and copied into its RequestTrace's arrays once, when it ends.
+ */
+export class TokenStamps {
+  private readonly due: Float64Array;
+  private readonly sent: Float64Array;
+  private nDue = 0;
+  private nSent = 0;
+  /** `n`: the most tokens the request can emit. */
+  constructor(n: number) {
+    this.due = stampArray(n);
+    this.sent = stampArray(n);
+  }
+  addDue(ms: number): void {
+    this.due[this.nDue++] = ms;
+  }
+  /** Tokens up to `k` (count) were handed to the socket at `ms`. */
+  sentUpTo(k: number, ms: number): void {
+    while (this.nSent < k) this.sent[this.nSent++] = ms;
+  }
+  into(t: RequestTrace): void {
+    t.tokenDueMs = toArray(this.due, this.nDue);
+    t.tokenSentMs = toArray(this.sent, this.nSent);
+  }
+}
+
+/** The first n values as a plain array (Array.from would go through the iterator: an object per value). */
+function toArray(f: Float64Array, n: number): number[] {
+  const a = new Array<number>(n);
+  for (let i = 0; i < n; i++) a[i] = f[i] as number;
+  return a;
+}
+
 export class TraceStore {
   private readonly byId = new Map<string, RequestTrace>();
   private file: WriteStream | undefined;
+  private pending = '';
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly capacity: number,
@@ -51,8 +111,19 @@ export class TraceStore {
       this.byId.set(t.id, t);
       if (this.byId.size > this.capacity) this.byId.delete(this.byId.keys().next().value as string);
     }
-    this.file?.write(`${JSON.stringify(t)}\n`);
+    if (!this.file) return;
+    this.pending += `${JSON.stringify(t)}\n`;
+    if (this.pending.length >= FLUSH_BYTES) this.flush();
+    else this.flushTimer ??= setTimeout(this.flush, FLUSH_MS).unref();
   }
+
+  private readonly flush = (): void => {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.length === 0) return;
+    this.file?.write(this.pending);
+    this.pending = '';
+  };
 
   get(id: string): RequestTrace | undefined {
     return this.byId.get(id) ?? this.byId.get(`cmpl-${id}`) ?? this.byId.get(`chatcmpl-${id}`);
@@ -71,6 +142,7 @@ export class TraceStore {
   }
 
   close(): Promise<void> {
+    this.flush();
     const f = this.file;
     this.file = undefined;
     return new Promise((resolve) => (f ? f.end(() => resolve()) : resolve()));
