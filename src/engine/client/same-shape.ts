@@ -38,9 +38,13 @@ export class SameShape {
     const pl = this.pre.length;
     const sl = this.suf.length;
     if (e - s < pl + sl) return -1;
-    if (b.compare(this.pre, 0, pl, s, s + pl) !== 0) return -1;
-    if (b.compare(this.suf, 0, sl, e - sl, e) !== 0) return -1;
+    // Byte loops, not Buffer#compare: its argument checks and native call cost more than the
+    // ~100 bytes of a template compared here (once per streamed event).
+    const pre = this.pre;
+    for (let i = 0; i < pl; i++) if (b[s + i] !== pre[i]) return -1;
     const ve = e - sl;
+    const suf = this.suf;
+    for (let i = 0; i < sl; i++) if (b[ve + i] !== suf[i]) return -1;
     for (let i = s + pl; i < ve; i++) {
       const c = b[i]!;
       if (c < 32 || c === 34 || c === 92) return -1;
