@@ -67,8 +67,9 @@ export class SidecarBatch {
     return this.rows;
   }
 
-  add(r: RequestRecord, line: string): void {
-    if (!this.addRow(r)) this.addLine(line);
+  /** One record; its JSONL line (without '\n') as a string, or as `bytes[start, end)`, is kept only when a row cannot hold the record. */
+  add(r: RequestRecord, line: string | Uint8Array, start = 0, end = line.length): void {
+    if (!this.addRow(r)) this.addLine(typeof line === 'string' ? Buffer.from(line, 'utf8') : line.subarray(start, end));
     this.rows++;
   }
 
@@ -203,15 +204,15 @@ export class SidecarBatch {
   }
 
   /** A LINE row: the record's JSONL line as is. */
-  private addLine(line: string): void {
-    const len = Buffer.byteLength(line, 'utf8');
+  private addLine(line: Uint8Array): void {
+    const len = line.length;
     this.room(16 + ((len + 7) & ~7));
     const w = this.pos >>> 2;
     this.u32[w] = 0;
     this.u32[w + 1] = FLAG_LINE;
     this.u32[w + 2] = len;
     this.u32[w + 3] = 0;
-    Buffer.from(this.buf, this.pos + 16, len).write(line, 'utf8');
+    this.u8.set(line, this.pos + 16);
     this.pos += 16 + ((len + 7) & ~7);
   }
 }
