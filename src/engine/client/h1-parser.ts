@@ -94,6 +94,12 @@ export class H1Parser {
           break;
         }
         case S.SizeExt: {
+          // The usual CRLF after a chunk size: its LF is the next byte (no search, no native call).
+          if (buf[p] === 10) {
+            p++;
+            this.endSize();
+            break;
+          }
           const nl = buf.indexOf(10, p);
           if (nl === -1 || nl >= end) return end;
           p = nl + 1;
