@@ -88,8 +88,18 @@ export class JsonBytes {
   seconds(ms: number): void {
     this.ensure(24);
     const end = writeMsAsSeconds(this.buf, this.pos, ms);
-    if (end >= 0) this.pos = end;
-    else this.text(pyFloat(ms / 1000));
+    if (end >= 0) {
+      this.pos = end;
+      return;
+    }
+    // A quarter of monotonic times (ms / 1000 one ulp off ns / 1e9): pyFloat's text, ASCII,
+    // copied by a loop rather than a native string write.
+    const s = pyFloat(ms / 1000);
+    this.ensure(s.length);
+    const out = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < s.length; i++) out[p++] = s.charCodeAt(i);
+    this.pos = p;
   }
 
   byte(c: number): void {
