@@ -58,18 +58,8 @@ export class LineBytes {
 
   /** A number as JSON.stringify writes it (null when not finite). */
   number(v: number): void {
-    this.ensure(24);
-    const out = this.buf;
-    if (v >= 0 && v < 2147483648 && (v | 0) === v) {
-      this.pos = uint(out, this.pos, v);
-      return;
-    }
-    const ns = Math.round(v * 1e6);
-    if (ns >= 1e6 && ns < 1e15 && ns / 1e6 === v) {
-      this.pos = msDigits(out, this.pos, ns);
-      return;
-    }
-    this.text(Number.isFinite(v) ? String(v) : 'null');
+    this.ensure(MAX_NUMBER);
+    this.pos = numberAt(this.buf, this.pos, v);
   }
 
   /** One record's line (`raw` left out) and its '\n'. */
@@ -103,18 +93,29 @@ export class LineBytes {
     this.buf[this.pos++] = 10; // \n
   }
 
+  /** `[n,n,…]`; a value equal to the one before it (chunks of one read share its stamp) is a copy of its bytes. */
   private numbers(a: readonly number[]): void {
-    this.ensure(1);
-    this.buf[this.pos++] = 91; // [
+    this.ensure(2 + a.length * (MAX_NUMBER + 1));
+    const out = this.buf;
+    let p = this.pos;
+    out[p++] = 91; // [
+    let prev = NaN;
+    let ps = 0;
+    let pe = 0;
     for (let i = 0; i < a.length; i++) {
-      if (i > 0) {
-        this.ensure(1);
-        this.buf[this.pos++] = 44;
+      if (i > 0) out[p++] = 44;
+      const v = a[i]!;
+      if (v === prev) {
+        for (let j = ps; j < pe; j++) out[p++] = out[j]!;
+        continue;
       }
-      this.number(a[i]!);
+      ps = p;
+      p = numberAt(out, p, v);
+      pe = p;
+      prev = v;
     }
-    this.ensure(1);
-    this.buf[this.pos++] = 93; // ]
+    out[p++] = 93; // ]
+    this.pos = p;
   }
 
   /** The bytes so far; the buffer starts empty (a fresh one of the same size). */
@@ -124,6 +125,22 @@ export class LineBytes {
     this.pos = 0;
     return out;
   }
+}
+
+/** Bytes the longest number takes (`-1.2345678901234567e-308`, `null`). */
+const MAX_NUMBER = 25;
+
+/**
+ * `v` as JSON.stringify writes it, at `p` (room for MAX_NUMBER bytes); the end. -0 is written 0,
+ * as both JSON.stringify and the integer path do; ±0 compare equal, so a copy of either is right.
+ */
+function numberAt(out: Uint8Array, p: number, v: number): number {
+  if (v >= 0 && v < 2147483648 && (v | 0) === v) return uint(out, p, v);
+  const ns = Math.round(v * 1e6);
+  if (ns >= 1e6 && ns < 1e15 && ns / 1e6 === v) return msDigits(out, p, ns);
+  const s = Number.isFinite(v) ? String(v) : 'null';
+  for (let i = 0; i < s.length; i++) out[p++] = s.charCodeAt(i);
+  return p;
 }
 
 /** Every element a number (no hole: a hole is JSON null, as is undefined). */

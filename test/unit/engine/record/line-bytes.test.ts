@@ -42,6 +42,7 @@ test('records: key order as built, undefined keys skipped, raw left out, strings
     { ...base, finishReason: undefined, outputText: 'é "q" \n ☃ \ud800', error: { label: 'other', message: 'HTTP 500: "boom"\t' } },
     { ...base, chunkTimesMs: [], chunkTokens: [] },
     { ...base, chunkTimesMs: [1, NaN, -0, Infinity] },
+    { ...base, chunkTimesMs: [0, -0, -0, 0, NaN, NaN, t0, t0, t0, 1e21, 1e21, 0.1, 0.1, -5.5, -5.5] }, // repeats: copies of the bytes before
     { ...base, chunkTokens: [1, undefined, 2] as unknown as number[] },
     { ...base, chunkTokens: Object.assign(new Array<number>(3), { 0: 1, 2: 2 }) }, // a hole
     { ...base, chunkTokens: ['x', 1] as unknown as number[] },
