@@ -15,6 +15,9 @@
  * UTF-8 of the value bytes, decoded only if someone keeps it. Anything else falls
  * back to JSON.parse. Exact, not a heuristic: the result is what JSON.parse gives.
  */
+/** Per content key: its `"key"` and `"key":"` bytes (read only). */
+const KEYS = new Map<string, [Buffer, Buffer]>();
+
 export class SameShape {
   private pre: Buffer = Buffer.alloc(0);
   private suf: Buffer = Buffer.alloc(0);
@@ -25,8 +28,11 @@ export class SameShape {
   private readonly keyColonQuote: Buffer;
 
   constructor(key: string) {
-    this.quotedKey = Buffer.from(`"${key}"`);
-    this.keyColonQuote = Buffer.from(`"${key}":"`);
+    // One per request: the key's bytes are built once per key, not per request.
+    let k = KEYS.get(key);
+    if (!k) KEYS.set(key, (k = [Buffer.from(`"${key}"`), Buffer.from(`"${key}":"`)]));
+    this.quotedKey = k[0];
+    this.keyColonQuote = k[1];
   }
 
   /**
