@@ -94,6 +94,12 @@ export class H1Parser {
           break;
         }
         case S.SizeExt: {
+          // The usual CRLF after a chunk size: its LF is the next byte (no search, no native call).
+          if (buf[p] === 10) {
+            p++;
+            this.endSize();
+            break;
+          }
           const nl = buf.indexOf(10, p);
           if (nl === -1 || nl >= end) return end;
           p = nl + 1;
@@ -189,33 +195,16 @@ export class H1Parser {
   }
 
   private onHead(text: string, atMs: number): void {
-    const lines = text.split('\r\n');
-    const m = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0] ?? '');
-    if (!m) throw new H1ParseError(`bad status line: ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`);
-    const status = Number(m[2]);
+    // A server answers every request with the same head but for its Date line (a new one each
+    // second): the last head's reading is reused when the text is the same (a pure function of it).
+    const h = text === lastHeadText ? lastHead! : readHead(text);
+    lastHeadText = text;
+    lastHead = h;
+    const status = h.status;
     if (status >= 100 && status < 200) return; // interim (100 Continue, 103 Early Hints): the real head follows
-    this.keepAlive = m[1] === '1';
-    let contentType: string | undefined;
-    let length = -1;
-    let chunked = false;
-    for (let i = 1; i < lines.length; i++) {
-      const l = lines[i]!;
-      const c = l.indexOf(':');
-      if (c <= 0) continue;
-      const name = l.slice(0, c).trim().toLowerCase();
-      const value = l.slice(c + 1).trim();
-      if (name === 'content-type') contentType = value;
-      else if (name === 'content-length') length = Number(value);
-      else if (name === 'transfer-encoding') chunked = value.toLowerCase().endsWith('chunked');
-      else if (name === 'connection') {
-        const v = value.toLowerCase();
-        if (v.includes('close')) this.keepAlive = false;
-        else if (v.includes('keep-alive')) this.keepAlive = true;
-      } else if (name === 'keep-alive') {
-        const t = /timeout=(\d+)/i.exec(value);
-        if (t) this.keepAliveHintMs = Number(t[1]) * 1000;
-      }
-    }
+    this.keepAlive = h.keepAlive;
+    if (h.keepAliveHintMs >= 0) this.keepAliveHintMs = h.keepAliveHintMs;
+    const { contentType, length, chunked } = h;
     this.sink!.onHeaders(status, contentType, atMs);
     if (chunked) {
       this.s = S.Size;
@@ -230,6 +219,46 @@ export class H1Parser {
       this.keepAlive = false;
     }
   }
+}
+
+/** What a response head says (the parser's reading of it). */
+interface Head {
+  status: number;
+  keepAlive: boolean;
+  /** `Keep-Alive: timeout=N` in ms, −1 when not sent. */
+  keepAliveHintMs: number;
+  contentType: string | undefined;
+  length: number;
+  chunked: boolean;
+}
+
+let lastHeadText = '';
+let lastHead: Head | undefined;
+
+function readHead(text: string): Head {
+  const lines = text.split('\r\n');
+  const m = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0] ?? '');
+  if (!m) throw new H1ParseError(`bad status line: ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`);
+  const h: Head = { status: Number(m[2]), keepAlive: m[1] === '1', keepAliveHintMs: -1, contentType: undefined, length: -1, chunked: false };
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    const c = l.indexOf(':');
+    if (c <= 0) continue;
+    const name = l.slice(0, c).trim().toLowerCase();
+    const value = l.slice(c + 1).trim();
+    if (name === 'content-type') h.contentType = value;
+    else if (name === 'content-length') h.length = Number(value);
+    else if (name === 'transfer-encoding') h.chunked = value.toLowerCase().endsWith('chunked');
+    else if (name === 'connection') {
+      const v = value.toLowerCase();
+      if (v.includes('close')) h.keepAlive = false;
+      else if (v.includes('keep-alive')) h.keepAlive = true;
+    } else if (name === 'keep-alive') {
+      const t = /timeout=(\d+)/i.exec(value);
+      if (t) h.keepAliveHintMs = Number(t[1]) * 1000;
+    }
+  }
+  return h;
 }
 
 function hexVal(b: number): number {

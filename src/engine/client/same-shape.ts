@@ -15,6 +15,9 @@
  * UTF-8 of the value bytes, decoded only if someone keeps it. Anything else falls
  * back to JSON.parse. Exact, not a heuristic: the result is what JSON.parse gives.
  */
+/** Per content key: its `"key"` and `"key":"` bytes (read only). */
+const KEYS = new Map<string, [Buffer, Buffer]>();
+
 export class SameShape {
   private pre: Buffer = Buffer.alloc(0);
   private suf: Buffer = Buffer.alloc(0);
@@ -25,8 +28,11 @@ export class SameShape {
   private readonly keyColonQuote: Buffer;
 
   constructor(key: string) {
-    this.quotedKey = Buffer.from(`"${key}"`);
-    this.keyColonQuote = Buffer.from(`"${key}":"`);
+    // One per request: the key's bytes are built once per key, not per request.
+    let k = KEYS.get(key);
+    if (!k) KEYS.set(key, (k = [Buffer.from(`"${key}"`), Buffer.from(`"${key}":"`)]));
+    this.quotedKey = k[0];
+    this.keyColonQuote = k[1];
   }
 
   /**
@@ -38,9 +44,13 @@ export class SameShape {
     const pl = this.pre.length;
     const sl = this.suf.length;
     if (e - s < pl + sl) return -1;
-    if (b.compare(this.pre, 0, pl, s, s + pl) !== 0) return -1;
-    if (b.compare(this.suf, 0, sl, e - sl, e) !== 0) return -1;
+    // Byte loops, not Buffer#compare: its argument checks and native call cost more than the
+    // ~100 bytes of a template compared here (once per streamed event).
+    const pre = this.pre;
+    for (let i = 0; i < pl; i++) if (b[s + i] !== pre[i]) return -1;
     const ve = e - sl;
+    const suf = this.suf;
+    for (let i = 0; i < sl; i++) if (b[ve + i] !== suf[i]) return -1;
     for (let i = s + pl; i < ve; i++) {
       const c = b[i]!;
       if (c < 32 || c === 34 || c === 92) return -1;

@@ -80,7 +80,8 @@ export class SseByteFramer {
   private lines(buf: Buffer, start: number, end: number): void {
     let pos = start;
     for (;;) {
-      let nl = buf.indexOf(10, pos);
+      // A blank line (the usual end of an event, right after its data line) needs no search.
+      let nl = buf[pos] === 10 && pos < end ? pos : buf.indexOf(10, pos);
       if (nl >= end) nl = -1;
       if (nl === -1) break;
       if (this.carryLen > 0) {

@@ -14,7 +14,7 @@ import type { RequestRecord } from '../types.ts';
 /**
  * num: a number (JSON.stringify writes NaN / Infinity as null: the sidecar keeps such a record as its line);
  * str, bool: a string, a boolean; error: `{ label, message }` (two strings in a sidecar row);
- * tags: an object a sidecar row does not hold (a record with tags is kept as its line);
+ * tags: an object (a sidecar row holds its JSON text);
  * numbers: an array of numbers (the chunk arrays: every record has both).
  */
 export type KeyKind = 'num' | 'str' | 'bool' | 'error' | 'tags' | 'numbers';

@@ -2,8 +2,9 @@
  * Encodes records into the column sidecar's bytes (sidecar-format.ts): one batch per RecordWriter
  * flush, the header and the trailer. Pure (no I/O): the writer (and the analysis bench) write the
  * bytes. A row holds a record exactly as JSON.parse of its JSONL line gives it back (numbers are
- * doubles; -0 is written as 0 as JSON.stringify does); a record it cannot hold so (tags, unknown
- * keys, a value of an unexpected type, NaN / Infinity, an array hole) is kept as its JSONL line.
+ * doubles; -0 is written as 0 as JSON.stringify does; tags as their JSON text); a record it cannot
+ * hold so (unknown keys, a value of an unexpected type, NaN / Infinity, an array hole) is kept as its
+ * JSONL line.
  */
 import type { RequestRecord } from '../types.ts';
 import { getField } from './record-fields.ts';
@@ -67,8 +68,9 @@ export class SidecarBatch {
     return this.rows;
   }
 
-  add(r: RequestRecord, line: string): void {
-    if (!this.addRow(r)) this.addLine(line);
+  /** One record; its JSONL line (without '\n') as a string, or as `bytes[start, end)`, is kept only when a row cannot hold the record. */
+  add(r: RequestRecord, line: string | Uint8Array, start = 0, end = line.length): void {
+    if (!this.addRow(r)) this.addLine(typeof line === 'string' ? Buffer.from(line, 'utf8') : line.subarray(start, end));
     this.rows++;
   }
 
@@ -116,7 +118,7 @@ export class SidecarBatch {
 
   /**
    * The record's scalar keys into the row being built, in table order, each as its kind says
-   * (record-keys.ts); false at the first value of another type (or tags: never in a row).
+   * (record-keys.ts); false at the first value of another type (tags: as their JSON text).
    */
   private scalarsOf(o: RequestRecord): boolean {
     const vals = this.vals;
@@ -141,7 +143,12 @@ export class SidecarBatch {
         if (keys.length !== 2 || keys[0] !== 'label' || keys[1] !== 'message' || typeof e.label !== 'string' || typeof e.message !== 'string') return false;
         vals[this.scalars++] = this.stringId(e.label);
         vals[this.scalars++] = this.stringId(e.message);
-      } else return false; // tags
+      } else {
+        // tags: an object, kept as its JSON text (the same text JSON.stringify puts in the line,
+        // so JSON.parse of it gives what JSON.parse of the line gives for this key)
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+        vals[this.scalars++] = this.stringId(JSON.stringify(v));
+      }
       this.present |= 1 << k;
       this.keys++;
     }
@@ -203,15 +210,15 @@ export class SidecarBatch {
   }
 
   /** A LINE row: the record's JSONL line as is. */
-  private addLine(line: string): void {
-    const len = Buffer.byteLength(line, 'utf8');
+  private addLine(line: Uint8Array): void {
+    const len = line.length;
     this.room(16 + ((len + 7) & ~7));
     const w = this.pos >>> 2;
     this.u32[w] = 0;
     this.u32[w + 1] = FLAG_LINE;
     this.u32[w + 2] = len;
     this.u32[w + 3] = 0;
-    Buffer.from(this.buf, this.pos + 16, len).write(line, 'utf8');
+    this.u8.set(line, this.pos + 16);
     this.pos += 16 + ((len + 7) & ~7);
   }
 }

@@ -13,9 +13,10 @@
  *           then the batch's strings as one JSON array (UTF-8, space-padded), then the rows
  *   row     u32 present (bit k: RECORD_KEYS[k] has a value), u32 flags, u32 nTimes, u32 nTokens;
  *           then one f64 per present scalar key in RECORD_KEYS order (record-keys.ts; strings: their
- *           index in the batch's strings; error: two, label and message; booleans live in flags), then the
+ *           index in the batch's strings; error: two, label and message; tags: the index of their JSON
+ *           text; booleans live in flags), then the
  *           nTimes chunk times, then the nTokens chunk tokens (none when TOKENS_ONES: all 1)
- *           LINE rows (a record the row form does not hold exactly: tags, unknown keys, a value of
+ *           LINE rows (a record the row form does not hold exactly: unknown keys, a value of
  *           another type, NaN): nTimes = the JSONL line's byte length, the line's bytes follow
  *   trailer 32 B (written by close(), after the JSONL is synced): u32 TRAILER_TAG, u32 hash,
  *           f64 records, f64 JSONL bytes, f64 offset of the trailer
@@ -23,7 +24,8 @@
 
 export const SIDECAR_SUFFIX = '.cols';
 export const MAGIC = 'LLMDCOLS';
-export const VERSION = 1;
+/** 2: tags held in rows (as their JSON text); version 1 kept every record with tags as its line. */
+export const VERSION = 2;
 export const BYTE_ORDER = 0x01020304;
 export const HEADER_BYTES = 16;
 export const BATCH_TAG = 0x48435442; // "BTCH"

@@ -143,7 +143,7 @@ function scalarsInto(o: AnyRecord, p: number, flags: number, f64: Float64Array, 
         const label = strings[f64[f++]!];
         v = { label, message: strings[f64[f++]!] };
       } else if (kind === 'numbers') continue; // the chunk arrays: the caller's
-      // tags: never in a row (LINE rows)
+      else v = JSON.parse(strings[f64[f++]!]!) as unknown; // tags: their JSON text, a fresh object per row
     }
     setField(o, k as KeyIdx, v);
   }

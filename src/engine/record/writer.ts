@@ -1,5 +1,6 @@
 import { closeSync, fdatasyncSync, ftruncateSync, openSync, readSync, rmSync, write, writeSync } from 'node:fs';
 import type { RequestRecord } from '../types.ts';
+import { LineBytes } from './line-bytes.ts';
 import { SidecarBatch, jsonlHash, sidecarHeader, sidecarTrailer } from './sidecar-encode.ts';
 import { LITTLE_ENDIAN, SIDECAR_SUFFIX } from './sidecar-format.ts';
 
@@ -79,7 +80,7 @@ export class RecordWriter {
   flush(): Promise<void> {
     if (this.pending.length === 0 || this.error) return this.writing;
     const batch = this.colsFd >= 0 ? new SidecarBatch() : undefined;
-    const buf = Buffer.from(serialise(this.pending, batch), 'utf8');
+    const buf = serialise(this.pending, batch);
     const cols = batch?.bytes();
     this.pending = [];
     this.pendingChars = 0;
@@ -126,7 +127,7 @@ export class RecordWriter {
     if (this.closed || this.pending.length === 0 || this.error) return;
     // Async writes already issued complete in the thread pool or are lost with
     // the process; what is still buffered goes out now. The sidecar is left without a trailer.
-    const buf = Buffer.from(serialise(this.pending), 'utf8');
+    const buf = serialise(this.pending);
     this.pending = [];
     try {
       let off = 0;
@@ -228,17 +229,17 @@ export class RecordWriter {
   }
 }
 
-/** `raw` (a verbatim response kept for a per-request report) never goes into records.jsonl. */
-function serialise(recs: RequestRecord[], cols?: SidecarBatch): string {
-  let s = '';
+/**
+ * The records' lines as bytes (line-bytes.ts: JSON.stringify's bytes, written directly); `raw` (a
+ * verbatim response kept for a per-request report) never goes into records.jsonl.
+ */
+function serialise(recs: RequestRecord[], cols?: SidecarBatch): Buffer {
+  const out = new LineBytes(Math.max(1 << 16, recs.length * 2048));
   for (const r of recs) {
-    let line: string;
-    if (r.raw) {
-      const { raw: _raw, ...rest } = r;
-      line = JSON.stringify(rest);
-    } else line = JSON.stringify(r);
-    s += line + '\n';
-    cols?.add(r, line);
+    const start = out.pos;
+    out.record(r);
+    // The line without its '\n', for a record a sidecar row cannot hold (read only then).
+    cols?.add(r, out.buf, start, out.pos - 1);
   }
-  return s;
+  return out.take();
 }

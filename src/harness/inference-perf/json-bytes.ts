@@ -88,13 +88,32 @@ export class JsonBytes {
   seconds(ms: number): void {
     this.ensure(24);
     const end = writeMsAsSeconds(this.buf, this.pos, ms);
-    if (end >= 0) this.pos = end;
-    else this.text(pyFloat(ms / 1000));
+    if (end >= 0) {
+      this.pos = end;
+      return;
+    }
+    // A quarter of monotonic times (ms / 1000 one ulp off ns / 1e9): pyFloat's text, ASCII,
+    // copied by a loop rather than a native string write.
+    const s = pyFloat(ms / 1000);
+    this.ensure(s.length);
+    const out = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < s.length; i++) out[p++] = s.charCodeAt(i);
+    this.pos = p;
   }
 
   byte(c: number): void {
     this.ensure(1);
     this.buf[this.pos++] = c;
+  }
+
+  /** Bytes [a, b) already in the batch, again at the end, by a loop (a few bytes: no native call). */
+  copyShort(a: number, b: number): void {
+    this.ensure(b - a);
+    const out = this.buf;
+    let p = this.pos;
+    for (let i = a; i < b; i++) out[p++] = out[i]!;
+    this.pos = p;
   }
 
   /** Bytes [a, b) already in the batch, again at the end. */

@@ -109,20 +109,35 @@ const NEXT5 = Buffer.from(`,${I5}`);
 const CLOSE4 = Buffer.from(`${I4}]`);
 const int = (v: number): string => (Number.isFinite(v) ? String(v) : 'null');
 
-/** A list of ms times as seconds at depth 4 (`[]` when empty), written into `out`. */
+/**
+ * A list of ms times as seconds at depth 4 (`[]` when empty), written into `out`; a time equal to
+ * the one before it (chunks of one read share its stamp) is a copy of that time's bytes.
+ */
 function secondsList(out: JsonBytes, ms: readonly number[]): void {
   if (ms.length === 0) {
     out.text('[]');
     return;
   }
+  let prev = NaN;
+  let a = 0;
+  let b = 0;
   for (let i = 0; i < ms.length; i++) {
     out.bytes(i === 0 ? OPEN5 : NEXT5);
-    out.seconds(ms[i]!);
+    const v = ms[i]!;
+    // Equal, and not ±0 (pyFloat tells -0.0 from 0.0)
+    if (v === prev && v !== 0) out.copyShort(a, b);
+    else {
+      a = out.pos;
+      out.seconds(v);
+      b = out.pos;
+      prev = v;
+    }
   }
   out.bytes(CLOSE4);
 }
 
-const sameList = (a: readonly number[], b: readonly number[]): boolean => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+/** Same values, ±0 told apart (pyFloat writes -0.0 and 0.0). */
+const sameList = (a: readonly number[], b: readonly number[]): boolean => a === b || (a.length === b.length && a.every((x, i) => Object.is(x, b[i])));
 
 /**
  * The response as a JSON string; for ASCII RawBytes escaped from the bytes, and the batch

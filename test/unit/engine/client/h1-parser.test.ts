@@ -107,3 +107,22 @@ test('h1 parser: malformed status line or chunk size throws', () => {
   assert.throws(() => parse('HTTP/2 200\r\n\r\n', []), /bad status line/);
   assert.throws(() => parse('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n', []), /bad chunk size/);
 });
+
+test('heads read one after another (the last reading reused for the same text) each give their own status, framing and keep-alive', () => {
+  const a = 'HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nKeep-Alive: timeout=7\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n';
+  const b = 'HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: 2\r\n\r\n{}';
+  const c = 'HTTP/1.0 200 OK\r\ncontent-type: text/plain\r\n\r\nxyz';
+  for (const raw of [a, a, b, b, a, c, c, b]) {
+    const r = parse(raw, []);
+    if (raw === a) assert.deepEqual([r.status, r.contentType, r.body, r.keepAlive, r.ended], [200, 'text/event-stream', 'abc', true, true]);
+    if (raw === b) assert.deepEqual([r.status, r.contentType, r.body, r.keepAlive, r.ended], [429, 'application/json', '{}', false, true]);
+    if (raw === c) assert.deepEqual([r.status, r.contentType, r.body, r.keepAlive, r.ended], [200, 'text/plain', 'xyz', false, false]);
+  }
+  const p = new H1Parser();
+  p.reset({ onSent: () => undefined, onHeaders: () => undefined, onData: () => undefined, onEnd: () => undefined, onError: () => undefined });
+  p.feed(Buffer.from(a, 'latin1'), 0, a.length, 0);
+  assert.equal(p.keepAliveHintMs, 7000);
+  p.reset({ onSent: () => undefined, onHeaders: () => undefined, onData: () => undefined, onEnd: () => undefined, onError: () => undefined });
+  p.feed(Buffer.from(b, 'latin1'), 0, b.length, 0);
+  assert.equal(p.keepAliveHintMs, -1);
+});

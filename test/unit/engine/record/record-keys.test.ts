@@ -36,7 +36,7 @@ function valueOf(kind: KeyKind, k: number, i: number): unknown {
   }
 }
 
-/** Every key of the table with a value (tags only when `tags`: a record with tags is a LINE row). */
+/** Every key of the table with a value (tags only when `tags`). */
 function full(i: number, tags: boolean): RequestRecord {
   const o: Record<string, unknown> = {};
   RECORD_KEYS.forEach((key, k) => {
@@ -58,13 +58,15 @@ test('every key of the table, each of its kind, parses from a line exactly as JS
   }
 });
 
-test('every key of the table but tags is held by a sidecar row, and read back as the JSONL gives it', async () => {
-  const b = new SidecarBatch();
-  const r = full(3, false);
-  b.add(r, JSON.stringify(r));
-  const bytes = b.bytes();
-  const rowFlags = bytes.readUInt32LE(BATCH_HEADER_BYTES + bytes.readUInt32LE(8) + 4);
-  assert.equal(rowFlags & FLAG_LINE, 0, 'a row, not the line');
+test('every key of the table, tags too, is held by a sidecar row, and read back as the JSONL gives it', async () => {
+  for (const tags of [false, true]) {
+    const b = new SidecarBatch();
+    const r = full(3, tags);
+    b.add(r, JSON.stringify(r));
+    const bytes = b.bytes();
+    const rowFlags = bytes.readUInt32LE(BATCH_HEADER_BYTES + bytes.readUInt32LE(8) + 4);
+    assert.equal(rowFlags & FLAG_LINE, 0, `a row, not the line (tags ${tags})`);
+  }
 
   const path = join(mkdtempSync(join(tmpdir(), 'keys-')), 'records.jsonl');
   const w = new RecordWriter(path, {});

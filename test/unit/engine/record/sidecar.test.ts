@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { RecordWriter } from '../../../../src/engine/record/writer.ts';
 import { forEachRecord } from '../../../../src/engine/record/reader.ts';
 import { checkSidecar, sidecarPath } from '../../../../src/engine/record/sidecar-read.ts';
-import { RECORD_KEYS } from '../../../../src/engine/record/sidecar-format.ts';
+import { RECORD_KEYS, VERSION } from '../../../../src/engine/record/sidecar-format.ts';
 import type { RequestRecord } from '../../../../src/engine/types.ts';
 
 /** Varied records: errors (quotes, unicode), warm-ups, multi-turn tags and text, zero-chunk requests, -0, NaN, odd keys. */
@@ -21,6 +21,8 @@ function records(n: number): RequestRecord[] {
     const r: RequestRecord = { id: i, stage: i % 3, worker: i % 2, api: i % 4 ? 'completion' : 'chat', stream: i % 5 !== 0, scheduledAtMs: sent - rnd(), dispatchedAtMs: sent - 0.1, sentAtMs: sent, headersAtMs: sent + 1, chunkTimesMs: times, chunkTokens: times.map(() => (i % 7 ? 1 : 1 + Math.floor(rnd() * 4))), endAtMs: sent + 30 + k * 8, httpStatus: 200 };
     if (k > 0) Object.assign(r, { finishReason: i % 9 ? 'length' : 'stop', promptTokensServer: 10 + i, completionTokensServer: k, firstChoiceAtMs: times[0], lastChoiceAtMs: times[k - 1], choiceEventCount: k, doneSeen: i % 11 !== 0, sameReadChunks: i % 3 });
     if (i % 13 === 0) r.tags = { turn: i % 4, conversation: `c${i % 5}` };
+    if (i % 23 === 0) r.tags = { 'k"é': 'v\n"☃', n: -0, big: 1e300, index: i };
+    if (i === 11) r.tags = {};
     if (i % 17 === 0) r.outputText = `text "${i}" é\n☃`;
     if (i % 19 === 0) {
       r.chunkTimesMs = [];
@@ -106,7 +108,7 @@ test('another version, or a JSONL edited in place (same size), is not used', asy
   const path = await written(500);
   const cols = sidecarPath(path);
   const fd = openSync(cols, 'r+');
-  writeSync(fd, Buffer.from([2, 0, 0, 0]), 0, 4, 8);
+  writeSync(fd, Buffer.from([VERSION - 1, 0, 0, 0]), 0, 4, 8); // the version before (tags kept as lines)
   closeSync(fd);
   assert.equal(checkSidecar(path), undefined);
 

@@ -19,6 +19,9 @@ function record(rng: Rng, i: number): { rec: RequestRecord; body: unknown } {
   const n = Math.floor(rng.float() * 6);
   const sent = 1000 * rng.float() * 10 ** Math.floor(rng.float() * 8);
   const chunkTimesMs = Array.from({ length: n }, (_, k) => sent + k * 7.25 + rng.float());
+  // Chunks of one read share its stamp (a repeat is written as a copy of the bytes before); ±0 must stay apart.
+  if (i % 5 === 3) for (let k = 1; k < n; k++) if (rng.float() < 0.6) chunkTimesMs[k] = chunkTimesMs[k - 1]!;
+  if (i % 50 === 7) chunkTimesMs.splice(0, chunkTimesMs.length, 0, -0, -0, 0, 0, 1e-9, 1e-9, Math.round(sent * 1e6) / 1e6, Math.round(sent * 1e6) / 1e6);
   const chunks = chunkTimesMs.map(() => JSON.stringify({ id: 'c', choices: [{ index: 0, text: pick(TEXTS), finish_reason: null }] }));
   const usage = pick([null, { prompt_tokens: 4, total_tokens: 9, completion_tokens: 5 }, { prompt_tokens: 4, completion_tokens: 2.5, prompt_tokens_details: { cached_tokens: 0 }, extra: [1, 'é', null, {}] }]);
   const rec: RequestRecord = {
