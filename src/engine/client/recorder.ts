@@ -7,10 +7,15 @@
  * decoded once at the end. `keepRaw` copies the body bytes and notes where each
  * content event's payload lies in them (RawBytes: no string per event; a payload
  * the framer had to copy — several data lines, CR line ends — is kept as text).
+ * While the framer is between events, whole events of the last token chunk's shape
+ * are framed and matched in one pass over their bytes (SameShape.matchEvent: the
+ * framer's line search and the template compare were two passes and two native
+ * calls per streamed event); anything else goes to the framer, same result.
  */
 import { monoMs } from '../../util/clock.ts';
 import type { RawBytes, RequestRecord } from '../types.ts';
 import type { ApiClient, ChunkView } from './api.ts';
+import { bodyBuffer, releaseBodyBuffer } from './body-pool.ts';
 import { classifyError, errorMessage, statusLabel } from './errors.ts';
 import { SameShape } from './same-shape.ts';
 import { SseByteFramer } from './sse-bytes.ts';
@@ -99,7 +104,16 @@ export class Recorder implements ResponseSink {
         this.readBase = this.bytesLen - start;
         this.keepBytes(buf, start, end);
       }
-      this.framer!.push(buf, start, end);
+      // Whole same-shape events at an event boundary: framed and matched in one pass (same-shape.ts).
+      let p = start;
+      if (this.shape.canMatchEvents && this.framer!.atBoundary) {
+        const sh = this.shape;
+        for (let q = sh.matchEvent(buf, p, end); q >= 0; q = sh.matchEvent(buf, p, end)) {
+          this.sameShapeEvent(buf, sh.dataStart, sh.dataEnd, sh.valueStart, sh.valueEnd);
+          p = q;
+        }
+      }
+      if (p < end) this.framer!.push(buf, p, end);
       this.readBuf = undefined;
     } else if (this.mode === Mode.Whole || this.bytesLen < this.o.maxErrorBodyChars * 4) this.keepBytes(buf, start, end);
   }
@@ -135,6 +149,7 @@ export class Recorder implements ResponseSink {
     const rec = this.record;
     if (this.textParts) rec.outputText = this.textParts.join('');
     if (this.rawSpans) {
+      if (this.mode === Mode.Stream && this.bytesLen > 0) keptBytesHint = Math.min(MAX_HINT_BYTES, this.bytesLen + (this.bytesLen >> 3));
       const raw: RawBytes = { bytes: this.bytes ? this.bytes.subarray(0, this.bytesLen) : new Uint8Array(0), chunkSpans: this.rawSpans, chunkTexts: this.rawTexts!, usage: this.rawUsage };
       rec.raw = raw;
     }
@@ -145,8 +160,15 @@ export class Recorder implements ResponseSink {
   private keepBytes(buf: Buffer, a: number, b: number): void {
     const need = this.bytesLen + (b - a);
     if (!this.bytes || need > this.bytes.length) {
-      const next = Buffer.allocUnsafe(Math.max(1024, need * 2));
-      if (this.bytes) next.set(this.bytes.subarray(0, this.bytesLen));
+      // The first buffer is sized from the last kept body (a streamed one is built read by read:
+      // doubling from 1 KiB copied it four times and left ~30 KB of buffers per request).
+      const size = Math.max(this.bytes || this.mode !== Mode.Stream ? 0 : keptBytesHint, 1024, need * 2);
+      // A body kept for the record (keepRaw) comes from the body pool: its reader may hand it back (body-pool.ts).
+      const next = this.rawSpans ? bodyBuffer(size) : Buffer.allocUnsafe(size);
+      if (this.bytes) {
+        next.set(this.bytes.subarray(0, this.bytesLen));
+        if (this.rawSpans) releaseBodyBuffer(this.bytes);
+      }
       this.bytes = next;
     }
     // TypedArray#set on a plain view: Buffer#copy's argument layers cost more than the copy (once per read).
@@ -160,18 +182,13 @@ export class Recorder implements ResponseSink {
   }
 
   private onEvent(b: Buffer, s: number, e: number): void {
-    this.dataEvents++;
-    const v = this.view;
     const vs = this.shape.match(b, s, e);
     if (vs >= 0) {
-      // Same shape as the last token chunk: only the content text differs (same-shape.ts).
-      const ve = this.shape.valueEnd;
-      v.hasChoices = true;
-      v.finishReason = this.shape.finishReason;
-      v.text = this.textParts ? b.toString('utf8', vs, ve) : ve > vs ? NONEMPTY : '';
-      this.onChoice(v, -1, b, s, e);
+      this.sameShapeEvent(b, s, e, vs, this.shape.valueEnd);
       return;
     }
+    this.dataEvents++;
+    const v = this.view;
     if (e - s === 6 && b[s] === 91 && b.toString('latin1', s, e) === '[DONE]') {
       this.record.doneSeen = true;
       return;
@@ -200,6 +217,16 @@ export class Recorder implements ResponseSink {
     this.shape.learn(b, s, e, v.hasChoices && v.text.length > 0 && !hasError && usage == null, v.finishReason);
     if (!v.hasChoices) return;
     this.onChoice(v, cum, b, s, e);
+  }
+
+  /** A data event `b[s, e)` of the same shape as the last token chunk, value `b[vs, ve)` (same-shape.ts). */
+  private sameShapeEvent(b: Buffer, s: number, e: number, vs: number, ve: number): void {
+    this.dataEvents++;
+    const v = this.view;
+    v.hasChoices = true;
+    v.finishReason = this.shape.finishReason;
+    v.text = this.textParts ? b.toString('utf8', vs, ve) : ve > vs ? NONEMPTY : '';
+    this.onChoice(v, -1, b, s, e);
   }
 
   /** An event with a non-empty `choices` array; `cum` = the server's cumulative completion tokens, or -1. */
@@ -264,6 +291,14 @@ export class Recorder implements ResponseSink {
     if (this.textParts) this.textParts.push(w.text);
   }
 }
+
+/**
+ * Size of a kept streamed body's first buffer: the last one's size and an eighth (module-wide; a
+ * size hint only). Capped, so a run mixing long and short responses does not give every short one
+ * a long one's buffer (requests in flight × the cap at most; doubling still serves longer bodies).
+ */
+let keptBytesHint = 0;
+const MAX_HINT_BYTES = 32 * 1024;
 
 /** A non-empty stand-in for content text nobody keeps (only its non-emptiness counts). */
 const NONEMPTY = ' ';

@@ -22,6 +22,8 @@ export class SameShape {
   private pre: Buffer = Buffer.alloc(0);
   private suf: Buffer = Buffer.alloc(0);
   private active = false;
+  /** The template holds no LF or CR (a payload joined from several data lines may): matchEvent may run. */
+  private lineSafe = false;
   /** The template event's finish reason (undefined for a token chunk). */
   finishReason: string | undefined;
   private readonly quotedKey: Buffer;
@@ -60,6 +62,51 @@ export class SameShape {
   }
 
   valueEnd = 0;
+  /** matchEvent: the event's data [dataStart, dataEnd), its value [valueStart, valueEnd). */
+  dataStart = 0;
+  valueStart = 0;
+  dataEnd = 0;
+
+  /** A template is active and may be matched on whole lines (matchEvent). */
+  get canMatchEvents(): boolean {
+    return this.active && this.lineSafe;
+  }
+
+  /**
+   * The SSE framing and `match` in one pass, for a framer at an event boundary: `b[p, end)` starts
+   * with a whole event `data:` (one optional space) + a same-shape payload + LF + LF (the blank
+   * line). Returns the index after the blank line (data and value spans set), else -1 (nothing
+   * read). Exact: the template holds no LF / CR and the value no control byte, so that line is the
+   * event's only line and SseByteFramer would hand over the same data; `match` would accept it.
+   */
+  matchEvent(b: Uint8Array, p: number, end: number): number {
+    if (!this.active || !this.lineSafe || end - p < 8) return -1;
+    if (b[p] !== 100 || b[p + 1] !== 97 || b[p + 2] !== 116 || b[p + 3] !== 97 || b[p + 4] !== 58) return -1;
+    let s = p + 5;
+    if (b[s] === 32) s++;
+    const pre = this.pre;
+    const pl = pre.length;
+    if (s + pl > end) return -1;
+    for (let i = 0; i < pl; i++) if (b[s + i] !== pre[i]) return -1;
+    // The value runs to the first quote (the suffix's first byte); no backslash or control byte in it.
+    let ve = s + pl;
+    for (; ve < end; ve++) {
+      const c = b[ve]!;
+      if (c === 34) break;
+      if (c < 32 || c === 92) return -1;
+    }
+    const suf = this.suf;
+    const sl = suf.length;
+    const e = ve + sl;
+    if (e + 2 > end) return -1;
+    for (let i = 0; i < sl; i++) if (b[ve + i] !== suf[i]) return -1;
+    if (b[e] !== 10 || b[e + 1] !== 10) return -1;
+    this.dataStart = s;
+    this.valueStart = s + pl;
+    this.valueEnd = ve;
+    this.dataEnd = e;
+    return e + 2;
+  }
 
   /** Offer an event JSON.parse accepted, with what it said; it becomes the template when safe. */
   learn(b: Buffer, s: number, e: number, isTokenChunk: boolean, finishReason: string | undefined): void {
@@ -81,7 +128,13 @@ export class SameShape {
     if (bs2 !== -1 && bs2 < e) return;
     this.pre = Buffer.from(b.subarray(s, vs));
     this.suf = Buffer.from(b.subarray(ve, e));
+    this.lineSafe = noLineEnd(this.pre) && noLineEnd(this.suf);
     this.finishReason = finishReason;
     this.active = true;
   }
+}
+
+function noLineEnd(b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] === 10 || b[i] === 13) return false;
+  return true;
 }

@@ -18,8 +18,8 @@
 export class SseByteFramer {
   private carry: Buffer = EMPTY;
   private carryLen = 0;
-  /** The current event's data bytes (reused); dataLen < 0: no data line yet. */
-  private data: Buffer = Buffer.allocUnsafe(512);
+  /** The current event's data bytes when copied (reused; allocated on the first copy); dataLen < 0: no data line yet. */
+  private data: Buffer = EMPTY;
   private dataLen = -1;
   /** The event's one data line still in the caller's buffer: data = ref[refStart, refStart + dataLen). */
   private ref: Buffer | undefined;
@@ -31,6 +31,15 @@ export class SseByteFramer {
 
   /** `onEvent(buf, start, end)`: the event's data bytes; `buf` is reused after the call returns. */
   constructor(private readonly onEvent: (buf: Buffer, start: number, end: number) => void) {}
+
+  /**
+   * Between events with nothing carried: no partial line, no open event's data, no CR waiting for
+   * its LF, the BOM check done. Bytes that start here and hold whole events may be framed by the
+   * caller (SameShape.matchEvent) without changing what this framer does with the rest.
+   */
+  get atBoundary(): boolean {
+    return !this.atStart && !this.pendingCR && this.carryLen === 0 && this.dataLen < 0;
+  }
 
   /** Feed bytes `buf[start, end)` (any split). `buf` may be reused by the caller after this returns. */
   push(buf: Buffer, start = 0, end = buf.length): void {

@@ -123,10 +123,10 @@ export class JsonBytes {
     this.pos += b - a;
   }
 
-  /** The bytes so far; the batch starts empty in a fresh buffer of `size`. */
-  take(size: number): Buffer {
+  /** The bytes so far; the batch starts empty in `next` (a buffer the caller no longer uses), else a fresh one of `size`. */
+  take(size: number, next?: Buffer): Buffer {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(size);
+    this.buf = next ?? Buffer.allocUnsafe(size);
     this.pos = 0;
     return out;
   }

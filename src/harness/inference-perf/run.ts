@@ -11,6 +11,7 @@ import type { HarnessLoad, HarnessPreflightContext, HarnessRunContext, ProfileIs
 import type { RequestRecord, RequestSpec } from '../../engine/types.ts';
 import type { RequestSource as LoadSource } from '../../engine/loadgen/index.ts';
 import { apiClients } from '../../engine/client/api.ts';
+import { recycleRaw } from '../../engine/client/body-pool.ts';
 import { assertRunnable, resolveIpConfig, type IpConfig } from './config-map.ts';
 import { planStages, workerSizing } from './load-map.ts';
 import { mapData, openDataSource } from './data-map.ts';
@@ -130,6 +131,8 @@ export async function prepareInferencePerf(ctx: HarnessRunContext): Promise<Harn
       const spec = specs.get(rec.id);
       specs.delete(rec.id);
       perRequest.addRecord(rec, spec ? client.buildBody(spec, model) : null, perToken);
+      // The entry holds a copy of the response: its buffer serves a later response.
+      recycleRaw(rec.raw);
       delete rec.raw;
     },
     onStageStart: (stage) => log.info(`Stage ${stage} - run started`),

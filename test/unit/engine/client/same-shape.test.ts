@@ -59,3 +59,32 @@ test('same shape: declines whatever JSON.parse would read differently', () => {
   const usage = '{"choices":[],"usage":{"completion_tokens":1}}';
   assert.equal(fast(completionClient, usage, usage), null);
 });
+
+test('same shape: matchEvent reads one whole `data:` line and its blank line, never past the end', () => {
+  const sh = new SameShape('text');
+  const first = Buffer.from(tok(' tok'));
+  sh.learn(first, 0, first.length, true, undefined);
+  assert.ok(sh.canMatchEvents);
+  const ev = `data: ${tok('ab')}\n\n`;
+  const b = Buffer.from(`${ev}data:${tok('c')}\n\n${ev}`);
+  assert.equal(sh.matchEvent(b, 0, b.length), ev.length);
+  assert.equal(b.toString('utf8', sh.valueStart, sh.valueEnd), 'ab');
+  assert.equal(b.toString('utf8', sh.dataStart, sh.dataEnd), tok('ab'));
+  // `data:` without its space, as the framer reads it.
+  const q = sh.matchEvent(b, ev.length, b.length);
+  assert.equal(b.toString('utf8', sh.valueStart, sh.valueEnd), 'c');
+  assert.equal(sh.matchEvent(b, q, b.length), b.length);
+  // Every proper prefix of an event is declined, whatever bytes follow the end.
+  for (let end = 0; end < ev.length; end++) assert.equal(sh.matchEvent(b, 0, end), -1, String(end));
+  // CRLF, a second data line, no blank line, another field, an escaped value: left to the framer.
+  for (const s of [`data: ${tok('a')}\r\n\r\n`, `data: ${tok('a')}\ndata: x\n\n`, `data: ${tok('a')}\nid: 1\n\n`, `event: x\n${ev}`, `data: ${tok('a"b')}\n\n`, `data: ${tok('a', '"stop"')}\n\n`]) {
+    const x = Buffer.from(s);
+    assert.equal(sh.matchEvent(x, 0, x.length), -1, s);
+  }
+  // A template joined from two data lines holds a LF: no whole-line matching.
+  const joined = Buffer.from(tok(' tok').replace('"model":', '\n"model":'));
+  const sh2 = new SameShape('text');
+  sh2.learn(joined, 0, joined.length, true, undefined);
+  assert.equal(sh2.canMatchEvents, false);
+  assert.ok(sh2.match(joined, 0, joined.length) >= 0);
+});
