@@ -20,22 +20,7 @@ import { RegexTokenizer } from './tokenizer.ts';
 import type { StreamFrames, StreamShape } from './frames.ts';
 import { TraceStore, type RequestTrace } from './trace.ts';
 import { Job, JobPool } from './job.ts';
-
-/**
- * Where a response goes. A stream's status and headers leave when it takes a slot (its admission
- * errors are known by then), so the first token is a bare write; other responses send them with the body.
- */
-export interface Sink {
-  /** Sets status and headers; `flush`: send them now (else with the first body bytes). */
-  head(status: number, headers: Record<string, string>, flush?: boolean): void;
-  /** After head(): body bytes given to writeBytes must be HTTP/1.1 chunk-framed. */
-  readonly chunked: boolean;
-  /** Stream bytes, already framed (see frames.ts); `last`: end() follows at once (the two may leave together). */
-  writeBytes(b: Uint8Array, last?: boolean): void;
-  /** Ends the response; `s` (unframed text) is written first. */
-  end(s?: string): void;
-  readonly closed: boolean;
-}
+import type { Sink } from './sink.ts';
 
 /** A deferred prompt count runs between clock turns when the next due token is at least this far, ms. */
 const COUNT_GAP_MS = 0.5;

@@ -12,12 +12,19 @@
  * A job goes back to the pool only when nothing else can still reach it: finished, its prompt
  * counted, not waiting in the engine's count queue nor for an off-loop count (`release` checks).
  */
-import type { SimEngine, Sink } from './engine.ts';
 import { StreamFrames } from './frames.ts';
 import type { Endpoint, ParsedRequest } from './request.ts';
+import type { Sink } from './sink.ts';
 import type { Piece } from './text.ts';
 import type { Timed } from './ticker.ts';
 import { TokenStamps, type RequestTrace } from './trace.ts';
+
+/** What a job calls back (the engine: the job's clock, its deferred count). */
+export interface JobOwner {
+  tick(job: Job, now: number): void;
+  counted(job: Job, n: number): void;
+  countPrompt(req: ParsedRequest): number;
+}
 
 const NO_HASHES: readonly number[] = [];
 const NO_PIECES: readonly Piece[] = [];
@@ -90,7 +97,7 @@ export class Job implements Timed {
   private ownFrames: StreamFrames | undefined;
   private ownStamps: TokenStamps | undefined;
 
-  constructor(readonly engine: SimEngine) {}
+  constructor(readonly engine: JobOwner) {}
 
   init(req: ParsedRequest, sink: Sink, id: string, requestId: string | undefined, created: number, arrivalMs: number, promptTokens: number): void {
     this.req = req;
@@ -178,7 +185,7 @@ export class Job implements Timed {
 /** Idle jobs. */
 export class JobPool {
   private readonly idle: Job[] = [];
-  constructor(private readonly engine: SimEngine) {}
+  constructor(private readonly engine: JobOwner) {}
 
   get(): Job {
     return this.idle.pop() ?? new Job(this.engine);

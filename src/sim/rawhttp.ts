@@ -18,7 +18,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Sink } from './engine.ts';
+import type { Sink } from './sink.ts';
 import type { Exchange } from './exchange.ts';
 import type { Endpoint } from './request.ts';
 

@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildSimConfig } from '../../../src/sim/sources.ts';
-import { SimEngine, type Sink } from '../../../src/sim/engine.ts';
+import { SimEngine } from '../../../src/sim/engine.ts';
+import type { Sink } from '../../../src/sim/sink.ts';
 import { parseRequest, isApiError, type ParsedRequest } from '../../../src/sim/request.ts';
 
 class CaptureSink implements Sink {
