@@ -459,10 +459,10 @@ export class SimEngine {
   }
 
   /**
-   * Counts deferred prompts between clock turns: while the clock's next item is not due within the
-   * time one count may take (re-checked after each count), so tokenizing never delays a due token by
-   * more than one count; and prompts that waited COUNT_WAIT_MAX_MS are counted anyway, for at most
-   * COUNT_BUDGET_MS per turn. (One count per turn fell behind at 1,000 streams: the clock is never
+   * Counts deferred prompts between clock turns: one per turn when the clock's next item is not due
+   * within the time one count may take, so tokenizing never delays a due token by more than one
+   * count (and a burst's arrivals are read between counts); prompts that waited COUNT_WAIT_MAX_MS
+   * are counted anyway, several per turn for at most COUNT_BUDGET_MS. (One count per turn fell behind at 1,000 streams: the clock is never
    * idle for COUNT_GAP_MS there, and the loop turned fewer times per second than requests arrived,
    * so the queue, and every job and parsed request in it, grew for as long as the load lasted.)
    */
@@ -478,13 +478,15 @@ export class SimEngine {
         job = this.uncounted[0];
       }
       if (!job) return;
-      if (!(this.ticker.msToNext(now) > Math.max(COUNT_GAP_MS, 1.5 * this.countCostMs) || now - job.arrivalMs > COUNT_WAIT_MAX_MS)) break;
+      const overdue = now - job.arrivalMs > COUNT_WAIT_MAX_MS;
+      if (!overdue && !(this.ticker.msToNext(now) > Math.max(COUNT_GAP_MS, 1.5 * this.countCostMs))) break;
       this.counted(job, this.countPrompt(job.req as ParsedRequest));
       this.shiftCount();
       const t = monoMs();
       this.countCostMs += 0.2 * (t - now - this.countCostMs);
       now = t;
-      if (now - t0 >= COUNT_BUDGET_MS) break;
+      // In a gap, one count per turn (a burst's arrivals are still being read); overdue ones in a budget.
+      if (!overdue || now - t0 >= COUNT_BUDGET_MS) break;
     }
     this.draining = setImmediate(this.drainCounts);
   };
