@@ -143,14 +143,16 @@ export class TraceStore {
       if (this.byId.size > this.capacity) this.byId.delete(this.byId.keys().next().value as string);
     }
     if (!this.file) return;
-    const line = `${JSON.stringify(t)}\n`;
-    const n = Buffer.byteLength(line);
+    // (the newline is written as a byte: `${json}\n` would be one more copy of the line to flatten)
+    const json = JSON.stringify(t);
+    const n = Buffer.byteLength(json) + 1;
     if (this.used + n > this.out.length) this.flush();
     if (n > this.out.length) {
-      this.file.write(line);
+      this.file.write(`${json}\n`);
       return;
     }
-    this.used += this.out.write(line, this.used, 'utf8');
+    this.used += this.out.write(json, this.used, 'utf8');
+    this.out[this.used++] = 10;
     this.flushTimer ??= setTimeout(this.flush, FLUSH_MS).unref();
   }
 
