@@ -14,7 +14,8 @@
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { buildSimConfig } from '../src/sim/run.ts';
-import { SimEngine, type Sink } from '../src/sim/engine.ts';
+import { SimEngine } from '../src/sim/engine.ts';
+import type { Sink } from '../src/sim/sink.ts';
 import { parseRequest, isApiError } from '../src/sim/request.ts';
 import { monoMs } from '../src/util/clock.ts';
 

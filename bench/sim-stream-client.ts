@@ -16,7 +16,7 @@
 import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { h1Transport } from '../src/engine/client/h1-transport.ts';
-import type { ResponseSink } from '../src/engine/client/transport.ts';
+import type { ResponseSink, TransportPool } from '../src/engine/client/transport.ts';
 import { monoMs } from '../src/util/clock.ts';
 import { F64Buffer } from '../src/util/f64-buffer.ts';
 
@@ -50,6 +50,9 @@ export interface StreamClientResult {
   window: [number, number];
 }
 
+/** Receive stamps of every request go into shared slabs, at an offset: no object per request. */
+const STAMP_SLAB = 1 << 16;
+
 interface StreamCtx {
   o: StreamClientOptions;
   r: StreamClientResult;
@@ -57,32 +60,70 @@ interface StreamCtx {
   wEnd: number;
   ttft: F64Buffer;
   itl: F64Buffer;
-  kept: Array<[string, Float64Array]>;
+  pool: TransportPool;
+  body: string;
+  /** Requests sent so far (the next request's id is `b${seq}`). */
+  seq: number;
+  /** Stamp slabs (only with recvFile) and the measured requests' [seq, slab index, offset] triples. */
+  slabs: Float64Array[];
+  slabUsed: number;
+  kept: number[];
   error(why: string): void;
 }
 
 /**
- * One request's state and its ResponseSink, as one object with prototype methods (closures per
- * request were ~1 KB that lived as long as the request: the client's own scavenges copied them).
+ * One closed-loop stream: its ResponseSink, reused for each of its requests (a sink per request
+ * was an object that lived as long as the request, ~1 s: the client's own scavenges copied it),
+ * and the loop itself: onEnd sends the next request, until the window is over.
  */
 class StreamSink implements ResponseSink {
+  private seq = 0;
   private sent = 0;
   private status = 0;
   private n = 0;
   private last = 0;
   private nl = false;
   private measured = false;
+  /** Where this request's receive stamps go (slab index, offset), or -1. */
+  private slab = -1;
+  private off = 0;
+  private readonly sendNext = (): void => this.send();
   constructor(
     private readonly c: StreamCtx,
-    private readonly id: string,
-    private readonly recv: Float64Array | undefined,
-    private readonly done: () => void,
+    private readonly finished: () => void,
   ) {}
+  /** Sends the next request, or ends the stream when the window is over. */
+  send(): void {
+    const c = this.c;
+    if (monoMs() >= c.wEnd) {
+      this.finished();
+      return;
+    }
+    this.seq = c.seq++;
+    this.sent = 0;
+    this.status = 0;
+    this.n = 0;
+    this.last = 0;
+    this.nl = false;
+    this.measured = false;
+    this.slab = -1;
+    if (c.o.recvFile) {
+      const t = c.o.tokens;
+      if (c.slabs.length === 0 || c.slabUsed + t > STAMP_SLAB) {
+        c.slabs.push(new Float64Array(Math.max(STAMP_SLAB, t)));
+        c.slabUsed = 0;
+      }
+      this.slab = c.slabs.length - 1;
+      this.off = c.slabUsed;
+      c.slabUsed += t;
+    }
+    c.pool.dispatch({ path: '/v1/completions', headers: { 'content-type': 'application/json', 'x-request-id': `b${this.seq}` }, body: c.body }, this);
+  }
   private event(at: number): void {
     const c = this.c;
     const n = ++this.n;
     if (n > c.o.tokens) return; // [DONE]
-    if (this.recv) this.recv[n - 1] = at;
+    if (this.slab >= 0) (c.slabs[this.slab] as Float64Array)[this.off + n - 1] = at;
     if (at >= c.wStart && at < c.wEnd) c.r.tokens++;
     if (this.measured && at < c.wEnd) {
       if (n === 1) c.ttft.push(at - this.sent - c.o.ttftMs);
@@ -113,13 +154,13 @@ class StreamSink implements ResponseSink {
     else if (this.n !== c.o.tokens + 1) c.error(`got ${this.n} events, expected ${c.o.tokens} tokens + [DONE]`);
     else if (this.measured && this.last < c.wEnd) {
       c.r.requests++;
-      if (this.recv) c.kept.push([this.id, this.recv]);
+      if (this.slab >= 0) c.kept.push(this.seq, this.slab, this.off);
     }
-    this.done();
+    queueMicrotask(this.sendNext);
   }
   onError(e: unknown): void {
     this.c.error(String(e));
-    this.done();
+    queueMicrotask(this.sendNext);
   }
 }
 
@@ -132,34 +173,11 @@ export async function streamClient(o: StreamClientOptions): Promise<StreamClient
   const ttft = new F64Buffer(1 << 12);
   const itl = new F64Buffer(1 << 16);
   const r: StreamClientResult = { concurrency: o.concurrency, requests: 0, errors: 0, errorSamples: [], tokens: 0, windowS: o.measureS, ttftErrMs: [], itlErrMs: [], clientCpuPct: 0, clientLoopDelayP99Ms: 0, clientGcMs: 0, clientGcMaxMs: 0, window: [wStart, wEnd] };
-  const kept: Array<[string, Float64Array]> = [];
   const error = (why: string): void => {
     r.errors++;
     if (r.errorSamples.length < 5) r.errorSamples.push(why);
   };
-  let seq = 0;
-  /** Receive stamps of every request come from shared slabs (subarrays): no ArrayBuffer per request for V8 to sweep. */
-  const SLAB = 1 << 16;
-  let slab = new Float64Array(0);
-  let slabUsed = 0;
-  const stamps = (n: number): Float64Array => {
-    if (slabUsed + n > slab.length) {
-      slab = new Float64Array(Math.max(SLAB, n));
-      slabUsed = 0;
-    }
-    const out = slab.subarray(slabUsed, slabUsed + n);
-    slabUsed += n;
-    return out;
-  };
-  const ctx: StreamCtx = { o, r, wStart, wEnd, ttft, itl, kept, error };
-
-  /** One request; resolves when it ended (or failed). */
-  const one = (): Promise<void> =>
-    new Promise<void>((done) => {
-      const id = `b${seq++}`;
-      const sink = new StreamSink(ctx, id, o.recvFile ? stamps(o.tokens) : undefined, done);
-      pool.dispatch({ path: '/v1/completions', headers: { 'content-type': 'application/json', 'x-request-id': id }, body }, sink);
-    });
+  const ctx: StreamCtx = { o, r, wStart, wEnd, ttft, itl, pool, body, seq: 0, slabs: [], slabUsed: 0, kept: [], error };
 
   const h = monitorEventLoopDelay({ resolution: 1 });
   let cpu0: NodeJS.CpuUsage | undefined;
@@ -174,11 +192,14 @@ export async function streamClient(o: StreamClientOptions): Promise<StreamClient
     }
   });
   gc.observe({ entryTypes: ['gc'] });
-  const workers = Array.from({ length: o.concurrency }, async (_, k) => {
-    // Spread the first requests over one ITL so streams do not tick in lockstep.
-    await new Promise((res) => setTimeout(res, (k / o.concurrency) * o.itlMs));
-    while (monoMs() < wEnd) await one();
-  });
+  const workers = Array.from(
+    { length: o.concurrency },
+    (_, k) =>
+      new Promise<void>((finished) => {
+        // Spread the first requests over one ITL so streams do not tick in lockstep.
+        setTimeout(() => new StreamSink(ctx, finished).send(), (k / o.concurrency) * o.itlMs);
+      }),
+  );
   setTimeout(() => {
     cpu0 = process.cpuUsage();
     gcFrom = performance.now();
@@ -197,6 +218,14 @@ export async function streamClient(o: StreamClientOptions): Promise<StreamClient
   gc.disconnect();
   r.ttftErrMs = Array.from(ttft.view());
   r.itlErrMs = Array.from(itl.view());
-  if (o.recvFile) writeFileSync(o.recvFile, kept.map(([id, t]) => JSON.stringify({ id, recv: Array.from(t) })).join('\n'));
+  if (o.recvFile) {
+    const lines: string[] = [];
+    const k = ctx.kept;
+    for (let i = 0; i < k.length; i += 3) {
+      const at = (ctx.slabs[k[i + 1] as number] as Float64Array).subarray(k[i + 2] as number, (k[i + 2] as number) + o.tokens);
+      lines.push(JSON.stringify({ id: `b${k[i] as number}`, recv: Array.from(at) }));
+    }
+    writeFileSync(o.recvFile, lines.join('\n'));
+  }
   return r;
 }

@@ -2,7 +2,8 @@
  * The simulated inference engine: `max-num-seqs` slots, a bounded FIFO queue,
  * the KV/prefix cache, the latency model, and token emission for every
  * request from ONE scheduling loop (ticker.ts). Transport-agnostic: requests
- * write through a Sink (server.ts adapts node:http responses).
+ * write through a Sink (rawhttp.ts, exchange.ts). Per-request state is pooled
+ * (job.ts): a running stream keeps almost nothing young for the GC to copy.
  */
 import type { Tokenizer } from '../engine/tokenizer/types.ts';
 import { monoMs } from '../util/clock.ts';
@@ -14,87 +15,26 @@ import { SimMetrics } from './metrics.ts';
 import type { ParsedRequest } from './request.ts';
 import { Rng } from './rng.ts';
 import { chooseLength, piece, TextPool, type Piece } from './text.ts';
-import { Ticker, type Timed } from './ticker.ts';
+import { Ticker } from './ticker.ts';
 import { RegexTokenizer } from './tokenizer.ts';
-import { StreamFrames, type StreamShape } from './frames.ts';
-import { TokenStamps, TraceStore, type RequestTrace } from './trace.ts';
-
-/**
- * Where a response goes. A stream's status and headers leave when it takes a slot (its admission
- * errors are known by then), so the first token is a bare write; other responses send them with the body.
- */
-export interface Sink {
-  /** Sets status and headers; `flush`: send them now (else with the first body bytes). */
-  head(status: number, headers: Record<string, string>, flush?: boolean): void;
-  /** After head(): body bytes given to writeBytes must be HTTP/1.1 chunk-framed. */
-  readonly chunked: boolean;
-  /** Stream bytes, already framed (see frames.ts); `last`: end() follows at once (the two may leave together). */
-  writeBytes(b: Uint8Array, last?: boolean): void;
-  /** Ends the response; `s` (unframed text) is written first. */
-  end(s?: string): void;
-  readonly closed: boolean;
-}
+import type { StreamFrames, StreamShape } from './frames.ts';
+import { TraceStore, type RequestTrace } from './trace.ts';
+import { Job, JobPool } from './job.ts';
+import type { Sink } from './sink.ts';
 
 /** A deferred prompt count runs between clock turns when the next due token is at least this far, ms. */
 const COUNT_GAP_MS = 0.5;
 /** ...or when its request has waited this long since arrival, ms. */
 const COUNT_WAIT_MAX_MS = 50;
+/** Longest stretch of such overdue counts per event-loop turn, ms. */
+const COUNT_BUDGET_MS = 0.2;
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
 const JSON_HEADERS = { 'content-type': 'application/json' };
-
-class Job implements Timed {
-  due = 0;
-  heapIndex = -1;
-  startMs = 0;
-  firstMs = 0;
-  ttft = 0;
-  emitted = 0;
-  headSent = false;
-  pieces: Piece[] = [];
-  finish = 'stop';
-  cached = 0;
-  hashes: number[] = [];
-  promptIds: number[] | undefined;
-  pre = '';
-  post = '';
-  /** `post` of the last token's chunk: it carries finish_reason (vLLM's order). */
-  postLast = '';
-  headJson = '';
-  frames: StreamFrames | undefined;
-  trace: RequestTrace | undefined;
-  /** Per-token due / send times while it runs (with trace), copied into trace at the end. */
-  stamps: TokenStamps | undefined;
-  /** The prompt's token count; -1 until counted (counting deferred: see SimEngine.submit). */
-  pt: number;
-  /** The context-length check passed at submit on a bound of the count (so start() need not count). */
-  fitsBound = false;
-
-  constructor(
-    readonly engine: SimEngine,
-    readonly req: ParsedRequest,
-    readonly sink: Sink,
-    readonly id: string,
-    readonly created: number,
-    readonly arrivalMs: number,
-    promptTokens: number,
-    readonly extraHeaders: Record<string, string>,
-  ) {
-    this.pt = promptTokens;
-  }
-
-  /** Booking of a finished request that waits for its deferred count (metrics, trace). */
-  onCounted: (() => void) | undefined;
-
-  get promptTokens(): number {
-    if (this.pt < 0) this.engine.counted(this, this.engine.countPrompt(this.req));
-    return this.pt;
-  }
-
-  onDue(now: number): void {
-    this.engine.tick(this, now);
-  }
-}
+/** A token's choice closing (finish_reason null), by endpoint. */
+const POST_CHAT = '"},"logprobs":null,"finish_reason":null}]';
+const POST_COMPLETION = '","logprobs":null,"finish_reason":null,"stop_reason":null}]';
+const DONE = 'data: [DONE]\n\n';
 
 export class SimEngine {
   config: SimConfig;
@@ -118,6 +58,7 @@ export class SimEngine {
   /** Moving average of one deferred count's duration, ms. */
   private countCostMs = 0;
   private readonly queue: Job[] = [];
+  private readonly jobs = new JobPool(this);
   private readonly modelJson: string;
   private readonly podHeaders: Record<string, string> = {};
 
@@ -172,28 +113,24 @@ export class SimEngine {
       2 * Buffer.byteLength(req.promptText) + 8 + req.maxTokens <= c.maxModelLen;
     const promptTokens = promptIds ? promptIds.length : deferred ? -1 : this.tokenizer.count(req.promptText, special);
     const id = `${req.endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${requestId ?? this.rng.hex32()}`;
-    const headers: Record<string, string> = { ...this.podHeaders };
-    if (requestId !== undefined) headers['x-request-id'] = requestId;
-    const job = new Job(this, req, sink, id, Math.floor(Date.now() / 1000), arrivalMs, promptTokens, headers);
+    const job = this.jobs.get();
+    job.init(req, sink, id, requestId, Math.floor(Date.now() / 1000), arrivalMs, promptTokens);
     job.promptIds = promptIds;
     if (deferred) {
       job.fitsBound = true;
       // On the tokenizer thread when there is one (a model tokenizer), else between clock turns.
       const off = this.offCount?.(req.promptText, req.addSpecialTokens);
       if (off) {
+        job.offPending = true;
         void off.then((n) => {
-          if (job.pt >= 0) return;
-          if (n !== undefined) this.counted(job, n);
-          else this.deferCount(job);
+          job.offPending = false;
+          if (job.pt < 0) {
+            if (n !== undefined) this.counted(job, n);
+            else this.deferCount(job);
+          }
+          this.jobs.release(job);
         });
       } else this.deferCount(job);
-    }
-    if (this.trace.enabled) {
-      job.trace = {
-        id, endpoint: req.endpoint, stream: req.stream, arrivalMs, startMs: undefined, ttftMs: undefined,
-        promptTokens: 0, cachedTokens: 0, completionTokens: 0, finishReason: undefined,
-        tokenDueMs: [], tokenSentMs: [], endMs: undefined, status: 200, clientClosed: false,
-      };
     }
     if (this.queue.length === 0 && this.running < c.maxNumSeqs && !this.pumping) {
       // A free slot was waiting: the simulated engine has had the request since it arrived. Our own
@@ -219,10 +156,10 @@ export class SimEngine {
 
   private start(job: Job, now: number): void {
     const c = this.config;
-    const req = job.req;
+    const req = job.req as ParsedRequest;
     this.running++;
+    job.started = true;
     job.startMs = now;
-    if (job.trace) job.trace.startMs = now;
     if (!job.fitsBound && job.promptTokens + (req.maxTokens ?? 1) > c.maxModelLen) {
       this.fail(job, contextTooLong(c.maxModelLen, job.promptTokens, req.maxTokens ?? 1));
       return;
@@ -236,7 +173,6 @@ export class SimEngine {
       if (thr > 0 && job.cached / Math.max(job.promptTokens, 1) < thr) {
         job.hashes = [];
         job.finish = 'cache_threshold';
-        this.prepareChunks(job);
         this.complete(job);
         return;
       }
@@ -246,40 +182,54 @@ export class SimEngine {
         return;
       }
     }
+    job.promptIds = undefined;
     const M = req.maxTokens ?? c.maxModelLen - job.promptTokens;
     if (req.remoteDecode) {
-      job.pieces = this.pool.take(this.rng, 1);
+      this.output(job, 1);
       job.finish = 'remote_decode';
     } else if (c.mode === 'echo') {
       job.pieces = this.piecesOf(req.echoText);
-      job.finish = job.pieces.length >= M ? 'length' : 'stop';
+      job.n = job.pieces.length;
+      job.finish = job.n >= M ? 'length' : 'stop';
     } else {
       const n = chooseLength(this.rng, M, req.ignoreEos, req.maxTokens !== undefined);
-      job.pieces = this.pool.take(this.rng, n);
+      this.output(job, n);
       job.finish = n >= M ? 'length' : 'stop';
     }
     const countIt = ttftUsesPromptTokens(c, req.remotePrefill);
     job.ttft = ttftMs(c, this.rng, { promptTokens: countIt ? job.promptTokens : 0, cachedTokens: job.cached, remotePrefill: req.remotePrefill, running: this.running });
-    if (job.trace) {
-      job.trace.ttftMs = job.ttft;
-      job.trace.cachedTokens = job.cached;
-      job.stamps = new TokenStamps(job.pieces.length);
-    }
-    this.prepareChunks(job);
-    if (job.pieces.length === 0) {
+    job.ttftSet = true;
+    // Nothing more needs the parsed request once the prompt is counted.
+    if (job.pt >= 0) job.req = undefined;
+    if (this.trace.enabled) job.stamps = job.stampsFor(job.n);
+    if (job.n === 0) {
       this.complete(job);
       return;
     }
-    if (req.stream && !job.sink.closed) {
+    if (job.stream && !job.sink.closed) {
       // Like vLLM (whose streaming response starts before the first token): headers now, off the
       // ticker's path, so a burst of first tokens costs one socket write each.
       job.headSent = true;
-      job.sink.head(200, { ...SSE_HEADERS, ...job.extraHeaders }, true);
+      job.sink.head(200, this.headers(job, SSE_HEADERS), true);
       // The first window's bytes too: when a burst's first tokens fall due together, each costs a write.
-      job.frames = new StreamFrames(this.shape(job));
+      job.frames = this.frames(job);
       job.frames.prime();
     }
     this.ticker.schedule(job, now + job.ttft);
+  }
+
+  /** n synthetic output pieces: consecutive pool pieces from a random start (the pool's take(), without the copy). */
+  private output(job: Job, n: number): void {
+    job.pieces = this.pool.pieces;
+    job.pieceStart = this.pool.start(this.rng);
+    job.n = n;
+  }
+
+  /** The response headers: `base`, the pod's, the request's id. */
+  private headers(job: Job, base: Record<string, string>): Record<string, string> {
+    const h: Record<string, string> = { ...base, ...this.podHeaders };
+    if (job.requestId !== undefined) h['x-request-id'] = job.requestId;
+    return h;
   }
 
   private piecesOf(text: string): Piece[] {
@@ -288,43 +238,49 @@ export class SimEngine {
     return texts.map(piece);
   }
 
-  private prepareChunks(job: Job): void {
-    const chat = job.req.endpoint === 'chat';
-    job.headJson = `{"id":${JSON.stringify(job.id)},"object":"${chat ? 'chat.completion.chunk' : 'text_completion'}","created":${job.created},"model":${this.modelJson}`;
-    job.pre = chat ? `data: ${job.headJson},"choices":[{"index":0,"delta":{"content":"` : `data: ${job.headJson},"choices":[{"index":0,"text":"`;
-    // vLLM's chunk shapes (model_dump_json(exclude_unset=True)): completions always carry stop_reason;
-    // chat only on the finishing chunk. finish_reason rides on the last token's chunk.
-    const fin = `"finish_reason":"${job.finish}","stop_reason":null}]`;
-    job.post = chat ? '"},"logprobs":null,"finish_reason":null}]' : '","logprobs":null,"finish_reason":null,"stop_reason":null}]';
-    job.postLast = chat ? `"},"logprobs":null,${fin}` : `","logprobs":null,${fin}`;
+  /** `{"id":…,"object":…,"created":…,"model":…` of a stream chunk (computed when needed: not kept per request). */
+  private chunkHead(job: Job): string {
+    return `{"id":${JSON.stringify(job.id)},"object":"${job.endpoint === 'chat' ? 'chat.completion.chunk' : 'text_completion'}","created":${job.created},"model":${this.modelJson}`;
   }
 
   private usageJson(job: Job, completion: number): string {
     return `{"prompt_tokens":${job.promptTokens},"total_tokens":${job.promptTokens + completion},"completion_tokens":${completion},"prompt_tokens_details":{"cached_tokens":${job.cached}}}`;
   }
 
-  /** The whole event sequence of a stream, rendered window by window into framed bytes (frames.ts). */
+  /** The job's framing state, reset to its stream (frames.ts renders the whole event sequence window by window). */
+  private frames(job: Job): StreamFrames {
+    const f = job.framesObj();
+    f.reset(this.shape(job));
+    return f;
+  }
+
+  /** The whole event sequence of a stream (its closures run while the job is live: frames drops the shape once rendered). */
   private shape(job: Job): StreamShape {
-    const req = job.req;
-    const cont = req.continuousUsage;
-    const role = `data: ${job.headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]${cont ? `,"usage":${this.usageJson(job, 0)}` : ''}}\n\n`;
-    const usage = (): string => (req.includeUsage ? `data: ${job.headJson},"choices":[],"usage":${this.usageJson(job, job.pieces.length)}}\n\n` : '');
+    const chat = job.endpoint === 'chat';
+    const cont = job.continuousUsage;
+    const headJson = this.chunkHead(job);
+    // vLLM's chunk shapes (model_dump_json(exclude_unset=True)): completions always carry stop_reason;
+    // chat only on the finishing chunk. finish_reason rides on the last token's chunk.
+    const fin = `"finish_reason":"${job.finish}","stop_reason":null}]`;
+    const role = chat ? `data: ${headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]${cont ? `,"usage":${this.usageJson(job, 0)}` : ''}}\n\n` : '';
     return {
       pieces: job.pieces,
-      pre: job.pre,
-      post: job.post,
-      postLast: job.postLast,
-      first: req.endpoint === 'chat' ? role : '',
+      start: job.pieceStart,
+      count: job.n,
+      pre: chat ? `data: ${headJson},"choices":[{"index":0,"delta":{"content":"` : `data: ${headJson},"choices":[{"index":0,"text":"`,
+      post: chat ? POST_CHAT : POST_COMPLETION,
+      postLast: chat ? `"},"logprobs":null,${fin}` : `","logprobs":null,${fin}`,
+      first: role,
       usage: cont ? (k) => `,"usage":${this.usageJson(job, k)}` : undefined,
-      tail: () => `${usage()}data: [DONE]\n\n`,
+      // The usage chunk may need the prompt's count: rendered only when the last token is due.
+      tail: job.includeUsage ? () => `data: ${headJson},"choices":[],"usage":${this.usageJson(job, job.n)}}\n\n${DONE}` : DONE,
       chunked: job.sink.chunked,
     };
   }
 
   /** Called by the ticker when a job's next token is due: emits every due token in one write. */
   tick(job: Job, now: number): void {
-    const req = job.req;
-    const n = job.pieces.length;
+    const n = job.n;
     if (job.emitted === 0) job.firstMs = now;
     const st = job.stamps;
     for (;;) {
@@ -337,12 +293,12 @@ export class SimEngine {
       job.due += d;
       if (job.due > now) break;
     }
-    if (req.stream && !job.sink.closed) {
+    if (job.stream && !job.sink.closed) {
       if (!job.headSent) {
         job.headSent = true;
-        job.sink.head(200, { ...SSE_HEADERS, ...job.extraHeaders });
+        job.sink.head(200, this.headers(job, SSE_HEADERS));
       }
-      job.frames ??= new StreamFrames(this.shape(job));
+      job.frames ??= this.frames(job);
       const bytes = job.frames.take(job.emitted);
       if (st) st.sentUpTo(job.emitted, monoMs());
       job.sink.writeBytes(bytes, job.emitted >= n);
@@ -354,6 +310,17 @@ export class SimEngine {
     this.ticker.schedule(job, job.due);
   }
 
+  /** The trace record of a finished request (built at the end: a running request keeps none). */
+  private record(job: Job, status: number, endMs: number, clientClosed: boolean): RequestTrace {
+    const ok = status === 200;
+    return {
+      id: job.id, endpoint: job.endpoint, stream: job.stream, arrivalMs: job.arrivalMs, startMs: job.started ? job.startMs : undefined,
+      ttftMs: job.ttftSet ? job.ttft : undefined, promptTokens: 0, cachedTokens: job.ttftSet ? job.cached : 0,
+      completionTokens: ok ? job.emitted : 0, finishReason: ok ? job.finish : undefined,
+      tokenDueMs: [], tokenSentMs: [], endMs, status, clientClosed,
+    };
+  }
+
   /**
    * Ends the response (streams with tokens: their last write, in tick(), already carried the finish
    * reason, usage chunk and [DONE]; without tokens: a finish chunk, usage, [DONE]; else the whole JSON
@@ -361,33 +328,33 @@ export class SimEngine {
    */
   private complete(job: Job): void {
     let out = '';
-    const req = job.req;
-    const chat = req.endpoint === 'chat';
+    const chat = job.endpoint === 'chat';
     const n = job.emitted;
     const sink = job.sink;
-    const tr = job.trace;
     const clientClosed = sink.closed;
     if (!clientClosed) {
-      if (req.stream) {
-        if (!job.headSent) sink.head(200, { ...SSE_HEADERS, ...job.extraHeaders });
+      if (job.stream) {
+        if (!job.headSent) sink.head(200, this.headers(job, SSE_HEADERS));
         if (n === 0) {
           const usage = this.usageJson(job, n);
+          const headJson = this.chunkHead(job);
           // No token to carry finish_reason (cache_threshold): a chunk of its own, as vLLM's empty final output.
-          if (chat) out += `data: ${job.headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`;
+          if (chat) out += `data: ${headJson},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`;
           const fin = chat ? `"delta":{}` : `"text":""`;
-          out += `data: ${job.headJson},"choices":[{"index":0,${fin},"logprobs":null,"finish_reason":"${job.finish}","stop_reason":null}]${req.continuousUsage ? `,"usage":${usage}` : ''}}\n\n`;
-          if (req.includeUsage) out += `data: ${job.headJson},"choices":[],"usage":${usage}}\n\n`;
-          out += 'data: [DONE]\n\n';
+          out += `data: ${headJson},"choices":[{"index":0,${fin},"logprobs":null,"finish_reason":"${job.finish}","stop_reason":null}]${job.continuousUsage ? `,"usage":${usage}` : ''}}\n\n`;
+          if (job.includeUsage) out += `data: ${headJson},"choices":[],"usage":${usage}}\n\n`;
+          out += DONE;
         }
       } else {
         const usage = this.usageJson(job, n);
-        const text = job.pieces.map((p) => p.json).join('');
+        let text = '';
+        for (let k = 0; k < job.n; k++) text += job.piece(k).json;
         const choice = chat
           ? `{"index":0,"message":{"role":"assistant","content":"${text}"},"logprobs":null,"finish_reason":"${job.finish}"}`
           : `{"index":0,"text":"${text}","logprobs":null,"finish_reason":"${job.finish}"}`;
-        const kvp = req.remoteDecode ? `,"kv_transfer_params":{"do_remote_prefill":true,"do_remote_decode":false,"remote_block_ids":[],"remote_engine_id":"","remote_host":"","remote_port":0}` : '';
+        const kvp = job.remoteDecode ? `,"kv_transfer_params":{"do_remote_prefill":true,"do_remote_decode":false,"remote_block_ids":[],"remote_engine_id":"","remote_host":"","remote_port":0}` : '';
         out = `{"id":${JSON.stringify(job.id)},"object":"${chat ? 'chat.completion' : 'text_completion'}","created":${job.created},"model":${this.modelJson},"choices":[${choice}],"usage":${usage}${kvp}}`;
-        sink.head(200, { ...JSON_HEADERS, ...job.extraHeaders });
+        sink.head(200, this.headers(job, JSON_HEADERS));
       }
       const sent = monoMs();
       sink.end(out);
@@ -404,49 +371,55 @@ export class SimEngine {
     m.prefill.observe(((n > 0 ? job.firstMs : end) - job.startMs) / 1000);
     m.decode.observe((n > 0 ? end - job.firstMs : 0) / 1000);
     if (n > 1) m.reqTpot.observe((end - job.firstMs) / (n - 1) / 1000);
-    m.observeRequest(n, req.maxTokens);
-    if (tr) {
+    m.observeRequest(n, job.maxTokens);
+    if (this.trace.enabled) {
+      const tr = this.record(job, 200, end, clientClosed);
       job.stamps?.into(tr);
-      job.stamps = undefined;
-      tr.completionTokens = n;
-      tr.finishReason = job.finish;
-      tr.endMs = end;
-      tr.clientClosed = clientClosed;
+      job.trace = tr;
     }
+    job.stamps = undefined;
     // The prompt's part waits for a deferred count (a stream's wire did not need it): no tokenizing
     // here, on the clock's path, when a burst's streams end together.
-    const book = (): void => {
-      m.observePrompt(job.promptTokens);
-      if (tr) {
-        tr.promptTokens = job.promptTokens;
-        this.trace.finish(tr);
-      }
-    };
-    if (job.pt >= 0) book();
+    if (job.pt >= 0) this.book(job);
     else {
-      job.onCounted = book;
+      job.awaitingBook = true;
       this.unbooked.add(job);
     }
     this.release(job);
   }
 
+  /** The prompt's part of a finished request's metrics and trace (its count is known). */
+  private book(job: Job): void {
+    this.metrics.observePrompt(job.promptTokens);
+    const tr = job.trace;
+    if (tr) {
+      tr.promptTokens = job.promptTokens;
+      job.trace = undefined;
+      this.trace.finish(tr);
+    }
+  }
+
   private fail(job: Job, e: ApiError): void {
     if (!job.sink.closed) {
-      job.sink.head(e.status, { ...JSON_HEADERS, ...job.extraHeaders });
+      job.sink.head(e.status, this.headers(job, JSON_HEADERS));
       job.sink.end(errorBody(e));
     }
-    if (job.trace) {
-      job.trace.promptTokens = job.promptTokens;
-      job.trace.status = e.status;
-      job.trace.endMs = monoMs();
-      this.trace.finish(job.trace);
+    job.stamps = undefined;
+    if (this.trace.enabled) {
+      const tr = this.record(job, e.status, 0, false);
+      tr.promptTokens = job.promptTokens;
+      tr.endMs = monoMs();
+      this.trace.finish(tr);
     }
     this.release(job);
   }
 
+  /** Frees the slot; the job returns to the pool once nothing else holds it. */
   private release(job: Job): void {
     this.running--;
     if (job.hashes.length > 0) this.kv.release(job.hashes);
+    job.finished = true;
+    this.jobs.release(job);
     this.pump();
   }
 
@@ -454,11 +427,12 @@ export class SimEngine {
   counted(job: Job, n: number): void {
     if (job.pt >= 0) return;
     job.pt = n;
-    const book = job.onCounted;
-    if (!book) return;
-    job.onCounted = undefined;
+    if (job.started) job.req = undefined;
+    if (!job.awaitingBook) return;
+    job.awaitingBook = false;
     this.unbooked.delete(job);
-    book();
+    this.book(job);
+    this.jobs.release(job);
   }
 
   /** Counts every finished request still waiting for its count (before /metrics, traces, stop). */
@@ -467,6 +441,7 @@ export class SimEngine {
   }
 
   private deferCount(job: Job): void {
+    job.inCountQueue = true;
     this.uncounted.push(job);
     this.draining ??= setImmediate(this.drainCounts);
   }
@@ -476,27 +451,44 @@ export class SimEngine {
     return req.promptIds ? req.promptIds.length : this.tokenizer.count(req.promptText, { addSpecialTokens: req.addSpecialTokens });
   }
 
+  /** Takes the oldest job off the count queue (it may go back to the pool then). */
+  private shiftCount(): void {
+    const job = this.uncounted.shift() as Job;
+    job.inCountQueue = false;
+    this.jobs.release(job);
+  }
+
   /**
-   * Counts deferred prompts one per event-loop turn, only when the clock's next item is not due
-   * within the time one count may take (or the oldest has waited long), so tokenizing never
-   * delays a due token by more than one count.
+   * Counts deferred prompts between clock turns: one per turn when the clock's next item is not due
+   * within the time one count may take, so tokenizing never delays a due token by more than one
+   * count (and a burst's arrivals are read between counts); prompts that waited COUNT_WAIT_MAX_MS
+   * are counted anyway, several per turn for at most COUNT_BUDGET_MS. (One count per turn fell behind at 1,000 streams: the clock is never
+   * idle for COUNT_GAP_MS there, and the loop turned fewer times per second than requests arrived,
+   * so the queue, and every job and parsed request in it, grew for as long as the load lasted.)
    */
   private readonly drainCounts = (): void => {
     this.draining = undefined;
     if (this.stopped) return;
-    let job = this.uncounted[0];
-    while (job && job.pt >= 0) {
-      this.uncounted.shift();
-      job = this.uncounted[0];
+    const t0 = monoMs();
+    let now = t0;
+    for (;;) {
+      let job = this.uncounted[0];
+      while (job && job.pt >= 0) {
+        this.shiftCount();
+        job = this.uncounted[0];
+      }
+      if (!job) return;
+      const overdue = now - job.arrivalMs > COUNT_WAIT_MAX_MS;
+      if (!overdue && !(this.ticker.msToNext(now) > Math.max(COUNT_GAP_MS, 1.5 * this.countCostMs))) break;
+      this.counted(job, this.countPrompt(job.req as ParsedRequest));
+      this.shiftCount();
+      const t = monoMs();
+      this.countCostMs += 0.2 * (t - now - this.countCostMs);
+      now = t;
+      // In a gap, one count per turn (a burst's arrivals are still being read); overdue ones in a budget.
+      if (!overdue || now - t0 >= COUNT_BUDGET_MS) break;
     }
-    if (!job) return;
-    const now = monoMs();
-    if (this.ticker.msToNext(now) > Math.max(COUNT_GAP_MS, 1.5 * this.countCostMs) || now - job.arrivalMs > COUNT_WAIT_MAX_MS) {
-      this.uncounted.shift();
-      this.counted(job, this.countPrompt(job.req));
-      this.countCostMs += 0.2 * (monoMs() - now - this.countCostMs);
-    }
-    if (this.uncounted.length > 0) this.draining = setImmediate(this.drainCounts);
+    this.draining = setImmediate(this.drainCounts);
   };
 
   /** Stops the scheduling loop (in-flight streams are left to the server to close). */

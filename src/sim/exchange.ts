@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Sink } from './engine.ts';
+import type { Sink } from './sink.ts';
 
 export interface Exchange {
   /** When the request reached the server (see server.ts arrivalStamp). */

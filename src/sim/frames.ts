@@ -15,7 +15,12 @@ import type { Piece } from './text.ts';
 export const WINDOW = 64;
 
 export interface StreamShape {
+  /** The output pieces: token k is pieces[(start + k) % pieces.length] (a view of the shared pool, no copy per request). */
   pieces: readonly Piece[];
+  /** Index of token 0 in `pieces` (default 0). */
+  start?: number;
+  /** Tokens in the stream (default pieces.length). */
+  count?: number;
   /** `data: {...,"choices":[{"index":0,"text":"` (or the chat delta opening). */
   pre: string;
   /** Closes a token's choice (finish_reason null). */
@@ -56,40 +61,77 @@ const POST_BYTES = new Map<string, Buffer>();
 let slab: Buffer = EMPTY;
 let slabUsed = 0;
 
-function windowBuffer(n: number): Buffer {
-  if (n > SLAB_BYTES >>> 3) return Buffer.allocUnsafe(n);
+/** Where the last windowBuffer() was carved: `winBuf` from byte `winOff` (no view object per window). */
+let winBuf: Buffer = EMPTY;
+let winOff = 0;
+
+/** Room for a window of n bytes: sets winBuf / winOff. */
+function windowBuffer(n: number): void {
+  if (n > SLAB_BYTES >>> 3) {
+    winBuf = Buffer.allocUnsafe(n);
+    winOff = 0;
+    return;
+  }
   if (slabUsed + n > slab.length) {
     slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
     slabUsed = 0;
   }
-  const b = slab.subarray(slabUsed, slabUsed + n);
+  winBuf = slab;
+  winOff = slabUsed;
   slabUsed = (slabUsed + n + 7) & ~7;
-  return b;
 }
 
+/**
+ * One stream's framing state. Reusable (reset()): the engine keeps one per pooled job, so a
+ * running stream holds no per-request objects here but the current window's view; the shape (and
+ * its closures) is dropped as soon as the last window is rendered.
+ */
 export class StreamFrames {
+  /** The current window's bytes are buf[off, ends[count − 1]) (buf: usually a shared slab). */
   private buf: Buffer = EMPTY;
+  private off = 0;
   /** ends[i]: byte offset in buf after token (base + i) and everything written with it. */
   private readonly ends = new Int32Array(WINDOW);
   private count = 0;
   private base = 0;
   /** Tokens handed out so far. */
   private done = 0;
+  /** Tokens of the stream. */
+  private n = 0;
+  private s: StreamShape | undefined;
   /** The event's fixed parts, encoded once per stream: pieces' bytes are spliced between them. */
-  private readonly preB: Buffer;
+  private preB: Buffer = EMPTY;
   /** `post` + `}\n\n`: the whole rest of a plain (not first, not last, no usage) token's event. */
-  private readonly postB: Buffer;
+  private postB: Buffer = EMPTY;
 
-  constructor(private readonly s: StreamShape) {
+  constructor(s?: StreamShape) {
+    if (s) this.reset(s);
+  }
+
+  /** Starts a new stream (the previous one's windows stay valid for writes still queued). */
+  reset(s: StreamShape): void {
+    this.s = s;
+    this.n = s.count ?? s.pieces.length;
+    this.buf = EMPTY;
+    this.count = 0;
+    this.base = 0;
+    this.done = 0;
     this.preB = Buffer.from(s.pre, 'utf8');
     let postB = POST_BYTES.get(s.post);
     if (!postB) POST_BYTES.set(s.post, (postB = Buffer.from(s.post + CLOSE, 'utf8')));
     this.postB = postB;
   }
 
+  /** Forgets the stream (its window and shape), so an idle pooled instance holds nothing. */
+  clear(): void {
+    this.s = undefined;
+    this.buf = EMPTY;
+    this.preB = EMPTY;
+  }
+
   /** Renders the first window now (before the first token is due), so its write is only a write. */
   prime(): void {
-    if (this.count === 0 && this.s.pieces.length > 0) this.render(0);
+    if (this.count === 0 && this.n > 0) this.render(0);
   }
 
   /** The bytes of tokens [done, upTo) — for the last token including the tail. */
@@ -99,7 +141,7 @@ export class StreamFrames {
       if (this.done >= this.base + this.count) this.render(this.done);
       const i0 = this.done - this.base;
       const i1 = Math.min(upTo, this.base + this.count) - this.base;
-      const part = this.buf.subarray(i0 === 0 ? 0 : (this.ends[i0 - 1] as number), this.ends[i1 - 1] as number);
+      const part = this.buf.subarray(i0 === 0 ? this.off : (this.ends[i0 - 1] as number), this.ends[i1 - 1] as number);
       out = out ? Buffer.concat([out, part]) : part;
       this.done = this.base + i1;
     }
@@ -112,8 +154,11 @@ export class StreamFrames {
    * its own extra text).
    */
   private render(from: number): void {
-    const s = this.s;
-    const n = s.pieces.length;
+    const s = this.s as StreamShape;
+    const n = this.n;
+    const arr = s.pieces;
+    const nArr = arr.length;
+    const p0 = s.start ?? 0;
     let to = Math.min(n, from + WINDOW);
     // A lazy tail (it may need the prompt's token count) is rendered only when the last token is due.
     if (typeof s.tail !== 'string' && to === n && from < n - 1) to = n - 1;
@@ -129,7 +174,7 @@ export class StreamFrames {
         rest = Buffer.from(r, 'utf8');
       }
       REST[i] = rest;
-      let len = pre.length + (s.pieces[k] as Piece).bytes.length + (rest ?? this.postB).length;
+      let len = pre.length + (arr[(p0 + k) % nArr] as Piece).bytes.length + (rest ?? this.postB).length;
       if (k === 0 && s.first) {
         first = Buffer.from(s.first, 'utf8');
         len += first.length;
@@ -137,8 +182,10 @@ export class StreamFrames {
       LENS[i] = len;
       total += s.chunked ? hexDigits(len) + 4 + len : len;
     }
-    const out = windowBuffer(total);
-    let o = 0;
+    windowBuffer(total);
+    const out = winBuf;
+    const o0 = winOff;
+    let o = o0;
     for (let k = from; k < to; k++) {
       const i = k - from;
       const len = LENS[i] as number;
@@ -149,7 +196,7 @@ export class StreamFrames {
       }
       if (k === 0 && first) o += first.copy(out, o);
       o += pre.copy(out, o);
-      o += (s.pieces[k] as Piece).bytes.copy(out, o);
+      o += (arr[(p0 + k) % nArr] as Piece).bytes.copy(out, o);
       const rest = REST[i];
       o += (rest ?? this.postB).copy(out, o);
       REST[i] = undefined;
@@ -160,10 +207,17 @@ export class StreamFrames {
       this.ends[i] = o;
     }
     this.buf = out;
+    this.off = o0;
     this.count = to - from;
     this.base = from;
+    // Everything rendered: the shape (closures, strings of the request) is not needed any more.
+    if (to === n) {
+      this.s = undefined;
+      this.preB = EMPTY;
+    }
   }
 }
+
 
 function hexDigits(n: number): number {
   let d = 1;

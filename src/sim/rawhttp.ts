@@ -18,7 +18,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Sink } from './engine.ts';
+import type { Sink } from './sink.ts';
 import type { Exchange } from './exchange.ts';
 import type { Endpoint } from './request.ts';
 
@@ -29,6 +29,7 @@ const END_CHUNK = '0\r\n\r\n';
 /** What node:http appends to every keep-alive response's headers (after Date). */
 const KEEP_ALIVE = 'Connection: keep-alive\r\nKeep-Alive: timeout=65\r\n';
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const EMPTY = Buffer.alloc(0);
 
 let dateSec = -1;
 let dateLine = '';
@@ -94,7 +95,12 @@ export function parseHead(text: string, maxBody: number): Omit<Head, 'size' | 'a
   return { endpoint: m[1] === '/v1/completions' ? 'completion' : 'chat', headers, length };
 }
 
-/** One response on a lean connection: hand-written head, chunked body. */
+/**
+ * The responses of a lean connection: hand-written head, chunked body. One per connection, reset
+ * for each request (begin()): requests on a connection are answered one at a time, and the engine
+ * keeps a response's sink until it ends, ~1 s for a stream (an object per request lived that
+ * long, so young-generation GCs copied it: docs/performance-sim.md).
+ */
 class RawSink implements Sink {
   private pending: string | undefined;
   private ended = false;
@@ -104,6 +110,13 @@ class RawSink implements Sink {
     private readonly sock: Socket,
     private readonly done: () => void,
   ) {}
+  /** The next response on the connection (the previous one ended: done() ran). */
+  begin(): this {
+    this.pending = undefined;
+    this.ended = false;
+    this.corked = false;
+    return this;
+  }
   head(status: number, headers: Record<string, string>, flush = false): void {
     let h = statusLine(status);
     for (const k in headers) h += `${k}: ${headers[k]}\r\n`;
@@ -157,6 +170,7 @@ class RawExchange implements Exchange {
     private readonly h: Head,
     private readonly text: string,
     private readonly done: () => void,
+    private readonly s: RawSink,
   ) {}
   get arrivalMs(): number {
     return this.h.arrivalMs;
@@ -179,14 +193,14 @@ class RawExchange implements Exchange {
   }
   sink(): Sink {
     // (engine.submit may still refuse the request: then sendJson answers and the sink is never used)
-    return new RawSink(this.sock, this.done);
+    return this.s.begin();
   }
 }
 
 /** Serves one connection with the lean front until it is closed or handed over. */
 export function serveLean(sock: Socket, h: LeanHandlers): void {
   /** Bytes parsed from: `buf` plus the packets in `parts` (joined only when needed, so a large body is copied once). */
-  let buf: Buffer = Buffer.alloc(0);
+  let buf: Buffer = EMPTY;
   const parts: Buffer[] = [];
   let partsLen = 0;
   let busy = false;
@@ -247,11 +261,13 @@ export function serveLean(sock: Socket, h: LeanHandlers): void {
     if (buf.length < head.size + head.length) return;
     const cur = head;
     const text = buf.toString('utf8', cur.size, cur.size + cur.length);
-    buf = buf.subarray(cur.size + cur.length);
+    // Fully consumed (the usual case): drop the packet, so an idle connection does not hold it for the stream's ~1 s.
+    buf = buf.length === cur.size + cur.length ? EMPTY : buf.subarray(cur.size + cur.length);
     head = undefined;
     busy = true;
-    h.generate(cur.endpoint, new RawExchange(sock, cur, text, done));
+    h.generate(cur.endpoint, new RawExchange(sock, cur, text, done, sink));
   };
+  const sink = new RawSink(sock, done);
   const onEnd = (): void => {
     eof = true;
     if (busy) return;

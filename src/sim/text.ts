@@ -42,7 +42,7 @@ export class TextPool {
   readonly pieces: Piece[];
 
   constructor(tok: Tokenizer) {
-    // The pool is used as a cycle (take() wraps), so the text must join seamlessly end to start:
+    // The pool is used as a cycle (outputs wrap), so the text must join seamlessly end to start:
     // regex pieces carry their following space; model tokens carry their leading space (" Today").
     // Then any run of pieces re-tokenizes to the same count on the client.
     const joined = SENTENCES.join(' ');
@@ -53,16 +53,12 @@ export class TextPool {
     this.pieces = texts.map(piece);
   }
 
-  /** n consecutive pieces from a random start (wrapping). */
-  take(rng: Rng, n: number): Piece[] {
-    const out: Piece[] = new Array<Piece>(n);
-    const len = this.pieces.length;
-    let i = rng.int(0, len - 1);
-    for (let k = 0; k < n; k++) {
-      out[k] = this.pieces[i] as Piece;
-      i = i + 1 === len ? 0 : i + 1;
-    }
-    return out;
+  /**
+   * A random start of n consecutive output pieces, wrapping: token k is pieces[(start + k) %
+   * pieces.length]. The engine reads them in place (no per-request array).
+   */
+  start(rng: Rng): number {
+    return rng.int(0, this.pieces.length - 1);
   }
 }
 

@@ -4,11 +4,13 @@
  * process): kept in memory for GET /admin/trace and optionally appended as
  * JSON lines to `trace-file`. File lines are batched (one write per
  * FLUSH_BYTES or FLUSH_MS, and at close): a write per request was a thread-pool
- * round trip each, on the core that streams the tokens.
+ * round trip each, on the core that streams the tokens. Each line is encoded
+ * into the batch's Buffer at once, so no string outlives its request (a
+ * growing string of pending lines was young data every GC had to copy).
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 
-/** Pending trace-file text that triggers a write at once, bytes (UTF-16 units, near enough). */
+/** Size of a trace-file batch, bytes: a full batch is written at once. */
 const FLUSH_BYTES = 64 * 1024;
 /** Longest a finished request's line waits for its write, ms. */
 const FLUSH_MS = 200;
@@ -40,7 +42,8 @@ export interface RequestTrace {
 
 /** Doubles per shared stamp slab (512 KiB); a request needing more than an eighth gets its own. */
 const STAMP_SLAB = 1 << 16;
-let stampSlab = new Float64Array(0);
+const EMPTY_F64 = new Float64Array(0);
+let stampSlab = EMPTY_F64;
 let stampUsed = 0;
 
 function stampArray(n: number): Float64Array {
@@ -54,20 +57,43 @@ function stampArray(n: number): Float64Array {
   return a;
 }
 
+/** Tokens a pooled TokenStamps keeps arrays for (longer requests take views of the shared slabs). */
+const OWN_MAX = 256;
+
 /**
- * The due and send times of a running request's tokens, recorded per token into views of shared
- * slabs (no array growth, no ArrayBuffer per request, nothing for a scavenge to copy but two small
- * views) and copied into its RequestTrace's arrays once, when it ends.
+ * The due and send times of a running request's tokens, recorded per token and copied into its
+ * RequestTrace's arrays once, when it ends. Reusable (reset()): the engine keeps one per pooled
+ * job, with arrays of its own for up to OWN_MAX tokens, so a running request allocates nothing
+ * here (a longer one takes views of shared slabs: no ArrayBuffer per request either).
  */
 export class TokenStamps {
-  private readonly due: Float64Array;
-  private readonly sent: Float64Array;
+  private due: Float64Array;
+  private sent: Float64Array;
+  private ownDue: Float64Array | undefined;
+  private ownSent: Float64Array | undefined;
   private nDue = 0;
   private nSent = 0;
   /** `n`: the most tokens the request can emit. */
-  constructor(n: number) {
-    this.due = stampArray(n);
-    this.sent = stampArray(n);
+  constructor(n = 0) {
+    this.due = this.sent = EMPTY_F64;
+    this.reset(n);
+  }
+  /** Starts a new request of at most `n` tokens. */
+  reset(n: number): void {
+    this.nDue = 0;
+    this.nSent = 0;
+    if (n > OWN_MAX) {
+      this.due = stampArray(n);
+      this.sent = stampArray(n);
+      return;
+    }
+    if (!this.ownDue || this.ownDue.length < n) {
+      const size = Math.min(OWN_MAX, Math.max(64, n));
+      this.ownDue = new Float64Array(size);
+      this.ownSent = new Float64Array(size);
+    }
+    this.due = this.ownDue;
+    this.sent = this.ownSent as Float64Array;
   }
   addDue(ms: number): void {
     this.due[this.nDue++] = ms;
@@ -92,14 +118,19 @@ function toArray(f: Float64Array, n: number): number[] {
 export class TraceStore {
   private readonly byId = new Map<string, RequestTrace>();
   private file: WriteStream | undefined;
-  private pending = '';
+  /** The batch being filled: out[0, used). */
+  private out: Buffer = Buffer.alloc(0);
+  private used = 0;
   private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly capacity: number,
     filePath: string | undefined,
   ) {
-    if (filePath) this.file = createWriteStream(filePath, { flags: 'a' });
+    if (filePath) {
+      this.file = createWriteStream(filePath, { flags: 'a' });
+      this.out = Buffer.allocUnsafeSlow(FLUSH_BYTES);
+    }
   }
 
   get enabled(): boolean {
@@ -112,17 +143,27 @@ export class TraceStore {
       if (this.byId.size > this.capacity) this.byId.delete(this.byId.keys().next().value as string);
     }
     if (!this.file) return;
-    this.pending += `${JSON.stringify(t)}\n`;
-    if (this.pending.length >= FLUSH_BYTES) this.flush();
-    else this.flushTimer ??= setTimeout(this.flush, FLUSH_MS).unref();
+    // (the newline is written as a byte: `${json}\n` would be one more copy of the line to flatten)
+    const json = JSON.stringify(t);
+    const n = Buffer.byteLength(json) + 1;
+    if (this.used + n > this.out.length) this.flush();
+    if (n > this.out.length) {
+      this.file.write(`${json}\n`);
+      return;
+    }
+    this.used += this.out.write(json, this.used, 'utf8');
+    this.out[this.used++] = 10;
+    this.flushTimer ??= setTimeout(this.flush, FLUSH_MS).unref();
   }
 
   private readonly flush = (): void => {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.pending.length === 0) return;
-    this.file?.write(this.pending);
-    this.pending = '';
+    if (this.used === 0) return;
+    // The written batch belongs to the stream until its write completes: a new one takes over.
+    this.file?.write(this.out.subarray(0, this.used));
+    this.out = Buffer.allocUnsafeSlow(FLUSH_BYTES);
+    this.used = 0;
   };
 
   get(id: string): RequestTrace | undefined {
