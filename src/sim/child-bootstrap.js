@@ -1,6 +1,6 @@
 // Child-process entry for the embedded simulator. Next to compiled JavaScript (dist/sim/, where the
 // build copies this file) it runs the bundled child (dist/bundle/sim-child.js, scripts/bundle.mjs: a
-// few files to load instead of the ~100 modules of child.js's graph) or, when the build could not
+// few files to load instead of child.js's module graph) or, when the build could not
 // bundle, child.js directly; next to the TypeScript sources it registers tsx (resolved from this
 // file, so it works from any working directory), then runs child.ts.
 import { existsSync } from 'node:fs';
