@@ -5,7 +5,7 @@
  * the bundle's lazy chunks, its rewritten module URLs (profiles, the simulator's child bootstrap,
  * the tokenizer cache, package.json) and the bundled simulator child are exercised end to end:
  * --help, profiles, config, `run` (inference-perf and guidellm against the embedded simulator)
- * and `sim`. Skipped when dist/ is absent or stale (then bin/ runs the sources anyway).
+ * and `sim` with two shards. Skipped when dist/ is absent or stale (then bin/ runs the sources anyway).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,8 +85,8 @@ test('built dist/: run -l guidellm against the embedded simulator', { skip }, ()
   assert.equal(bs[0]?.metrics.request_totals.errored, 0);
 });
 
-test('built dist/: sim serves until SIGTERM', { skip, timeout: 60_000 }, async () => {
-  const p = spawn(process.execPath, [bin, 'sim', '--model', 'm', '--port', '0'], { cwd: repoRoot, env: builtEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+test('built dist/: sim with two shards (node:cluster children through the bundled child) serves until SIGTERM', { skip, timeout: 60_000 }, async () => {
+  const p = spawn(process.execPath, [bin, 'sim', '--model', 'm', '--port', '0', '--workers', '2'], { cwd: repoRoot, env: builtEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
@@ -105,6 +105,7 @@ test('built dist/: sim serves until SIGTERM', { skip, timeout: 60_000 }, async (
     }).on('error', reject).end();
   });
   assert.equal((JSON.parse(models) as { data: Array<{ id: string }> }).data[0]?.id, 'm');
+  assert.match(stderr, /2 shards/);
   const code = await new Promise<number | null>((resolve) => {
     p.on('exit', (c) => resolve(c));
     p.kill('SIGTERM');
