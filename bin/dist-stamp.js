@@ -64,20 +64,29 @@ export function contentHash(root) {
 
 export const STAMP_FILE = join('dist', '.build-stamp.json');
 
-/** True when dist/ holds a complete build of exactly these sources. */
-export function distIsFresh(root) {
+/**
+ * The module bin/llmdbench.js imports, relative to dist/ (`bundle/cli.js`, or `cli/index.js` when the
+ * build could not bundle), when dist/ holds a complete build of exactly these sources; else undefined.
+ */
+export function distEntry(root) {
   let stamp;
   try {
     stamp = JSON.parse(readFileSync(join(root, STAMP_FILE), 'utf8'));
   } catch {
-    return false;
+    return undefined;
   }
-  if (!existsSync(join(root, 'dist', 'cli', 'index.js'))) return false;
+  const entry = typeof stamp.entry === 'string' ? stamp.entry : 'cli/index.js';
+  if (!existsSync(join(root, 'dist', entry))) return undefined;
   const q = quickStamp(root);
   // The cheap numbers are trusted only when the newest source is older than the stamp by more than the
   // file system's timestamp granularity (coarse: one kernel tick): an edit of the same size in the same
   // tick as the build would otherwise keep every number equal ("racily clean", as git calls it).
   const settled = typeof stamp.stampedAtMs === 'number' && q.mtimeMs < stamp.stampedAtMs - 1000;
-  if (settled && q.count === stamp.count && q.size === stamp.size && q.mtimeMs === stamp.mtimeMs) return true;
-  return q.count === stamp.count && q.size === stamp.size && contentHash(root) === stamp.hash;
+  if (settled && q.count === stamp.count && q.size === stamp.size && q.mtimeMs === stamp.mtimeMs) return entry;
+  return q.count === stamp.count && q.size === stamp.size && contentHash(root) === stamp.hash ? entry : undefined;
+}
+
+/** True when dist/ holds a complete build of exactly these sources. */
+export function distIsFresh(root) {
+  return distEntry(root) !== undefined;
 }

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error: plain JavaScript module of the launcher (no types)
-import { contentHash, distIsFresh, quickStamp, STAMP_FILE } from '../../../bin/dist-stamp.js';
+import { contentHash, distEntry, distIsFresh, quickStamp, STAMP_FILE } from '../../../bin/dist-stamp.js';
 
 type Stamp = (root: string) => { count: number; size: number; mtimeMs: number };
 
@@ -43,6 +43,30 @@ test('dist-stamp: a build of exactly these sources is used; any change to the so
     try {
       change(root);
       assert.equal(fresh(root), want, name);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+});
+
+test('dist-stamp: the stamp names the entry bin/ imports (the bundle, else the unbundled CLI); a missing entry is stale', () => {
+  const entryOf = distEntry as (root: string) => string | undefined;
+  const withEntry = (root: string, entry: string): void => {
+    const stamp = JSON.parse(readFileSync(join(root, STAMP_FILE as string), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(root, STAMP_FILE as string), JSON.stringify({ ...stamp, entry }));
+  };
+  const cases: Array<[string, (root: string) => void, string | undefined]> = [
+    ['a stamp without an entry (older builds): the unbundled CLI', () => {}, 'cli/index.js'],
+    ['bundled', (r) => (mkdirSync(join(r, 'dist', 'bundle')), writeFileSync(join(r, 'dist', 'bundle', 'cli.js'), ''), withEntry(r, 'bundle/cli.js')), 'bundle/cli.js'],
+    ['bundle named but missing', (r) => withEntry(r, 'bundle/cli.js'), undefined],
+    ['not bundled (the build could not): the unbundled CLI', (r) => withEntry(r, 'cli/index.js'), 'cli/index.js'],
+    ['bundled, then a source edited', (r) => (mkdirSync(join(r, 'dist', 'bundle')), writeFileSync(join(r, 'dist', 'bundle', 'cli.js'), ''), withEntry(r, 'bundle/cli.js'), writeFileSync(join(r, 'src', 'cli', 'index.ts'), 'export const a = 2;\n')), undefined],
+  ];
+  for (const [name, change, want] of cases) {
+    const root = tree();
+    try {
+      change(root);
+      assert.equal(entryOf(root), want, name);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
