@@ -5,7 +5,7 @@
  * double-to-shortest-string conversion of those times (plus the string and its re-encoding to
  * UTF-8) was the record writer's cost per event.
  *
- * Times are written from their integer nanoseconds (`msDigits`): a time from monoMs() is
+ * Times are written from their integer nanoseconds (util/decimal-bytes.ts): a time from monoMs() is
  * ns / 1e6 (ns an integer, one correctly rounded division), and when `ns / 1e6 === v` with
  * 1e6 ≤ ns < 1e15, the decimal D = ns / 1e6 has at most 15 significant digits, so no other
  * decimal of at most 15 digits lies within an ulp of v: D (trailing zeros dropped, no point when
@@ -15,6 +15,8 @@
  * value. Keys are the record's own enumerable keys in its own order, as JSON.stringify walks them
  * (a record whose prototype is not Object.prototype is left to JSON.stringify whole).
  */
+import { ByteBuffer } from '../../util/byte-buffer.ts';
+import { writeScaled, writeUint } from '../../util/decimal-bytes.ts';
 import type { RequestRecord } from '../types.ts';
 
 const keyBytes = new Map<string, Buffer>();
@@ -26,20 +28,9 @@ function keyOf(k: string): Buffer {
   return b;
 }
 
-export class LineBytes {
-  buf: Buffer;
-  pos = 0;
-
+export class LineBytes extends ByteBuffer {
   constructor(size = 1 << 16) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-
-  /** Room for `n` more bytes. */
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
+    super(size);
   }
 
   private text(s: string): void {
@@ -48,12 +39,7 @@ export class LineBytes {
   }
 
   private key(k: string): void {
-    const b = keyOf(k);
-    this.ensure(b.length);
-    const out = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < b.length; i++) out[p++] = b[i]!;
-    this.pos = p;
+    this.bytes(keyOf(k));
   }
 
   /** A number as JSON.stringify writes it (null when not finite). */
@@ -135,9 +121,9 @@ const MAX_NUMBER = 25;
  * as both JSON.stringify and the integer path do; ±0 compare equal, so a copy of either is right.
  */
 function numberAt(out: Uint8Array, p: number, v: number): number {
-  if (v >= 0 && v < 2147483648 && (v | 0) === v) return uint(out, p, v);
+  if (v >= 0 && v < 2147483648 && (v | 0) === v) return writeUint(out, p, v);
   const ns = Math.round(v * 1e6);
-  if (ns >= 1e6 && ns < 1e15 && ns / 1e6 === v) return msDigits(out, p, ns);
+  if (ns >= 1e6 && ns < 1e15 && ns / 1e6 === v) return writeScaled(out, p, ns, 1e6, false);
   const s = Number.isFinite(v) ? String(v) : 'null';
   for (let i = 0; i < s.length; i++) out[p++] = s.charCodeAt(i);
   return p;
@@ -147,37 +133,4 @@ function numberAt(out: Uint8Array, p: number, v: number): number {
 function allNumbers(a: readonly unknown[]): boolean {
   for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'number') return false;
   return true;
-}
-
-/** An integer 0 ≤ v < 2^31 in decimal at `p`; the end. */
-function uint(out: Uint8Array, p: number, v: number): number {
-  let n = 1;
-  for (let t = v; t >= 10; t = (t / 10) | 0) n++;
-  for (let i = p + n - 1, t = v; i >= p; i--, t = (t / 10) | 0) out[i] = 48 + (t % 10);
-  return p + n;
-}
-
-/** ns / 1e6 (1e6 ≤ ns < 1e15, an integer) as its decimal, trailing zeros and a bare point dropped; the end. */
-export function msDigits(out: Uint8Array, p: number, ns: number): number {
-  let whole = Math.floor(ns / 1e6);
-  let frac = ns - whole * 1e6;
-  if (frac < 0) {
-    whole--;
-    frac += 1e6;
-  } else if (frac >= 1e6) {
-    whole++;
-    frac -= 1e6;
-  }
-  // whole < 1e9: int32 arithmetic.
-  p = uint(out, p, whole);
-  if (frac === 0) return p;
-  out[p++] = 46; // .
-  let f = frac | 0;
-  let digits = 6;
-  while (f % 10 === 0) {
-    f = (f / 10) | 0;
-    digits--;
-  }
-  for (let i = p + digits - 1; i >= p; i--, f = (f / 10) | 0) out[i] = 48 + (f % 10);
-  return p + digits;
 }

@@ -6,6 +6,7 @@
  * escapes are JSON.stringify's (`\"`, `\\`, `\b\f\n\r\t`, else `\u00xx`; DEL kept), so the bytes
  * equal `ensureAscii(JSON.stringify(text))` of the decoded text.
  */
+import { ByteBuffer } from '../../util/byte-buffer.ts';
 import { writeMsAsSeconds } from './ms-seconds.ts';
 import { ensureAscii, pyFloat } from './py-json.ts';
 
@@ -21,22 +22,7 @@ ESCAPE[13] = 114; // r
 ESCAPE[34] = 34; // "
 ESCAPE[92] = 92; // \
 
-export class JsonBytes {
-  buf: Buffer;
-  pos = 0;
-
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-
-  /** Room for `n` more bytes (the batch grows; positions stay valid). */
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
-
+export class JsonBytes extends ByteBuffer {
   /** JSON text whose strings are JSON.stringify's; non-ASCII characters are escaped here. */
   text(s: string): void {
     this.ensure(s.length * 3);
@@ -75,15 +61,6 @@ export class JsonBytes {
     this.pos = p;
   }
 
-  /** Short ASCII bytes (separators, indentation): a byte loop, no native call. */
-  bytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    const out = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < b.length; i++) out[p++] = b[i]!;
-    this.pos = p;
-  }
-
   /** A time in ms as Python's repr of its seconds (`pyFloat(ms / 1000)`; ms-seconds.ts). */
   seconds(ms: number): void {
     this.ensure(24);
@@ -94,17 +71,7 @@ export class JsonBytes {
     }
     // A quarter of monotonic times (ms / 1000 one ulp off ns / 1e9): pyFloat's text, ASCII,
     // copied by a loop rather than a native string write.
-    const s = pyFloat(ms / 1000);
-    this.ensure(s.length);
-    const out = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < s.length; i++) out[p++] = s.charCodeAt(i);
-    this.pos = p;
-  }
-
-  byte(c: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = c;
+    this.ascii(pyFloat(ms / 1000));
   }
 
   /** Bytes [a, b) already in the batch, again at the end, by a loop (a few bytes: no native call). */
