@@ -5,6 +5,9 @@
  * library's), stamps each request right before its write and each first token
  * when its bytes are read, and fires BURSTS bursts (the first one warms up and
  * is not counted). TTFT error = first token − send − configured TTFT.
+ * Each request carries an x-request-id (`k<burst>-<connection>`), so the
+ * orchestrator can pair it with the simulator's trace (arrival stamp, first
+ * chunk's due and send times) and split the error into where it was spent.
  */
 import { connect, type Socket } from 'node:net';
 import { monoMs } from '../src/util/clock.ts';
@@ -15,6 +18,10 @@ const GAP_MS = 300;
 
 export interface BurstResult {
   ttftErrMs: number[];
+  /** Per counted request, parallel to ttftErrMs: its x-request-id, send stamp and first-token read stamp (monoMs). */
+  ids: string[];
+  sentMs: number[];
+  firstMs: number[];
   errors: number;
   errorSamples: string[];
 }
@@ -57,24 +64,33 @@ class Conn {
 export async function burstClient(url: string, ttftMs: number, prompt: string, model: string): Promise<BurstResult> {
   const u = new URL(url);
   const body = JSON.stringify({ model, prompt, max_tokens: 4, ignore_eos: true, stream: true });
-  const req = `POST /v1/completions HTTP/1.1\r\nhost: ${u.host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const head = `POST /v1/completions HTTP/1.1\r\nhost: ${u.host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`;
+  const req = (b: number, i: number): string => `${head}x-request-id: k${b}-${i}\r\n\r\n${body}`;
   const conns = await Promise.all(
     Array.from({ length: BURST }, () => new Promise<Conn>((res, rej) => {
       const s = connect({ host: u.hostname, port: Number(u.port) }, () => res(new Conn(s)));
       s.once('error', rej);
     })),
   );
-  const r: BurstResult = { ttftErrMs: [], errors: 0, errorSamples: [] };
+  const r: BurstResult = { ttftErrMs: [], ids: [], sentMs: [], firstMs: [], errors: 0, errorSamples: [] };
   for (let b = 0; b < BURSTS; b++) {
     // The orchestrator samples the simulator's CPU time between the marks (the counted bursts).
     if (b === 1) process.stdout.write('MARK start\n');
-    const inflight = conns.map((c) => c.send(req));
+    // Built before the sends, so each stamp is right before its write.
+    const reqs = conns.map((_, i) => req(b, i));
+    const inflight = conns.map((c, i) => c.send(reqs[i] as string));
     const ends = await Promise.all(inflight.map((x) => x.end));
     ends.forEach((e, i) => {
       if (!e.ok) {
         r.errors++;
         if (r.errorSamples.length < 3) r.errorSamples.push(e.why);
-      } else if (b > 0) r.ttftErrMs.push(e.firstAt - (inflight[i] as { sent: number }).sent - ttftMs);
+      } else if (b > 0) {
+        const sent = (inflight[i] as { sent: number }).sent;
+        r.ttftErrMs.push(e.firstAt - sent - ttftMs);
+        r.ids.push(`k${b}-${i}`);
+        r.sentMs.push(sent);
+        r.firstMs.push(e.firstAt);
+      }
     });
     if (b === BURSTS - 1) process.stdout.write('MARK end\n');
     await new Promise((res) => setTimeout(res, GAP_MS));

@@ -20,7 +20,7 @@ import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync, writeFileSy
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BURST, BURSTS, burstClient } from './sim-burst.ts';
+import { BURST, BURSTS, burstClient, type BurstResult } from './sim-burst.ts';
 import { streamClient, type StreamClientResult } from './sim-stream-client.ts';
 
 const TTFT_MS = 100;
@@ -280,13 +280,14 @@ function setAutogroupNice(n: number): boolean {
 }
 
 /** First-chunk lateness (send − due) of every traced request, ms. */
-function firstLateness(traceFile: string): number[] {
-  const out: number[] = [];
+/** The trace's first chunk of each request: arrival stamp, due and send times (monoMs), by request id (`cmpl-<x-request-id>`). */
+function firstChunks(traceFile: string): Map<string, { arrivalMs: number; dueMs: number; sentMs: number }> {
+  const out = new Map<string, { arrivalMs: number; dueMs: number; sentMs: number }>();
   if (!existsSync(traceFile)) return out;
   for (const line of readFileSync(traceFile, 'utf8').split('\n')) {
     if (!line) continue;
-    const t = JSON.parse(line) as { tokenDueMs: number[]; tokenSentMs: number[] };
-    if (t.tokenSentMs.length > 0) out.push((t.tokenSentMs[0] as number) - (t.tokenDueMs[0] as number));
+    const t = JSON.parse(line) as { id: string; arrivalMs: number; tokenDueMs: number[]; tokenSentMs: number[] };
+    if (t.tokenSentMs.length > 0) out.set(t.id, { arrivalMs: t.arrivalMs, dueMs: t.tokenDueMs[0] as number, sentMs: t.tokenSentMs[0] as number });
   }
   return out;
 }
@@ -311,8 +312,33 @@ async function burst(pin: boolean, workers: number): Promise<string> {
     await sim.stop();
     const line = out.split('\n').find((l) => l.startsWith('RESULT '));
     if (!line) throw new Error(`burst client produced no result: ${out}`);
-    const r = JSON.parse(line.slice(7)) as { ttftErrMs: number[]; errors: number; errorSamples: string[] };
-    const late = firstLateness(traceFile);
+    const r = JSON.parse(line.slice(7)) as BurstResult;
+    // Where each counted request's TTFT error went (all clocks are CLOCK_MONOTONIC): arrive = the
+    // simulator's arrival stamp − the client's send stamp; late = its first chunk's send − due;
+    // deliver = the client's read − the simulator's send. Their sum is the error (due = arrival + TTFT).
+    const trace = firstChunks(traceFile);
+    const late: number[] = [];
+    const arrive: number[] = [];
+    const deliver: number[] = [];
+    // The same split by the request's place in its burst's send order (fifths): a component that
+    // grows along the burst is a queue (one side slower than the other), a flat one is a fixed cost.
+    const byFifth = Array.from({ length: 5 }, () => ({ ttft: [] as number[], arrive: [] as number[], late: [] as number[], deliver: [] as number[] }));
+    r.ids.forEach((id, i) => {
+      const t = trace.get(`cmpl-${id}`);
+      if (!t) return;
+      const a = t.arrivalMs - (r.sentMs[i] as number);
+      const l = t.sentMs - t.dueMs;
+      const d = (r.firstMs[i] as number) - t.sentMs;
+      late.push(l);
+      arrive.push(a);
+      deliver.push(d);
+      const k = byFifth[Math.min(4, Math.floor((Number(id.split('-')[1]) * 5) / BURST))]!;
+      k.ttft.push(r.ttftErrMs[i] as number);
+      k.arrive.push(a);
+      k.late.push(l);
+      k.deliver.push(d);
+    });
+    const fifths = (pick: (k: (typeof byFifth)[number]) => number[]): string => byFifth.map((k) => f(pct(pick(k), 50))).join(' / ');
     const p50 = pct(r.ttftErrMs, 50);
     const p99 = pct(r.ttftErrMs, 99);
     burstSummaries.push({ workers, p50, p99 });
@@ -322,13 +348,19 @@ async function burst(pin: boolean, workers: number): Promise<string> {
       f(p50).padStart(8),
       f(p99).padStart(8),
       f(Math.max(...r.ttftErrMs)).padStart(8),
+      f(pct(arrive, 50)).padStart(8),
+      f(pct(arrive, 99)).padStart(8),
       f(pct(late, 50)).padStart(8),
       f(pct(late, 99)).padStart(8),
-      String(r.ttftErrMs.length).padStart(6),
+      f(pct(deliver, 50)).padStart(8),
+      f(pct(deliver, 99)).padStart(8),
+      `${late.length}/${r.ttftErrMs.length}`.padStart(10),
       String(r.errors).padStart(5),
       // Simulator CPU (every thread, tokenizer included) per request of the counted bursts.
       f((cpu1 - cpu0) / 1e3 / (BURST * (BURSTS - 1))).padStart(8),
-    ].join(' ') + (r.errorSamples.length ? `\n      errors: ${r.errorSamples.join(' | ')}` : '');
+    ].join(' ') +
+      `\n      p50 by fifth of the send order: ttft ${fifths((k) => k.ttft)}; arrive ${fifths((k) => k.arrive)}; late ${fifths((k) => k.late)}; deliver ${fifths((k) => k.deliver)}` +
+      (r.errorSamples.length ? `\n      errors: ${r.errorSamples.join(' | ')}` : '');
   } finally {
     await sim.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -374,9 +406,11 @@ async function main(): Promise<void> {
     if (PARTS.includes('burst')) {
       process.stdout.write(
         `\nburst: ${BURST} requests at once on warm connections (${BURST_MODEL}, ${BURST_PROMPT.length}-character prompt, 4 tokens), ${BURSTS - 1} counted bursts;\n` +
-          'ttft = client-observed TTFT minus configured (ms); late = simulator first-chunk send minus due (its trace);\n' +
+          'ttft = client-observed TTFT minus configured (ms), split per request by the simulator\'s trace (paired by x-request-id):\n' +
+          'arrive = simulator arrival stamp minus client send; late = simulator first-chunk send minus due; deliver = client read minus\n' +
+          'simulator send (ttft = arrive + late + deliver); paired = requests found in the trace / counted;\n' +
           'µs/req = simulator CPU (all threads) per request of the counted bursts\n' +
-          ' W     N  ttft50   ttft99  ttftMax   late50   late99  samples errs  µs/req\n',
+          ' W     N  ttft50   ttft99  ttftMax    arr50    arr99   late50   late99    dlv50    dlv99     paired errs  µs/req\n',
       );
       for (const w of WORKERS) process.stdout.write(`${await burst(pin, w)}\n`);
     }
