@@ -61,7 +61,7 @@ export class JsonBytes extends ByteBuffer {
     this.pos = p;
   }
 
-  /** A time in ms as Python's repr of its seconds (`pyFloat(msToSeconds(ms))`; ms-seconds.ts). */
+  /** A time in ms as Python's repr of its seconds (`pyFloat(ms / 1000)`; ms-seconds.ts). */
   seconds(ms: number): void {
     this.ensure(24);
     const end = writeMsAsSeconds(this.buf, this.pos, ms);
@@ -69,7 +69,8 @@ export class JsonBytes extends ByteBuffer {
       this.pos = end;
       return;
     }
-    // Not a monotonic-clock time (tests, hand-made records): pyFloat's text, ASCII.
+    // A quarter of monotonic times (ms / 1000 one ulp off ns / 1e9): pyFloat's text, ASCII,
+    // copied by a loop rather than a native string write.
     this.ascii(pyFloat(ms / 1000));
   }
 

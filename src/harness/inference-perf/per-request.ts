@@ -18,7 +18,6 @@ import { partialPath, writeFailure } from '../../util/files.ts';
 import type { IpConfig } from './config-map.ts';
 import { inputTokens, outputLen, outputTimesMs } from './lifecycle.ts';
 import { JsonBytes } from './json-bytes.ts';
-import { msToSeconds } from './ms-seconds.ts';
 import { pyJson, pyJsonVerbatim, type PyJsonOptions } from './py-json.ts';
 
 /** per_request entries: token counts are ints, the server's usage is written as it sent it. */
@@ -61,7 +60,7 @@ function serverUsage(r: RequestRecord): Record<string, unknown> | null {
 }
 
 /**
- * One per_request entry exactly in v0.6.1's shape; times are monotonic seconds (msToSeconds). `response` is the
+ * One per_request entry exactly in v0.6.1's shape; times are monotonic seconds. `response` is the
  * raw body (the SSE stream as received) and `response_chunks` the content events' JSON payloads,
  * 1:1 with `chunk_times`, both from `record.raw` (ClientOptions.keepRaw). A streamed success has
  * StreamedResponseMetrics, a non-streamed one v0.6.1's unary {output_tokens, server_usage}; a
@@ -78,13 +77,13 @@ export function perRequestEntry(r: RequestRecord, body: unknown, perToken: boole
             output_tokens: outputLen(r),
             server_usage: usage,
             response_chunks: r.raw ? rawChunks(r.raw) : [],
-            chunk_times: r.chunkTimesMs.map(msToSeconds),
-            output_token_times: outputTimesMs(r, perToken).map(msToSeconds),
+            chunk_times: r.chunkTimesMs.map((t) => t / 1000),
+            output_token_times: outputTimesMs(r, perToken).map((t) => t / 1000),
           };
   }
   return {
-    start_time: msToSeconds(r.sentAtMs),
-    end_time: msToSeconds(r.endAtMs),
+    start_time: r.sentAtMs / 1000,
+    end_time: r.endAtMs / 1000,
     request: typeof body === 'string' ? body : JSON.stringify(body),
     response: r.raw ? rawBody(r.raw) : (r.outputText ?? ''),
     info: {
