@@ -11,6 +11,10 @@
  * with its trailing zeros dropped (`.0` when none is left). Python writes that plainly from 1e-4
  * (ns ≥ 1e5). Any time that fails a check (not from monoMs, negative, too large) is not written
  * here (−1): the caller writes pyFloat's text.
+ *
+ * Why ms / 1000 and not the exact ns / 1e9 (which would always take the fast path): a reader joins
+ * per_request entries to records.jsonl by `start_time == sentAtMs / 1000`, in any language; that
+ * holds only if the seconds are that very double (ns / 1e9 differs by an ulp for a quarter of times).
  */
 import { writeScaled } from '../../util/decimal-bytes.ts';
 
