@@ -225,4 +225,13 @@ export interface RawBytes {
   chunkSpans: number[];
   chunkTexts: string[];
   usage: Record<string, unknown> | null;
+  /**
+   * Per content event (1:1 with chunkTimesMs), the same-shape template it matched (SameShape:
+   * its payload is the template's prefix, a value with no byte JSON escapes — no control byte,
+   * `"` or backslash — then the template's suffix), as an index into `shapeLens`; −1: not matched, or
+   * its payload is kept as text. Lets a writer escape a template once per response, not per event.
+   */
+  shapeOf?: number[];
+  /** Per template (a change of template within a response adds one): its prefix and suffix lengths in bytes. */
+  shapeLens?: number[];
 }

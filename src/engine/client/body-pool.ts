@@ -37,6 +37,8 @@ export function recycleRaw(raw: RawResponse | undefined): void {
   const ab = raw.bytes.buffer;
   raw.bytes = EMPTY;
   raw.chunkSpans = [];
+  raw.shapeOf = undefined;
+  raw.shapeLens = undefined;
   if (spare.length < MAX_SPARE && own.has(ab)) spare.push(Buffer.from(ab));
 }
 

@@ -10,7 +10,9 @@
  * While the framer is between events, whole events of the last token chunk's shape
  * are framed and matched in one pass over their bytes (SameShape.matchEvent: the
  * framer's line search and the template compare were two passes and two native
- * calls per streamed event); anything else goes to the framer, same result.
+ * calls per streamed event); anything else goes to the framer, same result. A kept body also
+ * notes which template each matched payload is (RawBytes.shapeOf): a writer that escapes the body
+ * (inference-perf's per_request file) escapes a template once, its values not at all.
  */
 import { monoMs } from '../../util/clock.ts';
 import type { RawBytes, RequestRecord } from '../types.ts';
@@ -48,6 +50,10 @@ export class Recorder implements ResponseSink {
   /** keepRaw: payload spans in `bytes` (RawBytes.chunkSpans), and the payloads kept as text. */
   private rawSpans: number[] | undefined;
   private rawTexts: string[] | undefined;
+  /** keepRaw: per content event its template (RawBytes.shapeOf), the templates' lengths, the last one's generation. */
+  private rawShapeOf: number[] | undefined;
+  private rawShapeLens: number[] | undefined;
+  private rawShapeGen = -1;
   /** The read being framed, and where its first byte sits in `bytes`. */
   private readBuf: Buffer | undefined;
   private readBase = 0;
@@ -72,6 +78,8 @@ export class Recorder implements ResponseSink {
     if (o.keepRaw) {
       this.rawSpans = [];
       this.rawTexts = [];
+      this.rawShapeOf = [];
+      this.rawShapeLens = [];
     }
   }
 
@@ -151,6 +159,8 @@ export class Recorder implements ResponseSink {
     if (this.rawSpans) {
       if (this.mode === Mode.Stream && this.bytesLen > 0) keptBytesHint = Math.min(MAX_HINT_BYTES, this.bytesLen + (this.bytesLen >> 3));
       const raw: RawBytes = { bytes: this.bytes ? this.bytes.subarray(0, this.bytesLen) : new Uint8Array(0), chunkSpans: this.rawSpans, chunkTexts: this.rawTexts!, usage: this.rawUsage };
+      raw.shapeOf = this.rawShapeOf;
+      raw.shapeLens = this.rawShapeLens;
       rec.raw = raw;
     }
     rec.endAtMs = end;
@@ -216,7 +226,7 @@ export class Recorder implements ResponseSink {
     this.api.readChunk(obj, v);
     this.shape.learn(b, s, e, v.hasChoices && v.text.length > 0 && !hasError && usage == null, v.finishReason);
     if (!v.hasChoices) return;
-    this.onChoice(v, cum, b, s, e);
+    this.onChoice(v, cum, b, s, e, false);
   }
 
   /** A data event `b[s, e)` of the same shape as the last token chunk, value `b[vs, ve)` (same-shape.ts). */
@@ -226,11 +236,14 @@ export class Recorder implements ResponseSink {
     v.hasChoices = true;
     v.finishReason = this.shape.finishReason;
     v.text = this.textParts ? b.toString('utf8', vs, ve) : ve > vs ? NONEMPTY : '';
-    this.onChoice(v, -1, b, s, e);
+    this.onChoice(v, -1, b, s, e, true);
   }
 
-  /** An event with a non-empty `choices` array; `cum` = the server's cumulative completion tokens, or -1. */
-  private onChoice(v: ChunkView, cum: number, b: Buffer, s: number, e: number): void {
+  /**
+   * An event with a non-empty `choices` array; `cum` = the server's cumulative completion tokens,
+   * or -1; `shaped`: it matched the same-shape template.
+   */
+  private onChoice(v: ChunkView, cum: number, b: Buffer, s: number, e: number, shaped: boolean): void {
     const t = this.readTimeMs;
     const rec = this.record;
     rec.choiceEventCount = (rec.choiceEventCount ?? 0) + 1;
@@ -248,16 +261,31 @@ export class Recorder implements ResponseSink {
       if (this.lastContentReadMs === t) this.sameRead++;
       this.lastContentReadMs = t;
       if (this.textParts) this.textParts.push(v.text);
-      if (this.rawSpans) this.keepPayload(b, s, e);
+      if (this.rawSpans) this.keepPayload(b, s, e, shaped);
     }
   }
 
-  /** Locate a content event's payload in the kept body, else keep it as text. */
-  private keepPayload(b: Buffer, s: number, e: number): void {
-    if (b === this.readBuf) this.rawSpans!.push(this.readBase + s, this.readBase + e);
-    else {
+  /**
+   * Locate a content event's payload in the kept body, else keep it as text; note the template a
+   * located payload matched (`shaped`), a new template's lengths when it is the first match of it.
+   */
+  private keepPayload(b: Buffer, s: number, e: number, shaped: boolean): void {
+    if (b === this.readBuf) {
+      this.rawSpans!.push(this.readBase + s, this.readBase + e);
+      if (!shaped) this.rawShapeOf!.push(-1);
+      else {
+        const sh = this.shape;
+        const lens = this.rawShapeLens!;
+        if (sh.generation !== this.rawShapeGen) {
+          this.rawShapeGen = sh.generation;
+          lens.push(sh.preLength, sh.sufLength);
+        }
+        this.rawShapeOf!.push((lens.length >> 1) - 1);
+      }
+    } else {
       this.rawSpans!.push(-1 - this.rawTexts!.length, 0);
       this.rawTexts!.push(b.toString('utf8', s, e));
+      this.rawShapeOf!.push(-1);
     }
   }
 

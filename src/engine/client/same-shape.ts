@@ -26,6 +26,8 @@ export class SameShape {
   private lineSafe = false;
   /** The template event's finish reason (undefined for a token chunk). */
   finishReason: string | undefined;
+  /** Templates learned so far: a new number is a new template (kept responses note which one an event matched). */
+  generation = 0;
   private readonly quotedKey: Buffer;
   private readonly keyColonQuote: Buffer;
 
@@ -131,6 +133,17 @@ export class SameShape {
     this.lineSafe = noLineEnd(this.pre) && noLineEnd(this.suf);
     this.finishReason = finishReason;
     this.active = true;
+    this.generation++;
+  }
+
+  /** The active template's prefix length (its bytes up to and with the value's opening quote). */
+  get preLength(): number {
+    return this.pre.length;
+  }
+
+  /** The active template's suffix length (its bytes from the value's closing quote). */
+  get sufLength(): number {
+    return this.suf.length;
   }
 }
 

@@ -4,8 +4,12 @@
  * `writeEntry` writes the same entry's bytes directly — the file holds every response verbatim
  * (~350 bytes per streamed event), so the generic writer's per-value work was the largest
  * per-event cost of a run: a response kept as ASCII bytes (RawBytes) is escaped once from its
- * bytes, each payload copied from the escaped body. The two agree byte for byte
- * (test/unit/harness/inference-perf/per-request-json.test.ts); entries go out in ~1 MiB writes.
+ * bytes, each payload copied from the escaped body. Escaping was still the entry's largest cost
+ * (~4 ns a byte in a JavaScript loop; JSON.stringify is no faster), so a payload that matched the
+ * client's same-shape template (RawBytes.shapeOf) is written as the template's escaped prefix and
+ * suffix — escaped once per response, then copied — around its value, copied unescaped (the
+ * template match guarantees the value needs no escape). The two agree byte for byte
+ * (per-request-json.test.ts, per-request-shaped.test.ts); entries go out in ~1 MiB writes.
  */
 import { isAscii } from 'node:buffer';
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
@@ -142,6 +146,10 @@ const sameList = (a: readonly number[], b: readonly number[]): boolean => a === 
 /**
  * The response as a JSON string; for ASCII RawBytes escaped from the bytes, and the batch
  * positions of each payload's escapes are returned (payload k at [at[2k], at[2k+1]), −1: none).
+ * A payload that matched a same-shape template (RawBytes.shapeOf) is the template's prefix, a
+ * value JSON does not escape, and its suffix: the prefix and suffix are escaped at their first
+ * event and copied from there at the others, the value copied as it is — most of a streamed
+ * body's bytes are never escaped byte by byte.
  */
 function writeResponse(out: JsonBytes, r: RequestRecord): number[] | undefined {
   const raw = r.raw;
@@ -149,7 +157,10 @@ function writeResponse(out: JsonBytes, r: RequestRecord): number[] | undefined {
     out.text(JSON.stringify(raw ? rawBody(raw) : (r.outputText ?? '')));
     return undefined;
   }
-  const { bytes, chunkSpans: sp } = raw;
+  const { bytes, chunkSpans: sp, shapeOf, shapeLens: lens } = raw;
+  const shaped = shapeOf !== undefined && lens !== undefined && lens.length > 0 && shapeOf.length * 2 === sp.length;
+  // Per template: where its escaped prefix and suffix are in the batch ([a, b) each; −1: not yet).
+  const tpl = shaped ? new Array<number>(lens.length * 2).fill(-1) : undefined;
   const at = new Array<number>(sp.length).fill(-1);
   out.byte(34);
   let done = 0;
@@ -159,13 +170,32 @@ function writeResponse(out: JsonBytes, r: RequestRecord): number[] | undefined {
     if (a < done || b < a || b > bytes.length) continue;
     out.escaped(bytes, done, a);
     at[k] = out.pos;
-    out.escaped(bytes, a, b);
+    const j = tpl ? shapeOf![k >> 1]! : -1;
+    if (j >= 0 && 2 * j + 1 < lens!.length && lens![2 * j]! + lens![2 * j + 1]! <= b - a) {
+      const ve = b - lens![2 * j + 1]!;
+      const vs = a + lens![2 * j]!;
+      escapedOnce(out, bytes, a, vs, tpl!, 4 * j);
+      out.plain(bytes, vs, ve);
+      escapedOnce(out, bytes, ve, b, tpl!, 4 * j + 2);
+    } else out.escaped(bytes, a, b);
     at[k + 1] = out.pos;
     done = b;
   }
   out.escaped(bytes, done, bytes.length);
   out.byte(34);
   return at;
+}
+
+/** `src[a, b)` escaped, or a copy of the same bytes' escapes written before (their batch span at tpl[t], tpl[t + 1]). */
+function escapedOnce(out: JsonBytes, src: Uint8Array, a: number, b: number, tpl: number[], t: number): void {
+  const from = tpl[t]!;
+  if (from >= 0) {
+    out.copy(from, tpl[t + 1]!);
+    return;
+  }
+  tpl[t] = out.pos;
+  out.escaped(src, a, b);
+  tpl[t + 1] = out.pos;
 }
 
 /** `response_chunks` (depth 4): from the escaped body where it holds them, else as text. */

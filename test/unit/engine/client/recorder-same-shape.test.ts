@@ -177,3 +177,50 @@ test('recorder: the one-pass same-shape reading gives the plain reading, for any
   }
   assert.ok(fastEligible > 10_000);
 });
+
+test('recorder: a kept payload noted as matching template j is its prefix + a value JSON does not escape + its suffix', () => {
+  let matched = 0;
+  let changes = 0;
+  for (let seed = 1; seed <= 600; seed++) {
+    const r = rng(seed);
+    const api = seed % 3 === 0 ? chatClient : completionClient;
+    const b = body(api, r);
+    const got = recorded(api, b, cuts(b, r));
+    const raw = got.raw;
+    assert.ok(raw && 'bytes' in raw && raw.shapeOf && raw.shapeLens, `seed ${seed}`);
+    const { bytes, chunkSpans: sp, shapeOf, shapeLens: lens } = raw;
+    assert.equal(shapeOf.length * 2, sp.length);
+    const pre = new Map<number, string>();
+    const suf = new Map<number, string>();
+    const latin1 = (a: number, z: number): string => Buffer.from(bytes.buffer, bytes.byteOffset + a, z - a).toString('latin1');
+    for (let i = 0; i < shapeOf.length; i++) {
+      const j = shapeOf[i]!;
+      if (j < 0) continue;
+      const a = sp[2 * i]!;
+      const z = sp[2 * i + 1]!;
+      const where = `seed ${seed} event ${i}`;
+      assert.ok(a >= 0 && j < lens.length / 2, where);
+      const vs = a + lens[2 * j]!;
+      const ve = z - lens[2 * j + 1]!;
+      assert.ok(vs <= ve, where);
+      for (let p = vs; p < ve; p++) assert.ok(bytes[p]! >= 32 && bytes[p] !== 34 && bytes[p] !== 92, where);
+      // The prefix ends at the value's opening quote, the suffix starts at its closing one.
+      assert.equal(bytes[vs - 1], 34, where);
+      assert.equal(bytes[ve], 34, where);
+      assert.equal(pre.get(j) ?? latin1(a, vs), latin1(a, vs), where);
+      assert.equal(suf.get(j) ?? latin1(ve, z), latin1(ve, z), where);
+      pre.set(j, latin1(a, vs));
+      suf.set(j, latin1(ve, z));
+      // What the payload says, JSON.parse'd: the value is its text.
+      const text = latin1(vs, ve);
+      const o = JSON.parse(Buffer.from(latin1(a, z), 'latin1').toString('utf8')) as { choices: [{ text?: string; delta?: { content: string } }] };
+      assert.equal(Buffer.from(o.choices[0].text ?? o.choices[0].delta!.content).toString('latin1'), text, where);
+      matched++;
+    }
+    // Templates noted in order of first use, each used.
+    assert.deepEqual([...new Set(shapeOf.filter((j) => j >= 0))], Array.from({ length: lens.length / 2 }, (_, k) => k), `seed ${seed}`);
+    if (lens.length > 2) changes++;
+  }
+  assert.ok(matched > 3000, `${matched} matched`);
+  assert.ok(changes > 20, `${changes} responses with a template change`);
+});
