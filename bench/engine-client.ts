@@ -6,7 +6,8 @@
  *         Ours is marginal: (CPU of a long run − CPU of a short run) / (events − events), so
  *         start-up and the fixed part of the analysis cancel; `run -z` on the same results, minus
  *         -z's torn-file check (which a run does not do; timed alone), gives the analysis's share. BENCH_CPU_BASE=<another built checkout> measures it too,
- *         interleaved (before/after on a shared machine); BENCH_CPU_ROUNDS=n repeats.
+ *         interleaved (before/after on a shared machine); BENCH_CPU_ROUNDS=n repeats, each round
+ *         with its own bare-undici run (the reference drifts on a VM) and the median ratio at the end.
  *   gaps  client-added chunk-gap error at 256 streams × 20 ms: each gap we observed minus the
  *         ground-truth server's own gap between the same two writes (same run), by position in
  *         the stream; BENCH_GAPS_ROUNDS=n repeats (median of the p99s).
@@ -170,10 +171,17 @@ export async function cpuPerEvent(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'llmdbench-bench-cpu-'));
   try {
     const T = QUICK ? 5 : 12;
-    const d = await run(pinned(1, [process.execPath, join(refDir, 'drive_undici.mjs'), '--url', srv.url, '-c', '256', '-t', String(T), '-w', '2']));
-    const ref = JSON.parse(d.stdout.trim().split('\n').pop()!) as { events_per_s: number; cpu_pct: number; failed: number };
-    const refUs = (ref.cpu_pct / 100 / ref.events_per_s) * 1e6;
-    out(`cpu bare undici (drive_undici.mjs, C=256, ${T} s): ${f(ref.events_per_s, 0)} events/s, CPU ${f(ref.cpu_pct, 0)}% → ${f(refUs)} µs/event, failed ${ref.failed}`);
+    // Bare undici is measured again in every round, next to ours: on a VM its µs/event drifts by
+    // 10–40 % within minutes, so a ratio against one early measurement says more about the host
+    // than about us. Each round's ratio uses that round's own reference.
+    const bareUndici = async (label: string): Promise<number> => {
+      const d = await run(pinned(1, [process.execPath, join(refDir, 'drive_undici.mjs'), '--url', srv.url, '-c', '256', '-t', String(T), '-w', '2']));
+      const ref = JSON.parse(d.stdout.trim().split('\n').pop()!) as { events_per_s: number; cpu_pct: number; failed: number };
+      const us = (ref.cpu_pct / 100 / ref.events_per_s) * 1e6;
+      out(`cpu bare undici${label} (drive_undici.mjs, C=256, ${T} s): ${f(ref.events_per_s, 0)} events/s, CPU ${f(ref.cpu_pct, 0)}% → ${f(us)} µs/event, failed ${ref.failed}`);
+      return us;
+    };
+    const ratios = new Map<string, number[]>();
     const small = QUICK ? 256 : 512;
     const big = QUICK ? 2048 : 12_288;
     // BENCH_CPU_BASE: another checkout (built) measured interleaved with this one, for before/after.
@@ -181,6 +189,7 @@ export async function cpuPerEvent(): Promise<void> {
     const trees: [string, string][] = [['ours', repo], ...(base ? [['base', resolve(base)] as [string, string]] : [])];
     const rounds = Math.max(1, Number(process.env.BENCH_CPU_ROUNDS ?? 1));
     for (let round = 1; round <= rounds; round++) {
+      const refUs = await bareUndici(rounds > 1 ? ` [round ${round}]` : '');
       for (const [label, tree] of trees) {
         const a = await ourRun(tree, srv.url, small, dir);
         const b = await ourRun(tree, srv.url, big, dir);
@@ -189,6 +198,7 @@ export async function cpuPerEvent(): Promise<void> {
         const loadUs = (b.loadCpuMs * 1000) / b.events;
         const anaUs = ((b.analysisCpuMs - a.analysisCpuMs) * 1000) / dEvents;
         const tornUs = ((b.tornCpuMs - a.tornCpuMs) * 1000) / dEvents;
+        ratios.set(label, [...(ratios.get(label) ?? []), ourUs / refUs]);
         // The end of a run analyses as -z does, minus the torn-file check (when it could be measured).
         const runAnaUs = Number.isFinite(tornUs) ? anaUs - tornUs : anaUs;
         const tag = trees.length > 1 || rounds > 1 ? ` [${label}${base ? ` ${tree}` : ''}, round ${round}]` : '';
@@ -201,6 +211,12 @@ export async function cpuPerEvent(): Promise<void> {
           `cpu llmdbench run${tag}: run -z on the same results (marginal) ${f(anaUs)} µs/event, of which its torn-file check (every JSON file scanned; a run does not do it) ${Number.isFinite(tornUs) ? f(tornUs) : 'not measured (no dist/)'}; ` +
             `so the run's own analysis ≈ ${f(runAnaUs)} µs/event, and the run without it ${f(ourUs - runAnaUs)} µs/event (ratio ${f((ourUs - runAnaUs) / refUs)}); load phase only (${big} requests; run's CPU share × its span, records and per-request outputs included): ${f(loadUs)} µs/event (ratio ${f(loadUs / refUs)})`,
         );
+      }
+    }
+    if (rounds > 1) {
+      for (const [label, rs] of ratios) {
+        const sorted = [...rs].sort((x, y) => x - y);
+        out(`cpu ratio ours / bare undici [${label}], each round against its own bare-undici run: median ${f(sorted[Math.floor((sorted.length - 1) / 2)]!)} (${rs.map((x) => f(x)).join(', ')}; target ≤ 0.70)`);
       }
     }
     // Transport alone, in this process (not pinned): EngineClient per transport on the same server.
