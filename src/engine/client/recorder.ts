@@ -158,10 +158,14 @@ export class Recorder implements ResponseSink {
     if (this.textParts) rec.outputText = this.textParts.join('');
     if (this.rawSpans) {
       if (this.mode === Mode.Stream && this.bytesLen > 0) keptBytesHint = Math.min(MAX_HINT_BYTES, this.bytesLen + (this.bytesLen >> 3));
-      const raw: RawBytes = { bytes: this.bytes ? this.bytes.subarray(0, this.bytesLen) : new Uint8Array(0), chunkSpans: this.rawSpans, chunkTexts: this.rawTexts!, usage: this.rawUsage };
-      raw.shapeOf = this.rawShapeOf;
-      raw.shapeLens = this.rawShapeLens;
-      rec.raw = raw;
+      rec.raw = {
+        bytes: this.bytes ? this.bytes.subarray(0, this.bytesLen) : new Uint8Array(0),
+        chunkSpans: this.rawSpans,
+        chunkTexts: this.rawTexts!,
+        usage: this.rawUsage,
+        shapeOf: this.rawShapeOf,
+        shapeLens: this.rawShapeLens,
+      } satisfies RawBytes;
     }
     rec.endAtMs = end;
     this.done(rec);

@@ -22,9 +22,6 @@ ESCAPE[13] = 114; // r
 ESCAPE[34] = 34; // "
 ESCAPE[92] = 92; // \
 
-/** Up to this many bytes `plain` copies by a loop: a native call and a view cost more (~90 ns, ~20 bytes of loop). */
-const PLAIN_LOOP_BYTES = 24;
-
 export class JsonBytes extends ByteBuffer {
   /** JSON text whose strings are JSON.stringify's; non-ASCII characters are escaped here. */
   text(s: string): void {
@@ -62,22 +59,6 @@ export class JsonBytes extends ByteBuffer {
       }
     }
     this.pos = p;
-  }
-
-  /**
-   * ASCII bytes `src[a, b)` that hold nothing JSON escapes (a same-shape value, same-shape.ts),
-   * copied as they are: a loop for a token's few bytes, one native copy for a long value.
-   */
-  plain(src: Uint8Array, a: number, b: number): void {
-    const n = b - a;
-    this.ensure(n);
-    if (n > PLAIN_LOOP_BYTES) this.buf.set(src.subarray(a, b), this.pos);
-    else {
-      const out = this.buf;
-      let p = this.pos;
-      for (let i = a; i < b; i++) out[p++] = src[i]!;
-    }
-    this.pos += n;
   }
 
   /** A time in ms as Python's repr of its seconds (`pyFloat(ms / 1000)`; ms-seconds.ts). */

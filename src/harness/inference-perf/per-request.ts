@@ -175,7 +175,8 @@ function writeResponse(out: JsonBytes, r: RequestRecord): number[] | undefined {
       const ve = b - lens![2 * j + 1]!;
       const vs = a + lens![2 * j]!;
       escapedOnce(out, bytes, a, vs, tpl!, 4 * j);
-      out.plain(bytes, vs, ve);
+      // The value holds nothing JSON escapes (the template match checked): copied as it is.
+      out.bytes(bytes, vs, ve);
       escapedOnce(out, bytes, ve, b, tpl!, 4 * j + 2);
     } else out.escaped(bytes, a, b);
     at[k + 1] = out.pos;

@@ -22,6 +22,19 @@ function tree(): string {
   return root;
 }
 
+/** Each case on its own fresh tree: `change` it, then `check(root)` must equal the case's answer. */
+function eachCase<T>(cases: Array<[string, (root: string) => void, T]>, check: (root: string) => T): void {
+  for (const [name, change, want] of cases) {
+    const root = tree();
+    try {
+      change(root);
+      assert.equal(check(root), want, name);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+}
+
 test('dist-stamp: a build of exactly these sources is used; any change to the sources makes it stale', () => {
   const fresh = distIsFresh as (root: string) => boolean;
   const cases: Array<[string, (root: string) => void, boolean]> = [
@@ -38,15 +51,7 @@ test('dist-stamp: a build of exactly these sources is used; any change to the so
     ['no stamp (build failed or still running)', (r) => rmSync(join(r, STAMP_FILE as string)), false],
     ['stamp but no compiled entry', (r) => rmSync(join(r, 'dist', 'cli', 'index.js')), false],
   ];
-  for (const [name, change, want] of cases) {
-    const root = tree();
-    try {
-      change(root);
-      assert.equal(fresh(root), want, name);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  }
+  eachCase(cases, fresh);
 });
 
 test('dist-stamp: the stamp names the entry bin/ imports (the bundle, else the unbundled CLI); a missing entry is stale', () => {
@@ -62,13 +67,5 @@ test('dist-stamp: the stamp names the entry bin/ imports (the bundle, else the u
     ['not bundled (the build could not): the unbundled CLI', (r) => withEntry(r, 'cli/index.js'), 'cli/index.js'],
     ['bundled, then a source edited', (r) => (mkdirSync(join(r, 'dist', 'bundle')), writeFileSync(join(r, 'dist', 'bundle', 'cli.js'), ''), withEntry(r, 'bundle/cli.js'), writeFileSync(join(r, 'src', 'cli', 'index.ts'), 'export const a = 2;\n')), undefined],
   ];
-  for (const [name, change, want] of cases) {
-    const root = tree();
-    try {
-      change(root);
-      assert.equal(entryOf(root), want, name);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  }
+  eachCase(cases, entryOf);
 });
