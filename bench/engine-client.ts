@@ -8,6 +8,11 @@
  *         -z's torn-file check (which a run does not do; timed alone), gives the analysis's share. BENCH_CPU_BASE=<another built checkout> measures it too,
  *         interleaved (before/after on a shared machine); BENCH_CPU_ROUNDS=n repeats, each round
  *         with its own bare-undici run (the reference drifts on a VM) and the median ratio at the end.
+ *         Also the steady state, measured the way drive_undici.mjs measures itself: the run's CPU
+ *         (sampled from /proc every 50 ms) and its data events (from records.jsonl) in a window
+ *         of the load phase after the same 2 s warm-up — like for like with the reference, and
+ *         free of the start-up / JIT / end-of-run work that makes the marginal of two whole runs
+ *         spread by ±15 % on this VM. BENCH_CPU_BIG sets the long run's requests (20,480).
  *   gaps  client-added chunk-gap error at 256 streams × 20 ms: each gap we observed minus the
  *         ground-truth server's own gap between the same two writes (same run), by position in
  *         the stream; BENCH_GAPS_ROUNDS=n repeats (median of the p99s).
@@ -24,9 +29,14 @@ import { EngineClient } from '../src/engine/client/http-client.ts';
 import { runLoad } from '../src/engine/loadgen/index.ts';
 import type { RequestRecord } from '../src/engine/types.ts';
 import { percentile } from '../src/metrics/stats.ts';
+import { monoMs } from '../src/util/clock.ts';
 import { startTruthChild } from '../test/helpers/truth-child.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+/** The steady-state window of our run (OurRun.windowUs): drive_undici.mjs's warm-up (-w 2), a margin before the closed loop drains. */
+const WARMUP_MS = 2000;
+const TAIL_MS = 300;
+const MIN_WINDOW_MS = 1500;
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const refDir = process.env.BENCH_REF_DIR ?? join(repo, '..', 'shared', 'bench');
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
@@ -57,6 +67,52 @@ function run(cmd: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number
   });
 }
 
+/**
+ * `run()` that also samples the child's CPU (all its threads: /proc/<pid>/stat utime + stime, 10 ms
+ * ticks) every 50 ms with a CLOCK_MONOTONIC stamp (monoMs, the clock of the run's records), so a
+ * window of its load phase can be cut out afterwards (`cpuAt`). `taskset` execs the command, so the
+ * pid is the measured process's own.
+ */
+function runSampled(cmd: string[]): Promise<{ code: number; stdout: string; stderr: string; samples: CpuSample[] }> {
+  return new Promise((res) => {
+    const p = spawn(cmd[0]!, cmd.slice(1), { cwd: repo, env: process.env });
+    const samples: CpuSample[] = [];
+    const sample = (): void => {
+      try {
+        const st = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
+        const fields = st.slice(st.lastIndexOf(')') + 2).split(' ');
+        samples.push({ atMs: monoMs(), cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 });
+      } catch {
+        // exited between samples
+      }
+    };
+    const timer = setInterval(sample, 50);
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('close', (code) => {
+      clearInterval(timer);
+      res({ code: code ?? 1, stdout, stderr, samples });
+    });
+  });
+}
+
+interface CpuSample {
+  atMs: number;
+  cpuMs: number;
+}
+
+/** The child's CPU ms at `t` (monoMs), linear between the two samples around it; NaN outside the samples. */
+function cpuAt(samples: CpuSample[], t: number): number {
+  for (let i = 1; i < samples.length; i++) {
+    const a = samples[i - 1]!;
+    const b = samples[i]!;
+    if (a.atMs <= t && t <= b.atMs) return a.cpuMs + ((b.cpuMs - a.cpuMs) * (t - a.atMs)) / (b.atMs - a.atMs || 1);
+  }
+  return NaN;
+}
+
 /** CPU ms of this process's reaped children (Linux /proc/self/stat cutime + cstime). */
 function childCpuMs(): number {
   const s = readFileSync('/proc/self/stat', 'utf8');
@@ -78,6 +134,14 @@ async function refServer(env: Record<string, string>): Promise<{ url: string; st
 interface OurRun {
   cpuMs: number;
   loadCpuMs: number;
+  /**
+   * The steady state, measured as drive_undici.mjs measures bare undici: CPU (all threads) and data
+   * events in a window of the load phase, from WARMUP_MS after its first send to TAIL_MS before its
+   * last response ended (records, per-request outputs and all their writes included; start-up and
+   * the end-of-run analysis excluded). NaN when the load was too short for a window of MIN_WINDOW_MS.
+   */
+  windowUs: number;
+  windowS: number;
   /** CPU ms of `llmdbench run -z` on the same work directory: the analysis (and start-up) alone. */
   analysisCpuMs: number;
   /** CPU ms of -z's torn-file check alone (every JSON file of the result; a run does not do it), or NaN. */
@@ -109,7 +173,7 @@ async function ourRun(tree: string, url: string, n: number, dir: string): Promis
   const wd = join(dir, `w${n}`);
   const args = [process.execPath, join(tree, 'bin', 'llmdbench.js'), 'run', '--workdir', wd, '-w', profile, '--endpoint', url, '-m', 'm', '--quiet'];
   const c0 = childCpuMs();
-  const r = await run(pinned(1, args));
+  const r = await runSampled(pinned(1, args));
   const cpuMs = childCpuMs() - c0;
   if (r.code !== 0) throw new Error(`llmdbench run exited ${r.code}: ${r.stderr.slice(-2000)}`);
   const c1 = childCpuMs();
@@ -123,9 +187,11 @@ async function ourRun(tree: string, url: string, n: number, dir: string): Promis
   let failed = 0;
   let first = Infinity;
   let last = -Infinity;
+  const recs: RequestRecord[] = [];
   for (const line of readFileSync(res, 'utf8').split('\n')) {
     if (!line) continue;
     const x = JSON.parse(line) as RequestRecord;
+    recs.push(x);
     first = Math.min(first, x.scheduledAtMs);
     last = Math.max(last, x.endAtMs);
     if (x.error) {
@@ -139,8 +205,23 @@ async function ourRun(tree: string, url: string, n: number, dir: string): Promis
   // The load phase alone: the run's own CPU share while it sent (loadgen_health.json) × its span.
   const health = JSON.parse(readFileSync(join(dirname(res), 'loadgen_health.json'), 'utf8')) as { cpuUtilisation: number };
   const loadCpuMs = health.cpuUtilisation * (last - first);
+  const firstSent = Math.min(...recs.map((x) => x.sentAtMs ?? Infinity));
+  const w0 = firstSent + WARMUP_MS;
+  const w1 = last - TAIL_MS;
+  let windowUs = NaN;
+  if (w1 - w0 >= MIN_WINDOW_MS) {
+    let inWindow = 0;
+    for (const x of recs) {
+      if (x.error) continue;
+      for (const t of x.chunkTimesMs) if (t >= w0 && t < w1) inWindow++;
+      // Data events with no stamp of their own (a finish-only chunk, the usage chunk) came with the response's last read.
+      const extra = (x.choiceEventCount ?? 0) - x.chunkTimesMs.length + (x.completionTokensServer !== undefined ? 1 : 0);
+      if (x.endAtMs >= w0 && x.endAtMs < w1) inWindow += extra;
+    }
+    windowUs = ((cpuAt(r.samples, w1) - cpuAt(r.samples, w0)) * 1000) / inWindow;
+  }
   rmSync(wd, { recursive: true, force: true });
-  return { cpuMs, loadCpuMs, analysisCpuMs, tornCpuMs, events, ok, failed };
+  return { cpuMs, loadCpuMs, windowUs, windowS: (w1 - w0) / 1000, analysisCpuMs, tornCpuMs, events, ok, failed };
 }
 
 /**
@@ -182,14 +263,20 @@ export async function cpuPerEvent(): Promise<void> {
       return us;
     };
     const ratios = new Map<string, number[]>();
+    const windowRatios = new Map<string, number[]>();
     const small = QUICK ? 256 : 512;
-    const big = QUICK ? 2048 : 12_288;
+    const big = Number(process.env.BENCH_CPU_BIG ?? (QUICK ? 2048 : 20_480));
     // BENCH_CPU_BASE: another checkout (built) measured interleaved with this one, for before/after.
     const base = process.env.BENCH_CPU_BASE;
     const trees: [string, string][] = [['ours', repo], ...(base ? [['base', resolve(base)] as [string, string]] : [])];
     const rounds = Math.max(1, Number(process.env.BENCH_CPU_ROUNDS ?? 1));
+    // Each round's steady-state figure is also set against the mean of the bare-undici runs before
+    // and after it (the next round's, or one more at the end): the host's speed drifts in minutes.
+    const refs: number[] = [];
+    const windows = new Map<string, number[]>();
     for (let round = 1; round <= rounds; round++) {
       const refUs = await bareUndici(rounds > 1 ? ` [round ${round}]` : '');
+      refs.push(refUs);
       for (const [label, tree] of trees) {
         const a = await ourRun(tree, srv.url, small, dir);
         const b = await ourRun(tree, srv.url, big, dir);
@@ -199,6 +286,8 @@ export async function cpuPerEvent(): Promise<void> {
         const anaUs = ((b.analysisCpuMs - a.analysisCpuMs) * 1000) / dEvents;
         const tornUs = ((b.tornCpuMs - a.tornCpuMs) * 1000) / dEvents;
         ratios.set(label, [...(ratios.get(label) ?? []), ourUs / refUs]);
+        windowRatios.set(label, [...(windowRatios.get(label) ?? []), b.windowUs / refUs]);
+        windows.set(label, [...(windows.get(label) ?? []), b.windowUs]);
         // The end of a run analyses as -z does, minus the torn-file check (when it could be measured).
         const runAnaUs = Number.isFinite(tornUs) ? anaUs - tornUs : anaUs;
         const tag = trees.length > 1 || rounds > 1 ? ` [${label}${base ? ` ${tree}` : ''}, round ${round}]` : '';
@@ -211,12 +300,27 @@ export async function cpuPerEvent(): Promise<void> {
           `cpu llmdbench run${tag}: run -z on the same results (marginal) ${f(anaUs)} µs/event, of which its torn-file check (every JSON file scanned; a run does not do it) ${Number.isFinite(tornUs) ? f(tornUs) : 'not measured (no dist/)'}; ` +
             `so the run's own analysis ≈ ${f(runAnaUs)} µs/event, and the run without it ${f(ourUs - runAnaUs)} µs/event (ratio ${f((ourUs - runAnaUs) / refUs)}); load phase only (${big} requests; run's CPU share × its span, records and per-request outputs included): ${f(loadUs)} µs/event (ratio ${f(loadUs / refUs)})`,
         );
+        out(
+          `cpu llmdbench run${tag}: steady state, as drive_undici.mjs measures itself (CPU of all threads and the data events in a ${f(b.windowS, 1)} s window of the load, ` +
+            `from ${WARMUP_MS / 1000} s after the first send to ${TAIL_MS} ms before the last response; records and per-request outputs written in it, start-up and end-of-run analysis not): ` +
+            `${f(b.windowUs)} µs/event, ratio ours / bare undici = ${f(b.windowUs / refUs)} (target ≤ 0.70)`,
+        );
       }
+    }
+    const med = (rs: number[]): number => [...rs].sort((x, y) => x - y)[Math.floor((rs.length - 1) / 2)]!;
+    refs.push(await bareUndici(' [after the last round]'));
+    for (const [label, ws] of windows) {
+      const sandwiched = ws.map((w, i) => w / ((refs[i]! + refs[i + 1]!) / 2));
+      out(
+        `cpu ratio ours / bare undici [${label}], steady-state window against the mean of the bare-undici runs before and after it: ` +
+          `${rounds > 1 ? `median ${f(med(sandwiched))} (${sandwiched.map((x) => f(x)).join(', ')})` : f(sandwiched[0]!)}; target ≤ 0.70`,
+      );
     }
     if (rounds > 1) {
       for (const [label, rs] of ratios) {
-        const sorted = [...rs].sort((x, y) => x - y);
-        out(`cpu ratio ours / bare undici [${label}], each round against its own bare-undici run: median ${f(sorted[Math.floor((sorted.length - 1) / 2)]!)} (${rs.map((x) => f(x)).join(', ')}; target ≤ 0.70)`);
+        out(`cpu ratio ours / bare undici [${label}], each round against its own bare-undici run: median ${f(med(rs))} (${rs.map((x) => f(x)).join(', ')}; target ≤ 0.70)`);
+        const ws = windowRatios.get(label)!;
+        out(`cpu ratio ours / bare undici [${label}], steady-state window, each round against its own bare-undici run: median ${f(med(ws))} (${ws.map((x) => f(x)).join(', ')}; target ≤ 0.70)`);
       }
     }
     // Transport alone, in this process (not pinned): EngineClient per transport on the same server.
