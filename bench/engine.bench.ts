@@ -7,8 +7,9 @@
  *   2. concurrent open streams one process holds, and its RSS
  *   3. dispatch lateness at 500 req/s open loop
  *   4. TTFT/ITL measured by the engine minus the ground-truth server's send times, 1,000 streams
- *   5. client phases of issue 13 (engine-client.ts): cpu (CPU µs/event, ours vs bare undici, same
- *      run), gaps (client-added chunk-gap error, 256 streams × 20 ms), curl (TTFT/E2E vs curl)
+ *   5. client phases of issue 13: cpu (engine-cpu.ts: CPU µs/event, ours vs bare undici, same
+ *      run, immediate and paced servers); gaps (client-added chunk-gap error, 256 streams × 20 ms)
+ *      and curl (TTFT/E2E vs curl), both in engine-client.ts
  * Bounded: about 3–4 minutes in total. BENCH_QUICK=1 shortens every phase;
  * BENCH_PHASES=streams,transport,capacity,lateness,accuracy,cpu,gaps,curl picks phases.
  */
@@ -20,7 +21,8 @@ import { monoMs } from '../src/util/clock.ts';
 import { runLoad, type LoadResult } from '../src/engine/loadgen/index.ts';
 import type { RequestSpec, StagePlan } from '../src/engine/types.ts';
 import { percentile } from '../src/metrics/stats.ts';
-import { cpuPerEvent, curlVsOurs, gapError } from './engine-client.ts';
+import { curlVsOurs, gapError } from './engine-client.ts';
+import { cpuPerEvent } from './engine-cpu.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 
