@@ -25,7 +25,7 @@ export class SameShape {
   private sufWords = new Uint32Array(0);
   /** A DataView of the last matched buffer's memory (the transport reads into one buffer: made once). */
   private dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  private dvOf: ArrayBufferLike | undefined;
+  private dvOf: Uint8Array | undefined;
   private suf: Buffer = Buffer.alloc(0);
   private active = false;
   /** The template holds no LF or CR (a payload joined from several data lines may): matchEvent may run. */
@@ -71,13 +71,14 @@ export class SameShape {
    * streamed event; word loads take about a third of the instructions of a byte loop.
    */
   private equal(b: Uint8Array, at: number, t: Buffer, words: Uint32Array): boolean {
-    if (b.buffer !== this.dvOf) {
-      // The transport reads into one buffer: its DataView is made once.
-      this.dvOf = b.buffer;
-      this.dv = new DataView(b.buffer);
+    if (b !== this.dvOf) {
+      // The transport reads into one buffer: its DataView is made once (an identity check; reading
+      // `b.buffer` per call goes through the runtime).
+      this.dvOf = b;
+      this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     }
     const dv = this.dv;
-    const o = b.byteOffset + at;
+    const o = at;
     const n = words.length;
     for (let i = 0; i < n; i++) if (dv.getUint32(o + 4 * i, true) !== words[i]) return false;
     for (let i = 4 * n; i < t.length; i++) if (b[at + i] !== t[i]) return false;
