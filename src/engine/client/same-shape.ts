@@ -78,9 +78,8 @@ export class SameShape {
       this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     }
     const dv = this.dv;
-    const o = at;
     const n = words.length;
-    for (let i = 0; i < n; i++) if (dv.getUint32(o + 4 * i, true) !== words[i]) return false;
+    for (let i = 0; i < n; i++) if (dv.getUint32(at + 4 * i, true) !== words[i]) return false;
     for (let i = 4 * n; i < t.length; i++) if (b[at + i] !== t[i]) return false;
     return true;
   }
