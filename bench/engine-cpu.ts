@@ -20,7 +20,8 @@
  * (from records.jsonl) in a window of the load after the same warm-up; each round's ratio against
  * the mean of the bare-undici runs before and after it (the host's speed drifts within minutes).
  * Immediate mode also keeps the older whole-process marginal (long run − short run, end-of-run
- * analysis included, `run -z` for the analysis's share). BENCH_CPU_ROUNDS (default 1),
+ * analysis included, `run -z` for the analysis's share). Per regime, our transport alone
+ * (bench/drive-engineclient.mjs, h1 and undici) is measured the same way. BENCH_CPU_ROUNDS (default 1),
  * BENCH_CPU_REGIMES=immediate,paced, BENCH_CPU_BIG (20,480), BENCH_CPU_BASE=<another built
  * checkout> (interleaved before/after).
  */
@@ -29,7 +30,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EngineClient } from '../src/engine/client/http-client.ts';
 import type { RequestRecord } from '../src/engine/types.ts';
 import { monoMs } from '../src/util/clock.ts';
 import { f, freePort, hasTaskset, out, pinned, repo, run } from './proc.ts';
@@ -48,12 +48,18 @@ interface CpuSample {
   reads: number;
 }
 
-/** CPU ms (utime + stime, all threads) of a running process, from /proc. */
-function pidCpuMs(pid: number): number {
+/**
+ * CPU ms from /proc/<pid>/stat (10 ms ticks): utime + stime of a running process (all its threads),
+ * or with `reapedChildren`, cutime + cstime (its children that have exited).
+ */
+function statCpuMs(pid: number | 'self', reapedChildren = false): number {
   const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = st.slice(st.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  const i = reapedChildren ? 13 : 11;
+  return ((Number(fields[i]) + Number(fields[i + 1])) * 1000) / 100;
 }
+const pidCpuMs = (pid: number): number => statCpuMs(pid);
+const childCpuMs = (): number => statCpuMs('self', true);
 
 /**
  * `run()` that also samples the child's CPU and read calls every 50 ms with a CLOCK_MONOTONIC
@@ -96,13 +102,6 @@ function at(samples: CpuSample[], t: number, key: 'cpuMs' | 'reads' = 'cpuMs'): 
   return NaN;
 }
 
-/** CPU ms of this process's reaped children (Linux /proc/self/stat cutime + cstime). */
-function childCpuMs(): number {
-  const s = readFileSync('/proc/self/stat', 'utf8');
-  const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
-}
-
 interface RefServer {
   url: string;
   pid: number;
@@ -124,11 +123,15 @@ interface Regime {
 }
 const regimeText = (r: Regime): string => `server at ${f(r.serverPct, 0)} % of its core, ${f(r.eventsPerRead, 1)} events per read`;
 
-/** Bare undici's µs/event over its own measured window (after its warm-up), and its regime. */
-async function bareUndici(srv: RefServer, c: number, label: string): Promise<number> {
+/**
+ * A closed-loop driver that measures its own window after its warm-up and prints drive_undici.mjs's
+ * JSON line (drive_undici.mjs itself, or bench/drive-engineclient.mjs), pinned to CPU 1: its
+ * µs/event, and the regime over its run.
+ */
+async function driven(srv: RefServer, script: string, extra: string[], c: number, label: string): Promise<number> {
   const s0 = pidCpuMs(srv.pid);
   const t0 = monoMs();
-  const d = await runSampled(pinned(1, [process.execPath, join(refDir, 'drive_undici.mjs'), '--url', srv.url, '-c', String(c), '-t', String(T), '-w', String(WARMUP_S)]));
+  const d = await runSampled(pinned(1, [process.execPath, script, '--url', srv.url, '-c', String(c), '-t', String(T), '-w', String(WARMUP_S), ...extra]));
   const ref = JSON.parse(d.stdout.trim().split('\n').pop()!) as { events_per_s: number; cpu_pct: number; failed: number };
   const us = (ref.cpu_pct / 100 / ref.events_per_s) * 1e6;
   const w0 = t0 + (WARMUP_S + 0.5) * 1000;
@@ -137,9 +140,11 @@ async function bareUndici(srv: RefServer, c: number, label: string): Promise<num
     serverPct: (100 * (pidCpuMs(srv.pid) - s0)) / (monoMs() - t0),
     eventsPerRead: (ref.events_per_s * (w1 - w0)) / 1000 / (at(d.samples, w1, 'reads') - at(d.samples, w0, 'reads')),
   };
-  out(`cpu bare undici${label} (drive_undici.mjs, C=${c}, ${T} s): ${f(ref.events_per_s, 0)} events/s, CPU ${f(ref.cpu_pct, 0)}% → ${f(us)} µs/event, failed ${ref.failed}; ${regimeText(regime)}`);
+  out(`cpu ${label}, C=${c}, ${T} s): ${f(ref.events_per_s, 0)} events/s, CPU ${f(ref.cpu_pct, 0)}% → ${f(us)} µs/event, failed ${ref.failed}; ${regimeText(regime)}`);
   return us;
 }
+
+const bareUndici = (srv: RefServer, c: number, label: string): Promise<number> => driven(srv, join(refDir, 'drive_undici.mjs'), [], c, `bare undici${label} (drive_undici.mjs`);
 
 interface OurRun {
   /** CPU ms of the whole process. */
@@ -299,33 +304,20 @@ async function measureRegime(spec: RegimeSpec, dir: string, rounds: number, tree
       out(`cpu ratio ours / bare undici [${spec.name}, ${label}], steady state, each round against the mean of the bare-undici runs before and after it: ${list(around)} (target ≤ 0.70)`);
     }
     for (const [label, ms] of marginals) out(`cpu ratio ours / bare undici [${spec.name}, ${label}], whole-process marginal, each round against the bare-undici run before it: ${list(ms)} (target ≤ 0.70)`);
-    if (spec.name === 'immediate') await transportOnly(srv);
+    await transportOnly(srv, spec);
   } finally {
     srv.stop();
   }
 }
 
-/** Our transport alone, in this process (not pinned): EngineClient per transport on the same server. */
-async function transportOnly(srv: RefServer): Promise<void> {
-  for (const transport of ['h1', 'undici'] as const) {
-    const client = new EngineClient({ baseUrl: srv.url, model: 'm', connections: 256, transport });
-    const until = performance.now() + (QUICK ? 2000 : 5000);
-    let events = 0;
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: 256 }, async () => {
-        while (performance.now() < until) {
-          const r = await client.sendAsync({ api: 'completion', prompt: 'a b c d', stream: true }, { id: 0, stage: 0, worker: 0, scheduledAtMs: 0 });
-          if (!r.error) events += (r.choiceEventCount ?? 0) + 1;
-        }
-      }),
-    );
-    const c = process.cpuUsage(c0);
-    const wall = (performance.now() - t0) / 1000;
-    await client.close();
-    out(`cpu EngineClient only (${transport}, immediate, this process, not pinned): ${f(events / wall, 0)} events/s, ${f((c.user + c.system) / events)} µs/event`);
+/** Our transport alone (bench/drive-engineclient.mjs on the built dist/), per transport, measured as bare undici is. */
+async function transportOnly(srv: RefServer, spec: RegimeSpec): Promise<void> {
+  const script = join(repo, 'bench', 'drive-engineclient.mjs');
+  if (!existsSync(join(repo, 'dist', 'engine', 'client', 'http-client.js'))) {
+    out('cpu EngineClient only: SKIPPED — no dist/ (npm run build)');
+    return;
   }
+  for (const transport of ['h1', 'undici']) await driven(srv, script, ['--transport', transport], spec.concurrency, `EngineClient only [${spec.name}, ${transport}] (drive-engineclient.mjs`);
 }
 
 export async function cpuPerEvent(): Promise<void> {
