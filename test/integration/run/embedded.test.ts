@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { onlyDir, readJson, runCli, startCli, SUMMARY_KEYS, tmp } from './helpers.ts';
+import { onlyDir, readJson, runCli, startCli, SUMMARY_KEYS, tmp, waitForFinished } from './helpers.ts';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -72,7 +72,8 @@ test('run: SIGTERM mid-run keeps partial results marked incomplete, stops the si
   const wd = tmp('run-term');
   const run = startCli(['run', '--workdir', wd, '-v', '-o', 'duration=30,rate=4']);
   await run.waitFor(/Stage 0 - run started/, 30_000);
-  await new Promise((r) => setTimeout(r, 2500));
+  // Interrupt once three requests have finished (not after a fixed delay a loaded host can outrun).
+  await waitForFinished(wd, 3, 30_000);
   run.child.kill('SIGTERM');
   const r = await run.done;
   assert.equal(r.code, 130, r.stderr.slice(-2000));

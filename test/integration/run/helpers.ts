@@ -1,6 +1,6 @@
 /** Run the real CLI (`bin/llmdbench.js`) in a child process, bounded in time. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,28 @@ export function onlyDir(workDir: string, kind: 'results' | 'analysis'): string {
   const dirs = readdirSync(join(workDir, kind), { withFileTypes: true }).filter((d) => d.isDirectory() && !(kind === 'analysis' && d.name === 'plots')).map((d) => d.name);
   if (dirs.length !== 1) throw new Error(`expected one ${kind} dir in ${workDir}, got ${dirs.join(', ')}`);
   return join(workDir, kind, dirs[0]!);
+}
+
+/**
+ * Resolves once the run's records.jsonl holds `n` finished requests (one line each; the writer
+ * flushes every 200 ms). A test that must interrupt a run after some requests finished waits on
+ * this rather than on a fixed delay, which a loaded CI host can outrun.
+ */
+export async function waitForFinished(workDir: string, n: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = 0;
+  while (Date.now() < deadline) {
+    const resDir = join(workDir, 'results');
+    const runs = existsSync(resDir) ? readdirSync(resDir) : [];
+    const file = runs.length === 1 ? join(resDir, runs[0]!, 'records.jsonl') : '';
+    if (file && existsSync(file)) {
+      const text = readFileSync(file, 'utf8');
+      seen = text.split('\n').filter((l) => l.startsWith('{')).length;
+      if (seen >= n) return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${n} finished requests in ${workDir} (saw ${seen})`);
 }
 
 export function readJson<T = Record<string, unknown>>(file: string): T {

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { startTruthServer } from '../../helpers/truth-server.ts';
-import { onlyDir, readJson, runCli, startCli, tmp } from './helpers.ts';
+import { onlyDir, readJson, runCli, startCli, tmp, waitForFinished } from './helpers.ts';
 
 function profile(dir: string, rate: number, duration: number): string {
   const file = join(dir, 'rr_profile.yaml');
@@ -95,7 +95,7 @@ test('--resume after a SIGKILL halfway: the unfinished directory is kept aside, 
     const wd = tmp('resume');
     const run = startCli(['run', '--workdir', wd, '-w', profile(wd, 4, 8), '--endpoint', truth.url, '-m', 'truth-model'], { timeoutMs: 60_000 });
     await run.waitFor(/Stage 0 - run started/, 30_000);
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForFinished(wd, 1, 30_000);
     run.child.kill('SIGKILL');
     await run.done;
     const res = onlyDir(wd, 'results');
