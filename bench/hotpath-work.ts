@@ -1,5 +1,5 @@
 /**
- * The client's per-event JavaScript work, without sockets: `node hotpath-work.mjs <requests> <parts>`
+ * The client's per-event JavaScript work, without sockets: `node hotpath-work.mjs <requests> <parts> [uptime s]`
  * (bundled by hotpath.bench.ts) runs `requests` streamed responses of 64 token events through the
  * Recorder exactly as the h1 transport hands them over — one event per read, each read into the
  * same 64 KiB buffer, a monotonic stamp per read (the paced pattern of a model server) — then, per
@@ -34,7 +34,7 @@ function responseReads(): Buffer[] {
   return reads;
 }
 
-export function runHotPath(requests: number, parts: readonly string[]): number {
+export function runHotPath(requests: number, parts: readonly string[], uptimeS = 43_790): number {
   const reads = responseReads();
   const readBuf = Buffer.allocUnsafe(64 * 1024).fill(0x20);
   const records = parts.includes('records') ? new LineBytes() : undefined;
@@ -42,7 +42,7 @@ export function runHotPath(requests: number, parts: readonly string[]): number {
   const body = { model: 'meta-llama/Llama-3.1-8B-Instruct', prompt: ' a prompt of some sixteen tokens, give or take a few words', max_tokens: TOKENS, stream: true };
   let events = 0;
   // Stamps as monoMs() makes them (integer ns / 1e6), 20 ms apart plus a few µs of jitter.
-  let ns = 43_790_000_000_000;
+  let ns = uptimeS * 1e9;
   for (let i = 0; i < requests; i++) {
     const rec = { id: i, stage: 0, worker: 0, api: 'completion', stream: true, scheduledAtMs: ns / 1e6, dispatchedAtMs: ns / 1e6, chunkTimesMs: [], chunkTokens: [], endAtMs: 0, maxTokens: TOKENS } as unknown as RequestRecord;
     const r = new Recorder(rec, completionClient, { keepText: false, keepRaw: perRequest !== undefined, maxErrorBodyChars: 2000 }, false, (x) => {
@@ -77,5 +77,5 @@ export function runHotPath(requests: number, parts: readonly string[]): number {
 if (process.argv[1]?.endsWith('hotpath-work.mjs')) {
   const n = Number(process.argv[2] ?? 1000);
   const parts = (process.argv[3] ?? 'recorder').split(',');
-  process.stdout.write(`${runHotPath(n, parts)}\n`);
+  process.stdout.write(`${runHotPath(n, parts, Number(process.argv[4] ?? 43_790))}\n`);
 }

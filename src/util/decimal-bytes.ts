@@ -13,8 +13,21 @@ export function writeUint(out: Uint8Array, p: number, v: number): number {
   return p + n;
 }
 
+/** Exactly `n` decimal digits of 0 ≤ v < 10^n (n ≤ 9), zero-padded, at `p`; the end. */
+export function writeDigits(out: Uint8Array, p: number, v: number, n: number): number {
+  for (let i = p + n - 1, t = v; i >= p; i--, t = (t / 10) | 0) out[i] = 48 + (t % 10);
+  return p + n;
+}
+
+/** An integer 0 ≤ v < 2^53 in decimal at `p`; the end (int32 arithmetic below 2^31, two parts above). */
+export function writeUint53(out: Uint8Array, p: number, v: number): number {
+  if (v < 2147483648) return writeUint(out, p, v);
+  const hi = Math.floor(v / 1e9);
+  return writeDigits(out, writeUint(out, p, hi), v - hi * 1e9, 9);
+}
+
 /**
- * The exact decimal of `n / scale` at `p` (n an integer ≥ 0, scale 1e6 or 1e9, n / scale < 2^31),
+ * The exact decimal of `n / scale` at `p` (n an integer, 0 ≤ n < 2^53, scale 1e6 or 1e9),
  * fraction digits without trailing zeros; a whole value is written bare, or with `.0` when
  * `pointZero` (Python's float repr). The end.
  */
@@ -29,8 +42,8 @@ export function writeScaled(out: Uint8Array, p: number, n: number, scale: 1e6 | 
     whole++;
     frac -= scale;
   }
-  // Both parts are below 2^31 from here: int32 arithmetic.
-  p = writeUint(out, p, whole);
+  // The fraction is below 2^31 from here: int32 arithmetic.
+  p = writeUint53(out, p, whole);
   if (frac === 0) {
     if (!pointZero) return p;
     out[p++] = 46; // .

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { ByteBuffer } from '../../../src/util/byte-buffer.ts';
-import { writeScaled, writeUint } from '../../../src/util/decimal-bytes.ts';
+import { writeDigits, writeScaled, writeUint, writeUint53 } from '../../../src/util/decimal-bytes.ts';
 
 /** The exact decimal of n / 10^digits from BigInt arithmetic: the reference, independent of doubles. */
 function exact(n: number, digits: number, pointZero: boolean): string {
@@ -33,11 +33,26 @@ test('writeUint writes every magnitude of a non-negative int32 as String() does'
   }
 });
 
+test('writeUint53 and writeDigits: every integer below 2^53 as String() does; zero-padded digits', () => {
+  const out = new Uint8Array(24);
+  const rnd = seeded(9);
+  const values = [0, 9, 2 ** 31 - 1, 2 ** 31, 1e9, 1e9 - 1, 1e10, 999_999_999_999, 2 ** 53 - 1];
+  for (let i = 0; i < 20000; i++) values.push(Math.floor(rnd() * 2 ** 21) * 2 ** 32 + Math.floor(rnd() * 2 ** 32), Math.floor(rnd() * 10 ** (1 + Math.floor(rnd() * 15))));
+  for (const v of values) {
+    const end = writeUint53(out, 2, v);
+    assert.equal(Buffer.from(out.subarray(2, end)).toString('latin1'), String(v), `v=${v}`);
+  }
+  for (const [v, n, s] of [[0, 3, '000'], [7, 1, '7'], [42, 9, '000000042'], [999_999_999, 9, '999999999']] as const) {
+    const end = writeDigits(out, 0, v, n);
+    assert.equal(Buffer.from(out.subarray(0, end)).toString('latin1'), s);
+  }
+});
+
 test('writeScaled writes the exact decimal of n / 1e6 and n / 1e9 at every magnitude, trailing zeros dropped', () => {
   const out = new Uint8Array(40);
   const rnd = seeded(11);
-  const ns = [0, 1, 999_999, 1_000_000, 1_000_001, 1e15 - 1, 123_000_000, 5e14];
-  for (let i = 0; i < 20000; i++) ns.push(Math.floor(rnd() * 10 ** (1 + Math.floor(rnd() * 15))));
+  const ns = [0, 1, 999_999, 1_000_000, 1_000_001, 1e15 - 1, 123_000_000, 5e14, 2 ** 31 * 1e6, 2 ** 33 * 1e6 - 1, 2 ** 53 - 1];
+  for (let i = 0; i < 20000; i++) ns.push(Math.floor(rnd() * 10 ** (1 + Math.floor(rnd() * 15))), Math.floor(rnd() * 2 ** 53));
   for (const n of ns) {
     for (const [scale, digits] of [
       [1e6, 6],

@@ -21,11 +21,16 @@ test('numbers: monotonic times (integer ns / 1e6) of every magnitude, and any ot
   const rnd = (): number => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   const nums: number[] = [0, -0, 1, -1, 0.5, 1e-7, 1e21, 2 ** 31 - 1, 2 ** 31, 2 ** 53, -(2 ** 31), NaN, Infinity, -Infinity, 1e300, 5e-324, 0.1 + 0.2, 999999.9999995, 1000000.000001];
   for (let i = 0; i < 20_000; i++) {
-    // monoMs-like: integer ns of every magnitude from 1e3 to 1e16 (past the fast path's 1e15)
+    // monoMs-like: integer ns of every magnitude from 1e3 to 1e16 (past the fast path's 2^33 ms)
     const ns = Math.floor(rnd() * 10 ** (3 + (i % 14)));
     nums.push(ns / 1e6, Math.round(ns / 1e3) / 1e3, (rnd() - 0.5) * 10 ** ((i % 40) - 20), Math.floor(rnd() * 1e6) / 1e6 + Math.floor(rnd() * 1e9));
   }
   for (let i = 0; i < 2000; i++) nums.push(monoMs());
+  // Clocks of hosts up for 11.6 (the old bound) to 99 days (the fast path's end: whole ms past 2^31).
+  const day = 86_400e9;
+  for (const base of [11.5 * day, 11.6 * day, 24.8 * day, 30 * day, 60 * day, 99 * day, 2 ** 33 * 1e6 - 1e9, 2 ** 33 * 1e6]) {
+    for (let i = 0; i < 2000; i++) nums.push((base + Math.floor(rnd() * 1e9)) / 1e6);
+  }
   for (let i = 0; i < nums.length; i += 64) {
     const r = { id: i, chunkTimesMs: nums.slice(i, i + 64), chunkTokens: nums.slice(i, i + 64).map((v) => Math.round(v)), endAtMs: nums[i] } as unknown as RequestRecord;
     assert.equal(written(r), expected(r), JSON.stringify(nums.slice(i, i + 64)));

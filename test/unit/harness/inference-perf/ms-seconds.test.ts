@@ -28,23 +28,56 @@ test('writeMsAsSeconds: monotonic-clock times (integer ns / 1e6) of every magnit
     if (i % 17 === 0) ns = Math.round(ns / 1e9) * 1e9;
     const ms = ns / 1e6;
     const end = writeMsAsSeconds(buf, 0, ms);
-    if (ns >= 1e5 && ns < 1e15) inRange++;
+    // Covered: from 10 ms (a grid of 1e-9 ns is enough there) to 2^23 s (an ulp under 1 ns).
+    if (ns >= 1e7 && ns < 2 ** 23 * 1e9) inRange++;
     if (end >= 0) {
-      fast++;
+      if (ns >= 1e7 && ns < 2 ** 23 * 1e9) fast++;
       assert.equal(Buffer.from(buf.subarray(0, end)).toString('latin1'), pyFloat(ms / 1000), `ns ${ns}`);
     }
     assert.equal(written(ms), pyFloat(ms / 1000), `ns ${ns}`);
   }
-  // Most times in the covered range take the fast path (the check would pass vacuously otherwise);
-  // the others are those whose ms / 1000 rounds to a neighbour of ns / 1e9.
-  assert.ok(fast > inRange * 0.6, `fast path for ${fast} of ${inRange}`);
+  // Times in the covered range take the fast path (the check would pass vacuously otherwise):
+  // both those whose ms / 1000 is ns / 1e9 and those it rounds to a neighbour of; a time within
+  // the doubles' margin of a rounding boundary (about one in a million) is left to pyFloat.
+  assert.ok(fast >= inRange - 2, `fast path for ${fast} of ${inRange}`);
   let fastClock = 0;
   for (let i = 0; i < 1000; i++) {
     const t = monoMs();
     if (writeMsAsSeconds(buf, 0, t) >= 0) fastClock++;
     assert.equal(written(t), pyFloat(t / 1000));
   }
-  assert.ok(fastClock > 600, `monoMs() readings on the fast path: ${fastClock} of 1000`);
+  assert.ok(fastClock === 1000 || monoMs() >= 2 ** 23 * 1000, `monoMs() readings on the fast path: ${fastClock} of 1000`);
+});
+
+test('writeMsAsSeconds: hosts up for hours to 97 days — every monoMs() time written as pyFloat(ms / 1000), on the fast path', () => {
+  const rng = new Rng(17);
+  const buf = new Uint8Array(32);
+  const day = 86_400e9;
+  let fast = 0;
+  let near = 0;
+  let n = 0;
+  // Uptimes around which monotonic clocks sit: minutes, hours, days, weeks, and the bound's edge.
+  for (const base of [600e9, 12 * 3600e9, 2 * day, 11.5 * day, 11.6 * day, 12 * day, 30 * day, 60 * day, 96 * day, 2 ** 23 * 1e9 - 2e9]) {
+    for (let i = 0; i < 40_000; i++) {
+      const ns = base + Math.floor(rng.float() * 1e9);
+      const ms = (Math.floor(ns / 1e9) * 1e9 + (ns % 1e9)) / 1e6; // as monoMs() builds it
+      const end = writeMsAsSeconds(buf, 0, ms);
+      n++;
+      if (end < 0) continue;
+      fast++;
+      if (ns / 1e9 !== ms / 1000) near++;
+      assert.equal(Buffer.from(buf.subarray(0, end)).toString('latin1'), pyFloat(ms / 1000), `ns ${ns}`);
+    }
+  }
+  assert.ok(fast >= n - 2, `fast path for ${fast} of ${n}`);
+  // The neighbour case is a real share of times (about a quarter), so it is exercised.
+  assert.ok(near > n * 0.1, `times whose ms / 1000 is a neighbour of ns / 1e9: ${near} of ${n}`);
+  // Past the bound (97 days), nothing is written here: pyFloat's text.
+  for (let i = 0; i < 1000; i++) {
+    const ms = (2 ** 23 * 1e9 + Math.floor(rng.float() * 1e15)) / 1e6;
+    assert.equal(writeMsAsSeconds(buf, 0, ms), -1);
+    assert.equal(written(ms), pyFloat(ms / 1000));
+  }
 });
 
 test('writeMsAsSeconds: any other double is left to pyFloat (nothing written), and the result is still pyFloat', () => {
