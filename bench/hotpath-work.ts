@@ -2,7 +2,7 @@
  * The client's per-event JavaScript work, without sockets: `node hotpath-work.mjs <requests> <parts> [uptime s]`
  * (bundled by hotpath.bench.ts) runs `requests` streamed responses of 64 token events through the
  * Recorder exactly as the h1 transport hands them over — one event per read, each read into the
- * same 64 KiB buffer, a monotonic stamp per read (the paced pattern of a model server) — then, per
+ * same 64 KiB buffer followed by its chunk's CRLF, a monotonic stamp per read (the paced pattern of a model server) — then, per
  * `parts` (a comma list): `records` writes each record's records.jsonl line (LineBytes), `per_request`
  * writes its inference-perf per_request entry (writeEntry, raw body kept). No I/O, no timers, no
  * randomness: under `valgrind --tool=callgrind` and `node --single-threaded` its instruction count
@@ -65,6 +65,9 @@ export function runHotPath(requests: number, parts: readonly string[], uptimeS =
       // Each read lands at a different place of the shared buffer, as the transport's chunk framing leaves it.
       const at = 5 + ((k * 37) % 61);
       b.copy(readBuf, at);
+      // The CRLF that ends an HTTP/1.1 chunk follows the data, as in the h1 transport's buffer.
+      readBuf[at + b.length] = 13;
+      readBuf[at + b.length + 1] = 10;
       r.onData(readBuf, at, at + b.length, ns / 1e6);
       ns += 20_000_000 + ((i + k) % 13) * 977;
     }

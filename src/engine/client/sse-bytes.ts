@@ -67,8 +67,9 @@ export class SseByteFramer {
       if (start < end && buf[start] === 10) start++;
     }
     if (start >= end) return;
-    const cr = buf.indexOf(13, start);
-    if (cr !== -1 && cr < end) {
+    // Searched within this read's bytes only: `buf` is often the transport's whole read buffer, and a
+    // search from `start` for a CR the event lacks ran on through the stale bytes after `end`.
+    if (buf.subarray(start, end).indexOf(13) !== -1) {
       // Rare: CR or CRLF line ends. Normalise this read to LF into a fresh buffer.
       this.pendingCR = buf[end - 1] === 13;
       const out = Buffer.allocUnsafe(end - start);
