@@ -149,7 +149,10 @@ const sameList = (a: readonly number[], b: readonly number[]): boolean => a === 
  * A payload that matched a same-shape template (RawBytes.shapeOf) is the template's prefix, a
  * value JSON does not escape, and its suffix: the prefix and suffix are escaped at their first
  * event and copied from there at the others, the value copied as it is — most of a streamed
- * body's bytes are never escaped byte by byte.
+ * body's bytes are never escaped byte by byte. Between two payloads of one template, the bytes
+ * from the first's value to the second's (its suffix, the SSE separator `\n\ndata: `, the next
+ * prefix) are the same at every event: written once, then copied as one span (a joint), so a
+ * streamed event costs one copy and its value.
  */
 function writeResponse(out: JsonBytes, r: RequestRecord): number[] | undefined {
   const raw = r.raw;
@@ -159,43 +162,113 @@ function writeResponse(out: JsonBytes, r: RequestRecord): number[] | undefined {
   }
   const { bytes, chunkSpans: sp, shapeOf, shapeLens: lens } = raw;
   const shaped = shapeOf !== undefined && lens !== undefined && lens.length > 0 && shapeOf.length * 2 === sp.length;
-  // Per template: where its escaped prefix and suffix are in the batch ([a, b) each; −1: not yet).
-  const tpl = shaped ? new Array<number>(lens.length * 2).fill(-1) : undefined;
-  const at = new Array<number>(sp.length).fill(-1);
+  const w: Walk = {
+    out,
+    bytes,
+    // Per template: where its escaped prefix and suffix are in the batch ([a, b) each; −1: not yet),
+    tpl: shaped ? new Array<number>(lens.length * 2).fill(-1) : [],
+    // and its joint ([a, b); −1: not yet), which holds the separator first seen between two payloads of one template.
+    joint: shaped ? new Array<number>(lens.length).fill(-1) : [],
+    sepA: -1,
+    sepB: -1,
+    at: new Array<number>(sp.length).fill(-1),
+  };
   out.byte(34);
   let done = 0;
+  // The last payload's template when its suffix is not written yet (raw [pendAt, done)), and its `at` slot.
+  let pend = -1;
+  let pendAt = 0;
+  let pendSlot = 0;
   for (let k = 0; k < sp.length; k += 2) {
     const a = sp[k]!;
     const b = sp[k + 1]!;
     if (a < done || b < a || b > bytes.length) continue;
-    out.escaped(bytes, done, a);
-    at[k] = out.pos;
-    const j = tpl ? shapeOf![k >> 1]! : -1;
-    if (j >= 0 && 2 * j + 1 < lens!.length && lens![2 * j]! + lens![2 * j + 1]! <= b - a) {
-      const ve = b - lens![2 * j + 1]!;
-      const vs = a + lens![2 * j]!;
-      escapedOnce(out, bytes, a, vs, tpl!, 4 * j);
-      // The value holds nothing JSON escapes (the template match checked): copied as it is.
+    const j = shaped ? shapeOf[k >> 1]! : -1;
+    const fits = j >= 0 && 2 * j + 1 < lens!.length && lens![2 * j]! + lens![2 * j + 1]! <= b - a;
+    const vs = fits ? a + lens![2 * j]! : a;
+    const ve = fits ? b - lens![2 * j + 1]! : b;
+    if (pend >= 0 && pend === j && fits && w.joint[2 * j]! >= 0 && sameBytes(bytes, w.sepA, w.sepB, done, a)) {
+      // The usual streamed event: the joint, then the value.
+      const from = w.joint[2 * j]!;
+      const s0 = out.pos;
+      out.copy(from, w.joint[2 * j + 1]!);
+      w.at[pendSlot] = s0 + (w.tpl[4 * j + 3]! - w.tpl[4 * j + 2]!);
+      w.at[k] = out.pos - (w.tpl[4 * j + 1]! - w.tpl[4 * j]!);
+    } else {
+      const s0 = out.pos;
+      if (pend >= 0) {
+        escapedOnce(w, pendAt, done, 4 * pend + 2);
+        w.at[pendSlot] = out.pos;
+      }
+      out.escaped(bytes, done, a);
+      w.at[k] = out.pos;
+      if (fits) {
+        escapedOnce(w, a, vs, 4 * j);
+        if (pend === j) noteJoint(w, j, s0, done, a);
+      }
+    }
+    // The value holds nothing JSON escapes (the template match checked): copied as it is.
+    if (fits) {
       out.bytes(bytes, vs, ve);
-      escapedOnce(out, bytes, ve, b, tpl!, 4 * j + 2);
-    } else out.escaped(bytes, a, b);
-    at[k + 1] = out.pos;
+      pend = j;
+      pendAt = ve;
+      pendSlot = k + 1;
+    } else {
+      out.escaped(bytes, a, b);
+      w.at[k + 1] = out.pos;
+      pend = -1;
+    }
     done = b;
+  }
+  if (pend >= 0) {
+    escapedOnce(w, pendAt, done, 4 * pend + 2);
+    w.at[pendSlot] = out.pos;
   }
   out.escaped(bytes, done, bytes.length);
   out.byte(34);
-  return at;
+  return w.at;
 }
 
-/** `src[a, b)` escaped, or a copy of the same bytes' escapes written before (their batch span at tpl[t], tpl[t + 1]). */
-function escapedOnce(out: JsonBytes, src: Uint8Array, a: number, b: number, tpl: number[], t: number): void {
+/** writeResponse's state: the batch, the body, the templates' escapes and joints, the payloads' positions. */
+interface Walk {
+  out: JsonBytes;
+  bytes: Uint8Array;
+  tpl: number[];
+  joint: number[];
+  /** The separator the joints hold: its first occurrence in the body ([sepA, sepB); −1: none yet). */
+  sepA: number;
+  sepB: number;
+  at: number[];
+}
+
+/** Template j's suffix, the separator bytes[a, b) and j's prefix were just written from batch position s0: a joint, when the separator is the joints' one. */
+function noteJoint(w: Walk, j: number, s0: number, a: number, b: number): void {
+  if (w.joint[2 * j]! >= 0) return;
+  if (w.sepA < 0) {
+    w.sepA = a;
+    w.sepB = b;
+  } else if (!sameBytes(w.bytes, w.sepA, w.sepB, a, b)) return;
+  w.joint[2 * j] = s0;
+  w.joint[2 * j + 1] = w.out.pos;
+}
+
+/** bytes[a, b) equals bytes[c, d) (a few bytes: a loop). */
+function sameBytes(bytes: Uint8Array, a: number, b: number, c: number, d: number): boolean {
+  if (b - a !== d - c) return false;
+  for (let i = 0; i < b - a; i++) if (bytes[a + i] !== bytes[c + i]) return false;
+  return true;
+}
+
+/** `bytes[a, b)` escaped, or a copy of the same bytes' escapes written before (their batch span at tpl[t], tpl[t + 1]). */
+function escapedOnce(w: Walk, a: number, b: number, t: number): void {
+  const { out, tpl } = w;
   const from = tpl[t]!;
   if (from >= 0) {
     out.copy(from, tpl[t + 1]!);
     return;
   }
   tpl[t] = out.pos;
-  out.escaped(src, a, b);
+  out.escaped(w.bytes, a, b);
   tpl[t + 1] = out.pos;
 }
 
