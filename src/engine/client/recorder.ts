@@ -154,6 +154,8 @@ export class Recorder implements ResponseSink {
   private finish(end: number): void {
     if (this.settled) return;
     this.settled = true;
+    // No event is matched after this: the template's storage goes to a later response.
+    this.shape.release();
     const rec = this.record;
     if (this.textParts) rec.outputText = this.textParts.join('');
     if (this.rawSpans) {

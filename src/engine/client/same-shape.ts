@@ -18,15 +18,51 @@
 /** Per content key: its `"key"` and `"key":"` bytes (read only). */
 const KEYS = new Map<string, [Buffer, Buffer]>();
 
+/**
+ * A template's storage: the learned event's bytes (prefix at [0, pl), suffix at [sufAt, sufAt + sl))
+ * and their words. Reused by later responses (SameShape.release): fresh typed arrays per template
+ * (bytes, words, views; two templates per response) were ~29,000 instructions a learn, most of it
+ * allocating ArrayBuffers.
+ */
+class Store {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  /** Eight-byte words: the prefix's, then the suffix's. */
+  readonly w8: Float64Array;
+  /** Four-byte words after them: the prefix's, then the suffix's. */
+  readonly w4: Uint32Array;
+  constructor(readonly size: number) {
+    this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
+    this.w8 = new Float64Array((size >> 3) + 2);
+    this.w4 = new Uint32Array((size >> 2) + 4);
+  }
+}
+const spareStores: Store[] = [];
+/** Stores kept for reuse at most (one per response in flight is what a run needs; ~1 KiB each). */
+const MAX_SPARE_STORES = 4096;
+
+function storeFor(size: number, old: Store | undefined): Store {
+  if (old !== undefined && old.size >= size) return old;
+  const s = spareStores.pop();
+  if (s !== undefined && s.size >= size) return s;
+  return new Store(Math.max(512, size + (size >> 1)));
+}
+
 export class SameShape {
-  private pre: Buffer = Buffer.alloc(0);
-  /** The prefix and suffix as words (wordsOf): eight bytes, then four, then the last bytes one by one. */
-  private preWords: Words = NO_WORDS;
-  private sufWords: Words = NO_WORDS;
+  private store: Store | undefined;
+  /** Prefix length, suffix start in the store's bytes and length. */
+  private pl = 0;
+  private sufAt = 0;
+  private sl = 0;
+  /** Words of the prefix (p8 eight-byte, then p4 four-byte) and of the suffix (s8 from w8[p8], s4 from w4[p4]). */
+  private p8 = 0;
+  private p4 = 0;
+  private s8 = 0;
+  private s4 = 0;
   /** A DataView of the last matched buffer's memory (the transport reads into one buffer: made once). */
-  private dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private dv: DataView<ArrayBufferLike> = EMPTY_VIEW;
   private dvOf: Uint8Array | undefined;
-  private suf: Buffer = Buffer.alloc(0);
   private active = false;
   /** The template holds no LF or CR (a payload joined from several data lines may): matchEvent may run. */
   private lineSafe = false;
@@ -46,16 +82,27 @@ export class SameShape {
   }
 
   /**
+   * The response is done: its template storage goes to a later response. Matching stops (a late
+   * call finds no template, never another response's).
+   */
+  release(): void {
+    this.active = false;
+    const s = this.store;
+    this.store = undefined;
+    if (s !== undefined && spareStores.length < MAX_SPARE_STORES) spareStores.push(s);
+  }
+
+  /**
    * Match `b[s, e)` against the template: the value's [start, end) when it matches, else -1
    * (`valueEnd` then holds the value end).
    */
   match(b: Buffer, s: number, e: number): number {
     if (!this.active) return -1;
-    const pl = this.pre.length;
-    const sl = this.suf.length;
+    const pl = this.pl;
+    const sl = this.sl;
     if (e - s < pl + sl) return -1;
     const ve = e - sl;
-    if (!this.equal(b, s, this.pre, this.preWords) || !this.equal(b, ve, this.suf, this.sufWords)) return -1;
+    if (!this.equalPre(b, s) || !this.equalSuf(b, ve)) return -1;
     for (let i = s + pl; i < ve; i++) {
       const c = b[i]!;
       if (c < 32 || c === 34 || c === 92) return -1;
@@ -64,13 +111,23 @@ export class SameShape {
     return s + pl;
   }
 
+  /** `b[at, at + pl)` is the prefix (the caller checked the length). */
+  private equalPre(b: Uint8Array, at: number): boolean {
+    return this.equal(b, at, 0, this.pl, 0, this.p8, 0, this.p4);
+  }
+
+  /** `b[at, at + sl)` is the suffix (the caller checked the length). */
+  private equalSuf(b: Uint8Array, at: number): boolean {
+    return this.equal(b, at, this.sufAt, this.sl, this.p8, this.s8, this.p4, this.s4);
+  }
+
   /**
-   * `b[at, at + t.length)` equals `t` (the caller checked the length): eight and four bytes at a
-   * time through a DataView (`words`: t's little-endian words), then t's last bytes. Not
-   * Buffer#compare: its argument checks and native call cost more than the ~100 bytes compared
-   * here, once per streamed event; word loads take about a third of the instructions of a byte loop.
+   * `b[at, at + n)` equals the store's bytes [t, t + n): eight, then four bytes at a time through a
+   * DataView (n8 words from w8[o8], n4 from w4[o4]: the store's little-endian words), then the last
+   * bytes. Not Buffer#compare: its argument checks and native call cost more than the ~100 bytes
+   * compared here, once per streamed event; word loads take a fraction of a byte loop's instructions.
    */
-  private equal(b: Uint8Array, at: number, t: Buffer, words: Words): boolean {
+  private equal(b: Uint8Array, at: number, t: number, n: number, o8: number, n8: number, o4: number, n4: number): boolean {
     if (b !== this.dvOf) {
       // The transport reads into one buffer: its DataView is made once (an identity check; reading
       // `b.buffer` per call goes through the runtime).
@@ -78,15 +135,16 @@ export class SameShape {
       this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     }
     const dv = this.dv;
-    const w8 = words.w8;
-    const n8 = w8.length;
-    // Exact: no eight-byte word of t reads as NaN or ±0 (wordsOf), and for other doubles `===` is
-    // equality of all 64 bits.
-    for (let i = 0; i < n8; i++) if (dv.getFloat64(at + 8 * i, true) !== w8[i]) return false;
-    const w4 = words.w4;
+    const st = this.store!;
+    const w8 = st.w8;
+    // Exact: no eight-byte word of a template reads as NaN or ±0 (wordsOf), and for other doubles
+    // `===` is equality of all 64 bits.
+    for (let i = 0; i < n8; i++) if (dv.getFloat64(at + 8 * i, true) !== w8[o8 + i]) return false;
+    const w4 = st.w4;
     const base = 8 * n8;
-    for (let i = 0; i < w4.length; i++) if (dv.getUint32(at + base + 4 * i, true) !== w4[i]) return false;
-    for (let i = base + 4 * w4.length; i < t.length; i++) if (b[at + i] !== t[i]) return false;
+    for (let i = 0; i < n4; i++) if (dv.getUint32(at + base + 4 * i, true) !== w4[o4 + i]) return false;
+    const tb = st.bytes;
+    for (let i = base + 4 * n4; i < n; i++) if (b[at + i] !== tb[t + i]) return false;
     return true;
   }
 
@@ -113,10 +171,9 @@ export class SameShape {
     if (b[p] !== 100 || b[p + 1] !== 97 || b[p + 2] !== 116 || b[p + 3] !== 97 || b[p + 4] !== 58) return -1;
     let s = p + 5;
     if (b[s] === 32) s++;
-    const pre = this.pre;
-    const pl = pre.length;
+    const pl = this.pl;
     if (s + pl > end) return -1;
-    if (!this.equal(b, s, pre, this.preWords)) return -1;
+    if (!this.equalPre(b, s)) return -1;
     // The value runs to the first quote (the suffix's first byte); no backslash or control byte in it.
     let ve = s + pl;
     for (; ve < end; ve++) {
@@ -124,11 +181,9 @@ export class SameShape {
       if (c === 34) break;
       if (c < 32 || c === 92) return -1;
     }
-    const suf = this.suf;
-    const sl = suf.length;
-    const e = ve + sl;
+    const e = ve + this.sl;
     if (e + 2 > end) return -1;
-    if (!this.equal(b, ve, suf, this.sufWords)) return -1;
+    if (!this.equalSuf(b, ve)) return -1;
     if (b[e] !== 10 || b[e + 1] !== 10) return -1;
     this.dataStart = s;
     this.valueStart = s + pl;
@@ -157,11 +212,21 @@ export class SameShape {
     const bs = ev.indexOf(92);
     if (bs !== -1 && bs < vs) return;
     if (ev.indexOf(92, ve) !== -1) return;
-    this.pre = Buffer.from(ev.subarray(0, vs));
-    this.suf = Buffer.from(ev.subarray(ve));
-    this.preWords = wordsOf(this.pre);
-    this.sufWords = wordsOf(this.suf);
-    this.lineSafe = noLineEnd(this.pre) && noLineEnd(this.suf);
+    // Word counts are packed in 16 bits each (wordsOf): a longer event is simply not a template.
+    if (ev.length > MAX_TEMPLATE_BYTES) return;
+    const st = (this.store = storeFor(ev.length, this.store));
+    st.bytes.set(ev);
+    this.pl = vs;
+    this.sufAt = ve;
+    this.sl = ev.length - ve;
+    // The prefix's words from w8[0] / w4[0], the suffix's right after them.
+    const pre = wordsOf(st, 0, vs, 0, 0);
+    this.p8 = pre >> 16;
+    this.p4 = pre & 0xffff;
+    const suf = wordsOf(st, ve, this.sl, this.p8, this.p4);
+    this.s8 = suf >> 16;
+    this.s4 = suf & 0xffff;
+    this.lineSafe = noLineEnd(st.bytes, 0, vs) && noLineEnd(st.bytes, ve, ev.length);
     this.finishReason = finishReason;
     this.active = true;
     this.generation++;
@@ -169,45 +234,43 @@ export class SameShape {
 
   /** The active template's prefix length (its bytes up to and with the value's opening quote). */
   get preLength(): number {
-    return this.pre.length;
+    return this.pl;
   }
 
   /** The active template's suffix length (its bytes from the value's closing quote). */
   get sufLength(): number {
-    return this.suf.length;
+    return this.sl;
   }
 }
 
-/** A template's bytes as little-endian words: `w8` from its start, then `w4` (its last bytes are compared one by one). */
-interface Words {
-  w8: Float64Array;
-  w4: Uint32Array;
-}
-const NO_WORDS: Words = { w8: new Float64Array(0), w4: new Uint32Array(0) };
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+const MAX_TEMPLATE_BYTES = 1 << 18;
 
 /**
- * `b`'s words. Eight-byte words compared as doubles halve the loads, and are exact only if none of
- * them reads as NaN (NaN !== NaN; payloads differ) or ±0 (0 === -0): a JSON template's words never
- * do (no NUL bytes; a NaN needs bytes ≥ 0xF0), but one that does is compared four bytes at a time.
- * Shifts, not readUInt32LE: its argument checks cost more than the word (two templates per response).
+ * The words of the store's bytes [a, a + n), written at w8[o8] and w4[o4]; returns
+ * (eight-byte words << 16) | four-byte words (the last n % 4 bytes are compared one by one).
+ * Eight-byte words compared as doubles halve the loads, and are exact only if none of them reads
+ * as NaN (NaN !== NaN) or ±0 (0 === -0): a JSON template's words never do (no NUL bytes; a NaN
+ * needs a byte ≥ 0xF0), but one that does is compared four bytes at a time.
  */
-function wordsOf(b: Buffer): Words {
-  const n8 = b.length >> 3;
-  const w8 = new Float64Array(n8);
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  let safe = true;
-  for (let i = 0; i < n8 && safe; i++) {
-    const x = dv.getFloat64(8 * i, true);
-    safe = x === x && x !== 0;
-    w8[i] = x;
+function wordsOf(st: Store, a: number, n: number, o8: number, o4: number): number {
+  const v = st.view;
+  let n8 = n >> 3;
+  for (let i = 0; i < n8; i++) {
+    const x = v.getFloat64(a + 8 * i, true);
+    if (x !== x || x === 0) {
+      n8 = 0;
+      break;
+    }
+    st.w8[o8 + i] = x;
   }
-  const from = safe ? 8 * n8 : 0;
-  const w4 = new Uint32Array((b.length - from) >> 2);
-  for (let i = 0, j = from; i < w4.length; i++, j += 4) w4[i] = b[j]! | (b[j + 1]! << 8) | (b[j + 2]! << 16) | (b[j + 3]! << 24);
-  return { w8: safe ? w8 : NO_WORDS.w8, w4 };
+  const from = 8 * n8;
+  const n4 = (n - from) >> 2;
+  for (let i = 0; i < n4; i++) st.w4[o4 + i] = v.getUint32(a + from + 4 * i, true);
+  return (n8 << 16) | n4;
 }
 
-function noLineEnd(b: Buffer): boolean {
-  for (let i = 0; i < b.length; i++) if (b[i] === 10 || b[i] === 13) return false;
+function noLineEnd(b: Uint8Array, a: number, e: number): boolean {
+  for (let i = a; i < e; i++) if (b[i] === 10 || b[i] === 13) return false;
   return true;
 }

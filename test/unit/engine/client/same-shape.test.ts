@@ -125,3 +125,27 @@ test('same shape: a template is learned from its own bytes only (a backslash or 
   const next = Buffer.from(`data: ${tok('q')}\n\n`);
   assert.equal(sh.matchEvent(next, 0, next.length), next.length);
 });
+
+test('same shape: a released template matches nothing, and its storage serves the next response with that response\'s template only', () => {
+  const a = new SameShape('text');
+  const ea = Buffer.from(tok(' tok'));
+  a.learn(ea, 0, ea.length, true, undefined);
+  const nextA = Buffer.from(`data: ${tok('q')}\n\n`);
+  assert.equal(a.matchEvent(nextA, 0, nextA.length), nextA.length);
+  a.release();
+  assert.equal(a.matchEvent(nextA, 0, nextA.length), -1, 'released: no match');
+  assert.equal(a.match(nextA, 6, nextA.length - 2), -1);
+  // The next response (another id) learns into the released storage: its template, not the old one.
+  const other = (t: string): string => tok(t).replace('cmpl-1', 'cmpl-2');
+  const b = new SameShape('text');
+  const eb = Buffer.from(other(' tok'));
+  b.learn(eb, 0, eb.length, true, undefined);
+  const nextB = Buffer.from(`data: ${other('z')}\n\n`);
+  assert.equal(b.matchEvent(nextB, 0, nextB.length), nextB.length);
+  assert.equal(b.matchEvent(nextA, 0, nextA.length), -1, 'the old template is gone');
+  assert.equal(a.matchEvent(nextB, 0, nextB.length), -1, 'the released shape does not see the new template');
+  // A released shape that learns again gets storage of its own.
+  a.learn(ea, 0, ea.length, true, undefined);
+  assert.equal(a.matchEvent(nextA, 0, nextA.length), nextA.length);
+  assert.equal(b.matchEvent(nextB, 0, nextB.length), nextB.length, 'b keeps its template');
+});
