@@ -45,22 +45,21 @@ export function writeUint53(out: Uint8Array, p: number, v: number): number {
   return writeDigits(out, writeUint(out, p, hi), v - hi * 1e9, 9);
 }
 
+/** The whole part of `n / scale` (n an integer, 0 ≤ n < 2^53): n / scale is one rounded division, its floor can be one off. */
+export function wholeOf(n: number, scale: number): number {
+  const w = Math.floor(n / scale);
+  const f = n - w * scale;
+  return f < 0 ? w - 1 : f >= scale ? w + 1 : w;
+}
+
 /**
  * The exact decimal of `n / scale` at `p` (n an integer, 0 ≤ n < 2^53, scale 1e6 or 1e9),
  * fraction digits without trailing zeros; a whole value is written bare, or with `.0` when
  * `pointZero` (Python's float repr). The end.
  */
 export function writeScaled(out: Uint8Array, p: number, n: number, scale: 1e6 | 1e9, pointZero: boolean): number {
-  let whole = Math.floor(n / scale);
-  let frac = n - whole * scale;
-  // n / scale is one rounded division: its floor can be one off the exact quotient.
-  if (frac < 0) {
-    whole--;
-    frac += scale;
-  } else if (frac >= scale) {
-    whole++;
-    frac -= scale;
-  }
+  const whole = wholeOf(n, scale);
+  const frac = n - whole * scale;
   // The fraction is below 2^31 from here: int32 arithmetic.
   p = writeUint53(out, p, whole);
   if (frac === 0) {

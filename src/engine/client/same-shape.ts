@@ -212,20 +212,16 @@ export class SameShape {
     const bs = ev.indexOf(92);
     if (bs !== -1 && bs < vs) return;
     if (ev.indexOf(92, ve) !== -1) return;
-    // Word counts are packed in 16 bits each (wordsOf): a longer event is simply not a template.
-    if (ev.length > MAX_TEMPLATE_BYTES) return;
     const st = (this.store = storeFor(ev.length, this.store));
     st.bytes.set(ev);
     this.pl = vs;
     this.sufAt = ve;
     this.sl = ev.length - ve;
     // The prefix's words from w8[0] / w4[0], the suffix's right after them.
-    const pre = wordsOf(st, 0, vs, 0, 0);
-    this.p8 = pre >> 16;
-    this.p4 = pre & 0xffff;
-    const suf = wordsOf(st, ve, this.sl, this.p8, this.p4);
-    this.s8 = suf >> 16;
-    this.s4 = suf & 0xffff;
+    this.p8 = wordsOf(st, 0, vs, 0, 0);
+    this.p4 = (vs - 8 * this.p8) >> 2;
+    this.s8 = wordsOf(st, ve, this.sl, this.p8, this.p4);
+    this.s4 = (this.sl - 8 * this.s8) >> 2;
     this.lineSafe = noLineEnd(st.bytes, 0, vs) && noLineEnd(st.bytes, ve, ev.length);
     this.finishReason = finishReason;
     this.active = true;
@@ -244,11 +240,11 @@ export class SameShape {
 }
 
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
-const MAX_TEMPLATE_BYTES = 1 << 18;
 
 /**
- * The words of the store's bytes [a, a + n), written at w8[o8] and w4[o4]; returns
- * (eight-byte words << 16) | four-byte words (the last n % 4 bytes are compared one by one).
+ * The words of the store's bytes [a, a + n), written at w8[o8] and w4[o4]; returns how many are
+ * eight-byte words (n8): the (n − 8·n8) >> 2 four-byte words follow them, the last bytes are
+ * compared one by one.
  * Eight-byte words compared as doubles halve the loads, and are exact only if none of them reads
  * as NaN (NaN !== NaN) or ±0 (0 === -0): a JSON template's words never do (no NUL bytes; a NaN
  * needs a byte ≥ 0xF0), but one that does is compared four bytes at a time.
@@ -267,7 +263,7 @@ function wordsOf(st: Store, a: number, n: number, o8: number, o4: number): numbe
   const from = 8 * n8;
   const n4 = (n - from) >> 2;
   for (let i = 0; i < n4; i++) st.w4[o4 + i] = v.getUint32(a + from + 4 * i, true);
-  return (n8 << 16) | n4;
+  return n8;
 }
 
 function noLineEnd(b: Uint8Array, a: number, e: number): boolean {

@@ -18,12 +18,12 @@
  *   first case). A decision within 1e-12 (relative) of a boundary is not made in doubles: that time
  *   is left to pyFloat.
  *
- * Anything else — not from monoMs, negative, below 2e-4 s (Python's exponent form starts at 1e-4) or beyond the
- * bounds — is not written here (−1): the caller writes pyFloat's text. Why ms / 1000 and not the
+ * Anything else — not from monoMs, negative, below 2e-4 s (Python's exponent form starts at 1e-4)
+ * or beyond the bounds — is not written here (−1): the caller writes pyFloat's text. Why ms / 1000 and not the
  * exact N / 1e9 (always the first case): a reader joins per_request entries to records.jsonl by
  * `start_time == sentAtMs / 1000`, in any language; that holds only if the seconds are that double.
  */
-import { writeDigits, writeScaled, writeUint } from '../../util/decimal-bytes.ts';
+import { wholeOf, writeDigits, writeScaled, writeUint } from '../../util/decimal-bytes.ts';
 
 /** 2^23 s in ns: below it an ulp of a time in seconds is under 1 ns. */
 const NS_BELOW = 2 ** 23 * 1e9;
@@ -68,9 +68,9 @@ function writeNear(out: Uint8Array, p: number, x: number, ns: number): number {
   const xl = x - xh;
   const err = xh * B9H - prod + xh * B9L + xl * B9H + xl * B9L;
   const d = prod - ns + err;
-  if (!(halfUlpNs < 0.5 && Math.abs(d) < 4)) return -1;
-  // The grids from 1 ns down to 1e-9 ns (enough from x ≈ 0.008 s: 17 digits always round-trip);
-  // an ulp under 1 ns spans at most one point of the 1 ns grid.
+  // The grids from 1 ns down to 1e-9 ns (enough from x ≈ 0.008 s: 17 digits always round-trip).
+  // Below NS_BELOW half an ulp is under 0.47 ns: at most one point of the 1 ns grid is in reach
+  // (the nearest to ns + d; a coarser grid's point in reach would be that one, its zeros dropped).
   for (let j = 0, scale = 1; j <= 9; j++, scale *= 10) {
     const t = d * scale;
     const h = halfUlpNs * scale;
@@ -90,19 +90,10 @@ function writeNear(out: Uint8Array, p: number, x: number, ns: number): number {
 
 /** The seconds of `ns` + `k`·10^-j ns (0 ≤ k < 10^j, j ≥ 1); ns / 1e9 < 2^31. */
 function writeNsAndDigits(out: Uint8Array, p: number, ns: number, k: number, j: number): number {
-  const whole = Math.floor(ns / 1e9);
-  let frac = ns - whole * 1e9;
-  let w = whole;
-  if (frac < 0) {
-    w--;
-    frac += 1e9;
-  } else if (frac >= 1e9) {
-    w++;
-    frac -= 1e9;
-  }
-  p = writeUint(out, p, w);
+  const whole = wholeOf(ns, 1e9);
+  p = writeUint(out, p, whole);
   out[p++] = 46; // .
-  p = writeDigits(out, p, frac, 9);
+  p = writeDigits(out, p, ns - whole * 1e9, 9);
   // k's last digit is not 0: that point would be on the coarser grid, which had none in reach.
   return writeDigits(out, p, k, j);
 }
