@@ -10,8 +10,14 @@ describe('sim slots, FIFO queue and 429', () => {
     const sim = await startSim({ 'max-num-seqs': 2, 'max-waiting-queue-length': 2, 'time-to-first-token': '500ms' });
     try {
       const started = [0, 1, 2, 3].map((i) => post(`${sim.url}/v1/completions`, completionBody({ max_tokens: 1, prompt: `request ${i}` })));
-      await new Promise((r) => setTimeout(r, 60));
-      const m = parseProm((await get(`${sim.url}/metrics`)).body);
+      // Wait until all four have arrived (running + waiting), not a fixed delay a loaded host can outrun.
+      let m = parseProm((await get(`${sim.url}/metrics`)).body);
+      for (let tries = 0; tries < 100; tries++) {
+        const n = (m.get(`vllm:num_requests_running{model_name="${MODEL}"}`) ?? 0) + (m.get(`vllm:num_requests_waiting{model_name="${MODEL}"}`) ?? 0);
+        if (n >= 4) break;
+        await new Promise((r) => setTimeout(r, 20));
+        m = parseProm((await get(`${sim.url}/metrics`)).body);
+      }
       assert.equal(m.get(`vllm:num_requests_running{model_name="${MODEL}"}`), 2);
       assert.equal(m.get(`vllm:num_requests_waiting{model_name="${MODEL}"}`), 2);
       const rejected = await post(`${sim.url}/v1/completions`, completionBody({ max_tokens: 1 }));
