@@ -2,10 +2,24 @@
  * The same settings as the real `vllm bench serve` run in
  * ../shared/upstream/samples/vllm-benchmark/real-run-against-sim (random 64/32, 40 prompts at 4
  * req/s, against our simulator with TTFT 50 ms, ITL 10 ms, seed 1): our vllm-benchmark figures
- * agree with the real tool's. Tolerances: TPOT and ITL means within 1 ms; TTFT median within
- * 1 ms and E2EL median within 2 ms (5 ms when the run's health file says the machine was
- * CPU-starved: the simulator on the same cores is late too); request rate within 3 %; counts
- * and tokens exact.
+ * agree with the real tool's where both measure the server, and with the server's own timing
+ * where the real tool's client adds its own cost.
+ *
+ * - Definitions (what is counted between which instants): mean TPOT within 0.1 ms of the real
+ *   tool's, the median decode span (E2EL − TTFT) within 0.5 ms; counts and tokens exact; request
+ *   and output rates within 3 %.
+ * - Mean ITL: the sample was recorded against the simulator before da96b66, which sent
+ *   finish_reason in a 33rd chunk of its own; vLLM counts every choices event, so that chunk
+ *   added one ~0 ms gap per request and the real mean ITL is the decode span / 32 (9.685 ms).
+ *   Today's simulator puts finish_reason on the last token's chunk (as vLLM does): 31 gaps.
+ *   So ours is checked against the real mean × 32/31, within 0.1 ms.
+ * - Absolute TTFT and E2EL: the real tool opens a new aiohttp session (a new connection) per
+ *   request and parses in Python; it measured 52.98 / 363.05 ms medians against a server that
+ *   takes 50 / 360 ms, i.e. ~3 ms of its own. Ours reuses pooled connections and measures
+ *   50.7–50.9 / 360.9–361.1 on this 2-vCPU host. So the medians are checked against the
+ *   server's timing (ours − server within 0–1.5 ms, 5 ms when the run's health file says the
+ *   machine was CPU-starved: the simulator on the same cores is late too), and against the real
+ *   tool only in direction: ours is not later than the real tool's.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,15 +53,25 @@ test('vllm-benchmark with the real run\'s settings agrees with the real vllm ben
     assert.deepEqual(Object.keys(ours), Object.keys(real));
     for (const k of ['completed', 'failed', 'total_input_tokens', 'total_output_tokens', 'num_prompts', 'request_rate']) assert.equal(ours[k], real[k], k);
     const near = (k: string, tol: number): void => assert.ok(Math.abs(ours[k] - real[k]) <= tol, `${k}: ours ${ours[k]} vs real ${real[k]} (±${tol})`);
-    near('mean_tpot_ms', 1);
-    near('mean_itl_ms', 1);
-    // The simulator shares this machine's 2 cores: when the run found the machine CPU-starved
-    // (loadgen_health.json), the server's own first token is late too, so the medians get 5 ms.
+    near('mean_tpot_ms', 0.1);
+    const itlNow = (real.mean_itl_ms * 32) / 31;
+    assert.ok(Math.abs(ours.mean_itl_ms - itlNow) <= 0.1, `mean_itl_ms: ours ${ours.mean_itl_ms} vs real × 32/31 ${itlNow} (±0.1)`);
+    const decode = (j: J): number => j.median_e2el_ms - j.median_ttft_ms;
+    assert.ok(Math.abs(decode(ours) - decode(real)) <= 0.5, `median E2EL − TTFT: ours ${decode(ours)} vs real ${decode(real)} (±0.5)`);
+    // The simulator shares this machine's 2 cores: when the run's own verdict is that the machine
+    // was CPU-starved (loadgen_health.json `cause`), the server's first token is late too, so the
+    // medians get 5 ms.
     const health = JSON.parse(readFileSync(join(res, 'loadgen_health.json'), 'utf8')) as J;
-    const starved = health.cause === 'machine' || health.cause === 'client+machine' || (health.runQueueWaitShare ?? 0) > 0.1;
-    if (starved) t.diagnostic(`machine CPU-starved during the run (${health.verdict}); TTFT/E2EL medians checked within 5 ms`);
-    near('median_ttft_ms', starved ? 5 : 1);
-    near('median_e2el_ms', starved ? 5 : 2);
+    const starved = health.cause === 'machine' || health.cause === 'client+machine';
+    if (starved) t.diagnostic(`machine CPU-starved during the run (${health.verdict}); TTFT/E2EL medians checked within 5 ms of the server's`);
+    const slack = starved ? 5 : 1.5;
+    const server = { median_ttft_ms: 50, median_e2el_ms: 50 + 31 * 10 };
+    for (const k of ['median_ttft_ms', 'median_e2el_ms'] as const) {
+      const over = ours[k] - server[k];
+      t.diagnostic(`${k}: ours ${ours[k].toFixed(3)}, server ${server[k]}, real tool ${real[k].toFixed(3)}`);
+      assert.ok(over >= 0 && over <= slack, `${k}: ours ${ours[k]} is ${over.toFixed(3)} ms over the server's ${server[k]} (0–${slack})`);
+      if (!starved) assert.ok(ours[k] <= real[k], `${k}: ours ${ours[k]} later than the real tool's ${real[k]}`);
+    }
     near('request_throughput', real.request_throughput * 0.03);
     near('output_throughput', real.output_throughput * 0.03);
   } finally {
