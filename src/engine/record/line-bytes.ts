@@ -13,9 +13,10 @@
  * when none is left) is then the shortest round-trip spelling — JavaScript's String(v) — and
  * v ≥ 1 is written without an exponent. (The bound was 1e15 ns, 11.6 days, before: on a host up
  * longer, every time took String(v), 2.5× this writer's cost per event.) Any other number takes
- * String(v) (JSON.stringify's own spelling); strings, booleans, objects and any array that is not all numbers take JSON.stringify of the
- * value. Keys are the record's own enumerable keys in its own order, as JSON.stringify walks them
- * (a record whose prototype is not Object.prototype is left to JSON.stringify whole).
+ * String(v) (JSON.stringify's own spelling); strings, booleans, objects and any array that is not
+ * all numbers take JSON.stringify of the value. Keys are the record's own enumerable keys in its
+ * own order, as JSON.stringify walks them (a record whose prototype is not Object.prototype is
+ * left to JSON.stringify whole).
  */
 import { ByteBuffer } from '../../util/byte-buffer.ts';
 import { writeScaled, writeUint } from '../../util/decimal-bytes.ts';

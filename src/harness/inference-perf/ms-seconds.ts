@@ -19,8 +19,8 @@
  *   is left to pyFloat.
  *
  * Anything else — not from monoMs, negative, below 2e-4 s (Python's exponent form starts at 1e-4)
- * or beyond the bounds — is not written here (−1): the caller writes pyFloat's text. Why ms / 1000 and not the
- * exact N / 1e9 (always the first case): a reader joins per_request entries to records.jsonl by
+ * or beyond the bounds — is not written here (−1): the caller writes pyFloat's text. Why ms / 1000
+ * and not the exact N / 1e9 (always the first case): a reader joins per_request entries to records.jsonl by
  * `start_time == sentAtMs / 1000`, in any language; that holds only if the seconds are that double.
  */
 import { wholeOf, writeDigits, writeScaled, writeUint } from '../../util/decimal-bytes.ts';

@@ -33,6 +33,11 @@ import { onlyDir, runCli, tmp } from './helpers.ts';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** The sample's settings: the simulator's TTFT and ITL (ms), and the tokens each request asks for. */
+const TTFT_MS = 50;
+const ITL_MS = 10;
+const OUTPUT = 32;
+
 test('vllm-benchmark with the real run\'s settings agrees with the real vllm bench serve result', async (t) => {
   const dir = join(upstreamDir, 'samples', 'vllm-benchmark', 'real-run-against-sim');
   const real = JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!), 'utf8')) as J;
@@ -40,13 +45,13 @@ test('vllm-benchmark with the real run\'s settings agrees with the real vllm ben
     model: 'meta-llama/Llama-3.2-1B-Instruct',
     // `llmdbench sim` without a preset: the upstream defaults, then the sample's flags
     preset: 'instant',
-    config: { 'time-to-first-token': 50, 'inter-token-latency': 10, 'max-num-seqs': 256, seed: 1 },
+    config: { 'time-to-first-token': TTFT_MS, 'inter-token-latency': ITL_MS, 'max-num-seqs': 256, seed: 1 },
     log: createLogger('warn'),
   });
   try {
     const wd = tmp('run-vllm-real');
     const f = join(wd, 'vb.yaml');
-    writeFileSync(f, 'backend: vllm\nmodel: meta-llama/Llama-3.2-1B-Instruct\ndataset-name: random\nrandom-input-len: 64\nrandom-output-len: 32\nnum-prompts: 40\nrequest-rate: 4\npercentile-metrics: "ttft,tpot,itl,e2el"\nmetric-percentiles: "50,90,99"\nseed: 0\n');
+    writeFileSync(f, `backend: vllm\nmodel: meta-llama/Llama-3.2-1B-Instruct\ndataset-name: random\nrandom-input-len: 64\nrandom-output-len: ${OUTPUT}\nnum-prompts: 40\nrequest-rate: 4\npercentile-metrics: "ttft,tpot,itl,e2el"\nmetric-percentiles: "50,90,99"\nseed: 0\n`);
     const r = await runCli(['run', '--workdir', wd, '-l', 'vllm-benchmark', '-w', f, '--endpoint', sim.url, '-m', 'meta-llama/Llama-3.2-1B-Instruct'], { timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stderr);
     const res = onlyDir(wd, 'results');
@@ -55,8 +60,9 @@ test('vllm-benchmark with the real run\'s settings agrees with the real vllm ben
     for (const k of ['completed', 'failed', 'total_input_tokens', 'total_output_tokens', 'num_prompts', 'request_rate']) assert.equal(ours[k], real[k], k);
     const near = (k: string, tol: number): void => assert.ok(Math.abs(ours[k] - real[k]) <= tol, `${k}: ours ${ours[k]} vs real ${real[k]} (±${tol})`);
     near('mean_tpot_ms', 0.1);
-    const itlNow = (real.mean_itl_ms * 32) / 31;
-    assert.ok(Math.abs(ours.mean_itl_ms - itlNow) <= 0.1, `mean_itl_ms: ours ${ours.mean_itl_ms} vs real × 32/31 ${itlNow} (±0.1)`);
+    // The sample's simulator sent OUTPUT gaps per request (a separate finish chunk), today's OUTPUT − 1.
+    const itlNow = (real.mean_itl_ms * OUTPUT) / (OUTPUT - 1);
+    assert.ok(Math.abs(ours.mean_itl_ms - itlNow) <= 0.1, `mean_itl_ms: ours ${ours.mean_itl_ms} vs real × ${OUTPUT}/${OUTPUT - 1} ${itlNow} (±0.1)`);
     const decode = (j: J): number => j.median_e2el_ms - j.median_ttft_ms;
     assert.ok(Math.abs(decode(ours) - decode(real)) <= 0.5, `median E2EL − TTFT: ours ${decode(ours)} vs real ${decode(real)} (±0.5)`);
     // The simulator shares this machine's 2 cores: when the run's own verdict is that the machine
@@ -66,7 +72,7 @@ test('vllm-benchmark with the real run\'s settings agrees with the real vllm ben
     const starved = health.cause === 'machine' || health.cause === 'client+machine';
     if (starved) t.diagnostic(`machine CPU-starved during the run (${health.verdict}); TTFT/E2EL medians checked within 5 ms of the server's`);
     const slack = starved ? 5 : 1.5;
-    const server = { median_ttft_ms: 50, median_e2el_ms: 50 + 31 * 10 };
+    const server = { median_ttft_ms: TTFT_MS, median_e2el_ms: TTFT_MS + (OUTPUT - 1) * ITL_MS };
     for (const k of ['median_ttft_ms', 'median_e2el_ms'] as const) {
       const over = ours[k] - server[k];
       t.diagnostic(`${k}: ours ${ours[k].toFixed(3)}, server ${server[k]}, real tool ${real[k].toFixed(3)}`);
