@@ -3,9 +3,14 @@
  * label silently disappears. Loading all system fonts costs ~0.3 s per image, so we look once
  * for DejaVu Sans (Debian/Ubuntu `fonts-dejavu-core`, which `.ci/run` installs), then
  * Liberation Sans, then any TrueType font, in the operating system's standard font folders.
+ * resvg re-reads a font file for every text element it lays out, so it is handed a subset of
+ * the font (font-subset.ts, ~150 KB instead of 760), written once per process to a temporary
+ * folder that is removed when the process exits.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { codePointsOfSvg, subsetFont } from './font-subset.ts';
 
 /** The operating systems' standard font folders (not one machine's paths). */
 const FONT_DIRS = ['/usr/share/fonts', '/usr/local/share/fonts', '/Library/Fonts', '/System/Library/Fonts', 'C:\\Windows\\Fonts'];
@@ -54,4 +59,42 @@ export function findFont(): FontChoice {
   }
   const any = [...found.values()].find((f) => /\.ttf$/i.test(f));
   return (cached = any ? { files: [any] } : { files: [] });
+}
+
+/** Printable ASCII, always in a subset, so that plots with plain-ASCII text share one subset file. */
+const ASCII = Array.from({ length: 0x7f - 0x20 }, (_, i) => 0x20 + i);
+const subsets = new Map<string, string>();
+let subsetDir: string | undefined;
+
+function tempDir(): string {
+  if (!subsetDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'llmdbench-fonts-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    subsetDir = dir;
+  }
+  return subsetDir;
+}
+
+/**
+ * The font files to draw `svg` with: each of `files` cut down to the characters the SVG holds.
+ * A file that cannot be subset (not TrueType-flavoured, unreadable) or a temporary folder that
+ * cannot be written is used as it is: slower, same pixels.
+ */
+export function fontFilesFor(files: string[], svg: string): string[] {
+  const chars = new Set([...ASCII, ...codePointsOfSvg(svg)]);
+  const key = [...chars].sort((a, b) => a - b).join(',');
+  return files.map((file, i) => {
+    const k = `${file}\n${key}`;
+    let path = subsets.get(k);
+    if (path === undefined) {
+      try {
+        path = join(tempDir(), `${subsets.size}-${i}-${basename(file)}`);
+        writeFileSync(path, subsetFont(readFileSync(file), chars));
+      } catch {
+        path = file;
+      }
+      subsets.set(k, path);
+    }
+    return path;
+  });
 }

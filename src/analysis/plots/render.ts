@@ -3,7 +3,7 @@
  * theme for every plot: large fonts (legible on a slide), light grid. vega, vega-lite (libs.ts)
  * and resvg are loaded on first use so commands that draw nothing do not pay for loading them.
  */
-import { findFont } from './fonts.ts';
+import { findFont, fontFilesFor } from './fonts.ts';
 import { loadVega, type VegaLite } from './libs.ts';
 
 /** A Vega-Lite spec (kept loose: vega-lite's own types are very wide). */
@@ -44,7 +44,7 @@ export async function svgToPng(svg: string, scale = 1.5): Promise<Uint8Array> {
   const font = findFont();
   const img = await resvg.renderAsync(svg, {
     fitTo: { mode: 'zoom', value: scale },
-    font: font.files.length ? { loadSystemFonts: false, fontFiles: font.files, ...(font.family ? { defaultFontFamily: font.family } : {}) } : { loadSystemFonts: true },
+    font: font.files.length ? { loadSystemFonts: false, fontFiles: fontFilesFor(font.files, svg), ...(font.family ? { defaultFontFamily: font.family } : {}) } : { loadSystemFonts: true },
   });
   return img.asPng();
 }
