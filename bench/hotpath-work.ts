@@ -16,13 +16,13 @@ import type { RequestRecord } from '../src/engine/types.ts';
 import { JsonBytes } from '../src/harness/inference-perf/json-bytes.ts';
 import { writeEntry } from '../src/harness/inference-perf/per-request.ts';
 
-const TOKENS = 64;
+export const TOKENS = 64;
 const event = (text: string, finish: string | null): string =>
   `data: {"id":"cmpl-7f3a","object":"text_completion","created":1764740000,"model":"meta-llama/Llama-3.1-8B-Instruct","choices":[{"index":0,"text":${JSON.stringify(text)},"logprobs":null,"finish_reason":${finish === null ? 'null' : JSON.stringify(finish)},"stop_reason":null}],"usage":null}\n\n`;
 const WORDS = [' the', ' model', ' serves', ' tokens', ' at', ' a', ' steady', ' pace', ',', ' one', ' per', ' step', '.'];
 
 /** The reads of one response: 63 token events, the last token with its finish reason, then usage and [DONE]. */
-function responseReads(): Buffer[] {
+export function responseReads(): Buffer[] {
   const reads: Buffer[] = [];
   for (let i = 0; i < TOKENS - 1; i++) reads.push(Buffer.from(event(WORDS[i % WORDS.length]!, null)));
   reads.push(Buffer.from(event(' end', 'length')));
