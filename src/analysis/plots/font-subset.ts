@@ -9,7 +9,7 @@
  * so the layout tables stay valid). What goes: the outlines of glyphs no character of the SVG maps
  * to (their `loca` entries become empty; composite glyphs keep their components, and glyphs the
  * layout tables substitute for kept ones — ligatures such as 'fi' — stay: font-gsub.ts), glyph names
- * (`post` format 3), and hinting tables resvg never runs. test/unit/analysis/font-subset.test.ts
+ * (`post` format 3), and hinting tables resvg never runs. test/unit/analysis/plots/font-subset.test.ts
  * checks the PNGs are pixel-identical to those drawn with the full font.
  */
 
